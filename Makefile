@@ -1,0 +1,28 @@
+# Archive Assistant — one command each. See README.md.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export ANONYMIZED_TELEMETRY := False
+export VENV
+
+.PHONY: setup test test-fast lint demo bench serve
+setup:
+	bash scripts/setup.sh
+
+test:
+	$(PY) -m pytest -q
+
+test-fast:
+	$(PY) -m pytest -q -m "not slow and not e2e"
+
+lint:
+	$(VENV)/bin/ruff check assistant tests bench scripts app.py
+	$(VENV)/bin/mypy
+
+demo:
+	$(PY) scripts/demo.py
+
+serve:
+	$(VENV)/bin/assistant serve
+
+bench:
+	$(PY) bench/models.py

@@ -1,0 +1,1 @@
+"""LangChain tools, the tool-choosing loop, grounding and citation checks, chat state."""

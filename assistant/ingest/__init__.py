@@ -1,0 +1,1 @@
+"""The ingest pipeline: scan -> sniff -> extract -> enrich -> embed -> store; the run report."""

@@ -1,0 +1,1 @@
+"""Model adapters behind small Protocols; see base.py, registry.py and provider.py."""

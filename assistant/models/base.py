@@ -1,0 +1,113 @@
+"""The small Protocols every model family sits behind, and the plain data they return.
+
+Adapters load their weights lazily, on first use, so building one costs nothing; code that
+needs a model receives one of these (constructor argument), never a global.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from PIL import Image
+
+
+@runtime_checkable
+class ImageTextEncoder(Protocol):
+    """A joint image/text space (CLIP). Rows are L2-normalised float32."""
+
+    name: str
+
+    def encode_images(self, images: Sequence[Image.Image]) -> np.ndarray: ...
+
+    def encode_texts(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@runtime_checkable
+class TextEncoder(Protocol):
+    """Sentence embeddings for passages and queries. Rows are L2-normalised float32."""
+
+    name: str
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class Word:
+    start_s: float
+    end_s: float
+    text: str
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class SpeechSegment:
+    start_s: float
+    end_s: float
+    text: str
+    words: tuple[Word, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transcript:
+    language: str
+    duration_s: float
+    segments: tuple[SpeechSegment, ...] = field(default_factory=tuple)
+
+    @property
+    def text(self) -> str:
+        return " ".join(segment.text.strip() for segment in self.segments).strip()
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Speech to timed text. `audio` is 16 kHz mono float32 samples or a media file path."""
+
+    name: str
+
+    def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript: ...
+
+
+Message = dict[str, Any]
+
+
+@runtime_checkable
+class ChatLLM(Protocol):
+    """A chat model. `json_schema` constrains the output to JSON matching the schema."""
+
+    name: str
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> str: ...
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+    ) -> Iterator[str]: ...
+
+
+@runtime_checkable
+class VisualQA(Protocol):
+    """Answers a question about an image; captions it."""
+
+    name: str
+
+    def answer(self, image: Image.Image, question: str) -> str: ...
+
+    def caption(self, image: Image.Image) -> str: ...
+
+
+def l2_normalise(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)

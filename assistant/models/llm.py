@@ -1,0 +1,124 @@
+"""Chat LLMs: llama-cpp-python on a local GGUF (default), or an OpenAI-compatible server.
+
+Both take a JSON schema for constrained output: the agent picks tools that way because a
+1.5B model does not call tools reliably in free form (see shared/MODELS.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.models.base import Message
+
+
+class LlamaCppChat:
+    def __init__(
+        self, model_path: Path | str, *, n_ctx: int = 4096, threads: int = 2, name: str = ""
+    ) -> None:
+        self.model_path = model_path
+        self.n_ctx = n_ctx
+        self.threads = threads
+        self.name = name or Path(model_path).name
+        self._llama: Any = None
+
+    def load(self) -> None:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            self._llama = Llama(
+                model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.threads,
+                n_threads_batch=self.threads, verbose=False,
+            )
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> str:
+        self.load()
+        extra: dict[str, Any] = {}
+        if json_schema is not None:
+            extra["response_format"] = {"type": "json_object", "schema": json_schema}
+        result = self._llama.create_chat_completion(
+            messages=messages, max_tokens=max_tokens, temperature=temperature, **extra
+        )
+        return str(result["choices"][0]["message"]["content"] or "")
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+    ) -> Iterator[str]:
+        self.load()
+        for chunk in self._llama.create_chat_completion(
+            messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+        ):
+            piece = chunk["choices"][0]["delta"].get("content")
+            if piece:
+                yield piece
+
+
+class OpenAICompatibleChat:
+    """Any server speaking /v1/chat/completions (llama.cpp server, vLLM, ...)."""
+
+    def __init__(self, url: str, *, model: str = "local", api_key: str = "", name: str = "") -> None:
+        self.url = url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.name = name or f"{model} @ {self.url}"
+
+    def _post(self, payload: dict[str, Any], stream: bool) -> Any:
+        import httpx
+
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            return httpx.Client(timeout=120).send(
+                httpx.Request("POST", f"{self.url}/chat/completions", json=payload,
+                              headers=headers),
+                stream=stream,
+            )
+        except httpx.HTTPError as exc:
+            raise AssistantError(
+                f"The LLM server at {self.url} did not answer: {exc}",
+                hint="Start the server, or set models.llm.url to where it runs.",
+            ) from exc
+
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> str:
+        payload: dict[str, Any] = {
+            "model": self.model, "messages": messages, "max_tokens": max_tokens,
+            "temperature": temperature,
+        }
+        if json_schema is not None:
+            payload["response_format"] = {
+                "type": "json_schema", "json_schema": {"name": "reply", "schema": json_schema},
+            }
+        response = self._post(payload, stream=False)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"] or "")
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+    ) -> Iterator[str]:
+        payload = {
+            "model": self.model, "messages": messages, "max_tokens": max_tokens,
+            "temperature": temperature, "stream": True,
+        }
+        response = self._post(payload, stream=True)
+        for line in response.iter_lines():
+            if not line.startswith("data:") or line.strip() == "data: [DONE]":
+                continue
+            delta = json.loads(line[5:])["choices"][0]["delta"].get("content")
+            if delta:
+                yield delta

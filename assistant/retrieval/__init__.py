@@ -1,0 +1,1 @@
+"""Per-modality search, fusion, filters, clip assembly, and a LangChain retriever."""

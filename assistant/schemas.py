@@ -1,0 +1,245 @@
+"""Pydantic types that cross boundaries: store <-> ingest <-> retrieval <-> agent <-> UI/CLI/eval.
+
+Contracts (see shared/DESIGN.md):
+- asset_id: first 16 hex chars of the SHA-256 of the file's bytes.
+- segment_id: f"{asset_id}:{kind}:{index}".
+- time in seconds (float), start_s <= end_s; images have neither.
+- scores shown to users are in [0, 1] and comparable across modalities within one query.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from assistant.errors import AssistantError
+
+MediaKind = Literal["image", "video", "audio", "document"]
+MEDIA_KINDS: tuple[str, ...] = ("image", "video", "audio", "document")
+
+# visual: an image or a video keyframe (CLIP space); speech: timed transcript text;
+# text: a document chunk; ocr / caption: text read or generated from a picture.
+SegmentKind = Literal["visual", "speech", "text", "ocr", "caption"]
+
+MetadataSource = Literal[
+    "sidecar", "exif", "container", "asr", "vqa", "ocr", "analysis", "propagated", "user"
+]
+
+# Fields with a meaning across the app; sidecars may add any others.
+CURATED_FIELDS = ("title", "date", "place", "people", "topics", "source", "rights", "description")
+
+
+def make_segment_id(asset_id: str, kind: str, index: int) -> str:
+    return f"{asset_id}:{kind}:{index}"
+
+
+class Provenance(BaseModel):
+    """Where a propagated or inferred value came from."""
+
+    source_assets: list[str] = Field(default_factory=list)
+    method: str
+    similarity: float | None = None
+    note: str = ""
+
+
+class MetadataValue(BaseModel):
+    field: str
+    # A string, a number, or a list of strings (people, topics).
+    value: str | float | int | list[str]
+    source: MetadataSource
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    provenance: Provenance | None = None
+
+
+class WordTiming(BaseModel):
+    start_s: float
+    end_s: float
+    text: str
+
+
+class Segment(BaseModel):
+    segment_id: str
+    asset_id: str
+    kind: SegmentKind
+    index: int
+    start_s: float | None = None
+    end_s: float | None = None
+    text: str = ""
+    # Documents: character offsets into the extracted text, and the page (1-based) if any.
+    char_start: int | None = None
+    char_end: int | None = None
+    page: int | None = None
+    words: list[WordTiming] = Field(default_factory=list)
+    # Visual segments: a thumbnail file under the data dir and a perceptual hash (hex).
+    thumbnail: str | None = None
+    phash: str | None = None
+    # Visual segments stored without a CLIP vector (no weights) say so; a later run fills them.
+    embedded: bool = True
+
+    @model_validator(mode="after")
+    def _time_order(self) -> Segment:
+        if self.start_s is not None and self.end_s is not None and self.start_s > self.end_s:
+            raise ValueError(f"segment {self.segment_id}: start_s > end_s")
+        return self
+
+
+AssetStatus = Literal["indexed", "failed", "pending"]
+
+
+class Asset(BaseModel):
+    asset_id: str
+    path: str  # absolute path when ingested
+    root: str  # the ingested root folder
+    rel_path: str  # path relative to root, as shown to users and used by eval suites
+    kind: MediaKind
+    mime: str = ""
+    size_bytes: int = 0
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    status: AssetStatus = "indexed"
+    error: str | None = None
+    # Music attributes, speech/music classification and other analysis go to metadata.
+    is_music: bool = False
+
+
+class Filters(BaseModel):
+    """Filter names shared by the search tool, the CLI, the UI and eval suites."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: list[MediaKind] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    place: str | None = None
+    people: list[str] | None = None
+    topics: list[str] | None = None
+    source: str | None = None
+    tempo_min: float | None = None
+    tempo_max: float | None = None
+    mode: Literal["major", "minor"] | None = None
+    key: str | None = None
+
+    @field_validator("kind", "people", "topics", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    def is_empty(self) -> bool:
+        return not any(value not in (None, []) for value in self.model_dump().values())
+
+    @classmethod
+    def parse(cls, pairs: dict[str, Any]) -> Filters:
+        """Validate user-supplied filters; unknown names and bad values raise AssistantError."""
+        unknown = sorted(set(pairs) - set(cls.model_fields))
+        if unknown:
+            raise AssistantError(
+                f"Unknown filter {', '.join(unknown)}.",
+                hint=f"Filters are: {', '.join(cls.model_fields)}.",
+            )
+        try:
+            return cls.model_validate(pairs)
+        except ValueError as exc:
+            raise AssistantError(
+                f"Bad filter value: {exc}",
+                hint="Dates are ISO (2019-01-31); kind is image|video|audio|document; "
+                "mode is major|minor; tempo is a number of BPM.",
+            ) from exc
+
+
+class SearchQuery(BaseModel):
+    text: str = ""
+    image: Path | None = None
+    audio: Path | None = None
+    filters: Filters = Field(default_factory=Filters)
+    k: int = Field(default=10, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> SearchQuery:
+        if not self.text.strip() and self.image is None and self.audio is None:
+            raise AssistantError(
+                "The query is empty.", hint="Give some text, an image or an audio clip."
+            )
+        return self
+
+
+class Hit(BaseModel):
+    """One segment matched by one signal, before clip assembly."""
+
+    segment_id: str
+    asset_id: str
+    segment_kind: SegmentKind
+    signal: str  # clip_text | clip_image | phash | text_vector | keyword | speech_align
+    score: float  # in [0, 1]
+    start_s: float | None = None
+    end_s: float | None = None
+    text: str = ""
+
+
+class Clip(BaseModel):
+    """What users see and play: a span of one asset, with why it matched."""
+
+    asset_id: str
+    file: str  # path relative to the ingested root
+    path: str  # absolute path, for playing
+    kind: MediaKind
+    start_s: float | None = None
+    end_s: float | None = None
+    score: float = Field(ge=0.0, le=1.0)
+    snippet: str = ""
+    preview: str | None = None  # thumbnail / frame image path
+    why: list[str] = Field(default_factory=list)
+    segment_ids: list[str] = Field(default_factory=list)
+    page: int | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Citation(BaseModel):
+    n: int  # [n] in the answer text <-> Answer.citations[n-1]
+    clip: Clip
+
+
+class ToolCall(BaseModel):
+    tool: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    summary: str = ""
+    seconds: float = 0.0
+    error: str | None = None
+
+
+class Answer(BaseModel):
+    question: str
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    abstained: bool = False
+    # Clips the tools found, shown "nearest, not an answer" when abstaining.
+    nearest: list[Clip] = Field(default_factory=list)
+    # Every clip any tool returned this turn (what eval scores retrieval on).
+    retrieved: list[Clip] = Field(default_factory=list)
+    trace: list[ToolCall] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+    flagged: list[str] = Field(default_factory=list)
+
+
+class IngestFailure(BaseModel):
+    path: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    run_id: int | None = None
+    root: str
+    started_at: datetime
+    seconds: float = 0.0
+    counts_by_kind: dict[str, int] = Field(default_factory=dict)
+    counts_by_status: dict[str, int] = Field(default_factory=dict)
+    failures: list[IngestFailure] = Field(default_factory=list)
+    segments_created: int = 0
+    seconds_by_stage: dict[str, float] = Field(default_factory=dict)
+    media_seconds: float = 0.0
+    warnings: list[str] = Field(default_factory=list)

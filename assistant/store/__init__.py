@@ -1,0 +1,1 @@
+"""Persistence: the SQLite catalog and the vector index."""

@@ -1,0 +1,362 @@
+"""The SQLite catalog: assets, segments (+ FTS5), metadata with provenance, proposals,
+ingest runs and failures. One connection, serialised by a lock (the UI is threaded).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.schemas import (
+    Asset,
+    Filters,
+    IngestReport,
+    MetadataValue,
+    Provenance,
+    Segment,
+    WordTiming,
+)
+from assistant.store.metadata_rules import effective_values, matches_filters
+
+_SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+
+_ASSET_COLUMNS = (
+    "asset_id, path, root, rel_path, kind, mime, size_bytes, duration_s, width, height, "
+    "status, error, is_music"
+)
+_SEGMENT_COLUMNS = (
+    "segment_id, asset_id, kind, idx, start_s, end_s, text, char_start, char_end, page, "
+    "words, thumbnail, phash, embedded"
+)
+
+
+def _asset(row: sqlite3.Row) -> Asset:
+    data = dict(row)
+    data["is_music"] = bool(data["is_music"])
+    return Asset.model_validate(data)
+
+
+def _segment(row: sqlite3.Row) -> Segment:
+    data = dict(row)
+    data["index"] = data.pop("idx")
+    data["words"] = [WordTiming.model_validate(w) for w in json.loads(data["words"] or "[]")]
+    data["embedded"] = bool(data["embedded"])
+    return Segment.model_validate(data)
+
+
+def _metadata(row: sqlite3.Row) -> MetadataValue:
+    provenance = json.loads(row["provenance"]) if row["provenance"] else None
+    return MetadataValue(
+        field=row["field"], value=json.loads(row["value"]), source=row["source"],
+        confidence=row["confidence"],
+        provenance=Provenance.model_validate(provenance) if provenance else None,
+    )
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into a safe FTS5 query: quoted terms OR-ed (bm25 ranks them)."""
+    terms = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
+    return " OR ".join(f'"{term}"' for term in terms if term)
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    # --- assets -------------------------------------------------------------------------
+    def get_asset(self, asset_id: str) -> Asset | None:
+        rows = self._rows(f"SELECT {_ASSET_COLUMNS} FROM assets WHERE asset_id=?", [asset_id])
+        return _asset(rows[0]) if rows else None
+
+    def assets_at_path(self, path: str) -> list[Asset]:
+        rows = self._rows(f"SELECT {_ASSET_COLUMNS} FROM assets WHERE path=?", [path])
+        return [_asset(row) for row in rows]
+
+    def assets(self, status: str | None = "indexed", kind: str | None = None) -> list[Asset]:
+        sql, params = f"SELECT {_ASSET_COLUMNS} FROM assets WHERE 1=1", []
+        if status:
+            sql, params = sql + " AND status=?", [*params, status]
+        if kind:
+            sql, params = sql + " AND kind=?", [*params, kind]
+        return [_asset(row) for row in self._rows(sql + " ORDER BY rel_path", params)]
+
+    def put_asset(self, asset: Asset) -> None:
+        """Insert or replace an asset row (segments and metadata are kept)."""
+        data = asset.model_dump()
+        data["is_music"] = int(data["is_music"])
+        columns = [c.strip() for c in _ASSET_COLUMNS.split(",")]
+        updates = ", ".join(f"{c}=excluded.{c}" for c in columns[1:])
+        with self.transaction() as db:
+            db.execute(
+                f"INSERT INTO assets ({_ASSET_COLUMNS}) VALUES ({', '.join('?' * len(columns))})"
+                f" ON CONFLICT(asset_id) DO UPDATE SET {updates}",
+                [data[c] for c in columns],
+            )
+
+    def set_status(self, asset_id: str, status: str, error: str | None = None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE assets SET status=?, error=?, ingested_at=datetime('now') "
+                "WHERE asset_id=?", (status, error, asset_id),
+            )
+
+    def move_asset(self, asset_id: str, path: str, root: str, rel_path: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE assets SET path=?, root=?, rel_path=? WHERE asset_id=?",
+                (path, root, rel_path, asset_id),
+            )
+
+    def delete_asset(self, asset_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM assets WHERE asset_id=?", (asset_id,))
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        rows = self._rows("SELECT kind, status, COUNT(*) AS n FROM assets GROUP BY kind, status")
+        by_kind: dict[str, int] = {}
+        by_status: dict[str, int] = {}
+        for row in rows:
+            by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+            by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        segments = self._rows("SELECT kind, COUNT(*) AS n FROM segments GROUP BY kind")
+        return {
+            "by_kind": by_kind, "by_status": by_status,
+            "segments": {row["kind"]: row["n"] for row in segments},
+        }
+
+    # --- segments -----------------------------------------------------------------------
+    def replace_segments(self, asset_id: str, segments: list[Segment]) -> None:
+        """Replace all segments of an asset of the kinds present in `segments`."""
+        kinds = sorted({segment.kind for segment in segments})
+        with self.transaction() as db:
+            for kind in kinds:
+                db.execute("DELETE FROM segments WHERE asset_id=? AND kind=?", (asset_id, kind))
+            db.executemany(
+                f"INSERT INTO segments ({_SEGMENT_COLUMNS}) VALUES "
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (s.segment_id, s.asset_id, s.kind, s.index, s.start_s, s.end_s, s.text,
+                     s.char_start, s.char_end, s.page,
+                     json.dumps([w.model_dump() for w in s.words]), s.thumbnail, s.phash,
+                     int(s.embedded))
+                    for s in segments
+                ],
+            )
+
+    def segments(self, asset_id: str, kind: str | None = None) -> list[Segment]:
+        sql, params = f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE asset_id=?", [asset_id]
+        if kind:
+            sql, params = sql + " AND kind=?", [*params, kind]
+        return [_segment(row) for row in self._rows(sql + " ORDER BY kind, idx", params)]
+
+    def segments_by_id(self, segment_ids: Iterable[str]) -> dict[str, Segment]:
+        ids = list(dict.fromkeys(segment_ids))
+        found: dict[str, Segment] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self._rows(
+                f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE segment_id IN "
+                f"({', '.join('?' * len(chunk))})", chunk,
+            )
+            found.update({row["segment_id"]: _segment(row) for row in rows})
+        return found
+
+    def mark_embedded(self, segment_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE segments SET embedded=1 WHERE segment_id=?", [(i,) for i in segment_ids]
+            )
+
+    def unembedded_visual_segments(self) -> list[Segment]:
+        rows = self._rows(
+            f"SELECT {_SEGMENT_COLUMNS} FROM segments JOIN assets USING (asset_id) "
+            "WHERE segments.kind='visual' AND embedded=0 AND assets.status='indexed'"
+        )
+        return [_segment(row) for row in rows]
+
+    def phashes(self, asset_ids: set[str] | None = None) -> list[tuple[str, str, str]]:
+        """(segment_id, asset_id, phash hex) of indexed visual segments."""
+        rows = self._rows(
+            "SELECT segment_id, asset_id, phash FROM segments JOIN assets USING (asset_id) "
+            "WHERE segments.kind='visual' AND phash IS NOT NULL AND assets.status='indexed'"
+        )
+        return [
+            (row["segment_id"], row["asset_id"], row["phash"])
+            for row in rows
+            if asset_ids is None or row["asset_id"] in asset_ids
+        ]
+
+    def keyword_search(
+        self, text: str, k: int, asset_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """FTS5 bm25 over segment text of indexed assets: (segment_id, bm25 score, higher=better)."""
+        query = fts_query(text)
+        if not query:
+            return []
+        rows = self._rows(
+            "SELECT s.segment_id, s.asset_id, bm25(segments_fts) AS rank "
+            "FROM segments_fts JOIN segments s ON s.rowid = segments_fts.rowid "
+            "JOIN assets a ON a.asset_id = s.asset_id "
+            "WHERE segments_fts MATCH ? AND a.status='indexed' ORDER BY rank LIMIT ?",
+            [query, k * 20 if asset_ids is not None else k],
+        )
+        hits = [
+            (row["segment_id"], -float(row["rank"]))
+            for row in rows
+            if asset_ids is None or row["asset_id"] in asset_ids
+        ]
+        return hits[:k]
+
+    # --- metadata -----------------------------------------------------------------------
+    def set_metadata(self, asset_id: str, values: Iterable[MetadataValue]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO metadata (asset_id, field, source, value, confidence, provenance) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(asset_id, field, source) DO UPDATE SET "
+                "value=excluded.value, confidence=excluded.confidence, "
+                "provenance=excluded.provenance",
+                [
+                    (asset_id, v.field, v.source, json.dumps(v.value), v.confidence,
+                     v.provenance.model_dump_json() if v.provenance else None)
+                    for v in values
+                ],
+            )
+
+    def clear_metadata(self, asset_id: str, sources: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "DELETE FROM metadata WHERE asset_id=? AND source=?",
+                [(asset_id, source) for source in sources],
+            )
+
+    def metadata(self, asset_id: str) -> list[MetadataValue]:
+        rows = self._rows(
+            "SELECT field, source, value, confidence, provenance FROM metadata "
+            "WHERE asset_id=? ORDER BY field, source", [asset_id],
+        )
+        return [_metadata(row) for row in rows]
+
+    def effective_metadata(self, asset_id: str) -> dict[str, MetadataValue]:
+        return effective_values(self.metadata(asset_id))
+
+    def all_effective_metadata(self) -> dict[str, dict[str, MetadataValue]]:
+        rows = self._rows(
+            "SELECT m.asset_id, field, source, value, confidence, provenance FROM metadata m "
+            "JOIN assets a USING (asset_id) WHERE a.status='indexed'"
+        )
+        grouped: dict[str, list[MetadataValue]] = {}
+        for row in rows:
+            grouped.setdefault(row["asset_id"], []).append(_metadata(row))
+        return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
+
+    def filter_assets(self, filters: Filters) -> set[str] | None:
+        """Asset ids passing the filters; None when there are no filters (everything)."""
+        if filters.is_empty():
+            return None
+        kinds = {a.asset_id: a.kind for a in self.assets()}
+        needs_metadata = filters.model_copy(update={"kind": None}).is_empty() is False
+        metadata = self.all_effective_metadata() if needs_metadata else {}
+        return {
+            asset_id
+            for asset_id, kind in kinds.items()
+            if matches_filters(filters, kind, metadata.get(asset_id, {}))
+        }
+
+    # --- proposals ----------------------------------------------------------------------
+    def add_proposal(self, asset_id: str, value: MetadataValue) -> None:
+        provenance = value.provenance or Provenance(method="unknown")
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO proposals (asset_id, field, value, confidence, provenance) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(asset_id, field, value) DO UPDATE SET "
+                "confidence=max(confidence, excluded.confidence), "
+                "provenance=CASE WHEN excluded.confidence > confidence "
+                "THEN excluded.provenance ELSE provenance END",
+                (asset_id, value.field, json.dumps(value.value), value.confidence,
+                 provenance.model_dump_json()),
+            )
+
+    def proposals(self, status: str | None = "pending") -> list[dict[str, Any]]:
+        sql = "SELECT * FROM proposals" + (" WHERE status=?" if status else "")
+        rows = self._rows(sql + " ORDER BY confidence DESC", [status] if status else [])
+        return [
+            {**dict(row), "value": json.loads(row["value"]),
+             "provenance": json.loads(row["provenance"])}
+            for row in rows
+        ]
+
+    def set_proposal_status(self, proposal_id: int, status: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE proposals SET status=? WHERE proposal_id=?", (status, proposal_id)
+            )
+
+    # --- runs and failures --------------------------------------------------------------
+    def start_run(self, root: str, started_at: str) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (root, started_at) VALUES (?, ?)", (root, started_at)
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, report: IngestReport) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished_at=datetime('now'), report=? WHERE run_id=?",
+                (report.model_dump_json(), run_id),
+            )
+
+    def last_report(self) -> IngestReport | None:
+        rows = self._rows(
+            "SELECT report FROM runs WHERE report IS NOT NULL ORDER BY run_id DESC LIMIT 1"
+        )
+        return IngestReport.model_validate_json(rows[0]["report"]) if rows else None
+
+    def record_failure(
+        self, path: str, root: str, reason: str, content_hash: str | None, run_id: int | None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO failures (path, root, content_hash, reason, run_id) "
+                "VALUES (?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET reason=excluded.reason, "
+                "content_hash=excluded.content_hash, run_id=excluded.run_id, at=datetime('now')",
+                (path, root, content_hash, reason, run_id),
+            )
+
+    def clear_failure(self, path: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM failures WHERE path=?", (path,))
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._rows("SELECT * FROM failures ORDER BY path")]

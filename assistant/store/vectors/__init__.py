@@ -1,0 +1,1 @@
+"""Vector indexes behind one protocol (base.VectorIndex); chroma.py is the first."""

@@ -1,0 +1,31 @@
+"""The VectorIndex protocol: named spaces ("visual", "text") of L2-normalised vectors.
+
+Similarity is cosine in [-1, 1]. Filtering happens inside the index (an allowed set of
+asset ids), never after a top-k cut.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+SPACES = ("visual", "text")
+
+
+class VectorIndex(Protocol):
+    def upsert(
+        self, space: str, ids: list[str], vectors: np.ndarray, asset_ids: list[str]
+    ) -> None: ...
+
+    def delete_assets(self, space: str, asset_ids: list[str]) -> None: ...
+
+    def query(
+        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest ids and their cosine similarity, best first."""
+        ...
+
+    def count(self, space: str) -> int: ...
+
+    def ids(self, space: str, asset_id: str) -> list[str]: ...

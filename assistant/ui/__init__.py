@@ -1,0 +1,1 @@
+"""Gradio Blocks only: no logic the CLI or API would need too."""

