@@ -115,8 +115,10 @@ def _register_commands() -> None:
         importlib.import_module(name).register(app)
 
 
+_register_commands()
+
+
 def main() -> None:
-    _register_commands()
     command = typer.main.get_command(app)
     try:
         command.main(prog_name="assistant", standalone_mode=False)
