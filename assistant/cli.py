@@ -66,9 +66,15 @@ def models_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
     if as_json:
         _print_json(rows)
         return
+    from rich.table import Table
+
+    table = Table("role", "status", "model", "from")
     for row in rows:
-        mark = "[green]ready[/]" if row["ready"] else "[red]missing[/]"
-        out.print(f"{row['role']:5} {mark:22} {row['name']}  ({row['source']}: {row['detail']})")
+        status = {"disabled": "[dim]off[/]"}.get(row["source"]) or (
+            "[green]ready[/]" if row["ready"] else "[red]missing[/]"
+        )
+        table.add_row(row["role"], status, row["name"], row["detail"])
+    out.print(table)
 
 
 @models_app.command("pull")
@@ -105,7 +111,9 @@ def doctor(ctx: typer.Context) -> None:
 
 
 # Each room registers its own commands (assistant/<room>/commands.py: register(app)).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "assistant.evaluation.commands",
+]
 
 
 def _register_commands() -> None:

@@ -206,7 +206,6 @@ def read_profile(profile: str | Path) -> dict[str, Any]:
         ) from exc
     if not isinstance(values, dict):
         raise AssistantError(f"Settings profile {path} must be a mapping at the top level.")
-    values.setdefault("profile", Path(profile).stem)
     return values
 
 
@@ -219,6 +218,7 @@ def load_settings(profile: str | Path | None = None, **overrides: Any) -> Settin
     chosen = profile or os.environ.get("ASSISTANT_PROFILE") or "default"
     yaml_values = read_profile(chosen)
     explicit = {key: value for key, value in overrides.items() if value is not None}
+    explicit["profile"] = Path(chosen).stem
 
     class _ProfiledSettings(Settings):
         @classmethod

