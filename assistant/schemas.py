@@ -179,6 +179,8 @@ class Hit(BaseModel):
     start_s: float | None = None
     end_s: float | None = None
     text: str = ""
+    # Why this signal matched, for Clip.why (e.g. "keyword: 'commissioner'").
+    detail: str = ""
 
 
 class Clip(BaseModel):

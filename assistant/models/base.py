@@ -92,7 +92,12 @@ class ChatLLM(Protocol):
     ) -> str: ...
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]: ...
 
 

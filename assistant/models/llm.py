@@ -52,11 +52,20 @@ class LlamaCppChat:
         return str(result["choices"][0]["message"]["content"] or "")
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         self.load()
+        extra: dict[str, Any] = {}
+        if json_schema is not None:
+            extra["response_format"] = {"type": "json_object", "schema": json_schema}
         for chunk in self._llama.create_chat_completion(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True
+            messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
+            **extra,
         ):
             piece = chunk["choices"][0]["delta"].get("content")
             if piece:
@@ -66,7 +75,9 @@ class LlamaCppChat:
 class OpenAICompatibleChat:
     """Any server speaking /v1/chat/completions (llama.cpp server, vLLM, ...)."""
 
-    def __init__(self, url: str, *, model: str = "local", api_key: str = "", name: str = "") -> None:
+    def __init__(
+        self, url: str, *, model: str = "local", api_key: str = "", name: str = ""
+    ) -> None:
         self.url = url.rstrip("/")
         self.model = model
         self.api_key = api_key
@@ -109,12 +120,21 @@ class OpenAICompatibleChat:
         return str(response.json()["choices"][0]["message"]["content"] or "")
 
     def stream(
-        self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        payload = {
+        payload: dict[str, Any] = {
             "model": self.model, "messages": messages, "max_tokens": max_tokens,
             "temperature": temperature, "stream": True,
         }
+        if json_schema is not None:
+            payload["response_format"] = {
+                "type": "json_schema", "json_schema": {"name": "reply", "schema": json_schema},
+            }
         response = self._post(payload, stream=True)
         for line in response.iter_lines():
             if not line.startswith("data:") or line.strip() == "data: [DONE]":

@@ -38,19 +38,19 @@ class ModelProvider:
         return self.registry.locate(role).ready
 
     def clip(self) -> ImageTextEncoder:
-        return self._get("clip")  # type: ignore[no-any-return]
+        return self._get("clip")
 
     def text(self) -> TextEncoder:
-        return self._get("text")  # type: ignore[no-any-return]
+        return self._get("text")
 
     def asr(self) -> Transcriber:
-        return self._get("asr")  # type: ignore[no-any-return]
+        return self._get("asr")
 
     def llm(self) -> ChatLLM:
-        return self._get("llm")  # type: ignore[no-any-return]
+        return self._get("llm")
 
     def vqa(self) -> VisualQA:
-        return self._get("vqa")  # type: ignore[no-any-return]
+        return self._get("vqa")
 
     def _build(self, role: str, spec: ModelSpec) -> Any:
         threads = self.settings.threads

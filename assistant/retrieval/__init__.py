@@ -1,1 +1,2 @@
-"""Per-modality search, fusion, filters, clip assembly, and a LangChain retriever."""
+"""Retrieval: one query (text, image, audio, or a mix) against every modality, under
+metadata filters, fused into ranked playable clips. Entry point: engine.SearchEngine."""

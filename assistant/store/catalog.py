@@ -104,12 +104,16 @@ class Catalog:
         return [_asset(row) for row in rows]
 
     def assets(self, status: str | None = "indexed", kind: str | None = None) -> list[Asset]:
-        sql, params = f"SELECT {_ASSET_COLUMNS} FROM assets WHERE 1=1", []
+        sql, params = f"SELECT {_ASSET_COLUMNS} FROM assets WHERE 1=1", list[str]()
         if status:
             sql, params = sql + " AND status=?", [*params, status]
         if kind:
             sql, params = sql + " AND kind=?", [*params, kind]
         return [_asset(row) for row in self._rows(sql + " ORDER BY rel_path", params)]
+
+    def roots(self) -> list[str]:
+        """Every ingested root folder (what the app may serve files from)."""
+        return [row["root"] for row in self._rows("SELECT DISTINCT root FROM assets")]
 
     def put_asset(self, asset: Asset) -> None:
         """Insert or replace an asset row (segments and metadata are kept)."""
@@ -200,8 +204,9 @@ class Catalog:
 
     def unembedded_visual_segments(self) -> list[Segment]:
         rows = self._rows(
-            f"SELECT {_SEGMENT_COLUMNS} FROM segments JOIN assets USING (asset_id) "
-            "WHERE segments.kind='visual' AND embedded=0 AND assets.status='indexed'"
+            # A subquery, not a join: assets has a `kind` column too (ambiguous name).
+            f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE kind='visual' AND embedded=0 "
+            "AND asset_id IN (SELECT asset_id FROM assets WHERE status='indexed')"
         )
         return [_segment(row) for row in rows]
 
@@ -220,23 +225,27 @@ class Catalog:
     def keyword_search(
         self, text: str, k: int, asset_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
-        """FTS5 bm25 over segment text of indexed assets: (segment_id, bm25 score, higher=better)."""
+        """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better."""
         query = fts_query(text)
         if not query:
             return []
+        if asset_ids is not None and not asset_ids:
+            return []
+        # The allowed assets go into the query itself (json_each), so a filter never
+        # removes hits after the LIMIT has cut the ranking short.
+        allowed_sql, params = "", [query]
+        if asset_ids is not None:
+            allowed_sql = " AND s.asset_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(asset_ids)))
         rows = self._rows(
-            "SELECT s.segment_id, s.asset_id, bm25(segments_fts) AS rank "
+            "SELECT s.segment_id, bm25(segments_fts) AS rank "
             "FROM segments_fts JOIN segments s ON s.rowid = segments_fts.rowid "
             "JOIN assets a ON a.asset_id = s.asset_id "
-            "WHERE segments_fts MATCH ? AND a.status='indexed' ORDER BY rank LIMIT ?",
-            [query, k * 20 if asset_ids is not None else k],
+            f"WHERE segments_fts MATCH ? AND a.status='indexed'{allowed_sql} "
+            "ORDER BY rank LIMIT ?",
+            [*params, k],
         )
-        hits = [
-            (row["segment_id"], -float(row["rank"]))
-            for row in rows
-            if asset_ids is None or row["asset_id"] in asset_ids
-        ]
-        return hits[:k]
+        return [(row["segment_id"], -float(row["rank"])) for row in rows]
 
     # --- metadata -----------------------------------------------------------------------
     def set_metadata(self, asset_id: str, values: Iterable[MetadataValue]) -> None:

@@ -57,7 +57,7 @@ def test_explicit_path_wins_over_packaged(tmp_path: Path, split_recipe: Packaged
 def test_missing_explicit_path_is_reported_not_silently_replaced(tmp_path: Path) -> None:
     spec = ModelSpec(backend="llama-cpp", path=tmp_path / "gone.gguf", packaged="fake")
     registry = ModelRegistry(_models(tmp_path, llm=spec))
-    with pytest.raises(MissingModelError, match="gone.gguf"):
+    with pytest.raises(MissingModelError, match=r"gone\.gguf"):
         registry.resolve("llm")
 
 

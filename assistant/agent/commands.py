@@ -1,0 +1,102 @@
+"""`assistant ask "question" [--image F] [--audio F] [--filter key=value ...] [--json]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from assistant.agent.evidence import clip_label
+from assistant.schemas import Answer
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The answer with its citations as clips in the same shape as `search --json`."""
+    from assistant.retrieval.commands import clip_json
+
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [{"n": c.n, **clip_json(c.clip)} for c in answer.citations],
+        "nearest": [clip_json(clip) for clip in answer.nearest],
+        "flagged": answer.flagged,
+        "retrieved": [clip_json(clip) for clip in answer.retrieved],
+        "trace": [call.model_dump(mode="json") for call in answer.trace],
+        "timings": answer.timings,
+    }
+
+
+def print_answer_sources(answer: Answer, console: Console) -> None:
+    if answer.abstained:
+        if answer.nearest:
+            console.print("\n[bold]Nearest clips (not an answer):[/]")
+            for clip in answer.nearest:
+                console.print(f"  - {clip_label(clip)}", markup=False)
+        return
+    console.print("\n[bold]Sources:[/]")
+    for citation in answer.citations:
+        console.print(f"  [{citation.n}] {clip_label(citation.clip)}", markup=False,
+                      highlight=False)
+    for sentence in answer.flagged:
+        console.print(f"[yellow]unsupported:[/] {sentence}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ask")
+    def ask(
+        ctx: typer.Context,
+        question: Annotated[str, typer.Argument(help="Your question (may be empty with an "
+                                                "upload).")] = "",
+        image: Annotated[Path | None, typer.Option(help="Attach an image.")] = None,
+        audio: Annotated[Path | None, typer.Option(help="Attach an audio clip.")] = None,
+        filters: Annotated[list[str] | None, typer.Option(
+            "--filter", help="key=value: kind, date_from, date_to, place, people, topics, "
+            "source, tempo_min, tempo_max, mode, key. Repeatable.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """Ask the archive a question; the answer cites the clips it rests on."""
+        from assistant.agent.session import ChatSession
+        from assistant.archive import Archive
+        from assistant.retrieval.commands import parse_filters
+        from assistant.retrieval.engine import SearchEngine
+
+        chosen = parse_filters(filters or [])
+        archive = Archive.open(ctx.obj.settings())
+        try:
+            session = ChatSession(archive, SearchEngine(archive))
+            if as_json:
+                answer = session.ask(question, image=image, audio=audio, filters=chosen)
+                sys.stdout.write(json.dumps(answer_json(answer), indent=2) + "\n")
+                return
+            _ask_streaming(session, question, image, audio, chosen)
+        finally:
+            archive.close()
+
+
+def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path | None,
+                   filters: Any) -> None:
+    console = Console()
+    status = Console(stderr=True)
+    streamed = ""
+    for event in session.ask_stream(question, image=image, audio=audio, filters=filters):
+        if event.type == "tool_started" and event.tool_call is not None:
+            status.print(f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]",
+                         highlight=False)
+        elif event.type == "token":
+            streamed += event.text
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif event.type == "answer" and event.answer is not None:
+            answer = event.answer
+            if streamed.strip() != answer.text.strip():
+                # Grounding changed the text (citations checked, or no support): show it.
+                if streamed:
+                    sys.stdout.write("\n\n[checked answer]\n")
+                sys.stdout.write(answer.text)
+            sys.stdout.write("\n")
+            print_answer_sources(answer, console)

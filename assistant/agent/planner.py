@@ -1,0 +1,143 @@
+"""Which tool runs next.
+
+The first step is chosen by rules, without the model, because it is obvious and the model
+is slow: an uploaded image is searched by image, an audio clip by audio, a follow-up
+("what did she say after that?") reads on from the last cited clip, anything else is a
+search with the question. Later steps are chosen by the model through JSON constrained
+to the tool names (a 1.5B model does not call tools reliably in free form).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.agent.evidence import timecode
+from assistant.agent.grounding import content_words
+from assistant.agent.turn import TurnContext
+from assistant.schemas import Answer, Clip
+
+
+@dataclass(frozen=True)
+class Step:
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    # Why this step was chosen: "rule: ..." or "model".
+    reason: str = ""
+    # A follow-up spelled out for the model ("and after that?" -> what is said next in
+    # which file, from when): a small model otherwise repeats the previous answer.
+    restated: str = ""
+
+    def key(self) -> str:
+        return self.tool + json.dumps(self.args, sort_keys=True, default=str)
+
+
+_AFTER = re.compile(
+    r"\b(after (that|this|it)|afterwards|and then|next|then what|what came next|"
+    r"what follows|go on|continue[sd]?)\b", re.IGNORECASE)
+_BEFORE = re.compile(r"\b(before (that|this|it)|just before|earlier on|prior to that)\b",
+                     re.IGNORECASE)
+_SAME_ASSET = re.compile(
+    r"\b(more|else|rest)\b.*\b(from|in|of) (that|this|the same|her|his|their|it)\b|"
+    r"\b(that|this|same) (speech|video|clip|recording|interview|document|file|audio|"
+    r"talk|photo|picture|broadcast|report|article|podcast|programme|program|segment)\b",
+    re.IGNORECASE)
+_REFERENCE_WORDS = frozenset(str.split(
+    "show tell give more else rest from that this same speech video clip recording "
+    "interview document file audio talk photo picture broadcast report article podcast "
+    "programme program segment after before next then continue what"))
+# Cues that another tool than search may help, so the model is asked to plan.
+_VISUAL_CUES = re.compile(
+    r"\b(colou?rs?|wear(s|ing)?|holding|visible|look(s)? like|how many|sign|background|"
+    r"in the (picture|photo|image|frame|shot)|what is (in|on) (the|this))\b", re.IGNORECASE)
+_METADATA_CUES = re.compile(
+    r"\b(who (took|shot|filmed|made|recorded|wrote)|when was|where was|dated?|source|"
+    r"rights|copyright|credit|author|photographer|metadata|caption|tags?|propos\w*|"
+    r"missing)\b", re.IGNORECASE)
+
+
+def anchor_clip(previous: list[Answer]) -> Clip | None:
+    """The clip a follow-up refers to: the last one cited, else the nearest shown."""
+    for answer in reversed(previous):
+        if answer.citations:
+            return answer.citations[-1].clip
+        if answer.nearest:
+            return answer.nearest[0]
+    return None
+
+
+def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
+    if ctx.image is not None:
+        return Step("search_by_image", {"query": question}, "rule: an image was uploaded")
+    if ctx.audio is not None:
+        return Step("search_by_audio", {"query": question}, "rule: audio was uploaded")
+    anchor = anchor_clip(previous)
+    if anchor is not None:
+        follow = _follow_up(question, anchor, previous)
+        if follow is not None:
+            return follow
+    return Step("search_archive", {"query": question}, "rule: search with the question")
+
+
+def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | None:
+    timed = anchor.start_s is not None and anchor.end_s is not None
+    if timed and _AFTER.search(question):
+        return Step("search_archive", {"query": "", "asset_id": anchor.asset_id,
+                                       "after_s": anchor.end_s},
+                    f"rule: follow-up, after {anchor.file} {anchor.end_s:.1f}s",
+                    f"What is said next in {anchor.file}, after {timecode(anchor.end_s)}?")
+    if timed and _BEFORE.search(question):
+        return Step("search_archive", {"query": "", "asset_id": anchor.asset_id,
+                                       "before_s": anchor.start_s},
+                    f"rule: follow-up, before {anchor.file} {anchor.start_s:.1f}s",
+                    f"What is said in {anchor.file} just before {timecode(anchor.start_s)}?")
+    if _SAME_ASSET.search(question):
+        topic = content_words(question) - _REFERENCE_WORDS
+        query = question if len(topic) >= 2 else previous[-1].question
+        return Step("search_archive", {"query": query, "asset_id": anchor.asset_id},
+                    f"rule: follow-up inside {anchor.file}",
+                    f"What else is said in {anchor.file} about this?")
+    return None
+
+
+def wants_planning(question: str, ctx: TurnContext, mode: str) -> bool:
+    """Ask the model for another step? Always/never by setting; in auto mode only when a
+    tool other than search may help, since each planning call costs seconds on 2 cores."""
+    if mode == "never":
+        return False
+    if mode == "always" or not ctx.evidence.items:
+        return True
+    return bool(_VISUAL_CUES.search(question) or _METADATA_CUES.search(question))
+
+
+def plan_schema(tool_names: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "tool": {"type": "string", "enum": [*tool_names, "answer"]},
+            "evidence": {"type": "integer"},
+            "query": {"type": "string"},
+        },
+        "required": ["tool", "evidence", "query"],
+    }
+
+
+def step_from_plan(reply: dict[str, Any], question: str, ctx: TurnContext) -> Step | None:
+    """Turn the model's {"tool", "evidence", "query"} into a runnable step, or None to answer."""
+    tool = str(reply.get("tool", "answer"))
+    evidence = reply.get("evidence")
+    number = evidence if isinstance(evidence, int) and ctx.evidence.get(evidence) else None
+    query = str(reply.get("query") or "").strip()
+    if tool == "search_archive":
+        return Step(tool, {"query": query or question}, "model")
+    if tool == "search_by_image" and ctx.image is not None:
+        return Step(tool, {"query": query}, "model")
+    if tool == "search_by_audio" and ctx.audio is not None:
+        return Step(tool, {"query": query}, "model")
+    if tool == "visual_question" and number is not None:
+        return Step(tool, {"evidence": number, "question": query or question}, "model")
+    if tool in ("lookup_metadata", "propose_metadata") and number is not None:
+        return Step(tool, {"evidence": number}, "model")
+    return None

@@ -1,0 +1,270 @@
+"""ChatSession: one conversation with the archive. Each turn: a rule-chosen first tool,
+model-chosen further tools (bounded by settings.agent.max_steps), then a grounded answer
+generated as constrained JSON, streamed, and checked citation by citation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.agent.events import AgentEvent
+from assistant.agent.evidence import EvidenceItem, defang
+from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
+from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
+from assistant.agent.planner import Step, first_step, plan_schema, step_from_plan, wants_planning
+from assistant.agent.prompting import render
+from assistant.agent.tools import ArchiveTool, build_tools
+from assistant.agent.turn import SearchesClips, TurnContext
+from assistant.archive import Archive
+from assistant.errors import AssistantError
+from assistant.models.base import ChatLLM, Message
+from assistant.schemas import Answer, Filters, ToolCall
+
+ANSWER_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"answerable": {"type": "boolean"}, "answer": {"type": "string"}},
+    "required": ["answerable", "answer"],
+}
+ABSTAIN_TEXT = "The archive does not contain an answer to this question."
+NEAREST_NOTE = " The nearest clips found are listed below; they do not answer it."
+NEAREST_COUNT = 3
+HISTORY_TURNS = 1
+HISTORY_CHARS = 300
+
+
+@dataclass
+class Turn:
+    question: str
+    image: Path | None
+    audio: Path | None
+    answer: Answer
+
+
+class ChatSession:
+    def __init__(self, archive: Archive, engine: SearchesClips) -> None:
+        self.archive = archive
+        self.engine = engine
+        self.settings = archive.settings.agent
+        self.turns: list[Turn] = []
+
+    # --- public -------------------------------------------------------------------------
+    def ask(self, question: str, image: Path | None = None, audio: Path | None = None,
+            filters: Filters | None = None) -> Answer:
+        final: Answer | None = None
+        for event in self.ask_stream(question, image=image, audio=audio, filters=filters):
+            if event.answer is not None:
+                final = event.answer
+        assert final is not None
+        return final
+
+    def ask_stream(self, question: str, image: Path | None = None, audio: Path | None = None,
+                   filters: Filters | None = None) -> Iterator[AgentEvent]:
+        started = time.perf_counter()
+        question = " ".join(question.split())
+        _check_inputs(question, image, audio)
+        ctx = TurnContext(self.archive, self.engine, _path(image), _path(audio),
+                          filters or Filters())
+        tools = build_tools(ctx)
+        trace: list[ToolCall] = []
+        timings: dict[str, float] = {}
+        yield from self._gather(question, ctx, tools, trace, timings)
+        allowed = ctx.evidence.shown(self.settings.evidence_items)
+        grounded: Grounded | None = None
+        if allowed:
+            reply: dict[str, Any] = {}
+            for piece in self._generate(question, ctx, reply, timings, started):
+                yield AgentEvent(type="token", text=piece)
+            grounded = self._ground(reply, allowed)
+        timings["total_s"] = round(time.perf_counter() - started, 3)
+        answer = self._answer(question, ctx, grounded, trace, timings)
+        self.turns.append(Turn(question, ctx.image, ctx.audio, answer))
+        yield AgentEvent(type="answer", answer=answer)
+
+    @property
+    def answers(self) -> list[Answer]:
+        return [turn.answer for turn in self.turns]
+
+    def reset(self) -> None:
+        self.turns.clear()
+
+    # --- tools --------------------------------------------------------------------------
+    def _gather(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
+                trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
+        first = first_step(question, ctx, self.answers)
+        ctx.restated = first.restated
+        step: Step | None = first
+        done: set[str] = set()
+        for number in range(1, max(1, self.settings.max_steps) + 1):
+            if step is None or step.key() in done:
+                return
+            done.add(step.key())
+            yield from self._run_step(number, step, tools, trace, timings)
+            if number >= self.settings.max_steps or not wants_planning(
+                    question, ctx, self.settings.planner):
+                return
+            step = self._plan(question, ctx, tools, timings, number)
+
+    def _run_step(self, number: int, step: Step, tools: dict[str, ArchiveTool],
+                  trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
+        call = ToolCall(tool=step.tool, arguments=step.args)
+        yield AgentEvent(type="tool_started", tool_call=call)
+        began = time.perf_counter()
+        try:
+            call.summary = f"({step.reason}) {tools[step.tool].invoke(step.args)}"
+        except AssistantError as exc:
+            call.error = exc.message
+        except Exception as exc:  # one failed tool must not lose the turn
+            call.error = f"{type(exc).__name__}: {exc}"
+        call.seconds = round(time.perf_counter() - began, 3)
+        timings[f"step_{number}_{step.tool}_s"] = call.seconds
+        trace.append(call)
+        yield AgentEvent(type="tool_finished", tool_call=call)
+
+    def _plan(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
+              timings: dict[str, float], number: int) -> Step | None:
+        offered = [tool for tool in tools.values() if _offered(tool.name, ctx)]
+        messages = self._messages(question, ctx, render("agent_plan.j2", tools=offered))
+        began = time.perf_counter()
+        raw = self._llm().complete(
+            messages, max_tokens=self.settings.max_plan_tokens, temperature=0.0,
+            json_schema=plan_schema([tool.name for tool in offered]))
+        timings[f"plan_{number}_s"] = round(time.perf_counter() - began, 3)
+        reply = parse_reply(raw)
+        return step_from_plan(reply, question, ctx) if reply else None
+
+    # --- answer -------------------------------------------------------------------------
+    def _generate(self, question: str, ctx: TurnContext, reply: dict[str, Any],
+                  timings: dict[str, float], started: float) -> Iterator[str]:
+        """Stream the answer field's text; fill `reply` with the parsed JSON at the end."""
+        messages = self._messages(question, ctx, "")
+        streamer = JsonStringFieldStreamer("answer")
+        began = time.perf_counter()
+        shown = ""
+        chunks = _stream_json(self._llm(), messages, self.settings.max_answer_tokens,
+                              self.settings.temperature, ANSWER_SCHEMA)
+        for chunk in chunks:
+            piece = streamer.feed(chunk)
+            if piece:
+                timings.setdefault("first_token_s", round(time.perf_counter() - started, 3))
+                shown += piece
+                yield piece
+            if streamer.done:
+                # The answer string is closed; the grammar would still allow whitespace
+                # until max_tokens, which a small model sometimes loops on. Stop here.
+                chunks.close()
+                break
+        timings["answer_s"] = round(time.perf_counter() - began, 3)
+        parsed = parse_reply(streamer.raw) or parse_reply(streamer.raw + "}")
+        # Cut off by the token limit: keep what was written, let grounding judge it.
+        reply.update(parsed or {"answerable": bool(shown.strip()), "answer": shown})
+
+    def _ground(self, reply: dict[str, Any], allowed: list[EvidenceItem]) -> Grounded | None:
+        text = str(reply.get("answer") or "").strip()
+        if reply.get("answerable") is not True or not text or looks_like_refusal(text):
+            return None
+        grounded = ground(text, allowed)
+        return grounded if grounded.citations else None
+
+    def _answer(self, question: str, ctx: TurnContext, grounded: Grounded | None,
+                trace: list[ToolCall], timings: dict[str, float]) -> Answer:
+        if grounded is None:
+            nearest = ctx.retrieved[:NEAREST_COUNT] or [
+                item.clip for item in ctx.evidence.items[:NEAREST_COUNT]]
+            return Answer(question=question, text=ABSTAIN_TEXT + (NEAREST_NOTE if nearest else ""),
+                          abstained=True, nearest=nearest, retrieved=list(ctx.retrieved),
+                          trace=trace, timings=timings)
+        return Answer(question=question, text=grounded.text, citations=grounded.citations,
+                      retrieved=list(ctx.retrieved), trace=trace, timings=timings,
+                      flagged=grounded.flagged)
+
+    # --- prompts ------------------------------------------------------------------------
+    def _messages(self, question: str, ctx: TurnContext, task: str) -> list[Message]:
+        """System rules (with the answer format), then the turn (history, fenced evidence,
+        question), then a task only when planning. The system prompt never changes and the
+        turn is the same for planning and answering, so llama.cpp reuses the evaluated
+        prefix instead of reading it again: on 2 cores prompt tokens are the main cost."""
+        turn = render(
+            "agent_turn.j2", history=self._history(ctx),
+            question=_model_question(question, ctx),
+            upload=_upload_label(ctx), evidence=ctx.evidence.render(self.settings.evidence_items),
+        )
+        return [
+            {"role": "system", "content": render("agent_system.j2")},
+            {"role": "user", "content": f"{turn}\n\n{task}" if task else turn},
+        ]
+
+    def _history(self, ctx: TurnContext) -> list[dict[str, str]]:
+        """Earlier turns, only for questions no rule resolved ("what did she say about
+        taxes?"): with a resolved follow-up the evidence already points at the right
+        moment, and a small model shown the earlier answer tends to repeat it."""
+        if ctx.restated:
+            return []
+        return [
+            {"question": defang(turn.question) or "(upload)",
+             "answer": defang(CITATION.sub("", turn.answer.text))[:HISTORY_CHARS]}
+            for turn in self.turns[-HISTORY_TURNS:]
+        ]
+
+    def _llm(self) -> ChatLLM:
+        return self.archive.models.llm()
+
+
+def _stream_json(llm: ChatLLM, messages: list[Message], max_tokens: int, temperature: float,
+                 schema: dict[str, Any]) -> Generator[str, None, None]:
+    """Constrained streaming where the adapter supports it; otherwise one complete reply."""
+    if "json_schema" in inspect.signature(llm.stream).parameters:
+        yield from llm.stream(messages, max_tokens=max_tokens, temperature=temperature,
+                              json_schema=schema)
+    else:
+        yield llm.complete(messages, max_tokens=max_tokens, temperature=temperature,
+                           json_schema=schema)
+
+
+def _offered(name: str, ctx: TurnContext) -> bool:
+    if name == "search_by_image":
+        return ctx.image is not None
+    if name == "search_by_audio":
+        return ctx.audio is not None
+    return True
+
+
+def _upload_label(ctx: TurnContext) -> str:
+    if ctx.image is not None:
+        return f"image ({defang(ctx.image.name)})"
+    if ctx.audio is not None:
+        return f"audio clip ({defang(ctx.audio.name)})"
+    return ""
+
+
+def _model_question(question: str, ctx: TurnContext) -> str:
+    if ctx.restated:
+        return f"{defang(question)} (that is: {defang(ctx.restated)})"
+    return defang(question) or _implied_question(ctx)
+
+
+def _implied_question(ctx: TurnContext) -> str:
+    """What an upload without words asks, put in words for the model."""
+    if ctx.image is not None:
+        return "Where does this picture, or one like it, appear in the archive?"
+    if ctx.audio is not None:
+        return "Where in the archive was this audio clip said or played?"
+    return ""
+
+
+def _path(value: Path | str | None) -> Path | None:
+    return Path(value) if value is not None else None
+
+
+def _check_inputs(question: str, image: Path | None, audio: Path | None) -> None:
+    if not question and image is None and audio is None:
+        raise AssistantError("The question is empty.",
+                             hint="Ask a question, or upload an image or an audio clip.")
+    for label, value in (("image", image), ("audio", audio)):
+        if value is not None and not Path(value).is_file():
+            raise AssistantError(f"The uploaded {label} {value} does not exist.",
+                                 hint="Check the path of the file you attached.")

@@ -1,0 +1,288 @@
+"""The agent's tools, as LangChain tools: typed arguments (pydantic args_schema) and
+descriptions that tell a model when to use each.
+
+Every tool works on the turn's TurnContext: results become numbered evidence (the only
+thing an answer may cite) and clips a search returned are recorded for Answer.retrieved.
+The tool's return value is a short text a model (or a LangChain agent) can read.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from typing import Any, cast
+
+from langchain_core.tools import BaseTool
+from pydantic import BaseModel, Field
+
+from assistant.agent.evidence import clip_label, clip_text, timecode
+from assistant.agent.passages import asset_clip, passage_clip
+from assistant.agent.turn import TurnContext
+from assistant.errors import AssistantError
+from assistant.schemas import Clip, Filters, MediaKind, MetadataValue, SearchQuery
+
+_MAX_LISTED = 8
+
+
+class _AssetArgs(BaseModel):
+    evidence: int | None = Field(
+        default=None, description="Number n of an evidence item [n] already found this turn."
+    )
+    asset_id: str | None = Field(default=None, description="An asset id, if known exactly.")
+
+
+class SearchArchiveArgs(BaseModel):
+    query: str = Field(description="What to look for, in plain words (people, events, quotes).")
+    kind: list[MediaKind] | None = Field(
+        default=None, description="Only these media kinds: image, video, audio, document."
+    )
+    date_from: date | None = Field(default=None, description="Earliest date (ISO).")
+    date_to: date | None = Field(default=None, description="Latest date (ISO).")
+    place: str | None = Field(default=None, description="Place named in the metadata.")
+    people: list[str] | None = Field(default=None, description="People in the metadata.")
+    topics: list[str] | None = Field(default=None, description="Topics in the metadata.")
+    source: str | None = Field(default=None, description="Source or publisher.")
+    evidence: int | None = Field(
+        default=None, description="Search only inside the file of evidence item [n]."
+    )
+    asset_id: str | None = Field(default=None, description="Search only inside this asset.")
+    after_s: float | None = Field(
+        default=None, description="With evidence/asset_id: read what comes after this second."
+    )
+    before_s: float | None = Field(
+        default=None, description="With evidence/asset_id: read what comes before this second."
+    )
+
+
+class UploadSearchArgs(BaseModel):
+    query: str = Field(default="", description="Optional words to combine with the upload.")
+    kind: list[MediaKind] | None = Field(
+        default=None, description="Only these media kinds: image, video, audio, document."
+    )
+
+
+class VisualQuestionArgs(_AssetArgs):
+    question: str = Field(description="The question about what is visible.")
+    at_s: float | None = Field(
+        default=None, description="For a video: the second of the frame to look at."
+    )
+
+
+class ArchiveTool(BaseTool):
+    """Base: holds the turn context the tool reads and writes."""
+
+    # Any: pydantic cannot build a validator for the context's protocol-typed fields.
+    ctx: Any = Field(exclude=True)
+
+    @property
+    def turn(self) -> TurnContext:
+        return cast(TurnContext, self.ctx)
+
+    def _add_clips(self, clips: list[Clip]) -> str:
+        self.turn.record(clips)
+        items = [self.turn.evidence.add(clip, clip_text(clip), self.name) for clip in clips]
+        if not items:
+            return "No matching clips found."
+        lines = [f"[{item.n}] {clip_label(item.clip)}: {item.text[:160]}"
+                 for item in items[:_MAX_LISTED]]
+        return f"Found {len(items)} clip(s):\n" + "\n".join(lines)
+
+    def _search(self, query: SearchQuery) -> list[Clip]:
+        return self.turn.engine.search(query)
+
+    def _filters(self, **given: Any) -> Filters:
+        """The turn's filters (from the user) with the tool call's own filters on top."""
+        base = self.turn.filters.model_dump(exclude_none=True)
+        base.update({name: value for name, value in given.items() if value not in (None, [])})
+        return Filters.parse(base)
+
+    def _asset(self, evidence: int | None, asset_id: str | None) -> str:
+        found = self.turn.asset_ref(evidence, asset_id)
+        if found is None or self.turn.archive.catalog.get_asset(found) is None:
+            raise AssistantError(
+                f"No asset for evidence [{evidence}]" if evidence else f"Unknown asset {asset_id}",
+                hint="Name an evidence number [n] found this turn, or a real asset id.",
+            )
+        return found
+
+
+class SearchArchiveTool(ArchiveTool):
+    name: str = "search_archive"
+    description: str = (
+        "Search the archive's photos, video, audio and documents by meaning and keywords. "
+        "Use it for any question about what is in the archive: who said what, events, "
+        "places, quotes. Optional filters narrow by kind, date, place, people, topics, "
+        "source. With evidence=n it searches only inside that file; add after_s or "
+        "before_s to read what was said after or before a moment (follow-up questions)."
+    )
+    args_schema: type[BaseModel] = SearchArchiveArgs
+
+    def _run(self, query: str, evidence: int | None = None, asset_id: str | None = None,
+             after_s: float | None = None, before_s: float | None = None,
+             **filters: Any) -> str:
+        target = self.turn.asset_ref(evidence, asset_id)
+        if target is not None:
+            return self._within(target, query, after_s, before_s, filters)
+        k = self.turn.archive.settings.search.k
+        clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=k))
+        return self._add_clips(clips)
+
+    def _within(self, asset_id: str, query: str, after_s: float | None,
+                before_s: float | None, filters: dict[str, Any]) -> str:
+        archive = self.turn.archive
+        if after_s is not None or before_s is not None or not query.strip():
+            clip = passage_clip(archive, asset_id, after_s=after_s, before_s=before_s)
+            return self._add_clips([clip] if clip else [])
+        wide = archive.settings.search.candidates
+        clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=wide))
+        inside = [clip for clip in clips if clip.asset_id == asset_id]
+        if not inside:
+            clip = passage_clip(archive, asset_id)
+            inside = [clip] if clip else []
+        return self._add_clips(inside[: archive.settings.search.k])
+
+
+class SearchByImageTool(ArchiveTool):
+    name: str = "search_by_image"
+    description: str = (
+        "Find photos and video moments that look like the image the user uploaded this "
+        "turn (same scene, same person, near-duplicates). Use it whenever an image was "
+        "uploaded. Takes no file argument: it uses the upload."
+    )
+    args_schema: type[BaseModel] = UploadSearchArgs
+
+    def _run(self, query: str = "", kind: list[MediaKind] | None = None) -> str:
+        if self.turn.image is None:
+            return "No image was uploaded this turn; use search_archive instead."
+        k = self.turn.archive.settings.search.k
+        return self._add_clips(self._search(SearchQuery(
+            text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k)))
+
+
+class SearchByAudioTool(ArchiveTool):
+    name: str = "search_by_audio"
+    description: str = (
+        "Find where the audio clip the user uploaded this turn occurs in the archive's "
+        "recordings and videos (the same speech or sound). Use it whenever an audio clip "
+        "was uploaded. Takes no file argument: it uses the upload."
+    )
+    args_schema: type[BaseModel] = UploadSearchArgs
+
+    def _run(self, query: str = "", kind: list[MediaKind] | None = None) -> str:
+        if self.turn.audio is None:
+            return "No audio was uploaded this turn; use search_archive instead."
+        k = self.turn.archive.settings.search.k
+        return self._add_clips(self._search(SearchQuery(
+            text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k)))
+
+
+class VisualQuestionTool(ArchiveTool):
+    name: str = "visual_question"
+    description: str = (
+        "Ask a question about what is visible in an image, or in a video frame at a given "
+        "second (colours, objects, how many people, what a sign says). Use it when the "
+        "answer depends on looking at a picture found as evidence [n]."
+    )
+    args_schema: type[BaseModel] = VisualQuestionArgs
+
+    def _run(self, question: str, evidence: int | None = None, asset_id: str | None = None,
+             at_s: float | None = None) -> str:
+        target = self._asset(evidence, asset_id)
+        when = at_s if at_s is not None else self.turn.anchor_time(evidence)
+        ask = _optional("assistant.enrich.visual", "visual_question")
+        if ask is None:
+            return "Visual questions are off: the visual-QA module is not installed."
+        if not self.turn.archive.models.available("vqa"):
+            return ("Visual questions are off: no visual-QA weights are configured "
+                    "(models.vqa); answer from the other evidence.")
+        try:
+            reply = str(ask(self.turn.archive, target, question, when))
+        except AssistantError as exc:
+            return f"The visual question could not be answered: {exc.message}"
+        clip = asset_clip(self.turn.archive, target, when)
+        assert clip is not None
+        moment = f" at {timecode(when)}" if when is not None and clip.start_s is not None else ""
+        item = self.turn.evidence.add(
+            clip, f"Looking at {clip.file}{moment}, asked '{question}': {reply}", self.name)
+        return f"[{item.n}] {reply}"
+
+
+class LookupMetadataTool(ArchiveTool):
+    name: str = "lookup_metadata"
+    description: str = (
+        "Everything known about one file: its kind, length, size, and every metadata value "
+        "(title, date, place, people, source, rights...) with where each came from "
+        "(sidecar, EXIF, speech recognition, propagated...). Use it for questions about "
+        "when, where, by whom or from which source an item [n] was made."
+    )
+    args_schema: type[BaseModel] = _AssetArgs
+
+    def _run(self, evidence: int | None = None, asset_id: str | None = None) -> str:
+        target = self._asset(evidence, asset_id)
+        asset = self.turn.archive.catalog.get_asset(target)
+        assert asset is not None
+        facts = [f"kind {asset.kind}"]
+        if asset.duration_s:
+            facts.append(f"length {timecode(asset.duration_s)}")
+        if asset.width and asset.height:
+            facts.append(f"{asset.width}x{asset.height} px")
+        facts += [_describe(value) for value in self.turn.archive.catalog.metadata(target)]
+        clip = asset_clip(self.turn.archive, target)
+        assert clip is not None
+        item = self.turn.evidence.add(clip, f"Metadata of {asset.rel_path}: " + "; ".join(facts),
+                                     self.name)
+        return f"[{item.n}] {item.text}"
+
+
+class ProposeMetadataTool(ArchiveTool):
+    name: str = "propose_metadata"
+    description: str = (
+        "Suggest missing metadata for a file [n] from similar, already described files "
+        "(propagation). The suggestions are proposals with their provenance, never facts: "
+        "use it only when the user asks what a file's missing metadata might be."
+    )
+    args_schema: type[BaseModel] = _AssetArgs
+
+    def _run(self, evidence: int | None = None, asset_id: str | None = None) -> str:
+        target = self._asset(evidence, asset_id)
+        propose = _optional("assistant.enrich.propagate", "propose_for_asset")
+        if propose is None:
+            return "Metadata proposals are off: the propagation module is not installed."
+        values: list[MetadataValue] = list(propose(self.turn.archive, target))
+        if not values:
+            return "No proposals: no similar described file was found."
+        clip = asset_clip(self.turn.archive, target)
+        assert clip is not None
+        text = f"Proposed (not confirmed) metadata for {clip.file}: " + "; ".join(
+            _describe(value) for value in values)
+        item = self.turn.evidence.add(clip, text, self.name)
+        return f"[{item.n}] {text}"
+
+
+def _describe(value: MetadataValue) -> str:
+    shown = ", ".join(value.value) if isinstance(value.value, list) else str(value.value)
+    origin: str = value.source
+    if value.provenance is not None:
+        sources = ", ".join(value.provenance.source_assets[:3])
+        origin += f" via {value.provenance.method}" + (f" from {sources}" if sources else "")
+    confidence = f", confidence {value.confidence:.2f}" if value.confidence < 1 else ""
+    return f"{value.field}: {shown} ({origin}{confidence})"
+
+
+def _optional(module: str, name: str) -> Any:
+    """A function another room provides, or None while it does not exist."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+TOOL_CLASSES: tuple[type[ArchiveTool], ...] = (
+    SearchArchiveTool, SearchByImageTool, SearchByAudioTool, VisualQuestionTool,
+    LookupMetadataTool, ProposeMetadataTool,
+)
+
+
+def build_tools(ctx: TurnContext) -> dict[str, ArchiveTool]:
+    tools = [cls(ctx=ctx) for cls in TOOL_CLASSES]  # type: ignore[call-arg]
+    return {tool.name: tool for tool in tools}

@@ -1,0 +1,223 @@
+"""From one sniffed file to an asset, its segments, its metadata and what still needs a
+vector (pictures for CLIP; text is embedded from the segments). Nothing is stored here.
+
+Errors a bad file causes surface as ExtractError with the reason shown to users.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from assistant.config import Settings
+from assistant.ingest.encoders import encode_pictures
+from assistant.ingest.speech_timing import tighten
+from assistant.media import documents, images
+from assistant.media.decode import DecodedMedia, MediaDecodeError, decode_media
+from assistant.media.keyframes import KeyframeSelector, keyframe_spans
+from assistant.media.sniff import Sniffed
+from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, Transcript
+from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
+
+# Below this peak level a track is silence: Whisper would only hallucinate on it.
+SILENT_PEAK = 1e-3
+SPEECH_RATE = 16_000
+
+
+class ExtractError(ValueError):
+    """The file cannot be ingested; the message is the reason."""
+
+
+@dataclass
+class Extracted:
+    asset: Asset
+    segments: list[Segment] = field(default_factory=list)
+    metadata: list[MetadataValue] = field(default_factory=list)
+    # segment_id -> picture still to encode with CLIP
+    pictures: dict[str, Image.Image] = field(default_factory=dict)
+    # segment_id -> CLIP vector already computed (video keyframes, while speech is heard)
+    visual_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass
+class ExtractContext:
+    settings: Settings
+    # Returns the transcriber (loaded lazily: a photo-only archive never loads Whisper),
+    # or None when no speech model is available.
+    transcriber: Callable[[], Transcriber | None]
+    pool: Executor
+    # stage name -> context manager timing it (ReportBuilder.stage)
+    stage: Callable[[str], Any]
+    # CLIP when available: video keyframes are encoded while the sound is transcribed.
+    clip: ImageTextEncoder | None = None
+
+
+def thumbnail_dir(settings: Settings, asset_id: str) -> Path:
+    return settings.thumbnails_dir / asset_id
+
+
+def extract(asset: Asset, path: Path, sniffed: Sniffed, ctx: ExtractContext) -> Extracted:
+    try:
+        if sniffed.kind == "image":
+            return extract_image(asset, path, ctx)
+        if sniffed.kind == "document":
+            return extract_document(asset, path, sniffed.mime, ctx)
+        return extract_av(asset, path, ctx)
+    except (images.ImageError, documents.DocumentError, MediaDecodeError) as exc:
+        raise ExtractError(str(exc)) from exc
+
+
+def _visual_segment(
+    asset_id: str, index: int, picture: Image.Image, ctx: ExtractContext,
+    span: tuple[float, float] | None = None,
+) -> Segment:
+    thumb = images.save_thumbnail(
+        picture, thumbnail_dir(ctx.settings, asset_id) / f"{index}.jpg",
+        ctx.settings.ingest.thumbnail_px,
+    )
+    return Segment(
+        segment_id=make_segment_id(asset_id, "visual", index), asset_id=asset_id,
+        kind="visual", index=index, start_s=span[0] if span else None,
+        end_s=span[1] if span else None, thumbnail=str(thumb),
+        phash=images.phash_hex(picture), embedded=False,
+    )
+
+
+def extract_image(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
+    with ctx.stage("decode"):
+        loaded = images.open_image(path, ctx.settings.ingest.max_image_pixels)
+    asset = asset.model_copy(update={"width": loaded.width, "height": loaded.height})
+    _reset_thumbnails(ctx.settings, asset.asset_id)
+    with ctx.stage("visual"):
+        segment = _visual_segment(asset.asset_id, 0, loaded.image, ctx)
+    return Extracted(asset, [segment], images.exif_metadata(loaded.exif),
+                     {segment.segment_id: loaded.image})
+
+
+def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -> Extracted:
+    with ctx.stage("decode"):
+        pages = documents.read_pages(path, mime)
+    chunks = documents.chunk_pages(
+        pages, ctx.settings.ingest.chunk_chars, ctx.settings.ingest.chunk_overlap
+    )
+    segments = [
+        Segment(segment_id=make_segment_id(asset.asset_id, "text", i), asset_id=asset.asset_id,
+                kind="text", index=i, text=c.text, char_start=c.char_start, char_end=c.char_end,
+                page=c.page)
+        for i, c in enumerate(chunks)
+    ]
+    return Extracted(asset, segments)
+
+
+def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
+    cfg = ctx.settings.ingest
+    selector = KeyframeSelector(cfg.shot_threshold, cfg.max_keyframe_gap_s, cfg.scan_fps)
+    with ctx.stage("decode"):
+        decoded = decode_media(path, selector if asset.kind == "video" else None)
+    # A container sniffed as video may hold only sound (an .mp4 podcast): it is audio.
+    kind = "video" if decoded.has_video else "audio"
+    asset = asset.model_copy(update={
+        "kind": kind, "duration_s": decoded.duration_s,
+        "width": decoded.width, "height": decoded.height,
+    })
+    speech = ctx.pool.submit(_transcribe, decoded.audio_16k, ctx)
+    visual: list[Segment] = []
+    pictures: dict[str, Image.Image] = {}
+    if kind == "video":
+        _reset_thumbnails(ctx.settings, asset.asset_id)
+        with ctx.stage("visual"):
+            times = [k.time_s for k in decoded.keyframes]
+            for i, (key, span) in enumerate(
+                zip(decoded.keyframes, keyframe_spans(times, decoded.duration_s), strict=True)
+            ):
+                visual.append(_visual_segment(asset.asset_id, i, key.image, ctx, span))
+                pictures[visual[-1].segment_id] = key.image
+    vectors: dict[str, np.ndarray] = {}
+    if pictures and ctx.clip is not None:
+        with ctx.stage("embed visual"):
+            encoded = encode_pictures(ctx.clip, list(pictures.values()), cfg.batch_size)
+        vectors = dict(zip(pictures, encoded, strict=True))
+        pictures = {}
+    transcript = speech.result()
+    metadata = container_metadata(decoded)
+    speech_segments = speech_to_segments(asset.asset_id, transcript)
+    if kind == "audio" and decoded.audio_16k is not None and transcript is not None:
+        is_music, music_values = _music(decoded.audio_16k, transcript, ctx)
+        if is_music:
+            asset = asset.model_copy(update={"is_music": True})
+            metadata += music_values
+            speech_segments = []  # words "heard" in music are mostly hallucinated
+    return Extracted(asset, visual + speech_segments, metadata, pictures, vectors)
+
+
+def _reset_thumbnails(settings: Settings, asset_id: str) -> None:
+    shutil.rmtree(thumbnail_dir(settings, asset_id), ignore_errors=True)
+
+
+def _transcribe(samples: np.ndarray | None, ctx: ExtractContext) -> Transcript | None:
+    if samples is None or samples.size == 0 or float(np.max(np.abs(samples))) < SILENT_PEAK:
+        return None
+    transcriber = ctx.transcriber()
+    if transcriber is None:
+        return None
+    with ctx.stage("transcribe"):
+        return tighten(samples, transcriber.transcribe(samples))
+
+
+def speech_to_segments(asset_id: str, transcript: Transcript | None) -> list[Segment]:
+    if transcript is None:
+        return []
+    return [_speech_segment(asset_id, i, s) for i, s in enumerate(transcript.segments)]
+
+
+def _speech_segment(asset_id: str, index: int, speech: SpeechSegment) -> Segment:
+    words = [WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
+             for w in speech.words]
+    # Whisper often starts a segment at its 30 s window's start, before the voice does;
+    # the word timings are tighter, so the segment spans its first to last word.
+    start = words[0].start_s if words else speech.start_s
+    end = words[-1].end_s if words else speech.end_s
+    return Segment(
+        segment_id=make_segment_id(asset_id, "speech", index), asset_id=asset_id,
+        kind="speech", index=index, start_s=start, end_s=max(start, end), text=speech.text,
+        words=words,
+    )
+
+
+def _music(
+    samples: np.ndarray, transcript: Transcript, ctx: ExtractContext
+) -> tuple[bool, list[MetadataValue]]:
+    from assistant.enrich import music
+
+    with ctx.stage("music"):
+        if not music.looks_like_music(samples, transcript):
+            return False, []
+        return True, music.music_metadata(samples)
+
+
+# Container tag -> metadata field.
+CONTAINER_TAGS = {
+    "title": "title", "creation_time": "date", "date": "date", "artist": "artist",
+    "album": "album", "genre": "genre", "comment": "description", "description": "description",
+    "copyright": "rights", "location": "gps",
+}
+
+
+def container_metadata(decoded: DecodedMedia) -> list[MetadataValue]:
+    values: dict[str, MetadataValue] = {}
+    for tag, name in CONTAINER_TAGS.items():
+        raw = decoded.tags.get(tag, "").strip()
+        if raw and name not in values:
+            values[name] = MetadataValue(field=name, value=raw, source="container")
+    if decoded.duration_s:
+        values["duration"] = MetadataValue(
+            field="duration", value=decoded.duration_s, source="container"
+        )
+    return list(values.values())

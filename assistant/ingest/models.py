@@ -1,0 +1,77 @@
+"""Which models this ingest run can use. CLIP and speech recognition are optional: without
+them ingest indexes everything else and says once, plainly, what is off and how to fix it.
+The text encoder is required as soon as there is text to embed."""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.archive import Archive
+from assistant.ingest.report import ReportBuilder
+from assistant.models.base import ImageTextEncoder, TextEncoder, Transcriber
+from assistant.models.registry import how_to_fix
+from assistant.progress import ProgressSink
+
+VISUAL_OFF = "visual-search-off"
+SPEECH_OFF = "speech-search-off"
+
+
+class IngestModels:
+    def __init__(self, archive: Archive, report: ReportBuilder, progress: ProgressSink) -> None:
+        self.archive, self.report, self.progress = archive, report, progress
+        self._lock = threading.Lock()
+        self._asr: Transcriber | None = None
+        self._asr_checked = False
+        self.clip = self._clip()
+
+    def _say_once(self, key: str, message: str) -> None:
+        self.report.warn(message)
+        if key in self.archive.notices:
+            return
+        self.archive.notices.add(key)
+        notice = getattr(self.progress, "notice", None)
+        if callable(notice):
+            notice(message)
+
+    def _fix(self, role: str) -> str:
+        registry = self.archive.models.registry
+        return how_to_fix(role, registry.spec(role))
+
+    def _clip(self) -> ImageTextEncoder | None:
+        models = self.archive.models
+        problem = ""
+        if models.available("clip"):
+            try:
+                clip = models.clip()
+                load = getattr(clip, "load", None)
+                if callable(load):
+                    load()
+                return clip
+            except Exception as exc:
+                problem = f" (CLIP failed to load: {exc})"
+        self._say_once(
+            VISUAL_OFF,
+            f"Visual search is off: no CLIP weights{problem}. Photos and video keyframes are "
+            "indexed (thumbnails, perceptual hashes, metadata, speech) without visual vectors; "
+            f"to enable it, {self._fix('clip')}, then run `assistant ingest` again: it fills "
+            "in the missing vectors without redoing the rest.",
+        )
+        return None
+
+    def text(self) -> TextEncoder:
+        return self.archive.models.text()
+
+    def transcriber(self) -> Transcriber | None:
+        with self._lock:
+            if not self._asr_checked:
+                self._asr_checked = True
+                if self.archive.models.available("asr"):
+                    self._asr = self.archive.models.asr()
+                else:
+                    self._say_once(
+                        SPEECH_OFF,
+                        "Speech search is off: no speech recognition weights, so audio and "
+                        f"video sound are not transcribed; to enable it, {self._fix('asr')}, "
+                        "then re-ingest the audio and video files.",
+                    )
+            return self._asr

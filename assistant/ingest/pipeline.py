@@ -1,0 +1,333 @@
+"""The ingest run: scan → hash → (skip | move | replace) → sniff → extract → embed → store,
+then fill in visual vectors that an earlier run without CLIP left out.
+
+Incremental and resumable: an asset is identified by its content hash, stored `pending`
+until its vectors are written, and a crashed run's `pending` leftovers are removed at the
+start of the next. One bad file never stops the run: it is recorded as failed with the
+reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assistant.archive import Archive
+from assistant.errors import AssistantError
+from assistant.ingest.backfill import fill_visual_vectors
+from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
+from assistant.ingest.models import IngestModels
+from assistant.ingest.report import ReportBuilder
+from assistant.ingest.scan import scan
+from assistant.ingest.sidecars import SidecarIndex
+from assistant.ingest.store import (
+    clean_pending,
+    embed_batch,
+    remove_asset,
+    store_extracted,
+)
+from assistant.media.sniff import Sniffed, SniffError, sniff
+from assistant.progress import NullProgress, ProgressSink
+from assistant.schemas import Asset, IngestReport, MetadataValue
+
+READ_CHUNK = 1 << 20
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    """(asset_id, size): the first 16 hex chars of the SHA-256 of the bytes."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(READ_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest()[:16], size
+
+
+def read_error(exc: OSError) -> str:
+    return f"cannot read file: {exc.strerror or exc}"
+
+
+@dataclass
+class Prepared:
+    """A file that needs extracting this run."""
+
+    path: Path
+    asset: Asset
+    sniffed: Sniffed
+    sidecar: list[MetadataValue] = field(default_factory=list)
+
+
+class IngestRun:
+    def __init__(
+        self, archive: Archive, root: Path, report: ReportBuilder, progress: ProgressSink,
+        models: IngestModels, pool: ThreadPoolExecutor,
+    ) -> None:
+        self.archive, self.root, self.report, self.progress = archive, root, report, progress
+        self.models, self.pool = models, pool
+        self.catalog = archive.catalog
+        self.claimed: dict[str, Path] = {}  # asset_id -> path that holds it this run
+        self.hashes: dict[Path, str] = {}
+        self.done = 0
+        self.total = 0
+        self.media_seconds = 0.0
+        self.sidecars: SidecarIndex | None = None
+        self._count_lock = threading.Lock()
+        self._stage_counts: dict[str, int] = {}
+        self.ctx = ExtractContext(archive.settings, models.transcriber, pool, self._stage,
+                                  models.clip)
+        # Embedding and storing a batch overlaps extracting the next (one batch in flight).
+        self._store_pool: ThreadPoolExecutor | None = None
+        self._storing: Future[None] | None = None
+
+    # --- outcomes -------------------------------------------------------------------------
+    def _finished(self, path: Path, status: str, kind: str | None = None) -> None:
+        self.report.outcome(status, kind)
+        with self._count_lock:
+            self.done += 1
+            done = self.done
+        self.progress.update("files", done, self.total, self._rel(path))
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        """Time a stage for the report and count it on its own progress bar."""
+        with self.report.stage(name):
+            yield
+        with self._count_lock:
+            self._stage_counts[name] = count = self._stage_counts.get(name, 0) + 1
+        self.progress.update(name, count, 0)
+
+    def _fail(self, path: Path | str, reason: str, content_hash: str | None = None) -> None:
+        shown = self._rel(path) if isinstance(path, Path) else path
+        self.report.failure(shown, reason)
+        stored = str(path) if isinstance(path, Path) else path
+        self.catalog.record_failure(stored, str(self.root), reason, content_hash,
+                                    self.report.report.run_id)
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    # --- the run --------------------------------------------------------------------------
+    def run(self) -> None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-store") as pool:
+            self._store_pool = pool
+            try:
+                self._run()
+            finally:
+                self._wait_for_store()
+
+    def _run(self) -> None:
+        found = scan(self.root, exclude=(self.archive.settings.data_dir,))
+        self.total = len(found.media) + len(found.bad_names)
+        for full, shown, reason in found.bad_names:
+            self.report.failure(shown, reason)
+            self.catalog.record_failure(full, str(self.root), reason, None,
+                                        self.report.report.run_id)
+            self.report.outcome("failed")
+            self.done += 1
+        self.sidecars = SidecarIndex(self.root, found.media, found.sidecars)
+        batch: list[Prepared] = []
+        batch_size = self.archive.settings.ingest.batch_size
+        for path in found.media:
+            prepared = self.prepare(path)
+            if prepared is None:
+                continue
+            if prepared.asset.kind in ("video", "audio"):
+                self.process([prepared])  # big files go alone; their frames fill the batch
+            else:
+                batch.append(prepared)
+                if len(batch) >= batch_size:
+                    self.process(batch)
+                    batch = []
+        self.process(batch)
+        # metadata.csv files are read while their media are; now their own problems show.
+        for sheet, problem in self.sidecars.sheet_problems():
+            self.report.warn(f"{self._rel(sheet)}: {problem}")
+
+    def prepare(self, path: Path) -> Prepared | None:
+        """Hash, sidecars, and the incremental decision. None when nothing is left to do."""
+        try:
+            with self._stage("hash"):
+                asset_id, size = hash_file(path)
+        except OSError as exc:
+            self._fail(path, read_error(exc))
+            self._finished(path, "failed")
+            return None
+        self.hashes[path] = asset_id
+        sidecar = self._sidecar_metadata(path)
+        if size == 0:
+            self._fail(path, "empty file (0 bytes)", asset_id)
+            self._finished(path, "failed")
+            return None
+        if asset_id in self.claimed:
+            self.report.warn(f"{self._rel(path)} is a copy of {self._rel(self.claimed[asset_id])}"
+                             " (same content); it is indexed once")
+            self._finished(path, "duplicate")
+            return None
+        self.claimed[asset_id] = path
+        existing = self.catalog.get_asset(asset_id)
+        if existing is not None and existing.status == "indexed":
+            self._known(path, existing, sidecar)
+            return None
+        for old in self.catalog.assets_at_path(str(path)):
+            if old.asset_id != asset_id:  # the file changed: its old content goes
+                remove_asset(self.archive, old.asset_id)
+        try:
+            sniffed = sniff(path)
+        except (SniffError, OSError) as exc:
+            reason = read_error(exc) if isinstance(exc, OSError) else str(exc)
+            self._fail(path, reason, asset_id)
+            self._finished(path, "failed")
+            return None
+        if sniffed is None:
+            self._finished(path, "unsupported")
+            return None
+        asset = Asset(asset_id=asset_id, path=str(path), root=str(self.root),
+                      rel_path=self._rel(path), kind=sniffed.kind, mime=sniffed.mime,
+                      size_bytes=size, status="pending")
+        return Prepared(path, asset, sniffed, sidecar)
+
+    def _known(self, path: Path, existing: Asset, sidecar: list[MetadataValue]) -> None:
+        """Already indexed: note a move, refresh sidecar metadata, nothing else."""
+        old = Path(existing.path)
+        status = "skipped"
+        if old != path:
+            if old.exists() and self._hash_of(old) == existing.asset_id:
+                self.report.warn(f"{self._rel(path)} is a copy of {existing.rel_path} "
+                                 "(same content); it is indexed once")
+                self._finished(path, "duplicate", existing.kind)
+                return
+            self.catalog.move_asset(existing.asset_id, str(path), str(self.root), self._rel(path))
+            status = "moved"
+        self.catalog.clear_metadata(existing.asset_id, ["sidecar"])
+        self.catalog.set_metadata(existing.asset_id, sidecar)
+        self.catalog.clear_failure(str(path))
+        self._finished(path, status, existing.kind)
+
+    def _hash_of(self, path: Path) -> str | None:
+        if path not in self.hashes:
+            try:
+                self.hashes[path] = hash_file(path)[0]
+            except OSError:
+                return None
+        return self.hashes[path]
+
+    def _sidecar_metadata(self, path: Path) -> list[MetadataValue]:
+        assert self.sidecars is not None
+        found = self.sidecars.metadata_for(path)
+        for sidecar, problem in found.problems:
+            reason = f"bad sidecar: {problem} (the media file is still ingested)"
+            self.report.warn(f"{self._rel(sidecar)}: {reason}")
+            self._fail(sidecar, reason)
+        for sidecar in found.used:
+            if not any(p == sidecar for p, _ in found.problems):
+                self.catalog.clear_failure(str(sidecar))
+        return found.values
+
+    # --- extract, embed, store ------------------------------------------------------------
+    def _extract_one(self, item: Prepared) -> Extracted | str:
+        try:
+            return extract(item.asset, item.path, item.sniffed, self.ctx)
+        except ExtractError as exc:
+            return str(exc)
+        except OSError as exc:
+            return read_error(exc)
+        except AssistantError:
+            raise
+        except Exception as exc:
+            return f"unexpected error while reading the file: {type(exc).__name__}: {exc}"
+
+    def process(self, batch: list[Prepared]) -> None:
+        if not batch:
+            return
+        if len(batch) == 1:
+            results = [self._extract_one(batch[0])]
+        else:
+            results = list(self.pool.map(self._extract_one, batch))
+        ready: list[tuple[Prepared, Extracted]] = []
+        for item, result in zip(batch, results, strict=True):
+            if isinstance(result, str):
+                self._fail(item.path, result, item.asset.asset_id)
+                self._finished(item.path, "failed", item.asset.kind)
+            else:
+                result.metadata = item.sidecar + result.metadata
+                ready.append((item, result))
+        self._wait_for_store()
+        if ready:
+            assert self._store_pool is not None
+            self._storing = self._store_pool.submit(self._embed_and_store, ready)
+
+    def _wait_for_store(self) -> None:
+        storing, self._storing = self._storing, None
+        if storing is not None:
+            storing.result()  # re-raises a failure of the store thread here
+
+    def _embed_and_store(self, ready: list[tuple[Prepared, Extracted]]) -> None:
+        with self._stage("embed"):
+            vectors = embed_batch([r for _, r in ready], self.models.text, self.models.clip,
+                                  self.archive.settings.ingest.batch_size)
+        for (item, extracted), item_vectors in zip(ready, vectors, strict=True):
+            with self._stage("store"):
+                store_extracted(self.archive, extracted, item_vectors)
+            self.catalog.clear_failure(str(item.path))
+            seconds = extracted.asset.duration_s or 0.0
+            self.report.created(len(extracted.segments), seconds)
+            with self._count_lock:
+                self.media_seconds += seconds
+                minutes = round(self.media_seconds / 60, 2)
+            self.progress.update("media minutes", minutes, 0)
+            self._finished(item.path, "indexed", extracted.asset.kind)
+
+
+def _check_root(root: Path) -> Path:
+    if not root.is_dir():
+        raise AssistantError(
+            f"{root} is not a folder.", hint="Give the folder that holds the archive's files."
+        )
+    return root.resolve()
+
+
+@contextmanager
+def _worker_pool() -> Iterator[ThreadPoolExecutor]:
+    # Decoders, ctranslate2 and torch release the GIL: a few threads overlap their work.
+    workers = max(2, min(4, os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest") as pool:
+        yield pool
+
+
+def ingest_folder(
+    archive: Archive, root: Path | str, progress: ProgressSink | None = None
+) -> IngestReport:
+    """Ingest every file under `root` into the archive; return the run report."""
+    root = _check_root(Path(root))
+    progress = progress or NullProgress()
+    report = ReportBuilder(str(root))
+    report.report.run_id = archive.catalog.start_run(str(root), datetime.now(UTC).isoformat())
+    cleaned = clean_pending(archive)
+    if cleaned:
+        report.warn(f"{len(cleaned)} file(s) left half-ingested by an interrupted run "
+                    "were cleaned up and are redone now")
+    models = IngestModels(archive, report, progress)
+    with _worker_pool() as pool:
+        IngestRun(archive, root, report, progress, models, pool).run()
+    if models.clip is not None:
+        with report.stage("visual backfill"):
+            filled, problems = fill_visual_vectors(archive, models.clip, progress)
+        if filled:
+            report.warn(f"visual search: filled in {filled} CLIP vector(s) for pictures "
+                        "indexed earlier without them")
+        for problem in problems:
+            report.warn(problem)
+    final = report.finish()
+    archive.catalog.finish_run(final.run_id or 0, final)
+    return final

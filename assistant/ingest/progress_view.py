@@ -1,0 +1,47 @@
+"""A ProgressSink for the terminal: one rich bar per stage (files, media minutes, visual
+vectors ...), and notices (e.g. "visual search is off") printed once, above the bars."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+
+class RichProgress:
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[message]}", style="dim"), TimeElapsedColumn(),
+            console=self.console, transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.progress.stop()
+
+    def update(self, stage: str, done: float, total: float, message: str = "") -> None:
+        """total 0 means unknown (a counter without a bar end, e.g. media minutes)."""
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=total or None, message="")
+        self.progress.update(self.tasks[stage], completed=done, total=total or None,
+                             message=message[-50:])
+
+    def notice(self, message: str) -> None:
+        self.progress.console.print(f"[yellow]{message}[/]")

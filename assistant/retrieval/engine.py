@@ -1,0 +1,183 @@
+"""SearchEngine: one query (text, image, audio or a mix) -> ranked, playable clips.
+
+Signals per query part (each a ranking of segments, calibrated to [0, 1]):
+- text  -> `keyword` (FTS5) + `text_vector` (sentence meaning) over speech, documents,
+           OCR and captions; `clip_text` (CLIP text tower) over images and video frames
+           when CLIP weights exist.
+- image -> `phash` near duplicates (always) + `clip_image` (when CLIP weights exist).
+- audio -> transcribed, then `text_vector` + `keyword` over speech, and `speech_align`
+           placing the excerpt on the archive's word timestamps.
+All rankings are fused (fusion.py), grouped into clips (clips.py). Filters become a set
+of allowed asset ids passed into every index query, never applied after a top-k cut.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from assistant.archive import Archive
+from assistant.errors import AssistantError
+from assistant.models.base import ImageTextEncoder
+from assistant.retrieval.clips import assemble
+from assistant.retrieval.fusion import fuse
+from assistant.retrieval.keywords import keyword_hits
+from assistant.retrieval.lookup import SegmentLookup
+from assistant.retrieval.meaning import (
+    CLIP_IMAGE_SIGNAL,
+    CLIP_TEXT_SIGNAL,
+    TEXT_SIGNAL,
+    vector_hits,
+)
+from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
+from assistant.retrieval.near_duplicates import near_duplicate_hits
+from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
+from assistant.retrieval.spoken import spoken_rankings
+from assistant.schemas import Clip, Filters, Hit, SearchQuery
+
+CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
+SPOKEN_KINDS = ("audio", "video")
+
+
+@dataclass
+class SearchOutcome:
+    clips: list[Clip]
+    notices: list[str] = field(default_factory=list)
+    # Query transcript for audio queries (shown to the user, used by the agent).
+    transcript: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class SearchEngine:
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self.settings = archive.settings.search
+
+    def search(self, query: SearchQuery) -> list[Clip]:
+        return self.run(query).clips
+
+    def run(self, query: SearchQuery) -> SearchOutcome:
+        started = time.perf_counter()
+        outcome = SearchOutcome(clips=[])
+        allowed = self.archive.catalog.filter_assets(query.filters)
+        if allowed is not None and not allowed:
+            outcome.notices.append("No asset in the archive matches these filters.")
+            return outcome
+        lookup = SegmentLookup(self.archive.catalog)
+        rankings: dict[str, list[Hit]] = {}
+        if query.text.strip():
+            rankings.update(self._text(lookup, query.text, allowed, outcome))
+        if query.image is not None:
+            self._merge(rankings, self._image(lookup, query, allowed, outcome), "image")
+        if query.audio is not None:
+            self._merge(rankings, self._audio(lookup, query, allowed, outcome), "audio")
+        outcome.timings["signals"] = time.perf_counter() - started
+        fused = fuse(rankings, self.settings.rrf_k)
+        outcome.clips = assemble(fused, lookup, self.settings, self.archive.settings.data_dir,
+                                 query.k)
+        self._mark_clip_off(outcome)
+        outcome.timings["total"] = time.perf_counter() - started
+        return outcome
+
+    @staticmethod
+    def _merge(into: dict[str, list[Hit]], more: dict[str, list[Hit]], part: str) -> None:
+        """A combined query keeps each part's rankings separate, so RRF fuses them."""
+        for signal, hits in more.items():
+            into[f"{part}:{signal}" if signal in into else signal] = hits
+
+    # --- query parts ----------------------------------------------------------------------
+    def _text(
+        self, lookup: SegmentLookup, text: str, allowed: set[str] | None, outcome: SearchOutcome
+    ) -> dict[str, list[Hit]]:
+        n = self.settings.candidates
+        vector = self.archive.models.text().encode_queries([text])[0]
+        rankings = {
+            "keyword": keyword_hits(lookup, text, n, allowed),
+            TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, n, allowed,
+                                     TEXT_SIGNAL),
+        }
+        clip = self._clip_model(outcome)
+        if clip is not None:
+            # Only images and video frames live in the visual space: no kind filter needed.
+            rankings[CLIP_TEXT_SIGNAL] = vector_hits(
+                lookup, self.archive.vectors, "visual", clip.encode_texts([text])[0], n,
+                allowed, CLIP_TEXT_SIGNAL,
+            )
+        return rankings
+
+    def _image(
+        self, lookup: SegmentLookup, query: SearchQuery, allowed: set[str] | None,
+        outcome: SearchOutcome,
+    ) -> dict[str, list[Hit]]:
+        assert query.image is not None
+        image = load_query_image(query.image, self.archive.settings.ingest.max_image_pixels)
+        n = self.settings.candidates
+        # Visual segments (phashes, the visual space) exist only for images and videos.
+        rankings = {
+            PHASH_SIGNAL: near_duplicate_hits(lookup, image, n, allowed,
+                                              self.archive.settings.data_dir),
+        }
+        clip = self._clip_model(outcome)
+        if clip is not None:
+            rankings[CLIP_IMAGE_SIGNAL] = vector_hits(
+                lookup, self.archive.vectors, "visual", clip.encode_images([image])[0], n,
+                allowed, CLIP_IMAGE_SIGNAL,
+            )
+        return rankings
+
+    def _audio(
+        self, lookup: SegmentLookup, query: SearchQuery, allowed: set[str] | None,
+        outcome: SearchOutcome,
+    ) -> dict[str, list[Hit]]:
+        assert query.audio is not None
+        transcript = transcribe_query_audio(query.audio, self.archive.models.asr()).text
+        outcome.transcript = transcript
+        if not transcript.strip():
+            if not query.text.strip() and query.image is None:
+                raise AssistantError(
+                    f"No speech was heard in {query.audio.name}.",
+                    hint="Upload a clip where someone speaks, or search with text instead.",
+                )
+            outcome.notices.append(f"No speech was heard in {query.audio.name}; ignored it.")
+            return {}
+        spoken = self._restrict(allowed, SPOKEN_KINDS)
+        if spoken is not None and not spoken:
+            return {}
+        return spoken_rankings(lookup, self.archive.models.text(), self.archive.vectors,
+                               transcript, self.settings.candidates, spoken)
+
+    # --- helpers -----------------------------------------------------------------------
+    def _restrict(self, allowed: set[str] | None, kinds: tuple[str, ...]) -> set[str] | None:
+        """Allowed assets narrowed to some media kinds (computed inside the catalog).
+
+        None when that excludes nothing: a long id list makes the index's filter slow
+        (bench/search.py), so it is only sent when it matters."""
+        by_kind = self.archive.catalog.filter_assets(Filters.parse({"kind": list(kinds)}))
+        assert by_kind is not None
+        if allowed is not None:
+            return by_kind & allowed
+        everything = {asset.asset_id for asset in self.archive.catalog.assets()}
+        return None if by_kind >= everything else by_kind
+
+    def _clip_model(self, outcome: SearchOutcome) -> ImageTextEncoder | None:
+        """The CLIP encoder, or None with a notice when there are no weights."""
+        models = self.archive.models
+        try:
+            if models.available("clip"):
+                return models.clip()
+        except AssistantError as exc:
+            outcome.notices.append(f"visual similarity is off: {exc.message}")
+            return None
+        if CLIP_OFF not in outcome.notices:
+            outcome.notices.append(CLIP_OFF)
+        self.archive.notices.add(CLIP_OFF)
+        return None
+
+    @staticmethod
+    def _mark_clip_off(outcome: SearchOutcome) -> None:
+        """Pictures and video frames found without CLIP say what was not checked."""
+        if CLIP_OFF not in outcome.notices:
+            return
+        for clip in outcome.clips:
+            if clip.kind == "image" or any(":visual:" in s for s in clip.segment_ids):
+                clip.why.append("(visual similarity off: no CLIP weights)")

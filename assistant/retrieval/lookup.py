@@ -1,0 +1,80 @@
+"""Per-query cache of catalog rows: segments and assets behind vector and keyword hits.
+
+Vector hits are checked here against the catalog: a segment whose asset is not `indexed`
+(half-ingested, failed, deleted) is dropped, as docs/internals.md requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.schemas import Asset, Hit, Segment
+from assistant.store.catalog import Catalog
+
+
+class SegmentLookup:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._segments: dict[str, Segment] = {}
+        self._assets: dict[str, Asset | None] = {}
+        self._metadata: dict[str, dict[str, Any]] = {}
+        self._by_asset: dict[tuple[str, str], list[Segment]] = {}
+
+    def asset(self, asset_id: str) -> Asset | None:
+        """The asset if it is searchable (indexed), else None."""
+        if asset_id not in self._assets:
+            found = self.catalog.get_asset(asset_id)
+            self._assets[asset_id] = found if found and found.status == "indexed" else None
+        return self._assets[asset_id]
+
+    def segments(self, segment_ids: Iterable[str]) -> dict[str, Segment]:
+        """Searchable segments among `segment_ids` (unknown or non-indexed ones left out)."""
+        ids = list(dict.fromkeys(segment_ids))
+        missing = [i for i in ids if i not in self._segments]
+        if missing:
+            self._segments.update(self.catalog.segments_by_id(missing))
+        return {
+            i: self._segments[i]
+            for i in ids
+            if i in self._segments and self.asset(self._segments[i].asset_id) is not None
+        }
+
+    def asset_segments(self, asset_id: str, kind: str) -> list[Segment]:
+        key = (asset_id, kind)
+        if key not in self._by_asset:
+            found = self.catalog.segments(asset_id, kind)
+            self._segments.update({segment.segment_id: segment for segment in found})
+            self._by_asset[key] = found
+        return self._by_asset[key]
+
+    def metadata(self, asset_id: str) -> dict[str, Any]:
+        """Effective metadata as plain field -> value."""
+        if asset_id not in self._metadata:
+            effective = self.catalog.effective_metadata(asset_id)
+            self._metadata[asset_id] = {name: mv.value for name, mv in effective.items()}
+        return self._metadata[asset_id]
+
+    def hits(
+        self, scored: list[tuple[str, float, str]], signal: str
+    ) -> list[Hit]:
+        """(segment_id, calibrated score, detail) best first -> Hits on searchable segments."""
+        segments = self.segments(segment_id for segment_id, _, _ in scored)
+        return [
+            make_hit(segments[segment_id], signal, score, detail)
+            for segment_id, score, detail in scored
+            if segment_id in segments
+        ]
+
+
+def make_hit(
+    segment: Segment, signal: str, score: float, detail: str,
+    start_s: float | None = None, end_s: float | None = None,
+) -> Hit:
+    return Hit(
+        segment_id=segment.segment_id, asset_id=segment.asset_id, segment_kind=segment.kind,
+        signal=signal, score=min(1.0, max(0.0, score)), detail=detail,
+        start_s=segment.start_s if start_s is None else start_s,
+        end_s=segment.end_s if end_s is None else end_s,
+        text=segment.text,
+    )

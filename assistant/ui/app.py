@@ -1,0 +1,71 @@
+"""The Gradio app: Ask, Search, Archive and Metadata review tabs over one opened archive.
+
+A thin layer: every answer, search, ingest and proposal comes from the rooms that own
+them (agent, retrieval, ingest, enrich); this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from assistant.archive import Archive
+from assistant.schemas import IngestReport
+from assistant.ui.archive_tab import ArchiveHandler, build_archive_tab
+from assistant.ui.chat_tab import ChatHandler, build_chat_tab
+from assistant.ui.media import MediaLinks, PlayableCopies, ServedFiles, previews_dir
+from assistant.ui.review_tab import ReviewHandler, build_review_tab
+from assistant.ui.search_tab import SearchHandler, build_search_tab
+
+TITLE = "Archive Assistant"
+
+
+def _default_ingest() -> Callable[..., IngestReport]:
+    from assistant.ingest.pipeline import ingest_folder
+
+    return ingest_folder
+
+
+def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any], *,
+              ingest: Callable[..., IngestReport] | None = None,
+              model_rows: Callable[[Any], list[dict[str, Any]]] | None = None) -> gr.Blocks:
+    """The app for `archive`. `engine` searches (SearchEngine), `session_factory()` makes
+    one ChatSession per browser tab. The keyword arguments replace the default ingest and
+    model-status functions (tests pass fakes)."""
+    settings = archive.settings
+    served = ServedFiles(settings, archive.catalog)
+    links = MediaLinks(served, PlayableCopies(previews_dir(settings)))
+    max_mb = settings.serve.max_upload_mb
+    if model_rows is None:
+        from assistant.models.doctor import model_rows as doctor_rows
+
+        model_rows = doctor_rows
+
+    # No telemetry: a local-first app must not call home.
+    with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as blocks:
+        gr.HTML(f'<header class="aa-title"><h1>{TITLE}</h1>'
+                "<p>Ask the archive; every answer cites clips you can play.</p></header>")
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                build_chat_tab(ChatHandler(session_factory, links, max_mb))
+            with gr.Tab("Search", id="search"):
+                build_search_tab(SearchHandler(engine, links, max_mb))
+            with gr.Tab("Archive", id="archive"):
+                build_archive_tab(ArchiveHandler(
+                    archive, ingest or _default_ingest(), model_rows,
+                    lambda: served.sync(blocks)), blocks)
+            with gr.Tab("Metadata review", id="review"):
+                build_review_tab(ReviewHandler(archive, links), blocks)
+    blocks.served_files = served  # read by launch_app
+    return blocks
+
+
+def create_app(archive: Archive) -> gr.Blocks:
+    """The app wired to the real search engine and chat agent (entry points use this)."""
+    from assistant.agent.session import ChatSession
+    from assistant.retrieval.engine import SearchEngine
+
+    engine = SearchEngine(archive)
+    return build_app(archive, engine, lambda: ChatSession(archive, engine))

@@ -1,0 +1,124 @@
+"""The Metadata review tab: values propagation proposes, with where each came from (the
+file it was copied from, the method, the similarity); the journalist accepts or rejects
+them. Proposing, accepting and rejecting are the enrich room's (enrich/propagate.py,
+enrich/review.py); this tab only shows them."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import gradio as gr
+
+from assistant.enrich import review
+from assistant.enrich.propagate import Proposal, pending_proposals, propose_all
+from assistant.errors import AssistantError
+from assistant.ui.archive_tab import _table
+from assistant.ui.media import MediaLinks
+
+Choices = list[tuple[str, int]]
+
+
+def _value_text(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _user_error(exc: AssistantError) -> gr.Error:
+    return gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else ""))
+
+
+class ReviewHandler:
+    def __init__(self, archive: Any, links: MediaLinks) -> None:
+        self.archive = archive
+        self.links = links
+
+    def _file(self, asset_id: str) -> str:
+        """The file name, with its thumbnail when it has one (photos, video frames)."""
+        asset = self.archive.catalog.get_asset(asset_id)
+        name = escape(asset.rel_path if asset else asset_id)
+        visual = self.archive.catalog.segments(asset_id, "visual") if asset else []
+        url = self.links.preview_url(visual[0].thumbnail) if visual else None
+        return f'<img class="aa-thumb" src="{escape(url)}" alt="">{name}' if url else name
+
+    def _row(self, proposal: Proposal) -> list[str]:
+        prov = proposal.provenance
+        similarity = f" ({prov.similarity:.2f})" if prov.similarity is not None else ""
+        sources = "".join(f"<div>{self._file(a)}</div>" for a in prov.source_assets)
+        return [str(proposal.proposal_id), self._file(proposal.asset_id),
+                escape(proposal.field), f"<b>{escape(_value_text(proposal.value))}</b>",
+                f"{proposal.confidence:.2f}", escape(prov.method) + similarity,
+                sources or "—", escape(prov.note)]
+
+    def listing(self) -> tuple[str, Choices]:
+        proposals = pending_proposals(self.archive)
+        if not proposals:
+            return "<p>No pending proposals. Use “Find proposals” after an ingest.</p>", []
+        rows = [self._row(p) for p in proposals]
+        choices = [(f"#{p.proposal_id} {p.rel_path}: {p.field} = {_value_text(p.value)}",
+                    p.proposal_id) for p in proposals]
+        headers = ["#", "file", "field", "proposed value", "confidence", "method",
+                   "copied from", "note"]
+        return _table(headers, rows, "aa-proposals"), choices
+
+    def propose(self) -> tuple[str, Choices, str]:
+        try:
+            found = propose_all(self.archive)
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
+        table, choices = self.listing()
+        return table, choices, f"{len(found)} proposals waiting for review."
+
+    def decide(self, proposal_ids: list[int] | None, accepted: bool) -> tuple[str, Choices, str]:
+        if not proposal_ids:
+            raise gr.Error("Tick one or more proposals first.")
+        try:
+            for proposal_id in proposal_ids:
+                if accepted:
+                    review.accept(self.archive, int(proposal_id))
+                else:
+                    review.reject(self.archive, int(proposal_id))
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
+        table, choices = self.listing()
+        verb = "Accepted" if accepted else "Rejected"
+        return table, choices, f"{verb} {len(proposal_ids)} proposal(s)."
+
+
+def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
+    gr.Markdown("Values copied from near-identical or matching files, or heard in the "
+                "file's own speech. Nothing is applied until you accept it; curated values "
+                "are never overwritten.")
+    with gr.Row():
+        find = gr.Button("Find proposals", variant="primary", scale=3)
+        reload = gr.Button("Reload", size="sm", scale=1)
+    status = gr.Markdown("")
+    table = gr.HTML("", elem_id="aa-proposals")
+    picked = gr.CheckboxGroup(choices=[], label="Select proposals", type="value",
+                              elem_id="aa-proposal-pick")
+    with gr.Row():
+        accept = gr.Button("Accept selected", variant="primary")
+        reject = gr.Button("Reject selected", variant="stop")
+
+    def _publish(result: tuple[str, Choices, str]) -> tuple[str, Any, str]:
+        html, choices, message = result
+        return html, gr.CheckboxGroup(choices=choices, value=[]), message
+
+    def propose_metadata() -> tuple[str, Any, str]:
+        return _publish(handler.propose())
+
+    def list_proposals() -> tuple[str, Any, str]:
+        html, choices = handler.listing()
+        return _publish((html, choices, ""))
+
+    def accept_proposals(ids: list[int]) -> tuple[str, Any, str]:
+        return _publish(handler.decide(ids, accepted=True))
+
+    def reject_proposals(ids: list[int]) -> tuple[str, Any, str]:
+        return _publish(handler.decide(ids, accepted=False))
+
+    outputs = [table, picked, status]
+    find.click(propose_metadata, None, outputs, api_name="propose_metadata")
+    reload.click(list_proposals, None, outputs, api_name="list_proposals")
+    accept.click(accept_proposals, [picked], outputs, api_name="accept_proposals")
+    reject.click(reject_proposals, [picked], outputs, api_name="reject_proposals")
+    blocks.load(list_proposals, None, outputs, api_visibility="private")

@@ -1,0 +1,107 @@
+"""The Search tab: a query by text, image or audio, under filters; playable result cards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assistant.errors import AssistantError
+from assistant.schemas import MEDIA_KINDS, Filters, SearchQuery
+from assistant.ui.cards import cards_grid, clip_card
+from assistant.ui.media import MediaLinks
+from assistant.ui.uploads import check_upload
+
+
+def _filters(kind: list[str] | None, date_from: str, date_to: str, place: str, people: str,
+             topics: str, source: str, tempo_min: str | None, tempo_max: str | None,
+             mode: str | None, key: str) -> Filters:
+    pairs: dict[str, Any] = {
+        "kind": kind or None, "date_from": date_from, "date_to": date_to, "place": place,
+        "people": people, "topics": topics, "source": source, "tempo_min": tempo_min,
+        "tempo_max": tempo_max, "mode": mode if mode in ("major", "minor") else None,
+        "key": key,
+    }
+    cleaned = {
+        name: value.strip() if isinstance(value, str) else value
+        for name, value in pairs.items()
+    }
+    return Filters.parse({name: v for name, v in cleaned.items() if v not in (None, "", [])})
+
+
+class SearchHandler:
+    def __init__(self, engine: Any, links: MediaLinks, max_upload_mb: int) -> None:
+        self.engine = engine
+        self.links = links
+        self.max_upload_mb = max_upload_mb
+
+    def search(self, text: str, image: str | None, audio: str | None, k: float,
+               filters: Filters) -> tuple[str, str]:
+        try:
+            query = SearchQuery(
+                text=text or "", filters=filters, k=int(k),
+                image=check_upload(image, "image", self.max_upload_mb) if image else None,
+                audio=check_upload(audio, "audio", self.max_upload_mb) if audio else None,
+            )
+            clips = self.engine.search(query)
+        except AssistantError as exc:
+            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+        if not clips:
+            return "No clips match. Loosen the filters or try other words.", ""
+        cards = [clip_card(clip, links=self.links, element_id=f"result-{i}", badge=f"#{i}")
+                 for i, clip in enumerate(clips, start=1)]
+        active = "" if filters.is_empty() else " under the filters"
+        noun = "clip" if len(clips) == 1 else "clips"
+        return f"{len(clips)} {noun}{active}, best first.", cards_grid(cards)
+
+
+def build_search_tab(handler: SearchHandler) -> None:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=2, min_width=300):
+            text = gr.Textbox(label="Search for", placeholder="words, a scene, a topic…",
+                              elem_id="aa-search-text")
+            with gr.Accordion("…or search by photo or audio clip", open=False):
+                image = gr.Image(label="Photo: find it and near-copies", type="filepath",
+                                 height=180, sources=["upload", "clipboard"])
+                audio = gr.Audio(label="Audio: find where this was said", type="filepath",
+                                 sources=["upload", "microphone"])
+            with gr.Accordion("Filters", open=True):
+                kind = gr.CheckboxGroup(list(MEDIA_KINDS), label="Kind")
+                with gr.Row():
+                    date_from = gr.Textbox(label="From date", placeholder="2019-01-31")
+                    date_to = gr.Textbox(label="To date", placeholder="2019-12-31")
+                with gr.Row():
+                    place = gr.Textbox(label="Place")
+                    people = gr.Textbox(label="People", placeholder="comma separated")
+                with gr.Row():
+                    topics = gr.Textbox(label="Topics", placeholder="comma separated")
+                    source = gr.Textbox(label="Source")
+                with gr.Row():
+                    tempo_min = gr.Textbox(label="Tempo from (BPM)", placeholder="90")
+                    tempo_max = gr.Textbox(label="Tempo to (BPM)", placeholder="130")
+                with gr.Row():
+                    mode = gr.Dropdown(["any", "major", "minor"], value="any", label="Mode")
+                    key = gr.Textbox(label="Key", placeholder="A minor")
+            k = gr.Slider(1, 50, value=12, step=1, label="Results")
+            go = gr.Button("Search", variant="primary", elem_id="aa-search-go")
+        with gr.Column(scale=5, min_width=380):
+            summary = gr.Markdown("Results appear here.", elem_id="aa-search-summary")
+            results = gr.HTML("", elem_id="aa-search-results")
+
+    def search(text: str, image: str | None, audio: str | None, kind: list[str] | None,
+               date_from: str, date_to: str, place: str, people: str, topics: str,
+               source: str, tempo_min: str | None, tempo_max: str | None,
+               mode: str | None, key: str, k: float) -> tuple[str, str]:
+        try:
+            filters = _filters(kind, date_from, date_to, place, people, topics, source,
+                               tempo_min, tempo_max, mode, key)
+        except AssistantError as exc:
+            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+        return handler.search(text, image, audio, k, filters)
+
+    inputs = [text, image, audio, kind, date_from, date_to, place, people, topics, source,
+              tempo_min, tempo_max, mode, key, k]
+    go.click(search, inputs, [summary, results], api_name="search")
+    text.submit(search, inputs, [summary, results], api_visibility="private")
+
+

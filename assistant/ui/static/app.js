@@ -1,0 +1,55 @@
+// Archive Assistant: citation links and "play from the start" buttons for clip cards.
+// Cards are <article class="aa-card" id="clip-TURN-N"> holding a <video>/<audio> with
+// data-start / data-end (seconds). Delegated listeners, because Gradio re-renders HTML.
+(function () {
+  function playCard(card) {
+    if (!card) return;
+    var folded = card.closest("details");
+    if (folded) folded.open = true;
+    card.scrollIntoView({ behavior: "smooth", block: "center" });
+    card.classList.add("aa-flash");
+    setTimeout(function () { card.classList.remove("aa-flash"); }, 1600);
+    var media = card.querySelector("video.aa-player, audio.aa-player");
+    if (!media) return;
+    var start = parseFloat(media.dataset.start || "0");
+    var seekAndPlay = function () {
+      media.currentTime = start;
+      media.dataset.stopArmed = "1";
+      var played = media.play();
+      if (played && played.catch) played.catch(function () {});
+    };
+    if (media.readyState >= 1) seekAndPlay();
+    else media.addEventListener("loadedmetadata", seekAndPlay, { once: true });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href*="#clip-"]');
+    if (link) {
+      var id = link.getAttribute("href").split("#")[1];
+      var card = document.getElementById(id);
+      if (card) {
+        event.preventDefault();
+        event.stopPropagation();
+        playCard(card);
+      }
+      return;
+    }
+    var button = event.target.closest && event.target.closest("button.aa-play");
+    if (button) {
+      event.preventDefault();
+      playCard(document.getElementById(button.dataset.target));
+    }
+  }, true);
+
+  // Stop at the clip's end once after "play from the start" (the media fragment does the
+  // same for the first play); after that the journalist can keep watching.
+  document.addEventListener("timeupdate", function (event) {
+    var media = event.target;
+    if (!media.dataset || media.dataset.stopArmed !== "1") return;
+    var end = parseFloat(media.dataset.end || "");
+    if (!isNaN(end) && media.currentTime >= end) {
+      media.pause();
+      media.dataset.stopArmed = "0";
+    }
+  }, true);
+})();

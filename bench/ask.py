@@ -1,0 +1,258 @@
+"""Benchmark the chat agent on a small real archive; print JSON figures.
+
+    .venv/bin/python bench/ask.py [--work DIR] [--profile default] [--only ID ...]
+
+Builds the mixed test archive (assistant.media.samples), ingests it once into WORK/data
+(reused on later runs), then asks questions whose answers are known: grounded questions
+(the answer must name a fact and cite the right clip), questions the archive cannot answer
+(the agent must abstain), and a follow-up. Figures: share answered correctly, citation
+precision, time to first token and to the full answer. Targets: first token < 3 s, full
+answer < 20 s on 2 cores with the packaged 1.5B model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.agent.session import ChatSession
+from assistant.archive import Archive
+from assistant.config import load_settings
+from assistant.evaluation.matching import clip_matches, normalise_text
+from assistant.evaluation.metrics import fact_present
+from assistant.evaluation.suite import RelevantItem
+from assistant.media.samples import TestArchive, build_test_archive
+from assistant.schemas import Answer
+
+
+class CountingLLM:
+    """Passes calls to the real model and counts tokens, so times measured on a busy
+    machine can be set against its throughput (prompt and generated tokens per turn)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.prompt_tokens = 0
+        self.generated_tokens = 0
+
+    def _count(self, text: str) -> int:
+        llama = getattr(self.inner, "_llama", None)
+        if llama is None:
+            return len(text) // 4
+        return len(llama.tokenize(text.encode(), add_bos=False, special=True))
+
+    def _prompt(self, messages: list[dict[str, Any]]) -> None:
+        # The system prompt is evaluated once and reused from llama.cpp's cache.
+        self.prompt_tokens += sum(self._count(m["content"]) for m in messages[1:])
+
+    def complete(self, messages: list[dict[str, Any]], *, max_tokens: int,
+                 temperature: float = 0.0, json_schema: dict[str, Any] | None = None) -> str:
+        text = str(self.inner.complete(messages, max_tokens=max_tokens,
+                                       temperature=temperature, json_schema=json_schema))
+        self._prompt(messages)
+        self.generated_tokens += self._count(text)
+        return text
+
+    def stream(self, messages: list[dict[str, Any]], *, max_tokens: int,
+               temperature: float = 0.0, json_schema: dict[str, Any] | None = None) -> Any:
+        pieces = []
+        try:
+            for piece in self.inner.stream(messages, max_tokens=max_tokens,
+                                           temperature=temperature, json_schema=json_schema):
+                pieces.append(piece)
+                yield piece
+        finally:  # the agent stops reading once the answer is complete
+            self._prompt(messages)
+            self.generated_tokens += self._count("".join(pieces))
+
+    def take(self) -> dict[str, int]:
+        counts = {"prompt_tokens": self.prompt_tokens, "generated_tokens": self.generated_tokens}
+        self.prompt_tokens = self.generated_tokens = 0
+        return counts
+
+
+def throughput(llm: Any) -> dict[str, float]:
+    """Prompt and generation tokens/s of the model on this machine right now."""
+    llama = llm.inner._llama
+    prompt = "The harbour report describes shipping traffic and fishing quotas. " * 30
+    tokens = llama.tokenize(prompt.encode())
+    llama.reset()
+    started = time.perf_counter()
+    llama.eval(tokens)
+    prompt_s = time.perf_counter() - started
+    started = time.perf_counter()
+    result = llama.create_completion("Once upon a time", max_tokens=32, temperature=0.0)
+    generated = result["usage"]["completion_tokens"]
+    return {"prompt_tok_per_s": round(len(tokens) / prompt_s, 1),
+            "gen_tok_per_s": round(generated / (time.perf_counter() - started), 1)}
+
+
+# Throughput of the 1.5B model on 2 idle cores (shared/MODELS.md), to project idle times.
+IDLE_PROMPT_TOK_S = 75.0
+IDLE_GEN_TOK_S = 13.0
+
+
+@dataclass
+class Case:
+    id: str
+    question: str
+    # Spoken line (substring) or document file the answer rests on; None: must abstain.
+    evidence: str | None
+    facts: list[str | list[str]] = field(default_factory=list)
+    # Asked in the same session right after this case id (a follow-up).
+    after: str | None = None
+
+
+CASES = [
+    Case("council", "What did the city council approve?", "city council approved",
+         [["public transport", "transport"]]),
+    Case("flood", "Why was the river road closed?", "Heavy flooding", [["flood"]]),
+    Case("farmers", "What did the farmers protest against?", "Farmers protested",
+         [["water tax"]]),
+    Case("football", "Which team won the final match on Sunday?", "football team",
+         [["national football team", "national team"]]),
+    Case("wildfire", "Why did hundreds of families have to leave?", "wildfire",
+         [["wildfire", "fire"]]),
+    Case("harbour", "How much did container volumes rise at the harbour?",
+         "docs/harbour_report.md", [["twelve percent", "12%", "12 percent"]]),
+    Case("hospitals", "What did the health minister announce?", "docs/elections.pdf",
+         [["hospital"]]),
+    Case("strike", "How long did the railway strike last?", "docs/bulletin.html",
+         [["three days", "3 days"]]),
+    Case("followup", "and what did they say after that?", "football team",
+         [["football"]], after="farmers"),
+    Case("airport", "What did the mayor say about the new airport terminal?", None),
+    Case("chess", "Who won the chess championship in Oslo?", None),
+    Case("vaccine", "How many people were vaccinated against measles last spring?", None),
+]
+
+
+def gold(case: Case, manifest: TestArchive) -> list[RelevantItem]:
+    if case.evidence is None:
+        return []
+    if "/" in case.evidence and "." in case.evidence:
+        return [RelevantItem(file=case.evidence)]
+    lines = [line for line in manifest.spoken if case.evidence.lower() in line.text.lower()]
+    files = {Path(f).name: f for f in manifest.videos + manifest.audio}
+    return [RelevantItem(file=files[line.file], start_s=line.start_s, end_s=line.end_s)
+            for line in lines]
+
+
+def score(case: Case, answer: Answer, items: list[RelevantItem]) -> dict[str, Any]:
+    cited = [c.clip for c in answer.citations]
+    relevant = [any(clip_matches(clip, item) for item in items) for clip in cited]
+    text = normalise_text(answer.text)
+    facts_ok = all(fact_present(text, fact) for fact in case.facts)
+    if case.evidence is None:
+        correct = answer.abstained and not cited
+    else:
+        correct = not answer.abstained and facts_ok and any(relevant)
+    return {
+        "id": case.id, "question": case.question, "must_abstain": case.evidence is None,
+        "correct": correct, "abstained": answer.abstained, "answer": answer.text,
+        "facts_present": facts_ok,
+        "cited": [f"{c.file}@{c.start_s}-{c.end_s}" for c in cited],
+        "cited_relevant": relevant,
+        "retrieved_has_gold": any(clip_matches(c, i) for c in answer.retrieved for i in items),
+        "flagged": answer.flagged, "trace": [call.tool for call in answer.trace],
+        "first_token_s": answer.timings.get("first_token_s"),
+        "total_s": answer.timings.get("total_s"),
+    }
+
+
+def prepare(work: Path, profile: str) -> tuple[Archive, TestArchive]:
+    settings = load_settings(profile, data_dir=work / "data")
+    archive = Archive.open(settings)
+    saved = work / "manifest.json"
+    if saved.is_file():  # built on an earlier run (copying over it again fails on its links)
+        manifest = TestArchive.from_json(saved.read_text(), work / "archive")
+    else:
+        manifest = build_test_archive(work / "archive")
+        saved.write_text(manifest.to_json())
+    if not archive.catalog.assets():
+        from assistant.ingest.pipeline import ingest_folder
+
+        started = time.perf_counter()
+        ingest_folder(archive, work / "archive")
+        print(f"ingested in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return archive, manifest
+
+
+def run(work: Path, profile: str, only: list[str]) -> dict[str, Any]:
+    from assistant.retrieval.engine import SearchEngine
+
+    archive, manifest = prepare(work, profile)
+    engine = SearchEngine(archive)
+    llm = CountingLLM(archive.models.llm())
+    archive.models._built["llm"] = llm
+    sessions: dict[str, ChatSession] = {}
+    rows = []
+    for case in CASES:
+        if only and case.id not in only:
+            continue
+        session = sessions[case.after] if case.after in sessions else ChatSession(archive, engine)
+        answer = session.ask(case.question)
+        sessions[case.id] = session
+        rows.append(score(case, answer, gold(case, manifest)) | llm.take())
+        print(json.dumps(rows[-1]), file=sys.stderr)
+    result = summary(rows, archive, profile)
+    if hasattr(llm.inner, "_llama") and llm.inner._llama is not None:
+        result["throughput_now"] = throughput(llm)
+    result["projected_idle_total_s"] = _spread([
+        row["prompt_tokens"] / IDLE_PROMPT_TOK_S + row["generated_tokens"] / IDLE_GEN_TOK_S
+        for row in rows])
+    return result
+
+
+def summary(rows: list[dict[str, Any]], archive: Archive, profile: str) -> dict[str, Any]:
+    cited = [flag for row in rows for flag in row["cited_relevant"]]
+    first = [row["first_token_s"] for row in rows if row["first_token_s"] is not None]
+    total = [row["total_s"] for row in rows]
+    return {
+        "profile": profile,
+        "llm": archive.settings.models.llm.name,
+        "agent_settings": archive.settings.agent.model_dump(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "cases": len(rows),
+        "answered_correctly": round(sum(row["correct"] for row in rows) / len(rows), 3),
+        "grounded_correct": _share([r["correct"] for r in rows if not r["must_abstain"]]),
+        "abstention_correct": _share([r["correct"] for r in rows if r["must_abstain"]]),
+        "citation_precision": _share(cited),
+        "first_token_s": _spread(first),
+        "total_s": _spread(total),
+        "rows": rows,
+    }
+
+
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def _spread(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "max": None, "mean": None}
+    return {"p50": round(statistics.median(values), 2), "max": round(max(values), 2),
+            "mean": round(statistics.fmean(values), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/bench-ask"))
+    parser.add_argument("--profile", default="default")
+    parser.add_argument("--only", nargs="*", default=[])
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    result = run(args.work, args.profile, args.only)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

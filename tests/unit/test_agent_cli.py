@@ -1,0 +1,63 @@
+"""`assistant ask`: JSON output and streamed human output, with a scripted LLM and a fixed
+engine put in place of the real ones."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.agent.fakes import FixedEngine, ScriptedLLM
+from assistant.cli import app
+from assistant.schemas import Clip
+
+CLIP = Clip(asset_id="a" * 16, file="press/briefing.mp4", path="/a/press/briefing.mp4",
+            kind="video", start_s=65.0, end_s=71.5, score=0.8,
+            snippet="The commissioner said energy prices will rise this winter.")
+
+
+@pytest.fixture
+def cli(test_settings, monkeypatch: pytest.MonkeyPatch):
+    import assistant.retrieval.engine as engine_module
+    from assistant.models.provider import ModelProvider
+
+    def run(reply: dict, clips: list[Clip], *args: str):
+        llm = ScriptedLLM([json.dumps(reply)])
+        monkeypatch.setattr(ModelProvider, "llm", lambda self: llm)
+        monkeypatch.setattr(engine_module, "SearchEngine", lambda archive: FixedEngine(clips))
+        return CliRunner().invoke(
+            app, ["--profile", "test", "--data-dir", str(test_settings.data_dir), "ask", *args])
+
+    return run
+
+
+def test_ask_json_has_answer_citations_trace_and_timings(cli) -> None:
+    result = cli({"answerable": True, "answer": "Prices will rise this winter [1]."}, [CLIP],
+                 "What about energy prices?", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["answer"] == "Prices will rise this winter [1]."
+    assert data["abstained"] is False and data["nearest"] == []
+    assert data["citations"][0]["n"] == 1
+    assert data["citations"][0]["file"] == "press/briefing.mp4"
+    assert data["citations"][0]["start_s"] == 65.0
+    assert data["trace"][0]["tool"] == "search_archive"
+    assert {"first_token_s", "total_s"} <= set(data["timings"])
+
+
+def test_ask_prints_tokens_then_sources_with_times(cli) -> None:
+    result = cli({"answerable": True, "answer": "Prices will rise this winter [1]."}, [CLIP],
+                 "What about energy prices?")
+    assert result.exit_code == 0, result.output
+    assert "Prices will rise this winter [1]." in result.stdout
+    assert "[1] press/briefing.mp4 (video 01:05–01:12)" in result.stdout
+
+
+def test_ask_abstention_lists_nearest_clips_as_such(cli) -> None:
+    result = cli({"answerable": False, "answer": "Not in the evidence."}, [CLIP],
+                 "Who won the 1930 cup?")
+    assert result.exit_code == 0, result.output
+    assert "The archive does not contain an answer" in result.stdout
+    assert "Nearest clips (not an answer):" in result.stdout
+    assert "press/briefing.mp4 (video 01:05–01:12)" in result.stdout
