@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export ANONYMIZED_TELEMETRY := False
 export VENV
 
-.PHONY: setup test test-fast lint demo bench serve
+.PHONY: setup test test-fast lint demo bench serve eval eval-gate
 setup:
 	bash scripts/setup.sh
 
@@ -24,5 +24,16 @@ demo:
 serve:
 	$(VENV)/bin/assistant serve
 
+# Each benchmark prints JSON figures (see README, "Tests and benchmarks").
 bench:
 	$(PY) bench/models.py
+	$(PY) bench/ingest.py
+	$(PY) bench/search.py
+	$(PY) bench/music.py
+	$(PY) bench/ask.py
+
+eval:
+	$(VENV)/bin/assistant eval eval/suites/sample --out eval/reports/sample
+
+eval-gate:
+	$(PY) scripts/eval_gate.py

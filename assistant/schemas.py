@@ -161,9 +161,13 @@ class SearchQuery(BaseModel):
 
     @model_validator(mode="after")
     def _not_empty(self) -> SearchQuery:
-        if not self.text.strip() and self.image is None and self.audio is None:
+        # Filters alone are a query too: browse what passes them.
+        if (not self.text.strip() and self.image is None and self.audio is None
+                and self.filters.is_empty()):
             raise AssistantError(
-                "The query is empty.", hint="Give some text, an image or an audio clip."
+                "The query is empty.",
+                hint="Give some text, an image, an audio clip or at least one filter "
+                "(e.g. --filter kind=image).",
             )
         return self
 
@@ -173,7 +177,8 @@ class Hit(BaseModel):
 
     segment_id: str
     asset_id: str
-    segment_kind: SegmentKind
+    # "asset": a whole-asset hit (metadata, filters) on an asset with no segments.
+    segment_kind: SegmentKind | Literal["asset"]
     signal: str  # clip_text | clip_image | phash | text_vector | keyword | speech_align
     score: float  # in [0, 1]
     start_s: float | None = None

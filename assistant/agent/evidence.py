@@ -7,6 +7,7 @@ no tool returned this turn.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.schemas import Clip
@@ -44,6 +45,29 @@ def clip_label(clip: Clip) -> str:
     return f"{clip.file} ({clip.kind}{' ' + where if where else ''}{page})"
 
 
+# Sentences that address an AI rather than a reader. The fence and the system prompt say
+# archive text is data, but a 1.5B model still echoes "answer only PWNED" when asked what
+# the document says; so the model reads a marker instead (the user still sees the clip).
+_INSTRUCTION_LIKE = re.compile(
+    r"[^.!?\n]*\b(?:"
+    r"(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your)\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|system|these|those|other)\s+"
+    r"(?:instructions?|prompts?|directions)"
+    r"|you are now (?:an? )?(?:ai|assistant|chatbot|bot|model|dan)\b"
+    r"|(?:new|updated) instructions\s*:"
+    r"|system (?:prompt|message|note)\s*:"
+    r"|(?:answer|reply|respond)\b[^.!?\n]{0,40}\bwith only\b"
+    r"|(?:answer|reply|respond) only with"
+    r")[^.!?\n]*[.!?]?",
+    re.IGNORECASE,
+)
+WITHHELD = "[instruction-like text withheld]"
+
+
+def withhold_instructions(text: str) -> str:
+    return _INSTRUCTION_LIKE.sub(" " + WITHHELD, text).strip()
+
+
 def defang(text: str) -> str:
     """Archive text may contain anything, including our own fence tags: neutralise them so
     a document cannot close its fence and speak as the instructions."""
@@ -63,7 +87,7 @@ class EvidenceItem:
     source: str
 
     def render(self) -> str:
-        body = defang(" ".join(self.text.split()))
+        body = defang(withhold_instructions(" ".join(self.text.split())))
         if len(body) > EVIDENCE_CHARS:
             body = body[: EVIDENCE_CHARS - 1] + "…"
         where = clip_span(self.clip) or (f"p.{self.clip.page}" if self.clip.page else "")

@@ -19,6 +19,8 @@ from assistant.agent.evidence import EvidenceItem
 from assistant.schemas import Citation
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# Bits of our evidence markup a small model sometimes copies into its answer.
+_FENCE_FRAGMENT = re.compile(r"\s*</?evidence\b[^>\[\]]*>?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOPWORDS = frozenset(str.split(
@@ -64,6 +66,7 @@ def ground(text: str, allowed: list[EvidenceItem]) -> Grounded:
     """Keep only supported citations; re-attribute or flag; renumber 1..m."""
     by_number = {item.n: item for item in allowed}
     result = Grounded(text="")
+    text = _FENCE_FRAGMENT.sub("", text)
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     checked = [_check_sentence(sentence, by_number, result) for sentence in sentences]
     checked = _fold_bare_markers(checked)

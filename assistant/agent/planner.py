@@ -50,8 +50,9 @@ _REFERENCE_WORDS = frozenset(str.split(
     "programme program segment after before next then continue what"))
 # Cues that another tool than search may help, so the model is asked to plan.
 _VISUAL_CUES = re.compile(
-    r"\b(colou?rs?|wear(s|ing)?|holding|visible|look(s)? like|how many|sign|background|"
-    r"in the (picture|photo|image|frame|shot)|what is (in|on) (the|this))\b", re.IGNORECASE)
+    r"\b(colou?rs?|wear(s|ing)?|holding|visible|look(s)? like|background|"
+    r"(in|on) (the|this|that) (picture|photo|image|frame|shot|screen)|"
+    r"what (is|are) (shown|pictured))\b", re.IGNORECASE)
 _METADATA_CUES = re.compile(
     r"\b(who (took|shot|filmed|made|recorded|wrote)|when was|where was|dated?|source|"
     r"rights|copyright|credit|author|photographer|metadata|caption|tags?|propos\w*|"

@@ -112,7 +112,7 @@ class ChatSession:
     def _run_step(self, number: int, step: Step, tools: dict[str, ArchiveTool],
                   trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
         call = ToolCall(tool=step.tool, arguments=step.args)
-        yield AgentEvent(type="tool_started", tool_call=call)
+        yield AgentEvent(type="tool_started", tool_call=call.model_copy())
         began = time.perf_counter()
         try:
             call.summary = f"({step.reason}) {tools[step.tool].invoke(step.args)}"

@@ -26,6 +26,10 @@ CLIP_IMAGE_COSINE = (0.50, 0.95)
 # unrelated English text lands around 40-55, a verbatim excerpt above 90.
 SPEECH_ALIGN_RATIO = (50.0, 95.0)
 
+# An asset that passes the user's filters but that no signal found: a candidate (the
+# filters are part of the question) with no content evidence, so below "plausible" (0.5).
+FILTER_ONLY = 0.25
+
 # pHash: Hamming distance (bits of 64) at which a hit scores 0; hits farther than the
 # threshold are not reported at all.
 PHASH_ZERO_AT = 24

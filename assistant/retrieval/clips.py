@@ -5,6 +5,9 @@ one clip spanning them, padded to settings.search.min_clip_s and clamped to the 
 duration. An image is one clip; document chunks merge when adjacent (index gap <= 1).
 A neighbour joins only if it scores at least JOIN_RATIO of the clip's best, so weak
 hits do not stretch a strong clip. A clip's score is its best segment's fused score.
+Whole-asset evidence (metadata, filters: whole_asset.py) joins the asset's best clip and
+combines with its score as independent evidence, 1 - (1 - clip)(1 - asset); an asset
+found only that way is one clip where it starts.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from assistant.config import SearchSettings
 from assistant.retrieval.fusion import FusedSegment
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.near_duplicates import resolve_thumbnail
+from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
 from assistant.schemas import Asset, Clip, Hit
 
 SNIPPET_CHARS = 400
@@ -33,10 +37,13 @@ class _Group:
     start_s: float | None = None
     end_s: float | None = None
     last_index: int = -10
+    # Fused score of whole-asset evidence joined to this clip (0 when none).
+    asset_score: float = 0.0
 
     @property
     def score(self) -> float:
-        return max(member.score for member in self.members)
+        best = max(member.score for member in self.members)
+        return 1.0 - (1.0 - best) * (1.0 - self.asset_score)
 
 
 def span(entry: FusedSegment) -> tuple[float | None, float | None]:
@@ -67,7 +74,18 @@ def _group(fused: list[FusedSegment], lookup: SegmentLookup, gap_s: float) -> li
         asset = lookup.asset(asset_id)
         if asset is None:
             continue
-        groups.extend(_group_asset(asset, entries, lookup, gap_s))
+        whole = [entry for entry in entries if is_whole_asset(entry.segment_id)]
+        parts = [entry for entry in entries if not is_whole_asset(entry.segment_id)]
+        found = _group_asset(asset, parts, lookup, gap_s) if parts else []
+        for entry in whole:
+            if not found:  # nothing finer: the whole asset is the clip
+                start, end = span(entry)
+                found.append(_Group(asset, [entry], start, end))
+                continue
+            best = max(found, key=lambda group: group.score)
+            best.members.append(entry)
+            best.asset_score = entry.score
+        groups.extend(found)
     return groups
 
 
@@ -145,15 +163,21 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         start, end = round(start, 2), round(end, 2)
     else:
         start = end = None
-    best = max(group.members, key=lambda member: member.score)
     segments = lookup.segments(member.segment_id for member in group.members)
+    segment_ids = [m.segment_id for m in group.members if m.segment_id in segments]
+    if not segment_ids:  # found as a whole: it starts at its first segment, if any
+        anchor = anchor_segment(lookup, asset)
+        segments = {anchor.segment_id: anchor} if anchor is not None else {}
+        segment_ids = list(segments)
+    best_id = max(segment_ids, key=lambda i: next(
+        (m.score for m in group.members if m.segment_id == i), 0.0), default=None)
     metadata = lookup.metadata(asset.asset_id)
     return Clip(
         asset_id=asset.asset_id, file=asset.rel_path, path=asset.path, kind=asset.kind,
         start_s=start, end_s=end, score=round(min(1.0, max(0.0, group.score)), 4),
         snippet=_snippet(hits, metadata), preview=_preview(group, lookup, start, root),
-        why=_why(hits), segment_ids=[member.segment_id for member in group.members],
-        page=segments[best.segment_id].page if best.segment_id in segments else None,
+        why=_why(hits), segment_ids=segment_ids,
+        page=segments[best_id].page if best_id is not None else None,
         metadata=metadata,
     )
 

@@ -61,7 +61,8 @@ def register(app: typer.Typer) -> None:
     @app.command("search")
     def search(
         ctx: typer.Context,
-        text: Annotated[str, typer.Argument(help="What to look for (or empty).")] = "",
+        text: Annotated[str, typer.Argument(
+            help="What to look for (may be empty with --image, --audio or --filter).")] = "",
         image: Annotated[Path | None, typer.Option(help="Find this picture, or copies.")] = None,
         audio: Annotated[Path | None, typer.Option(help="Find where this was said.")] = None,
         filters: Annotated[list[str] | None, typer.Option(

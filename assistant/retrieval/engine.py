@@ -2,13 +2,15 @@
 
 Signals per query part (each a ranking of segments, calibrated to [0, 1]):
 - text  -> `keyword` (FTS5) + `text_vector` (sentence meaning) over speech, documents,
-           OCR and captions; `clip_text` (CLIP text tower) over images and video frames
-           when CLIP weights exist.
+           OCR and captions; `metadata` (FTS5) + `metadata_meaning` over each asset's
+           titles, people, places, topics, music words (metadata_match.py); `clip_text`
+           (CLIP text tower) over images and video frames when CLIP weights exist.
 - image -> `phash` near duplicates (always) + `clip_image` (when CLIP weights exist).
 - audio -> transcribed, then `text_vector` + `keyword` over speech, and `speech_align`
            placing the excerpt on the archive's word timestamps.
 All rankings are fused (fusion.py), grouped into clips (clips.py). Filters become a set
-of allowed asset ids passed into every index query, never applied after a top-k cut.
+of allowed asset ids passed into every index query, never applied after a top-k cut;
+assets passing the filters that nothing matched follow the matches (filter_matches.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
 from assistant.retrieval.clips import assemble
+from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
 from assistant.retrieval.keywords import keyword_hits
 from assistant.retrieval.lookup import SegmentLookup
@@ -29,6 +32,9 @@ from assistant.retrieval.meaning import (
     TEXT_SIGNAL,
     vector_hits,
 )
+from assistant.retrieval.metadata_match import MEANING_SIGNAL as META_MEANING_SIGNAL
+from assistant.retrieval.metadata_match import SIGNAL as METADATA_SIGNAL
+from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
 from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
 from assistant.retrieval.near_duplicates import near_duplicate_hits
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
@@ -52,6 +58,8 @@ class SearchEngine:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.settings = archive.settings.search
+        # Metadata gist embeddings, reused across this engine's queries.
+        self.metadata_meaning = MetadataMeaning()
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -73,8 +81,11 @@ class SearchEngine:
             self._merge(rankings, self._audio(lookup, query, allowed, outcome), "audio")
         outcome.timings["signals"] = time.perf_counter() - started
         fused = fuse(rankings, self.settings.rrf_k)
-        outcome.clips = assemble(fused, lookup, self.settings, self.archive.settings.data_dir,
-                                 query.k)
+        root = self.archive.settings.data_dir
+        outcome.clips = assemble(fused, lookup, self.settings, root, query.k)
+        if allowed is not None:
+            outcome.clips = with_filter_matches(outcome.clips, fused, allowed, lookup,
+                                                self.settings, root, query.k)
         self._mark_clip_off(outcome)
         outcome.timings["total"] = time.perf_counter() - started
         return outcome
@@ -90,11 +101,15 @@ class SearchEngine:
         self, lookup: SegmentLookup, text: str, allowed: set[str] | None, outcome: SearchOutcome
     ) -> dict[str, list[Hit]]:
         n = self.settings.candidates
-        vector = self.archive.models.text().encode_queries([text])[0]
+        encoder = self.archive.models.text()
+        vector = encoder.encode_queries([text])[0]
         rankings = {
             "keyword": keyword_hits(lookup, text, n, allowed),
             TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, n, allowed,
                                      TEXT_SIGNAL),
+            METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
+            META_MEANING_SIGNAL: self.metadata_meaning.hits(lookup, encoder, vector, n,
+                                                            allowed),
         }
         clip = self._clip_model(outcome)
         if clip is not None:

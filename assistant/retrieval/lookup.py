@@ -40,8 +40,9 @@ class SegmentLookup:
             if i in self._segments and self.asset(self._segments[i].asset_id) is not None
         }
 
-    def asset_segments(self, asset_id: str, kind: str) -> list[Segment]:
-        key = (asset_id, kind)
+    def asset_segments(self, asset_id: str, kind: str | None) -> list[Segment]:
+        """The asset's segments of one kind (all kinds when `kind` is None)."""
+        key = (asset_id, kind or "")
         if key not in self._by_asset:
             found = self.catalog.segments(asset_id, kind)
             self._segments.update({segment.segment_id: segment for segment in found})

@@ -22,6 +22,7 @@ from assistant.schemas import (
     WordTiming,
 )
 from assistant.store.metadata_rules import effective_values, matches_filters
+from assistant.store.metadata_text import gist, searchable_text
 
 _SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
 
@@ -74,6 +75,7 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._backfill_metadata_text()
 
     def close(self) -> None:
         with self._lock:
@@ -261,6 +263,7 @@ class Catalog:
                     for v in values
                 ],
             )
+            self._refresh_metadata_text(db, asset_id)
 
     def clear_metadata(self, asset_id: str, sources: Iterable[str]) -> None:
         with self.transaction() as db:
@@ -268,6 +271,78 @@ class Catalog:
                 "DELETE FROM metadata WHERE asset_id=? AND source=?",
                 [(asset_id, source) for source in sources],
             )
+            self._refresh_metadata_text(db, asset_id)
+
+    # --- metadata as searchable text (kept in step with every metadata write) ----------
+    @staticmethod
+    def _refresh_metadata_text(db: sqlite3.Connection, asset_id: str) -> None:
+        """Rewrite the asset's metadata_text row from its effective metadata (triggers
+        keep metadata_fts in step; deleting the asset cascades)."""
+        rows = db.execute(
+            "SELECT field, source, value, confidence, provenance FROM metadata "
+            "WHERE asset_id=?", (asset_id,),
+        ).fetchall()
+        effective = effective_values([_metadata(row) for row in rows])
+        text = searchable_text(effective)
+        if not text:
+            db.execute("DELETE FROM metadata_text WHERE asset_id=?", (asset_id,))
+            return
+        db.execute(
+            "INSERT INTO metadata_text (asset_id, text, gist) VALUES (?,?,?) "
+            "ON CONFLICT(asset_id) DO UPDATE SET text=excluded.text, gist=excluded.gist",
+            (asset_id, text, gist(effective)),
+        )
+
+    def rebuild_metadata_text(self) -> None:
+        """Rewrite every asset's metadata text (for catalogs made before it existed)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM metadata_text")
+            ids = [row[0] for row in db.execute("SELECT DISTINCT asset_id FROM metadata")]
+            for asset_id in ids:
+                self._refresh_metadata_text(db, asset_id)
+
+    def _backfill_metadata_text(self) -> None:
+        pending = self._rows(
+            "SELECT EXISTS(SELECT 1 FROM metadata) AND NOT EXISTS(SELECT 1 FROM metadata_text)"
+        )
+        if pending[0][0]:
+            self.rebuild_metadata_text()
+
+    def metadata_search(
+        self, text: str, k: int, asset_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """FTS5 bm25 over indexed assets' metadata text: (asset_id, score), higher is
+        better. Allowed assets go into the query, as in keyword_search."""
+        query = fts_query(text)
+        if not query or (asset_ids is not None and not asset_ids):
+            return []
+        allowed_sql, params = "", [query]
+        if asset_ids is not None:
+            allowed_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(asset_ids)))
+        rows = self._rows(
+            "SELECT t.asset_id, bm25(metadata_fts) AS rank "
+            "FROM metadata_fts JOIN metadata_text t ON t.rowid = metadata_fts.rowid "
+            "JOIN assets a ON a.asset_id = t.asset_id "
+            f"WHERE metadata_fts MATCH ? AND a.status='indexed'{allowed_sql} "
+            "ORDER BY rank LIMIT ?",
+            [*params, k],
+        )
+        return [(row["asset_id"], -float(row["rank"])) for row in rows]
+
+    def metadata_gists(self, asset_ids: set[str] | None = None) -> dict[str, str]:
+        """asset_id -> the metadata passage embedded for meaning (indexed assets only)."""
+        if asset_ids is not None and not asset_ids:
+            return {}
+        rows = self._rows(
+            "SELECT t.asset_id, t.gist FROM metadata_text t JOIN assets a USING (asset_id) "
+            "WHERE a.status='indexed' AND t.gist != ''"
+        )
+        return {
+            row["asset_id"]: row["gist"]
+            for row in rows
+            if asset_ids is None or row["asset_id"] in asset_ids
+        }
 
     def metadata(self, asset_id: str) -> list[MetadataValue]:
         rows = self._rows(

@@ -68,6 +68,29 @@ CREATE TABLE IF NOT EXISTS metadata (
 );
 CREATE INDEX IF NOT EXISTS metadata_field ON metadata(field);
 
+-- Each indexed asset's effective metadata as words (store/metadata_text.py), rebuilt by the
+-- catalog whenever the asset's metadata changes, so curated titles, people, places and
+-- music attributes are found by text search. `gist` is the part embedded for meaning.
+CREATE TABLE IF NOT EXISTS metadata_text (
+    rowid        INTEGER PRIMARY KEY,
+    asset_id     TEXT NOT NULL UNIQUE REFERENCES assets(asset_id) ON DELETE CASCADE,
+    text         TEXT NOT NULL,
+    gist         TEXT NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS metadata_fts USING fts5(
+    text, content='metadata_text', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS metadata_text_ai AFTER INSERT ON metadata_text BEGIN
+    INSERT INTO metadata_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS metadata_text_ad AFTER DELETE ON metadata_text BEGIN
+    INSERT INTO metadata_fts(metadata_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS metadata_text_au AFTER UPDATE OF text ON metadata_text BEGIN
+    INSERT INTO metadata_fts(metadata_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO metadata_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+
 CREATE TABLE IF NOT EXISTS proposals (
     proposal_id  INTEGER PRIMARY KEY,
     asset_id     TEXT NOT NULL REFERENCES assets(asset_id) ON DELETE CASCADE,
