@@ -104,7 +104,10 @@ class IngestSettings(BaseModel):
     max_image_pixels: int = 100_000_000
     thumbnail_px: int = 320
     batch_size: int = 16
+    # Read on-screen text in photos and video keyframes (RapidOCR, offline); off by default:
+    # about 0.3-0.5 s a picture on 2 cores (README, Configuration).
     ocr: bool = False
+    # Caption photos and keyframes with the visual-QA model (models.vqa) when there is one.
     captions: bool = False
 
 

@@ -31,7 +31,10 @@ class Step:
     restated: str = ""
 
     def key(self) -> str:
-        return self.tool + json.dumps(self.args, sort_keys=True, default=str)
+        """Identity for "already done this turn": case and spacing do not make a new search."""
+        args = {name: " ".join(value.lower().split()) if isinstance(value, str) else value
+                for name, value in self.args.items()}
+        return self.tool + json.dumps(args, sort_keys=True, default=str)
 
 
 _AFTER = re.compile(
@@ -71,9 +74,11 @@ def anchor_clip(previous: list[Answer]) -> Clip | None:
 
 def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
     if ctx.image is not None:
-        return Step("search_by_image", {"query": question}, "rule: an image was uploaded")
+        return Step("search_by_image", {"query": question}, "rule: an image was uploaded",
+                    "Where does this picture, or one like it, appear in the archive?")
     if ctx.audio is not None:
-        return Step("search_by_audio", {"query": question}, "rule: audio was uploaded")
+        return Step("search_by_audio", {"query": question}, "rule: audio was uploaded",
+                    "Where in the archive was this audio clip said or played?")
     anchor = anchor_clip(previous)
     if anchor is not None:
         follow = _follow_up(question, anchor, previous)
@@ -104,12 +109,15 @@ def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | No
 
 
 def wants_planning(question: str, ctx: TurnContext, mode: str) -> bool:
-    """Ask the model for another step? Always/never by setting; in auto mode only when a
-    tool other than search may help, since each planning call costs seconds on 2 cores."""
+    """Ask the model for another step? Always/never by setting; in auto mode only when
+    nothing was found or the question hints that a tool other than search may help, since
+    each planning call costs seconds on 2 cores."""
     if mode == "never":
         return False
     if mode == "always" or not ctx.evidence.items:
         return True
+    if ctx.restated:  # an upload or a follow-up a rule resolved: the evidence is in place
+        return False
     return bool(_VISUAL_CUES.search(question) or _METADATA_CUES.search(question))
 
 

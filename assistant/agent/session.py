@@ -226,10 +226,14 @@ def _stream_json(llm: ChatLLM, messages: list[Message], max_tokens: int, tempera
 
 
 def _offered(name: str, ctx: TurnContext) -> bool:
+    """Tools the planner may pick: upload searches only with an upload, visual questions
+    only with visual-QA weights (a small model picks an offered tool even when it is off)."""
     if name == "search_by_image":
         return ctx.image is not None
     if name == "search_by_audio":
         return ctx.audio is not None
+    if name == "visual_question":
+        return ctx.archive.models.available("vqa")
     return True
 
 
@@ -242,18 +246,9 @@ def _upload_label(ctx: TurnContext) -> str:
 
 
 def _model_question(question: str, ctx: TurnContext) -> str:
-    if ctx.restated:
+    if ctx.restated and question:
         return f"{defang(question)} (that is: {defang(ctx.restated)})"
-    return defang(question) or _implied_question(ctx)
-
-
-def _implied_question(ctx: TurnContext) -> str:
-    """What an upload without words asks, put in words for the model."""
-    if ctx.image is not None:
-        return "Where does this picture, or one like it, appear in the archive?"
-    if ctx.audio is not None:
-        return "Where in the archive was this audio clip said or played?"
-    return ""
+    return defang(question) or ctx.restated
 
 
 def _path(value: Path | str | None) -> Path | None:

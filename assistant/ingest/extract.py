@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PIL import Image
@@ -27,6 +27,9 @@ from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, 
 from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
+if TYPE_CHECKING:
+    from assistant.ingest.picture_text import PictureText
+
 SILENT_PEAK = 1e-3
 SPEECH_RATE = 16_000
 
@@ -57,6 +60,8 @@ class ExtractContext:
     stage: Callable[[str], Any]
     # CLIP when available: video keyframes are encoded while the sound is transcribed.
     clip: ImageTextEncoder | None = None
+    # OCR and captions of pictures, when settings turn them on.
+    picture_text: PictureText | None = None
 
 
 def thumbnail_dir(settings: Settings, asset_id: str) -> Path:
@@ -97,8 +102,9 @@ def extract_image(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
     _reset_thumbnails(ctx.settings, asset.asset_id)
     with ctx.stage("visual"):
         segment = _visual_segment(asset.asset_id, 0, loaded.image, ctx)
-    return Extracted(asset, [segment], images.exif_metadata(loaded.exif),
-                     {segment.segment_id: loaded.image})
+    pictures = {segment.segment_id: loaded.image}
+    read = _picture_text(asset, [segment], pictures, ctx)
+    return Extracted(asset, [segment, *read], images.exif_metadata(loaded.exif), pictures)
 
 
 def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -> Extracted:
@@ -139,6 +145,7 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
             ):
                 visual.append(_visual_segment(asset.asset_id, i, key.image, ctx, span))
                 pictures[visual[-1].segment_id] = key.image
+    read = _picture_text(asset, visual, pictures, ctx)
     vectors: dict[str, np.ndarray] = {}
     if pictures and ctx.clip is not None:
         with ctx.stage("embed visual"):
@@ -154,7 +161,15 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
             asset = asset.model_copy(update={"is_music": True})
             metadata += music_values
             speech_segments = []  # words "heard" in music are mostly hallucinated
-    return Extracted(asset, visual + speech_segments, metadata, pictures, vectors)
+    return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors)
+
+
+def _picture_text(
+    asset: Asset, visual: list[Segment], pictures: dict[str, Image.Image], ctx: ExtractContext
+) -> list[Segment]:
+    if ctx.picture_text is None or not ctx.picture_text.active:
+        return []
+    return ctx.picture_text.segments(asset, visual, pictures, ctx.stage)
 
 
 def _reset_thumbnails(settings: Settings, asset_id: str) -> None:

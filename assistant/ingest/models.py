@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 
 from assistant.archive import Archive
+from assistant.enrich.ocr import OcrReader
+from assistant.enrich.visual import VQA_OFF_HINT, vqa_available
 from assistant.ingest.report import ReportBuilder
 from assistant.models.base import ImageTextEncoder, TextEncoder, Transcriber
 from assistant.models.registry import how_to_fix
@@ -14,6 +16,7 @@ from assistant.progress import ProgressSink
 
 VISUAL_OFF = "visual-search-off"
 SPEECH_OFF = "speech-search-off"
+CAPTIONS_OFF = "ingest-captions-off"
 
 
 class IngestModels:
@@ -22,7 +25,9 @@ class IngestModels:
         self._lock = threading.Lock()
         self._asr: Transcriber | None = None
         self._asr_checked = False
+        self._ocr: OcrReader | None = None
         self.clip = self._clip()
+        self.captions = self._captions()
 
     def _say_once(self, key: str, message: str) -> None:
         self.report.warn(message)
@@ -75,3 +80,24 @@ class IngestModels:
                         "then re-ingest the audio and video files.",
                     )
             return self._asr
+
+    def ocr(self) -> OcrReader:
+        """The run's one OCR reader, built on first use."""
+        with self._lock:
+            if self._ocr is None:
+                self._ocr = OcrReader(threads=self.archive.settings.models.threads)
+            return self._ocr
+
+    def _captions(self) -> bool:
+        """Captions at ingest: asked for in settings and a visual-QA model is present."""
+        if not self.archive.settings.ingest.captions:
+            return False
+        if vqa_available(self.archive):
+            return True
+        self._say_once(
+            CAPTIONS_OFF,
+            "Captions are off: ingest.captions is on but no visual question-answering model "
+            f"is available. {VQA_OFF_HINT} Photos and videos ingested after that get "
+            "captions.",
+        )
+        return False

@@ -24,6 +24,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.backfill import fill_visual_vectors
 from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
 from assistant.ingest.models import IngestModels
+from assistant.ingest.picture_text import PictureText
 from assistant.ingest.report import ReportBuilder
 from assistant.ingest.scan import scan
 from assistant.ingest.sidecars import SidecarIndex
@@ -81,8 +82,9 @@ class IngestRun:
         self.sidecars: SidecarIndex | None = None
         self._count_lock = threading.Lock()
         self._stage_counts: dict[str, int] = {}
+        reader = models.ocr if archive.settings.ingest.ocr else None
         self.ctx = ExtractContext(archive.settings, models.transcriber, pool, self._stage,
-                                  models.clip)
+                                  models.clip, PictureText(archive, reader, models.captions))
         # Embedding and storing a batch overlaps extracting the next (one batch in flight).
         self._store_pool: ThreadPoolExecutor | None = None
         self._storing: Future[None] | None = None

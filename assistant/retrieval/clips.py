@@ -4,10 +4,11 @@ Hits on neighbouring moments of one asset (gap <= settings.search.merge_gap_s) m
 one clip spanning them, padded to settings.search.min_clip_s and clamped to the asset's
 duration. An image is one clip; document chunks merge when adjacent (index gap <= 1).
 A neighbour joins only if it scores at least JOIN_RATIO of the clip's best, so weak
-hits do not stretch a strong clip. A clip's score is its best segment's fused score.
-Whole-asset evidence (metadata, filters: whole_asset.py) joins the asset's best clip and
-combines with its score as independent evidence, 1 - (1 - clip)(1 - asset); an asset
-found only that way is one clip where it starts.
+hits do not stretch a strong clip. A clip's score is its best segment's fused score (on
+an exact tie, the clip more signals agree on comes first). Whole-asset evidence
+(metadata, filters: whole_asset.py) joins the asset's best clip and combines with its
+score as independent evidence, 1 - (1 - clip)(1 - asset); an asset found only that way
+is one clip where it starts.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ class _Group:
         best = max(member.score for member in self.members)
         return 1.0 - (1.0 - best) * (1.0 - self.asset_score)
 
+    @property
+    def agreement(self) -> int:
+        """How many signals found the clip's best-agreed segment with some evidence
+        (score > 0; whole-asset evidence left out): breaks exact ties, which happen once
+        scores saturate at 1. Zero-score hits are no evidence, so they never reorder."""
+        return max((sum(hit.score > 0.0 for hit in member.hits) for member in self.members
+                    if not is_whole_asset(member.segment_id)), default=0)
+
 
 def span(entry: FusedSegment) -> tuple[float | None, float | None]:
     """The narrowest time span any hit gives the segment (alignment beats the segment)."""
@@ -61,7 +70,9 @@ def assemble(
     thumbnail_root: Path, k: int,
 ) -> list[Clip]:
     groups = _group(fused, lookup, settings.merge_gap_s)
-    groups.sort(key=lambda group: -group.score)
+    # Equal scores: more agreeing signals first (a verbatim excerpt found in speech, with
+    # its alignment, before a document saying the same words).
+    groups.sort(key=lambda group: (-group.score, -group.agreement))
     return [_clip(group, lookup, settings, thumbnail_root) for group in groups[:k]]
 
 

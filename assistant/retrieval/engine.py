@@ -7,7 +7,9 @@ Signals per query part (each a ranking of segments, calibrated to [0, 1]):
            (CLIP text tower) over images and video frames when CLIP weights exist.
 - image -> `phash` near duplicates (always) + `clip_image` (when CLIP weights exist).
 - audio -> transcribed, then `text_vector` + `keyword` over speech, and `speech_align`
-           placing the excerpt on the archive's word timestamps.
+           placing the excerpt on the archive's word timestamps; the transcript also
+           runs the text part's signals over the written text (document chunks, OCR,
+           captions) and the metadata, so a document saying the same thing is found too.
 All rankings are fused (fusion.py), grouped into clips (clips.py). Filters become a set
 of allowed asset ids passed into every index query, never applied after a top-k cut;
 assets passing the filters that nothing matched follow the matches (filter_matches.py).
@@ -43,6 +45,8 @@ from assistant.schemas import Clip, Filters, Hit, SearchQuery
 
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
 SPOKEN_KINDS = ("audio", "video")
+# Segment kinds holding written text: document chunks, OCR, captions (not speech).
+WRITTEN_KINDS = {"text", "ocr", "caption"}
 
 
 @dataclass
@@ -98,19 +102,27 @@ class SearchEngine:
 
     # --- query parts ----------------------------------------------------------------------
     def _text(
-        self, lookup: SegmentLookup, text: str, allowed: set[str] | None, outcome: SearchOutcome
+        self, lookup: SegmentLookup, text: str, allowed: set[str] | None,
+        outcome: SearchOutcome, kinds: set[str] | None = None, *, visual: bool = True,
     ) -> dict[str, list[Hit]]:
+        """The text signals; `kinds` keeps only those segment kinds (metadata is about
+        whole assets, so it is kept either way); `visual=False` skips CLIP text."""
         n = self.settings.candidates
+        # Segment kinds are picked after the index's top-k cut: dig deeper when picking,
+        # so the other kinds do not crowd the wanted ones out.
+        depth = n if kinds is None else n * 2
         encoder = self.archive.models.text()
         vector = encoder.encode_queries([text])[0]
         rankings = {
-            "keyword": keyword_hits(lookup, text, n, allowed),
-            TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, n, allowed,
-                                     TEXT_SIGNAL),
+            "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
+            TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, depth,
+                                     allowed, TEXT_SIGNAL, kinds)[:n],
             METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
             META_MEANING_SIGNAL: self.metadata_meaning.hits(lookup, encoder, vector, n,
                                                             allowed),
         }
+        if not visual:
+            return rankings
         clip = self._clip_model(outcome)
         if clip is not None:
             # Only images and video frames live in the visual space: no kind filter needed.
@@ -155,11 +167,18 @@ class SearchEngine:
                 )
             outcome.notices.append(f"No speech was heard in {query.audio.name}; ignored it.")
             return {}
+        # What was said may also be written down: the text part's signals over the
+        # written text and metadata (speech is left to the spoken rankings below, so it
+        # is not counted twice). CLIP text is left out: a transcript does not describe
+        # what a picture looks like.
+        rankings = {f"transcript:{signal}": hits for signal, hits in self._text(
+            lookup, transcript, allowed, outcome, WRITTEN_KINDS, visual=False).items()}
         spoken = self._restrict(allowed, SPOKEN_KINDS)
-        if spoken is not None and not spoken:
-            return {}
-        return spoken_rankings(lookup, self.archive.models.text(), self.archive.vectors,
-                               transcript, self.settings.candidates, spoken)
+        if spoken is None or spoken:
+            rankings.update(spoken_rankings(lookup, self.archive.models.text(),
+                                            self.archive.vectors, transcript,
+                                            self.settings.candidates, spoken))
+        return rankings
 
     # --- helpers -----------------------------------------------------------------------
     def _restrict(self, allowed: set[str] | None, kinds: tuple[str, ...]) -> set[str] | None:

@@ -179,6 +179,21 @@ def test_audio_upload_searches_by_audio_first(archive: Archive, tmp_path: Path) 
     assert engine.queries[0].audio == clip and engine.queries[0].text == "where was this said?"
 
 
+def test_upload_question_is_spelled_out_and_not_replanned(
+    archive: Archive, tmp_path: Path
+) -> None:
+    clip = tmp_path / "excerpt.wav"
+    clip.write_bytes(b"RIFF")
+    # "where was" would ask the planner about metadata; with an upload it means "where in
+    # the archive", which the first step already answered.
+    session, llm, _ = _session(archive, [_answer("It was said in the briefing [1].")])
+    answer = session.ask("Where was this said?", audio=clip)
+    assert [call.tool for call in answer.trace] == ["search_by_audio"] and len(llm.calls) == 1
+    prompt = llm.calls[0]["messages"][1]["content"]
+    assert ("Where was this said? (that is: Where in the archive was this audio clip said "
+            "or played?)") in prompt
+
+
 def test_filters_reach_the_engine(archive: Archive) -> None:
     session, _, engine = _session(archive, [_answer("Prices rise [1].")])
     session.ask("energy prices", filters=Filters(kind=["video"], place="Brussels"))
@@ -228,8 +243,18 @@ def test_model_chooses_lookup_metadata_through_constrained_json(archive: Archive
     schema = llm.calls[0]["json_schema"]
     assert "lookup_metadata" in schema["properties"]["tool"]["enum"]
     assert "search_by_image" not in schema["properties"]["tool"]["enum"]  # nothing uploaded
+    assert "visual_question" not in schema["properties"]["tool"]["enum"]  # no VQA weights
     assert "place: Brussels (exif, confidence 0.90)" in answer.trace[1].summary
     assert answer.citations[0].clip.asset_id == ENERGY.asset_id and not answer.abstained
+
+
+def test_a_repeated_search_ends_planning(archive: Archive) -> None:
+    session, llm, engine = _session(archive, [
+        _plan("search_archive", query="ENERGY  prices"), _answer("Prices rise [1].")],
+        planner="always", max_steps=3)
+    answer = session.ask("energy prices")
+    assert [call.tool for call in answer.trace] == ["search_archive"]
+    assert len(engine.queries) == 1 and len(llm.calls) == 2
 
 
 def test_steps_are_bounded_by_max_steps(archive: Archive) -> None:

@@ -9,12 +9,12 @@ import pytest
 from PIL import Image
 
 from assistant.retrieval import calibration
-from assistant.retrieval.clips import pad
+from assistant.retrieval.clips import _Group, pad
 from assistant.retrieval.fusion import fuse, rank_term
 from assistant.retrieval.keywords import content_terms, fold, matched_terms
 from assistant.retrieval.near_duplicates import WINDOW_MAX_DISTANCE, CropMatcher, hamming
 from assistant.retrieval.speech_align import align, normalise
-from assistant.schemas import Hit, Segment, WordTiming
+from assistant.schemas import Asset, Hit, Segment, WordTiming
 
 
 def hit(segment_id: str, signal: str, score: float) -> Hit:
@@ -62,6 +62,28 @@ def test_fusion_rewards_agreement_and_stays_in_unit_interval() -> None:
 def test_a_signal_votes_once_per_segment() -> None:
     twice = {"keyword": [hit("a:speech:0", "keyword", 0.5), hit("a:speech:0", "keyword", 0.5)]}
     assert fuse(twice, 60)[0].score == pytest.approx(0.5)
+
+
+def test_exact_ties_go_to_the_clip_more_signals_agree_on() -> None:
+    rankings = {
+        "keyword": [hit("doc:text:0", "keyword", 1.0), hit("radio:speech:1", "keyword", 1.0)],
+        "speech_align": [hit("radio:speech:1", "speech_align", 1.0),
+                         hit("tv:speech:0", "speech_align", 0.0)],
+        "text_vector": [hit("tv:speech:0", "text_vector", 0.0),
+                        hit("pod:speech:0", "text_vector", 0.0)],
+    }
+    fused = {entry.segment_id: entry for entry in fuse(rankings, 60)}
+
+    def group(segment_id: str) -> _Group:
+        asset = Asset(asset_id=segment_id.split(":")[0], path="/x", root="/", rel_path="x",
+                      kind="audio")
+        return _Group(asset, [fused[segment_id]])
+
+    doc, radio = group("doc:text:0"), group("radio:speech:1")
+    assert doc.score == radio.score == 1.0
+    assert (radio.agreement, doc.agreement) == (2, 1)
+    # Zero-score hits are no evidence: they never reorder clips that scored nothing.
+    assert group("tv:speech:0").agreement == group("pod:speech:0").agreement == 0
 
 
 def test_content_terms_drop_stop_words_and_fold_suffixes() -> None:
