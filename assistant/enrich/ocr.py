@@ -7,7 +7,9 @@ once (per ingest run) and passes in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -46,7 +48,42 @@ class OcrReader:
             for box, text, score in (result or [])
             if float(score) >= self.min_score and str(text).strip()
         ]
-        return reading_order(boxes)
+        return [split_run_together(line) for line in reading_order(boxes)]
+
+
+# Tokens at least this long with no space are candidates for splitting.
+_RUN_TOGETHER = re.compile(r"[A-Za-z]{9,}")
+# A split is kept only when every piece is a common English word (unigram count in the
+# package's web corpus), so names such as "Kowalczykowa" are never cut into fragments.
+_COMMON_WORD_COUNT = 200_000
+
+
+@cache
+def _segmenter() -> Any:
+    """wordsegment's English unigram/bigram model (shipped in its package; ~0.5 s to load)."""
+    import wordsegment
+
+    wordsegment.load()
+    return wordsegment
+
+
+def split_run_together(line: str) -> str:
+    """RapidOCR's recogniser often drops the spaces in English captions ("BRIDGECLOSED");
+    run-together words can be found neither by keyword nor by meaning, so long tokens are
+    split into their most probable words ("BRIDGE CLOSED"), keeping upper case."""
+
+    def split(match: re.Match[str]) -> str:
+        token = match.group(0)
+        model = _segmenter()
+        words = model.segment(token)
+        if len(words) < 2 or any(
+            model.UNIGRAMS.get(word, 0) < _COMMON_WORD_COUNT for word in words
+        ):
+            return token
+        joined = " ".join(words)
+        return joined.upper() if token.isupper() else joined
+
+    return _RUN_TOGETHER.sub(split, line)
 
 
 def reading_order(boxes: list[tuple[np.ndarray, str]]) -> list[str]:

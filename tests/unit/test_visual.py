@@ -127,3 +127,17 @@ def test_vqa_path_setting_loads_the_model_through_the_provider(
         assert isinstance(vqa.answer(Image.open(debian_photo("fruits.jpg")), "what is it?"), str)
     finally:
         archive.close()
+
+
+def test_ocr_run_together_words_are_split_but_names_are_kept() -> None:
+    from assistant.enrich.ocr import split_run_together
+
+    assert split_run_together("BRIDGECLOSED after FLOODWARNING") == (
+        "BRIDGE CLOSED after FLOOD WARNING"
+    )
+    assert split_run_together("PRIMEMINISTERRESIGNSAFTERVOTE") == (
+        "PRIME MINISTER RESIGNS AFTER VOTE"
+    )
+    # Real single words and rare names stay whole.
+    for kept in ("Commissioner Kowalczykowa", "Schwarzenegger", "councillors", "Leuvenstraat"):
+        assert split_run_together(kept) == kept
