@@ -21,6 +21,13 @@ _OFFLINE_ENV = {
 _LOOPBACK = ("127.", "::1", "localhost")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A developer's ASSISTANT_* settings must not leak into tests (nor into the
+    subprocesses they start): every test builds its settings explicitly."""
+    for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
+        del os.environ[key]
+
+
 class NetworkBlocked(RuntimeError):
     pass
 
@@ -62,11 +69,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def test_settings(data_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def test_settings(data_dir: Path):  # type: ignore[no-untyped-def]
     """Settings from the test profile with the data dir in tmp_path."""
     from assistant.config import load_settings
 
-    for key in list(os.environ):
-        if key.startswith("ASSISTANT_"):
-            monkeypatch.delenv(key)
     return load_settings("test", data_dir=data_dir)

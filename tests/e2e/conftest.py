@@ -10,7 +10,6 @@ answers are covered by the agent's and the evaluation's own tests.
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,8 +67,6 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     from assistant.ui.server import launch_app
 
     with pytest.MonkeyPatch.context() as patch:
-        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
-            patch.delenv(key)
         for key, value in _QUIET_ENV.items():
             patch.setenv(key, value)
         base = tmp_path_factory.mktemp("app")

@@ -42,15 +42,12 @@ class Shared:
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     from assistant.models.provider import ModelProvider
 
-    with pytest.MonkeyPatch.context() as patch:
-        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
-            patch.delenv(key)
-        base = tmp_path_factory.mktemp("ingest")
-        manifest = build_test_archive(base / "archive")
-        provider = ModelProvider(load_settings("test", data_dir=base / "models").models)
-        models = {"text": provider.text(), "asr": provider.asr(),
-                  "clip": tiny_clip_encoder(base / "clip")}
-        yield Shared(manifest, models, base)
+    base = tmp_path_factory.mktemp("ingest")
+    manifest = build_test_archive(base / "archive")
+    provider = ModelProvider(load_settings("test", data_dir=base / "models").models)
+    models = {"text": provider.text(), "asr": provider.asr(),
+              "clip": tiny_clip_encoder(base / "clip")}
+    yield Shared(manifest, models, base)
 
 
 def _open(shared: Shared, name: str, **overrides: Any) -> Archive:
@@ -242,7 +239,7 @@ def test_run_killed_with_sigkill_resumes_to_the_same_result(
     full: tuple[Archive, IngestReport], shared: Shared
 ) -> None:
     data = shared.base / "killed"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = dict(os.environ)
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(data), str(shared.manifest.root),
          str(shared.base / "clip-child")],

@@ -4,7 +4,6 @@ so the run must say visual search is off)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -20,9 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
-        monkeypatch.delenv(key)
+def folder(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
     root.mkdir()
     (root / "harbour.md").write_text(REPORT_TEXT)

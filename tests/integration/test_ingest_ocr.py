@@ -4,7 +4,6 @@ street video for a known interval, are found by search with the right asset and 
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,10 +76,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
     root.mkdir()
     ticker_photo(root / "ticker.jpg")
     captioned_video(root / "street.mp4")
-    with pytest.MonkeyPatch.context() as patch:
-        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
-            patch.delenv(key)
-        settings = load_settings("test", data_dir=base / "data")
+    settings = load_settings("test", data_dir=base / "data")
     settings = settings.model_copy(
         update={"ingest": settings.ingest.model_copy(update={"ocr": True})})
     text = ModelProvider(settings.models).text()

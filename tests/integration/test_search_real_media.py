@@ -4,7 +4,6 @@ and no CLIP — so every visual match here comes from pHash alone."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,19 +34,16 @@ class Indexed:
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed]:
     from assistant.models.provider import ModelProvider
 
-    with pytest.MonkeyPatch.context() as patch:
-        for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
-            patch.delenv(key)
-        base = tmp_path_factory.mktemp("search-real")
-        manifest = build_test_archive(base / "archive")
-        settings = load_settings("test", data_dir=base / "data")
-        provider = ModelProvider(settings.models)
-        archive = Archive.open(settings, model_overrides={
-            "clip": None, "text": provider.text(), "asr": provider.asr()})
-        report = ingest_folder(archive, manifest.root)
-        assert report.counts_by_status.get("indexed", 0) >= len(manifest.good_files) - 1
-        yield Indexed(manifest, archive, SearchEngine(archive), base / "work")
-        archive.close()
+    base = tmp_path_factory.mktemp("search-real")
+    manifest = build_test_archive(base / "archive")
+    settings = load_settings("test", data_dir=base / "data")
+    provider = ModelProvider(settings.models)
+    archive = Archive.open(settings, model_overrides={
+        "clip": None, "text": provider.text(), "asr": provider.asr()})
+    report = ingest_folder(archive, manifest.root)
+    assert report.counts_by_status.get("indexed", 0) >= len(manifest.good_files) - 1
+    yield Indexed(manifest, archive, SearchEngine(archive), base / "work")
+    archive.close()
 
 
 def spoken_at(manifest: TestArchive, phrase: str) -> tuple[str, float, float]:

@@ -13,7 +13,7 @@ import pytest
 def _run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env = dict(os.environ)
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,

@@ -10,15 +10,6 @@ from assistant.config import load_settings
 from assistant.errors import AssistantError
 
 
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    for key in list(os.environ):
-        if key.startswith("ASSISTANT_"):
-            monkeypatch.delenv(key)
-
-
 def test_profile_values_are_loaded() -> None:
     settings = load_settings("default")
     assert settings.profile == "default"
