@@ -21,6 +21,7 @@ from assistant.schemas import Citation
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Bits of our evidence markup a small model sometimes copies into its answer.
 _FENCE_FRAGMENT = re.compile(r"\s*</?evidence\b[^>\[\]]*>?")
+_FRAGMENT_NUMBER = re.compile(r"""n\s*=\s*["']?(\d+)""")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOPWORDS = frozenset(str.split(
@@ -66,7 +67,7 @@ def ground(text: str, allowed: list[EvidenceItem]) -> Grounded:
     """Keep only supported citations; re-attribute or flag; renumber 1..m."""
     by_number = {item.n: item for item in allowed}
     result = Grounded(text="")
-    text = _FENCE_FRAGMENT.sub("", text)
+    text = _FENCE_FRAGMENT.sub(_fragment_citation, text)
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     checked = [_check_sentence(sentence, by_number, result) for sentence in sentences]
     checked = _fold_bare_markers(checked)
@@ -88,6 +89,12 @@ def _check_sentence(sentence: str, by_number: dict[int, EvidenceItem], result: G
             result.flagged.append(bare + tail)
     markers = "".join(f"[{n}]" for n in kept)
     return f"{bare} {markers}{tail}" if markers else bare + tail
+
+
+def _fragment_citation(match: re.Match[str]) -> str:
+    """A copied opening tag that names its item ("<evidence n="2" ...>") becomes [2]."""
+    number = _FRAGMENT_NUMBER.search(match.group(0))
+    return f" [{number.group(1)}]" if number else ""
 
 
 def _fold_bare_markers(sentences: list[str]) -> list[str]:
@@ -114,13 +121,21 @@ def _supports(item: EvidenceItem, sentence_words: set[str]) -> bool:
 
 
 def _best_support(words: set[str], by_number: dict[int, EvidenceItem]) -> int | None:
-    if len(words) < MIN_SHARED_WORDS:
+    """The item an uncited sentence restates: it shares enough words with it, or (a short
+    claim like "It was said in Leuven") one word no other item has. A one-word claim
+    ("PWNED") is never attributed on that word alone."""
+    if not words:
         return None
+    vocab = {n: content_words(item.checkable_text) for n, item in by_number.items()}
     scored = []
-    for n, item in by_number.items():
-        shared = len(words & content_words(item.checkable_text))
-        if shared >= MIN_SHARED_WORDS and shared / len(words) >= MIN_OVERLAP:
-            scored.append((shared, -n))
+    for n, item_words in vocab.items():
+        shared = words & item_words
+        if len(shared) / len(words) < MIN_OVERLAP:
+            continue
+        others = set().union(*(v for m, v in vocab.items() if m != n))
+        distinctive = len(words) >= MIN_SHARED_WORDS and bool(shared - others)
+        if len(shared) >= MIN_SHARED_WORDS or distinctive:
+            scored.append((len(shared), -n))
     return -max(scored)[1] if scored else None
 
 

@@ -75,10 +75,12 @@ def anchor_clip(previous: list[Answer]) -> Clip | None:
 def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
     if ctx.image is not None:
         return Step("search_by_image", {"query": question}, "rule: an image was uploaded",
-                    "Where does this picture, or one like it, appear in the archive?")
+                    "Where does this picture, or one like it, appear in the archive? "
+                    "Name the file and cite it.")
     if ctx.audio is not None:
         return Step("search_by_audio", {"query": question}, "rule: audio was uploaded",
-                    "Where in the archive was this audio clip said or played?")
+                    "Where in the archive was this audio clip said or played? Name the "
+                    "file and time and cite it.")
     anchor = anchor_clip(previous)
     if anchor is not None:
         follow = _follow_up(question, anchor, previous)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.agent.events import AgentEvent
-from assistant.agent.evidence import EvidenceItem, defang
+from assistant.agent.evidence import EvidenceItem, defang, withhold_instructions
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
 from assistant.agent.planner import Step, first_step, plan_schema, step_from_plan, wants_planning
@@ -246,9 +246,12 @@ def _upload_label(ctx: TurnContext) -> str:
 
 
 def _model_question(question: str, ctx: TurnContext) -> str:
-    if ctx.restated and question:
-        return f"{defang(question)} (that is: {defang(ctx.restated)})"
-    return defang(question) or ctx.restated
+    asked = defang(question)
+    if ctx.restated:
+        asked = f"{asked} (that is: {ctx.restated})" if asked else ctx.restated
+    if ctx.heard:
+        asked += f' The uploaded clip says: "{defang(withhold_instructions(ctx.heard))}"'
+    return asked
 
 
 def _path(value: Path | str | None) -> Path | None:

@@ -81,14 +81,25 @@ class ArchiveTool(BaseTool):
     def _add_clips(self, clips: list[Clip]) -> str:
         self.turn.record(clips)
         items = [self.turn.evidence.add(clip, clip_text(clip), self.name) for clip in clips]
+        notes = "".join(f"Note: {notice}\n" for notice in self.turn.notices)
+        heard = f'Heard in the upload: "{self.turn.heard}"\n' if self.turn.heard else ""
         if not items:
-            return "No matching clips found."
+            return f"{heard}{notes}No matching clips found."
         lines = [f"[{item.n}] {clip_label(item.clip)}: {item.text[:160]}"
                  for item in items[:_MAX_LISTED]]
-        return f"Found {len(items)} clip(s):\n" + "\n".join(lines)
+        return f"{heard}{notes}Found {len(items)} clip(s):\n" + "\n".join(lines)
 
     def _search(self, query: SearchQuery) -> list[Clip]:
-        return self.turn.engine.search(query)
+        """The engine's clips; with the real engine also what it heard in an audio query
+        and its notices (e.g. visual search is off), which the model and user should see."""
+        run = getattr(self.turn.engine, "run", None)
+        if run is None:
+            return self.turn.engine.search(query)
+        outcome = run(query)
+        if query.audio is not None and outcome.transcript:
+            self.turn.heard = outcome.transcript
+        self.turn.notices.extend(n for n in outcome.notices if n not in self.turn.notices)
+        return list(outcome.clips)
 
     def _filters(self, **given: Any) -> Filters:
         """The turn's filters (from the user) with the tool call's own filters on top."""

@@ -29,6 +29,9 @@ class TurnContext:
     retrieved: list[Clip] = field(default_factory=list)
     # The question as the model should read it when a rule spelled a follow-up out.
     restated: str = ""
+    # What the engine heard in an uploaded audio clip, and what it said is off or empty.
+    heard: str = ""
+    notices: list[str] = field(default_factory=list)
 
     def record(self, clips: list[Clip]) -> None:
         """Remember clips a tool returned (Answer.retrieved, what eval scores)."""

@@ -124,6 +124,18 @@ def test_ground_folds_a_trailing_bare_citation_into_its_sentence() -> None:
 def test_ground_strips_copied_evidence_markup() -> None:
     result = ground('The mayor announced a bridge, as shown by <evidence n= [1].', _book().items)
     assert result.text == "The mayor announced a bridge, as shown by [1]."
+    result = ground('The budget is twelve million euros, see <evidence n="2" src="b">.',
+                    _book().items)
+    assert result.text == "The budget is twelve million euros, see [1]."
+    assert result.citations[0].clip.file == "budget.pdf"
+
+
+def test_ground_attributes_a_short_claim_by_a_word_only_one_item_has() -> None:
+    assert ground("It was announced by the mayor.", _book().items).text == (
+        "It was announced by the mayor [1].")
+    # "bridge" is in both items: not distinctive, and one shared word is not enough.
+    result = ground("A bridge.", _book().items)
+    assert result.text == "A bridge." and result.citations == []
 
 
 def test_ground_renumbers_from_one() -> None:

@@ -191,7 +191,29 @@ def test_upload_question_is_spelled_out_and_not_replanned(
     assert [call.tool for call in answer.trace] == ["search_by_audio"] and len(llm.calls) == 1
     prompt = llm.calls[0]["messages"][1]["content"]
     assert ("Where was this said? (that is: Where in the archive was this audio clip said "
-            "or played?)") in prompt
+            "or played? Name the file and time and cite it.)") in prompt
+
+
+def test_what_the_engine_heard_and_its_notices_reach_model_and_trace(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from assistant.retrieval.engine import SearchOutcome
+
+    class HearingEngine(FixedEngine):
+        def run(self, query):  # type: ignore[no-untyped-def]
+            return SearchOutcome(clips=self.search(query), transcript="prices will rise",
+                                 notices=["visual similarity is off: no CLIP weights"])
+
+    clip = tmp_path / "excerpt.wav"
+    clip.write_bytes(b"RIFF")
+    llm = ScriptedLLM([_answer("Said in the briefing [1].")])
+    archive.models._built["llm"] = llm
+    answer = ChatSession(archive, HearingEngine([ENERGY])).ask("", audio=clip)
+    prompt = llm.calls[0]["messages"][1]["content"]
+    assert ('Question: Where in the archive was this audio clip said or played? Name the '
+            'file and time and cite it. The uploaded clip says: "prices will rise"') in prompt
+    assert 'Heard in the upload: "prices will rise"' in answer.trace[0].summary
+    assert "Note: visual similarity is off" in answer.trace[0].summary
 
 
 def test_filters_reach_the_engine(archive: Archive) -> None:
