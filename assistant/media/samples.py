@@ -418,6 +418,10 @@ def build_test_archive(root: Path, cache: Path | None = None) -> TestArchive:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
+    # copytree cannot re-create a link over an existing one: building into the same root
+    # twice would fail, so links from an earlier copy go first (they are re-made below).
+    for link in [p for p in root.rglob("*") if p.is_symlink()]:
+        link.unlink()
     # Bytes paths: the archive holds a file name that is not valid UTF-8.
     source, target = os.fsencode(cache / "archive"), os.fsencode(root)
     shutil.copytree(source, target, symlinks=True,  # type: ignore[type-var,arg-type]

@@ -204,3 +204,12 @@ def test_data_dir_inside_the_archive_is_not_ingested(test_settings: Any, folder:
     report = ingest_folder(inside, folder)  # thumbnails now exist under the data dir
     inside.close()
     assert report.counts_by_status == {"skipped": 4}
+
+
+def test_test_archive_can_be_built_twice_into_the_same_root(tmp_path: Path) -> None:
+    from assistant.media.samples import build_test_archive
+
+    first = build_test_archive(tmp_path / "archive")
+    second = build_test_archive(tmp_path / "archive")
+    assert first.good_files == second.good_files
+    assert all((tmp_path / "archive" / rel).exists() for rel in second.good_files)
