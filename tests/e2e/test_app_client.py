@@ -128,10 +128,15 @@ def test_files_outside_the_archive_are_not_served(live_app: Any) -> None:
 def test_music_filters_reach_the_search(client: Client) -> None:
     _, results = _search(client, "regional news bulletin", ["audio"])
     assert "audio/radio_bulletin.mp3" in results
-    # The bulletin is speech, not minor-key music at 100-140 BPM: the filters exclude it.
-    summary, results = _search(client, "regional news bulletin", ["audio"],
-                               tempo_min="100", tempo_max="140", mode="minor")
+    # The bulletin is speech, not minor-key music at 100-140 BPM: the filters exclude it,
+    # and the one track that passes them (120 BPM, A minor) is offered, labelled as such.
+    _, results = _search(client, "regional news bulletin", ["audio"],
+                         tempo_min="100", tempo_max="140", mode="minor")
     assert "radio_bulletin" not in results
+    assert "audio/theme_music.flac" in results
+    assert "matches the filters" in results
+    # Nothing in the archive is audio under 90 BPM.
+    summary, _ = _search(client, "regional news bulletin", ["audio"], tempo_max="90")
     assert summary.startswith("No clips match")
 
 

@@ -224,11 +224,22 @@ def test_run_interrupted_mid_store_resumes_to_the_same_result(
 
 _CHILD = """
 import sys
+import time
 from pathlib import Path
 from assistant.archive import Archive
 from assistant.config import load_settings
+from assistant.ingest import pipeline
 from assistant.ingest.pipeline import ingest_folder
 from tests.helpers.tiny_clip import tiny_clip_encoder
+
+# Pause after each stored file: on a quiet machine the whole archive is otherwise stored
+# between two polls of the parent, which then never sees a half-done run to kill.
+real_store = pipeline.store_extracted
+def paced_store(*args, **kwargs):
+    real_store(*args, **kwargs)
+    time.sleep(0.6)
+pipeline.store_extracted = paced_store
+
 settings = load_settings("test", data_dir=Path(sys.argv[1]))
 clip = tiny_clip_encoder(Path(sys.argv[3]))
 ingest_folder(Archive.open(settings, model_overrides={"clip": clip}), Path(sys.argv[2]))
