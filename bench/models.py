@@ -19,6 +19,16 @@ SENTENCE = (
     "The regional council met on Monday to discuss energy prices, public transport and the "
     "new budget for schools, and the commissioner promised a decision before winter."
 )
+# Distinct sentences: a text repeated word for word makes Whisper's compression-ratio check
+# fall back through every sampling temperature, which measures that fallback, not speech.
+BULLETIN = " ".join([
+    SENTENCE,
+    "Farmers protested outside parliament against the new water tax in the capital.",
+    "Heavy flooding closed the river road near the old stone bridge on Tuesday night.",
+    "The national football team won the final match on Sunday after extra time.",
+    "Hospitals in the north reported fewer winter admissions than last year.",
+    "Dock workers at the harbour ended their strike after a new wage agreement.",
+])
 
 
 def _peak_rss_mb() -> float:
@@ -30,7 +40,7 @@ def bench_asr(profile: str) -> dict[str, float | str]:
     from assistant.models.provider import ModelProvider
 
     wav = Path(tempfile.mkdtemp()) / "speech.wav"
-    subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), SENTENCE * 3], check=True)
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(wav), BULLETIN], check=True)
     asr = ModelProvider(load_settings(profile).models).asr()
     started = time.perf_counter()
     asr.load()  # type: ignore[attr-defined]
