@@ -21,7 +21,10 @@ class SentenceTransformerEncoder:
     def load(self) -> None:
         if self._model is None:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            # The "Loading weights" bar would land in the middle of CLI output and JSON.
+            transformers_logging.disable_progress_bar()
             self._model = SentenceTransformer(str(self.folder), device="cpu")
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
