@@ -228,26 +228,30 @@ class Catalog:
         self, text: str, k: int, asset_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better."""
+        return self._fts_ranked("segments_fts", "segments", "segment_id", text, k, asset_ids)
+
+    def _fts_ranked(
+        self, fts: str, table: str, key: str, text: str, k: int, asset_ids: set[str] | None
+    ) -> list[tuple[str, float]]:
+        """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
+        The allowed assets go into the query itself (json_each), so a filter never removes
+        hits after the LIMIT has cut the ranking short."""
         query = fts_query(text)
-        if not query:
+        if not query or (asset_ids is not None and not asset_ids):
             return []
-        if asset_ids is not None and not asset_ids:
-            return []
-        # The allowed assets go into the query itself (json_each), so a filter never
-        # removes hits after the LIMIT has cut the ranking short.
         allowed_sql, params = "", [query]
         if asset_ids is not None:
-            allowed_sql = " AND s.asset_id IN (SELECT value FROM json_each(?))"
+            allowed_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(asset_ids)))
         rows = self._rows(
-            "SELECT s.segment_id, bm25(segments_fts) AS rank "
-            "FROM segments_fts JOIN segments s ON s.rowid = segments_fts.rowid "
-            "JOIN assets a ON a.asset_id = s.asset_id "
-            f"WHERE segments_fts MATCH ? AND a.status='indexed'{allowed_sql} "
+            f"SELECT t.{key} AS hit, bm25({fts}) AS rank "
+            f"FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid "
+            "JOIN assets a ON a.asset_id = t.asset_id "
+            f"WHERE {fts} MATCH ? AND a.status='indexed'{allowed_sql} "
             "ORDER BY rank LIMIT ?",
             [*params, k],
         )
-        return [(row["segment_id"], -float(row["rank"])) for row in rows]
+        return [(row["hit"], -float(row["rank"])) for row in rows]
 
     # --- metadata -----------------------------------------------------------------------
     def set_metadata(self, asset_id: str, values: Iterable[MetadataValue]) -> None:
@@ -313,22 +317,7 @@ class Catalog:
     ) -> list[tuple[str, float]]:
         """FTS5 bm25 over indexed assets' metadata text: (asset_id, score), higher is
         better. Allowed assets go into the query, as in keyword_search."""
-        query = fts_query(text)
-        if not query or (asset_ids is not None and not asset_ids):
-            return []
-        allowed_sql, params = "", [query]
-        if asset_ids is not None:
-            allowed_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(sorted(asset_ids)))
-        rows = self._rows(
-            "SELECT t.asset_id, bm25(metadata_fts) AS rank "
-            "FROM metadata_fts JOIN metadata_text t ON t.rowid = metadata_fts.rowid "
-            "JOIN assets a ON a.asset_id = t.asset_id "
-            f"WHERE metadata_fts MATCH ? AND a.status='indexed'{allowed_sql} "
-            "ORDER BY rank LIMIT ?",
-            [*params, k],
-        )
-        return [(row["asset_id"], -float(row["rank"])) for row in rows]
+        return self._fts_ranked("metadata_fts", "metadata_text", "asset_id", text, k, asset_ids)
 
     def metadata_gists(self, asset_ids: set[str] | None = None) -> dict[str, str]:
         """asset_id -> the metadata passage embedded for meaning (indexed assets only)."""
