@@ -7,6 +7,7 @@ Both take a JSON schema for constrained output: the agent picks tools that way b
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,17 @@ from assistant.errors import AssistantError
 from assistant.models.base import Message
 
 
+def _response_format(json_schema: dict[str, Any] | None) -> dict[str, Any]:
+    if json_schema is None:
+        return {}
+    return {"response_format": {"type": "json_object", "schema": json_schema}}
+
+
 class LlamaCppChat:
+    """One llama.cpp context is not safe to use from two threads at once (the app and API
+    serve several sessions from one process), so every call holds the adapter's lock:
+    concurrent requests wait their turn instead of corrupting the model state."""
+
     def __init__(
         self, model_path: Path | str, *, n_ctx: int = 4096, threads: int = 2, name: str = ""
     ) -> None:
@@ -24,8 +35,13 @@ class LlamaCppChat:
         self.threads = threads
         self.name = name or Path(model_path).name
         self._llama: Any = None
+        self._lock = threading.RLock()
 
     def load(self) -> None:
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None:
         if self._llama is None:
             from llama_cpp import Llama
 
@@ -42,13 +58,12 @@ class LlamaCppChat:
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
     ) -> str:
-        self.load()
-        extra: dict[str, Any] = {}
-        if json_schema is not None:
-            extra["response_format"] = {"type": "json_object", "schema": json_schema}
-        result = self._llama.create_chat_completion(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, **extra
-        )
+        with self._lock:
+            self._load()
+            result = self._llama.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature,
+                **_response_format(json_schema),
+            )
         return str(result["choices"][0]["message"]["content"] or "")
 
     def stream(
@@ -59,17 +74,15 @@ class LlamaCppChat:
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        self.load()
-        extra: dict[str, Any] = {}
-        if json_schema is not None:
-            extra["response_format"] = {"type": "json_object", "schema": json_schema}
-        for chunk in self._llama.create_chat_completion(
-            messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
-            **extra,
-        ):
-            piece = chunk["choices"][0]["delta"].get("content")
-            if piece:
-                yield piece
+        with self._lock:  # held until the stream is consumed or closed
+            self._load()
+            for chunk in self._llama.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
+                **_response_format(json_schema),
+            ):
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    yield piece
 
 
 class OpenAICompatibleChat:

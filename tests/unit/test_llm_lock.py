@@ -1,0 +1,69 @@
+"""Concurrent sessions never run the llama.cpp context at the same time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from assistant.models.llm import LlamaCppChat
+
+
+class OverlapDetectingLlama:
+    """Records whether two calls were ever inside the model at once."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.overlapped = False
+        self.kwargs: list[dict[str, Any]] = []
+        self._guard = threading.Lock()
+
+    def _enter(self) -> None:
+        with self._guard:
+            self.active += 1
+            self.overlapped = self.overlapped or self.active > 1
+
+    def _leave(self) -> None:
+        with self._guard:
+            self.active -= 1
+
+    def create_chat_completion(self, **kwargs: Any) -> Any:
+        self.kwargs.append(kwargs)
+        if kwargs.get("stream"):
+            return self._stream()
+        self._enter()
+        time.sleep(0.05)
+        self._leave()
+        return {"choices": [{"message": {"content": "ok"}}]}
+
+    def _stream(self) -> Any:
+        self._enter()
+        for piece in ("a", "b", "c"):
+            time.sleep(0.02)
+            yield {"choices": [{"delta": {"content": piece}}]}
+        self._leave()
+
+
+def test_streams_and_completions_from_many_threads_never_overlap() -> None:
+    chat = LlamaCppChat("unused.gguf")
+    fake = OverlapDetectingLlama()
+    chat._llama = fake  # stands in for the loaded model
+    outputs: list[str] = []
+
+    def worker(i: int) -> None:
+        if i % 2:
+            outputs.append("".join(chat.stream([{"role": "user", "content": "hi"}],
+                                               max_tokens=4)))
+        else:
+            outputs.append(chat.complete([{"role": "user", "content": "hi"}], max_tokens=4,
+                                         json_schema={"type": "object"}))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outputs) == ["abc"] * 3 + ["ok"] * 3
+    assert not fake.overlapped
+    schemas = [k["response_format"] for k in fake.kwargs if "response_format" in k]
+    assert schemas == [{"type": "json_object", "schema": {"type": "object"}}] * 3
