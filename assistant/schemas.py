@@ -86,7 +86,9 @@ class Segment(BaseModel):
         return self
 
 
-AssetStatus = Literal["indexed", "failed", "pending"]
+# missing: indexed once, but the file is no longer where it was (kept with its metadata,
+# out of search, and restored when the same content turns up again).
+AssetStatus = Literal["indexed", "failed", "pending", "missing"]
 
 
 class Asset(BaseModel):

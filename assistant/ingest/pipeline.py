@@ -155,6 +155,21 @@ class IngestRun:
         # metadata.csv files are read while their media are; now their own problems show.
         for sheet, problem in self.sidecars.sheet_problems():
             self.report.warn(f"{self._rel(sheet)}: {problem}")
+        self._mark_missing()
+
+    def _mark_missing(self) -> None:
+        """Assets of this root whose file is gone leave search but keep everything else
+        (curated metadata included): the same content found later is restored, not redone."""
+        for asset in self.catalog.assets(status="indexed"):
+            if asset.root != str(self.root) or asset.asset_id in self.claimed:
+                continue
+            if Path(asset.path).exists():
+                continue
+            self.catalog.set_status(asset.asset_id, "missing",
+                                    f"file no longer at {asset.path}")
+            self.report.warn(f"{asset.rel_path} is gone since the last run; it is out of "
+                             "search until the file is back (its metadata is kept)")
+            self._finished(Path(asset.path), "missing", asset.kind)
 
     def prepare(self, path: Path) -> Prepared | None:
         """Hash, sidecars, and the incremental decision. None when nothing is left to do."""
@@ -178,7 +193,7 @@ class IngestRun:
             return None
         self.claimed[asset_id] = path
         existing = self.catalog.get_asset(asset_id)
-        if existing is not None and existing.status == "indexed":
+        if existing is not None and existing.status in ("indexed", "missing"):
             self._known(path, existing, sidecar)
             return None
         for old in self.catalog.assets_at_path(str(path)):
@@ -203,7 +218,11 @@ class IngestRun:
         """Already indexed: note a move, refresh sidecar metadata, nothing else."""
         old = Path(existing.path)
         status = "skipped"
-        if old != path:
+        if existing.status == "missing":
+            self.catalog.move_asset(existing.asset_id, str(path), str(self.root), self._rel(path))
+            self.catalog.set_status(existing.asset_id, "indexed")
+            status = "restored"
+        elif old != path:
             if old.exists() and self._hash_of(old) == existing.asset_id:
                 self.report.warn(f"{self._rel(path)} is a copy of {existing.rel_path} "
                                  "(same content); it is indexed once")

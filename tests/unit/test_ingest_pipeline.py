@@ -213,3 +213,35 @@ def test_test_archive_can_be_built_twice_into_the_same_root(tmp_path: Path) -> N
     second = build_test_archive(tmp_path / "archive")
     assert first.good_files == second.good_files
     assert all((tmp_path / "archive" / rel).exists() for rel in second.good_files)
+
+
+def test_deleted_file_leaves_search_and_comes_back_with_its_metadata(
+    archive: Archive, folder: Path
+) -> None:
+    from assistant.schemas import MetadataValue
+
+    ingest_folder(archive, folder)
+    note = next(a for a in archive.catalog.assets() if a.rel_path == "docs/note.txt")
+    archive.catalog.set_metadata(note.asset_id, [
+        MetadataValue(field="place", value="Ghent", source="user")])
+    kept = folder.parent / "kept-note.txt"
+    (folder / "docs" / "note.txt").rename(kept)
+
+    report = ingest_folder(archive, folder)
+    assert report.counts_by_status == {"skipped": 3, "missing": 1}
+    assert any("docs/note.txt is gone" in warning for warning in report.warnings)
+    assert archive.catalog.get_asset(note.asset_id).status == "missing"  # type: ignore[union-attr]
+    words = archive.catalog.segments(note.asset_id)[0].text.split()[0]
+    assert not [s for s, _ in archive.catalog.keyword_search(words, 10)
+                if s.startswith(note.asset_id)]
+
+    kept.rename(folder / "note-again.txt")
+    back = ingest_folder(archive, folder)
+    assert back.counts_by_status == {"skipped": 3, "restored": 1}
+    assert back.segments_created == 0
+    restored = archive.catalog.get_asset(note.asset_id)
+    assert restored is not None and restored.status == "indexed"
+    assert restored.rel_path == "note-again.txt"
+    assert archive.catalog.effective_metadata(note.asset_id)["place"].value == "Ghent"
+    assert [s for s, _ in archive.catalog.keyword_search(words, 10)
+            if s.startswith(note.asset_id)]
