@@ -151,3 +151,13 @@ def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = ""
 
 def cards_grid(cards: list[str]) -> str:
     return f'<div class="aa-grid">{"".join(cards)}</div>'
+
+
+def weak_section(cards: list[str], *, weak_score: float, open_: bool) -> str:
+    """Weak matches folded under a summary line (open when nothing stronger was found)."""
+    if not cards:
+        return ""
+    plural = "es" if len(cards) > 1 else ""
+    label = f"{len(cards)} weaker match{plural} (score under {weak_score:.2f})"
+    return (f'<details class="aa-weak"{" open" if open_ else ""}><summary>{label}</summary>'
+            f"{cards_grid(cards)}</details>")

@@ -8,7 +8,7 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.schemas import MEDIA_KINDS, Filters, SearchQuery
-from assistant.ui.cards import cards_grid, clip_card
+from assistant.ui.cards import cards_grid, clip_card, weak_section
 from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
 
@@ -27,6 +27,9 @@ def _filters(kind: list[str] | None, date_from: str, date_to: str, place: str, p
         for name, value in pairs.items()
     }
     return Filters.parse({name: v for name, v in cleaned.items() if v not in (None, "", [])})
+
+# Below this calibrated score a clip is shown folded away as a weak match.
+WEAK_SCORE = 0.05
 
 
 class SearchHandler:
@@ -50,9 +53,19 @@ class SearchHandler:
             return "No clips match. Loosen the filters or try other words.", ""
         cards = [clip_card(clip, links=self.links, element_id=f"result-{i}", badge=f"#{i}")
                  for i, clip in enumerate(clips, start=1)]
+        # The engine ranks a long tail of barely related clips; they stay one click away
+        # instead of burying the real matches.
+        strong = sum(clip.score >= WEAK_SCORE for clip in clips)
         active = "" if filters.is_empty() else " under the filters"
-        noun = "clip" if len(clips) == 1 else "clips"
-        return f"{len(clips)} {noun}{active}, best first.", cards_grid(cards)
+        noun = "clip" if strong == 1 else "clips"
+        weak = len(clips) - strong
+        tail = f" (+{weak} weaker below)" if weak and strong else ""
+        summary = f"{strong} {noun}{active}, best first{tail}."
+        if not strong:
+            summary = f"No strong matches{active}; {weak} weak {'ones' if weak > 1 else 'one'},"
+            summary += " best first."
+        folded = weak_section(cards[strong:], weak_score=WEAK_SCORE, open_=not strong)
+        return summary, cards_grid(cards[:strong]) + folded
 
 
 def build_search_tab(handler: SearchHandler) -> None:

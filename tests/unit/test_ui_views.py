@@ -156,3 +156,34 @@ def test_active_archive_files_are_downloaded_not_opened() -> None:
     pdf = _clip(kind="document", file="d/e.pdf", path="/arch/d/e.pdf", start_s=None,
                 end_s=None)
     assert "open file" in clip_card(pdf, links=_Links(), element_id="c")  # type: ignore[arg-type]
+
+
+class _FixedEngine:
+    def __init__(self, scores: list[float]) -> None:
+        self.scores = scores
+
+    def search(self, query: object) -> list[Clip]:
+        return [_clip(asset_id=f"{i:016d}", score=s) for i, s in enumerate(self.scores)]
+
+
+def _search_view(scores: list[float]) -> tuple[str, str]:
+    from assistant.schemas import Filters
+    from assistant.ui.search_tab import SearchHandler
+
+    handler = SearchHandler(_FixedEngine(scores), _Links(), max_upload_mb=10)  # type: ignore[arg-type]
+    return handler.search("flooding", None, None, 10, Filters())
+
+
+def test_weak_search_results_are_folded_below_the_real_matches() -> None:
+    summary, html = _search_view([0.9, 0.31, 0.02, 0.0])
+    assert summary == "2 clips, best first (+2 weaker below)."
+    shown, folded = html.split('<details class="aa-weak">')
+    assert shown.count('id="result-') == 2 and folded.count('id="result-') == 2
+    assert "2 weaker matches (score under 0.05)" in folded
+
+
+def test_only_weak_results_are_shown_open_and_labelled() -> None:
+    summary, html = _search_view([0.01])
+    assert summary == "No strong matches; 1 weak one, best first."
+    assert '<details class="aa-weak" open>' in html and "1 weaker match (" in html
+    assert _search_view([0.5])[1].count("<details") == 0
