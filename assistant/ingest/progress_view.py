@@ -8,19 +8,30 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.text import Text
+
+
+class CountColumn(ProgressColumn):
+    """'12/40' where the total is known, a plain '12' for open-ended counters (media
+    minutes, keyframes) instead of rich's '12/?'."""
+
+    def render(self, task: Task) -> Text:
+        done = f"{task.completed:g}"
+        return Text(f"{done}/{task.total:g}" if task.total else done, style="progress.download")
 
 
 class RichProgress:
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[bold]{task.description}"), BarColumn(), CountColumn(),
             TextColumn("{task.fields[message]}", style="dim"), TimeElapsedColumn(),
             console=self.console, transient=False,
         )
