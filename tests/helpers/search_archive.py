@@ -121,6 +121,13 @@ def open_archive(data_dir: Path, **overrides: Any) -> Archive:
     return Archive.open(settings, model_overrides=models)
 
 
+def built_archive(root: Path, **overrides: Any) -> Archive:
+    """open_archive + build under one folder: the archive most search tests share."""
+    archive = open_archive(root / "data", **overrides)
+    build(archive, root / "media")
+    return archive
+
+
 def build(archive: Archive, media_root: Path) -> None:
     """Write the assets, segments, metadata and vectors; mark all but one indexed."""
     _speech_asset(archive, media_root, IDS.video, "press/council_briefing.mp4", "video",

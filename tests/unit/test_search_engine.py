@@ -22,17 +22,14 @@ from tests.helpers.search_archive import (
     FakeClip,
     FakeTranscriber,
     add_visual_vectors,
-    build,
+    built_archive,
     open_archive,
 )
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
-    root = tmp_path_factory.mktemp("search")
-    opened = open_archive(root / "data")
-    build(opened, root / "media")
-    return opened
+    return built_archive(tmp_path_factory.mktemp("search"))
 
 
 @pytest.fixture(scope="module")

@@ -17,15 +17,12 @@ from assistant.cli import app
 from assistant.errors import AssistantError
 from assistant.retrieval.engine import SearchEngine
 from assistant.retrieval.langchain_retriever import ArchiveRetriever
-from tests.helpers.search_archive import IDS, PHOTOS, build, open_archive
+from tests.helpers.search_archive import IDS, PHOTOS, built_archive
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
-    root = tmp_path_factory.mktemp("search-cli")
-    opened = open_archive(root / "data")
-    build(opened, root / "media")
-    return opened
+    return built_archive(tmp_path_factory.mktemp("search-cli"))
 
 
 def run_cli(archive: Archive, *args: str) -> Any:
