@@ -75,7 +75,13 @@ class Suite(BaseModel):
     cases: list[Case]
 
     def query_path(self, relative: str | None) -> Path | None:
-        return None if relative is None else self.queries / relative
+        """`frame.jpg` and `queries/frame.jpg` name the same file: users write either."""
+        if relative is None:
+            return None
+        parts = Path(relative).parts
+        if len(parts) > 1 and parts[0] == self.queries.name:
+            return self.queries.joinpath(*parts[1:])
+        return self.queries / relative
 
 
 def load_suite(folder: Path) -> Suite:

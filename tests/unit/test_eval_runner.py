@@ -165,3 +165,19 @@ def test_bad_suite_says_what_is_wrong(suite_dir: Path) -> None:
     (suite_dir / "cases.jsonl").write_text('{"id": "x", "type": "search"}\n')
     with pytest.raises(AssistantError, match="give a question"):
         load_suite(suite_dir)
+
+
+def test_query_paths_may_name_the_queries_folder(suite_dir: Path) -> None:
+    """Users write `frame.jpg` or `queries/frame.jpg`; both name the same upload."""
+    (suite_dir / "cases.jsonl").write_text(
+        '{"id": "q1", "type": "search", "query_image": "queries/frame.jpg"}\n'
+        '{"id": "q2", "type": "search", "query_image": "frame.jpg"}\n'
+    )
+    suite = load_suite(suite_dir)
+    first, second = (suite.query_path(case.query_image) for case in suite.cases)
+    assert first == second == suite.queries / "frame.jpg"
+    (suite_dir / "cases.jsonl").write_text(
+        '{"id": "q3", "type": "search", "query_image": "queries/missing.jpg"}\n'
+    )
+    with pytest.raises(AssistantError, match=r"missing\.jpg"):
+        load_suite(suite_dir)
