@@ -122,6 +122,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.ingest.commands",
     "assistant.ui.commands",
     "assistant.enrich.commands",
+    "assistant.mcp_server.commands",
 ]
 
 

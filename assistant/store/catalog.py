@@ -366,6 +366,19 @@ class Catalog:
             if matches_filters(filters, kind, metadata.get(asset_id, {}))
         }
 
+    def facet_values(self, field: str, limit: int = 50) -> list[tuple[str, int]]:
+        """The commonest values of one metadata field over indexed assets, with how many
+        assets carry each (list values count once per item), counted in SQL."""
+        rows = self._rows(
+            "SELECT MIN(item.value) AS value, COUNT(DISTINCT m.asset_id) AS n "
+            "FROM metadata m JOIN assets a USING (asset_id), json_each(CASE WHEN "
+            "json_type(m.value) = 'array' THEN m.value ELSE json_array(json(m.value)) END) item "
+            "WHERE m.field = ? AND a.status = 'indexed' AND item.type = 'text' "
+            "GROUP BY lower(trim(item.value)) ORDER BY n DESC, value LIMIT ?",
+            [field, limit],
+        )
+        return [(str(row["value"]), int(row["n"])) for row in rows]
+
     # --- proposals ----------------------------------------------------------------------
     def add_proposal(self, asset_id: str, value: MetadataValue) -> None:
         provenance = value.provenance or Provenance(method="unknown")
