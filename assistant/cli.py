@@ -29,14 +29,20 @@ out = Console()
 
 
 class State:
-    def __init__(self, profile: str | None, data_dir: Path | None) -> None:
+    def __init__(self, profile: str | None, data_dir: Path | None, verbose: bool = False
+                 ) -> None:
         self.profile = profile
         self.data_dir = data_dir
+        self.verbose = verbose
         self._settings: Settings | None = None
 
     def settings(self, **overrides: Any) -> Settings:
         if self._settings is None or overrides:
             self._settings = load_settings(self.profile, data_dir=self.data_dir, **overrides)
+            from assistant.logs import configure_logging
+
+            configure_logging(self._settings.data_dir / "logs" / "assistant.log",
+                              self.verbose)
         return self._settings
 
 
@@ -48,8 +54,11 @@ def _root(
         Path | None, typer.Option(help="Where the catalog and index live.",
                                   envvar="ASSISTANT_DATA_DIR")
     ] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Show library logs and warnings on stderr (they always go "
+        "to DATA_DIR/logs/assistant.log).")] = False,
 ) -> None:
-    ctx.obj = State(profile, data_dir)
+    ctx.obj = State(profile, data_dir, verbose)
 
 
 def _print_json(value: Any) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from assistant.errors import AssistantError
 from assistant.retrieval.spoken import mmss
@@ -39,6 +41,35 @@ def clip_json(clip: Clip) -> dict[str, Any]:
     }
 
 
+# Below this many columns a table squeezes snippets to a few letters: print blocks instead.
+WIDE_CONSOLE = 120
+
+
+def clip_when(clip: Clip) -> str:
+    if clip.page is not None and clip.kind == "document":
+        return f"p. {clip.page}"
+    if clip.start_s is not None and clip.end_s is not None:
+        return f"{mmss(clip.start_s)}–{mmss(clip.end_s)}"
+    return ""
+
+
+def render_clips(clips: list[Clip], width: int) -> RenderableType:
+    """A table on a wide console; on a narrow one, a block per clip: its file, score and
+    time on one line (people copy them), then the snippet and why, wrapped to the width."""
+    if width >= WIDE_CONSOLE:
+        return clips_table(clips)
+    blocks: list[RenderableType] = []
+    for n, clip in enumerate(clips, 1):
+        head = Text(f"{n:>2}. ", style="bold")
+        head.append(f"{clip.score:.2f}  ", style="cyan")
+        head.append(clip.file, style="bold")
+        head.append(f"  {clip_when(clip)}" if clip_when(clip) else "")
+        body = Text(clip.snippet, overflow="fold")
+        why = Text("; ".join(clip.why), style="dim", overflow="fold")
+        blocks.append(Group(head, Padding(Group(body, why), (0, 0, 1, 4))))
+    return Group(*blocks)
+
+
 def clips_table(clips: list[Clip]) -> Table:
     table = Table(show_lines=False)
     # File, score and time stay on one line (people copy them); text columns wrap.
@@ -47,13 +78,9 @@ def clips_table(clips: list[Clip]) -> Table:
     table.add_column("snippet", ratio=3, overflow="fold")
     table.add_column("why", ratio=2, overflow="fold")
     for n, clip in enumerate(clips, 1):
-        when = ""
-        if clip.start_s is not None and clip.end_s is not None:
-            when = f"{mmss(clip.start_s)}–{mmss(clip.end_s)}"
-        if clip.page is not None and clip.kind == "document":
-            when = f"p. {clip.page}"
         snippet = clip.snippet if len(clip.snippet) <= 120 else clip.snippet[:119] + "…"
-        table.add_row(str(n), f"{clip.score:.2f}", clip.file, when, snippet, "; ".join(clip.why))
+        table.add_row(str(n), f"{clip.score:.2f}", clip.file, clip_when(clip), snippet,
+                      "; ".join(clip.why))
     return table
 
 
@@ -93,4 +120,5 @@ def register(app: typer.Typer) -> None:
         if not outcome.clips:
             Console().print("No matching clips.")
             return
-        Console().print(clips_table(outcome.clips))
+        console = Console()
+        console.print(render_clips(outcome.clips, console.width))

@@ -1,0 +1,45 @@
+"""The search results a journalist reads in a terminal: at 80 columns every snippet is
+readable in full and no line runs past the edge; a wide terminal gets the table."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from assistant.retrieval.commands import render_clips
+from assistant.schemas import Clip
+
+SNIPPET = ("The commissioner warned that energy prices will rise sharply this winter, "
+           "and families should expect heating bills of around 340 euros a month.")
+
+
+def _clips() -> list[Clip]:
+    return [
+        Clip(asset_id="a1", file="press/2019/council_briefing_full_session.mp4", path="/a/x.mp4",
+             kind="video", start_s=8.0, end_s=16.5, score=0.91, snippet=SNIPPET,
+             why=["words: energy, prices", "meaning"]),
+        Clip(asset_id="a2", file="docs/harbour_report.pdf", path="/a/h.pdf", kind="document",
+             page=2, score=0.4, snippet="Container volumes rose by twelve percent."),
+    ]
+
+
+def _render(width: int) -> str:
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(render_clips(_clips(), console.width))
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_narrow_terminal_wraps_snippets_in_full() -> None:
+    text = _render(80)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert " ".join(" ".join(lines).split()).count("340 euros a month") == 1
+    assert "press/2019/council_briefing_full_session.mp4  00:08–00:16" in text
+    assert "docs/harbour_report.pdf  p. 2" in text
+    assert "words: energy, prices; meaning" in text
+
+
+def test_wide_terminal_gets_a_table() -> None:
+    text = _render(200)
+    assert "┃ snippet" in text and max(len(line) for line in text.splitlines()) <= 200
