@@ -7,13 +7,13 @@ Both take a JSON schema for constrained output: the agent picks tools that way b
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
 from assistant.models.base import Message
+from assistant.models.generation_queue import GenerationQueue
 
 
 def _response_format(json_schema: dict[str, Any] | None) -> dict[str, Any]:
@@ -24,21 +24,23 @@ def _response_format(json_schema: dict[str, Any] | None) -> dict[str, Any]:
 
 class LlamaCppChat:
     """One llama.cpp context is not safe to use from two threads at once (the app and API
-    serve several sessions from one process), so every call holds the adapter's lock:
-    concurrent requests wait their turn instead of corrupting the model state."""
+    serve several sessions from one process), so every call takes its turn in the
+    adapter's `queue` (models/generation_queue.py): concurrent requests wait, first come
+    first served, and a stream closed from another thread still gives its turn back."""
 
     def __init__(
-        self, model_path: Path | str, *, n_ctx: int = 4096, threads: int = 2, name: str = ""
+        self, model_path: Path | str, *, n_ctx: int = 4096, threads: int = 2, name: str = "",
+        max_wait_s: float | None = 900.0,
     ) -> None:
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.threads = threads
         self.name = name or Path(model_path).name
         self._llama: Any = None
-        self._lock = threading.RLock()
+        self.queue = GenerationQueue(max_wait_s=max_wait_s)
 
     def load(self) -> None:
-        with self._lock:
+        with self.queue.turn():
             self._load()
 
     def _load(self) -> None:
@@ -58,7 +60,7 @@ class LlamaCppChat:
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
     ) -> str:
-        with self._lock:
+        with self.queue.turn():
             self._load()
             result = self._llama.create_chat_completion(
                 messages=messages, max_tokens=max_tokens, temperature=temperature,
@@ -74,7 +76,7 @@ class LlamaCppChat:
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
-        with self._lock:  # held until the stream is consumed or closed
+        def produce() -> Iterator[str]:  # runs in the queue's worker, holding the turn
             self._load()
             for chunk in self._llama.create_chat_completion(
                 messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
@@ -83,6 +85,8 @@ class LlamaCppChat:
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
                     yield piece
+
+        return self.queue.stream(produce)
 
 
 class OpenAICompatibleChat:

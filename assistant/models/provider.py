@@ -88,7 +88,7 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
         return OpenAIWhisperTranscriber(path, threads=threads, name=spec.name)
     if spec.backend == "llama-cpp":
         return LlamaCppChat(path, n_ctx=int(opts.get("n_ctx", 4096)), threads=threads,
-                            name=spec.name)
+                            name=spec.name, max_wait_s=float(opts.get("max_wait_s", 900)))
     if spec.backend == "transformers-vqa":
         return TransformersVQA(path, threads=threads, name=spec.name)
     if spec.backend == "llama-cpp-vision":

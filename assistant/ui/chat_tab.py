@@ -12,16 +12,21 @@ import gradio as gr
 
 from assistant.agent.events import AgentEvent
 from assistant.errors import AssistantError
+from assistant.models.generation_queue import QueueWatch
 from assistant.schemas import Answer, ToolCall
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import split_uploads
+from assistant.ui.waiting import waiting_text, with_ticks
 
 EMPTY_EVIDENCE = (
     '<div class="aa-empty"><h3>Cited clips appear here</h3>'
     "<p>Ask a question about the archive. Every claim in the answer links to a clip "
     "— click <b>[1]</b> to play it from the right second.</p></div>"
 )
+# Chats served at once; more wait in Gradio's queue. The model is not the limit (it has its
+# own queue): this bounds the searches and threads running beside it.
+CHAT_CONCURRENCY = 8
 Outputs = tuple[list[dict[str, Any]], str, Any, list[dict[str, Any]], Any]
 
 
@@ -78,8 +83,16 @@ class ChatHandler:
         history = [*history, *_user_messages(text, image, audio)]
         working = _Turn(turn)
         yield self._view(history, working, state)
+        watch = QueueWatch()
+        session = state.session
         try:
-            for event in state.session.ask_stream(text, image=image, audio=audio):
+            for event in with_ticks(
+                    lambda: session.ask_stream(text, image=image, audio=audio), watch):
+                if event is None:  # no event for a while: show where the turn waits
+                    if working.wait(waiting_text(watch.ahead)):
+                        yield self._view(history, working, state)
+                    continue
+                working.wait(None)
                 working.apply(event)
                 yield self._view(history, working, state)
         except AssistantError as exc:
@@ -123,6 +136,13 @@ class _Turn:
         self.text = ""
         self.answer: Answer | None = None
         self.error: str | None = None
+        self.waiting: str | None = None  # "⏳ Waiting for the model: 2 ahead"
+
+    def wait(self, text: str | None) -> bool:
+        """Show (or clear) the queue line; True when it changed."""
+        changed = text != self.waiting
+        self.waiting = text
+        return changed
 
     def apply(self, event: AgentEvent) -> None:
         call = event.tool_call
@@ -154,7 +174,7 @@ class _Turn:
             if self.answer.abstained and not self.answer.citations:
                 body = f"**Not in the archive.** {body}"
         else:
-            body = self.text or "…"
+            body = self.text or self.waiting or "…"
         answer = {"role": "assistant", "content": body, "metadata": {"id": "answer"}}
         if self.answer is None and self.error is None:
             answer["metadata"] = {"id": "streaming"}
@@ -196,7 +216,8 @@ def build_chat_tab(handler: ChatHandler) -> None:
             session_value: Conversation | None) -> Iterator[Outputs]:
         yield from handler.ask(message, history_value, session_value)
 
-    # One answer at a time: the local LLM is a single llama.cpp instance, not thread-safe.
+    # Several chats search at once; the model itself writes one answer at a time through
+    # its own queue (models/generation_queue.py), whose position each chat shows.
     box.submit(ask, [box, history, session], [chatbot, evidence, box, history, session],
-               api_name="ask", show_progress="hidden", concurrency_limit=1,
-               concurrency_id="llm")
+               api_name="ask", show_progress="hidden", concurrency_limit=CHAT_CONCURRENCY,
+               concurrency_id="chat")

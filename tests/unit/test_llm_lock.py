@@ -67,3 +67,26 @@ def test_streams_and_completions_from_many_threads_never_overlap() -> None:
     assert not fake.overlapped
     schemas = [k["response_format"] for k in fake.kwargs if "response_format" in k]
     assert schemas == [{"type": "json_object", "schema": {"type": "object"}}] * 3
+
+
+def test_stream_closed_on_another_thread_does_not_wedge_the_model() -> None:
+    """The chat deadlock of issue #21: Gradio read the answer stream on one worker thread
+    and the session closed it on another; the RLock was never released."""
+    chat = LlamaCppChat("unused.gguf")
+    chat._llama = OverlapDetectingLlama()
+    stream = chat.stream([{"role": "user", "content": "hi"}], max_tokens=4)
+    first: list[str] = []
+    reader = threading.Thread(target=lambda: first.append(next(stream)))
+    reader.start()
+    reader.join(5)
+    closer = threading.Thread(target=stream.close)
+    closer.start()
+    closer.join(5)
+    assert first == ["a"]
+    done: list[str] = []
+    follower = threading.Thread(target=lambda: done.append(
+        chat.complete([{"role": "user", "content": "hi"}], max_tokens=4)))
+    follower.start()
+    follower.join(5)
+    assert done == ["ok"], "the model stayed locked after the stream was closed"
+    assert chat.queue.snapshot()["busy"] is False
