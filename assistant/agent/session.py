@@ -23,6 +23,7 @@ from assistant.agent.turn import SearchesClips, TurnContext
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ChatLLM, Message
+from assistant.retrieval.music_words import with_music_filters
 from assistant.schemas import Answer, Filters, ToolCall
 
 ANSWER_SCHEMA: dict[str, Any] = {
@@ -68,7 +69,7 @@ class ChatSession:
         question = " ".join(question.split())
         _check_inputs(question, image, audio)
         ctx = TurnContext(self.archive, self.engine, _path(image), _path(audio),
-                          filters or Filters())
+                          with_music_filters(question, filters or Filters()))
         tools = build_tools(ctx)
         trace: list[ToolCall] = []
         timings: dict[str, float] = {}

@@ -37,6 +37,7 @@ from assistant.retrieval.meaning import (
 from assistant.retrieval.metadata_match import MEANING_SIGNAL as META_MEANING_SIGNAL
 from assistant.retrieval.metadata_match import SIGNAL as METADATA_SIGNAL
 from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
+from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
 from assistant.retrieval.near_duplicates import near_duplicate_hits
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
@@ -71,6 +72,11 @@ class SearchEngine:
     def run(self, query: SearchQuery) -> SearchOutcome:
         started = time.perf_counter()
         outcome = SearchOutcome(clips=[])
+        # "slow music in a minor key" -> tempo/mode filters (said in a notice).
+        filters = with_music_filters(query.text, query.filters)
+        if filters != query.filters:
+            outcome.notices.append(f"Read as music filters: {worded(filters, query.filters)}.")
+            query = query.model_copy(update={"filters": filters})
         allowed = self.archive.catalog.filter_assets(query.filters)
         if allowed is not None and not allowed:
             outcome.notices.append("No asset in the archive matches these filters.")

@@ -12,6 +12,7 @@ import pytest
 import soundfile
 
 from assistant.enrich.music import looks_like_music, music_metadata
+from assistant.media.music_corpus import TrackSpec, write_track
 from assistant.media.samples import speak, synth_music
 from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.schemas import Asset, Filters
@@ -109,3 +110,18 @@ def test_music_is_music_and_speech_is_not(tmp_path: Path) -> None:
     assert looks_like_music(music, _transcript("la la thank you", 8.0, probability=0.2))
     assert not looks_like_music(speech, _transcript(sentence, speech_s, probability=0.9))
     assert not looks_like_music(np.zeros(16_000 * 8, dtype=np.float32), Transcript("en", 8.0))
+
+
+@pytest.mark.parametrize(("bpm", "tonic"), [(128.0, "A"), (140.0, "D"), (142.0, "B")])
+def test_fast_harmonic_minor_tracks_keep_their_tempo_and_mode(tmp_path: Path, bpm: float,
+                                                              tonic: str) -> None:
+    """The tracks of issue 13: i-iv-V-i piano triads in harmonic minor, bass on the
+    root, a kick on every beat were stored at half tempo and in major."""
+    spec = TrackSpec(name=f"issue_{bpm:.0f}", bpm=bpm, tonic=tonic, mode="minor",
+                     progression=0, timbre="piano", comp="block", bass="roots",
+                     drums="quarters", melody=False, reverb_s=0.0, noise_db=None, mp3=False,
+                     seconds=12.0)
+    values = {v.field: v for v in music_metadata(_load_16k(write_track(spec, tmp_path)))}
+    assert abs(float(values["tempo"].value) - bpm) / bpm <= 0.04, values["tempo"]  # type: ignore[arg-type]
+    assert values["key"].value == f"{tonic} minor"
+    assert 0.0 <= values["key"].confidence <= 1.0
