@@ -10,7 +10,7 @@ from assistant.config import Settings
 from assistant.models.provider import ModelProvider
 from assistant.store.catalog import Catalog
 from assistant.store.vectors.base import VectorIndex
-from assistant.store.vectors.chroma import ChromaIndex
+from assistant.store.vectors.factory import open_index
 
 
 @dataclass
@@ -28,9 +28,10 @@ class Archive:
         return cls(
             settings=settings,
             catalog=Catalog(settings.catalog_path),
-            vectors=ChromaIndex(settings.vectors_dir, settings.store.chroma_url),
+            vectors=open_index(settings),
             models=ModelProvider(settings.models, model_overrides),
         )
 
     def close(self) -> None:
         self.catalog.close()
+        self.vectors.close()

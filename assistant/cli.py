@@ -132,6 +132,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.ui.commands",
     "assistant.enrich.commands",
     "assistant.mcp_server.commands",
+    "assistant.store.commands",
 ]
 
 

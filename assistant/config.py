@@ -84,10 +84,33 @@ class ModelsSettings(BaseModel):
     threads: int = 2
 
 
+class QdrantSettings(BaseModel):
+    """A Qdrant cluster (url) or, without one, Qdrant's local mode under the data dir."""
+
+    url: str | None = None
+    api_key: str | None = None
+    prefer_grpc: bool = False
+    # One collection per vector space: PREFIX + "text", PREFIX + "visual", ...
+    collection_prefix: str = "archive_"
+    # Cluster layout, fixed when a collection is created (ignored in local mode).
+    shard_number: int = Field(default=2, ge=1)
+    replication_factor: int = Field(default=2, ge=1)
+    write_consistency_factor: int = Field(default=1, ge=1)
+    # HNSW graph (m, ef_construct at creation) and the query beam (hnsw_ef).
+    hnsw_m: int = Field(default=16, ge=4)
+    hnsw_ef_construct: int = Field(default=100, ge=8)
+    hnsw_ef: int = Field(default=128, ge=8)
+    # Vectors on disk (memory-mapped) and int8 scalar quantisation kept in RAM.
+    on_disk: bool = False
+    quantization: Literal["none", "scalar"] = "none"
+
+
 class StoreSettings(BaseModel):
-    # "chroma" embedded (PersistentClient under the data dir) unless chroma_url is set.
-    vectors: Literal["chroma"] = "chroma"
+    # "chroma": embedded (PersistentClient under the data dir) unless chroma_url is set.
+    # "qdrant": a cluster at qdrant.url, else local mode under the data dir.
+    vectors: Literal["chroma", "qdrant"] = "chroma"
     chroma_url: str | None = None
+    qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
 
 
 class IngestSettings(BaseModel):

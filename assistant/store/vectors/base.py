@@ -6,6 +6,7 @@ asset ids), never after a top-k cut.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -29,3 +30,9 @@ class VectorIndex(Protocol):
     def count(self, space: str) -> int: ...
 
     def ids(self, space: str, asset_id: str) -> list[str]: ...
+
+    def scan(self, space: str) -> Iterator[tuple[list[str], np.ndarray, list[str]]]:
+        """Every vector of a space in batches: (segment ids, matrix, asset ids)."""
+        ...
+
+    def close(self) -> None: ...

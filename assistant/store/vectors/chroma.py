@@ -7,6 +7,7 @@ download a model.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -106,3 +107,17 @@ class ChromaIndex:
     def ids(self, space: str, asset_id: str) -> list[str]:
         found = self._collection(space).get(where={"asset_id": asset_id}, include=[])
         return list(found["ids"])
+
+    def scan(self, space: str) -> Iterator[tuple[list[str], np.ndarray, list[str]]]:
+        """Every vector of a space in batches: (segment ids, matrix, asset ids)."""
+        collection = self._collection(space)
+        for offset in range(0, collection.count(), _BATCH):
+            found = collection.get(include=["embeddings", "metadatas"], limit=_BATCH,
+                                   offset=offset)
+            if not found["ids"]:
+                return
+            yield (list(found["ids"]), np.asarray(found["embeddings"], dtype=np.float32),
+                   [str(meta["asset_id"]) for meta in found["metadatas"]])
+
+    def close(self) -> None:
+        """Nothing to release: Chroma's client lives as long as the process."""

@@ -1,0 +1,18 @@
+"""The vector index the settings name: embedded Chroma (default), a Chroma server, or Qdrant
+(a cluster by URL, or local mode under the data dir). Same protocol, same code paths."""
+
+from __future__ import annotations
+
+from assistant.config import Settings
+from assistant.store.vectors.base import VectorIndex
+
+
+def open_index(settings: Settings) -> VectorIndex:
+    store = settings.store
+    if store.vectors == "qdrant":
+        from assistant.store.vectors.qdrant import QdrantIndex
+
+        return QdrantIndex(store.qdrant, local_path=settings.data_dir / "qdrant")
+    from assistant.store.vectors.chroma import ChromaIndex
+
+    return ChromaIndex(settings.vectors_dir, store.chroma_url)
