@@ -4,13 +4,16 @@ point and passed to everything that needs them (no globals)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
 from assistant.models.provider import ModelProvider
 from assistant.store.catalog import Catalog
 from assistant.store.vectors.base import VectorIndex
 from assistant.store.vectors.factory import open_index
+
+if TYPE_CHECKING:
+    from assistant.store.faces import FaceStore
 
 
 @dataclass
@@ -21,6 +24,17 @@ class Archive:
     models: ModelProvider
     # Per-process notices already shown (e.g. "visual search is off"), to say them once.
     notices: set[str] = field(default_factory=set)
+    _faces: FaceStore | None = field(default=None, init=False, repr=False)
+
+    @property
+    def faces(self) -> FaceStore:
+        """Faces and people (store/faces.py), opened on first use; it keeps the face
+        encodings' matrix in memory between queries."""
+        if self._faces is None:
+            from assistant.store.faces import FaceStore
+
+            self._faces = FaceStore(self.catalog)
+        return self._faces
 
     @classmethod
     def open(cls, settings: Settings, model_overrides: dict[str, Any] | None = None) -> Archive:

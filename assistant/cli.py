@@ -1,4 +1,4 @@
-"""`assistant ingest | search | ask | serve | eval | models | metadata | doctor`.
+"""`assistant ingest | search | ask | serve | eval | models | metadata | people | doctor`.
 
 Settings are built here (the entry point) and passed down. User-fixable errors
 (AssistantError) are printed without a traceback and exit with status 2.
@@ -133,6 +133,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.enrich.commands",
     "assistant.mcp_server.commands",
     "assistant.store.commands",
+    "assistant.enrich.people_commands",
 ]
 
 

@@ -132,6 +132,10 @@ class IngestSettings(BaseModel):
     ocr: bool = False
     # Caption photos and keyframes with the visual-QA model (models.vqa) when there is one.
     captions: bool = False
+    # Find faces in photos and keyframes (dlib, offline), cluster them into people and
+    # make them searchable by an example photo. Turn off where faces must not be indexed
+    # (privacy); `assistant people delete` forgets one person.
+    faces: bool = True
 
 
 class SearchSettings(BaseModel):

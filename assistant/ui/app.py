@@ -1,4 +1,4 @@
-"""The Gradio app: Ask, Search, Archive and Metadata review tabs over one opened archive.
+"""The Gradio app: Ask, Search, Archive, Metadata review and People tabs over one archive.
 
 A thin layer: every answer, search, ingest and proposal comes from the rooms that own
 them (agent, retrieval, ingest, enrich); this module only lays them out.
@@ -16,6 +16,7 @@ from assistant.schemas import IngestReport
 from assistant.ui.archive_tab import ArchiveHandler, build_archive_tab
 from assistant.ui.chat_tab import ChatHandler, build_chat_tab
 from assistant.ui.media import MediaLinks, PlayableCopies, ServedFiles, previews_dir
+from assistant.ui.people_tab import PeopleHandler, build_people_tab
 from assistant.ui.review_tab import ReviewHandler, build_review_tab
 from assistant.ui.search_tab import SearchHandler, build_search_tab
 
@@ -58,6 +59,8 @@ def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any],
                     lambda: served.sync(blocks)), blocks)
             with gr.Tab("Metadata review", id="review"):
                 build_review_tab(ReviewHandler(archive, links), blocks)
+            with gr.Tab("People", id="people"):
+                build_people_tab(PeopleHandler(archive), blocks)
     blocks.served_files = served  # read by launch_app
     return blocks
 

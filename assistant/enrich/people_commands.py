@@ -1,0 +1,99 @@
+"""`assistant people list | name PERSON "Name" | delete PERSON`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from assistant.archive import Archive
+
+
+def _people_rows(archive: Archive) -> list[dict[str, Any]]:
+    rows = []
+    for person in archive.faces.people():
+        files = sorted({
+            asset.rel_path for face in archive.faces.faces(person_id=person.person_id)
+            if (asset := archive.catalog.get_asset(face.asset_id)) is not None
+        })
+        rows.append({"person": person.person_id, "name": person.name,
+                     "named_by": person.name_source, "faces": person.faces,
+                     "assets": person.assets, "files": files, "thumbnail": person.thumbnail})
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    people_app = typer.Typer(no_args_is_help=True,
+                             help="People: faces clustered across the archive; name them once.")
+    app.add_typer(people_app, name="people")
+
+    @people_app.command("list")
+    def list_cmd(
+        ctx: typer.Context,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ) -> None:
+        """People found in photos and video keyframes, most faces first."""
+        from assistant.archive import Archive
+
+        archive = Archive.open(ctx.obj.settings())
+        try:
+            rows = _people_rows(archive)
+        finally:
+            archive.close()
+        if as_json:
+            sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+            return
+        if not rows:
+            Console().print("No faces indexed (is ingest.faces on? run `assistant ingest`).")
+            return
+        table = Table()
+        for column in ("person", "name", "faces", "files", "thumbnail"):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            files = row["files"]
+            shown = ", ".join(files[:4]) + (f" (+{len(files) - 4})" if len(files) > 4 else "")
+            name = f"{row['name']} ({row['named_by']})" if row["name"] else "-"
+            table.add_row(str(row["person"]), name, str(row["faces"]), shown,
+                          str(row["thumbnail"] or ""))
+        Console().print(table)
+
+    @people_app.command("name")
+    def name_cmd(
+        ctx: typer.Context,
+        person: Annotated[int, typer.Argument(help="Person id from `assistant people list`.")],
+        name: Annotated[str, typer.Argument(help="Their name.")],
+    ) -> None:
+        """Name a person; proposes `people` metadata for every asset they appear in
+        (review with `assistant metadata review`)."""
+        from assistant.archive import Archive
+        from assistant.enrich.people import name_person
+
+        archive = Archive.open(ctx.obj.settings())
+        try:
+            naming = name_person(archive, person, name)
+        finally:
+            archive.close()
+        Console(stderr=True).print(
+            f"person {naming.person_id} is now '{naming.name}': {naming.proposed} proposal(s) "
+            "to review with `assistant metadata review`")
+
+    @people_app.command("delete")
+    def delete_cmd(
+        ctx: typer.Context,
+        person: Annotated[int, typer.Argument(help="Person id from `assistant people list`.")],
+    ) -> None:
+        """Forget a person: their face encodings, face thumbnails and pending proposals."""
+        from assistant.archive import Archive
+        from assistant.enrich.people import delete_person
+
+        archive = Archive.open(ctx.obj.settings())
+        try:
+            removed = delete_person(archive, person)
+        finally:
+            archive.close()
+        Console(stderr=True).print(f"person {person} deleted ({removed} face(s) removed)")

@@ -1,0 +1,90 @@
+"""The People tab: faces clustered into people (a thumbnail each), a name box, and delete.
+
+Clustering, naming and deleting are the enrich room's (enrich/people.py); naming only
+proposes metadata, which the Metadata review tab then shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from assistant.enrich.people import delete_person, name_person
+from assistant.errors import AssistantError
+
+Choices = list[tuple[str, int]]
+
+
+class PeopleHandler:
+    def __init__(self, archive: Any) -> None:
+        self.archive = archive
+
+    def listing(self) -> tuple[list[tuple[str, str]], Choices]:
+        """Gallery items (thumbnail path, caption) and the person picker's choices. The
+        thumbnails live under the data dir's thumbnails folder, which the app serves."""
+        gallery: list[tuple[str, str]] = []
+        choices: Choices = []
+        for person in self.archive.faces.people():
+            label = (f"#{person.person_id} {person.name or 'unnamed'} · {person.faces} "
+                     f"face(s) in {person.assets} file(s)")
+            if person.thumbnail:
+                gallery.append((person.thumbnail, label))
+            choices.append((label, person.person_id))
+        return gallery, choices
+
+    def name(self, person_id: int | None, name: str) -> str:
+        if person_id is None:
+            raise gr.Error("Pick a person first.")
+        try:
+            naming = name_person(self.archive, int(person_id), name)
+        except AssistantError as exc:
+            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+        return (f"Person #{naming.person_id} is now “{naming.name}”: {naming.proposed} "
+                "proposal(s) wait in Metadata review.")
+
+    def delete(self, person_id: int | None) -> str:
+        if person_id is None:
+            raise gr.Error("Pick a person first.")
+        try:
+            removed = delete_person(self.archive, int(person_id))
+        except AssistantError as exc:
+            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+        return f"Person #{person_id} deleted: {removed} face(s) and their thumbnails removed."
+
+
+def build_people_tab(handler: PeopleHandler, blocks: gr.Blocks) -> None:
+    gr.Markdown("Faces found in photos and video keyframes, grouped by person. Name a "
+                "person once: the name is proposed for every file they appear in (review "
+                "it in Metadata review). Delete forgets a person's faces.")
+    reload = gr.Button("Reload", size="sm")
+    gallery = gr.Gallery(label="People", columns=6, height="auto", allow_preview=False,
+                         elem_id="aa-people")
+    with gr.Row():
+        person = gr.Dropdown(choices=[], label="Person", type="value", scale=2,
+                             elem_id="aa-person-pick")
+        name = gr.Textbox(label="Name", placeholder="e.g. Ada Lovelace", scale=2)
+    with gr.Row():
+        save = gr.Button("Name this person", variant="primary")
+        forget = gr.Button("Delete this person", variant="stop")
+    status = gr.Markdown("")
+
+    def list_people() -> tuple[Any, Any]:
+        items, choices = handler.listing()
+        return items, gr.Dropdown(choices=choices, value=None)
+
+    def name_cluster(person_id: int | None, text: str) -> tuple[Any, Any, str]:
+        message = handler.name(person_id, text)
+        items, choices = handler.listing()
+        return items, gr.Dropdown(choices=choices, value=person_id), message
+
+    def delete_cluster(person_id: int | None) -> tuple[Any, Any, str]:
+        message = handler.delete(person_id)
+        items, choices = handler.listing()
+        return items, gr.Dropdown(choices=choices, value=None), message
+
+    reload.click(list_people, None, [gallery, person], api_name="list_people")
+    save.click(name_cluster, [person, name], [gallery, person, status], api_name="name_person")
+    forget.click(delete_cluster, [person], [gallery, person, status],
+                 api_name="delete_person")
+    blocks.load(list_people, None, [gallery, person], api_visibility="private")
