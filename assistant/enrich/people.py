@@ -215,3 +215,11 @@ def delete_person(archive: Archive, person_id: int) -> int:
             "json_extract(provenance, '$.note') LIKE ?", (METHOD, f"person {person_id} %"),
         )
     return len(gone)
+
+
+def delete_all_people(archive: Archive) -> int:
+    """Forget every face and person (after switching ingest.faces off, say)."""
+    removed = 0
+    for person in face_store(archive).people():
+        removed += delete_person(archive, person.person_id)
+    return removed

@@ -85,15 +85,24 @@ def register(app: typer.Typer) -> None:
     @people_app.command("delete")
     def delete_cmd(
         ctx: typer.Context,
-        person: Annotated[int, typer.Argument(help="Person id from `assistant people list`.")],
+        person: Annotated[int | None, typer.Argument(
+            help="Person id from `assistant people list`.")] = None,
+        everyone: Annotated[bool, typer.Option(
+            "--all", help="Forget every face and person in the archive.")] = False,
     ) -> None:
         """Forget a person: their face encodings, face thumbnails and pending proposals."""
         from assistant.archive import Archive
-        from assistant.enrich.people import delete_person
+        from assistant.enrich.people import delete_all_people, delete_person
+        from assistant.errors import AssistantError
 
+        if (person is None) == (not everyone):
+            raise AssistantError("Say which person to delete, or --all.",
+                                 hint="e.g. `assistant people delete 7`.")
         archive = Archive.open(ctx.obj.settings())
         try:
-            removed = delete_person(archive, person)
+            removed = delete_all_people(archive) if everyone else delete_person(archive,
+                                                                               person or 0)
         finally:
             archive.close()
-        Console(stderr=True).print(f"person {person} deleted ({removed} face(s) removed)")
+        who = "everyone" if everyone else f"person {person}"
+        Console(stderr=True).print(f"{who} deleted ({removed} face(s) removed)")

@@ -142,6 +142,20 @@ def test_naming_proposes_for_every_asset_and_never_overwrites(
         people.name_person(archive, 999, "Nobody")
 
 
+def test_a_new_photo_of_a_named_person_gets_the_name_proposed_at_ingest(
+        archive: Archive, tmp_path: Path) -> None:
+    face = _vector(60)
+    first = _add_asset(archive, "first.jpg", tmp_path, [face])
+    people.name_person(archive, archive.faces.people()[0].person_id, "Marie Curie")
+    later = _add_asset(archive, "later.jpg", tmp_path, [_near(face, 0.25, 61)])
+    stranger = _add_asset(archive, "stranger.jpg", tmp_path, [_vector(62)])
+    proposed = {p["asset_id"]: p["value"] for p in archive.catalog.proposals()}
+    assert proposed == {first: ["Marie Curie"], later: ["Marie Curie"]}
+    assert stranger not in proposed
+    assert people.delete_all_people(archive) == 3
+    assert archive.faces.count() == 0 and archive.catalog.proposals() == []
+
+
 def test_delete_person_removes_encodings_thumbnails_and_proposals(
         archive: Archive, tmp_path: Path) -> None:
     face = _vector(30)
