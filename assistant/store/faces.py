@@ -97,8 +97,8 @@ class FaceStore:
         self._matrix = np.zeros((0, 128), dtype=np.float32)
 
     def _read(self, sql: str, params: Iterable[object] = ()) -> list[tuple]:
-        with self.catalog.transaction() as db:
-            return [tuple(row) for row in db.execute(sql, tuple(params)).fetchall()]
+        # The catalog's own locked read (same package): no write transaction for a read.
+        return [tuple(row) for row in self.catalog._rows(sql, params)]
 
     # --- faces ----------------------------------------------------------------------------
     def replace_faces(self, asset_id: str, faces: list[StoredFace]) -> None:
