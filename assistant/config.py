@@ -161,6 +161,9 @@ class AgentSettings(BaseModel):
     # or nothing was found; "always"; or "never" (fastest: one search, then the answer).
     planner: Literal["auto", "always", "never"] = "auto"
     max_plan_tokens: int = 48
+    # Search again with 2-3 model-written rewordings of the question: "auto" when the first
+    # search's best hits share too few of its words (a paraphrase), "always", or "never".
+    rewrite: Literal["auto", "always", "never"] = "auto"
 
 
 class ServeSettings(BaseModel):

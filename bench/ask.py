@@ -1,6 +1,13 @@
 """Benchmark the chat agent on a small real archive; print JSON figures.
 
     .venv/bin/python bench/ask.py [--work DIR] [--profile default] [--only ID ...]
+    .venv/bin/python bench/ask.py --suite eval/suites/newsroom [--profile quality]
+        [--data-dir DIR] [--only ID ...] [--skip-tag heldout | --only-tag heldout]
+
+With --suite, the suite's ask cases run through `assistant eval`'s runner (same scores:
+fact recall, citation precision, abstention accuracy, unsupported citations) and the
+figures add what a journalist would check: sentences stating a figure or date missing
+from their cited clip, false abstentions, first-token and full-answer p50/p95, tokens.
 
 Builds the mixed test archive (assistant.media.samples), ingests it once into WORK/data
 (reused on later runs), then asks questions whose answers are known: grounded questions
@@ -242,15 +249,145 @@ def _spread(values: list[float]) -> dict[str, float | None]:
             "mean": round(statistics.fmean(values), 2)}
 
 
+def unsupported_figures(answer: Answer) -> list[str]:
+    """Sentences stating a figure or date that the clips they cite do not hold."""
+    import re
+
+    from assistant.agent.claims import facts_in, missing_facts
+    from assistant.agent.evidence import clip_facts
+    from assistant.agent.grounding import CITATION
+
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", answer.text):
+        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+        clips = [answer.citations[n - 1].clip for n in numbers
+                 if 0 < n <= len(answer.citations)]
+        if not clips:
+            continue
+        evidence = " ".join(" ".join([c.snippet, c.file, *clip_facts(c).values()])
+                            for c in clips)
+        if any(m.kind in ("figure", "date") for m in missing_facts(
+                CITATION.sub("", sentence), facts_in(evidence))):
+            found.append(sentence)
+    return found
+
+
+def run_suite_bench(suite_dir: Path, work: Path, profile: str, data_dir: Path | None,
+                    only: list[str], skip_tags: list[str], only_tags: list[str]) -> dict[str, Any]:
+    """The suite's ask cases through the eval runner, with latency and figure checks."""
+    from assistant.evaluation import runner
+    from assistant.evaluation.suite import load_suite
+
+    suite = load_suite(suite_dir)
+    keep = [case for case in suite.cases if case.type == "ask"
+            and (not only or case.id in only)
+            and not set(case.tags) & set(skip_tags)
+            and (not only_tags or set(case.tags) & set(only_tags))]
+    answers: dict[str, Answer] = {}
+    counting: dict[str, CountingLLM] = {}
+    tokens: dict[str, dict[str, int]] = {}
+
+    class Recording:
+        def __init__(self, session: ChatSession) -> None:
+            self.session = session
+
+        def ask(self, question: str, image: Any = None, audio: Any = None,
+                filters: Any = None) -> Answer:
+            answer = self.session.ask(question, image=image, audio=audio, filters=filters)
+            answers[question] = answer  # questions are unique within a suite
+            tokens[question] = counting["llm"].take()
+            return answer
+
+    def session(archive: Archive, engine: Any) -> Recording:
+        if "llm" not in counting:
+            counting["llm"] = CountingLLM(archive.models.llm())
+            archive.models._built["llm"] = counting["llm"]
+        return Recording(ChatSession(archive, engine))
+
+    defaults = runner.default_backends()
+    backends = runner.Backends(ingest=defaults.ingest, engine=defaults.engine, session=session)
+    filtered = work / "suite"
+    _filtered_suite(suite_dir, filtered, [case.id for case in keep])
+    settings = load_settings(profile, data_dir=data_dir or work / "data")
+    report = runner.run_suite(filtered, work / "report", settings, no_llm=False,
+                              data_dir=data_dir or work / "data", backends=backends)
+    rows = report["cases"]
+    by_case = {case.id: answers.get(case.question) for case in keep}
+    abstain = {case.id: case.must_abstain for case in keep}
+    figures = {cid: unsupported_figures(a) for cid, a in by_case.items() if a is not None}
+    first = [a.timings["first_token_s"] for a in by_case.values()
+             if a is not None and "first_token_s" in a.timings]
+    total = [a.timings["total_s"] for a in by_case.values() if a is not None]
+    agg = report["aggregate"]
+    return {
+        "suite": report["suite"], "profile": profile, "llm": settings.models.llm.name,
+        "cases": len(rows), "load_average_1m_end": round(os.getloadavg()[0], 2),
+        "answer_fact_recall": agg.get("answer_fact_recall"),
+        "citation_precision": agg.get("citation_precision"),
+        "abstention_accuracy": agg.get("abstention_accuracy"),
+        "unsupported_citations": agg.get("unsupported_citations"),
+        "false_abstentions": sum(1 for r in rows if r["abstained"] and not abstain[r["id"]]),
+        "answered_when_it_should_abstain": sum(
+            1 for r in rows if r["abstained"] is False and abstain[r["id"]]),
+        "sentences_with_figures_missing_from_their_citation": sum(map(len, figures.values())),
+        "first_token_s": _spread95(first), "total_s": _spread95(total),
+        "by_tag": {tag: {k: v for k, v in values.items() if k in (
+            "answer_fact_recall", "citation_precision", "abstention_accuracy")}
+            for tag, values in report["by_tag"].items()},
+        "rows": [{"id": r["id"], "answer": r["answer"], "abstained": r["abstained"],
+                  "fact_recall": r["answer_fact_recall"],
+                  "citation_precision": r["citation_precision"],
+                  "abstention": r["abstention_accuracy"], "latency": r["latency"],
+                  "figures_missing": figures.get(r["id"], []),
+                  **tokens.get(_question(by_case, r["id"]), {})} for r in rows],
+    }
+
+
+def _question(by_case: dict[str, Answer | None], case_id: str) -> str:
+    answer = by_case.get(case_id)
+    return "" if answer is None else answer.question
+
+
+def _filtered_suite(src: Path, out: Path, ids: list[str]) -> None:
+    """A copy of the suite holding only the chosen cases (archive and queries linked)."""
+    import shutil
+
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    shutil.copy(src / "suite.yaml", out / "suite.yaml")
+    for name in ("archive", "queries"):
+        (out / name).symlink_to((src / name).resolve())
+    wanted = set(ids)
+    lines = [line for line in (src / "cases.jsonl").read_text().splitlines()
+             if line.strip() and json.loads(line)["id"] in wanted]
+    (out / "cases.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def _spread95(values: list[float]) -> dict[str, float | None]:
+    from assistant.evaluation.metrics import percentile
+
+    spread = _spread(values)
+    spread["p95"] = round(percentile(values, 95) or 0.0, 2) if values else None
+    return spread
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-ask"))
     parser.add_argument("--profile", default="default")
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--suite", type=Path, help="Run this eval suite's ask cases.")
+    parser.add_argument("--data-dir", type=Path, help="With --suite: reuse this ingest.")
+    parser.add_argument("--skip-tag", nargs="*", default=[])
+    parser.add_argument("--only-tag", nargs="*", default=[])
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    result = run(args.work, args.profile, args.only)
+    if args.suite is not None:
+        result = run_suite_bench(args.suite, args.work, args.profile, args.data_dir, args.only,
+                                 args.skip_tag, args.only_tag)
+    else:
+        result = run(args.work, args.profile, args.only)
     print(json.dumps(result, indent=2))
 
 

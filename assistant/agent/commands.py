@@ -43,7 +43,8 @@ def print_answer_sources(answer: Answer, console: Console) -> None:
         console.print(f"  [{citation.n}] {clip_label(citation.clip)}", markup=False,
                       highlight=False)
     for sentence in answer.flagged:
-        console.print(f"[yellow]unsupported:[/] {sentence}")
+        console.print("[yellow]checked, not supported by its source:[/] ", end="")
+        console.print(sentence, markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -80,23 +81,31 @@ def register(app: typer.Typer) -> None:
 
 def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path | None,
                    filters: Any) -> None:
+    """Tool steps and a progress line go to stderr; the checked answer is printed once on
+    stdout (the draft the model streams may still be corrected by grounding)."""
     console = Console()
     status = Console(stderr=True)
-    streamed = ""
+    drafted = 0
     for event in session.ask_stream(question, image=image, audio=audio, filters=filters):
         if event.type == "tool_started" and event.tool_call is not None:
             status.print(f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]",
                          highlight=False)
+        elif event.type == "tool_finished" and event.tool_call is not None:
+            call = event.tool_call
+            head = f"failed: {call.error}" if call.error else _headline(call.summary)
+            status.print(f"  {head} ({call.seconds:.1f}s)", style="dim", markup=False,
+                         highlight=False)
         elif event.type == "token":
-            streamed += event.text
-            sys.stdout.write(event.text)
-            sys.stdout.flush()
+            if drafted == 0:
+                status.print("[dim]writing the answer…[/]")
+            drafted += len(event.text)
         elif event.type == "answer" and event.answer is not None:
-            answer = event.answer
-            if streamed.strip() != answer.text.strip():
-                # Grounding changed the text (citations checked, or no support): show it.
-                if streamed:
-                    sys.stdout.write("\n\n[checked answer]\n")
-                sys.stdout.write(answer.text)
-            sys.stdout.write("\n")
-            print_answer_sources(answer, console)
+            sys.stdout.write(event.answer.text + "\n")
+            sys.stdout.flush()
+            print_answer_sources(event.answer, console)
+
+
+def _headline(summary: str) -> str:
+    """The step's first line without the "(why)" prefix: "searched 'x' → 5 clips, best …"."""
+    text = summary.split(") ", 1)[1] if summary.startswith("(") and ") " in summary else summary
+    return text.splitlines()[0] if text else ""

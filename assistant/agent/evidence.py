@@ -8,8 +8,10 @@ no tool returned this turn.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
+from assistant.agent.names import respell_item
 from assistant.schemas import Clip
 
 # Evidence text is cut to this many characters: a 1.5B model on 2 cores pays ~13 ms per
@@ -52,26 +54,69 @@ _INSTRUCTION_LIKE = re.compile(
     r"[^.!?\n]*\b(?:"
     r"(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your)\s+)*"
     r"(?:previous|prior|above|earlier|preceding|system|these|those|other)\s+"
-    r"(?:instructions?|prompts?|directions)"
+    r"(?:instructions?|prompts?|directions|rules)"
     r"|you are now (?:an? )?(?:ai|assistant|chatbot|bot|model|dan)\b"
-    r"|(?:new|updated) instructions\s*:"
+    r"|(?:new|updated|real|actual) instructions\s*:"
     r"|system (?:prompt|message|note)\s*:"
     r"|(?:answer|reply|respond)\b[^.!?\n]{0,40}\bwith only\b"
     r"|(?:answer|reply|respond) only with"
+    r"|(?:note|message|instructions?) (?:to|for) (?:the |all |any )?"
+    r"(?:ai|assistants?|models?|llms?|chatbots?|language models?)\b"
+    r"|(?:in|to) (?:every|each|all|any|your) (?:answers?|repl(?:y|ies)|responses?)\b"
+    r"|(?:always|must) (?:answer|reply|respond|say|state|claim|mention|cite)\b"
+    r"|(?:tell|inform|remind) (?:the |any )?(?:user|journalist|reader|reporter)s?\b"
+    r"|from now on\b"
+    r"|as an (?:ai|assistant|language model)\b"
+    r"|(?:do not|don't|never) (?:mention|cite|reveal|say|tell)\b[^.!?\n]{0,40}"
+    r"\b(?:user|journalist|reader|sources?|evidence|this)\b"
     r")[^.!?\n]*[.!?]?",
     re.IGNORECASE,
 )
+# A chat-template turn ("<|im_start|>system", "[INST]", "<<SYS>>", "### Instruction") runs
+# to its closing token or the end of the text; a role marker ("SYSTEM:", "Assistant:") to
+# the end of its paragraph. Either is a fake turn: the injection, not archive content.
+_TEMPLATE_TURN = re.compile(
+    r"(?:<\|im_start\|>|<\|(?:system|user|assistant)\|>|\[INST\]|<<SYS>>|"
+    r"#{2,}\s*(?:instructions?|system|response|assistant)\b)"
+    r"[\s\S]*?(?:<\|im_end\|>|<\|endoftext\|>|\[/INST\]|<</SYS>>|$)",
+    re.IGNORECASE,
+)
+_ROLE_MARKER = re.compile(
+    r"(?:^|(?<=[\s>.!?:\]]))(?:system|assistant|developer|user|human|ai)\s*"
+    r"(?:note|message|prompt|override)?\s*:[^\n]*(?:\n(?!\s*\n)[^\n]*)*",
+    re.IGNORECASE,
+)
+_TEMPLATE_TOKEN = re.compile(r"<\|[a-z_]+\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
 WITHHELD = "[instruction-like text withheld]"
 
 
 def withhold_instructions(text: str) -> str:
-    return _INSTRUCTION_LIKE.sub(" " + WITHHELD, text).strip()
+    text = _TEMPLATE_TURN.sub(" " + WITHHELD, text)
+    text = _TEMPLATE_TOKEN.sub(" " + WITHHELD, text)
+    text = _ROLE_MARKER.sub(" " + WITHHELD, text)
+    text = _INSTRUCTION_LIKE.sub(" " + WITHHELD, text)
+    text = re.sub(rf"(?:{re.escape(WITHHELD)}\s*){{2,}}", WITHHELD + " ", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def looks_like_instructions(text: str) -> bool:
+    return WITHHELD in withhold_instructions(text)
 
 
 def defang(text: str) -> str:
-    """Archive text may contain anything, including our own fence tags: neutralise them so
-    a document cannot close its fence and speak as the instructions."""
-    return text.replace(f"<{_FENCE}", "‹evidence").replace(f"</{_FENCE}", "‹/evidence")
+    """Archive text may contain anything, including fence tags and chat-template tokens:
+    angle brackets become look-alikes, so no archive text can open or close a tag."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def new_fence() -> str:
+    """A tag name no document can know in advance: the fence changes every turn."""
+    return f"{_FENCE}-{secrets.token_hex(3)}"
+
+
+def clean_text(text: str) -> str:
+    """Archive text as the model may read it (and as claims are checked against)."""
+    return defang(" ".join(withhold_instructions(text).split()))
 
 
 def _clip_key(clip: Clip) -> tuple[str, float | None, float | None, int | None]:
@@ -85,24 +130,63 @@ class EvidenceItem:
     text: str
     # Which tool produced it ("search_archive", "visual_question", ...).
     source: str
+    # The tag name of this turn's fence (EvidenceBook.fence).
+    fence: str = _FENCE
+    # The text as the recogniser heard it, when names were respelled from the catalogue.
+    raw_text: str = ""
+    respelled: list[tuple[str, str]] = field(default_factory=list)
+    rank: int = 0
 
     def render(self) -> str:
-        body = defang(withhold_instructions(" ".join(self.text.split())))
+        body = clean_text(self.text)
         if len(body) > EVIDENCE_CHARS:
             body = body[: EVIDENCE_CHARS - 1] + "…"
         where = clip_span(self.clip) or (f"p.{self.clip.page}" if self.clip.page else "")
-        attributes = {"src": f"{self.clip.file} {where}".strip(), **self.facts()}
+        attributes = {"src": f"{self.clip.file} {where}".strip(), "type": self.origin,
+                      **({"speaker": self.speaker} if self.speaker else {}), **self.facts()}
         shown = " ".join(f'{name}="{_attribute(value)}"' for name, value in attributes.items())
-        return f'<{_FENCE} n="{self.n}" {shown}>{body}</{_FENCE}>'
+        return f"<{self.fence} n=\"{self.n}\" {shown}>{body}</{self.fence}>"
+
+    @property
+    def origin(self) -> str:
+        """What kind of source speaks: a document is not a speaker in a recording."""
+        if self.source in ("lookup_metadata", "propose_metadata"):
+            return "catalogue record"
+        if self.source == "visual_question":
+            return "picture description"
+        if self.clip.kind == "document":
+            return "document"
+        if self.clip.kind in ("video", "audio"):
+            return "on-screen text" if _on_screen(self.clip) else "recording"
+        return "photo"
+
+    @property
+    def speaker(self) -> str:
+        """Who speaks in the clip, where the catalogue knows (diarization, metadata)."""
+        value = self.clip.metadata.get("speaker") or self.clip.metadata.get("speakers")
+        return _plain(value) if value not in (None, "", []) else ""
 
     def facts(self) -> dict[str, str]:
         return clip_facts(self.clip) if self.source not in _DISTINCT_SOURCES else {}
 
     @property
     def checkable_text(self) -> str:
-        """Everything the model was shown for this item (what a claim may rest on)."""
-        return " ".join([self.text, self.clip.file, *self.facts().values()])
+        """What a claim may rest on: the item's text without withheld instructions, where it
+        is, and its curated facts (metadata values are data too: instructions withheld)."""
+        facts = [withhold_instructions(value) for value in self.facts().values()]
+        return " ".join([clean_text(self.text), self.clip.file, self.speaker, *facts])
 
+
+def quote_sentences(item: EvidenceItem) -> list[str]:
+    """The item's own sentences that may be quoted (never withheld instructions)."""
+    parts = re.split(r"(?<=[.!?])\s+", clean_text(item.text))
+    return [p.strip() for p in parts if len(p.split()) >= 3 and WITHHELD not in p
+            and not p.startswith("(no text")][:12]
+
+
+def _on_screen(clip: Clip) -> bool:
+    return any("ocr" in sid for sid in clip.segment_ids) and not any(
+        "speech" in sid for sid in clip.segment_ids)
 
 
 @dataclass
@@ -111,13 +195,18 @@ class EvidenceBook:
 
     items: list[EvidenceItem] = field(default_factory=list)
     _by_key: dict[tuple[object, ...], int] = field(default_factory=dict)
+    fence: str = field(default_factory=new_fence)
 
-    def add(self, clip: Clip, text: str, source: str) -> EvidenceItem:
-        """Add an item; the same clip text from the same kind of tool keeps its number."""
+    def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
+        """Add an item; the same clip text from the same kind of tool keeps its number.
+        `rank` is its place in the search that found it (several searches interleave)."""
         key = (*_clip_key(clip), source if source in _DISTINCT_SOURCES else "clip", text)
         if key in self._by_key:
-            return self.items[self._by_key[key] - 1]
-        item = EvidenceItem(len(self.items) + 1, clip, text, source)
+            found = self.items[self._by_key[key] - 1]
+            found.rank = min(found.rank, rank)
+            return found
+        item = EvidenceItem(len(self.items) + 1, clip, text, source, self.fence, rank=rank)
+        respell_item(item)
         self.items.append(item)
         self._by_key[key] = item.n
         return item
@@ -140,6 +229,9 @@ class EvidenceBook:
         searches = [item for item in self.items if item.source not in _DISTINCT_SOURCES]
         best = max((item.clip.score for item in searches), default=0.0)
         strong = [item for item in searches if item.clip.score >= best * RELATIVE_FLOOR]
+        # Each search's best hits first: a rewritten query's top hit beats the first
+        # search's fifth.
+        strong.sort(key=lambda item: (item.rank, item.n))
         others = [item for item in self.items if item.source in _DISTINCT_SOURCES]
         return sorted(strong[:limit] + others, key=lambda item: item.n)
 
@@ -164,7 +256,7 @@ def clip_facts(clip: Clip) -> dict[str, str]:
 
 
 def _attribute(value: str) -> str:
-    return defang(" ".join(value.split())).replace('"', "'")[:120]
+    return clean_text(value).replace('"', "'")[:120]
 
 
 def _plain(value: object) -> str:

@@ -6,6 +6,11 @@ steer them, so nothing the model writes is trusted as-is:
 - a citation whose evidence shares no word with its sentence is removed as unsupported;
 - a sentence left without support is re-attributed to the evidence it overlaps most, or
   flagged (Answer.flagged);
+- every figure, date, weekday, month and name in a sentence must appear (normalised, see
+  claims.py) in the evidence it cites, and words a document wrote must not be put in a
+  speaker's mouth (or the reverse); a sentence that fails is replaced by the source's own
+  words (a short framing plus the exact quote, with its timecode) or dropped, and the
+  answer says so;
 - an answer with no supported citation at all becomes an abstention.
 Citations are then renumbered 1..m in order of appearance: [n] <-> Answer.citations[n-1].
 """
@@ -15,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.agent.evidence import EvidenceItem
+from assistant.agent.claims import Missing, facts_in, missing_facts
+from assistant.agent.evidence import EvidenceItem, quote_sentences, timecode
 from assistant.schemas import Citation
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -61,18 +67,153 @@ class Grounded:
     flagged: list[str] = field(default_factory=list)
     # Numbers the model cited that were not allowed or did not support their sentence.
     removed: list[int] = field(default_factory=list)
+    # Sentences whose figures, dates or names the cited evidence does not hold, and why.
+    corrected: list[str] = field(default_factory=list)
+    replaced: int = 0
+    dropped: int = 0
 
 
-def ground(text: str, allowed: list[EvidenceItem]) -> Grounded:
-    """Keep only supported citations; re-attribute or flag; renumber 1..m."""
+def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Grounded:
+    """Keep only supported citations; re-attribute or flag; check each sentence's facts
+    (a failing one becomes the quote closest to it and the question); renumber 1..m."""
     by_number = {item.n: item for item in allowed}
     result = Grounded(text="")
     text = _FENCE_FRAGMENT.sub(_fragment_citation, text)
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     checked = [_check_sentence(sentence, by_number, result) for sentence in sentences]
     checked = _fold_bare_markers(checked)
-    result.text = _renumber(" ".join(checked), by_number, result)
+    checked = [_check_claims(sentence, by_number, result, question) for sentence in checked]
+    body = " ".join(sentence for sentence in checked if sentence)
+    result.text = _renumber(body, by_number, result)
+    if result.citations and (result.replaced or result.dropped):
+        result.text += " " + correction_note(result.replaced, result.dropped)
     return result
+
+
+def correction_note(replaced: int, dropped: int) -> str:
+    parts = []
+    if replaced:
+        parts.append(f"{_count(replaced)} replaced by the source's own words")
+    if dropped:
+        parts.append(f"{_count(dropped)} dropped")
+    return (f"(Checked against the sources: {' and '.join(parts)}, because the draft stated "
+            "a figure, date, name or speaker the cited source does not give.)")
+
+
+def _count(n: int) -> str:
+    return "one sentence" if n == 1 else f"{n} sentences"
+
+
+# Speech attributed to someone, or a named medium: checked against the cited item's kind.
+_SPEECH = re.compile(
+    r"\b(said|says|say|told|tells|stated|states|announced|announces|declared|added|"
+    r"explained|warned|promised|claimed|speaking|spoke|according to)\b", re.IGNORECASE)
+_SPOKEN_MEDIUM = re.compile(
+    r"\b(in|during) (the|a|his|her|this|that) (video|recording|broadcast|interview|speech|"
+    r"briefing|programme|program|bulletin|podcast|press conference)\b", re.IGNORECASE)
+_WRITTEN_MEDIUM = re.compile(
+    r"\b(the|a|this|that) (document|memo|report|summary|article|press release|minutes|"
+    r"letter|note)\b", re.IGNORECASE)
+_ROLE = re.compile(
+    r"\b(commissioner|minister|mayor|spokes(wo)?man|spokesperson|president|chancellor|"
+    r"director|chief|official|governor|senator|deputy|councillor|guest|host|presenter)\b",
+    re.IGNORECASE)
+
+
+def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Grounded,
+                  question: str = "") -> str:
+    """The sentence if its figures, dates, names and speaker stand in its cited evidence;
+    else the best exact quote from that evidence, or nothing."""
+    cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence)
+             if int(n) in by_number]
+    bare, _ = _split_punctuation(CITATION.sub("", sentence).strip())
+    if not bare.strip():
+        return sentence
+    facts = facts_in(" ".join(item.checkable_text for item in cited))
+    missing = missing_facts(bare, facts)
+    wrong_mouth = _misattributed(bare, cited)
+    degenerate = bool(cited) and is_degenerate(bare)
+    if not missing and not wrong_mouth and not degenerate:
+        return sentence
+    reasoned = _why(bare, missing, wrong_mouth) if not degenerate else f"{bare} (says nothing)"
+    earlier = [i for i, flagged in enumerate(result.flagged) if flagged.startswith(bare)]
+    if earlier:
+        result.flagged[earlier[0]] = reasoned
+    else:
+        result.flagged.append(reasoned)
+    result.corrected.append(reasoned)
+    pool = cited or list(by_number.values())
+    quoted = best_quote(question if degenerate and question else bare, pool)
+    if quoted is None:
+        result.dropped += 1
+        return ""
+    result.replaced += 1
+    return quoted
+
+
+_SAME_CHANGE = re.compile(r"\bfrom (?:the )?(.{2,40}?) to (?:the )?\1\b", re.IGNORECASE)
+_VERBISH = re.compile(
+    r"\b(is|are|was|were|be|been|has|have|had|will|would|can|could|should|must|may|might|"
+    r"does|did|do|\w+ed|\w+s)\b", re.IGNORECASE)
+
+
+def is_degenerate(sentence: str) -> bool:
+    """A title for an answer ("The Regional Hour"), or a change to the same value ("from
+    5th of July to 5th of July"): a small model's non-answers, cited all the same."""
+    words = sentence.split()
+    if _SAME_CHANGE.search(sentence):
+        return True
+    return len(words) <= 4 and not _VERBISH.search(sentence)
+
+
+def _why(sentence: str, missing: list[Missing], wrong_mouth: bool) -> str:
+    reasons = [f"{m.kind} '{m.text}' not in the cited source" for m in missing]
+    if wrong_mouth:
+        reasons.append("attributed to a different source than the one cited")
+    return f"{sentence} ({'; '.join(reasons)})"
+
+
+def _misattributed(sentence: str, cited: list[EvidenceItem]) -> bool:
+    """Words of a document put in a speaker's mouth, or a recording called a document."""
+    if not cited:
+        return False
+    if all(item.clip.kind == "document" for item in cited):
+        if _SPOKEN_MEDIUM.search(sentence):
+            return True
+        if _SPEECH.search(sentence) and _ROLE.search(sentence):
+            # A document may report what someone said; then its text says so too.
+            return not any(_SPEECH.search(item.checkable_text) for item in cited)
+    spoken_only = all(item.clip.kind in ("video", "audio") for item in cited)
+    return spoken_only and bool(_WRITTEN_MEDIUM.search(sentence)) and not any(
+        _WRITTEN_MEDIUM.search(item.checkable_text) for item in cited)
+
+
+def best_quote(sentence: str, items: list[EvidenceItem]) -> str | None:
+    """The source's own words closest to the sentence: 'framing: "exact quote" [n]'."""
+    words = content_words(sentence)
+    best: tuple[int, int, str, EvidenceItem] | None = None
+    for item in items:
+        for quote in quote_sentences(item):
+            shared = len(words & content_words(quote))
+            if shared and (best is None or (shared, -item.n) > (best[0], best[1])):
+                best = (shared, -item.n, quote, item)
+    if best is None:
+        return None
+    _, _, quote, item = best
+    return f'{framing(item)}: "{quote}" [{item.n}].'
+
+
+def framing(item: EvidenceItem) -> str:
+    """Whose words these are: 'In press/briefing.mp4 at 00:10, the recording says'."""
+    clip = item.clip
+    if clip.kind == "document":
+        page = f" (p.{clip.page})" if clip.page else ""
+        return f"The document {clip.file}{page} says"
+    if clip.kind in ("video", "audio"):
+        at = f" at {timecode(clip.start_s)}" if clip.start_s is not None else ""
+        speaker = f"{item.speaker} says" if item.speaker else "the recording says"
+        return f"In {clip.file}{at}, {speaker}"
+    return f"The text on {clip.file} reads"
 
 
 def _check_sentence(sentence: str, by_number: dict[int, EvidenceItem], result: Grounded) -> str:

@@ -21,13 +21,15 @@ def asset_text_segments(archive: Archive, asset_id: str) -> list[Segment]:
 
 def passage_clip(
     archive: Archive, asset_id: str, *, after_s: float | None = None,
-    before_s: float | None = None,
+    before_s: float | None = None, skip: list[str] | None = None,
 ) -> Clip | None:
-    """The text right after `after_s` (or right before `before_s`, or from the start)."""
+    """The text right after `after_s` (or right before `before_s`, or from the start),
+    leaving out the `skip` segments (the clip being followed up)."""
     asset = archive.catalog.get_asset(asset_id)
     if asset is None or asset.status != "indexed":
         return None
-    segments = asset_text_segments(archive, asset_id)
+    skipped = set(skip or [])
+    segments = [s for s in asset_text_segments(archive, asset_id) if s.segment_id not in skipped]
     if after_s is not None:
         chosen = [s for s in segments if (s.start_s or 0.0) >= after_s - 0.5][:FOLLOW_SEGMENTS]
     elif before_s is not None:

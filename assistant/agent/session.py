@@ -6,6 +6,7 @@ generated as constrained JSON, streamed, and checked citation by citation.
 from __future__ import annotations
 
 import inspect
+import re
 import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -16,10 +17,20 @@ from assistant.agent.events import AgentEvent
 from assistant.agent.evidence import EvidenceItem, defang, withhold_instructions
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
-from assistant.agent.planner import Step, first_step, plan_schema, step_from_plan, wants_planning
+from assistant.agent.planner import (
+    Step,
+    anchor_clip,
+    first_step,
+    plan_schema,
+    step_from_plan,
+    wants_planning,
+)
 from assistant.agent.prompting import render
+from assistant.agent.rewrite import needs_rewrite, rewrite_queries
+from assistant.agent.support import addresses_question
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import SearchesClips, TurnContext
+from assistant.agent.uploads import upload_answer
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ChatLLM, Message
@@ -36,6 +47,12 @@ NEAREST_NOTE = " The nearest clips found are listed below; they do not answer it
 NEAREST_COUNT = 3
 HISTORY_TURNS = 1
 HISTORY_CHARS = 300
+# A question that leans on the previous turn ("what did she say about it?"). Only then is
+# the earlier turn shown: a small model shown an earlier "not in the archive" repeats it
+# for the next, unrelated question although its answer is in the evidence.
+_REFERS_BACK = re.compile(
+    r"\b(he|she|they|him|her|them|his|hers|their|it|its|this|that|those|these|there|"
+    r"the same|again|also|too)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -76,11 +93,18 @@ class ChatSession:
         yield from self._gather(question, ctx, tools, trace, timings)
         allowed = ctx.evidence.shown(self.settings.evidence_items)
         grounded: Grounded | None = None
-        if allowed:
+        if ctx.image is not None or ctx.audio is not None:
+            grounded = upload_answer(question, ctx.evidence.items, self.archive)
+            if grounded is not None:
+                yield AgentEvent(type="token", text=grounded.text)
+        if allowed and grounded is None:
             reply: dict[str, Any] = {}
             for piece in self._generate(question, ctx, reply, timings, started):
                 yield AgentEvent(type="token", text=piece)
-            grounded = self._ground(reply, allowed)
+            grounded = self._ground(reply, allowed, question)
+            if grounded is not None and not ctx.restated and not addresses_question(
+                    question, ctx.rewrites, _cited_items(grounded, allowed)):
+                grounded = None  # true sentences, but about something else than was asked
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
         self.turns.append(Turn(question, ctx.image, ctx.audio, answer))
@@ -98,6 +122,9 @@ class ChatSession:
                 trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
         first = first_step(question, ctx, self.answers)
         ctx.restated = first.restated
+        anchor = anchor_clip(self.answers)
+        if anchor is not None and {"after_s", "before_s"} & set(first.args):
+            ctx.anchor_segments = list(anchor.segment_ids)
         step: Step | None = first
         done: set[str] = set()
         for number in range(1, max(1, self.settings.max_steps) + 1):
@@ -105,6 +132,8 @@ class ChatSession:
                 return
             done.add(step.key())
             yield from self._run_step(number, step, tools, trace, timings)
+            if number == 1 and step is first:
+                yield from self._broaden(question, ctx, tools, trace, timings, done)
             if number >= self.settings.max_steps or not wants_planning(
                     question, ctx, self.settings.planner):
                 return
@@ -125,6 +154,26 @@ class ChatSession:
         timings[f"step_{number}_{step.tool}_s"] = call.seconds
         trace.append(call)
         yield AgentEvent(type="tool_finished", tool_call=call)
+
+    def _broaden(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
+                 trace: list[ToolCall], timings: dict[str, float],
+                 done: set[str]) -> Iterator[AgentEvent]:
+        """Search again with the model's rewordings when the question's own words did not
+        find clips that share them (a paraphrase), or always/never by setting."""
+        mode = self.settings.rewrite
+        if mode == "never" or ctx.restated or ctx.image is not None or ctx.audio is not None:
+            return
+        if mode == "auto" and not needs_rewrite(question, ctx.retrieved):
+            return
+        began = time.perf_counter()
+        queries = rewrite_queries(self._llm(), defang(question))
+        ctx.rewrites = list(queries)
+        timings["rewrite_s"] = round(time.perf_counter() - began, 3)
+        for number, query in enumerate(queries, start=1):
+            step = Step("search_archive", {"query": query}, "rewritten query")
+            if step.key() not in done:
+                done.add(step.key())
+                yield from self._run_step(100 + number, step, tools, trace, timings)
 
     def _plan(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
               timings: dict[str, float], number: int) -> Step | None:
@@ -164,11 +213,12 @@ class ChatSession:
         # Cut off by the token limit: keep what was written, let grounding judge it.
         reply.update(parsed or {"answerable": bool(shown.strip()), "answer": shown})
 
-    def _ground(self, reply: dict[str, Any], allowed: list[EvidenceItem]) -> Grounded | None:
+    def _ground(self, reply: dict[str, Any], allowed: list[EvidenceItem],
+                question: str = "") -> Grounded | None:
         text = str(reply.get("answer") or "").strip()
         if reply.get("answerable") is not True or not text or looks_like_refusal(text):
             return None
-        grounded = ground(text, allowed)
+        grounded = ground(text, allowed, question)
         return grounded if grounded.citations else None
 
     def _answer(self, question: str, ctx: TurnContext, grounded: Grounded | None,
@@ -190,7 +240,7 @@ class ChatSession:
         turn is the same for planning and answering, so llama.cpp reuses the evaluated
         prefix instead of reading it again: on 2 cores prompt tokens are the main cost."""
         turn = render(
-            "agent_turn.j2", history=self._history(ctx),
+            "agent_turn.j2", history=self._history(question, ctx),
             question=_model_question(question, ctx),
             upload=_upload_label(ctx), evidence=ctx.evidence.render(self.settings.evidence_items),
         )
@@ -199,16 +249,18 @@ class ChatSession:
             {"role": "user", "content": f"{turn}\n\n{task}" if task else turn},
         ]
 
-    def _history(self, ctx: TurnContext) -> list[dict[str, str]]:
-        """Earlier turns, only for questions no rule resolved ("what did she say about
-        taxes?"): with a resolved follow-up the evidence already points at the right
-        moment, and a small model shown the earlier answer tends to repeat it."""
-        if ctx.restated:
+    def _history(self, question: str, ctx: TurnContext) -> list[dict[str, str]]:
+        """Earlier turns, only for questions that lean on them ("what did she say about
+        taxes?") and no rule resolved: with a resolved follow-up the evidence already
+        points at the right moment, and a small model shown the earlier answer tends to
+        repeat it. Abstentions are never shown: whether this turn's evidence answers this
+        turn's question is decided from that evidence alone."""
+        if ctx.restated or not _REFERS_BACK.search(question):
             return []
         return [
             {"question": defang(turn.question) or "(upload)",
              "answer": defang(CITATION.sub("", turn.answer.text))[:HISTORY_CHARS]}
-            for turn in self.turns[-HISTORY_TURNS:]
+            for turn in self.turns[-HISTORY_TURNS:] if not turn.answer.abstained
         ]
 
     def _llm(self) -> ChatLLM:
@@ -224,6 +276,11 @@ def _stream_json(llm: ChatLLM, messages: list[Message], max_tokens: int, tempera
     else:
         yield llm.complete(messages, max_tokens=max_tokens, temperature=temperature,
                            json_schema=schema)
+
+
+def _cited_items(grounded: Grounded, allowed: list[EvidenceItem]) -> list[EvidenceItem]:
+    return [item for item in allowed
+            if any(citation.clip is item.clip for citation in grounded.citations)]
 
 
 def _offered(name: str, ctx: TurnContext) -> bool:

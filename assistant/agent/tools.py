@@ -78,16 +78,24 @@ class ArchiveTool(BaseTool):
     def turn(self) -> TurnContext:
         return cast(TurnContext, self.ctx)
 
-    def _add_clips(self, clips: list[Clip]) -> str:
+    def _add_clips(self, clips: list[Clip], searched: str = "") -> str:
+        """Record the clips as evidence; the first line says what was searched and found
+        ("searched 'energy prices' → 5 clips, best press/briefing.mp4 00:07")."""
         self.turn.record(clips)
-        items = [self.turn.evidence.add(clip, clip_text(clip), self.name) for clip in clips]
+        items = [self.turn.evidence.add(clip, clip_text(clip), self.name, rank=rank)
+                 for rank, clip in enumerate(clips)]
         notes = "".join(f"Note: {notice}\n" for notice in self.turn.notices)
         heard = f'Heard in the upload: "{self.turn.heard}"\n' if self.turn.heard else ""
+        head = searched or self.name.replace("_", " ")
         if not items:
-            return f"{heard}{notes}No matching clips found."
+            return f"{head} → no matching clips\n{heard}{notes}".rstrip()
+        best = items[0].clip
+        where = timecode(best.start_s) if best.start_s is not None else ""
+        headline = (f"{head} → {len(items)} clip{'s' if len(items) > 1 else ''}, "
+                    f"best {best.file}{' ' + where if where else ''} ({best.score:.2f})")
         lines = [f"[{item.n}] {clip_label(item.clip)}: {item.text[:160]}"
                  for item in items[:_MAX_LISTED]]
-        return f"{heard}{notes}Found {len(items)} clip(s):\n" + "\n".join(lines)
+        return f"{headline}\n{heard}{notes}" + "\n".join(lines)
 
     def _search(self, query: SearchQuery) -> list[Clip]:
         """The engine's clips; with the real engine also what it heard in an audio query
@@ -136,21 +144,25 @@ class SearchArchiveTool(ArchiveTool):
             return self._within(target, query, after_s, before_s, filters)
         k = self.turn.archive.settings.search.k
         clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=k))
-        return self._add_clips(clips)
+        return self._add_clips(clips, f"searched '{_short(query)}'")
 
     def _within(self, asset_id: str, query: str, after_s: float | None,
                 before_s: float | None, filters: dict[str, Any]) -> str:
         archive = self.turn.archive
         if after_s is not None or before_s is not None or not query.strip():
-            clip = passage_clip(archive, asset_id, after_s=after_s, before_s=before_s)
-            return self._add_clips([clip] if clip else [])
+            clip = passage_clip(archive, asset_id, after_s=after_s, before_s=before_s,
+                                skip=self.turn.anchor_segments)
+            moment = (f"after {timecode(after_s)}" if after_s is not None else
+                      f"before {timecode(before_s)}" if before_s is not None else "from the start")
+            return self._add_clips([clip] if clip else [], f"read on {moment}")
         wide = archive.settings.search.candidates
         clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=wide))
         inside = [clip for clip in clips if clip.asset_id == asset_id]
         if not inside:
             clip = passage_clip(archive, asset_id)
             inside = [clip] if clip else []
-        return self._add_clips(inside[: archive.settings.search.k])
+        return self._add_clips(inside[: archive.settings.search.k],
+                               f"searched '{_short(query)}' inside one file")
 
 
 class SearchByImageTool(ArchiveTool):
@@ -167,7 +179,8 @@ class SearchByImageTool(ArchiveTool):
             return "No image was uploaded this turn; use search_archive instead."
         k = self.turn.archive.settings.search.k
         return self._add_clips(self._search(SearchQuery(
-            text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k)))
+            text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k)),
+            "searched by the uploaded image")
 
 
 class SearchByAudioTool(ArchiveTool):
@@ -184,7 +197,8 @@ class SearchByAudioTool(ArchiveTool):
             return "No audio was uploaded this turn; use search_archive instead."
         k = self.turn.archive.settings.search.k
         return self._add_clips(self._search(SearchQuery(
-            text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k)))
+            text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k)),
+            "searched by the uploaded audio")
 
 
 class VisualQuestionTool(ArchiveTool):
@@ -268,6 +282,11 @@ class ProposeMetadataTool(ArchiveTool):
             _describe(value) for value in values)
         item = self.turn.evidence.add(clip, text, self.name)
         return f"[{item.n}] {text}"
+
+
+def _short(query: str, limit: int = 40) -> str:
+    query = " ".join(query.split())
+    return query if len(query) <= limit else query[: limit - 1] + "…"
 
 
 def _describe(value: MetadataValue) -> str:

@@ -32,6 +32,10 @@ class TurnContext:
     # What the engine heard in an uploaded audio clip, and what it said is off or empty.
     heard: str = ""
     notices: list[str] = field(default_factory=list)
+    # Segments of the clip a follow-up reads on from: never returned again as "what next".
+    anchor_segments: list[str] = field(default_factory=list)
+    # The model's rewordings of the question (a paraphrase), searched too.
+    rewrites: list[str] = field(default_factory=list)
 
     def record(self, clips: list[Clip]) -> None:
         """Remember clips a tool returned (Answer.retrieved, what eval scores)."""

@@ -61,3 +61,14 @@ def test_ask_abstention_lists_nearest_clips_as_such(cli) -> None:
     assert "The archive does not contain an answer" in result.stdout
     assert "Nearest clips (not an answer):" in result.stdout
     assert "press/briefing.mp4 (video 01:05–01:12)" in result.stdout
+
+
+def test_ask_prints_the_checked_answer_once_and_never_the_draft(cli) -> None:
+    draft = "Prices will rise by 40 % this winter [1]."  # the clip gives no figure
+    result = cli({"answerable": True, "answer": draft}, [CLIP], "What about energy prices?")
+    assert result.exit_code == 0, result.output
+    assert "40 %" not in result.stdout.split("Sources:")[0]
+    assert result.stdout.count('"The commissioner said energy prices will rise this '
+                               'winter."') == 1
+    assert "[checked answer]" not in result.stdout
+    assert "searched 'What about energy prices?' → 1 clip" in result.stderr

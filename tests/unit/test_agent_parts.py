@@ -75,9 +75,12 @@ def test_metadata_is_shown_as_fence_attributes_and_supports_claims() -> None:
         "place": 'Ghent "old town"', "people": ["A. Martin", "B. Oz"], "rights": "CC"}})
     book = EvidenceBook()
     item = book.add(clip, "The bridge opens soon.", "search_archive")
+    fence = book.fence
+    assert fence.startswith("evidence-") and fence != EvidenceBook().fence  # new every turn
     assert item.render() == (
-        '<evidence n="1" src="speech.mp4 01:05–01:11" place="Ghent \'old town\'" '
-        'people="A. Martin, B. Oz">The bridge opens soon.</evidence>')
+        f'<{fence} n="1" src="speech.mp4 01:05–01:11" type="recording" '
+        'place="Ghent \'old town\'" '
+        f'people="A. Martin, B. Oz">The bridge opens soon.</{fence}>')
     result = ground("It was said in Ghent by Martin [1].", [item])
     assert [c.n for c in result.citations] == [1] and result.removed == []
 
@@ -101,9 +104,11 @@ def test_the_model_reads_only_strong_hits_up_to_the_limit() -> None:
 def test_ground_keeps_valid_removes_invalid_and_flags() -> None:
     result = ground("The mayor announced a bridge [1][3]. It opened in 1901 [4].",
                     _book().items)
-    assert result.text == "The mayor announced a bridge [1]. It opened in 1901."
+    assert result.text.startswith("The mayor announced a bridge [1]. (Checked against the "
+                                  "sources: one sentence dropped")
+    assert "1901" not in result.text
     assert result.removed == [3, 4]
-    assert result.flagged == ["It opened in 1901."]
+    assert result.flagged == ["It opened in 1901 (figure '1901' not in the cited source)"]
     assert [c.clip.file for c in result.citations] == ["speech.mp4"]
 
 

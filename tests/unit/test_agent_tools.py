@@ -118,7 +118,8 @@ def ctx(test_settings, tmp_path: Path):
 def test_search_records_clips_and_numbers_evidence(ctx: TurnContext) -> None:
     tools = build_tools(ctx)
     text = tools["search_archive"].invoke({"query": "market", "kind": ["image"]})
-    assert text.startswith("Found 1 clip(s):\n[1] photos/market.jpg (image)")
+    assert text.startswith("searched 'market' → 1 clip, best photos/market.jpg (0.80)\n"
+                           "[1] photos/market.jpg (image)")
     assert ctx.retrieved == [PHOTO] and ctx.evidence.get(1) is not None
     assert ctx.engine.queries[0].filters.kind == ["image"]  # type: ignore[attr-defined]
 

@@ -1,0 +1,92 @@
+"""Names as the catalogue spells them, not as the recogniser heard them.
+
+Whisper writes "Elena Fargas", "Okaffert", "Rauen" where the asset's curated metadata says
+Elena Varga, Paul Okafor, Rouen. The model copies what it reads, so a recording's words are
+shown with the curated spelling of near-matching names; the raw text stays on the
+evidence item (raw_text) and the clip says what was respelled (Clip.why), as provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from assistant.agent.claims import fold
+
+if TYPE_CHECKING:
+    from assistant.agent.evidence import EvidenceItem
+
+NAME_FIELDS = ("people", "place", "title", "speaker", "speakers")
+# Similarity of two spellings (after the sound-alike folding below) to count as one name.
+MIN_SIMILARITY = 0.72
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+_SOUND_ALIKE = (("ph", "f"), ("v", "f"), ("w", "v"), ("ck", "k"), ("c", "k"), ("q", "k"),
+                ("z", "s"), ("x", "ks"), ("y", "i"), ("h", ""))
+
+
+def curated_names(metadata: dict[str, object]) -> list[str]:
+    """Single capitalised words of the curated people, place, title and speaker values."""
+    words: list[str] = []
+    for name in NAME_FIELDS:
+        value = metadata.get(name)
+        if isinstance(value, dict) and "value" in value:
+            value = value["value"]
+        values = value if isinstance(value, list) else [value] if value else []
+        for item in values:
+            words += [w for w in _WORD.findall(str(item)) if w[0].isupper() and len(w) >= 4]
+    return list(dict.fromkeys(words))
+
+
+def _skeleton(word: str) -> str:
+    folded = fold(word)
+    for old, new in _SOUND_ALIKE:
+        folded = folded.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", folded)
+
+
+def similar(heard: str, curated: str) -> float:
+    if abs(len(heard) - len(curated)) > 3:
+        return 0.0
+    plain = SequenceMatcher(None, fold(heard), fold(curated)).ratio()
+    sounds = SequenceMatcher(None, _skeleton(heard), _skeleton(curated)).ratio()
+    return max(plain, sounds)
+
+
+def respell(text: str, names: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """Replace capitalised words (not sentence starts) that nearly match a curated name."""
+    if not names:
+        return text, []
+    changes: list[tuple[str, str]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(0)
+        before = text[: match.start()].rstrip()
+        if not word[0].isupper() or len(word) < 4 or not before or before[-1] in ".!?":
+            return word
+        base, _, suffix = word.partition("'") if "'" in word else (word, "", "")
+        if any(fold(base) == fold(name) for name in names):
+            return word
+        scored = [(similar(base, name), name) for name in names]
+        score, best = max(scored)
+        if score < MIN_SIMILARITY:
+            return word
+        changes.append((base, best))
+        return best + ("'" + suffix if suffix else "")
+
+    return _WORD.sub(replace, text), changes
+
+
+def respell_item(item: EvidenceItem) -> None:
+    """Show a recording's words with the catalogue's spelling; keep what was heard."""
+    if item.clip.kind not in ("video", "audio"):
+        return
+    text, changes = respell(item.text, curated_names(item.clip.metadata))
+    if not changes:
+        return
+    item.raw_text, item.text, item.respelled = item.text, text, changes
+    note = "names spelled as in the catalogue: " + ", ".join(
+        f"heard '{heard}' → '{curated}'" for heard, curated in changes)
+    snippet = text if item.clip.snippet.strip() == item.raw_text.strip() else item.clip.snippet
+    item.clip = item.clip.model_copy(update={"snippet": snippet,
+                                             "why": [*item.clip.why, note]})

@@ -1,0 +1,55 @@
+"""Query rewriting for paraphrases: "Will power bills stay the same?" shares no word with
+"electricity tariffs will be frozen", and its word "stay" pulls in "stay with us". When the
+first search's best hits share too few words with the question, the model writes two or
+three other search queries (constrained JSON) and each is searched too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.agent.grounding import content_words
+from assistant.agent.jsonstream import parse_reply
+from assistant.agent.prompting import render
+from assistant.models.base import ChatLLM
+from assistant.schemas import Clip
+
+REWRITE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"queries": {"type": "array", "items": {"type": "string"},
+                               "minItems": 2, "maxItems": 3}},
+    "required": ["queries"],
+}
+# The best hits must share this many of the question's content words to be trusted as-is.
+MIN_SHARED = 2
+TOP_HITS = 3
+MAX_QUERY_CHARS = 80
+
+
+def needs_rewrite(question: str, clips: list[Clip]) -> bool:
+    """True when the question has words to rephrase and no top hit shares enough of them."""
+    words = content_words(question)
+    if len(words) < 2:
+        return False
+    need = min(MIN_SHARED, len(words))
+    return not any(len(words & content_words(clip.snippet)) >= need for clip in clips[:TOP_HITS])
+
+
+def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[str]:
+    """Two or three new search queries (different words, same meaning), or [] on failure."""
+    messages = [{"role": "system", "content": render("agent_rewrite.j2")},
+                {"role": "user", "content": question}]
+    raw = llm.complete(messages, max_tokens=max_tokens, temperature=0.0,
+                       json_schema=REWRITE_SCHEMA)
+    reply = parse_reply(raw) or parse_reply(raw + '"]}') or {}
+    queries = reply.get("queries") if isinstance(reply, dict) else None
+    if not isinstance(queries, list):
+        return []
+    seen = {" ".join(question.lower().split())}
+    kept = []
+    for query in queries:
+        text = " ".join(str(query).split())[:MAX_QUERY_CHARS]
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            kept.append(text)
+    return kept[:3]

@@ -1,0 +1,66 @@
+"""Does this turn's cited evidence address this turn's question? Decided per turn.
+
+The packaged 1.5B model marks "What did Solène Marchetti say about extending the metro in
+Rennes?" answerable when a clip of Marchetti talking about bike lanes is in front of it,
+and writes a true sentence about the wrong thing. Its citations and figures then check
+out, so a separate test looks at the question's topic: the words that are not names,
+roles or question framing ("metro", "extending") must mostly appear in what the answer
+cites. A paraphrase ("Will power bills stay the same?") is judged by the model's rewordings
+of it too ("electricity tariffs frozen"), which is what found the clip in the first place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.agent.claims import fold
+from assistant.agent.evidence import EvidenceItem
+from assistant.agent.grounding import content_words
+
+# Share of the topic words the cited evidence must hold.
+MIN_COVERAGE = 0.5
+_FRAMING = frozenset(str.split(
+    "tell told telling speak spoke speaking talk talked mention mentioned according "
+    "report reported reporting many much people year years last next new time times often "
+    "long plans plan still ever really exactly happen happened going get got make made "
+    "think thought know known show shown give given day days week weeks today yesterday "
+    "tonight morning evening night thing things way ways kind recorded record filmed film "
+    "taken shot photographed published written broadcast aired held place date where "
+    "commissioner minister mayor president chancellor spokesperson spokesman director "
+    "chief official governor deputy councillor guest host presenter master"
+))
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
+
+
+def topic_words(question: str, names: set[str]) -> set[str]:
+    """The question's content words that are not names, roles or framing."""
+    words = _WORD.findall(question)
+    capitalised = {fold(w) for w in words[1:] if w[0].isupper()}
+    return {fold(w) for w in content_words(question)} - _FRAMING - capitalised - names
+
+
+def coverage(topic: set[str], evidence: str) -> float:
+    if not topic:
+        return 1.0
+    stems = {_stem(fold(w)) for w in content_words(evidence)}
+    return sum(_stem(word) in stems for word in topic) / len(topic)
+
+
+def addresses_question(question: str, rewrites: list[str], cited: list[EvidenceItem]) -> bool:
+    """True when the cited evidence holds most of the topic of the question (or of one of
+    the model's rewordings of it)."""
+    if not cited:
+        return False
+    names = {fold(w) for item in cited for w in _WORD.findall(" ".join(
+        item.facts().get(field, "") for field in ("people", "place")))}
+    evidence = " ".join(item.checkable_text for item in cited)
+    return any(coverage(topic_words(text, names), evidence) >= MIN_COVERAGE
+               for text in [question, *rewrites])
