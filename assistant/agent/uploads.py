@@ -20,8 +20,9 @@ _UPLOAD_SOURCES = ("search_by_image", "search_by_audio")
 # A match weaker than this is not presented as the upload's origin.
 MIN_SIMILARITY = 0.3
 _ASKS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    ("place", re.compile(r"\bwhere\b|\bplace\b|\blocation\b|\bcity\b|\bcountry\b", re.I),
-     ("place", "gps")),
+    # "Where else does this appear?" asks where in the archive: the normal answer path.
+    ("place", re.compile(r"\bwhere\b(?!.*\b(else|appears?|used|in the archive)\b)|\bplace\b|"
+                         r"\blocation\b|\bcity\b|\bcountry\b", re.I), ("place", "gps")),
     ("date", re.compile(r"\bwhen\b|\bdate\b|\bwhat (day|year|time)\b|\bwhich (day|year)\b",
                         re.I), ("date",)),
     ("people", re.compile(r"\bwho\b|\bperson\b|\bpeople\b|\bname of\b", re.I),
