@@ -71,6 +71,7 @@ class Grounded:
     corrected: list[str] = field(default_factory=list)
     replaced: int = 0
     dropped: int = 0
+    quotes: list[str] = field(default_factory=list)
 
 
 def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Grounded:
@@ -144,9 +145,10 @@ def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Gro
     result.corrected.append(reasoned)
     pool = cited or list(by_number.values())
     quoted = best_quote(question if degenerate and question else bare, pool)
-    if quoted is None:
+    if quoted is None or quoted in result.quotes:  # two drafts of one quote: say it once
         result.dropped += 1
         return ""
+    result.quotes.append(quoted)
     result.replaced += 1
     return quoted
 

@@ -201,3 +201,10 @@ def test_instructions_in_sidecar_metadata_and_ocr_are_withheld() -> None:
 ])
 def test_ordinary_text_is_not_withheld(honest: str) -> None:
     assert withhold_instructions(honest) == honest
+
+
+def test_two_wrong_drafts_of_one_quote_give_the_quote_once() -> None:
+    result = ground("The union wants 10 % more pay [1]. The pay rise demanded is 12 % [1].",
+                    _book(STRIKE).items)
+    assert result.text.count("eight percent") == 1
+    assert "10 %" not in result.text and "12 %" not in result.text
