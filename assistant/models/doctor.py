@@ -71,4 +71,21 @@ def run_doctor(settings: Settings, console: Console) -> bool:
             console.print(f"    → {row['fix']}")
             if row["role"] in {"text", "asr"}:
                 ok = False
+    _faces_line(settings, console)
     return ok
+
+
+def _faces_line(settings: Settings, console: Console) -> None:
+    """Faces are optional: a missing model only turns face indexing and search off."""
+    from assistant.models.faces import INSTALL_HINT, DlibFaceModel, packaged_face_files
+
+    if not settings.ingest.faces:
+        console.print(f"[dim]-[/] faces: off in profile '{settings.profile}' (ingest.faces)")
+        return
+    folder = packaged_face_files()
+    if folder is not None:
+        console.print(f"[green]✓[/] faces: {DlibFaceModel.name} — {folder}")
+        return
+    console.print("[yellow]![/] faces: not installed")
+    console.print("    without it: photos and keyframes are indexed without faces or people")
+    console.print(f"    → {INSTALL_HINT}")

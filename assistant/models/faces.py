@@ -81,6 +81,13 @@ class DlibFaceModel:
         # dlib's network keeps per-call state: one picture at a time per model.
         self._lock = threading.Lock()
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Picklable for worker processes: each process loads its own copy lazily."""
+        return {"folder": self.folder, "jitters": self.jitters}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["folder"], state["jitters"])  # type: ignore[misc]
+
     def load(self) -> tuple[Any, Any, Any]:
         if self._parts is None:
             folder = self.folder or packaged_face_files()

@@ -162,3 +162,12 @@ def test_faces_off_indexes_no_face(tmp_path: Path, model: DlibFaceModel) -> None
         assert not list((tmp_path / "data" / "thumbnails").rglob("face_*.jpg"))
     finally:
         archive.close()
+
+
+def test_the_model_pickles_for_worker_processes(model: DlibFaceModel) -> None:
+    import pickle
+
+    model.load()
+    copy = pickle.loads(pickle.dumps(model))
+    with Image.open(SAMPLES["facereg_00.jpg"].source) as grid:
+        assert len(find_faces(copy, grid.convert("RGB"))) == 4
