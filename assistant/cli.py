@@ -134,6 +134,7 @@ COMMAND_MODULES: list[str] = [
     "assistant.mcp_server.commands",
     "assistant.store.commands",
     "assistant.enrich.people_commands",
+    "assistant.store.reembed_command",
 ]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -138,6 +138,25 @@ class IngestSettings(BaseModel):
     faces: bool = True
 
 
+class AsrSettings(BaseModel):
+    # The archive's languages (ISO 639-1, e.g. [en, fr, de]): Whisper's detection picks the
+    # most probable of these (archive files and uploaded query clips), and the text
+    # detector chooses among them. Empty: any of Whisper's 99 languages.
+    languages: list[str] = Field(default_factory=list)
+    # Also run Whisper's translate task on non-English speech: an English rendering stored
+    # as `translation` segments beside the original (docs/search.md, "Languages").
+    translate: bool = False
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _codes(cls, value: Any) -> Any:
+        from assistant.languages import normalise
+
+        if isinstance(value, str):
+            value = [part for part in value.split(",") if part.strip()]
+        return [normalise(str(item)) for item in value or []]
+
+
 class SearchSettings(BaseModel):
     k: int = 10
     # Reciprocal rank fusion constant.
@@ -184,6 +203,7 @@ class Settings(BaseSettings):
     models: ModelsSettings
     store: StoreSettings = Field(default_factory=StoreSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    asr: AsrSettings = Field(default_factory=AsrSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)
     serve: ServeSettings = Field(default_factory=ServeSettings)

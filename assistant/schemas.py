@@ -21,8 +21,9 @@ MediaKind = Literal["image", "video", "audio", "document"]
 MEDIA_KINDS: tuple[str, ...] = ("image", "video", "audio", "document")
 
 # visual: an image or a video keyframe (CLIP space); speech: timed transcript text;
-# text: a document chunk; ocr / caption: text read or generated from a picture.
-SegmentKind = Literal["visual", "speech", "text", "ocr", "caption"]
+# text: a document chunk; ocr / caption: text read or generated from a picture;
+# translation: Whisper's English rendering of non-English speech (asr.translate).
+SegmentKind = Literal["visual", "speech", "text", "ocr", "caption", "translation"]
 
 MetadataSource = Literal[
     "sidecar", "exif", "container", "asr", "vqa", "ocr", "analysis", "propagated", "user"
@@ -78,6 +79,9 @@ class Segment(BaseModel):
     phash: str | None = None
     # Visual segments stored without a CLIP vector (no weights) say so; a later run fills them.
     embedded: bool = True
+    # ISO 639-1 code of the segment's language (speech: Whisper's; written text: the text
+    # detector's); None when unknown (pictures, text too short to tell).
+    language: str | None = None
 
     @model_validator(mode="after")
     def _time_order(self) -> Segment:
@@ -124,13 +128,22 @@ class Filters(BaseModel):
     tempo_max: float | None = None
     mode: Literal["major", "minor"] | None = None
     key: str | None = None
+    # ISO 639-1 codes (fr, de, ...): assets with any of these languages (enrich/language.py).
+    language: list[str] | None = None
 
-    @field_validator("kind", "people", "topics", mode="before")
+    @field_validator("kind", "people", "topics", "language", mode="before")
     @classmethod
     def _listify(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("language", mode="after")
+    @classmethod
+    def _language_codes(cls, value: list[str] | None) -> list[str] | None:
+        from assistant.languages import normalise
+
+        return [normalise(item) for item in value] if value else value
 
     def is_empty(self) -> bool:
         return not any(value not in (None, []) for value in self.model_dump().values())
@@ -150,7 +163,8 @@ class Filters(BaseModel):
             raise AssistantError(
                 f"Bad filter value: {exc}",
                 hint="Dates are ISO (2019-01-31); kind is image|video|audio|document; "
-                "mode is major|minor; tempo is a number of BPM.",
+                "mode is major|minor; tempo is a number of BPM; language is a code "
+                "such as fr or de.",
             ) from exc
 
 
@@ -206,6 +220,8 @@ class Clip(BaseModel):
     segment_ids: list[str] = Field(default_factory=list)
     page: int | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # ISO 639-1 code of the best-matching segment's language, when known.
+    language: str | None = None
 
 
 class Citation(BaseModel):

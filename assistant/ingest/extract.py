@@ -24,6 +24,7 @@ from assistant.media import documents, images
 from assistant.media.decode import DecodedMedia, MediaDecodeError, decode_media
 from assistant.media.keyframes import KeyframeSelector, keyframe_spans
 from assistant.media.sniff import Sniffed
+from assistant.models.asr_language import transcribe_in
 from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, Transcript
 from assistant.models.faces import FaceModel
 from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
@@ -169,6 +170,11 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
             asset = asset.model_copy(update={"is_music": True})
             metadata += music_values
             speech_segments = []  # words "heard" in music are mostly hallucinated
+    if speech_segments:
+        from assistant.ingest.translation import translation_segments
+
+        speech_segments += translation_segments(asset.asset_id, decoded.audio_16k, transcript,
+                                                ctx)
     return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors,
                      faces)
 
@@ -201,16 +207,19 @@ def _transcribe(samples: np.ndarray | None, ctx: ExtractContext) -> Transcript |
     if transcriber is None:
         return None
     with ctx.stage("transcribe"):
-        return tighten(samples, transcriber.transcribe(samples))
+        return tighten(samples, transcribe_in(transcriber, samples, ctx.settings.asr.languages))
 
 
 def speech_to_segments(asset_id: str, transcript: Transcript | None) -> list[Segment]:
     if transcript is None:
         return []
-    return [_speech_segment(asset_id, i, s) for i, s in enumerate(transcript.segments)]
+    language = transcript.language or None
+    return [_speech_segment(asset_id, i, s, language) for i, s in enumerate(transcript.segments)]
 
 
-def _speech_segment(asset_id: str, index: int, speech: SpeechSegment) -> Segment:
+def _speech_segment(
+    asset_id: str, index: int, speech: SpeechSegment, language: str | None = None
+) -> Segment:
     words = [WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
              for w in speech.words]
     # Whisper often starts a segment at its 30 s window's start, before the voice does;
@@ -220,7 +229,7 @@ def _speech_segment(asset_id: str, index: int, speech: SpeechSegment) -> Segment
     return Segment(
         segment_id=make_segment_id(asset_id, "speech", index), asset_id=asset_id,
         kind="speech", index=index, start_s=start, end_s=max(start, end), text=speech.text,
-        words=words,
+        words=words, language=language,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 from assistant.archive import Archive
+from assistant.enrich.language import TextLanguage
 from assistant.enrich.ocr import OcrReader
 from assistant.enrich.visual import VQA_OFF_HINT, vqa_available
 from assistant.ingest.report import ReportBuilder
@@ -28,6 +29,8 @@ class IngestModels:
         self._ocr: OcrReader | None = None
         self.clip = self._clip()
         self.captions = self._captions()
+        # Language of written text (loaded on first use; the archive's languages only).
+        self.language = TextLanguage(archive.settings.asr.languages)
 
     def _say_once(self, key: str, message: str) -> None:
         self.report.warn(message)

@@ -24,6 +24,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.backfill import fill_visual_vectors
 from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
 from assistant.ingest.faces import run_faces
+from assistant.ingest.languages import label_languages
 from assistant.ingest.models import IngestModels
 from assistant.ingest.picture_text import PictureText
 from assistant.ingest.report import ReportBuilder
@@ -38,6 +39,7 @@ from assistant.ingest.store import (
 from assistant.media.sniff import Sniffed, SniffError, sniff
 from assistant.progress import NullProgress, ProgressSink
 from assistant.schemas import Asset, IngestReport, MetadataValue
+from assistant.store.text_space import ensure_text_space
 
 READ_CHUNK = 1 << 20
 
@@ -284,6 +286,7 @@ class IngestRun:
                 self._finished(item.path, "failed", item.asset.kind)
             else:
                 result.metadata = item.sidecar + result.metadata
+                label_languages(result, self.models.language)
                 ready.append((item, result))
         self._wait_for_store()
         if ready:
@@ -340,6 +343,11 @@ def ingest_folder(
     if cleaned:
         report.warn(f"{len(cleaned)} file(s) left half-ingested by an interrupted run "
                     "were cleaned up and are redone now")
+    reembedded = ensure_text_space(archive, progress)
+    if reembedded:
+        report.warn(f"text search: re-embedded {reembedded} stored passage(s) with "
+                    f"{archive.models.text().name} (the archive was built with another "
+                    "text encoder)")
     models = IngestModels(archive, report, progress)
     with _worker_pool() as pool:
         IngestRun(archive, root, report, progress, models, pool).run()

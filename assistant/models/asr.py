@@ -37,11 +37,19 @@ class FasterWhisperTranscriber:
             )
 
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
+        return self._run(audio, language, "transcribe")
+
+    def translate(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
+        """Whisper's translate task: English text of speech in `language`."""
+        translated = self._run(audio, language, "translate")
+        return Transcript("en", translated.duration_s, translated.segments)
+
+    def _run(self, audio: np.ndarray | Path, language: str | None, task: str) -> Transcript:
         self.load()
         source = str(audio) if isinstance(audio, Path) else audio
         segments, info = self._model.transcribe(
-            source, language=language, beam_size=self.beam_size, word_timestamps=True,
-            vad_filter=False, condition_on_previous_text=False,
+            source, language=language, task=task, beam_size=self.beam_size,
+            word_timestamps=True, vad_filter=False, condition_on_previous_text=False,
         )
         converted = tuple(
             SpeechSegment(
@@ -55,6 +63,15 @@ class FasterWhisperTranscriber:
             if s.text.strip()
         )
         return Transcript(info.language, float(info.duration), converted)
+
+    def language_probabilities(self, audio: np.ndarray | Path) -> list[tuple[str, float]]:
+        """Whisper's probability for each of its languages (first 30 s), best first."""
+        self.load()
+        from faster_whisper import decode_audio
+
+        samples = decode_audio(str(audio)) if isinstance(audio, Path) else audio
+        _, _, ranked = self._model.detect_language(samples.astype(np.float32))
+        return [(str(code), float(p)) for code, p in ranked]
 
 
 class OpenAIWhisperTranscriber:

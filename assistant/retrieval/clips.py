@@ -20,11 +20,12 @@ from assistant.config import SearchSettings
 from assistant.retrieval.fusion import FusedSegment
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.near_duplicates import resolve_thumbnail
+from assistant.retrieval.translated import translated_snippet
 from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
 from assistant.schemas import Asset, Clip, Hit
 
 SNIPPET_CHARS = 400
-TEXT_KINDS = {"speech", "text", "ocr", "caption"}
+TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation"}
 # A neighbouring hit joins a clip only if it scores at least this share of the clip's best.
 JOIN_RATIO = 0.5
 # Hits whose calibrated score is below this are left out of `why` (unless alone).
@@ -183,20 +184,31 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
     best_id = max(segment_ids, key=lambda i: next(
         (m.score for m in group.members if m.segment_id == i), 0.0), default=None)
     metadata = lookup.metadata(asset.asset_id)
+    snippet = _snippet(hits, metadata)
+    language = segments[best_id].language if best_id is not None else None
+    best_text = _best_textual(hits)
+    if best_text is not None and best_text.segment_kind == "translation":
+        snippet, language = translated_snippet(best_text, lookup, SNIPPET_CHARS)
     return Clip(
         asset_id=asset.asset_id, file=asset.rel_path, path=asset.path, kind=asset.kind,
         start_s=start, end_s=end, score=round(min(1.0, max(0.0, group.score)), 4),
-        snippet=_snippet(hits, metadata), preview=_preview(group, lookup, start, root),
+        snippet=snippet, preview=_preview(group, lookup, start, root),
         why=_why(hits), segment_ids=segment_ids,
         page=segments[best_id].page if best_id is not None else None,
         metadata=metadata,
+        language=language,
     )
 
 
-def _snippet(hits: list[Hit], metadata: dict[str, object]) -> str:
+def _best_textual(hits: list[Hit]) -> Hit | None:
     textual = [hit for hit in hits if hit.segment_kind in TEXT_KINDS and hit.text.strip()]
-    if textual:
-        best = max(textual, key=lambda hit: (hit.signal == "speech_align", hit.score))
+    return max(textual, key=lambda hit: (hit.signal == "speech_align", hit.score),
+               default=None)
+
+
+def _snippet(hits: list[Hit], metadata: dict[str, object]) -> str:
+    best = _best_textual(hits)
+    if best is not None:
         text = " ".join(best.text.split())
         return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
     for name in ("description", "title"):

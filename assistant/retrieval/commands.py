@@ -94,7 +94,8 @@ def register(app: typer.Typer) -> None:
         audio: Annotated[Path | None, typer.Option(help="Find where this was said.")] = None,
         filters: Annotated[list[str] | None, typer.Option(
             "--filter", help="key=value: kind, date_from, date_to, place, people, topics, "
-            "source, tempo_min, tempo_max, mode, key. Repeatable.")] = None,
+            "source, tempo_min, tempo_max, mode, key, language (e.g. language=fr). "
+            "Repeatable.")] = None,
         k: Annotated[int, typer.Option(help="How many clips.", min=1, max=200)] = 10,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:

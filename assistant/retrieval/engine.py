@@ -46,6 +46,7 @@ from assistant.retrieval.near_duplicates import near_duplicate_hits
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
+from assistant.store.text_space import check_text_space
 
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
 SPOKEN_KINDS = ("audio", "video")
@@ -68,6 +69,7 @@ class SearchEngine:
         self.settings = archive.settings.search
         # Metadata gist embeddings, reused across this engine's queries.
         self.metadata_meaning = MetadataMeaning()
+        self._space_checked = False
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -80,6 +82,9 @@ class SearchEngine:
         if filters != query.filters:
             outcome.notices.append(f"Read as music filters: {worded(filters, query.filters)}.")
             query = query.model_copy(update={"filters": filters})
+        if (query.text.strip() or query.audio is not None) and not self._space_checked:
+            check_text_space(self.archive)  # vectors of another encoder: say how to fix
+            self._space_checked = True
         allowed = self.archive.catalog.filter_assets(query.filters)
         if allowed is not None and not allowed:
             outcome.notices.append("No asset in the archive matches these filters.")
@@ -170,7 +175,8 @@ class SearchEngine:
         outcome: SearchOutcome,
     ) -> dict[str, list[Hit]]:
         assert query.audio is not None
-        transcript = transcribe_query_audio(query.audio, self.archive.models.asr()).text
+        transcript = transcribe_query_audio(query.audio, self.archive.models.asr(),
+                                            self.archive.settings.asr.languages).text
         outcome.transcript = transcript
         if not transcript.strip():
             if not query.text.strip() and query.image is None:

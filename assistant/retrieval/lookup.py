@@ -40,6 +40,9 @@ class SegmentLookup:
             if i in self._segments and self.asset(self._segments[i].asset_id) is not None
         }
 
+    def asset_speech(self, asset_id: str) -> list[Segment]:
+        return self.asset_segments(asset_id, "speech")
+
     def asset_segments(self, asset_id: str, kind: str | None) -> list[Segment]:
         """The asset's segments of one kind (all kinds when `kind` is None)."""
         key = (asset_id, kind or "")

@@ -5,11 +5,13 @@ Anything unreadable becomes an AssistantError that says what to do, never a trac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from assistant.errors import AssistantError
+from assistant.models.asr_language import transcribe_in
 from assistant.models.base import Transcriber, Transcript
 
 
@@ -40,13 +42,15 @@ def load_query_image(path: Path, max_pixels: int) -> Image.Image:
         ) from exc
 
 
-def transcribe_query_audio(path: Path, asr: Transcriber) -> Transcript:
+def transcribe_query_audio(
+    path: Path, asr: Transcriber, languages: Sequence[str] = ()
+) -> Transcript:
     _exists(path, "audio")
     if path.stat().st_size == 0:
         raise AssistantError(f"The query audio {path.name} is empty.",
                              hint="Upload a clip with speech in it.")
     try:
-        return asr.transcribe(path)
+        return transcribe_in(asr, path, languages)
     except AssistantError:
         raise
     except Exception as exc:  # decoders raise many types for a broken upload

@@ -25,6 +25,8 @@ from assistant.store.metadata_rules import effective_values, matches_filters
 from assistant.store.metadata_text import gist, searchable_text
 
 _SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+# The text encoder of every profile before the `text` space's encoder was recorded.
+LEGACY_TEXT_MODEL = "all-MiniLM-L6-v2"
 
 _ASSET_COLUMNS = (
     "asset_id, path, root, rel_path, kind, mime, size_bytes, duration_s, width, height, "
@@ -32,7 +34,7 @@ _ASSET_COLUMNS = (
 )
 _SEGMENT_COLUMNS = (
     "segment_id, asset_id, kind, idx, start_s, end_s, text, char_start, char_end, page, "
-    "words, thumbnail, phash, embedded"
+    "words, thumbnail, phash, embedded, language"
 )
 
 
@@ -74,12 +76,38 @@ class Catalog:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        had_spaces = self._has_table("vector_spaces")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
+        if not had_spaces:
+            self._record_legacy_text_space()
         self._backfill_metadata_text()
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _has_table(self, name: str) -> bool:
+        found = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)
+        ).fetchone()
+        return found is not None
+
+    def _record_legacy_text_space(self) -> None:
+        """A catalog made before encoders were recorded, holding text: its text vectors
+        came from the only text encoder every profile had then."""
+        has_text = self._db.execute(
+            "SELECT 1 FROM segments WHERE kind != 'visual' AND trim(text) != '' LIMIT 1"
+        ).fetchone()
+        if has_text:
+            self._db.execute("INSERT OR IGNORE INTO vector_spaces (space, model) VALUES (?, ?)",
+                             ("text", LEGACY_TEXT_MODEL))
+
+    def _add_missing_columns(self) -> None:
+        """Catalogs made before a column existed get it (CREATE IF NOT EXISTS does not)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(segments)")}
+        if "language" not in columns:
+            self._db.execute("ALTER TABLE segments ADD COLUMN language TEXT")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -170,12 +198,12 @@ class Catalog:
                 db.execute("DELETE FROM segments WHERE asset_id=? AND kind=?", (asset_id, kind))
             db.executemany(
                 f"INSERT INTO segments ({_SEGMENT_COLUMNS}) VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (s.segment_id, s.asset_id, s.kind, s.index, s.start_s, s.end_s, s.text,
                      s.char_start, s.char_end, s.page,
                      json.dumps([w.model_dump() for w in s.words]), s.thumbnail, s.phash,
-                     int(s.embedded))
+                     int(s.embedded), s.language)
                     for s in segments
                 ],
             )
@@ -378,6 +406,30 @@ class Catalog:
             [field, limit],
         )
         return [(str(row["value"]), int(row["n"])) for row in rows]
+
+    # --- vector spaces ------------------------------------------------------------------
+    def space_model(self, space: str) -> str | None:
+        """The encoder recorded for a vector space, None when none was recorded."""
+        rows = self._rows("SELECT model FROM vector_spaces WHERE space=?", [space])
+        return str(rows[0]["model"]) if rows else None
+
+    def set_space_model(self, space: str, model: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO vector_spaces (space, model) VALUES (?, ?) "
+                "ON CONFLICT(space) DO UPDATE SET model=excluded.model", (space, model),
+            )
+
+    def text_segments(self) -> list[tuple[str, str, str]]:
+        """(segment_id, asset_id, text) of every non-empty text-space segment of indexed
+        or missing assets (what the `text` vector space holds)."""
+        rows = self._rows(
+            "SELECT s.segment_id, s.asset_id, s.text FROM segments s "
+            "JOIN assets a ON a.asset_id = s.asset_id "
+            "WHERE s.kind != 'visual' AND trim(s.text) != '' "
+            "AND a.status IN ('indexed', 'missing') ORDER BY s.rowid"
+        )
+        return [(row["segment_id"], row["asset_id"], row["text"]) for row in rows]
 
     # --- proposals ----------------------------------------------------------------------
     def add_proposal(self, asset_id: str, value: MetadataValue) -> None:

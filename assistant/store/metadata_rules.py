@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.languages import normalise as normalise_language
 from assistant.schemas import Filters, MetadataValue
 
 SOURCE_PRIORITY = {
@@ -96,4 +97,20 @@ def matches_filters(filters: Filters, kind: str, meta: dict[str, MetadataValue])
         "mode" not in meta or str(meta["mode"].value).lower() != filters.mode
     ):
         return False
+    if filters.language and not _language_matches(filters.language, meta.get("language")):
+        return False
     return not (filters.key and not _key_matches(filters.key, meta.get("key")))
+
+
+def _language_matches(wanted: list[str], value: MetadataValue | None) -> bool:
+    """The asset's languages (field `language`: ISO codes, or names in a sidecar) include
+    one wanted (`wanted` is normalised by Filters)."""
+    if value is None:
+        return False
+    have = set()
+    for item in as_strings(value.value):
+        try:
+            have.add(normalise_language(item))
+        except ValueError:
+            continue
+    return any(code in have for code in wanted)

@@ -16,6 +16,9 @@ from assistant.store.metadata_rules import as_strings, parse_date
 SKIPPED_FIELDS = frozenset({
     "latitude", "longitude", "gps", "duration", "duration_s", "loudness_db", "width",
     "height", "fps", "sample_rate", "channels", "bitrate",
+    # ISO codes ("de", "es") are common words in other languages; the language filter
+    # is how people select by language.
+    "language",
 })
 # What the asset is about: embedded for meaning (source, rights, camera and dates are not).
 GIST_FIELDS = ("title", "description", "caption", "people", "place", "topics", "key",

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS segments (
     words        TEXT NOT NULL DEFAULT '[]',
     thumbnail    TEXT,
     phash        TEXT,
-    embedded     INTEGER NOT NULL DEFAULT 1
+    embedded     INTEGER NOT NULL DEFAULT 1,
+    language     TEXT             -- ISO 639-1 or NULL (added by a migration to old catalogs)
 );
 CREATE INDEX IF NOT EXISTS segments_asset ON segments(asset_id, kind, idx);
 
@@ -101,6 +102,13 @@ CREATE TABLE IF NOT EXISTS proposals (
     status       TEXT NOT NULL DEFAULT 'pending',  -- pending | accepted | rejected
     created_at   TEXT NOT NULL DEFAULT (datetime('now')),
     UNIQUE (asset_id, field, value)
+);
+
+-- Which text encoder filled each vector space: vectors of another model (even of the same
+-- dimension) are meaningless to a query, so a change is detected (store/text_space.py).
+CREATE TABLE IF NOT EXISTS vector_spaces (
+    space        TEXT PRIMARY KEY,
+    model        TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS runs (

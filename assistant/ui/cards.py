@@ -12,6 +12,7 @@ from html import escape
 from pathlib import PurePath
 from typing import Any
 
+from assistant.languages import label as language_label
 from assistant.schemas import Clip
 from assistant.ui.media import MediaLinks
 from assistant.ui.timefmt import clock, span
@@ -69,6 +70,8 @@ def metadata_html(metadata: dict[str, Any]) -> str:
         text, source = _meta_value(metadata[field])
         if field == "duration":  # seconds, as a journalist reads them
             text = clock(float(text)) if text.replace(".", "", 1).isdigit() else text
+        if field == "language":  # codes, as a journalist reads them
+            text = ", ".join(language_label(code.strip()) for code in text.split(","))
         if not text:
             continue
         origin = f' <span class="aa-origin">({escape(source)})</span>' if source else ""
@@ -131,6 +134,8 @@ def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = ""
     head = [f'<span class="aa-badge">{escape(badge)}</span>' if badge else "",
             f'<span class="aa-kind aa-{clip.kind}">{_KIND_LABEL[clip.kind]}</span>',
             f'<span class="aa-time">{when}</span>' if when else "",
+            f'<span class="aa-lang" title="language of this passage">'
+            f'{escape(language_label(clip.language))}</span>' if clip.language else "",
             f'<span class="aa-score" title="match score, 0–1">{clip.score:.2f}</span>'
             if show_score else ""]
     play = (f'<button class="aa-play" data-target="{element_id}">▶ Play {when}</button>'

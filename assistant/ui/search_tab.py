@@ -15,12 +15,12 @@ from assistant.ui.uploads import check_upload
 
 def _filters(kind: list[str] | None, date_from: str, date_to: str, place: str, people: str,
              topics: str, source: str, tempo_min: str | None, tempo_max: str | None,
-             mode: str | None, key: str) -> Filters:
+             mode: str | None, key: str, language: str = "") -> Filters:
     pairs: dict[str, Any] = {
         "kind": kind or None, "date_from": date_from, "date_to": date_to, "place": place,
         "people": people, "topics": topics, "source": source, "tempo_min": tempo_min,
         "tempo_max": tempo_max, "mode": mode if mode in ("major", "minor") else None,
-        "key": key,
+        "key": key, "language": language,
     }
     cleaned = {
         name: value.strip() if isinstance(value, str) else value
@@ -95,6 +95,8 @@ def build_search_tab(handler: SearchHandler) -> None:
                 with gr.Row():
                     mode = gr.Dropdown(["any", "major", "minor"], value="any", label="Mode")
                     key = gr.Textbox(label="Key", placeholder="A minor")
+                language = gr.Textbox(label="Language", value="",
+                                      placeholder="fr, de (comma separated)")
             k = gr.Slider(1, 50, value=12, step=1, label="Results")
             go = gr.Button("Search", variant="primary", elem_id="aa-search-go")
         with gr.Column(scale=5, min_width=380):
@@ -104,16 +106,17 @@ def build_search_tab(handler: SearchHandler) -> None:
     def search(text: str, image: str | None, audio: str | None, kind: list[str] | None,
                date_from: str, date_to: str, place: str, people: str, topics: str,
                source: str, tempo_min: str | None, tempo_max: str | None,
-               mode: str | None, key: str, k: float) -> tuple[str, str]:
+               mode: str | None, key: str, k: float, language: str = "") -> tuple[str, str]:
         try:
             filters = _filters(kind, date_from, date_to, place, people, topics, source,
-                               tempo_min, tempo_max, mode, key)
+                               tempo_min, tempo_max, mode, key, language)
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         return handler.search(text, image, audio, k, filters)
 
+    # `language` comes last so API callers written before it keep their positions.
     inputs = [text, image, audio, kind, date_from, date_to, place, people, topics, source,
-              tempo_min, tempo_max, mode, key, k]
+              tempo_min, tempo_max, mode, key, k, language]
     go.click(search, inputs, [summary, results], api_name="search")
     text.submit(search, inputs, [summary, results], api_visibility="private")
 

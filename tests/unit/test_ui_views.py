@@ -187,3 +187,11 @@ def test_only_weak_results_are_shown_open_and_labelled() -> None:
     assert summary == "No strong matches; 1 weak one, best first."
     assert '<details class="aa-weak" open>' in html and "1 weaker match (" in html
     assert _search_view([0.5])[1].count("<details") == 0
+
+
+def test_card_names_the_passage_language_and_the_asset_languages() -> None:
+    clip = _clip(language="fr", metadata={"language": ["fr", "en"]})
+    html = clip_card(clip, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    assert '<span class="aa-lang" title="language of this passage">French</span>' in html
+    assert "<dt>language</dt><dd>French, English</dd>" in html
+    assert "aa-lang" not in clip_card(_clip(), links=_Links(), element_id="c")  # type: ignore[arg-type]

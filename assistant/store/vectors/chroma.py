@@ -104,6 +104,14 @@ class ChromaIndex:
     def count(self, space: str) -> int:
         return int(self._collection(space).count())
 
+    def drop_space(self, space: str) -> None:
+        self._collections.pop(space, None)
+        try:
+            self._client.delete_collection(name=space)
+        except Exception as exc:  # absent already: nothing to drop
+            if "not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
+                raise
+
     def ids(self, space: str, asset_id: str) -> list[str]:
         found = self._collection(space).get(where={"asset_id": asset_id}, include=[])
         return list(found["ids"])

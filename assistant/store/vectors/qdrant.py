@@ -75,6 +75,12 @@ class QdrantIndex:
                                               models.PayloadSchemaType.KEYWORD)
         self._ready.add(space)
 
+    def drop_space(self, space: str) -> None:
+        """Remove the space's collection (the next upsert creates it at its dimension)."""
+        self._ready.discard(space)
+        if self._client.collection_exists(self._name(space)):
+            self._client.delete_collection(self._name(space))
+
     def upsert(self, space: str, ids: list[str], vectors: np.ndarray,
                asset_ids: list[str]) -> None:
         from qdrant_client import models
