@@ -296,6 +296,11 @@ def run_suite_bench(suite_dir: Path, work: Path, profile: str, data_dir: Path | 
             answer = self.session.ask(question, image=image, audio=audio, filters=filters)
             answers[question] = answer  # questions are unique within a suite
             tokens[question] = counting["llm"].take()
+            print(json.dumps({
+                "question": question, "answer": answer.text, "abstained": answer.abstained,
+                "citations": [{"file": c.clip.file, "start_s": c.clip.start_s,
+                               "snippet": c.clip.snippet} for c in answer.citations],
+                "timings": answer.timings, **tokens[question]}), file=sys.stderr, flush=True)
             return answer
 
     def session(archive: Archive, engine: Any) -> Recording:

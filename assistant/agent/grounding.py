@@ -144,7 +144,12 @@ def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Gro
         result.flagged.append(reasoned)
     result.corrected.append(reasoned)
     pool = cited or list(by_number.values())
-    quoted = best_quote(question if degenerate and question else bare, pool)
+    # A non-answer is replaced by what answers the question, not by more of the same
+    # words ("The Regional Hour" -> the sentence about the festival, not the title).
+    wanted = bare
+    if degenerate and question:
+        wanted = " ".join(content_words(question) - content_words(bare)) or question
+    quoted = best_quote(wanted, pool)
     if quoted is None or quoted in result.quotes:  # two drafts of one quote: say it once
         result.dropped += 1
         return ""

@@ -27,7 +27,7 @@ from assistant.agent.planner import (
 )
 from assistant.agent.prompting import render
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
-from assistant.agent.support import addresses_question
+from assistant.agent.support import addresses_question, asks_for_figure, states_figure
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import SearchesClips, TurnContext
 from assistant.agent.uploads import upload_answer
@@ -105,6 +105,9 @@ class ChatSession:
             if grounded is not None and not ctx.restated and not addresses_question(
                     question, ctx.rewrites, _cited_items(grounded, allowed)):
                 grounded = None  # true sentences, but about something else than was asked
+            elif grounded is not None and asks_for_figure(question) and not states_figure(
+                    grounded.text):
+                grounded = None  # asked "how much" / "when": the sources give no figure
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
         self.turns.append(Turn(question, ctx.image, ctx.audio, answer))

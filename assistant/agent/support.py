@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.claims import fold
+from assistant.agent.claims import WEEKDAYS, facts_in, fold
 from assistant.agent.evidence import EvidenceItem
 from assistant.agent.grounding import content_words
 
@@ -64,3 +64,24 @@ def addresses_question(question: str, rewrites: list[str], cited: list[EvidenceI
     evidence = " ".join(item.checkable_text for item in cited)
     return any(coverage(topic_words(text, names), evidence) >= MIN_COVERAGE
                for text in [question, *rewrites])
+
+
+# Questions whose answer is a figure or a date ("how often" is not: "every hour").
+_ASKS_FIGURE = re.compile(
+    r"\b(how (much|many|high|low|long|far|big|large|old|cold|warm|hot)|by how much|"
+    r"what (percentage|share|amount|sum|price|date|day|year|time)|which (date|day|year)|"
+    r"when)\b", re.IGNORECASE)
+_FILE = re.compile(r"\S+\.[A-Za-z0-9]{2,4}\b")
+_NOTE = re.compile(r"\(Checked against the sources:.*?\)")
+
+
+def asks_for_figure(question: str) -> bool:
+    return bool(_ASKS_FIGURE.search(question))
+
+
+def states_figure(answer: str) -> bool:
+    """Does the answer give any figure, date, weekday or month (file names aside)?"""
+    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    facts = facts_in(text)
+    plural_days = any(fold(w).rstrip("s") in WEEKDAYS for w in _WORD.findall(text))
+    return bool(facts.numbers or facts.months or facts.weekdays or plural_days)

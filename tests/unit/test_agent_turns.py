@@ -255,3 +255,16 @@ def test_a_paraphrase_is_judged_by_its_rewordings_too() -> None:
     assert not addresses_question("Will power bills stay the same?", [], [item])
     assert addresses_question("Will power bills stay the same?",
                               ["electricity tariffs frozen"], [item])
+
+
+def test_a_how_much_question_whose_figure_was_invented_abstains(session_for) -> None:
+    rent = _clip("rent", "docs/rent_plan.md", "document", "The city wants a rent cap for new "
+                 "leases in the old town. The council will vote on the plan in the spring.")
+    session, _, _ = session_for(
+        [_answer("The rent cap is 2.10 euros per square metre [1].")], [rent])
+    answer = session.ask("How high is the rent cap per square metre?")
+    assert answer.abstained and "2.10" not in answer.text
+    library = _clip("lib", "radio/library.mp3", "audio", "The library will stay open late on "
+                    "Fridays this month.", 4.0)
+    session, _, _ = session_for([_answer("It stays open late on Fridays [1].")], [library])
+    assert not session.ask("When will the library stay open late?").abstained
