@@ -10,6 +10,9 @@ from assistant.ui.server import launch_app
 
 
 def main() -> None:
+    from assistant.caches import own_caches
+
+    own_caches()  # numba/torch/HF caches under ours before anything loads them
     settings = load_settings()
     archive = Archive.open(settings)
     try:

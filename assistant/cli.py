@@ -141,6 +141,11 @@ COMMAND_MODULES: list[str] = [
 def _register_commands() -> None:
     import importlib
 
+    from assistant.caches import own_caches
+
+    # This module is the entry point: caches go under ours before any command module can
+    # import librosa/numba, torch or Hugging Face (they read these variables on import).
+    own_caches()
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
 

@@ -136,6 +136,22 @@ class IngestSettings(BaseModel):
     # make them searchable by an example photo. Turn off where faces must not be indexed
     # (privacy); `assistant people delete` forgets one person.
     faces: bool = True
+    # Per-file media work runs in this many supervised worker processes (a native crash,
+    # hang or out-of-memory fails one file, not the run); 0 runs it in-process (debugging).
+    workers: int = 2
+    # A file's extraction may take limit_s + limit_per_media_s x its duration (seconds).
+    limit_s: float = 300.0
+    limit_per_media_s: float = 3.0
+    # Address-space limit of each worker (MB; 0 = none): a file that needs more fails alone.
+    worker_memory_mb: int = 8192
+    # Files larger than this (MB) and media longer than this (s) are refused with a reason.
+    max_file_mb: int = 50_000
+    max_duration_s: float = 6 * 3600.0
+    # Sidecars (.json/.xmp/metadata.csv) larger than this (KB) are refused.
+    max_sidecar_kb: int = 2048
+    # Follow symbolic links that point outside the archive folder (off: such a link could
+    # make any file on the machine searchable and servable).
+    follow_outside_links: bool = False
 
 
 class AsrSettings(BaseModel):

@@ -26,6 +26,9 @@ def pytest_configure(config: pytest.Config) -> None:
     subprocesses they start): every test builds its settings explicitly."""
     for key in [k for k in os.environ if k.startswith("ASSISTANT_")]:
         del os.environ[key]
+    from assistant.caches import own_caches
+
+    own_caches()  # numba & co. cache under ours before any test imports librosa
 
 
 class NetworkBlocked(RuntimeError):
@@ -70,7 +73,11 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def test_settings(data_dir: Path):  # type: ignore[no-untyped-def]
-    """Settings from the test profile with the data dir in tmp_path."""
+    """Settings from the test profile with the data dir in tmp_path. Unit tests extract
+    in-process (ingest.workers 0): their monkeypatched fakes live in this process only.
+    Tests of the worker processes build their settings with workers on."""
     from assistant.config import load_settings
 
-    return load_settings("test", data_dir=data_dir)
+    settings = load_settings("test", data_dir=data_dir)
+    settings.ingest.workers = 0
+    return settings

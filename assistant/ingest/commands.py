@@ -20,6 +20,9 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option(
             "--json", help="Print the run report as JSON (progress still goes to stderr).")
         ] = False,
+        wait: Annotated[bool, typer.Option(
+            "--wait", help="If another ingest is writing to the same data dir, wait for it "
+            "instead of refusing.")] = False,
     ) -> None:
         """Ingest every photo, video, audio file and document under PATH (incremental:
         unchanged files are skipped, moved files are noticed, a crashed run resumes)."""
@@ -31,7 +34,7 @@ def register(app: typer.Typer) -> None:
         archive = Archive.open(ctx.obj.settings())
         try:
             with RichProgress(Console(stderr=True)) as progress:
-                report = ingest_folder(archive, path, progress)
+                report = ingest_folder(archive, path, progress, wait=wait)
         finally:
             archive.close()
         if as_json:

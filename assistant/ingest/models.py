@@ -21,13 +21,17 @@ CAPTIONS_OFF = "ingest-captions-off"
 
 
 class IngestModels:
-    def __init__(self, archive: Archive, report: ReportBuilder, progress: ProgressSink) -> None:
+    """`report` needs only `warn(message)`. `load_clip=False` in ingest workers: pictures
+    go back to the parent, which encodes them with CLIP."""
+
+    def __init__(self, archive: Archive, report: ReportBuilder, progress: ProgressSink,
+                 load_clip: bool = True) -> None:
         self.archive, self.report, self.progress = archive, report, progress
         self._lock = threading.Lock()
         self._asr: Transcriber | None = None
         self._asr_checked = False
         self._ocr: OcrReader | None = None
-        self.clip = self._clip()
+        self.clip = self._clip() if load_clip else None
         self.captions = self._captions()
         # Language of written text (loaded on first use; the archive's languages only).
         self.language = TextLanguage(archive.settings.asr.languages)

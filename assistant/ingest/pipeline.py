@@ -9,8 +9,10 @@ reason.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,15 +20,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.archive import Archive
+from assistant.caches import ensure_numba_cache, own_caches
 from assistant.errors import AssistantError
 from assistant.ingest.backfill import fill_visual_vectors
-from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
-from assistant.ingest.faces import run_faces
+from assistant.ingest.extract import Extracted, ExtractError
+from assistant.ingest.jobs import ExtractJob, FileTask, InProcessEnv, extract_job, make_context
 from assistant.ingest.languages import label_languages
+from assistant.ingest.lock import data_dir_lock
 from assistant.ingest.models import IngestModels
-from assistant.ingest.picture_text import PictureText
 from assistant.ingest.report import ReportBuilder
 from assistant.ingest.scan import scan
 from assistant.ingest.sidecars import SidecarIndex
@@ -36,6 +40,8 @@ from assistant.ingest.store import (
     remove_asset,
     store_extracted,
 )
+from assistant.ingest.supervisor import Supervisor, picklable_overrides
+from assistant.ingest.workers import WorkerSpec
 from assistant.media.sniff import Sniffed, SniffError, sniff
 from assistant.progress import NullProgress, ProgressSink
 from assistant.schemas import Asset, IngestReport, MetadataValue
@@ -48,11 +54,27 @@ def hash_file(path: Path) -> tuple[str, int]:
     """(asset_id, size): the first 16 hex chars of the SHA-256 of the bytes."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as handle:
+    # Non-blocking open: a pipe swapped in after the scan must not block the run.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, "not a regular file")
+    with open(descriptor, "rb") as handle:
         while chunk := handle.read(READ_CHUNK):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest()[:16], size
+
+
+def file_too_large(path: Path, max_mb: int) -> str | None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it says why
+    if size > max_mb * 1_000_000:
+        return (f"file too large ({size / 1e9:.1f} GB; ingest.max_file_mb is {max_mb}); "
+                "raise the limit if the file is genuine")
+    return None
 
 
 def read_error(exc: OSError) -> str:
@@ -72,10 +94,15 @@ class Prepared:
 class IngestRun:
     def __init__(
         self, archive: Archive, root: Path, report: ReportBuilder, progress: ProgressSink,
-        models: IngestModels, pool: ThreadPoolExecutor,
+        models: IngestModels, pool: ThreadPoolExecutor, job: ExtractJob = extract_job,
+        workers: Supervisor | None = None,
     ) -> None:
         self.archive, self.root, self.report, self.progress = archive, root, report, progress
-        self.models, self.pool = models, pool
+        self.models, self.pool, self.job, self.workers = models, pool, job, workers
+        if workers is not None:
+            workers.events = self._worker_event
+        self._tasks = 0
+        self._jit_checked = False
         self.catalog = archive.catalog
         self.claimed: dict[str, Path] = {}  # asset_id -> path that holds it this run
         self.hashes: dict[Path, str] = {}
@@ -85,10 +112,7 @@ class IngestRun:
         self.sidecars: SidecarIndex | None = None
         self._count_lock = threading.Lock()
         self._stage_counts: dict[str, int] = {}
-        reader = models.ocr if archive.settings.ingest.ocr else None
-        self.ctx = ExtractContext(archive.settings, models.transcriber, pool, self._stage,
-                                  models.clip, PictureText(archive, reader, models.captions),
-                                  run_faces(archive, report.warn))
+        self.env = InProcessEnv(archive.settings, make_context(archive, models, pool, self._stage))
         # Embedding and storing a batch overlaps extracting the next (one batch in flight).
         self._store_pool: ThreadPoolExecutor | None = None
         self._storing: Future[None] | None = None
@@ -106,6 +130,9 @@ class IngestRun:
         """Time a stage for the report and count it on its own progress bar."""
         with self.report.stage(name):
             yield
+        self._count_stage(name)
+
+    def _count_stage(self, name: str) -> None:
         with self._count_lock:
             self._stage_counts[name] = count = self._stage_counts.get(name, 0) + 1
         self.progress.update(name, count, 0)
@@ -133,7 +160,8 @@ class IngestRun:
                 self._wait_for_store()
 
     def _run(self) -> None:
-        found = scan(self.root, exclude=(self.archive.settings.data_dir,))
+        found = scan(self.root, exclude=(self.archive.settings.data_dir,),
+                     follow_outside_links=self.archive.settings.ingest.follow_outside_links)
         self.total = len(found.media) + len(found.bad_names)
         for full, shown, reason in found.bad_names:
             self.report.failure(shown, reason)
@@ -141,7 +169,8 @@ class IngestRun:
                                         self.report.report.run_id)
             self.report.outcome("failed")
             self.done += 1
-        self.sidecars = SidecarIndex(self.root, found.media, found.sidecars)
+        self.sidecars = SidecarIndex(self.root, found.media, found.sidecars,
+                                     self.archive.settings.ingest.max_sidecar_kb * 1024)
         batch: list[Prepared] = []
         batch_size = self.archive.settings.ingest.batch_size
         for path in found.media:
@@ -177,6 +206,11 @@ class IngestRun:
 
     def prepare(self, path: Path) -> Prepared | None:
         """Hash, sidecars, and the incremental decision. None when nothing is left to do."""
+        too_big = file_too_large(path, self.archive.settings.ingest.max_file_mb)
+        if too_big:
+            self._fail(path, too_big)
+            self._finished(path, "failed")
+            return None
         try:
             with self._stage("hash"):
                 asset_id, size = hash_file(path)
@@ -259,10 +293,47 @@ class IngestRun:
                 self.catalog.clear_failure(str(sidecar))
         return found.values
 
+    def _worker_event(self, kind: str, payload: Any) -> None:
+        """What workers report: stage times (as in-process stages) and warnings."""
+        if kind == "stage_done":
+            name, seconds = payload
+            self.report.add_seconds(name, seconds)
+            self._count_stage(name)
+        elif kind == "warn":
+            self.report.warn(payload)
+            notice = getattr(self.progress, "notice", None)
+            if callable(notice) and payload not in self.archive.notices:
+                self.archive.notices.add(payload)
+                notice(payload)
+
     # --- extract, embed, store ------------------------------------------------------------
-    def _extract_one(self, item: Prepared) -> Extracted | str:
+    def _task(self, item: Prepared) -> FileTask:
+        self._tasks += 1
+        return FileTask(self._tasks, item.asset, item.path, item.sniffed)
+
+    def _check_jit(self, batch: list[Prepared]) -> None:
+        """Before the run's first sound: probe the compiled-code cache music analysis uses."""
+        if self._jit_checked or not any(i.asset.kind == "audio" for i in batch):
+            return
+        self._jit_checked = True
+        with self._stage("jit cache check"):
+            problem = ensure_numba_cache()
+        if problem:
+            self.report.warn(problem)
+
+    def _extract_many(self, batch: list[Prepared]) -> list[Extracted | str]:
+        self._check_jit(batch)
+        tasks = [self._task(item) for item in batch]
+        if self.workers is not None:
+            return self.workers.run(tasks)
+        if len(tasks) == 1:
+            return [self._extract_one(tasks[0])]
+        return list(self.pool.map(self._extract_one, tasks))
+
+    def _extract_one(self, task: FileTask) -> Extracted | str:
+        """In-process extraction (ingest.workers = 0); workers do the same in workers.py."""
         try:
-            return extract(item.asset, item.path, item.sniffed, self.ctx)
+            return self.job(task, self.env)
         except ExtractError as exc:
             return str(exc)
         except OSError as exc:
@@ -275,10 +346,7 @@ class IngestRun:
     def process(self, batch: list[Prepared]) -> None:
         if not batch:
             return
-        if len(batch) == 1:
-            results = [self._extract_one(batch[0])]
-        else:
-            results = list(self.pool.map(self._extract_one, batch))
+        results = self._extract_many(batch)
         ready: list[tuple[Prepared, Extracted]] = []
         for item, result in zip(batch, results, strict=True):
             if isinstance(result, str):
@@ -331,12 +399,38 @@ def _worker_pool() -> Iterator[ThreadPoolExecutor]:
         yield pool
 
 
+@contextmanager
+def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | None]:
+    """Worker processes for the run (started first, so they load while files are hashed),
+    or None for in-process extraction (ingest.workers = 0)."""
+    size = archive.settings.ingest.workers
+    if size <= 0:
+        yield None
+        return
+    spec = WorkerSpec(archive.settings, job, picklable_overrides(archive.models.overrides))
+    with Supervisor(spec, size, lambda kind, payload: None) as supervisor:
+        yield supervisor
+
+
 def ingest_folder(
-    archive: Archive, root: Path | str, progress: ProgressSink | None = None
+    archive: Archive, root: Path | str, progress: ProgressSink | None = None, *,
+    job: ExtractJob | None = None, wait: bool = False,
 ) -> IngestReport:
-    """Ingest every file under `root` into the archive; return the run report."""
+    """Ingest every file under `root` into the archive; return the run report.
+
+    `job` replaces the per-file extraction (jobs.py; tests use it to crash a worker);
+    `wait` queues behind another ingest of the same data dir instead of refusing."""
     root = _check_root(Path(root))
     progress = progress or NullProgress()
+    own_caches()
+    notice = getattr(progress, "notice", None)
+    with data_dir_lock(archive.settings.data_dir, wait,
+                       notice if callable(notice) else None):
+        return _ingest(archive, root, progress, job or extract_job)
+
+
+def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJob
+            ) -> IngestReport:
     report = ReportBuilder(str(root))
     report.report.run_id = archive.catalog.start_run(str(root), datetime.now(UTC).isoformat())
     cleaned = clean_pending(archive)
@@ -348,9 +442,10 @@ def ingest_folder(
         report.warn(f"text search: re-embedded {reembedded} stored passage(s) with "
                     f"{archive.models.text().name} (the archive was built with another "
                     "text encoder)")
-    models = IngestModels(archive, report, progress)
-    with _worker_pool() as pool:
-        IngestRun(archive, root, report, progress, models, pool).run()
+    with _supervisor(archive, job) as workers:
+        models = IngestModels(archive, report, progress)
+        with _worker_pool() as pool:
+            IngestRun(archive, root, report, progress, models, pool, job, workers).run()
     if models.clip is not None:
         with report.stage("visual backfill"):
             filled, problems = fill_visual_vectors(archive, models.clip, progress)

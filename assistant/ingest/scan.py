@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.ingest.entries import entry_problem
 from assistant.media.sniff import is_sidecar
 
 
@@ -19,7 +20,7 @@ class ScanResult:
     media: list[Path] = field(default_factory=list)
     sidecars: list[Path] = field(default_factory=list)
     # (printable absolute path, printable path relative to root, reason): entries that
-    # cannot be ingested as they are named
+    # cannot be ingested as they are named, and pipes, devices and refused links
     bad_names: list[tuple[str, str, str]] = field(default_factory=list)
 
 
@@ -29,11 +30,14 @@ def printable(path: bytes | str) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
-def scan(root: Path, exclude: tuple[Path, ...] = ()) -> ScanResult:
+def scan(root: Path, exclude: tuple[Path, ...] = (), follow_outside_links: bool = False
+         ) -> ScanResult:
     """Files under `root`, skipping hidden entries and the `exclude` folders (the data dir,
-    whose thumbnails must not be ingested as photos when it lives inside the archive)."""
+    whose thumbnails must not be ingested as photos when it lives inside the archive).
+    Pipes, devices, link loops and links out of the archive are refused here, unopened."""
     result = ScanResult(root=root)
     skipped = {os.fsencode(path.resolve()) for path in exclude}
+    real_root = os.path.realpath(os.fsencode(root))
     for folder, dirs, files in os.walk(os.fsencode(root)):
         dirs.sort()
         dirs[:] = [d for d in dirs
@@ -51,6 +55,11 @@ def scan(root: Path, exclude: tuple[Path, ...] = ()) -> ScanResult:
                     "file name is not valid UTF-8; rename the file (e.g. with `convmv`) "
                     "so it can be stored and cited",
                 ))
+                continue
+            problem = entry_problem(full, real_root, follow_outside_links)
+            if problem is not None:
+                result.bad_names.append((
+                    text, printable(os.path.relpath(full, os.fsencode(root))), problem))
                 continue
             path = Path(text)
             (result.sidecars if is_sidecar(path) else result.media).append(path)

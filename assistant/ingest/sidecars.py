@@ -41,8 +41,22 @@ XMP_FIELDS = {
 XMP_PLACE = ("Iptc4xmpCore:Location", "photoshop:City", "photoshop:State", "photoshop:Country")
 
 
+# Sidecars describe one file: a few KB. Anything far larger is refused before parsing.
+MAX_SIDECAR_BYTES = 2 * 1024 * 1024
+
+
 class SidecarError(ValueError):
     pass
+
+
+def _check_size(path: Path, max_bytes: int) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SidecarError(f"cannot read it: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise SidecarError(f"too large ({size // 1024} KB; ingest.max_sidecar_kb is "
+                           f"{max_bytes // 1024}); a sidecar describes one file in a few KB")
 
 
 @dataclass
@@ -98,11 +112,15 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def parse_json_sidecar(path: Path) -> dict[str, Any]:
+def parse_json_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict[str, Any]:
+    _check_size(path, max_bytes)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SidecarError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # json's C parser recurses once per nesting level
+        raise SidecarError("JSON nested too deeply to be a sidecar of field: value "
+                           "pairs") from exc
     if not isinstance(data, dict):
         raise SidecarError("must be a JSON object of field: value pairs")
     return data
@@ -129,11 +147,14 @@ def _xmp_value(description: ET.Element, prop: str) -> str | list[str] | None:
     return (element.text or "").strip() or None
 
 
-def parse_xmp_sidecar(path: Path) -> dict[str, Any]:
+def parse_xmp_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict[str, Any]:
+    _check_size(path, max_bytes)
     try:
         tree = ET.parse(path)
     except (OSError, ET.ParseError) as exc:
         raise SidecarError(f"not valid XMP/XML: {exc}") from exc
+    except RecursionError as exc:
+        raise SidecarError("XML nested too deeply to be an XMP sidecar") from exc
     found: dict[str, Any] = {}
     place: list[str] = []
     for description in tree.getroot().iter(_qname("rdf:Description")):
@@ -158,7 +179,9 @@ class CsvSheet:
     problems: list[str]
 
 
-def parse_metadata_csv(path: Path) -> CsvSheet:
+def parse_metadata_csv(path: Path, max_bytes: int = 64 * MAX_SIDECAR_BYTES) -> CsvSheet:
+    # One sheet describes a whole folder: it may be larger than a per-file sidecar.
+    _check_size(path, max_bytes)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -182,8 +205,9 @@ def parse_metadata_csv(path: Path) -> CsvSheet:
 class SidecarIndex:
     """Which sidecars describe which media file, for one scanned tree."""
 
-    def __init__(self, root: Path, media_files: list[Path], sidecar_files: list[Path]) -> None:
-        self.root = root
+    def __init__(self, root: Path, media_files: list[Path], sidecar_files: list[Path],
+                 max_bytes: int = MAX_SIDECAR_BYTES) -> None:
+        self.root, self.max_bytes = root, max_bytes
         self._sidecars = set(sidecar_files)
         # A `<stem>.json` is accepted only when a single media file in its folder has that stem.
         self._stems = Counter((path.parent, path.stem) for path in media_files)
@@ -207,7 +231,7 @@ class SidecarIndex:
             return None
         if folder not in self._sheets:
             try:
-                self._sheets[folder] = parse_metadata_csv(path)
+                self._sheets[folder] = parse_metadata_csv(path, 64 * self.max_bytes)
             except SidecarError as exc:
                 self._sheets[folder] = exc
         return self._sheets[folder]
@@ -235,7 +259,7 @@ class SidecarIndex:
         for path in self.sidecars_for(media):
             try:
                 parse = parse_json_sidecar if path.suffix == ".json" else parse_xmp_sidecar
-                sources.append((path, parse(path)))
+                sources.append((path, parse(path, self.max_bytes)))
             except SidecarError as exc:
                 sources.append((path, exc))
         for path, row in self._csv_rows(media):

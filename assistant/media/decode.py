@@ -52,12 +52,22 @@ def decode_media(path: Path, selector: KeyframeSelector | None) -> DecodedMedia:
     try:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
-        raise MediaDecodeError(f"unreadable media (not a valid video/audio file): {exc}") from exc
+        raise MediaDecodeError(
+            "the file is not readable media (damaged or not a video/audio file)"
+            + _ffmpeg_says(exc)) from exc
     with container:
         try:
             return _decode(container, selector)
         except av.error.FFmpegError as exc:
-            raise MediaDecodeError(f"truncated or corrupt video/audio stream: {exc}") from exc
+            raise MediaDecodeError(
+                "the video/audio stream is truncated or damaged" + _ffmpeg_says(exc)) from exc
+
+
+def _ffmpeg_says(exc: Exception) -> str:
+    """FFmpeg's own words without its error number and the file's full path
+    ("[Errno 1094995529] Invalid data found when processing input: '/a/b.mp4'")."""
+    said = getattr(exc, "strerror", None)
+    return f" (FFmpeg: {str(said).strip().rstrip('.').lower()})" if said else ""
 
 
 def _decode(container: Any, selector: KeyframeSelector | None) -> DecodedMedia:
@@ -127,6 +137,20 @@ def _tags(container: Any, video: Any) -> dict[str, str]:
         for key, value in (video.metadata or {}).items():
             tags.setdefault(str(key).lower(), str(value))
     return tags
+
+
+def probe_duration(path: Path) -> float | None:
+    """The duration the container declares (seconds), read from its header only; None when
+    it declares none (raw streams)."""
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            return container.duration / 1e6 if container.duration else None
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise MediaDecodeError(
+            "the file is not readable media (damaged or not a video/audio file)"
+            + _ffmpeg_says(exc)) from exc
 
 
 def load_audio_16k(path: Path) -> np.ndarray:

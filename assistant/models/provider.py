@@ -27,6 +27,8 @@ class ModelProvider:
         self.settings = settings
         self.registry = ModelRegistry(settings)
         self._built: dict[str, Any] = dict(overrides or {})
+        # Kept apart from what gets built: ingest workers receive the picklable ones.
+        self.overrides: dict[str, Any] = dict(overrides or {})
 
     def _get(self, role: str) -> Any:
         if role not in self._built:

@@ -309,3 +309,75 @@ def test_without_clip_then_with_clip_fills_only_the_visual_vectors(
     assert seeing.vectors.count("text") == text_before
     assert any("filled in" in w for w in second.warnings)
     seeing.close()
+
+
+def _children(pid: int) -> list[int]:
+    """Every descendant of `pid` (the fork server and its workers), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [p for p, pp in parents.items() if pp == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+def _start_child(data: Path, shared: Shared) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(data), str(shared.manifest.root),
+         str(shared.base / "clip-child")],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def test_kill_9_at_random_moments_then_resume_gives_the_clean_result(
+    full: tuple[Archive, IngestReport], shared: Shared
+) -> None:
+    """Five kill -9s of the ingest at seeded random moments (one also kills a worker
+    first), each run resuming the last; then one run to the end: the catalog, segments,
+    vectors and metadata equal one clean run's. Leftover workers die with the ingest."""
+    import random
+
+    rng = random.Random(11)
+    data = shared.base / "killed-often"
+    moments = []
+    for round_ in range(5):
+        child = _start_child(data, shared)
+        moment = rng.uniform(3.0, 40.0)
+        moments.append(round(moment, 1))
+        deadline = time.monotonic() + moment
+        while time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.1)
+        if round_ == 2:  # a worker killed from outside: its file is retried
+            for pid in _children(child.pid)[-1:]:
+                os.kill(pid, signal.SIGKILL)
+            time.sleep(1.0)
+        descendants = _children(child.pid)
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists()
+                                                  and _alive(p) for p in descendants):
+            time.sleep(0.2)
+        assert not any(_alive(p) for p in descendants), "workers outlived the ingest"
+    archive = _open(shared, "killed-often")
+    ingest_folder(archive, shared.manifest.root)
+    assert snapshot(archive) == snapshot(full[0]), moments
+    archive.close()
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -1,0 +1,79 @@
+"""The app keeps answering searches while `assistant ingest` (another process, with its
+worker processes) writes to the same data dir, and finds what that ingest indexed; two
+`assistant ingest` of the same data dir at once: one writes, the other waits (--wait)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _cli(data: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "--profile", "test", "--data-dir", str(data),
+         *args], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path) -> None:
+    from gradio_client import Client
+
+    from assistant.agent.session import ChatSession
+    from assistant.archive import Archive
+    from assistant.config import load_settings
+    from assistant.ingest.pipeline import ingest_folder
+    from assistant.media.samples import build_test_archive
+    from assistant.retrieval.engine import SearchEngine
+    from assistant.ui.app import build_app
+    from assistant.ui.server import launch_app
+    from tests.e2e.conftest import free_port
+
+    manifest = build_test_archive(tmp_path / "all")
+    root = tmp_path / "archive"
+    shutil.copytree(manifest.root / "docs", root / "docs")
+    settings = load_settings("test", data_dir=tmp_path / "data")
+    archive = Archive.open(settings, model_overrides={"clip": None})
+    ingest_folder(archive, root)
+    engine = SearchEngine(archive)
+    blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
+    port = free_port()
+    launch_app(blocks, settings, block=False, server_port=port)
+    try:
+        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        shutil.copytree(manifest.root / "audio", root / "audio")
+        # Two ingests of the same data dir at once: one writes, the other queues (--wait).
+        first = _cli(settings.data_dir, "ingest", str(root), "--json")
+        second = _cli(settings.data_dir, "ingest", str(root), "--json", "--wait")
+        answered = 0
+        while first.poll() is None or second.poll() is None:
+            summary, results = _search(client, "harbour container volumes")
+            assert "harbour_report.md" in results, summary
+            answered += 1
+            time.sleep(0.5)
+        runs = [json.loads(p.communicate()[0]) for p in (first, second)]
+        errs = [p.stderr.read() if p.stderr else "" for p in (first, second)]
+        assert [p.returncode for p in (first, second)] == [0, 0], errs
+        assert sum("Waiting for it to finish" in e for e in errs) == 1, errs
+        assert sorted(r["counts_by_status"].get("indexed", 0) for r in runs) == [0, 2]
+        assert answered >= 3
+        summary, results = _search(client, "wildfire northern forest families")
+        assert "radio_bulletin.mp3" in results, summary
+        assert len(archive.catalog.assets()) == 5  # 3 documents + 2 audio files, once each
+    finally:
+        blocks.close()
+        archive.close()
+
+
+def _search(client: object, text: str) -> tuple[str, str]:
+    return client.predict(  # type: ignore[attr-defined, no-any-return]
+        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 10, api_name="/search")
