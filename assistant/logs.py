@@ -14,16 +14,18 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _HANDLER_NAME = "archive-assistant-file"
 
 
-def configure_logging(log_file: Path, verbose: bool = False) -> Path:
+def configure_logging(log_file: Path, verbose: bool = False, rotate: bool = True) -> Path:
     """Send every library's log records and Python warnings to `log_file` (rotated at
-    5 MB); with `verbose`, to stderr as well. Safe to call again (no duplicate handlers)."""
+    5 MB; `rotate=False` where several processes append to one file); with `verbose`, to
+    stderr as well. Safe to call again (no duplicate handlers)."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
         root.removeHandler(handler)
         handler.close()
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=2,
-                                  encoding="utf-8")
+    handler: logging.Handler = (
+        RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=2, encoding="utf-8")
+        if rotate else logging.FileHandler(log_file, encoding="utf-8"))
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)

@@ -28,6 +28,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.extract import ExtractContext, ExtractError
 from assistant.ingest.jobs import ExtractJob, FileTask, make_context
 from assistant.ingest.models import IngestModels
+from assistant.logs import configure_logging
 from assistant.models.provider import ModelProvider
 from assistant.progress import NullProgress
 
@@ -117,6 +118,8 @@ def worker_main(conn: Connection, spec: WorkerSpec) -> None:
     """The worker process's whole life: set limits, then serve files until told to stop."""
     _die_with_parent()
     own_caches()
+    # A worker's library chatter (pypdf, torch warnings) goes to a log file, as the CLI's does.
+    configure_logging(spec.settings.data_dir / "logs" / "ingest-workers.log", rotate=False)
     _limit_memory(spec.settings.ingest.worker_memory_mb)
     channel = _Channel(conn)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="worker") as pool:
