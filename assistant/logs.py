@@ -19,9 +19,9 @@ def configure_logging(log_file: Path, verbose: bool = False, rotate: bool = True
     5 MB; `rotate=False` where several processes append to one file); with `verbose`, to
     stderr as well. Safe to call again (no duplicate handlers)."""
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
-        root.removeHandler(handler)
-        handler.close()
+    for old in [h for h in root.handlers if h.get_name() == _HANDLER_NAME]:
+        root.removeHandler(old)
+        old.close()
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler: logging.Handler = (
         RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=2, encoding="utf-8")
