@@ -144,6 +144,8 @@ def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Gro
         result.flagged.append(reasoned)
     result.corrected.append(reasoned)
     pool = cited or list(by_number.values())
+    if wrong_mouth:  # the words may really be in another source: quote whoever said them
+        pool = [*cited, *(item for item in by_number.values() if item not in cited)]
     # A non-answer is replaced by what answers the question, not by more of the same
     # words ("The Regional Hour" -> the sentence about the festival, not the title).
     wanted = bare

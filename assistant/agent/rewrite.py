@@ -1,16 +1,17 @@
 """Query rewriting for paraphrases: "Will power bills stay the same?" shares no word with
 "electricity tariffs will be frozen", and its word "stay" pulls in "stay with us". When the
-first search's best hits share too few words with the question, the model writes two or
-three other search queries (constrained JSON) and each is searched too.
+first search's best hits do not hold the question's topic (support.topic_words: not names,
+roles or framing such as "next year"), the model writes two or three other search queries
+(constrained JSON) and each is searched too; the support check then reads them as well.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from assistant.agent.grounding import content_words
 from assistant.agent.jsonstream import parse_reply
 from assistant.agent.prompting import render
+from assistant.agent.support import MIN_COVERAGE, coverage, topic_words
 from assistant.models.base import ChatLLM
 from assistant.schemas import Clip
 
@@ -20,19 +21,16 @@ REWRITE_SCHEMA: dict[str, Any] = {
                                "minItems": 2, "maxItems": 3}},
     "required": ["queries"],
 }
-# The best hits must share this many of the question's content words to be trusted as-is.
-MIN_SHARED = 2
 TOP_HITS = 3
 MAX_QUERY_CHARS = 80
 
 
 def needs_rewrite(question: str, clips: list[Clip]) -> bool:
-    """True when the question has words to rephrase and no top hit shares enough of them."""
-    words = content_words(question)
-    if len(words) < 2:
+    """True when the question has a topic and no top hit holds most of it."""
+    topic = topic_words(question, set())
+    if not topic:
         return False
-    need = min(MIN_SHARED, len(words))
-    return not any(len(words & content_words(clip.snippet)) >= need for clip in clips[:TOP_HITS])
+    return not any(coverage(topic, clip.snippet) >= MIN_COVERAGE for clip in clips[:TOP_HITS])
 
 
 def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[str]:

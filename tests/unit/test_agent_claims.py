@@ -208,3 +208,15 @@ def test_two_wrong_drafts_of_one_quote_give_the_quote_once() -> None:
                     _book(STRIKE).items)
     assert result.text.count("eight percent") == 1
     assert "10 %" not in result.text and "12 %" not in result.text
+
+
+def test_words_put_in_the_wrong_mouth_are_quoted_from_who_said_them() -> None:
+    summary = _clip("docs/summary.txt", "document", "The housing plan was approved without a "
+                    "vote against.")
+    speech = _clip("video/briefing.mp4", "video", "The council will spend four billion euros "
+                   "on new housing.", 13.0)
+    result = ground("The commissioner said the council will spend four billion euros on new "
+                    "housing [1].", _book(summary, speech).items)
+    assert result.text.startswith('In video/briefing.mp4 at 00:13, the recording says: "The '
+                                  'council will spend four billion euros on new housing." [1].')
+    assert [c.clip.file for c in result.citations] == ["video/briefing.mp4"]

@@ -189,6 +189,9 @@ def test_a_paraphrase_is_searched_again_with_the_models_rewordings(session_for) 
 def test_rewriting_is_skipped_when_the_hits_share_the_questions_words() -> None:
     assert not needs_rewrite("What did the minister say about the election?", [OKAFOR])
     assert needs_rewrite("Will power bills stay the same?", [LIBRARY])
+    # Framing words shared with a hit ("next year") do not make it an answer.
+    assert needs_rewrite("Will power bills stay the same next year?", [TARIFF.model_copy(
+        update={"snippet": "Electricity tariffs will be frozen for the whole of next year."})])
 
 
 def test_tool_steps_say_what_they_searched_and_found(session_for) -> None:
