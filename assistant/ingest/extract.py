@@ -18,6 +18,7 @@ from PIL import Image
 
 from assistant.config import Settings
 from assistant.enrich.faces import FoundFace, faces_in_pictures
+from assistant.ingest import senses
 from assistant.ingest.encoders import encode_pictures
 from assistant.ingest.speech_timing import tighten
 from assistant.media import documents, images
@@ -27,6 +28,8 @@ from assistant.media.sniff import Sniffed
 from assistant.models.asr_language import transcribe_in
 from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, Transcript
 from assistant.models.faces import FaceModel
+from assistant.models.object_labels import ObjectLabeler
+from assistant.models.sound_events import SoundTagger
 from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
@@ -69,6 +72,9 @@ class ExtractContext:
     picture_text: PictureText | None = None
     # The face model (loaded on first use), or None when faces are off (ingest.faces).
     faces: Callable[[], FaceModel | None] | None = None
+    # Sound-event tagger and object labeler, built on first use (None: off or no weights).
+    sound: Callable[[], SoundTagger | None] | None = None
+    labeler: Callable[[], ObjectLabeler | None] | None = None
 
 
 def thumbnail_dir(settings: Settings, asset_id: str) -> Path:
@@ -111,6 +117,7 @@ def extract_image(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         segment = _visual_segment(asset.asset_id, 0, loaded.image, ctx)
     pictures = {segment.segment_id: loaded.image}
     read = _picture_text(asset, [segment], pictures, ctx)
+    read += senses.picture_labels(asset, [segment], pictures, ctx.labeler, ctx.stage)
     return Extracted(asset, [segment, *read], images.exif_metadata(loaded.exif), pictures,
                      faces=_faces(asset.asset_id, pictures, ctx))
 
@@ -155,6 +162,8 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
                 pictures[visual[-1].segment_id] = key.image
     read = _picture_text(asset, visual, pictures, ctx)
     faces = _faces(asset.asset_id, pictures, ctx)
+    read += senses.picture_labels(asset, visual, pictures, ctx.labeler, ctx.stage)
+    read += senses.sound_events(asset, decoded.audio_16k, ctx.sound, ctx.stage)
     vectors: dict[str, np.ndarray] = {}
     if pictures and ctx.clip is not None:
         with ctx.stage("embed visual"):

@@ -51,10 +51,12 @@ def make_context(
     archive: Archive, models: IngestModels, pool: Executor, stage: Callable[[str], Any]
 ) -> ExtractContext:
     """The extraction context, built the same way in the parent and in workers."""
-    reader = models.ocr if archive.settings.ingest.ocr else None
+    wants = archive.settings.ingest
+    reader = models.ocr if wants.ocr or wants.ocr_keyframes else None
     return ExtractContext(archive.settings, models.transcriber, pool, stage, models.clip,
-                          PictureText(archive, reader, models.captions),
-                          run_faces(archive, models.report.warn))
+                          PictureText(archive, reader, models.captions, photos=wants.ocr),
+                          run_faces(archive, models.report.warn),
+                          sound=models.sound_tagger, labeler=models.object_labeler)
 
 
 def extract_job(task: FileTask, env: JobEnv) -> Extracted:

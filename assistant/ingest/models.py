@@ -12,12 +12,18 @@ from assistant.enrich.ocr import OcrReader
 from assistant.enrich.visual import VQA_OFF_HINT, vqa_available
 from assistant.ingest.report import ReportBuilder
 from assistant.models.base import ImageTextEncoder, TextEncoder, Transcriber
+from assistant.models.object_labels import INSTALL_HINT as LABELS_HINT
+from assistant.models.object_labels import EfficientNetLite0, ObjectLabeler, labeler_available
 from assistant.models.registry import how_to_fix
+from assistant.models.sound_events import INSTALL_HINT as SOUND_HINT
+from assistant.models.sound_events import SoundTagger, YamnetOnnx, yamnet_available
 from assistant.progress import ProgressSink
 
 VISUAL_OFF = "visual-search-off"
 SPEECH_OFF = "speech-search-off"
 CAPTIONS_OFF = "ingest-captions-off"
+SOUND_OFF = "sound-events-off"
+LABELS_OFF = "object-labels-off"
 
 
 class IngestModels:
@@ -31,6 +37,9 @@ class IngestModels:
         self._asr: Transcriber | None = None
         self._asr_checked = False
         self._ocr: OcrReader | None = None
+        self._sound: SoundTagger | None = None
+        self._labeler: ObjectLabeler | None = None
+        self._checked: set[str] = set()
         self.clip = self._clip() if load_clip else None
         self.captions = self._captions()
         # Language of written text (loaded on first use; the archive's languages only).
@@ -94,6 +103,33 @@ class IngestModels:
             if self._ocr is None:
                 self._ocr = OcrReader(threads=self.archive.settings.models.threads)
             return self._ocr
+
+    def sound_tagger(self) -> SoundTagger | None:
+        """The run's YAMNet, built on first use; None when off or not installed."""
+        with self._lock:
+            if "sound" not in self._checked:
+                self._checked.add("sound")
+                if self._wanted(self.archive.settings.ingest.sound_events, yamnet_available(),
+                                SOUND_OFF, f"Sound-event tags are off: {SOUND_HINT}"):
+                    self._sound = YamnetOnnx(self.archive.settings.models.cache_dir,
+                                             self.archive.settings.models.threads)
+            return self._sound
+
+    def object_labeler(self) -> ObjectLabeler | None:
+        """The run's EfficientNet-Lite0, built on first use; None when off or missing."""
+        with self._lock:
+            if "labels" not in self._checked:
+                self._checked.add("labels")
+                if self._wanted(self.archive.settings.ingest.object_labels, labeler_available(),
+                                LABELS_OFF, f"Object labels are off: {LABELS_HINT}"):
+                    self._labeler = EfficientNetLite0(self.archive.settings.models.threads,
+                                                      self.archive.settings.ingest.batch_size)
+            return self._labeler
+
+    def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:
+        if enabled and not installed:
+            self._say_once(key, message + " Then re-ingest the files.")
+        return enabled and installed
 
     def _captions(self) -> bool:
         """Captions at ingest: asked for in settings and a visual-QA model is present."""

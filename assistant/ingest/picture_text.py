@@ -22,8 +22,10 @@ class PictureText:
     first use (a run without pictures never loads the OCR models)."""
 
     def __init__(self, archive: Archive, reader: Callable[[], OcrReader] | None,
-                 captions: bool) -> None:
+                 captions: bool, photos: bool = True) -> None:
         self.archive, self._reader, self.captions = archive, reader, captions
+        # OCR of photos as well as video keyframes (ingest.ocr; keyframes: ocr_keyframes).
+        self.ocr_photos = photos
         # RapidOCR builds its engine on first call and is not documented as thread-safe;
         # onnxruntime already spreads one picture over models.threads cores, so pictures
         # are read one at a time.
@@ -42,7 +44,7 @@ class PictureText:
         if not timed:
             return []
         found: list[Segment] = []
-        if self._reader is not None:
+        if self._reader is not None and (asset.kind != "image" or self.ocr_photos):
             with self._lock, stage("ocr"):
                 found += ocr_segments(asset.asset_id, timed, self._reader())
         if self.captions:

@@ -16,7 +16,7 @@ from assistant.ingest.extract import Extracted, thumbnail_dir
 from assistant.models.base import ImageTextEncoder, TextEncoder
 from assistant.store.vectors.base import SPACES
 
-TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation"}
+TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation", "sound", "label"}
 # Sources ingest owns: re-ingesting a file replaces exactly these.
 INGEST_SOURCES = ("sidecar", "exif", "container", "analysis")
 

@@ -25,7 +25,7 @@ from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
 from assistant.schemas import Asset, Clip, Hit
 
 SNIPPET_CHARS = 400
-TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation"}
+TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation", "sound", "label"}
 # A neighbouring hit joins a clip only if it scores at least this share of the clip's best.
 JOIN_RATIO = 0.5
 # Hits whose calibrated score is below this are left out of `why` (unless alone).

@@ -1,0 +1,109 @@
+"""Real media for sound-event and object-label tests: Debian sound-theme-freedesktop
+sounds, opencv-doc and mate-backgrounds photos, and a street video (opencv-doc vtest.avi)
+with a telephone ringing on its soundtrack at a known time, a silent clip of it with a
+burned-in headline; plus the text queries that
+should find each file (what a journalist would type, not the model's label verbatim).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.media.samples import MissingSampleMedia, debian_photo, debian_video
+
+FREEDESKTOP = Path("/usr/share/sounds/freedesktop/stereo")
+# (file, query): each sound and how one would ask for it.
+SOUNDS = [
+    ("phone-incoming-call.oga", "telephone ringing"),
+    ("alarm-clock-elapsed.oga", "alarm clock going off"),
+    ("camera-shutter.oga", "camera shutter click"),
+    ("trash-empty.oga", "paper crumpling"),
+    ("phone-outgoing-busy.oga", "busy signal on the phone line"),
+    ("service-login.oga", "a short piece of music"),
+]
+PHOTOS = [
+    ("baboon.jpg", "a baboon"),
+    ("fruits.jpg", "lemons and oranges"),
+    ("apple.jpg", "a green apple"),
+    ("butterfly.jpg", "butterfly"),
+    ("messi5.jpg", "football"),
+    ("LadyBird.jpg", "a ladybird beetle"),
+    ("FreshFlower.jpg", "daisy flower"),
+    ("board.jpg", "circuit board modem"),
+]
+# The soundtrack's ringing starts here (seconds) in the street video.
+RING_AT_S = 6.0
+VIDEO_S = 12.0
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+HEADLINE = "BRIDGE CLOSED IN RENNES AFTER STORM"
+# The silent clip shows the headline from 1 s to its end (8 s).
+HEADLINE_FROM_S, SILENT_S = 1.0, 8.0
+
+
+@dataclass
+class SensesArchive:
+    root: Path
+    # query -> the file (relative to root) it should find
+    sound_queries: dict[str, str] = field(default_factory=dict)
+    label_queries: dict[str, str] = field(default_factory=dict)
+    video: str = "video/street_phone.mp4"
+    silent: str = "video/silent_headline.mp4"
+
+
+def freedesktop_sound(name: str) -> Path:
+    path = FREEDESKTOP / name
+    if not path.is_file():
+        raise MissingSampleMedia(
+            f"Sound '{name}' not found in {FREEDESKTOP}. Install it with `apt-get install "
+            "sound-theme-freedesktop`.")
+    return path
+
+
+def street_with_phone(target: Path) -> Path:
+    """VIDEO_S seconds of vtest.avi with the incoming-call ring mixed in at RING_AT_S."""
+    ring = freedesktop_sound("phone-incoming-call.oga")
+    delay_ms = int(RING_AT_S * 1000)
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(debian_video("vtest.avi")),
+         "-i", str(ring), "-t", str(VIDEO_S), "-filter_complex",
+         f"[1:a]adelay={delay_ms}|{delay_ms},apad[a]", "-map", "0:v", "-map", "[a]",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
+         "-t", str(VIDEO_S), str(target)],
+        check=True, timeout=120,
+    )
+    return target
+
+
+def silent_headline(target: Path) -> Path:
+    """SILENT_S seconds of vtest.avi, no sound track, HEADLINE burned in from
+    HEADLINE_FROM_S: only on-screen text can find it."""
+    font = f"fontfile={FONT}:" if FONT.is_file() else ""
+    drawtext = (f"drawtext={font}text='{HEADLINE}':fontsize=30:fontcolor=white:box=1:"
+                "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
+                f"enable='gte(t,{HEADLINE_FROM_S})'")
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(debian_video("vtest.avi")),
+         "-t", str(SILENT_S), "-vf", drawtext, "-c:v", "libx264", "-preset", "ultrafast",
+         "-pix_fmt", "yuv420p", "-an", str(target)],
+        check=True, timeout=120,
+    )
+    return target
+
+
+def build_senses_archive(root: Path) -> SensesArchive:
+    archive = SensesArchive(root)
+    (root / "sounds").mkdir(parents=True, exist_ok=True)
+    (root / "photos").mkdir(exist_ok=True)
+    (root / "video").mkdir(exist_ok=True)
+    for name, query in SOUNDS:
+        shutil.copy(freedesktop_sound(name), root / "sounds" / name)
+        archive.sound_queries[query] = f"sounds/{name}"
+    for name, query in PHOTOS:
+        shutil.copy(debian_photo(name), root / "photos" / name)
+        archive.label_queries[query] = f"photos/{name}"
+    street_with_phone(root / archive.video)
+    silent_headline(root / archive.silent)
+    return archive
