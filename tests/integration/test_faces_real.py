@@ -22,7 +22,7 @@ from assistant.media.face_samples import face_samples, slideshow, write_samples,
 from assistant.media.samples import MissingSampleMedia, debian_photo
 from assistant.models.faces import DlibFaceModel, packaged_face_files
 from assistant.retrieval.engine import SearchEngine
-from assistant.schemas import SearchQuery
+from assistant.schemas import Filters, SearchQuery
 
 pytestmark = pytest.mark.slow
 
@@ -123,6 +123,9 @@ def test_search_by_an_unseen_photo_finds_the_person_and_the_video_moment(faces_a
     assert video, [c.file for c in clips]
     assert video[0].start_s is not None and 2.5 <= video[0].start_s <= 3.5
     assert {"glasses_1.jpg", "glasses_2.jpg"} <= {c.file for c in clips[:4]}
+    # Filters run before the face cut: only the video is left to find.
+    only_video = engine.run(SearchQuery(image=full, k=5, filters=Filters(kind=["video"]))).clips
+    assert [c.file for c in only_video] == ["interview.mp4"]
 
 
 def test_people_cli_names_then_deletes(faces_archive) -> None:  # type: ignore[no-untyped-def]
