@@ -130,6 +130,22 @@ def name_person(archive: Archive, person_id: int, name: str) -> Naming:
     return Naming(person_id, name, propose_person(archive, person_id))
 
 
+def merge_people(archive: Archive, keep: int, other: int) -> Naming | None:
+    """One person found as two (a hard photo, a face farther than SAME_PERSON): `other`'s
+    faces join `keep`. The kept name wins (else `other`'s); a name is proposed for the
+    merged faces. Returns the naming when there is a name."""
+    store = face_store(archive)
+    first, second = store.person(keep), store.person(other)
+    if first is None or second is None or keep == other:
+        raise AssistantError(f"Cannot merge person {keep} with person {other}.",
+                             hint="Give two different ids from `assistant people list`.")
+    store.move_faces(other, keep)
+    if first.name is None and second.name is not None:
+        store.set_name(keep, second.name, second.name_source or "user", second.named_from)
+    name = first.name or second.name
+    return Naming(keep, name, propose_person(archive, keep)) if name else None
+
+
 def propose_person(archive: Archive, person_id: int,
                    only_assets: set[str] | None = None) -> int:
     """Propose the person's name for each asset holding one of their faces (unless its

@@ -1,4 +1,4 @@
-"""`assistant people list | name PERSON "Name" | delete PERSON`."""
+"""`assistant people list | name PERSON "Name" | merge KEEP OTHER | delete PERSON`."""
 
 from __future__ import annotations
 
@@ -81,6 +81,24 @@ def register(app: typer.Typer) -> None:
         Console(stderr=True).print(
             f"person {naming.person_id} is now '{naming.name}': {naming.proposed} proposal(s) "
             "to review with `assistant metadata review`")
+
+    @people_app.command("merge")
+    def merge_cmd(
+        ctx: typer.Context,
+        keep: Annotated[int, typer.Argument(help="The person to keep.")],
+        other: Annotated[int, typer.Argument(help="The same person, found apart.")],
+    ) -> None:
+        """Merge two people who are one (their faces were too far apart to join)."""
+        from assistant.archive import Archive
+        from assistant.enrich.people import merge_people
+
+        archive = Archive.open(ctx.obj.settings())
+        try:
+            naming = merge_people(archive, keep, other)
+        finally:
+            archive.close()
+        extra = f"; {naming.proposed} proposal(s) for '{naming.name}'" if naming else ""
+        Console(stderr=True).print(f"person {other} merged into {keep}{extra}")
 
     @people_app.command("delete")
     def delete_cmd(

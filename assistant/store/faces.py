@@ -203,6 +203,12 @@ class FaceStore:
             db.execute("UPDATE people SET name=?, name_source=?, named_from=? "
                        "WHERE person_id=?", (name, source, named_from, person_id))
 
+    def move_faces(self, from_person: int, to_person: int) -> None:
+        """Every face of one person becomes the other's; the emptied person goes."""
+        with self.catalog.transaction() as db:
+            db.execute("UPDATE faces SET person_id=? WHERE person_id=?", (to_person, from_person))
+            db.execute("DELETE FROM people WHERE person_id=?", (from_person,))
+
     def delete_person(self, person_id: int) -> list[StoredFace]:
         """Remove the person and every face (encoding included) clustered into it; the
         removed faces are returned so their thumbnails can be deleted."""

@@ -156,6 +156,21 @@ def test_a_new_photo_of_a_named_person_gets_the_name_proposed_at_ingest(
     assert archive.faces.count() == 0 and archive.catalog.proposals() == []
 
 
+def test_merging_two_people_keeps_one_name_and_proposes_it(
+        archive: Archive, tmp_path: Path) -> None:
+    face = _vector(70)
+    named = _add_asset(archive, "near.jpg", tmp_path, [face], people_value=["Lionel Messi"])
+    far = _add_asset(archive, "far.jpg", tmp_path, [_near(face, 0.56, 71)])  # too far to join
+    by_asset = {f.asset_id: f.person_id for f in archive.faces.faces()}
+    assert by_asset[named] != by_asset[far]
+    naming = people.merge_people(archive, by_asset[far], by_asset[named])
+    assert naming is not None and naming.name == "Lionel Messi"
+    assert [p.faces for p in archive.faces.people()] == [2]
+    assert {p["asset_id"] for p in archive.catalog.proposals()} == {far}
+    with pytest.raises(AssistantError):
+        people.merge_people(archive, by_asset[far], by_asset[far])
+
+
 def test_delete_person_removes_encodings_thumbnails_and_proposals(
         archive: Archive, tmp_path: Path) -> None:
     face = _vector(30)
