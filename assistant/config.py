@@ -111,6 +111,15 @@ class StoreSettings(BaseModel):
     vectors: Literal["chroma", "qdrant"] = "chroma"
     chroma_url: str | None = None
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
+    # HNSW graph: neighbours per node (M) and build-time beam, fixed when a space is
+    # created; the query-time beam (ef) can change on an existing index. Recall@50 against
+    # exact search per setting: bench/scale.py --ef, docs/search.md ("Speed").
+    hnsw_m: int = 16
+    hnsw_ef_construction: int = 100
+    hnsw_ef_search: int = 100
+    # A filter allowing at most this many assets is answered by exact search over their
+    # vectors instead of the index's filtered graph walk (faster and exact when small).
+    exact_max_assets: int = 2000
 
 
 class IngestSettings(BaseModel):

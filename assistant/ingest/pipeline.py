@@ -44,6 +44,7 @@ from assistant.ingest.supervisor import Supervisor, picklable_overrides
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.sniff import Sniffed, SniffError, sniff
 from assistant.progress import NullProgress, ProgressSink
+from assistant.retrieval import metadata_space
 from assistant.schemas import Asset, IngestReport, MetadataValue
 from assistant.store.text_space import ensure_text_space
 
@@ -454,6 +455,10 @@ def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJo
                         "indexed earlier without them")
         for problem in problems:
             report.warn(problem)
+    if archive.catalog.stale_meaning(1):
+        with report.stage("metadata meaning"):
+            # Changed metadata gists into the index's `meta` space (metadata_space.py).
+            metadata_space.sync(archive.catalog, archive.vectors, archive.models.text())
     final = report.finish()
     archive.catalog.finish_run(final.run_id or 0, final)
     return final

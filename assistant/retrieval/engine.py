@@ -29,6 +29,7 @@ from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
 from assistant.retrieval.faces import face_hits
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
+from assistant.retrieval.hash_index import HashIndex
 from assistant.retrieval.keywords import keyword_hits
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.meaning import (
@@ -67,9 +68,10 @@ class SearchEngine:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.settings = archive.settings.search
-        # Metadata gist embeddings, reused across this engine's queries.
         self.metadata_meaning = MetadataMeaning()
         self._space_checked = False
+        # Every stored pHash in one array, read once and then appended to (hash_index.py).
+        self.hashes = HashIndex()
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -102,7 +104,7 @@ class SearchEngine:
         root = self.archive.settings.data_dir
         outcome.clips = assemble(fused, lookup, self.settings, root, query.k)
         if allowed is not None:
-            outcome.clips = with_filter_matches(outcome.clips, fused, allowed, lookup,
+            outcome.clips = with_filter_matches(outcome.clips, fused, query.filters, lookup,
                                                 self.settings, root, query.k)
         self._mark_clip_off(outcome)
         outcome.timings["total"] = time.perf_counter() - started
@@ -133,7 +135,7 @@ class SearchEngine:
                                      allowed, TEXT_SIGNAL, kinds)[:n],
             METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
             META_MEANING_SIGNAL: self.metadata_meaning.hits(lookup, encoder, vector, n,
-                                                            allowed),
+                                                            allowed, self.archive.vectors),
         }
         if not visual:
             return rankings
@@ -156,7 +158,7 @@ class SearchEngine:
         # Visual segments (phashes, the visual space) exist only for images and videos.
         rankings = {
             PHASH_SIGNAL: near_duplicate_hits(lookup, image, n, allowed,
-                                              self.archive.settings.data_dir),
+                                              self.archive.settings.data_dir, self.hashes),
         }
         faces = face_hits(self.archive, lookup, image, n, allowed)
         if faces.hits:
@@ -192,7 +194,7 @@ class SearchEngine:
         # what a picture looks like.
         rankings = {f"transcript:{signal}": hits for signal, hits in self._text(
             lookup, transcript, allowed, outcome, WRITTEN_KINDS, visual=False).items()}
-        spoken = self._restrict(allowed, SPOKEN_KINDS)
+        spoken = self._restrict(query.filters, allowed, SPOKEN_KINDS)
         if spoken is None or spoken:
             rankings.update(spoken_rankings(lookup, self.archive.models.text(),
                                             self.archive.vectors, transcript,
@@ -200,17 +202,18 @@ class SearchEngine:
         return rankings
 
     # --- helpers -----------------------------------------------------------------------
-    def _restrict(self, allowed: set[str] | None, kinds: tuple[str, ...]) -> set[str] | None:
-        """Allowed assets narrowed to some media kinds (computed inside the catalog).
-
-        None when that excludes nothing: a long id list makes the index's filter slow
-        (bench/search.py), so it is only sent when it matters."""
-        by_kind = self.archive.catalog.filter_assets(Filters.parse({"kind": list(kinds)}))
-        assert by_kind is not None
-        if allowed is not None:
-            return by_kind & allowed
-        everything = {asset.asset_id for asset in self.archive.catalog.assets()}
-        return None if by_kind >= everything else by_kind
+    def _restrict(
+        self, filters: Filters, allowed: set[str] | None, kinds: tuple[str, ...]
+    ) -> set[str] | None:
+        """Allowed assets narrowed to some media kinds, in SQL (never a listing of the
+        archive). None when that excludes nothing, or when no filter was given: the
+        speech rankings keep only speech segments, which only these kinds have."""
+        if allowed is None:
+            return None
+        narrowed = [kind for kind in (filters.kind or kinds) if kind in kinds]
+        if not narrowed:
+            return set()
+        return self.archive.catalog.filter_assets(filters.model_copy(update={"kind": narrowed}))
 
     def _clip_model(self, outcome: SearchOutcome) -> ImageTextEncoder | None:
         """The CLIP encoder, or None with a notice when there are no weights."""

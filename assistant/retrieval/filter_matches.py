@@ -17,14 +17,14 @@ from assistant.retrieval.clips import assemble
 from assistant.retrieval.fusion import FusedSegment
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.whole_asset import whole_asset_hit
-from assistant.schemas import Clip
+from assistant.schemas import Clip, Filters
 
 SIGNAL = "filters"
 WHY = "matches the filters"
 
 
 def with_filter_matches(
-    clips: list[Clip], fused: list[FusedSegment], allowed: set[str], lookup: SegmentLookup,
+    clips: list[Clip], fused: list[FusedSegment], filters: Filters, lookup: SegmentLookup,
     settings: SearchSettings, thumbnail_root: Path, k: int,
 ) -> list[Clip]:
     """Clips with evidence first; then allowed assets nothing matched, up to k."""
@@ -34,12 +34,9 @@ def with_filter_matches(
     matched = {entry.asset_id for entry in fused if entry.score > 0.0}
     score = min([FILTER_ONLY, *(clip.score for clip in evidence)])
     extra: list[FusedSegment] = []
-    # Catalog order (by path) keeps browsing stable from one query to the next.
-    for asset in lookup.catalog.assets():
-        if len(extra) >= k - len(evidence):
-            break
-        if asset.asset_id not in allowed or asset.asset_id in matched:
-            continue
+    # Catalog order (by path) keeps browsing stable from one query to the next; the
+    # catalog reads only the rows it returns (SQL, store/filter_sql.py).
+    for asset in lookup.catalog.filtered_assets(filters, k - len(evidence), matched):
         hit = whole_asset_hit(lookup, asset, SIGNAL, score, WHY)
         extra.append(FusedSegment(hit.segment_id, asset.asset_id, score, [hit], [score]))
     return evidence + assemble(extra, lookup, settings, thumbnail_root, len(extra))

@@ -60,7 +60,7 @@ def keyword_hits(
     terms = content_terms(text)
     if not terms:
         return []
-    ranked = lookup.catalog.keyword_search(" ".join(terms), k, asset_ids)
+    ranked = lookup.catalog.keyword_search(" ".join(terms), k, asset_ids, segment_kinds)
     segments = lookup.segments(segment_id for segment_id, _ in ranked)
     scored: list[tuple[str, float, str]] = []
     for segment_id, _ in ranked:

@@ -6,9 +6,8 @@
   guess counts less than a sidecar). `why` names the fields: "metadata: place 'Leuven'".
 - `metadata_meaning`: the sentence encoder's cosine between the query and each asset's
   metadata gist (title, description, people, place, topics, music words), calibrated like
-  `text_vector`. Gists are embedded lazily and cached per asset and gist text, so an edit
-  re-embeds only that asset. Above MEANING_MAX_ASSETS gists the brute-force pass is
-  skipped (keywords still work): a persistent vector index would be needed there.
+  `text_vector`. Gists live in the vector index's own `meta` space (metadata_space.py),
+  re-embedded when they change, searched with the filters inside the index; no size cap.
 
 Both are asset-level: hits anchor where the asset starts (whole_asset.py).
 """
@@ -18,18 +17,16 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.models.base import TextEncoder
-from assistant.retrieval import calibration
+from assistant.retrieval import calibration, metadata_space
 from assistant.retrieval.keywords import content_terms, matched_terms
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.whole_asset import whole_asset_hit
 from assistant.schemas import Hit, MetadataValue
 from assistant.store.metadata_text import searchable_fields
+from assistant.store.vectors.base import VectorIndex
 
 SIGNAL = "metadata"
 MEANING_SIGNAL = "metadata_meaning"
-# Gists embedded by brute force per query at most (about 2 s to embed them all once on
-# 2 busy cores; later queries reuse the cache).
-MEANING_MAX_ASSETS = 2000
 # Calibrated meaning below this is noise (calibration.py): not worth a whole-asset clip.
 MEANING_MIN_SCORE = 0.2
 # Field values shown in `why` are cut to this length.
@@ -79,36 +76,24 @@ def _short(value: object) -> str:
 
 
 class MetadataMeaning:
-    """Query-to-metadata meaning with a per-asset embedding cache (lives with the engine)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[str, np.ndarray]] = {}
+    """Query-to-metadata meaning over the index's `meta` space (metadata_space.py)."""
 
     def hits(
         self, lookup: SegmentLookup, encoder: TextEncoder, query_vector: np.ndarray, k: int,
-        asset_ids: set[str] | None,
+        asset_ids: set[str] | None, vectors: VectorIndex | None = None,
     ) -> list[Hit]:
-        gists = lookup.catalog.metadata_gists(asset_ids)
-        if not gists or len(gists) > MEANING_MAX_ASSETS:
+        if vectors is None or (asset_ids is not None and not asset_ids):
             return []
-        ids = sorted(gists)
-        matrix = self._vectors(encoder, ids, gists)
-        cosines = matrix @ np.asarray(query_vector, dtype=np.float32)
+        metadata_space.sync(lookup.catalog, vectors, encoder, metadata_space.SYNC_PER_QUERY)
+        nearest = vectors.query(metadata_space.SPACE, np.asarray(query_vector, np.float32),
+                                k, asset_ids)
         hits: list[Hit] = []
-        for row in np.argsort(-cosines):
-            score = calibration.text_similarity(float(cosines[row]))
-            if score < MEANING_MIN_SCORE or len(hits) >= k:
+        for asset_id, cosine in nearest:
+            score = calibration.text_similarity(cosine)
+            if score < MEANING_MIN_SCORE:
                 break  # below the calibration floor is noise, not a match
-            asset = lookup.asset(ids[row])
+            asset = lookup.asset(asset_id)
             if asset is not None:
                 hits.append(whole_asset_hit(lookup, asset, MEANING_SIGNAL, score,
-                                            f"metadata meaning {cosines[row]:.2f}"))
+                                            f"metadata meaning {cosine:.2f}"))
         return hits
-
-    def _vectors(self, encoder: TextEncoder, ids: list[str], gists: dict[str, str]) -> np.ndarray:
-        stale = [i for i in ids if i not in self._cache or self._cache[i][0] != gists[i]]
-        if stale:
-            fresh = encoder.encode_passages([gists[i] for i in stale])
-            for asset_id, vector in zip(stale, fresh, strict=True):
-                self._cache[asset_id] = (gists[asset_id], np.asarray(vector, dtype=np.float32))
-        return np.stack([self._cache[i][1] for i in ids])

@@ -9,11 +9,14 @@ Two passes:
    shape slid over each candidate's thumbnail at several scales, and each thumbnail with
    windows slid over the query (an archive copy may be the cropped one); a crop lines up
    with one of them (figures beside WINDOW_SCALES). This pass reads thumbnails (a few ms
-   each), so it covers the WINDOW_CANDIDATES nearest whole-image hashes only.
+   each), so it covers the WINDOW_CANDIDATES nearest whole-image hashes only, within a
+   time budget per query (WINDOW_BUDGET_S).
+The hashes are one packed uint64 array (hash_index.py), kept by the engine.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import imagehash
@@ -22,6 +25,7 @@ from PIL import Image
 from scipy.fft import dctn
 
 from assistant.retrieval import calibration
+from assistant.retrieval.hash_index import HashIndex, parse_hex
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
 
@@ -34,7 +38,13 @@ WINDOW_SCALES = (0.95, 0.85, 0.75, 0.65, 0.55, 0.45)
 WINDOW_STEPS = 5
 WINDOW_REFINE_BEST = 3
 WINDOW_MAX_DISTANCE = 10
-WINDOW_CANDIDATES = 100
+# The window pass reads one thumbnail and hashes ~350 windows per candidate (~10-20 ms on
+# a busy core): the WINDOW_SURE nearest always, then more, up to WINDOW_CANDIDATES, while
+# the pass has taken less than WINDOW_BUDGET_S (a bounded cost per query, and the same
+# result on a small archive however busy the machine is).
+WINDOW_CANDIDATES = 24
+WINDOW_SURE = 8
+WINDOW_BUDGET_S = 0.2
 THUMB_PX = 320  # the query is shrunk like the stored thumbnails before window search
 
 Box = tuple[int, int, int, int]  # x, y, width, height
@@ -45,18 +55,12 @@ def hash_image(image: Image.Image) -> imagehash.ImageHash:
 
 
 def hamming(query: imagehash.ImageHash, hashes_hex: list[str]) -> np.ndarray:
-    """Bit distances between one 64-bit hash and many (hex strings), vectorised."""
-    wanted = int(str(query), 16)
-    stored = np.array([_as_int(h, wanted) for h in hashes_hex], dtype=np.uint64)
-    return np.bitwise_count(stored ^ np.uint64(wanted)).astype(np.int64)
-
-
-def _as_int(hex_hash: str, query: int) -> int:
-    """A stored hash as an integer; an unreadable one as the query's inverse (64 bits off)."""
-    try:
-        return int(hex_hash, 16) if len(hex_hash) == 16 else query ^ 0xFFFFFFFFFFFFFFFF
-    except ValueError:
-        return query ^ 0xFFFFFFFFFFFFFFFF
+    """Bit distances between one 64-bit hash and many (hex strings; an unreadable one is
+    64 bits off), vectorised."""
+    values, readable = parse_hex(hashes_hex)
+    found = np.bitwise_count(values ^ np.uint64(int(str(query), 16))).astype(np.int64)
+    found[~readable] = 64
+    return found
 
 
 def region_hashes(gray: Image.Image, boxes: list[Box]) -> np.ndarray:
@@ -153,21 +157,25 @@ def whole_bits(gray: Image.Image) -> np.ndarray:
 
 def near_duplicate_hits(
     lookup: SegmentLookup, image: Image.Image, k: int, asset_ids: set[str] | None,
-    thumbnail_root: Path,
+    thumbnail_root: Path, hashes: HashIndex | None = None,
 ) -> list[Hit]:
-    """Visual segments that are copies or crops of `image` (or it of them), closest first."""
-    stored = lookup.catalog.phashes(asset_ids)
-    if not stored:
+    """Visual segments that are copies or crops of `image` (or it of them), closest first.
+
+    `hashes` is the engine's packed hash array (read from the catalog when not given)."""
+    if hashes is None:
+        hashes = HashIndex()
+    hashes.refresh(lookup.catalog)
+    if not hashes.segment_ids:
         return []
-    distances = hamming(hash_image(image), [h for _, _, h in stored])
+    distances = hashes.distances(int(str(hash_image(image)), 16), asset_ids)
+    close_rows = np.flatnonzero(distances <= calibration.PHASH_MAX_DISTANCE)
+    close_rows = close_rows[np.argsort(distances[close_rows], kind="stable")]
+    close = [(hashes.segment_ids[i], int(distances[i]), False) for i in close_rows]
     # Crops of one picture still share more of the whole-image hash than strangers do,
     # so the nearest stored hashes are the best candidates for the window pass.
-    order = np.argsort(distances, kind="stable")
-    close = [(stored[i][0], int(distances[i]), False) for i in order
-             if distances[i] <= calibration.PHASH_MAX_DISTANCE]
     already = {segment_id for segment_id, _, _ in close}
-    candidates = [stored[i][0] for i in order[:WINDOW_CANDIDATES]
-                  if stored[i][0] not in already]
+    candidates = [hashes.segment_ids[i] for i in _nearest(distances, WINDOW_CANDIDATES)
+                  if distances[i] < 64 and hashes.segment_ids[i] not in already]
     close += _window_matches(lookup, CropMatcher(image), candidates, thumbnail_root)
     close.sort(key=lambda item: calibration.phash_similarity(item[1], window=item[2]),
                reverse=True)
@@ -179,12 +187,25 @@ def near_duplicate_hits(
     return lookup.hits(scored, SIGNAL)
 
 
+def _nearest(distances: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the n smallest distances, nearest first (ties in stored order)."""
+    if len(distances) > n:
+        cut = np.partition(distances, n - 1)[n - 1]
+        rows = np.flatnonzero(distances <= cut)
+    else:
+        rows = np.arange(len(distances))
+    return rows[np.argsort(distances[rows], kind="stable")][:n]
+
+
 def _window_matches(
     lookup: SegmentLookup, matcher: CropMatcher, segment_ids: list[str], thumbnail_root: Path,
 ) -> list[tuple[str, int, bool]]:
     segments = lookup.segments(segment_ids)
     found = []
-    for segment_id in segment_ids:
+    started = time.perf_counter()
+    for tried, segment_id in enumerate(segment_ids):
+        if tried >= WINDOW_SURE and time.perf_counter() - started > WINDOW_BUDGET_S:
+            break  # bounded per query: the nearest candidates were tried first
         segment = segments.get(segment_id)
         if segment is None or not segment.thumbnail:
             continue

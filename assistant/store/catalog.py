@@ -21,7 +21,8 @@ from assistant.schemas import (
     Segment,
     WordTiming,
 )
-from assistant.store.metadata_rules import effective_values, matches_filters
+from assistant.store.filter_sql import facet_row, filters_sql
+from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
 
 _SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
@@ -72,6 +73,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
+        self._writes = 0  # commits through this connection (data_version)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -119,6 +121,7 @@ class Catalog:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+            self._writes += 1
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -253,13 +256,17 @@ class Catalog:
         ]
 
     def keyword_search(
-        self, text: str, k: int, asset_ids: set[str] | None = None
+        self, text: str, k: int, asset_ids: set[str] | None = None,
+        kinds: Iterable[str] | None = None,
     ) -> list[tuple[str, float]]:
-        """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better."""
-        return self._fts_ranked("segments_fts", "segments", "segment_id", text, k, asset_ids)
+        """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better.
+        `kinds` keeps only those segment kinds (inside the query, before the LIMIT)."""
+        return self._fts_ranked("segments_fts", "segments", "segment_id", text, k, asset_ids,
+                                sorted(kinds) if kinds else None)
 
     def _fts_ranked(
-        self, fts: str, table: str, key: str, text: str, k: int, asset_ids: set[str] | None
+        self, fts: str, table: str, key: str, text: str, k: int, asset_ids: set[str] | None,
+        kinds: list[str] | None = None,
     ) -> list[tuple[str, float]]:
         """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
         The allowed assets go into the query itself (json_each), so a filter never removes
@@ -271,6 +278,9 @@ class Catalog:
         if asset_ids is not None:
             allowed_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(asset_ids)))
+        if kinds:
+            allowed_sql += f" AND t.kind IN ({', '.join('?' * len(kinds))})"
+            params.extend(kinds)
         rows = self._rows(
             f"SELECT t.{key} AS hit, bm25({fts}) AS rank "
             f"FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid "
@@ -315,6 +325,7 @@ class Catalog:
             "WHERE asset_id=?", (asset_id,),
         ).fetchall()
         effective = effective_values([_metadata(row) for row in rows])
+        Catalog._refresh_facets(db, asset_id, effective)
         text = searchable_text(effective)
         if not text:
             db.execute("DELETE FROM metadata_text WHERE asset_id=?", (asset_id,))
@@ -325,17 +336,36 @@ class Catalog:
             (asset_id, text, gist(effective)),
         )
 
+    @staticmethod
+    def _refresh_facets(
+        db: sqlite3.Connection, asset_id: str, effective: dict[str, MetadataValue]
+    ) -> None:
+        """Rewrite the asset's asset_facets row (what filters read, store/filter_sql.py)."""
+        if not effective:
+            db.execute("DELETE FROM asset_facets WHERE asset_id=?", (asset_id,))
+            return
+        row = facet_row(effective)
+        columns = ", ".join(row)
+        updates = ", ".join(f"{c}=excluded.{c}" for c in row)
+        db.execute(
+            f"INSERT INTO asset_facets (asset_id, {columns}) VALUES "
+            f"(?, {', '.join('?' * len(row))}) ON CONFLICT(asset_id) DO UPDATE SET {updates}",
+            (asset_id, *row.values()),
+        )
+
     def rebuild_metadata_text(self) -> None:
-        """Rewrite every asset's metadata text (for catalogs made before it existed)."""
+        """Rewrite every asset's metadata text and facets (for catalogs made before them)."""
         with self.transaction() as db:
             db.execute("DELETE FROM metadata_text")
+            db.execute("DELETE FROM asset_facets")
             ids = [row[0] for row in db.execute("SELECT DISTINCT asset_id FROM metadata")]
             for asset_id in ids:
                 self._refresh_metadata_text(db, asset_id)
 
     def _backfill_metadata_text(self) -> None:
         pending = self._rows(
-            "SELECT EXISTS(SELECT 1 FROM metadata) AND NOT EXISTS(SELECT 1 FROM metadata_text)"
+            "SELECT EXISTS(SELECT 1 FROM metadata) AND (NOT EXISTS(SELECT 1 FROM metadata_text)"
+            " OR NOT EXISTS(SELECT 1 FROM asset_facets))"
         )
         if pending[0][0]:
             self.rebuild_metadata_text()
@@ -372,6 +402,8 @@ class Catalog:
         return effective_values(self.metadata(asset_id))
 
     def all_effective_metadata(self) -> dict[str, dict[str, MetadataValue]]:
+        """Every indexed asset's effective metadata (reads the whole catalog: not for a
+        query path; filters run in SQL, filter_assets)."""
         rows = self._rows(
             "SELECT m.asset_id, field, source, value, confidence, provenance FROM metadata m "
             "JOIN assets a USING (asset_id) WHERE a.status='indexed'"
@@ -381,18 +413,88 @@ class Catalog:
             grouped.setdefault(row["asset_id"], []).append(_metadata(row))
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
+    # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
+    _FILTERED = ("FROM assets a LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
+                 "WHERE a.status='indexed' AND ")
+
     def filter_assets(self, filters: Filters) -> set[str] | None:
         """Asset ids passing the filters; None when there are no filters (everything)."""
         if filters.is_empty():
             return None
-        kinds = {a.asset_id: a.kind for a in self.assets()}
-        needs_metadata = filters.model_copy(update={"kind": None}).is_empty() is False
-        metadata = self.all_effective_metadata() if needs_metadata else {}
-        return {
-            asset_id
-            for asset_id, kind in kinds.items()
-            if matches_filters(filters, kind, metadata.get(asset_id, {}))
-        }
+        condition, params = filters_sql(filters)
+        rows = self._rows(f"SELECT a.asset_id {self._FILTERED}{condition}", params)
+        return {row[0] for row in rows}
+
+    def filtered_assets(
+        self, filters: Filters, limit: int, exclude: Iterable[str] = ()
+    ) -> list[Asset]:
+        """The first `limit` indexed assets passing the filters, in path order, leaving
+        out `exclude` (browsing by filter: reads only the rows it returns)."""
+        condition, params = filters_sql(filters)
+        columns = ", ".join(f"a.{c.strip()}" for c in _ASSET_COLUMNS.split(","))
+        rows = self._rows(
+            f"SELECT {columns} {self._FILTERED}{condition} AND a.asset_id NOT IN "
+            "(SELECT value FROM json_each(?)) ORDER BY a.rel_path LIMIT ?",
+            [*params, json.dumps(sorted(set(exclude))), limit],
+        )
+        return [_asset(row) for row in rows]
+
+    def has_assets_outside(self, kinds: Iterable[str]) -> bool:
+        """Whether some indexed asset is of another media kind than `kinds`."""
+        wanted = list(kinds)
+        rows = self._rows(
+            "SELECT EXISTS(SELECT 1 FROM assets WHERE status='indexed' AND kind NOT IN "
+            f"({', '.join('?' * len(wanted))}))", wanted,
+        )
+        return bool(rows[0][0])
+
+    # --- metadata meaning: which gists the vector index is behind on --------------------
+    def stale_meaning(self, limit: int) -> list[tuple[str, str | None]]:
+        """Up to `limit` (asset_id, gist) whose gist changed since it was embedded; gist
+        None when the asset has none now (deleted, or metadata cleared)."""
+        rows = self._rows(
+            "SELECT s.asset_id, t.gist FROM meaning_stale s "
+            "LEFT JOIN metadata_text t ON t.asset_id = s.asset_id LIMIT ?", [limit],
+        )
+        return [(row[0], row[1] or None) for row in rows]
+
+    def clear_meaning_stale(self, asset_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM meaning_stale WHERE asset_id=?",
+                           [(i,) for i in asset_ids])
+
+    def mark_all_meaning_stale(self) -> None:
+        """Every gist needs embedding again (an index made before the metadata space)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO meaning_stale(asset_id) "
+                       "SELECT asset_id FROM metadata_text WHERE gist != ''")
+
+    # --- pHashes, read incrementally (retrieval/hash_index.py) ---------------------------
+    def visual_hashes(self, after_rowid: int = 0) -> list[tuple[int, str, str, str]]:
+        """(rowid, segment_id, asset_id, phash hex) of visual segments with a hash, rowid
+        after `after_rowid`, in rowid order, whatever their asset's status (callers check
+        hits against the catalog, as for vector hits)."""
+        rows = self._rows(
+            "SELECT rowid, segment_id, asset_id, phash FROM segments "
+            "WHERE kind='visual' AND rowid > ? AND phash IS NOT NULL ORDER BY rowid",
+            [after_rowid],
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+    def visual_hash_count(self) -> tuple[int, int]:
+        """(count, max rowid) of visual segments with a hash: tells an in-memory copy
+        whether rows were only added since it was read."""
+        rows = self._rows(
+            "SELECT COUNT(*), COALESCE(MAX(rowid), 0) FROM segments "
+            "WHERE kind='visual' AND phash IS NOT NULL"
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever this catalog was written, by this connection or another
+        process (SQLite's data_version counts the others' commits)."""
+        rows = self._rows("PRAGMA data_version")
+        return self._writes, int(rows[0][0])
 
     def facet_values(self, field: str, limit: int = 50) -> list[tuple[str, int]]:
         """The commonest values of one metadata field over indexed assets, with how many

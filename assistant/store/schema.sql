@@ -92,6 +92,71 @@ CREATE TRIGGER IF NOT EXISTS metadata_text_au AFTER UPDATE OF text ON metadata_t
     INSERT INTO metadata_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
 
+-- Each asset's effective metadata in filterable form (store/filter_sql.py), rewritten with
+-- metadata_text in every metadata write: filters run here in SQL, over indexes, instead of
+-- reading every asset's metadata into Python. Text facets are lower-cased, multiple values
+-- joined by newlines; facets_fts (trigram) makes "contains" filters use an index.
+CREATE TABLE IF NOT EXISTS asset_facets (
+    rowid        INTEGER PRIMARY KEY,
+    asset_id     TEXT NOT NULL UNIQUE REFERENCES assets(asset_id) ON DELETE CASCADE,
+    date_int     INTEGER,         -- YYYYMMDD
+    tempo        REAL,
+    mode         TEXT,
+    key_norm     TEXT,            -- "a minor"
+    key_first    TEXT,            -- "a"
+    place        TEXT,
+    source       TEXT,
+    people       TEXT,
+    topics       TEXT,
+    language     TEXT             -- "|fr|de|": normalised codes between bars
+);
+CREATE INDEX IF NOT EXISTS asset_facets_date ON asset_facets(date_int);
+CREATE INDEX IF NOT EXISTS asset_facets_tempo ON asset_facets(tempo);
+CREATE INDEX IF NOT EXISTS asset_facets_mode ON asset_facets(mode);
+CREATE INDEX IF NOT EXISTS asset_facets_key ON asset_facets(key_first, key_norm);
+CREATE VIRTUAL TABLE IF NOT EXISTS facets_fts USING fts5(
+    place, source, people, topics, language, content='asset_facets', content_rowid='rowid',
+    tokenize='trigram case_sensitive 1'
+);
+CREATE TRIGGER IF NOT EXISTS asset_facets_ai AFTER INSERT ON asset_facets BEGIN
+    INSERT INTO facets_fts(rowid, place, source, people, topics, language)
+    VALUES (new.rowid, new.place, new.source, new.people, new.topics, new.language);
+END;
+CREATE TRIGGER IF NOT EXISTS asset_facets_ad AFTER DELETE ON asset_facets BEGIN
+    INSERT INTO facets_fts(facets_fts, rowid, place, source, people, topics, language)
+    VALUES ('delete', old.rowid, old.place, old.source, old.people, old.topics, old.language);
+END;
+CREATE TRIGGER IF NOT EXISTS asset_facets_au AFTER UPDATE ON asset_facets BEGIN
+    INSERT INTO facets_fts(facets_fts, rowid, place, source, people, topics, language)
+    VALUES ('delete', old.rowid, old.place, old.source, old.people, old.topics, old.language);
+    INSERT INTO facets_fts(rowid, place, source, people, topics, language)
+    VALUES (new.rowid, new.place, new.source, new.people, new.topics, new.language);
+END;
+
+-- Assets whose metadata gist changed since it was last embedded into the index's
+-- metadata space (retrieval/metadata_space.py): filled by triggers, emptied by the sync.
+-- (NOT EXISTS, not OR IGNORE: an outer statement's conflict policy overrides a trigger's.)
+CREATE TABLE IF NOT EXISTS meaning_stale (
+    asset_id     TEXT PRIMARY KEY
+);
+CREATE TRIGGER IF NOT EXISTS metadata_text_gist_ai AFTER INSERT ON metadata_text BEGIN
+    INSERT INTO meaning_stale(asset_id) SELECT new.asset_id
+    WHERE NOT EXISTS (SELECT 1 FROM meaning_stale WHERE asset_id = new.asset_id);
+END;
+CREATE TRIGGER IF NOT EXISTS metadata_text_gist_au AFTER UPDATE OF gist ON metadata_text
+WHEN old.gist IS NOT new.gist BEGIN
+    INSERT INTO meaning_stale(asset_id) SELECT new.asset_id
+    WHERE NOT EXISTS (SELECT 1 FROM meaning_stale WHERE asset_id = new.asset_id);
+END;
+CREATE TRIGGER IF NOT EXISTS metadata_text_gist_ad AFTER DELETE ON metadata_text BEGIN
+    INSERT INTO meaning_stale(asset_id) SELECT old.asset_id
+    WHERE NOT EXISTS (SELECT 1 FROM meaning_stale WHERE asset_id = old.asset_id);
+END;
+-- Browsing by filter walks assets in path order; visual segments are scanned for pHashes.
+CREATE INDEX IF NOT EXISTS assets_status_path ON assets(status, rel_path);
+CREATE INDEX IF NOT EXISTS assets_status_kind ON assets(status, kind);
+CREATE INDEX IF NOT EXISTS segments_kind ON segments(kind, rowid);
+
 CREATE TABLE IF NOT EXISTS proposals (
     proposal_id  INTEGER PRIMARY KEY,
     asset_id     TEXT NOT NULL REFERENCES assets(asset_id) ON DELETE CASCADE,

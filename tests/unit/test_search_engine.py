@@ -128,7 +128,8 @@ def test_filters_go_into_the_vector_query_not_after_it(archive: Archive) -> None
     assert clips == [] and spy.calls == []
     SearchEngine(spied).search(SearchQuery(text="energy prices", k=1,
                                            filters=Filters.parse({"place": "Antwerp"})))
-    assert spy.calls == [("text", {IDS.report})]
+    # The text space and the metadata-meaning space, each with the filter inside.
+    assert spy.calls == [("text", {IDS.report}), ("meta", {IDS.report})]
 
 
 def test_keyword_search_filters_before_its_limit(archive: Archive) -> None:

@@ -183,7 +183,7 @@ def test_meaning_finds_metadata_in_other_words_and_caches_embeddings(
     assert not any(w.startswith(("metadata: ", "keyword")) for w in top.why)
     embedded = encoder.passages
     engine.search(SearchQuery(text="a painting"))
-    assert encoder.passages == embedded  # gists are embedded once per engine
+    assert encoder.passages == embedded  # gists are embedded once (the index keeps them)
     archive.catalog.set_metadata(IDS.fruits, [_value("description", "Apples and pears")])
     try:
         engine.search(SearchQuery(text="apples"))

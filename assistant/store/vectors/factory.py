@@ -13,6 +13,10 @@ def open_index(settings: Settings) -> VectorIndex:
         from assistant.store.vectors.qdrant import QdrantIndex
 
         return QdrantIndex(store.qdrant, local_path=settings.data_dir / "qdrant")
-    from assistant.store.vectors.chroma import ChromaIndex
+    from assistant.store.vectors.chroma import ChromaIndex, HnswParams
 
-    return ChromaIndex(settings.vectors_dir, store.chroma_url)
+    return ChromaIndex(
+        settings.vectors_dir, store.chroma_url,
+        HnswParams(store.hnsw_m, store.hnsw_ef_construction, store.hnsw_ef_search),
+        store.exact_max_assets,
+    )

@@ -1,0 +1,148 @@
+"""Search filters as SQL over indexed catalog columns: the one place a filter becomes SQL.
+
+Every `Filters` field maps to one function in `FILTER_SQL` that returns a SQL condition
+(and its parameters) over two aliases:
+- `a`: the `assets` row (kind, status, paths),
+- `f`: the asset's `asset_facets` row (LEFT JOIN: NULL columns when it has no metadata),
+  one row per asset holding its *effective* metadata in filterable form, rewritten by
+  the catalog inside every metadata write (facet_row below). Its text facets are
+  lower-cased and FTS5-trigram indexed (`facets_fts`), so "contains" filters use an index.
+A field stored elsewhere (e.g. a per-segment language or speaker) adds a function here
+returning `EXISTS (SELECT 1 FROM segments s WHERE s.asset_id = a.asset_id AND ...)` or
+`a.asset_id IN (SELECT asset_id FROM its_table WHERE ...)` over its own indexed table.
+A field of `Filters` with no entry here is an error (filters_sql raises), so a new filter
+cannot be silently ignored.
+
+The semantics are those of metadata_rules.matches_filters (the reference, kept for one
+asset in Python): text filters match when the wanted words are contained in a value
+(case-insensitive), a date filter needs a readable date, tempo a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from assistant.languages import normalise as normalise_language
+from assistant.schemas import Filters, MetadataValue
+from assistant.store.metadata_rules import as_strings, parse_date
+
+Condition = tuple[str, list[Any]]
+# Text facets: one lower-cased column each in asset_facets and facets_fts.
+TEXT_FACETS = ("place", "source", "people", "topics")
+# Facets of codes: "|fr|de|" (normalised codes between bars: an exact code is a substring).
+CODE_FACETS = {"language": normalise_language}
+# Shorter wanted texts cannot use the trigram index (a full scan of the facet column).
+_TRIGRAM = 3
+_GLOB_SPECIAL = set("*?[]")
+
+
+def _contains(column: str, wanted: str) -> Condition:
+    """`wanted` (lower-cased) is inside one of the column's values (joined by newlines)."""
+    needle = wanted.lower()
+    if len(needle) >= _TRIGRAM and not (_GLOB_SPECIAL & set(needle)):
+        return (f"f.rowid IN (SELECT rowid FROM facets_fts WHERE {column} GLOB ?)",
+                [f"*{needle}*"])
+    return f"instr(f.{column}, ?) > 0", [needle]
+
+
+def _any_contains(column: str, wanted: list[str]) -> Condition:
+    parts = [_contains(column, w) for w in wanted]
+    return "(" + " OR ".join(sql for sql, _ in parts) + ")", [p for _, ps in parts for p in ps]
+
+
+def _kind(filters: Filters) -> Condition:
+    kinds = list(filters.kind or [])
+    return f"a.kind IN ({', '.join('?' * len(kinds))})", kinds
+
+
+def _date_from(filters: Filters) -> Condition:
+    assert filters.date_from is not None
+    return "f.date_int >= ?", [date_int(filters.date_from.isoformat())]
+
+
+def _date_to(filters: Filters) -> Condition:
+    assert filters.date_to is not None
+    return "f.date_int <= ?", [date_int(filters.date_to.isoformat())]
+
+
+def _key(filters: Filters) -> Condition:
+    want = (filters.key or "").lower().split()
+    if len(want) == 1:
+        return "f.key_first = ?", want  # "A" matches "A minor" and "A major"
+    return "f.key_norm = ?", [" ".join(want)]
+
+
+FILTER_SQL: dict[str, Callable[[Filters], Condition]] = {
+    "kind": _kind,
+    "date_from": _date_from,
+    "date_to": _date_to,
+    "place": lambda f: _contains("place", f.place or ""),
+    "source": lambda f: _contains("source", f.source or ""),
+    "people": lambda f: _any_contains("people", list(f.people or [])),
+    "topics": lambda f: _any_contains("topics", list(f.topics or [])),
+    "tempo_min": lambda f: ("f.tempo >= ?", [f.tempo_min]),
+    "tempo_max": lambda f: ("f.tempo <= ?", [f.tempo_max]),
+    "mode": lambda f: ("f.mode = ?", [f.mode]),
+    "key": _key,
+    "language": lambda f: _any_contains("language", [f"|{code}|" for code in f.language or []]),
+}
+
+
+def filters_sql(filters: Filters) -> Condition:
+    """The filters as one SQL condition over `a` (assets) and `f` (asset_facets)."""
+    parts: list[Condition] = []
+    for name, value in filters:
+        if value is None or value == []:
+            continue
+        to_sql = FILTER_SQL.get(name)
+        if to_sql is None:
+            raise NotImplementedError(f"filter {name!r} has no SQL (store/filter_sql.py)")
+        parts.append(to_sql(filters))
+    if not parts:
+        return "1", []
+    return " AND ".join(f"({sql})" for sql, _ in parts), [p for _, ps in parts for p in ps]
+
+
+def date_int(value: object) -> int | None:
+    """A metadata date as YYYYMMDD (None when unreadable): indexed and compared as a number."""
+    when = parse_date(value)
+    return when.year * 10000 + when.month * 100 + when.day if when else None
+
+
+def _number(value: MetadataValue | None) -> float | None:
+    try:
+        return float(value.value) if value is not None else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _codes(value: MetadataValue | None, normalise: Callable[[str], str]) -> str | None:
+    """'|fr|de|' from a field of codes or names (unreadable items left out)."""
+    if value is None:
+        return None
+    codes = []
+    for item in as_strings(value.value):
+        try:
+            codes.append(normalise(item))
+        except ValueError:
+            continue
+    return "|" + "|".join(codes) + "|" if codes else None
+
+
+def facet_row(effective: dict[str, MetadataValue]) -> dict[str, Any]:
+    """The asset_facets columns for one asset's effective metadata."""
+    row: dict[str, Any] = {
+        name: "\n".join(v.lower() for v in as_strings(effective[name].value))
+        if name in effective else None
+        for name in TEXT_FACETS
+    }
+    for name, normalise in CODE_FACETS.items():
+        row[name] = _codes(effective.get(name), normalise)
+    row["date_int"] = date_int(effective["date"].value) if "date" in effective else None
+    row["tempo"] = _number(effective.get("tempo"))
+    row["mode"] = str(effective["mode"].value).lower() if "mode" in effective else None
+    key = str(effective["key"].value).lower().split() if "key" in effective else []
+    row["key_norm"] = " ".join(key) or None
+    row["key_first"] = key[0] if key else None
+    return row
