@@ -24,6 +24,7 @@ What is synthetic, so the build stays minutes, not hours:
     python bench/scale.py --assets 10000
     python bench/scale.py --assets 100000
     python bench/scale.py --assets 1000000      # long: see build_s of the smaller runs
+    python bench/scale.py --assets 100000 --keep DIR --ef 200   # again on DIR, ef 200
 """
 
 from __future__ import annotations
@@ -231,7 +232,6 @@ def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
     centres = unit_rows(rng, max(8, n // 50))
     kinds = rng.choice(len(KINDS), size=n, p=KIND_SHARE)
     pending: dict[str, list[Any]] = {"ids": [], "assets": [], "vecs": []}
-    matrix_parts: list[np.ndarray] = []
     text_ids: list[str] = []
     speech_texts: list[str] = []
     sample_texts: list[str] = []
@@ -265,14 +265,12 @@ def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
         if len(pending["ids"]) >= CHROMA_BATCH or i == n - 1:
             vecs = np.concatenate(pending["vecs"])
             archive.vectors.upsert("text", pending["ids"], vecs, pending["assets"])
-            matrix_parts.append(vecs)
             text_ids += pending["ids"]
             pending = {"ids": [], "assets": [], "vecs": []}
     meta_vectors = write_meaning_vectors(archive, rng, centres, n)
     return {
-        "segments": segment_count, "matrix": np.concatenate(matrix_parts), "ids": text_ids,
-        "speech": speech_texts, "texts": sample_texts, "thumbs": thumbs,
-        "meaning_vectors": meta_vectors,
+        "segments": segment_count, "text_vectors": len(text_ids), "speech": speech_texts,
+        "texts": sample_texts, "meaning_vectors": meta_vectors,
     }
 
 
@@ -319,8 +317,11 @@ def rss_mb() -> float:
     return 0.0
 
 
-def recall_at_k(archive: Archive, matrix: np.ndarray, ids: list[str],
-                queries: np.ndarray, k: int) -> float:
+def recall_at_k(archive: Archive, queries: np.ndarray, k: int) -> float:
+    """Share of the exact top-k (numpy over every stored text vector) the index returns."""
+    parts = list(archive.vectors.scan("text"))
+    ids = [i for part_ids, _, _ in parts for i in part_ids]
+    matrix = np.concatenate([m for _, m, _ in parts]).astype(np.float32)
     found = 0
     for query in queries:
         scores = matrix @ query
@@ -334,6 +335,8 @@ def measure(archive_dir: Path, built: dict[str, Any], args: argparse.Namespace,
             rng: np.random.Generator) -> dict[str, Any]:
     transcriber = FixedTranscriber()
     settings = load_settings("test", data_dir=archive_dir)
+    if args.ef:
+        settings.store.hnsw_ef_search = args.ef
     started = time.perf_counter()
     archive = Archive.open(settings, model_overrides={"clip": None, "asr": transcriber})
     engine = SearchEngine(archive)
@@ -367,9 +370,10 @@ def measure(archive_dir: Path, built: dict[str, Any], args: argparse.Namespace,
     vectors = encoder.encode_queries(queries)
     vector_only = timed_runs(lambda v: archive.vectors.query("text", v, 50), list(vectors),
                              args.warmup)
-    recall = recall_at_k(archive, built["matrix"], built["ids"], vectors[:50], 50)
+    recall = recall_at_k(archive, vectors[:50], 50)
     result = {"cold_first_s": round(cold, 2), "rss_mb": rss_mb(), "queries": figures,
-              "vector_only": vector_only, "recall_at_50": recall}
+              "vector_only": vector_only, "recall_at_50": recall,
+              "hnsw_ef_search": settings.store.hnsw_ef_search}
     archive.close()
     return result
 
@@ -380,18 +384,31 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--keep", type=Path, default=None,
-                        help="Build (or reuse) the archive in this folder and keep it.")
+                        help="Build the archive in this folder and keep it; a folder built "
+                        "before is reused (no build: e.g. to sweep --ef).")
+    parser.add_argument("--ef", type=int, default=None,
+                        help="HNSW query beam (store.hnsw_ef_search) for the queries; takes "
+                        "effect on a reused --keep folder (a fresh process opens it).")
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     rng = np.random.default_rng(12)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    settings = load_settings("test", data_dir=folder)
-    archive = Archive.open(settings, model_overrides={"clip": None})
-    started = time.perf_counter()
-    built = build(archive, args.assets, rng)
-    build_s = time.perf_counter() - started
-    archive.close()
-    del archive
+    manifest = folder / "bench-scale.json"
+    if manifest.exists():
+        built = json.loads(manifest.read_text())
+        build_s = built["build_s"]
+    else:
+        settings = load_settings("test", data_dir=folder)
+        archive = Archive.open(settings, model_overrides={"clip": None})
+        started = time.perf_counter()
+        built = build(archive, args.assets, rng)
+        build_s = time.perf_counter() - started
+        archive.close()
+        del archive
+        built = {key: built[key] for key in ("segments", "speech", "texts",
+                                             "meaning_vectors", "text_vectors")}
+        if args.keep is not None:
+            manifest.write_text(json.dumps({**built, "build_s": build_s}))
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     try:
         figures = measure(folder, built, args, rng)
@@ -400,7 +417,7 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
     report = {
         "assets": args.assets, "segments": built["segments"],
-        "text_vectors": len(built["ids"]), "build_s": round(build_s, 1),
+        "text_vectors": built["text_vectors"], "build_s": round(build_s, 1),
         **figures,
         "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bytes_per_asset": round(size / args.assets),

@@ -39,7 +39,7 @@ def _value(name: str, value: Any, source: str = "sidecar", confidence: float = 1
 def _asset(catalog: Catalog, asset_id: str, kind: str, status: str = "indexed") -> None:
     catalog.put_asset(Asset(asset_id=asset_id, path=f"/m/{asset_id}", root="/m",
                             rel_path=f"{kind}/{asset_id}", kind=kind,  # type: ignore[arg-type]
-                            status=status))
+                            status=status))  # type: ignore[arg-type]
 
 
 def _random_catalog(path: Path, n: int = 80) -> Catalog:
