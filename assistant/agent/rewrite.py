@@ -35,8 +35,11 @@ def needs_rewrite(question: str, clips: list[Clip]) -> bool:
 
 def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[str]:
     """Two or three new search queries (different words, same meaning), or [] on failure."""
-    messages = [{"role": "system", "content": render("agent_rewrite.j2")},
-                {"role": "user", "content": question}]
+    # The answer's system prompt, unchanged: llama.cpp then reuses its evaluated prefix for
+    # the answer call that follows (a different system prompt would be read again).
+    messages = [{"role": "system", "content": render("agent_system.j2")},
+                {"role": "user", "content": f"{render('agent_rewrite.j2')}\n\n"
+                                            f"Question: {question}"}]
     raw = llm.complete(messages, max_tokens=max_tokens, temperature=0.0,
                        json_schema=REWRITE_SCHEMA)
     reply = parse_reply(raw) or parse_reply(raw + '"]}') or {}
