@@ -266,8 +266,9 @@ def unsupported_figures(answer: Answer) -> list[str]:
             continue
         evidence = " ".join(" ".join([c.snippet, c.file, *clip_facts(c).values()])
                             for c in clips)
-        if any(m.kind in ("figure", "date") for m in missing_facts(
-                CITATION.sub("", sentence), facts_in(evidence))):
+        # The match's similarity is the tool's own score, not a claim about the archive.
+        claim = re.sub(r"\(similarity [\d.]+\)", "", CITATION.sub("", sentence))
+        if any(m.kind in ("figure", "date") for m in missing_facts(claim, facts_in(evidence))):
             found.append(sentence)
     return found
 
