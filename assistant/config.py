@@ -218,12 +218,39 @@ class AgentSettings(BaseModel):
     rewrite: Literal["auto", "always", "never"] = "auto"
 
 
+class ServeUser(BaseModel):
+    password: str
+    role: Literal["reader", "editor"] = "reader"
+
+
 class ServeSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 7860
+    # Sign-in (assistant/ui/access.py). `password` alone: one user, an editor (the old
+    # single-password setup). With `editor_password` too, `password` signs readers in
+    # (search, ask) and `editor_username` + `editor_password` an editor (also ingest and
+    # accept metadata). `users` adds named accounts; `tokens` maps API bearer tokens to
+    # a user name from the above.
     password: str | None = None
     username: str = "archive"
+    editor_password: str | None = None
+    editor_username: str = "editor"
+    users: dict[str, ServeUser] = Field(default_factory=dict)
+    tokens: dict[str, str] = Field(default_factory=dict)
+    # Failed sign-ins from one client: wait login_backoff_s * 2^(n-1) (at most
+    # login_backoff_max_s) before the next attempt is even checked.
+    login_backoff_s: float = 1.0
+    login_backoff_max_s: float = 300.0
+    session_hours: float = 12.0
     max_upload_mb: int = 200
+    # Folders an editor may ingest from the app (and their subfolders); none by default:
+    # ingest from the CLI, which runs with the user's own file permissions.
+    ingest_roots: list[Path] = Field(default_factory=list)
+    # Host names the server answers to besides loopback (DNS rebinding); add the name
+    # or address colleagues use when serving beyond this machine.
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Page origins allowed besides the server's own (e.g. a newsroom tool embedding it).
+    allowed_origins: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):

@@ -7,12 +7,14 @@ them (agent, retrieval, ingest, enrich); this module only lays them out.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.archive import Archive
 from assistant.schemas import IngestReport
+from assistant.ui.access import Access
 from assistant.ui.archive_tab import ArchiveHandler, build_archive_tab
 from assistant.ui.chat_tab import ChatHandler, build_chat_tab
 from assistant.ui.media import MediaLinks, PlayableCopies, ServedFiles, previews_dir
@@ -37,6 +39,7 @@ def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any],
     model-status functions (tests pass fakes)."""
     settings = archive.settings
     served = ServedFiles(settings, archive.catalog)
+    access = Access(settings.serve)  # who may ingest and review (read by launch_app too)
     links = MediaLinks(served, PlayableCopies(previews_dir(settings)))
     max_mb = settings.serve.max_upload_mb
     if model_rows is None:
@@ -56,13 +59,28 @@ def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any],
             with gr.Tab("Archive", id="archive"):
                 build_archive_tab(ArchiveHandler(
                     archive, ingest or _default_ingest(), model_rows,
-                    lambda: served.sync(blocks)), blocks)
+                    lambda: served.sync(blocks), access), blocks)
             with gr.Tab("Metadata review", id="review"):
-                build_review_tab(ReviewHandler(archive, links), blocks)
+                build_review_tab(ReviewHandler(archive, links, access), blocks)
             with gr.Tab("People", id="people"):
                 build_people_tab(PeopleHandler(archive), blocks)
     blocks.served_files = served  # read by launch_app
+    blocks.access = access
+    blocks.api = _api(archive, engine, session_factory, served)  # mounted at /api
     return blocks
+
+
+def _api(archive: Archive, engine: Any, session_factory: Callable[[], Any],
+         served: ServedFiles) -> Any:
+    from assistant.api.routes import build_api
+    from assistant.mcp_server.toolbox import ArchiveToolbox
+
+    def media_path(asset_id: str) -> Path | None:
+        asset = archive.catalog.get_asset(asset_id)
+        return Path(asset.path).resolve() if asset and served.url(asset.path) else None
+
+    return build_api(ArchiveToolbox(engine, archive.catalog, session_factory),
+                     session_factory, media_path)
 
 
 def create_app(archive: Archive) -> gr.Blocks:

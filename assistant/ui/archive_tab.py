@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.schemas import IngestReport
+from assistant.ui.access import Access
 
 _STAGE_LABEL = {"files": "Files", "transcribe": "Transcribing", "embed": "Embedding"}
 
@@ -87,20 +87,19 @@ def models_html(rows: list[dict[str, Any]]) -> str:
 class ArchiveHandler:
     def __init__(self, archive: Any, ingest: Callable[..., IngestReport],
                  model_rows: Callable[[Any], list[dict[str, Any]]],
-                 on_change: Callable[[], None]) -> None:
+                 on_change: Callable[[], None], access: Access | None = None) -> None:
         self.archive = archive
+        # Who may ingest which folders (editors, under serve.ingest_roots).
+        self.access = access or Access(archive.settings.serve)
         self.ingest_folder = ingest
         self.model_rows = model_rows
         # Called after an ingest and on refresh: re-publish the folders the app may serve.
         self.on_change = on_change
 
-    def ingest(self, folder: str, progress: Any) -> tuple[str, str]:
-        root = Path(folder.strip()).expanduser() if folder and folder.strip() else None
-        if root is None or not root.is_dir():
-            raise gr.Error(f"'{folder}' is not a folder on this machine. "
-                           "Give the full path of a folder to ingest.")
+    def ingest(self, folder: str, progress: Any, user: str | None = None) -> tuple[str, str]:
         try:
-            report = self.ingest_folder(self.archive, root.resolve(),
+            root = self.access.ingest_folder(user, folder)
+            report = self.ingest_folder(self.archive, root,
                                         progress=GradioProgressSink(progress))
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
@@ -134,9 +133,9 @@ def build_archive_tab(handler: ArchiveHandler, blocks: gr.Blocks) -> None:
     gr.Markdown("### Models")
     models = gr.HTML("", elem_id="aa-models")
 
-    def ingest(folder_value: str,
+    def ingest(folder_value: str, request: gr.Request,
                progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
-        return handler.ingest(folder_value, progress)
+        return handler.ingest(folder_value, progress, request.username)
 
     def archive_status() -> tuple[str, str, str]:
         return handler.status()

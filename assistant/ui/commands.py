@@ -28,11 +28,17 @@ def register(app: typer.Typer) -> None:
             if value is not None
         })
         settings = settings.model_copy(update={"serve": serve_settings})
+        console = Console(stderr=True)
         if serve_settings.host not in ("127.0.0.1", "localhost", "::1") \
                 and not serve_settings.password:
-            Console(stderr=True).print(
+            console.print(
                 "[yellow]warning:[/] serving beyond this machine without a password; "
                 "set ASSISTANT_SERVE__PASSWORD.")
+        if serve_settings.host in ("0.0.0.0", "::") and not serve_settings.allowed_hosts:
+            console.print(
+                "[yellow]warning:[/] only loopback names are answered; list the name or "
+                "address colleagues open in serve.allowed_hosts "
+                "(ASSISTANT_SERVE__ALLOWED_HOSTS='[\"archive.desk\"]').")
         archive = Archive.open(settings)
         try:
             launch_app(create_app(archive), settings, block=True)

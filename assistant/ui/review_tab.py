@@ -13,6 +13,7 @@ import gradio as gr
 from assistant.enrich import review
 from assistant.enrich.propagate import Proposal, pending_proposals, propose_all
 from assistant.errors import AssistantError
+from assistant.ui.access import Access
 from assistant.ui.archive_tab import _table
 from assistant.ui.media import MediaLinks
 
@@ -28,9 +29,10 @@ def _user_error(exc: AssistantError) -> gr.Error:
 
 
 class ReviewHandler:
-    def __init__(self, archive: Any, links: MediaLinks) -> None:
+    def __init__(self, archive: Any, links: MediaLinks, access: Access | None = None) -> None:
         self.archive = archive
         self.links = links
+        self.access = access or Access(archive.settings.serve)
 
     def _file(self, asset_id: str) -> str:
         """The file name, with its thumbnail when it has one (photos, video frames)."""
@@ -60,18 +62,21 @@ class ReviewHandler:
                    "copied from", "note"]
         return _table(headers, rows, "aa-proposals"), choices
 
-    def propose(self) -> tuple[str, Choices, str]:
+    def propose(self, user: str | None = None) -> tuple[str, Choices, str]:
         try:
+            self.access.require_editor(user, "Finding metadata proposals")
             found = propose_all(self.archive)
         except AssistantError as exc:
             raise _user_error(exc) from exc
         table, choices = self.listing()
         return table, choices, f"{len(found)} proposals waiting for review."
 
-    def decide(self, proposal_ids: list[int] | None, accepted: bool) -> tuple[str, Choices, str]:
+    def decide(self, proposal_ids: list[int] | None, accepted: bool,
+               user: str | None = None) -> tuple[str, Choices, str]:
         if not proposal_ids:
             raise gr.Error("Tick one or more proposals first.")
         try:
+            self.access.require_editor(user, "Accepting or rejecting metadata")
             for proposal_id in proposal_ids:
                 if accepted:
                     review.accept(self.archive, int(proposal_id))
@@ -103,18 +108,18 @@ def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
         html, choices, message = result
         return html, gr.CheckboxGroup(choices=choices, value=[]), message
 
-    def propose_metadata() -> tuple[str, Any, str]:
-        return _publish(handler.propose())
+    def propose_metadata(request: gr.Request) -> tuple[str, Any, str]:
+        return _publish(handler.propose(request.username))
 
     def list_proposals() -> tuple[str, Any, str]:
         html, choices = handler.listing()
         return _publish((html, choices, ""))
 
-    def accept_proposals(ids: list[int]) -> tuple[str, Any, str]:
-        return _publish(handler.decide(ids, accepted=True))
+    def accept_proposals(ids: list[int], request: gr.Request) -> tuple[str, Any, str]:
+        return _publish(handler.decide(ids, accepted=True, user=request.username))
 
-    def reject_proposals(ids: list[int]) -> tuple[str, Any, str]:
-        return _publish(handler.decide(ids, accepted=False))
+    def reject_proposals(ids: list[int], request: gr.Request) -> tuple[str, Any, str]:
+        return _publish(handler.decide(ids, accepted=False, user=request.username))
 
     outputs = [table, picked, status]
     find.click(propose_metadata, None, outputs, api_name="propose_metadata")

@@ -1,5 +1,11 @@
 """Launching the app safely: loopback by default, only archive files served, upload
-limits, optional password."""
+limits, sign-in and roles, and one wall (assistant/ui/walls.py) in front of every route.
+
+Gradio is mounted on our own FastAPI app rather than started with `Blocks.launch`, so
+that the wall wraps everything, Gradio's own routes included (its password option leaves
+the page, the run history, heartbeats and startup events open, and its CORS policy echoes
+origins with credentials), and so that the HTTP API can live beside it.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,13 @@ from importlib import resources
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI, Request
+from starlette.middleware.cors import CORSMiddleware
 
 from assistant.config import Settings
+from assistant.ui.access import Access
 from assistant.ui.media import ServedFiles
+from assistant.ui.walls import Walls, allowed_hosts, identity_of
 
 
 def _static(name: str) -> str:
@@ -17,17 +27,15 @@ def _static(name: str) -> str:
 
 
 def launch_options(settings: Settings, served: ServedFiles) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch` from the serve settings."""
+    """What the server is started with, from the serve settings. Sign-in is the wall's
+    (`auth` here only says whether one is asked for; Gradio's own is never used)."""
     serve = settings.serve
-    auth = (serve.username, serve.password) if serve.password else None
     return {
         "server_name": serve.host,
         "server_port": serve.port,
         "allowed_paths": served.paths(),
         "max_file_size": f"{serve.max_upload_mb}mb",
-        "auth": auth,
-        "auth_message": "Archive Assistant — sign in" if auth else None,
-        "share": False,
+        "auth": "walls" if Access(serve).enabled else None,
         "show_error": True,
         "css": _static("app.css"),
         "head": f"<script>{_static('app.js')}</script>",
@@ -40,11 +48,60 @@ def launch_options(settings: Settings, served: ServedFiles) -> dict[str, Any]:
     }
 
 
+def _user(request: Request) -> str | None:
+    """Gradio's view of who is signed in (gr.Request.username in handlers)."""
+    identity = identity_of(request.scope)
+    return identity.user if identity is not None else None
+
+
+def build_server(blocks: gr.Blocks, settings: Settings, **overrides: Any) -> FastAPI:
+    """The whole ASGI app: the wall, then the HTTP API at /api, then Gradio at '/'."""
+    served: ServedFiles = blocks.served_files  # type: ignore[attr-defined]
+    access: Access | None = getattr(blocks, "access", None)
+    if access is None:
+        access = Access(settings.serve)
+    else:  # the handlers hold this one: make it follow the settings served with
+        access.configure(settings.serve)
+    options = {**launch_options(settings, served), **overrides}
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    # A CORS policy on the parent makes Gradio drop its own (which grants localhost
+    # origins with credentials); this one grants nothing, and the wall strips the rest.
+    app.add_middleware(CORSMiddleware, allow_origins=[])
+    api = getattr(blocks, "api", None)
+    if api is not None:  # the HTTP API (assistant/api), before Gradio takes the rest
+        app.mount("/api", api)
+    gr.mount_gradio_app(
+        app, blocks, path="/", server_name=options["server_name"],
+        server_port=options["server_port"], allowed_paths=options["allowed_paths"],
+        max_file_size=options["max_file_size"], show_error=options["show_error"],
+        auth_dependency=_user if access.enabled else None, ssr_mode=False,
+        run_history=False, footer_links=["api", "settings"], css=options["css"],
+        head=options["head"], theme=options["theme"])
+    app.add_middleware(Walls, access=access, hosts=allowed_hosts(settings.serve),
+                       origins=frozenset(settings.serve.allowed_origins))
+    return app
+
+
 def launch_app(blocks: gr.Blocks, settings: Settings, *, block: bool = True,
                **overrides: Any) -> gr.Blocks:
-    """Start serving. `block=False` returns at once (tests, the demo script)."""
-    served: ServedFiles = blocks.served_files  # type: ignore[attr-defined]
-    options = {**launch_options(settings, served), **overrides}
+    """Start serving. `block=False` returns at once (tests, the demo script); `blocks.close()`
+    stops the server either way."""
+    import uvicorn
+    from gradio.http_server import Server
+
     blocks.queue(default_concurrency_limit=2)
-    blocks.launch(prevent_thread_lock=not block, quiet=not block, **options)
+    app = build_server(blocks, settings, **overrides)
+    host = overrides.get("server_name", settings.serve.host)
+    port = int(overrides.get("server_port", settings.serve.port))
+    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server.run_in_thread()
+    # What Blocks.launch would have set, so that blocks.close() stops this server too.
+    mounted = app.routes[-1].app  # type: ignore[attr-defined]  # the Mount of Gradio's App
+    blocks.server = server
+    blocks.server_app = blocks.app = mounted
+    blocks._queue.set_server_app(mounted)
+    blocks.is_running = True
+    blocks.local_url = f"http://{host}:{port}/"  # type: ignore[assignment]
+    if block:
+        blocks.block_thread()
     return blocks

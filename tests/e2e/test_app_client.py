@@ -140,25 +140,8 @@ def test_music_filters_reach_the_search(client: Client) -> None:
     assert summary.startswith("No clips match")
 
 
-def test_ingest_through_the_app_reports_and_serves_the_new_folder(
-        client: Client, live_app: Any, tmp_path: Path) -> None:
-    folder = tmp_path / "late_delivery"
-    folder.mkdir()
-    (folder / "memo.md").write_text("The ferry strike ended on Tuesday after talks.")
-    (folder / "broken.jpg").write_text("not an image")
-    report, counts = client.predict(str(folder), api_name="/ingest")
-    assert "Ingested" in report and "broken.jpg" in report and "memo.md" not in report
-    assert "document" in counts
-    _, results = _search(client, "ferry strike", ["document"])
-    assert "memo.md" in results
-    src = re.search(r'href="(/gradio_api/file=[^"]+memo\.md)"', results)
-    assert src, results
-    assert httpx.get(live_app.url.rstrip("/") + src.group(1)).status_code == 200
-
-
-def test_ingest_of_a_missing_folder_is_explained(client: Client) -> None:
-    with pytest.raises(Exception, match="not a folder"):
-        client.predict("/no/such/folder", api_name="/ingest")
+# Ingest from the app needs a signed-in editor and serve.ingest_roots: those tests are in
+# test_app_security.py (test_editor_ingests_only_under_the_ingest_roots).
 
 
 def test_metadata_proposals_can_be_found_accepted_and_rejected(client: Client,

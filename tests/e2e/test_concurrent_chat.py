@@ -115,7 +115,7 @@ def test_ten_concurrent_chats_with_searches_finish_and_the_server_still_answers(
         chats = [pool.submit(_chat, url, QUESTIONS[i % len(QUESTIONS)]) for i in range(CHATS)]
         searches = [pool.submit(_search, url, QUESTIONS[i % len(QUESTIONS)])
                     for i in range(SEARCHES)]
-        done, pending = wait(chats + searches, timeout=BOUND_S)
+        _, pending = wait(chats + searches, timeout=BOUND_S)
         burst_s = time.perf_counter() - began
         assert not pending, f"{len(pending)} request(s) still running after {BOUND_S:.0f} s"
 

@@ -1,0 +1,165 @@
+"""`/api`: search, ask (server-sent events), assets and their media (HTTP range requests),
+for the newsroom's own systems. OpenAPI at /api/openapi.json, docs at /api/docs.
+
+The work is the MCP toolbox's (assistant/mcp_server/toolbox.py), so both speak the same
+typed results; this module only maps them onto HTTP. Access is the wall's
+(assistant/ui/walls.py): every route here needs what the app needs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import FileResponse, StreamingResponse
+
+from assistant.agent.events import AgentEvent
+from assistant.errors import AssistantError
+from assistant.mcp_server.toolbox import (
+    ArchiveToolbox,
+    AskResult,
+    ClipDetail,
+    ClipResult,
+    SearchResult,
+)
+from assistant.models.generation_queue import QueueWatch
+from assistant.schemas import Filters
+from assistant.ui.waiting import with_ticks
+
+MEDIA_ROUTE = "/api/assets/{asset_id}/media"
+
+
+def media_link(asset_id: str, start_s: float | None = None, end_s: float | None = None) -> str:
+    """The API's own media URL, opening at the cited time (a media fragment)."""
+    url = MEDIA_ROUTE.format(asset_id=asset_id)
+    if start_s is None:
+        return url
+    return f"{url}#t={start_s:g}" + (f",{end_s:g}" if end_s is not None else "")
+
+
+def _relink(clip: ClipResult) -> ClipResult:
+    return clip.model_copy(update={"link": media_link(clip.asset_id, clip.start_s, clip.end_s)})
+
+
+def _user_error(exc: AssistantError, status: int = 400) -> HTTPException:
+    return HTTPException(status_code=status, detail={"error": exc.message, "hint": exc.hint})
+
+
+def _filters(kind: str | None, date_from: str | None, date_to: str | None, place: str | None,
+             people: str | None, topics: str | None, source: str | None) -> dict[str, Any]:
+    given = {"kind": kind, "date_from": date_from, "date_to": date_to, "place": place,
+             "people": people, "topics": topics, "source": source}
+    return {name: value for name, value in given.items() if value not in (None, "")}
+
+
+def _event_json(event: AgentEvent, toolbox: ArchiveToolbox) -> tuple[str, str]:
+    if event.type == "answer" and event.answer is not None:
+        answer = event.answer
+        result = AskResult(
+            answer=answer.text, abstained=answer.abstained,
+            citations=[_relink(toolbox.clip_result(c.clip)) for c in answer.citations],
+            nearest=[_relink(toolbox.clip_result(clip)) for clip in answer.nearest])
+        return "answer", result.model_dump_json()
+    if event.type == "token":
+        return "token", json.dumps({"text": event.text})
+    call = event.tool_call
+    payload = call.model_dump(include={"tool", "arguments", "summary", "error", "seconds"}) \
+        if call is not None else {}
+    return event.type, json.dumps(payload)
+
+
+def _sse(kind: str, data: str) -> str:
+    return f"event: {kind}\ndata: {data}\n\n"
+
+
+def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
+              media_path: Callable[[str], Path | None]) -> FastAPI:
+    """The API app, to mount at /api. `media_path(asset_id)` is the file to serve, or None
+    when it is gone or outside the served roots."""
+    api = FastAPI(title="Archive Assistant API", version="1", docs_url="/docs",
+                  redoc_url=None, openapi_url="/openapi.json",
+                  description="Search the archive, ask it questions with cited clips, and "
+                              "fetch assets. Sign in as for the app (POST /login) or send "
+                              "`Authorization: Bearer TOKEN` (serve.tokens).")
+
+    @api.get("/search", response_model=SearchResult)
+    def search(
+        q: Annotated[str, Query(description="What to look for")] = "",
+        k: Annotated[int, Query(ge=1, le=200)] = 10,
+        kind: Annotated[str | None, Query(description="image,video,audio,document")] = None,
+        date_from: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        date_to: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
+        place: str | None = None,
+        people: Annotated[str | None, Query(description="comma-separated")] = None,
+        topics: Annotated[str | None, Query(description="comma-separated")] = None,
+        source: str | None = None,
+    ) -> SearchResult:
+        """Clips matching the words and the filters (filters alone browse)."""
+        try:
+            result = toolbox.search(q, _filters(kind, date_from, date_to, place, people,
+                                                topics, source), k=k)
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
+        return result.model_copy(update={"clips": [_relink(c) for c in result.clips]})
+
+    @api.get("/ask", response_class=StreamingResponse, responses={200: {
+        "content": {"text/event-stream": {}},
+        "description": "Events: waiting {ahead}, tool_started / tool_finished {tool, "
+                       "arguments, summary, error, seconds}, token {text}, then answer "
+                       "(an AskResult) or error {error, hint}."}})
+    def ask(
+        q: Annotated[str, Query(description="The question")],
+        kind: str | None = None, date_from: str | None = None, date_to: str | None = None,
+        place: str | None = None, people: str | None = None, topics: str | None = None,
+        source: str | None = None,
+    ) -> StreamingResponse:
+        """Ask a question; the answer streams as server-sent events, citations last."""
+        try:
+            chosen = Filters.parse(_filters(kind, date_from, date_to, place, people, topics,
+                                            source))
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
+        session = session_factory()
+
+        def events() -> Iterator[str]:
+            watch = QueueWatch()
+            ahead: int | None = None
+            try:
+                for event in with_ticks(lambda: session.ask_stream(q, filters=chosen), watch):
+                    if event is None:
+                        if watch.ahead != ahead:
+                            ahead = watch.ahead
+                            yield _sse("waiting", json.dumps({"ahead": ahead or 0}))
+                        else:
+                            yield ": still working\n\n"  # keeps proxies from timing out
+                        continue
+                    yield _sse(*_event_json(event, toolbox))
+            except AssistantError as exc:
+                yield _sse("error", json.dumps({"error": exc.message, "hint": exc.hint}))
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+
+    @api.get("/assets/{asset_id}", response_model=ClipDetail)
+    def asset(asset_id: str, at_s: float | None = None, window_s: float = 30.0) -> ClipDetail:
+        """One asset: metadata, its timed text (around `at_s` if given), a media link."""
+        try:
+            detail = toolbox.get_clip(asset_id, at_s=at_s, window_s=window_s)
+        except AssistantError as exc:
+            raise _user_error(exc, 404) from exc
+        start = None if at_s is None else max(0.0, at_s - window_s)
+        return detail.model_copy(update={"link": media_link(asset_id, start)})
+
+    @api.api_route("/assets/{asset_id}/media", methods=["GET", "HEAD"],
+                   response_class=FileResponse)
+    def media(asset_id: str) -> FileResponse:
+        """The asset's file. Supports `Range: bytes=…` so players seek to a clip."""
+        path = media_path(asset_id)
+        if path is None:
+            raise HTTPException(status_code=404, detail={"error": f"No media for {asset_id}."})
+        return FileResponse(path, filename=path.name, content_disposition_type="inline")
+
+    return api
