@@ -16,9 +16,9 @@ from collections.abc import Iterator
 
 from assistant.models.base import TextEncoder
 from assistant.store.catalog import Catalog
-from assistant.store.vectors.base import VectorIndex
+from assistant.store.vectors.base import META_SPACE, VectorIndex
 
-SPACE = "meta"
+SPACE = META_SPACE
 SYNC_BATCH = 256
 # Gists embedded before one query at most (~1 s of MiniLM on 2 busy cores).
 SYNC_PER_QUERY = 256

@@ -26,7 +26,7 @@ def migrate_cmd(
              "copy goes to Qdrant's local mode under the data dir).")] = None,
 ) -> None:
     """Copy every vector to another engine, then verify counts and a sample of queries."""
-    from assistant.store.vectors.base import SPACES
+    from assistant.store.vectors.base import ALL_SPACES
     from assistant.store.vectors.factory import open_index
     from assistant.store.vectors.migrate import migrate
 
@@ -35,7 +35,7 @@ def migrate_cmd(
     err = Console(stderr=True)
     source, target = open_index(source_settings), open_index(target_settings)
     try:
-        report = migrate(source, target, SPACES,
+        report = migrate(source, target, ALL_SPACES,
                          copied=lambda space, n: err.print(f"{space}: {n} vectors copied"))
     finally:
         source.close()

@@ -11,7 +11,12 @@ from typing import Protocol
 
 import numpy as np
 
+# Spaces of segment vectors (ingest replaces an asset's vectors in each of these).
 SPACES = ("visual", "text")
+# One vector per asset: its metadata's meaning (kept by retrieval/metadata_space.py).
+META_SPACE = "meta"
+# Everything an index holds, as `assistant index migrate` copies it.
+ALL_SPACES = (*SPACES, META_SPACE)
 
 
 class VectorIndex(Protocol):
@@ -36,6 +41,7 @@ class VectorIndex(Protocol):
         ...
 
     def close(self) -> None: ...
+
     def drop_space(self, space: str) -> None:
         """Remove every vector of a space (its next upsert may have another dimension)."""
         ...
