@@ -9,6 +9,8 @@ cartoons: labels are one more text signal, never the main visual one.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import threading
 from collections.abc import Sequence
@@ -73,8 +75,11 @@ class EfficientNetLite0:
             from efficientnet_lite_pytorch import EfficientNet
 
             torch.set_num_threads(self.threads)
-            model = EfficientNet.from_pretrained("efficientnet-lite0",
-                                                 weights_path=str(folder / WEIGHTS_FILE))
+            # The library prints "Loaded pretrained weights" to stdout, which would corrupt
+            # `--json` output and worker pipes.
+            with contextlib.redirect_stdout(io.StringIO()):
+                model = EfficientNet.from_pretrained("efficientnet-lite0",
+                                                     weights_path=str(folder / WEIGHTS_FILE))
             self._model = model.eval()
             self._names = class_names()
         return self._model
