@@ -280,6 +280,10 @@ def write_suite(suite: Path, built: Builder) -> None:
         "  scripts/make_multilingual_suite.py.\n"
         "archive: archive\n"
         "queries: queries\n"
+        "# The languages this newsroom declares (settings.asr.languages): Whisper picks\n"
+        "# among them (alone it heard the French video as Thai).\n"
+        "settings:\n"
+        "  asr: {languages: [en, fr, de, es, it]}\n"
     )
     lines = [json.dumps(item, ensure_ascii=False) for item in cases(built)]
     (suite / "cases.jsonl").write_text("\n".join(lines) + "\n")

@@ -142,7 +142,8 @@ def _semantic_topic_scores(archive: Archive, asset_id: str,
     encoder = archive.models.text()
     cosines = encoder.encode_queries(vocabulary) @ encoder.encode_passages(segments).T
     # Meaning alone is a weaker hint than the topic's words being said: scaled down.
-    return {topic: round(0.7 * calibration.text_similarity(float(row.max())), 3)
+    scale = calibration.text_scale(encoder)
+    return {topic: round(0.7 * calibration.text_similarity(float(row.max()), scale), 3)
             for topic, row in zip(vocabulary, cosines, strict=True)}
 
 

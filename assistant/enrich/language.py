@@ -75,10 +75,11 @@ def label_written(segments: list[Segment], detector: TextLanguage) -> list[Segme
 
 
 def asset_languages(segments: Iterable[Segment]) -> MetadataValue | None:
-    """The asset's languages, most text first, as the `language` metadata field."""
+    """The asset's languages, most text first, as the `language` metadata field
+    (translations are ours, not the asset's: left out)."""
     amount: dict[str, int] = {}
     for segment in segments:
-        if segment.language:
+        if segment.language and segment.kind != "translation":
             amount[segment.language] = amount.get(segment.language, 0) + len(segment.text)
     if not amount:
         return None

@@ -141,9 +141,11 @@ def _neighbours(archive: Archive, passages: list[Segment],
     With a text model: cosine in the "text" space, calibrated. Without one: the keyword
     index, where the word-overlap check alone then decides."""
     if archive.models.available("text") and archive.vectors.count("text"):
-        vectors = archive.models.text().encode_passages([p.text for p in passages])
+        encoder = archive.models.text()
+        vectors = encoder.encode_passages([p.text for p in passages])
+        scale = calibration.text_scale(encoder)
         return [
-            [(segment_id, calibration.text_similarity(cosine))
+            [(segment_id, calibration.text_similarity(cosine, scale))
              for segment_id, cosine in archive.vectors.query("text", vector, 5, allowed)]
             for vector in vectors
         ]

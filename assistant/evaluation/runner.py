@@ -93,6 +93,7 @@ def run_suite(
     started = time.perf_counter()
     suite = load_suite(suite_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    settings = with_suite_settings(settings, suite.settings)
     settings = settings.model_copy(update={"data_dir": _data_dir(out_dir, data_dir)})
     backends = backends or default_backends()
     sink = progress or NullProgress()
@@ -108,6 +109,23 @@ def run_suite(
     report["seconds"] = round(time.perf_counter() - started, 2)
     write_report(report, out_dir)
     return report
+
+
+def with_suite_settings(settings: Settings, overrides: dict[str, Any]) -> Settings:
+    """The profile's settings with the suite's `settings:` merged in, section by section."""
+    if not overrides:
+        return settings
+    merged = settings.model_dump()
+    for section, values in overrides.items():
+        if isinstance(values, dict) and isinstance(merged.get(section), dict):
+            merged[section] = {**merged[section], **values}
+        else:
+            merged[section] = values
+    try:
+        return Settings.model_validate(merged)
+    except ValueError as exc:
+        raise AssistantError(f"The suite's settings are not valid: {exc}",
+                             hint="Fix `settings:` in suite.yaml.") from exc
 
 
 def _data_dir(out_dir: Path, given: Path | None) -> Path:

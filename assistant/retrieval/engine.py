@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
+from assistant.retrieval import calibration
 from assistant.retrieval.clips import assemble
 from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
 from assistant.retrieval.faces import face_hits
@@ -132,7 +133,8 @@ class SearchEngine:
         rankings = {
             "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
             TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, depth,
-                                     allowed, TEXT_SIGNAL, kinds)[:n],
+                                     allowed, TEXT_SIGNAL, kinds,
+                                     text_scale=calibration.text_scale(encoder))[:n],
             METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
             META_MEANING_SIGNAL: self.metadata_meaning.hits(lookup, encoder, vector, n,
                                                             allowed, self.archive.vectors),

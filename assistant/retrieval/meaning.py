@@ -20,12 +20,13 @@ CLIP_IMAGE_SIGNAL = "clip_image"
 def vector_hits(
     lookup: SegmentLookup, vectors: VectorIndex, space: str, query: np.ndarray, k: int,
     asset_ids: set[str] | None, signal: str, segment_kinds: set[str] | None = None,
+    *, text_scale: tuple[float, float] = calibration.TEXT_COSINE,
 ) -> list[Hit]:
     """Nearest segments in `space`, calibrated per signal, best first."""
     if asset_ids is not None and not asset_ids:
         return []
     nearest = vectors.query(space, np.asarray(query, dtype=np.float32), k, asset_ids)
-    scored = [(segment_id, _calibrate(signal, cosine), _detail(signal, cosine))
+    scored = [(segment_id, _calibrate(signal, cosine, text_scale), _detail(signal, cosine))
               for segment_id, cosine in nearest]
     hits = lookup.hits(scored, signal)
     if segment_kinds:
@@ -33,12 +34,12 @@ def vector_hits(
     return hits
 
 
-def _calibrate(signal: str, cosine: float) -> float:
+def _calibrate(signal: str, cosine: float, text_scale: tuple[float, float]) -> float:
     if signal == CLIP_TEXT_SIGNAL:
         return calibration.clip_text_similarity(cosine)
     if signal == CLIP_IMAGE_SIGNAL:
         return calibration.clip_image_similarity(cosine)
-    return calibration.text_similarity(cosine)
+    return calibration.text_similarity(cosine, text_scale)
 
 
 def _detail(signal: str, cosine: float) -> str:

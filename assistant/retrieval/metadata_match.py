@@ -89,7 +89,7 @@ class MetadataMeaning:
                                 k, asset_ids)
         hits: list[Hit] = []
         for asset_id, cosine in nearest:
-            score = calibration.text_similarity(cosine)
+            score = calibration.text_similarity(cosine, calibration.text_scale(encoder))
             if score < MEANING_MIN_SCORE:
                 break  # below the calibration floor is noise, not a match
             asset = lookup.asset(asset_id)

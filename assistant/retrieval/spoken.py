@@ -34,7 +34,7 @@ def spoken_rankings(
     """Rankings for a transcribed query: meaning, keyword, and word alignment."""
     query_vector = encoder.encode_queries([transcript])[0]
     meaning = vector_hits(lookup, vectors, "text", query_vector, k * 2, asset_ids,
-                          TEXT_SIGNAL, SPEECH)[:k]
+                          TEXT_SIGNAL, SPEECH, text_scale=calibration.text_scale(encoder))[:k]
     keyword = keyword_hits(lookup, transcript, k, asset_ids, SPEECH)
     candidates = list(dict.fromkeys(hit.segment_id for hit in [*meaning, *keyword]))
     aligned = align_candidates(lookup, transcript, candidates[:ALIGN_CANDIDATES])

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the archive holds the catalog that imports this room
     from assistant.archive import Archive
 
 SPACE = "text"
+META_SPACE = "meta"
 
 
 def current_model(archive: Archive) -> str:
@@ -73,6 +74,10 @@ def reembed_text(archive: Archive, progress: ProgressSink | None = None) -> int:
         archive.vectors.upsert(SPACE, [sid for sid, _, _ in part], vectors,
                                [asset for _, asset, _ in part])
         progress.update("re-embedded", start + len(part), len(rows))
+    # The metadata gists' space (retrieval/metadata_space.py) holds the same encoder's
+    # vectors: emptied and marked stale, it is re-embedded as searches and ingests sync it.
+    archive.vectors.drop_space(META_SPACE)
+    archive.catalog.mark_all_meaning_stale()
     archive.catalog.set_space_model(SPACE, current_model(archive))
     return len(rows)
 

