@@ -34,7 +34,10 @@ def register(app: typer.Typer) -> None:
                                      lambda: ChatSession(archive, engine), media_base_url)
             server = build_server(toolbox)
             if http:
-                serve_http(server, host, port, settings.serve.password)
+                tokens = set(settings.serve.tokens)
+                if settings.serve.password:
+                    tokens.add(settings.serve.password)
+                serve_http(server, host, port, tokens)
             else:
                 server.run("stdio")
         finally:

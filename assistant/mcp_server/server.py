@@ -88,15 +88,16 @@ def _user_errors(method: Any, *args: Any, **kwargs: Any) -> Any:
         raise ToolError(f"{exc.message}{hint}") from exc
 
 
-def serve_http(server: MCPServer, host: str, port: int, token: str | None) -> None:
-    """Streamable HTTP at /mcp. Host and Origin are checked (DNS rebinding); with a token,
-    every request must carry `Authorization: Bearer TOKEN`."""
+def serve_http(server: MCPServer, host: str, port: int, tokens: set[str]) -> None:
+    """Streamable HTTP at /mcp. Host and Origin are checked (DNS rebinding); with tokens
+    (the serve password, serve.tokens), every request must carry `Authorization: Bearer T`
+    with one of them."""
     import uvicorn
 
-    if host not in LOOPBACK_HOSTS and not token:
+    if host not in LOOPBACK_HOSTS and not tokens:
         raise AssistantError(
             f"Refusing to serve MCP on {host} without a token.",
-            hint="Keep the default 127.0.0.1, or set ASSISTANT_SERVE__PASSWORD.",
+            hint="Keep the default 127.0.0.1, or set ASSISTANT_SERVE__PASSWORD or serve.tokens.",
         )
     security = TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
@@ -104,22 +105,23 @@ def serve_http(server: MCPServer, host: str, port: int, token: str | None) -> No
         allowed_origins=[f"http://{name}:*" for name in ("127.0.0.1", "localhost", "[::1]")],
     )
     app: ASGIApp = server.streamable_http_app(transport_security=security, host=host)
-    if token:
-        app = BearerToken(app, token)
+    if tokens:
+        app = BearerToken(app, tokens)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 class BearerToken:
     """ASGI middleware: no valid bearer token, no archive."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(self, app: ASGIApp, tokens: set[str]) -> None:
         self.app = app
-        self.expected = f"Bearer {token}".encode()
+        self.expected = [f"Bearer {token}".encode() for token in sorted(tokens)]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             given = Request(scope).headers.get("authorization", "").encode()
-            if not hmac.compare_digest(given, self.expected):
+            # Compare with every token (no early exit): timing says nothing about which.
+            if not sum(hmac.compare_digest(given, token) for token in self.expected):
                 response: Response = JSONResponse({"error": "a bearer token is required"},
                                                   status_code=401)
                 await response(scope, receive, send)
