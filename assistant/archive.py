@@ -24,6 +24,9 @@ class Archive:
     models: ModelProvider
     # Per-process notices already shown (e.g. "visual search is off"), to say them once.
     notices: set[str] = field(default_factory=set)
+    # Long-lived helpers opened on first use and closed with the archive, by name (the
+    # ingest worker processes: a server's second ingest finds them warm).
+    extras: dict[str, Any] = field(default_factory=dict)
     _faces: FaceStore | None = field(default=None, init=False, repr=False)
 
     @property
@@ -47,5 +50,8 @@ class Archive:
         )
 
     def close(self) -> None:
+        for extra in self.extras.values():
+            extra.close()
+        self.extras.clear()
         self.catalog.close()
         self.vectors.close()

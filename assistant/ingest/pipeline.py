@@ -49,6 +49,8 @@ from assistant.schemas import Asset, IngestReport, MetadataValue
 from assistant.store.text_space import ensure_text_space
 
 READ_CHUNK = 1 << 20
+# Archive.extras key of the worker processes kept between runs.
+WORKERS = "ingest-workers"
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -408,9 +410,20 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | None
     if size <= 0:
         yield None
         return
-    spec = WorkerSpec(archive.settings, job, picklable_overrides(archive.models.overrides))
-    with Supervisor(spec, size, lambda kind, payload: None) as supervisor:
+    # A copy: settings changed in place later must not go unnoticed by a kept pool.
+    spec = WorkerSpec(archive.settings.model_copy(deep=True), job,
+                      picklable_overrides(archive.models.overrides))
+    kept = archive.extras.pop(WORKERS, None)
+    if kept is not None and (kept.spec != spec or kept.size != size):
+        kept.close()
+        kept = None
+    supervisor = kept or Supervisor(spec, size, lambda kind, payload: None)
+    try:
         yield supervisor
+    except BaseException:
+        supervisor.close()  # workers may be mid-file
+        raise
+    archive.extras[WORKERS] = supervisor  # idle and warm for the archive's next ingest
 
 
 def ingest_folder(

@@ -154,6 +154,8 @@ class Supervisor:
         while len(results) < len(tasks):
             self._dispatch(pending)
             self._wait_and_handle(pending, results)
+        for task in tasks:  # keys restart with the next run
+            self._first_failure.pop(task.key, None)
         return [results[task.key] for task in tasks]
 
     def _dispatch(self, pending: deque[tuple[FileTask, int]]) -> None:

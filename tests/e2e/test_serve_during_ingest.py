@@ -18,11 +18,12 @@ pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _cli(data: Path, *args: str) -> subprocess.Popen[str]:
+def _cli(data: Path, out: Path, *args: str) -> subprocess.Popen[bytes]:
+    """The CLI with its output in files (a pipe nobody reads while polling could fill)."""
     return subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "--profile", "test", "--data-dir", str(data),
          *args], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=out.with_suffix(".out").open("wb"), stderr=out.with_suffix(".err").open("wb"))
 
 
 def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path) -> None:
@@ -52,16 +53,17 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         shutil.copytree(manifest.root / "audio", root / "audio")
         # Two ingests of the same data dir at once: one writes, the other queues (--wait).
-        first = _cli(settings.data_dir, "ingest", str(root), "--json")
-        second = _cli(settings.data_dir, "ingest", str(root), "--json", "--wait")
+        logs = [tmp_path / "first", tmp_path / "second"]
+        first = _cli(settings.data_dir, logs[0], "ingest", str(root), "--json")
+        second = _cli(settings.data_dir, logs[1], "ingest", str(root), "--json", "--wait")
         answered = 0
         while first.poll() is None or second.poll() is None:
             summary, results = _search(client, "harbour container volumes")
             assert "harbour_report.md" in results, summary
             answered += 1
             time.sleep(0.5)
-        runs = [json.loads(p.communicate()[0]) for p in (first, second)]
-        errs = [p.stderr.read() if p.stderr else "" for p in (first, second)]
+        errs = [log.with_suffix(".err").read_text() for log in logs]
+        runs = [json.loads(log.with_suffix(".out").read_text() or "{}") for log in logs]
         assert [p.returncode for p in (first, second)] == [0, 0], errs
         assert sum("Waiting for it to finish" in e for e in errs) == 1, errs
         assert sorted(r["counts_by_status"].get("indexed", 0) for r in runs) == [0, 2]
