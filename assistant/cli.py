@@ -135,6 +135,8 @@ COMMAND_MODULES: list[str] = [
     "assistant.store.commands",
     "assistant.enrich.people_commands",
     "assistant.store.reembed_command",
+    "assistant.enrich.voice_commands",
+    "assistant.export.commands",
 ]
 
 

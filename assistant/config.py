@@ -44,6 +44,7 @@ Backend = Literal[
     "openai-http",
     "transformers-vqa",
     "llama-cpp-vision",
+    "resemblyzer",
     "none",
 ]
 
@@ -77,6 +78,9 @@ class ModelsSettings(BaseModel):
     asr: ModelSpec
     llm: ModelSpec
     vqa: ModelSpec
+    # Voice embeddings for speaker turns and voices (enrich/speakers.py); ships in a wheel.
+    speaker: ModelSpec = Field(default_factory=lambda: ModelSpec(
+        backend="resemblyzer", name="Resemblyzer GE2E voice encoder", packaged="resemblyzer"))
     # Where packaged weights are assembled and `models pull` writes.
     cache_dir: Path = Field(default_factory=default_model_cache)
     # Hub downloads are tried only when allowed (a connected machine).
@@ -169,6 +173,9 @@ class IngestSettings(BaseModel):
     # when its packaged weights are missing (README, Models).
     sound_events: bool = True
     object_labels: bool = True
+    # Who spoke when: speaker turns in audio and video sound, and voices across the
+    # archive (enrich/speakers.py, ≈ 0.07× real time on 2 busy cores).
+    speakers: bool = True
 
 
 class AsrSettings(BaseModel):

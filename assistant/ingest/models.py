@@ -17,6 +17,7 @@ from assistant.models.object_labels import EfficientNetLite0, ObjectLabeler, lab
 from assistant.models.registry import how_to_fix
 from assistant.models.sound_events import INSTALL_HINT as SOUND_HINT
 from assistant.models.sound_events import SoundTagger, YamnetOnnx, yamnet_available
+from assistant.models.speaker import SpeakerEncoder
 from assistant.progress import ProgressSink
 
 VISUAL_OFF = "visual-search-off"
@@ -24,6 +25,7 @@ SPEECH_OFF = "speech-search-off"
 CAPTIONS_OFF = "ingest-captions-off"
 SOUND_OFF = "sound-events-off"
 LABELS_OFF = "object-labels-off"
+SPEAKERS_OFF = "speakers-off"
 
 
 class IngestModels:
@@ -40,6 +42,8 @@ class IngestModels:
         self._sound: SoundTagger | None = None
         self._labeler: ObjectLabeler | None = None
         self._checked: set[str] = set()
+        self._speaker: SpeakerEncoder | None = None
+        self._speaker_checked = False
         self.clip = self._clip() if load_clip else None
         self.captions = self._captions()
         # Language of written text (loaded on first use; the archive's languages only).
@@ -96,6 +100,28 @@ class IngestModels:
                         "then re-ingest the audio and video files.",
                     )
             return self._asr
+
+    def speaker_encoder(self) -> SpeakerEncoder | None:
+        """The voice encoder for speaker turns, loaded on first use; None when it is off."""
+        with self._lock:
+            if self._speaker_checked:
+                return self._speaker
+            self._speaker_checked = True
+            if not self.archive.settings.ingest.speakers:
+                return None
+            try:
+                encoder = self.archive.models.speaker()
+                load = getattr(encoder, "load", None)
+                if callable(load):
+                    load()
+                self._speaker = encoder
+            except Exception as exc:
+                self._say_once(
+                    SPEAKERS_OFF,
+                    f"Speaker turns are off ({exc}); to enable them, {self._fix('speaker')}, "
+                    "then re-ingest the audio and video files.",
+                )
+            return self._speaker
 
     def ocr(self) -> OcrReader:
         """The run's one OCR reader, built on first use."""

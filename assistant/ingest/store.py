@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.archive import Archive
 from assistant.enrich.people import store_faces
+from assistant.enrich.voices import store_speakers
 from assistant.ingest.encoders import encode_pictures, encode_texts
 from assistant.ingest.extract import Extracted, thumbnail_dir
 from assistant.models.base import ImageTextEncoder, TextEncoder
@@ -67,12 +68,20 @@ def store_extracted(
         archive.vectors.delete_assets(space, [asset_id])
     catalog.replace_segments(asset_id, segments)
     store_faces(archive, asset_id, item.faces)  # clustered into people; names proposed
+    if item.asset.kind in ("audio", "video"):
+        store_speakers(archive, asset_id, item.speakers, _sidecar_people(item))
     for space, by_id in vectors.items():
         if by_id:
             ids = list(by_id)
             archive.vectors.upsert(space, ids, np.stack([by_id[i] for i in ids]),
                                    [asset_id] * len(ids))
     catalog.set_status(asset_id, "indexed")
+
+
+def _sidecar_people(item: Extracted) -> list[str]:
+    return next((list(map(str, v.value)) for v in item.metadata
+                 if v.field == "people" and v.source == "sidecar" and isinstance(v.value, list)),
+                [])
 
 
 def remove_asset(archive: Archive, asset_id: str) -> None:

@@ -37,6 +37,7 @@ _CONSEQUENCE = {
     "asr": "speech in audio and video is not transcribed",
     "llm": "`assistant ask` cannot write answers (search still works)",
     "vqa": "visual questions and captions are off",
+    "speaker": "speaker turns, voices and speaker-labelled subtitles are off",
 }
 
 

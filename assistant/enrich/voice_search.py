@@ -1,0 +1,60 @@
+"""Voice by example: an uploaded clip finds the recordings where the same voice speaks.
+
+The clip's main speaker (its turns' longest speaker, enrich/speakers.py) is embedded like
+any ingested speaker and looked up in the "speaker" vector space; each hit is an asset
+speaker, shown with its voice and where it first speaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.archive import Archive
+from assistant.enrich.speakers import diarize
+from assistant.enrich.voices import SPACE, _key
+from assistant.errors import AssistantError
+from assistant.models.speaker import SpeakerEncoder
+from assistant.store.voices import VoiceStore, voice_label
+
+
+@dataclass(frozen=True)
+class VoiceMatch:
+    asset_id: str
+    file: str
+    speaker: str
+    voice: str  # "Voice 2 (Name)"
+    similarity: float
+    start_s: float | None  # where that speaker first speaks
+
+
+def find_by_example(archive: Archive, clip: Path, encoder: SpeakerEncoder,
+                    k: int = 5) -> list[VoiceMatch]:
+    from assistant.media.decode import MediaDecodeError, decode_media
+
+    try:
+        audio = decode_media(clip, None).audio_16k
+    except MediaDecodeError as exc:
+        raise AssistantError(f"Cannot read {clip.name}: {exc}",
+                             hint="Give an audio or video file with speech.") from exc
+    found = diarize(audio, encoder) if audio is not None and audio.size else None
+    if found is None or not found.turns:
+        raise AssistantError(f"No voice was heard in {clip.name}.",
+                             hint="Give a clip where someone speaks for a few seconds.")
+    main = max(found.speakers, key=lambda s: found.seconds.get(s, 0.0))
+    hits = archive.vectors.query(SPACE, found.embeddings[main], k)
+    store = VoiceStore(archive.catalog)
+    rows = store.speakers_by_key([_key(i) for i, _ in hits])
+    names = {v.voice_id: v.name for v in store.voices()}
+    out = []
+    for hit_id, similarity in hits:
+        row = rows.get(_key(hit_id))
+        asset = archive.catalog.get_asset(row.asset_id) if row else None
+        if row is None or asset is None or asset.status != "indexed":
+            continue
+        first = next((t.start_s for t in store.turns(row.asset_id) if t.speaker == row.speaker),
+                     None)
+        out.append(VoiceMatch(row.asset_id, asset.rel_path, row.speaker,
+                              voice_label(row.voice_id, names.get(row.voice_id)),
+                              round(similarity, 3), first))
+    return out

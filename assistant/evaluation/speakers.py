@@ -1,0 +1,100 @@
+"""Diarization error rate (DER) of speaker turns against a suite's gold turns, with
+pyannote.metrics (the standard implementation: optimal speaker mapping, missed speech,
+false alarm and confusion over the total gold speech).
+
+Gold turns of a suite: `speakers.jsonl` beside its cases (eval/README.md), one turn a
+line: {"file": "interviews/two.wav", "start_s": 0.5, "end_s": 4.3, "speaker": "reporter"}.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+
+Turn = tuple[float, float, str]
+# No forgiveness collar by default: the gold turns are exact (espeak-ng voiced spans).
+COLLAR_S = 0.0
+GOLD_FILE = "speakers.jsonl"
+
+
+def _annotation(turns: Iterable[Turn]) -> Any:
+    from pyannote.core import Annotation, Segment
+
+    annotation = Annotation()
+    for start, end, speaker in turns:
+        if end > start:
+            annotation[Segment(start, end)] = speaker
+    return annotation
+
+
+def diarization_error(gold: list[Turn], found: list[Turn], collar_s: float = COLLAR_S) -> float:
+    """DER in [0, ∞) (usually ≤ 1): (missed + false alarm + confusion) / gold speech."""
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    with warnings.catch_warnings():  # "uem approximated": the union of both is what we want
+        warnings.simplefilter("ignore")
+        metric = DiarizationErrorRate(collar=collar_s)
+        return float(metric(_annotation(gold), _annotation(found)))
+
+
+def read_gold_turns(suite_dir: Path) -> dict[str, list[Turn]]:
+    """file -> gold turns, from the suite's speakers.jsonl ({} when it has none)."""
+    path = suite_dir / GOLD_FILE
+    if not path.is_file():
+        return {}
+    gold: dict[str, list[Turn]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            turn = (float(row["start_s"]), float(row["end_s"]), str(row["speaker"]))
+            gold.setdefault(str(row["file"]), []).append(turn)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise AssistantError(
+                f"{path}:{number}: bad speaker turn ({exc}).",
+                hint='Each line: {"file": ..., "start_s": 0.5, "end_s": 4.2, "speaker": "A"}.',
+            ) from exc
+    return gold
+
+
+def speaker_report(suite_dir: Path, archive: Any) -> dict[str, Any] | None:
+    """DER per gold file and over the suite (errors summed over gold speech), against the
+    turns ingest stored; None when the suite has no speakers.jsonl."""
+    gold = read_gold_turns(suite_dir)
+    if not gold:
+        return None
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from assistant.store.voices import VoiceStore
+
+    by_path = {asset.rel_path: asset.asset_id for asset in archive.catalog.assets()}
+    store = VoiceStore(archive.catalog)
+    metric = DiarizationErrorRate(collar=COLLAR_S)
+    files: dict[str, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for file, turns in sorted(gold.items()):
+            found = ([(t.start_s, t.end_s, t.speaker) for t in store.turns(by_path[file])]
+                     if file in by_path else [])
+            der = float(metric(_annotation(turns), _annotation(found)))
+            files[file] = {"der": round(der, 4), "gold_speakers": len({t[2] for t in turns}),
+                           "found_speakers": len({t[2] for t in found}),
+                           "ingested": file in by_path}
+    return {"der": round(float(abs(metric)), 4), "collar_s": COLLAR_S, "files": files}
+
+
+def markdown(report: dict[str, Any] | None) -> list[str]:
+    if not report:
+        return []
+    rows = [f"| {file} | {r['der']:.3f} | {r['gold_speakers']} | {r['found_speakers']} |"
+            for file, r in report["files"].items()]
+    return ["## Speaker turns", "",
+            f"DER over the suite: **{report['der']:.3f}** (pyannote.metrics, collar "
+            f"{report['collar_s']} s).", "",
+            "| file | DER | gold speakers | found |", "|---|---|---|---|", *rows, ""]

@@ -1,0 +1,1 @@
+"""Exports of what the archive knows about a file (subtitles)."""

@@ -1,0 +1,150 @@
+"""Speaker turns, each asset's speakers and the archive's voices, in the catalog's SQLite
+(tables in store/schema.sql). The logic that decides them lives in enrich/voices.py."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.enrich.speakers import SpeakerTurn
+from assistant.store.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class AssetSpeaker:
+    asset_id: str
+    speaker: str  # the asset's label: S1, S2, ...
+    voice_id: int
+    seconds: float
+    similarity: float  # to the voice it joined (1.0 for a voice's first speaker)
+    embedding: np.ndarray
+
+
+@dataclass(frozen=True)
+class Voice:
+    voice_id: int
+    name: str | None
+    name_source: str | None
+    name_note: str
+    files: int
+    seconds: float
+
+    @property
+    def label(self) -> str:
+        """ "Voice 2", or "Voice 2 (Paul Okafor)" once named."""
+        return voice_label(self.voice_id, self.name)
+
+
+def voice_label(voice_id: int, name: str | None) -> str:
+    return f"Voice {voice_id} ({name})" if name else f"Voice {voice_id}"
+
+
+def _speaker(row: dict[str, object]) -> AssetSpeaker:
+    return AssetSpeaker(
+        str(row["asset_id"]), str(row["speaker"]), int(row["voice_id"]),  # type: ignore[call-overload]
+        float(row["seconds"]), float(row["similarity"]),  # type: ignore[arg-type]
+        np.frombuffer(row["embedding"], dtype=np.float32).copy(),  # type: ignore[call-overload]
+    )
+
+
+class VoiceStore:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def _rows(self, sql: str, params: list[object] | tuple[object, ...] = ()) -> list[dict]:
+        return [dict(row) for row in self.catalog._rows(sql, params)]
+
+    # --- turns and an asset's speakers -----------------------------------------------------
+    def replace_asset(self, asset_id: str, turns: list[SpeakerTurn],
+                      speakers: list[AssetSpeaker]) -> None:
+        with self.catalog.transaction() as db:
+            db.execute("DELETE FROM speaker_turns WHERE asset_id=?", (asset_id,))
+            db.execute("DELETE FROM asset_speakers WHERE asset_id=?", (asset_id,))
+            db.executemany(
+                "INSERT INTO speaker_turns (asset_id, idx, start_s, end_s, speaker) "
+                "VALUES (?,?,?,?,?)",
+                [(asset_id, i, t.start_s, t.end_s, t.speaker) for i, t in enumerate(turns)],
+            )
+            db.executemany(
+                "INSERT INTO asset_speakers (asset_id, speaker, voice_id, seconds, similarity,"
+                " embedding) VALUES (?,?,?,?,?,?)",
+                [(asset_id, s.speaker, s.voice_id, s.seconds, s.similarity,
+                  np.asarray(s.embedding, dtype=np.float32).tobytes()) for s in speakers],
+            )
+
+    def turns(self, asset_id: str) -> list[SpeakerTurn]:
+        rows = self._rows("SELECT start_s, end_s, speaker FROM speaker_turns WHERE asset_id=? "
+                          "ORDER BY idx", [asset_id])
+        return [SpeakerTurn(r["start_s"], r["end_s"], r["speaker"]) for r in rows]
+
+    def asset_speakers(self, asset_id: str) -> list[AssetSpeaker]:
+        rows = self._rows("SELECT * FROM asset_speakers WHERE asset_id=? ORDER BY speaker",
+                          [asset_id])
+        return [_speaker(row) for row in rows]
+
+    def speakers_by_key(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], AssetSpeaker]:
+        """(asset_id, speaker) -> its row, for vector hits on the "speaker" space."""
+        if not keys:
+            return {}
+        rows = self._rows(
+            "SELECT s.* FROM asset_speakers s JOIN json_each(?) k "
+            "ON s.asset_id = json_extract(k.value, '$[0]') "
+            "AND s.speaker = json_extract(k.value, '$[1]')", [json.dumps(keys)])
+        return {(row["asset_id"], row["speaker"]): _speaker(row) for row in rows}
+
+    def labels(self, asset_ids: list[str]) -> dict[tuple[str, str], str]:
+        """(asset_id, speaker) -> "Voice 2 (Name)" for the given assets."""
+        if not asset_ids:
+            return {}
+        rows = self._rows(
+            "SELECT s.asset_id, s.speaker, v.voice_id, v.name FROM asset_speakers s "
+            "JOIN voices v USING (voice_id) WHERE s.asset_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(set(asset_ids)))])
+        return {(r["asset_id"], r["speaker"]): voice_label(r["voice_id"], r["name"])
+                for r in rows}
+
+    # --- voices --------------------------------------------------------------------------
+    def new_voice(self) -> int:
+        with self.catalog.transaction() as db:
+            return int(db.execute("INSERT INTO voices DEFAULT VALUES").lastrowid or 0)
+
+    def voices(self) -> list[Voice]:
+        """Voices heard in at least one indexed asset, most speech first."""
+        rows = self._rows(
+            "SELECT v.voice_id, v.name, v.name_source, v.name_note, "
+            "COUNT(DISTINCT s.asset_id) AS files, SUM(s.seconds) AS seconds "
+            "FROM voices v JOIN asset_speakers s USING (voice_id) "
+            "JOIN assets a ON a.asset_id = s.asset_id WHERE a.status='indexed' "
+            "GROUP BY v.voice_id ORDER BY seconds DESC, v.voice_id")
+        return [Voice(r["voice_id"], r["name"], r["name_source"], r["name_note"], r["files"],
+                      round(r["seconds"] or 0.0, 1)) for r in rows]
+
+    def voice(self, voice_id: int) -> Voice | None:
+        return next((v for v in self.voices() if v.voice_id == voice_id), None)
+
+    def members(self, voice_id: int) -> list[AssetSpeaker]:
+        rows = self._rows(
+            "SELECT s.* FROM asset_speakers s JOIN assets a USING (asset_id) "
+            "WHERE s.voice_id=? AND a.status='indexed' ORDER BY s.asset_id", [voice_id])
+        return [_speaker(row) for row in rows]
+
+    def set_name(self, voice_id: int, name: str, source: str, note: str = "") -> None:
+        with self.catalog.transaction() as db:
+            db.execute("UPDATE voices SET name=?, name_source=?, name_note=? WHERE voice_id=?",
+                       (name, source, note, voice_id))
+
+    def voice_ids_named(self, name: str) -> list[int]:
+        rows = self._rows("SELECT voice_id FROM voices WHERE lower(name)=lower(?)", [name])
+        return [int(r["voice_id"]) for r in rows]
+
+    def speakers_of_voices(self, voice_ids: list[int]) -> dict[str, set[str]]:
+        """asset_id -> the asset's speaker labels that are one of `voice_ids`."""
+        rows = self._rows(
+            "SELECT asset_id, speaker FROM asset_speakers "
+            "WHERE voice_id IN (SELECT value FROM json_each(?))", [json.dumps(voice_ids)])
+        found: dict[str, set[str]] = {}
+        for row in rows:
+            found.setdefault(row["asset_id"], set()).add(row["speaker"])
+        return found
