@@ -163,11 +163,12 @@ def test_diarization_costs_little_per_media_minute(built: Built) -> None:
     encoder.load()
     audio = decode_media(built.root / "two_voices.wav", None).audio_16k
     assert audio is not None
-    started = time.perf_counter()
+    started = time.process_time()
     diarize(audio, encoder)
-    seconds = time.perf_counter() - started
-    # ≤ 0.1× real time is the target on 2 cores; a busy test machine gets 2× slack.
-    assert seconds / (len(audio) / 16_000) <= 0.2
+    cpu_seconds = time.process_time() - started
+    # CPU time, not wall time: the shared test machine's load does not count against us.
+    # Target: ≤ 0.1 CPU-second per second of media (≤ 0.1× real time on one core).
+    assert cpu_seconds / (len(audio) / 16_000) <= 0.1
 
 
 def test_voice_by_example_finds_every_recording_of_the_voice(built: Built, tmp_path: Path) -> None:
