@@ -20,6 +20,7 @@ asset in Python): text filters match when the wanted words are contained in a va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,15 @@ def _key(filters: Filters) -> Condition:
     return "f.key_norm = ?", [" ".join(want)]
 
 
+def _speaker(filters: Filters) -> Condition:
+    """Assets where the voice speaks: "2", "Voice 2", "v2" or its name (store/voices.py)."""
+    text = (filters.speaker or "").strip()
+    number = re.fullmatch(r"(?:voice\s*|v)?(\d+)", text, flags=re.IGNORECASE)
+    return ("a.asset_id IN (SELECT s.asset_id FROM asset_speakers s JOIN voices v "
+            "USING (voice_id) WHERE v.voice_id = ? OR lower(v.name) = lower(?))",
+            [int(number.group(1)) if number else -1, text])
+
+
 FILTER_SQL: dict[str, Callable[[Filters], Condition]] = {
     "kind": _kind,
     "date_from": _date_from,
@@ -86,6 +96,7 @@ FILTER_SQL: dict[str, Callable[[Filters], Condition]] = {
     "mode": lambda f: ("f.mode = ?", [f.mode]),
     "key": _key,
     "language": lambda f: _any_contains("language", [f"|{code}|" for code in f.language or []]),
+    "speaker": _speaker,
 }
 
 
