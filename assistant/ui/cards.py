@@ -136,6 +136,8 @@ def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = ""
             f'<span class="aa-time">{when}</span>' if when else "",
             f'<span class="aa-lang" title="language of this passage">'
             f'{escape(language_label(clip.language))}</span>' if clip.language else "",
+            f'<span class="aa-speaker" title="who speaks here">{escape(clip.speaker)}</span>'
+            if clip.speaker else "",
             f'<span class="aa-score" title="match score, 0–1">{clip.score:.2f}</span>'
             if show_score else ""]
     play = (f'<button class="aa-play" data-target="{element_id}">▶ Play {when}</button>'

@@ -113,3 +113,24 @@ def test_der_counts_confusion_and_missed_speech(tmp_path: Path) -> None:
 def test_speaker_is_a_filter() -> None:
     assert Filters.parse({"speaker": "Paul Okafor"}).speaker == "Paul Okafor"
     assert not Filters.parse({"speaker": "2"}).is_empty()
+
+
+def test_clip_cards_show_who_speaks() -> None:
+    from assistant.schemas import Clip
+    from assistant.ui.cards import clip_card
+
+    class NoLinks:  # nothing playable: the card still says who speaks
+        def play(self, *args: object, **kwargs: object) -> None:
+            return None
+
+        def file_url(self, path: object) -> None:
+            return None
+
+        def preview_url(self, path: object) -> None:
+            return None
+
+    clip = Clip(asset_id="a", file="i.wav", path="/x/i.wav", kind="audio", start_s=1.0,
+                end_s=5.0, score=0.5, snippet="Yes, two extra ferries.",
+                speaker="Voice 2 (Paul <Okafor>)")
+    html = clip_card(clip, links=NoLinks(), element_id="c1")  # type: ignore[arg-type]
+    assert '<span class="aa-speaker" title="who speaks here">Voice 2 (Paul &lt;Okafor&gt;)' in html
