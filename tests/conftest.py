@@ -4,7 +4,9 @@ loudly (socket refused) instead of hanging."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,14 @@ def pytest_configure(config: pytest.Config) -> None:
         del os.environ[key]
     from assistant.caches import own_caches
 
-    own_caches()  # numba & co. cache under ours before any test imports librosa
+    # numba's compiled code in a folder of this test run's own: test runs side by side (or
+    # a worker killed on purpose by the kill -9 test) must never corrupt a shared cache,
+    # which would segfault every later import of librosa. Costs one compile per run.
+    if not os.environ.get("NUMBA_CACHE_DIR"):
+        os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="aa-test-numba-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ["NUMBA_CACHE_DIR"],
+                                                 ignore_errors=True))
+    own_caches()  # torch & co. cache under ours before any test imports them
 
 
 class NetworkBlocked(RuntimeError):

@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
             "--filter", help="key=value: kind, date_from, date_to, place, people, topics, "
             "source, tempo_min, tempo_max, mode, key. Repeatable.")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        markdown: Annotated[Path | None, typer.Option(
+            help="Also save the answer with its sources (files, timecodes) as Markdown "
+                 "here, appended if the file exists (a story's notes).")] = None,
     ) -> None:
         """Ask the archive a question; the answer cites the clips it rests on."""
         from assistant.agent.session import ChatSession
@@ -70,22 +73,30 @@ def register(app: typer.Typer) -> None:
         archive = Archive.open(ctx.obj.settings())
         try:
             session = ChatSession(archive, SearchEngine(archive))
+            answer: Answer | None
             if as_json:
                 answer = session.ask(question, image=image, audio=audio, filters=chosen)
                 sys.stdout.write(json.dumps(answer_json(answer), indent=2) + "\n")
-                return
-            _ask_streaming(session, question, image, audio, chosen)
+            else:
+                answer = _ask_streaming(session, question, image, audio, chosen)
         finally:
             archive.close()
+        if markdown is not None and answer is not None:
+            from assistant.export.answer import answer_markdown
+
+            with markdown.open("a", encoding="utf-8") as notes:
+                notes.write(answer_markdown(answer) + "\n")
+            Console(stderr=True).print(f"[dim]saved to {markdown}[/]")
 
 
 def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path | None,
-                   filters: Any) -> None:
+                   filters: Any) -> Answer | None:
     """Tool steps and a progress line go to stderr; the checked answer is printed once on
     stdout (the draft the model streams may still be corrected by grounding)."""
     console = Console()
     status = Console(stderr=True)
     drafted = 0
+    final: Answer | None = None
     for event in session.ask_stream(question, image=image, audio=audio, filters=filters):
         if event.type == "tool_started" and event.tool_call is not None:
             status.print(f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]",
@@ -103,6 +114,8 @@ def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path 
             sys.stdout.write(event.answer.text + "\n")
             sys.stdout.flush()
             print_answer_sources(event.answer, console)
+            final = event.answer
+    return final
 
 
 def _headline(summary: str) -> str:

@@ -30,6 +30,7 @@ from assistant.schemas import Filters
 from assistant.ui.waiting import with_ticks
 
 MEDIA_ROUTE = "/api/assets/{asset_id}/media"
+CLIP_ROUTE = "/api/assets/{asset_id}/clip"
 
 
 def media_link(asset_id: str, start_s: float | None = None, end_s: float | None = None) -> str:
@@ -76,9 +77,11 @@ def _sse(kind: str, data: str) -> str:
 
 
 def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
-              media_path: Callable[[str], Path | None]) -> FastAPI:
+              media_path: Callable[[str], Path | None],
+              cut_clip: Callable[[str, float, float, str], Path] | None = None) -> FastAPI:
     """The API app, to mount at /api. `media_path(asset_id)` is the file to serve, or None
-    when it is gone or outside the served roots."""
+    when it is gone or outside the served roots. `cut_clip(asset_id, start, end, suffix)`
+    writes a clip and its provenance sidecar (`PATH.json`) and returns the clip's path."""
     api = FastAPI(title="Archive Assistant API", version="1", docs_url="/docs",
                   redoc_url=None, openapi_url="/openapi.json",
                   description="Search the archive, ask it questions with cited clips, and "
@@ -162,4 +165,28 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
             raise HTTPException(status_code=404, detail={"error": f"No media for {asset_id}."})
         return FileResponse(path, filename=path.name, content_disposition_type="inline")
 
+    @api.get(CLIP_ROUTE.removeprefix("/api"), response_class=FileResponse)
+    def clip(asset_id: str, start: Annotated[float, Query(ge=0)],
+             end: Annotated[float, Query(gt=0)],
+             format: Annotated[str, Query(pattern="^(mp4|m4a|mp3|wav)$")] = "mp4",
+             provenance: bool = False) -> FileResponse:
+        """A clip of the asset cut from `start` to `end` seconds, as a download; with
+        `provenance=true`, its sidecar JSON (source file, span, metadata, citation)."""
+        if cut_clip is None or media_path(asset_id) is None:
+            raise HTTPException(status_code=404, detail={"error": f"No media for {asset_id}."})
+        try:
+            path = cut_clip(asset_id, start, end, f".{format}")
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
+        if provenance:
+            sidecar = path.with_name(path.name + ".json")
+            return FileResponse(sidecar, filename=sidecar.name, media_type="application/json")
+        return FileResponse(path, filename=path.name, content_disposition_type="attachment")
+
     return api
+
+
+def clip_link(asset_id: str, start_s: float, end_s: float, suffix: str = "mp4") -> str:
+    """The download link a card offers for the span it shows."""
+    return (CLIP_ROUTE.format(asset_id=asset_id)
+            + f"?start={start_s:.2f}&end={end_s:.2f}&format={suffix}")

@@ -1,4 +1,5 @@
-"""`assistant export subtitles FILE --format srt|vtt [-o PATH]`."""
+"""`assistant export subtitles FILE --format srt|vtt [-o PATH]`, `assistant export clip FILE
+--start S --end E -o OUT`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-export_app = typer.Typer(no_args_is_help=True, help="Export subtitles of ingested files.")
+export_app = typer.Typer(no_args_is_help=True,
+                         help="Export subtitles and clips of ingested files.")
 
 
 def register(app: typer.Typer) -> None:
@@ -37,3 +39,25 @@ def subtitles_cmd(
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+@export_app.command("clip")
+def clip_cmd(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="An ingested video/audio file (path or id).")],
+    start: Annotated[float, typer.Option(help="Start, in seconds.", min=0)],
+    end: Annotated[float, typer.Option(help="End, in seconds.")],
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="The clip to write (.mp4, .m4a, .mp3, …).")],
+) -> None:
+    """Cut a clip with ffmpeg, with a provenance sidecar beside it (OUTPUT.json)."""
+    from assistant.archive import Archive
+    from assistant.export.clip import export_clip
+
+    archive = Archive.open(ctx.obj.settings())
+    try:
+        provenance = export_clip(archive, file, start, end, output)
+    finally:
+        archive.close()
+    typer.echo(f"wrote {output} ({provenance.timecode}) and {output}.json", err=True)
+    typer.echo(provenance.citation)

@@ -79,8 +79,13 @@ def _api(archive: Archive, engine: Any, session_factory: Callable[[], Any],
         asset = archive.catalog.get_asset(asset_id)
         return Path(asset.path).resolve() if asset and served.url(asset.path) else None
 
+    def cut_clip(asset_id: str, start_s: float, end_s: float, suffix: str) -> Path:
+        from assistant.export.clip import cached_clip
+
+        return cached_clip(archive, asset_id, start_s, end_s, suffix)
+
     return build_api(ArchiveToolbox(engine, archive.catalog, session_factory),
-                     session_factory, media_path)
+                     session_factory, media_path, cut_clip)
 
 
 def create_app(archive: Archive) -> gr.Blocks:

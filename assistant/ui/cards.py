@@ -12,6 +12,7 @@ from html import escape
 from pathlib import PurePath
 from typing import Any
 
+from assistant.api.routes import clip_link
 from assistant.languages import label as language_label
 from assistant.schemas import Clip
 from assistant.ui.media import MediaLinks
@@ -127,6 +128,16 @@ def _why_html(clip: Clip) -> str:
     return f'<ul class="aa-why" title="why it matched">{items}</ul>'
 
 
+def _clip_download(clip: Clip) -> str:
+    """' · download clip' for a timed span of a video or audio (cut by the API)."""
+    if clip.kind not in ("video", "audio") or clip.start_s is None or clip.end_s is None \
+            or clip.end_s <= clip.start_s:
+        return ""
+    url = clip_link(clip.asset_id, clip.start_s, clip.end_s,
+                    "mp4" if clip.kind == "video" else "m4a")
+    return f' · <a class="aa-clip-download" href="{escape(url)}" download>download clip</a>'
+
+
 def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = "",
               show_score: bool = True) -> str:
     """One playable card. `badge` is e.g. "[1]" for a citation."""
@@ -146,6 +157,8 @@ def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = ""
                if clip.snippet and clip.kind != "document" else "")
     file_url = links.file_url(clip.path)
     opened = f" · {_file_link(file_url, clip.path)}" if file_url else ""
+    if file_url:
+        opened += _clip_download(clip)
     return (
         f'<article class="aa-card" id="{element_id}">'
         f'<header>{"".join(head)}</header>'

@@ -58,10 +58,7 @@ def _make(name: str, folder: Path, request: pytest.FixtureRequest) -> VectorInde
     if name == "chroma_server":
         index = ChromaIndex(url=request.getfixturevalue("chroma_server"))
         for space in ("text", "visual"):  # the server outlives one test: start empty
-            try:
-                index._client.delete_collection(space)
-            except Exception:  # noqa: BLE001 - absent is what we want
-                pass
+            index.drop_space(space)
         return index
     return QdrantIndex(QdrantSettings(collection_prefix="t_"), local_path=folder / "qdrant")
 

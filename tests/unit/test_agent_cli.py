@@ -87,3 +87,14 @@ def test_ask_never_prints_what_an_injected_document_orders(cli) -> None:
     assert result.exit_code == 0, result.output
     answer = result.stdout.split("Sources:")[0].split("Nearest clips")[0]
     assert "12 March" not in answer and "resigned on" not in answer
+
+
+def test_ask_saves_the_answer_as_markdown(cli, tmp_path) -> None:
+    notes = tmp_path / "story-notes.md"
+    for _ in range(2):  # a second question appends
+        result = cli({"answerable": True, "answer": "Prices will rise this winter [1]."},
+                     [CLIP], "What about energy prices?", "--markdown", str(notes))
+        assert result.exit_code == 0, result.output
+    text = notes.read_text()
+    assert text.count("## What about energy prices?") == 2
+    assert "1. `press/briefing.mp4` (video, 01:05–01:12)" in text
