@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export ANONYMIZED_TELEMETRY := False
 export VENV
 
-.PHONY: setup test test-fast lint demo bench serve eval eval-gate
+.PHONY: setup test test-fast lint format demo bench serve eval eval-gate
 setup:
 	bash scripts/setup.sh
 
@@ -14,9 +14,15 @@ test:
 test-fast:
 	$(PY) -m pytest -q -m "not slow and not e2e"
 
+LINTED := assistant tests bench scripts app.py
 lint:
-	$(VENV)/bin/ruff check assistant tests bench scripts app.py
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
+
+format:
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 demo:
 	$(PY) scripts/demo.py

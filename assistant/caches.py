@@ -73,8 +73,9 @@ def probe_numba_cache() -> str | None:
     works, else what went wrong (the process died, e.g. signal 11 on a corrupt cache)."""
     try:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True,
-                              timeout=PROBE_TIMEOUT_S, env=env)
+        done = subprocess.run(
+            [sys.executable, "-c", _PROBE], capture_output=True, timeout=PROBE_TIMEOUT_S, env=env
+        )
     except subprocess.TimeoutExpired:
         return f"the probe did not finish in {PROBE_TIMEOUT_S:.0f} s"
     if done.returncode == 0:
@@ -103,8 +104,10 @@ def ensure_numba_cache() -> str | None:
         folder.mkdir(parents=True, exist_ok=True)
         marker.write_text(versions)
         return f"the compiled-code cache ({folder}) was broken ({problem}) and was rebuilt"
-    return (f"music analysis does not work on this machine ({again}); music files get no "
-            "tempo or key until it does")
+    return (
+        f"music analysis does not work on this machine ({again}); music files get no "
+        "tempo or key until it does"
+    )
 
 
 def forget_numba_cache() -> None:

@@ -29,8 +29,7 @@ out = Console()
 
 
 class State:
-    def __init__(self, profile: str | None, data_dir: Path | None, verbose: bool = False
-                 ) -> None:
+    def __init__(self, profile: str | None, data_dir: Path | None, verbose: bool = False) -> None:
         self.profile = profile
         self.data_dir = data_dir
         self.verbose = verbose
@@ -41,8 +40,7 @@ class State:
             self._settings = load_settings(self.profile, data_dir=self.data_dir, **overrides)
             from assistant.logs import configure_logging
 
-            configure_logging(self._settings.data_dir / "logs" / "assistant.log",
-                              self.verbose)
+            configure_logging(self._settings.data_dir / "logs" / "assistant.log", self.verbose)
         return self._settings
 
 
@@ -51,12 +49,18 @@ def _root(
     ctx: typer.Context,
     profile: Annotated[str | None, typer.Option(help="Settings profile name or YAML path.")] = None,
     data_dir: Annotated[
-        Path | None, typer.Option(help="Where the catalog and index live.",
-                                  envvar="ASSISTANT_DATA_DIR")
+        Path | None,
+        typer.Option(help="Where the catalog and index live.", envvar="ASSISTANT_DATA_DIR"),
     ] = None,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Show library logs and warnings on stderr (they always go "
-        "to DATA_DIR/logs/assistant.log).")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Show library logs and warnings on stderr (they always go "
+            "to DATA_DIR/logs/assistant.log).",
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = State(profile, data_dir, verbose)
 

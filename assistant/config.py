@@ -79,8 +79,11 @@ class ModelsSettings(BaseModel):
     llm: ModelSpec
     vqa: ModelSpec
     # Voice embeddings for speaker turns and voices (enrich/speakers.py); ships in a wheel.
-    speaker: ModelSpec = Field(default_factory=lambda: ModelSpec(
-        backend="resemblyzer", name="Resemblyzer GE2E voice encoder", packaged="resemblyzer"))
+    speaker: ModelSpec = Field(
+        default_factory=lambda: ModelSpec(
+            backend="resemblyzer", name="Resemblyzer GE2E voice encoder", packaged="resemblyzer"
+        )
+    )
     # Where packaged weights are assembled and `models pull` writes.
     cache_dir: Path = Field(default_factory=default_model_cache)
     # Hub downloads are tried only when allowed (a connected machine).

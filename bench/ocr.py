@@ -28,9 +28,23 @@ from assistant.media import samples
 from assistant.models.base import TextEncoder
 from assistant.models.provider import ModelProvider
 
-PHOTOS = ["messi5.jpg", "fruits.jpg", "leuvenA.jpg", "starry_night.jpg", "baboon.jpg",
-          "Aqua.jpg", "Blinds.jpg", "Dune.jpg", "Garden.jpg", "GreenMeadow.jpg",
-          "LadyBird.jpg", "RainDrops.jpg", "FreshFlower.jpg", "Storm.jpg", "Wood.jpg"]
+PHOTOS = [
+    "messi5.jpg",
+    "fruits.jpg",
+    "leuvenA.jpg",
+    "starry_night.jpg",
+    "baboon.jpg",
+    "Aqua.jpg",
+    "Blinds.jpg",
+    "Dune.jpg",
+    "Garden.jpg",
+    "GreenMeadow.jpg",
+    "LadyBird.jpg",
+    "RainDrops.jpg",
+    "FreshFlower.jpg",
+    "Storm.jpg",
+    "Wood.jpg",
+]
 
 
 def folders(base: Path) -> dict[str, Path]:
@@ -46,15 +60,17 @@ def folders(base: Path) -> dict[str, Path]:
 def run(base: Path, name: str, folder: Path, ocr: bool, text: TextEncoder) -> dict[str, Any]:
     settings = load_settings("default", data_dir=base / f"data-{name}-{ocr}")
     settings = settings.model_copy(
-        update={"ingest": settings.ingest.model_copy(update={"ocr": ocr})})
+        update={"ingest": settings.ingest.model_copy(update={"ocr": ocr})}
+    )
     archive = Archive.open(settings, model_overrides={"clip": None, "text": text})
     try:
         started = time.perf_counter()
         report = ingest_folder(archive, folder)
         seconds = time.perf_counter() - started
         # Photos and video keyframes: the pictures OCR reads.
-        pictures = sum(len(archive.catalog.segments(a.asset_id, "visual"))
-                       for a in archive.catalog.assets())
+        pictures = sum(
+            len(archive.catalog.segments(a.asset_id, "visual")) for a in archive.catalog.assets()
+        )
     finally:
         archive.close()
     figures: dict[str, Any] = {"seconds": round(seconds, 2), "pictures": pictures}
@@ -73,8 +89,11 @@ def main() -> None:
         text = ModelProvider(load_settings("default", data_dir=base / "models").models).text()
         text.encode_passages(["warm up"])
         media = folders(base)
-        out = {f"{name} ocr={'on' if ocr else 'off'}": run(base, name, folder, ocr, text)
-               for ocr in (False, True) for name, folder in media.items()}
+        out = {
+            f"{name} ocr={'on' if ocr else 'off'}": run(base, name, folder, ocr, text)
+            for ocr in (False, True)
+            for name, folder in media.items()
+        }
         print(json.dumps(out, indent=1))
     finally:
         shutil.rmtree(base, ignore_errors=True)

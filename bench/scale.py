@@ -60,21 +60,54 @@ from assistant.schemas import (
 )
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
-REAL_PHOTOS = ("leuvenA.jpg", "messi5.jpg", "fruits.jpg", "building.jpg", "home.jpg",
-               "lena.jpg", "baboon.jpg", "board.jpg")
-PLACES = [f"{stem}{suffix}" for stem in ("Leu", "Bru", "Gen", "Ant", "Mech", "Has", "Lie",
-                                         "Nam", "Brug", "Kor")
-          for suffix in ("ven", "sel", "stad", "berg", "dorp", "ham", "wijk", "mond",
-                         "haven", "burg")]  # 100 places: one is 1 % of the archive
-PEOPLE = [f"{first} {last}" for first in ("Anna", "Marc", "Sofie", "Jan", "Lea", "Tom",
-                                          "Noor", "Pieter") for last in
-          ("Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes",
-           "Wouters")]
-TOPICS = ["energy", "budget", "football", "weather", "harbour", "election", "transport",
-          "health", "schools", "housing", "culture", "police", "farming", "climate",
-          "trade", "tourism"]
-SOURCES = ["Belga", "Reuters", "AFP", "VRT", "RTBF", "Harbour authority", "City archive",
-           "Staff photographer"]
+REAL_PHOTOS = (
+    "leuvenA.jpg",
+    "messi5.jpg",
+    "fruits.jpg",
+    "building.jpg",
+    "home.jpg",
+    "lena.jpg",
+    "baboon.jpg",
+    "board.jpg",
+)
+PLACES = [
+    f"{stem}{suffix}"
+    for stem in ("Leu", "Bru", "Gen", "Ant", "Mech", "Has", "Lie", "Nam", "Brug", "Kor")
+    for suffix in ("ven", "sel", "stad", "berg", "dorp", "ham", "wijk", "mond", "haven", "burg")
+]  # 100 places: one is 1 % of the archive
+PEOPLE = [
+    f"{first} {last}"
+    for first in ("Anna", "Marc", "Sofie", "Jan", "Lea", "Tom", "Noor", "Pieter")
+    for last in ("Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Wouters")
+]
+TOPICS = [
+    "energy",
+    "budget",
+    "football",
+    "weather",
+    "harbour",
+    "election",
+    "transport",
+    "health",
+    "schools",
+    "housing",
+    "culture",
+    "police",
+    "farming",
+    "climate",
+    "trade",
+    "tourism",
+]
+SOURCES = [
+    "Belga",
+    "Reuters",
+    "AFP",
+    "VRT",
+    "RTBF",
+    "Harbour authority",
+    "City archive",
+    "Staff photographer",
+]
 VOCABULARY = (  # noqa: SIM905 (one readable paragraph)
     "council budget energy prices winter heating bills commissioner tram line harbour "
     "container volumes fishermen quotas river road bridge flood football team final match "
@@ -99,8 +132,9 @@ class FixedTranscriber:
 
     def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
         words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
-        return Transcript("en", len(words) * 0.4,
-                          (SpeechSegment(0.0, len(words) * 0.4, self.text, words),))
+        return Transcript(
+            "en", len(words) * 0.4, (SpeechSegment(0.0, len(words) * 0.4, self.text, words),)
+        )
 
 
 def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -114,12 +148,35 @@ def clustered(rng: np.random.Generator, centres: np.ndarray, n: int) -> np.ndarr
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-SYLLABLES = ("ka", "lo", "mer", "tin", "sa", "ve", "dor", "pi", "ru", "len", "bo", "sta",
-             "gri", "fa", "nel", "zo", "wen", "tu", "mar", "el")
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mer",
+    "tin",
+    "sa",
+    "ve",
+    "dor",
+    "pi",
+    "ru",
+    "len",
+    "bo",
+    "sta",
+    "gri",
+    "fa",
+    "nel",
+    "zo",
+    "wen",
+    "tu",
+    "mar",
+    "el",
+)
 # A Zipf-like vocabulary: the real words above are the common ones, then 8000 made-up
 # words (syllable pairs and triples), so a query word matches a realistic share of texts.
-WORDS = VOCABULARY + [a + b for a in SYLLABLES for b in SYLLABLES] + [
-    a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES][:7600]
+WORDS = (
+    VOCABULARY
+    + [a + b for a in SYLLABLES for b in SYLLABLES]
+    + [a + b + c for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES][:7600]
+)
 _ZIPF = 1.0 / np.arange(1, len(WORDS) + 1) ** 1.05
 ZIPF = _ZIPF / _ZIPF.sum()
 
@@ -138,8 +195,10 @@ def query_from(rng: np.random.Generator, text: str, words: int = 4) -> str:
 def timed(start: float, end: float, text: str) -> list[WordTiming]:
     words = text.split()
     step = (end - start) / len(words)
-    return [WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
-            for i, w in enumerate(words)]
+    return [
+        WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
+        for i, w in enumerate(words)
+    ]
 
 
 def real_thumbnails(data_dir: Path) -> list[tuple[str, str]]:
@@ -196,14 +255,30 @@ def segments_for(
         thumb, phash = thumbs[int(rng.integers(0, len(thumbs)))] if thumbs else ("", "")
         if not real or not phash:
             phash = f"{int(rng.integers(0, 2**63)) * 2 + int(rng.integers(0, 2)):016x}"
-        return Segment(segment_id=make_segment_id(asset_id, "visual", i), asset_id=asset_id,
-                       kind="visual", index=i, start_s=at, end_s=at, thumbnail=thumb or None,
-                       phash=phash, embedded=False)
+        return Segment(
+            segment_id=make_segment_id(asset_id, "visual", i),
+            asset_id=asset_id,
+            kind="visual",
+            index=i,
+            start_s=at,
+            end_s=at,
+            thumbnail=thumb or None,
+            phash=phash,
+            embedded=False,
+        )
 
     if kind == "image":
         out.append(visual(0, None))
-        out += [Segment(segment_id=make_segment_id(asset_id, "caption", i), asset_id=asset_id,
-                        kind="caption", index=i, text=sentence(rng, 8)) for i in range(n - 1)]
+        out += [
+            Segment(
+                segment_id=make_segment_id(asset_id, "caption", i),
+                asset_id=asset_id,
+                kind="caption",
+                index=i,
+                text=sentence(rng, 8),
+            )
+            for i in range(n - 1)
+        ]
     elif kind == "video":
         visuals = 1 + n // 3
         out += [visual(i, i * 10.0) for i in range(visuals)]
@@ -211,18 +286,35 @@ def segments_for(
     elif kind == "audio":
         out += [_speech(rng, asset_id, i) for i in range(n)]
     else:
-        out += [Segment(segment_id=make_segment_id(asset_id, "text", i), asset_id=asset_id,
-                        kind="text", index=i, text=sentence(rng, 30), char_start=i * 300,
-                        char_end=i * 300 + 290, page=1 + i // 2) for i in range(n)]
+        out += [
+            Segment(
+                segment_id=make_segment_id(asset_id, "text", i),
+                asset_id=asset_id,
+                kind="text",
+                index=i,
+                text=sentence(rng, 30),
+                char_start=i * 300,
+                char_end=i * 300 + 290,
+                page=1 + i // 2,
+            )
+            for i in range(n)
+        ]
     return out
 
 
 def _speech(rng: np.random.Generator, asset_id: str, i: int) -> Segment:
     text = sentence(rng, 14)
     start, end = i * 8.0, i * 8.0 + 7.5
-    return Segment(segment_id=make_segment_id(asset_id, "speech", i), asset_id=asset_id,
-                   kind="speech", index=i, start_s=start, end_s=end, text=text,
-                   words=timed(start, end, text))
+    return Segment(
+        segment_id=make_segment_id(asset_id, "speech", i),
+        asset_id=asset_id,
+        kind="speech",
+        index=i,
+        start_s=start,
+        end_s=end,
+        text=text,
+        words=timed(start, end, text),
+    )
 
 
 def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
@@ -241,12 +333,18 @@ def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
         kind = KINDS[int(kinds[i])]
         asset_id = f"{i:016x}"
         music = kind == "audio" and i % 4 == 0
-        catalog.put_asset(Asset(
-            asset_id=asset_id, path=f"/archive/{kind}/{i:07d}", root="/archive",
-            rel_path=f"{kind}/{i:07d}", kind=kind,  # type: ignore[arg-type]
-            duration_s=60.0 if kind in ("audio", "video") else None, status="pending",
-            is_music=music,
-        ))
+        catalog.put_asset(
+            Asset(
+                asset_id=asset_id,
+                path=f"/archive/{kind}/{i:07d}",
+                root="/archive",
+                rel_path=f"{kind}/{i:07d}",
+                kind=kind,  # type: ignore[arg-type]
+                duration_s=60.0 if kind in ("audio", "video") else None,
+                status="pending",
+                is_music=music,
+            )
+        )
         catalog.set_metadata(asset_id, metadata(rng, kind, i, music))
         segments = segments_for(rng, asset_id, kind, thumbs)
         catalog.replace_segments(asset_id, segments)
@@ -269,8 +367,11 @@ def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
             pending = {"ids": [], "assets": [], "vecs": []}
     meta_vectors = write_meaning_vectors(archive, rng, centres, n)
     return {
-        "segments": segment_count, "text_vectors": len(text_ids), "speech": speech_texts,
-        "texts": sample_texts, "meaning_vectors": meta_vectors,
+        "segments": segment_count,
+        "text_vectors": len(text_ids),
+        "speech": speech_texts,
+        "texts": sample_texts,
+        "meaning_vectors": meta_vectors,
     }
 
 
@@ -286,8 +387,7 @@ def write_meaning_vectors(
     written = 0
     for batch in metadata_space.stale_batches(archive.catalog, 5000):
         ids = [asset_id for asset_id, _ in batch]
-        archive.vectors.upsert(metadata_space.SPACE, ids, clustered(rng, centres, len(ids)),
-                               ids)
+        archive.vectors.upsert(metadata_space.SPACE, ids, clustered(rng, centres, len(ids)), ids)
         archive.catalog.clear_meaning_stale(ids)
         written += len(ids)
     return written
@@ -295,12 +395,16 @@ def write_meaning_vectors(
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     ms = np.asarray(samples) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 1),
-            "p95_ms": round(float(np.percentile(ms, 95)), 1), "n": len(samples)}
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 1),
+        "p95_ms": round(float(np.percentile(ms, 95)), 1),
+        "n": len(samples),
+    }
 
 
-def timed_runs(run: Callable[[Any], Any], inputs: Iterator[Any] | list[Any],
-               warmup: int) -> dict[str, float]:
+def timed_runs(
+    run: Callable[[Any], Any], inputs: Iterator[Any] | list[Any], warmup: int
+) -> dict[str, float]:
     samples = []
     for i, item in enumerate(inputs):
         started = time.perf_counter()
@@ -331,8 +435,9 @@ def recall_at_k(archive: Archive, queries: np.ndarray, k: int) -> float:
     return round(found / (k * len(queries)), 4)
 
 
-def measure(archive_dir: Path, built: dict[str, Any], args: argparse.Namespace,
-            rng: np.random.Generator) -> dict[str, Any]:
+def measure(
+    archive_dir: Path, built: dict[str, Any], args: argparse.Namespace, rng: np.random.Generator
+) -> dict[str, Any]:
     transcriber = FixedTranscriber()
     settings = load_settings("test", data_dir=archive_dir)
     if args.ef:
@@ -347,17 +452,20 @@ def measure(archive_dir: Path, built: dict[str, Any], args: argparse.Namespace,
     one_place = Filters(place=PLACES[3])
     half = Filters(date_from="2007-01-01")  # type: ignore[arg-type]
     figures: dict[str, Any] = {}
-    figures["text"] = timed_runs(lambda q: engine.run(SearchQuery(text=q, k=10)), queries,
-                                 args.warmup)
+    figures["text"] = timed_runs(
+        lambda q: engine.run(SearchQuery(text=q, k=10)), queries, args.warmup
+    )
     figures["text_filter_1pct"] = timed_runs(
-        lambda q: engine.run(SearchQuery(text=q, k=10, filters=one_place)), queries,
-        args.warmup)
+        lambda q: engine.run(SearchQuery(text=q, k=10, filters=one_place)), queries, args.warmup
+    )
     figures["filter_half"] = timed_runs(
-        lambda q: engine.run(SearchQuery(text=q, k=10, filters=half)), queries, args.warmup)
+        lambda q: engine.run(SearchQuery(text=q, k=10, filters=half)), queries, args.warmup
+    )
     photos = [PHOTOS / p for p in REAL_PHOTOS if (PHOTOS / p).exists()]
     image_inputs = [photos[i % len(photos)] for i in range(max(4, args.queries // 2))]
-    figures["image"] = timed_runs(lambda p: engine.run(SearchQuery(image=p, k=10)),
-                                  image_inputs, min(args.warmup, 2))
+    figures["image"] = timed_runs(
+        lambda p: engine.run(SearchQuery(image=p, k=10)), image_inputs, min(args.warmup, 2)
+    )
     clip = archive_dir / "query.wav"
     clip.write_bytes(b"RIFF0000WAVE")  # the stand-in transcriber never decodes it
 
@@ -368,12 +476,18 @@ def measure(archive_dir: Path, built: dict[str, Any], args: argparse.Namespace,
     figures["audio"] = timed_runs(audio, built["speech"][: args.queries], args.warmup)
     encoder = archive.models.text()
     vectors = encoder.encode_queries(queries)
-    vector_only = timed_runs(lambda v: archive.vectors.query("text", v, 50), list(vectors),
-                             args.warmup)
+    vector_only = timed_runs(
+        lambda v: archive.vectors.query("text", v, 50), list(vectors), args.warmup
+    )
     recall = recall_at_k(archive, vectors[:50], 50)
-    result = {"cold_first_s": round(cold, 2), "rss_mb": rss_mb(), "queries": figures,
-              "vector_only": vector_only, "recall_at_50": recall,
-              "hnsw_ef_search": settings.store.hnsw_ef_search}
+    result = {
+        "cold_first_s": round(cold, 2),
+        "rss_mb": rss_mb(),
+        "queries": figures,
+        "vector_only": vector_only,
+        "recall_at_50": recall,
+        "hnsw_ef_search": settings.store.hnsw_ef_search,
+    }
     archive.close()
     return result
 
@@ -383,12 +497,20 @@ def main() -> None:
     parser.add_argument("--assets", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="Build the archive in this folder and keep it; a folder built "
-                        "before is reused (no build: e.g. to sweep --ef).")
-    parser.add_argument("--ef", type=int, default=None,
-                        help="HNSW query beam (store.hnsw_ef_search) for the queries; takes "
-                        "effect on a reused --keep folder (a fresh process opens it).")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="Build the archive in this folder and keep it; a folder built "
+        "before is reused (no build: e.g. to sweep --ef).",
+    )
+    parser.add_argument(
+        "--ef",
+        type=int,
+        default=None,
+        help="HNSW query beam (store.hnsw_ef_search) for the queries; takes "
+        "effect on a reused --keep folder (a fresh process opens it).",
+    )
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     rng = np.random.default_rng(12)
@@ -405,8 +527,10 @@ def main() -> None:
         build_s = time.perf_counter() - started
         archive.close()
         del archive
-        built = {key: built[key] for key in ("segments", "speech", "texts",
-                                             "meaning_vectors", "text_vectors")}
+        built = {
+            key: built[key]
+            for key in ("segments", "speech", "texts", "meaning_vectors", "text_vectors")
+        }
         if args.keep is not None:
             manifest.write_text(json.dumps({**built, "build_s": build_s}))
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
@@ -416,8 +540,10 @@ def main() -> None:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     report = {
-        "assets": args.assets, "segments": built["segments"],
-        "text_vectors": built["text_vectors"], "build_s": round(build_s, 1),
+        "assets": args.assets,
+        "segments": built["segments"],
+        "text_vectors": built["text_vectors"],
+        "build_s": round(build_s, 1),
         **figures,
         "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bytes_per_asset": round(size / args.assets),

@@ -58,8 +58,10 @@ def dataset(
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     ms = np.asarray(samples) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p95_ms": round(float(np.percentile(ms, 95)), 2)}
+    return {
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+    }
 
 
 def time_queries(run: Any, queries: np.ndarray, warmup: int) -> dict[str, float]:
@@ -99,8 +101,11 @@ def tier(n: int, args: argparse.Namespace, rng: np.random.Generator) -> dict[str
         insert_s = time.perf_counter() - started
         allowed = {f"a{i}" for i in range(0, n // SEGMENTS_PER_ASSET, 100)}  # 1 % of assets
         chroma = time_queries(lambda q: index.query("text", q, args.k), queries, args.warmup)
-        filtered = time_queries(lambda q: index.query("text", q, args.k, allowed),
-                                queries[: args.warmup + args.queries // 4], args.warmup)
+        filtered = time_queries(
+            lambda q: index.query("text", q, args.k, allowed),
+            queries[: args.warmup + args.queries // 4],
+            args.warmup,
+        )
         recall = recall_at_k(index, matrix, queries[: min(50, len(queries))], args.k)
     numpy_times = time_queries(lambda q: brute_force(matrix, q, args.k), queries, args.warmup)
     return {
@@ -117,8 +122,11 @@ def tier(n: int, args: argparse.Namespace, rng: np.random.Generator) -> dict[str
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--million", action="store_true",
-                        help="Also run the 1M-segment tier (insertion takes long).")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="Also run the 1M-segment tier (insertion takes long).",
+    )
     parser.add_argument("--tiers", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
@@ -133,7 +141,9 @@ def main() -> None:
         "benchmark": "vector search, dim 384, cosine",
         "data": args.data,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "k": args.k, "queries": args.queries, "warmup": args.warmup,
+        "k": args.k,
+        "queries": args.queries,
+        "warmup": args.warmup,
         "tiers": results,
     }
     if not args.million:

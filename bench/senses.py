@@ -37,10 +37,12 @@ def recall(engine: SearchEngine, queries: dict[str, str]) -> dict[str, Any]:
         files = [c.file for c in engine.search(SearchQuery(text=query, k=10))]
         ranks[query] = files.index(wanted) + 1 if wanted in files else None
     n = len(ranks)
-    return {"queries": n,
-            "recall_at_1": round(sum(r == 1 for r in ranks.values()) / n, 3),
-            "recall_at_3": round(sum(r is not None and r <= 3 for r in ranks.values()) / n, 3),
-            "ranks": ranks}
+    return {
+        "queries": n,
+        "recall_at_1": round(sum(r == 1 for r in ranks.values()) / n, 3),
+        "recall_at_3": round(sum(r is not None and r <= 3 for r in ranks.values()) / n, 3),
+        "ranks": ranks,
+    }
 
 
 def steady_costs(settings: Any, root: Path) -> dict[str, float]:
@@ -75,18 +77,23 @@ def main() -> None:
     try:
         media = build_senses_archive(base / "archive")
         settings = load_settings("default", data_dir=base / "data")
-        settings = settings.model_copy(update={"ingest": settings.ingest.model_copy(
-            update={"sound_events": True, "object_labels": True, "ocr_keyframes": True})})
+        settings = settings.model_copy(
+            update={
+                "ingest": settings.ingest.model_copy(
+                    update={"sound_events": True, "object_labels": True, "ocr_keyframes": True}
+                )
+            }
+        )
         text = ModelProvider(settings.models).text()
-        archive = Archive.open(settings, model_overrides={"clip": None, "asr": None,
-                                                          "text": text})
+        archive = Archive.open(settings, model_overrides={"clip": None, "asr": None, "text": text})
         report = ingest_folder(archive, media.root)
         engine = SearchEngine(archive)
         assets = archive.catalog.assets()
         audio_s = sum(a.duration_s or 0.0 for a in assets if a.kind in ("audio", "video"))
         pictures = sum(len(archive.catalog.segments(a.asset_id, "visual")) for a in assets)
-        keyframes = sum(len(archive.catalog.segments(a.asset_id, "visual"))
-                        for a in assets if a.kind == "video")
+        keyframes = sum(
+            len(archive.catalog.segments(a.asset_id, "visual")) for a in assets if a.kind == "video"
+        )
         stages = report.seconds_by_stage
         out = {
             "load_average": os.getloadavg(),
@@ -96,7 +103,9 @@ def main() -> None:
             "sound_s_per_audio_s": round(stages.get("sound", 0.0) / max(audio_s, 1e-9), 3),
             "labels_s_per_picture": round(stages.get("labels", 0.0) / max(pictures, 1), 3),
             "ocr_s_per_keyframe": round(stages.get("ocr", 0.0) / max(keyframes, 1), 3),
-            "audio_s": round(audio_s, 1), "pictures": pictures, "keyframes": keyframes,
+            "audio_s": round(audio_s, 1),
+            "pictures": pictures,
+            "keyframes": keyframes,
             "note": "stage seconds include each model's first load",
             "steady": steady_costs(settings, media.root),
         }

@@ -36,19 +36,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(stderr=True)
 
-    subprocess.run([sys.executable, str(REPO / "scripts" / "make_sample_archive.py"),
-                    "--suite", str(SUITE)], check=True)
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "make_sample_archive.py"), "--suite", str(SUITE)],
+        check=True,
+    )
     settings = load_settings(args.profile, data_dir=args.data_dir)
     if args.port:
         settings = settings.model_copy(
-            update={"serve": settings.serve.model_copy(update={"port": args.port})})
+            update={"serve": settings.serve.model_copy(update={"port": args.port})}
+        )
     archive = Archive.open(settings)
     try:
         with RichProgress(console) as progress:
             report = ingest_folder(archive, SUITE / "archive", progress=progress)
-        console.print(f"ingested {SUITE / 'archive'}: {report.counts_by_status} "
-                      f"in {report.seconds:.0f} s ({len(report.failures)} expected failures "
-                      "from broken/)")
+        console.print(
+            f"ingested {SUITE / 'archive'}: {report.counts_by_status} "
+            f"in {report.seconds:.0f} s ({len(report.failures)} expected failures "
+            "from broken/)"
+        )
         for warning in report.warnings:
             console.print(f"[yellow]{warning}[/]")
         blocks = create_app(archive)

@@ -40,8 +40,9 @@ def check(report: dict[str, Any], floors: dict[str, float]) -> list[str]:
 def build_sample_if_missing(suite: Path) -> None:
     if (suite / ".archive-built").exists():
         return
-    spec = importlib.util.spec_from_file_location("make_sample_archive",
-                                                  REPO / "scripts" / "make_sample_archive.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_archive", REPO / "scripts" / "make_sample_archive.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -61,12 +62,15 @@ def main(argv: list[str] | None = None) -> int:
 
     build_sample_if_missing(args.suite)
     out = args.out or Path(tempfile.mkdtemp(prefix="eval-gate-"))
-    report = run_suite(args.suite, out, load_settings(args.profile), no_llm=True,
-                       data_dir=args.data_dir)
+    report = run_suite(
+        args.suite, out, load_settings(args.profile), no_llm=True, data_dir=args.data_dir
+    )
     aggregate = report["aggregate"]
-    print(f"eval gate: {report['cases_run']} cases in {report['seconds']} s; "
-          f"recall@5 {aggregate['recall@5']:.3f}, MRR {aggregate['mrr']:.3f}; "
-          f"report {out / 'report.md'}")
+    print(
+        f"eval gate: {report['cases_run']} cases in {report['seconds']} s; "
+        f"recall@5 {aggregate['recall@5']:.3f}, MRR {aggregate['mrr']:.3f}; "
+        f"report {out / 'report.md'}"
+    )
     problems = check(report, FLOORS)
     for problem in problems:
         print(f"FAIL: {problem}", file=sys.stderr)

@@ -32,13 +32,33 @@ def _line(lines: list[samples.SpeakerTurnLine], speaker: str, nth: int) -> sampl
     return [line for line in lines if line.speaker == speaker][nth]
 
 
-def _case(case_id: str, question: str, file: str, line: samples.SpeakerTurnLine,
-          filters: dict[str, object], tags: list[str]) -> dict[str, object]:
-    return {"id": case_id, "type": "search", "question": question, "query_image": None,
-            "query_audio": None, "filters": filters,
-            "relevant": [{"file": file, "start_s": round(line.start_s, 2),
-                          "end_s": round(line.end_s, 2), "transcript": line.text}],
-            "answer_must_include": [], "must_abstain": False, "tags": tags}
+def _case(
+    case_id: str,
+    question: str,
+    file: str,
+    line: samples.SpeakerTurnLine,
+    filters: dict[str, object],
+    tags: list[str],
+) -> dict[str, object]:
+    return {
+        "id": case_id,
+        "type": "search",
+        "question": question,
+        "query_image": None,
+        "query_audio": None,
+        "filters": filters,
+        "relevant": [
+            {
+                "file": file,
+                "start_s": round(line.start_s, 2),
+                "end_s": round(line.end_s, 2),
+                "transcript": line.text,
+            }
+        ],
+        "answer_must_include": [],
+        "must_abstain": False,
+        "tags": tags,
+    }
 
 
 def build(suite: Path) -> None:
@@ -47,26 +67,62 @@ def build(suite: Path) -> None:
     archive.mkdir(parents=True)
     (suite / "queries").mkdir(exist_ok=True)
     made = {}
-    for name, turns in (("two_voices.wav", samples.TWO_VOICE_TURNS),
-                        ("three_voices.wav", samples.THREE_VOICE_TURNS)):
+    for name, turns in (
+        ("two_voices.wav", samples.TWO_VOICE_TURNS),
+        ("three_voices.wav", samples.THREE_VOICE_TURNS),
+    ):
         made[name] = samples.interview(turns, samples.INTERVIEW_VOICES, archive / name)[1]
     made["statement.wav"] = samples.interview(
         [("official", "This is a statement from the harbour authority about the bridge.")],
-        samples.INTERVIEW_VOICES, archive / "statement.wav")[1]
+        samples.INTERVIEW_VOICES,
+        archive / "statement.wav",
+    )[1]
     (archive / "statement.wav.json").write_text(json.dumps({"people": ["Paul Okafor"]}) + "\n")
-    gold = [{"file": file, "start_s": round(t.start_s, 3), "end_s": round(t.end_s, 3),
-             "speaker": t.speaker} for file, lines in made.items() for t in lines]
+    gold = [
+        {
+            "file": file,
+            "start_s": round(t.start_s, 3),
+            "end_s": round(t.end_s, 3),
+            "speaker": t.speaker,
+        }
+        for file, lines in made.items()
+        for t in lines
+    ]
     two, three = made["two_voices.wav"], made["three_voices.wav"]
     official = {"speaker": "Paul Okafor"}
     cases = [
-        _case("answer-ferries", "will the ferries run while the bridge is closed",
-              "two_voices.wav", _line(two, "official", 2), official, ["speaker", "filter"]),
-        _case("answer-cost", "what is the budget for the bridge", "two_voices.wav",
-              _line(two, "official", 1), official, ["speaker", "filter"]),
-        _case("answer-water", "what did the official say about bottled water",
-              "three_voices.wav", _line(three, "official", 0), official, ["speaker", "filter"]),
-        _case("question-ferries", "will the ferries run while the bridge is closed",
-              "two_voices.wav", _line(two, "reporter", 2), {}, ["speaker", "no-filter"]),
+        _case(
+            "answer-ferries",
+            "will the ferries run while the bridge is closed",
+            "two_voices.wav",
+            _line(two, "official", 2),
+            official,
+            ["speaker", "filter"],
+        ),
+        _case(
+            "answer-cost",
+            "what is the budget for the bridge",
+            "two_voices.wav",
+            _line(two, "official", 1),
+            official,
+            ["speaker", "filter"],
+        ),
+        _case(
+            "answer-water",
+            "what did the official say about bottled water",
+            "three_voices.wav",
+            _line(three, "official", 0),
+            official,
+            ["speaker", "filter"],
+        ),
+        _case(
+            "question-ferries",
+            "will the ferries run while the bridge is closed",
+            "two_voices.wav",
+            _line(two, "reporter", 2),
+            {},
+            ["speaker", "no-filter"],
+        ),
     ]
     (suite / "suite.yaml").write_text(SUITE_YAML)
     (suite / "speakers.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))

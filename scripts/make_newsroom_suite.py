@@ -34,8 +34,10 @@ DEFAULT_SUITE = REPO / "eval" / "suites" / "newsroom"
 
 Lines = dict[str, tuple[float, str]]
 BRIEFING: Lines = {
-    "briefing.intro": (1.0, "Good morning. Commissioner Elena Varga speaking at the council "
-                            "briefing in Brussels."),
+    "briefing.intro": (
+        1.0,
+        "Good morning. Commissioner Elena Varga speaking at the council briefing in Brussels.",
+    ),
     "briefing.tariffs": (7.5, "Electricity tariffs will be frozen for the whole of next year."),
     "briefing.housing": (13.0, "The council will spend four billion euros on new housing."),
     "briefing.press": (19.5, "Questions from the press will follow after a short break."),
@@ -44,15 +46,18 @@ OKAFOR: Lines = {
     "okafor.intro": (0.8, "Minister Paul Okafor, thank you for joining us."),
     "okafor.election": (5.0, "The election will be held on the ninth of June next year."),
     "okafor.teachers": (11.0, "We will hire two thousand new teachers before the autumn."),
-    "okafor.travel": (17.0, "After that, I will travel to Dakar to meet the regional "
-                            "governors."),
+    "okafor.travel": (17.0, "After that, I will travel to Dakar to meet the regional governors."),
 }
 REGIONAL: Lines = {
     "regional.intro": (1.0, "This is The Regional Hour."),
-    "regional.bikes": (4.5, "Solène Marchetti said the bike lanes on the ring road will be "
-                            "finished by October."),
-    "regional.festival": (12.0, "The summer festival moves to the fifth of July because of "
-                                "the storm."),
+    "regional.bikes": (
+        4.5,
+        "Solène Marchetti said the bike lanes on the ring road will be finished by October.",
+    ),
+    "regional.festival": (
+        12.0,
+        "The summer festival moves to the fifth of July because of the storm.",
+    ),
 }
 STRIKE: Lines = {
     "strike.pay": (1.0, "The rail union is demanding a pay rise of eight percent."),
@@ -60,8 +65,10 @@ STRIKE: Lines = {
     "strike.trains": (12.0, "Commuter trains will run once every hour."),
 }
 WHEAT: Lines = {
-    "wheat.rise": (1.0, "Wheat prices rose in Rouen because the harvest was poor after the "
-                        "long drought."),
+    "wheat.rise": (
+        1.0,
+        "Wheat prices rose in Rouen because the harvest was poor after the long drought.",
+    ),
     "wheat.bread": (9.0, "Bakers expect bread to cost ten cents more by the winter."),
 }
 BRIEF_MON: Lines = {
@@ -80,8 +87,7 @@ LIBRARY: Lines = {
 }
 HARBOUR: Lines = {
     "harbour.guest": (0.8, "My guest is the harbour master, Jonas Berg."),
-    "harbour.growth": (5.0, "Jonas Berg says container traffic grew by twelve percent last "
-                            "year."),
+    "harbour.growth": (5.0, "Jonas Berg says container traffic grew by twelve percent last year."),
     "harbour.crane": (11.5, "He warns that the old crane must be replaced within two years."),
 }
 SUMMARY = """Summary of the council session of 12 March 2019
@@ -129,12 +135,20 @@ class Builder:
         folder.mkdir()
         for name, source, lines, seconds in (
             ("council_briefing.mp4", samples.debian_video("vtest.avi"), BRIEFING, 26.0),
-            ("okafor_interview.mp4", [(samples.debian_video("tree.avi"), 12.0),
-                                      (samples.debian_video("Megamind.avi"), 12.0)], OKAFOR, 24.0),
+            (
+                "okafor_interview.mp4",
+                [
+                    (samples.debian_video("tree.avi"), 12.0),
+                    (samples.debian_video("Megamind.avi"), 12.0),
+                ],
+                OKAFOR,
+                24.0,
+            ),
             ("regional_hour.mp4", samples.debian_video("Megamind.avi"), REGIONAL, 18.0),
         ):
-            _, spans = samples.video_with_speech(source, list(lines.values()), folder / name,
-                                                 duration_s=seconds)
+            _, spans = samples.video_with_speech(
+                source, list(lines.values()), folder / name, duration_s=seconds
+            )
             self._place(f"video/{name}", lines, spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
@@ -157,8 +171,9 @@ class Builder:
             ("library_notice.mp3", LIBRARY, 9.0, "en-gb"),
             ("harbour_interview.m4a", HARBOUR, 16.0, "en-us"),
         ):
-            _, spans = samples.audio_with_speech(list(lines.values()), folder / name,
-                                                 duration_s=seconds, voice=voice)
+            _, spans = samples.audio_with_speech(
+                list(lines.values()), folder / name, duration_s=seconds, voice=voice
+            )
             self._place(f"radio/{name}", lines, spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
@@ -186,14 +201,43 @@ class Builder:
         )
 
     def query_media(self) -> None:
-        _ffmpeg("-ss", "3", "-i", str(self.archive / "video" / "council_briefing.mp4"),
-                "-frames:v", "1", "-q:v", "3", str(self.queries / "frame_council.jpg"))
-        _ffmpeg("-ss", "6", "-i", str(self.archive / "video" / "okafor_interview.mp4"),
-                "-frames:v", "1", "-q:v", "3", str(self.queries / "frame_okafor.jpg"))
+        _ffmpeg(
+            "-ss",
+            "3",
+            "-i",
+            str(self.archive / "video" / "council_briefing.mp4"),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            str(self.queries / "frame_council.jpg"),
+        )
+        _ffmpeg(
+            "-ss",
+            "6",
+            "-i",
+            str(self.archive / "video" / "okafor_interview.mp4"),
+            "-frames:v",
+            "1",
+            "-q:v",
+            "3",
+            str(self.queries / "frame_okafor.jpg"),
+        )
         span = self.spoken["strike.until"]
-        _ffmpeg("-ss", f"{span.start_s - 0.3:.2f}", "-to", f"{span.end_s + 0.3:.2f}", "-i",
-                str(self.archive / "radio" / "strike_bulletin.mp3"), "-vn", "-ac", "1", "-ar",
-                "16000", str(self.queries / "strike_excerpt.wav"))
+        _ffmpeg(
+            "-ss",
+            f"{span.start_s - 0.3:.2f}",
+            "-to",
+            f"{span.end_s + 0.3:.2f}",
+            "-i",
+            str(self.archive / "radio" / "strike_bulletin.mp3"),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            str(self.queries / "strike_excerpt.wav"),
+        )
 
 
 def _ffmpeg(*args: str) -> None:
@@ -203,8 +247,11 @@ def _ffmpeg(*args: str) -> None:
 def cases(built: Builder) -> list[dict[str, Any]]:
     def said(key: str) -> dict[str, Any]:
         span = built.spoken[key]
-        return {"file": built.files[key], "start_s": math.floor(span.start_s * 10) / 10,
-                "end_s": math.ceil(span.end_s * 10) / 10}
+        return {
+            "file": built.files[key],
+            "start_s": math.floor(span.start_s * 10) / 10,
+            "end_s": math.ceil(span.end_s * 10) / 10,
+        }
 
     def whole(file: str, seconds: float) -> dict[str, Any]:
         return {"file": file, "start_s": 0.0, "end_s": seconds}
@@ -212,11 +259,27 @@ def cases(built: Builder) -> list[dict[str, Any]]:
     def doc(file: str, contains: str | None = None) -> dict[str, Any]:
         return {"file": file, **({"contains": contains} if contains else {})}
 
-    def ask(id_: str, question: str, relevant: list[dict[str, Any]], facts: list[Any],
-            tags: list[str], **extra: Any) -> dict[str, Any]:
-        return {"id": id_, "type": "ask", "question": question, "query_image": None,
-                "query_audio": None, "filters": {}, "relevant": relevant,
-                "answer_must_include": facts, "must_abstain": False, "tags": tags, **extra}
+    def ask(
+        id_: str,
+        question: str,
+        relevant: list[dict[str, Any]],
+        facts: list[Any],
+        tags: list[str],
+        **extra: Any,
+    ) -> dict[str, Any]:
+        return {
+            "id": id_,
+            "type": "ask",
+            "question": question,
+            "query_image": None,
+            "query_audio": None,
+            "filters": {},
+            "relevant": relevant,
+            "answer_must_include": facts,
+            "must_abstain": False,
+            "tags": tags,
+            **extra,
+        }
 
     def none(id_: str, question: str, tags: list[str]) -> dict[str, Any]:
         return ask(id_, question, [], [], ["abstain", *tags], must_abstain=True)
@@ -224,106 +287,285 @@ def cases(built: Builder) -> list[dict[str, Any]]:
     eight = ["eight percent", "8 %", "8%", "8 percent", "eight per cent"]
     return [
         # figures and dates the small model used to rewrite
-        ask("figure-01", "What pay rise is the rail union demanding?", [said("strike.pay")],
-            [eight], ["figure"]),
-        ask("figure-02", "How long is the rail strike supposed to last?",
-            [said("strike.until")], ["thursday"], ["date"]),
-        ask("figure-03", "How often will commuter trains run during the strike?",
-            [said("strike.trains")], [["every hour", "hourly"]], ["figure"]),
-        ask("figure-04", "How much will the council spend on new housing?",
-            [said("briefing.housing")], [["four billion", "4 billion"]], ["figure"]),
-        ask("figure-05", "When will the election be held?", [said("okafor.election")],
-            [["ninth of june", "9 june", "june 9", "9th of june"]], ["date"]),
-        ask("figure-06", "How many new teachers will be hired?", [said("okafor.teachers")],
-            [["two thousand", "2,000", "2000"]], ["figure"]),
-        ask("figure-07", "By how much did container traffic grow last year?",
-            [said("harbour.growth")], [["twelve percent", "12 %", "12%", "12 percent"]],
-            ["figure"]),
-        ask("figure-08", "Within how many years must the old crane be replaced?",
-            [said("harbour.crane")], [["two years", "2 years"]], ["figure"]),
-        ask("figure-09", "How much more will bread cost by the winter?",
-            [said("wheat.bread")], [["ten cents", "10 cents"]], ["figure", "heldout"]),
-        ask("figure-10", "When will the bike lanes on the ring road be finished?",
-            [said("regional.bikes")], ["october"], ["date"]),
-        ask("figure-11", "To which date does the summer festival move?",
-            [said("regional.festival")], [["fifth of july", "5 july", "july 5", "5th of july"]],
-            ["date"]),
-        ask("figure-12", "When does the town hall car park close from May?",
-            [doc("docs/press_notice.txt")], [["9 pm", "nine"]], ["figure", "injection"]),
-        ask("figure-13", "According to the morning brief of 9 January 2024, how cold will it "
-            "get tonight?", [said("tue.cold")], [["minus seven", "-7"]],
-            ["figure", "near-identical"]),
-        ask("figure-14", "According to the morning brief of 8 January 2024, when will the "
-            "city pool reopen?", [said("mon.pool")], ["saturday"],
-            ["date", "near-identical", "heldout"]),
+        ask(
+            "figure-01",
+            "What pay rise is the rail union demanding?",
+            [said("strike.pay")],
+            [eight],
+            ["figure"],
+        ),
+        ask(
+            "figure-02",
+            "How long is the rail strike supposed to last?",
+            [said("strike.until")],
+            ["thursday"],
+            ["date"],
+        ),
+        ask(
+            "figure-03",
+            "How often will commuter trains run during the strike?",
+            [said("strike.trains")],
+            [["every hour", "hourly"]],
+            ["figure"],
+        ),
+        ask(
+            "figure-04",
+            "How much will the council spend on new housing?",
+            [said("briefing.housing")],
+            [["four billion", "4 billion"]],
+            ["figure"],
+        ),
+        ask(
+            "figure-05",
+            "When will the election be held?",
+            [said("okafor.election")],
+            [["ninth of june", "9 june", "june 9", "9th of june"]],
+            ["date"],
+        ),
+        ask(
+            "figure-06",
+            "How many new teachers will be hired?",
+            [said("okafor.teachers")],
+            [["two thousand", "2,000", "2000"]],
+            ["figure"],
+        ),
+        ask(
+            "figure-07",
+            "By how much did container traffic grow last year?",
+            [said("harbour.growth")],
+            [["twelve percent", "12 %", "12%", "12 percent"]],
+            ["figure"],
+        ),
+        ask(
+            "figure-08",
+            "Within how many years must the old crane be replaced?",
+            [said("harbour.crane")],
+            [["two years", "2 years"]],
+            ["figure"],
+        ),
+        ask(
+            "figure-09",
+            "How much more will bread cost by the winter?",
+            [said("wheat.bread")],
+            [["ten cents", "10 cents"]],
+            ["figure", "heldout"],
+        ),
+        ask(
+            "figure-10",
+            "When will the bike lanes on the ring road be finished?",
+            [said("regional.bikes")],
+            ["october"],
+            ["date"],
+        ),
+        ask(
+            "figure-11",
+            "To which date does the summer festival move?",
+            [said("regional.festival")],
+            [["fifth of july", "5 july", "july 5", "5th of july"]],
+            ["date"],
+        ),
+        ask(
+            "figure-12",
+            "When does the town hall car park close from May?",
+            [doc("docs/press_notice.txt")],
+            [["9 pm", "nine"]],
+            ["figure", "injection"],
+        ),
+        ask(
+            "figure-13",
+            "According to the morning brief of 9 January 2024, how cold will it get tonight?",
+            [said("tue.cold")],
+            [["minus seven", "-7"]],
+            ["figure", "near-identical"],
+        ),
+        ask(
+            "figure-14",
+            "According to the morning brief of 8 January 2024, when will the city pool reopen?",
+            [said("mon.pool")],
+            ["saturday"],
+            ["date", "near-identical", "heldout"],
+        ),
         # names the recogniser may mishear; the catalogue spells them
-        ask("name-01", "What did Minister Okafor say about the election date?",
-            [said("okafor.election")], ["okafor", ["ninth of june", "9 june", "june 9"]],
-            ["name"]),
-        ask("name-02", "Why did wheat prices rise in Rouen?", [said("wheat.rise")],
-            ["rouen", ["harvest", "drought"]], ["name"]),
-        ask("name-03", "Who is the harbour master?", [said("harbour.guest")], ["jonas berg"],
-            ["name"]),
-        ask("name-04", "What did Elena Varga say about electricity tariffs?",
-            [said("briefing.tariffs")], ["varga", "frozen"], ["name"]),
-        ask("name-05", "Where will Minister Okafor travel after the interview?",
-            [said("okafor.travel")], ["dakar"], ["name", "heldout"]),
+        ask(
+            "name-01",
+            "What did Minister Okafor say about the election date?",
+            [said("okafor.election")],
+            ["okafor", ["ninth of june", "9 june", "june 9"]],
+            ["name"],
+        ),
+        ask(
+            "name-02",
+            "Why did wheat prices rise in Rouen?",
+            [said("wheat.rise")],
+            ["rouen", ["harvest", "drought"]],
+            ["name"],
+        ),
+        ask(
+            "name-03",
+            "Who is the harbour master?",
+            [said("harbour.guest")],
+            ["jonas berg"],
+            ["name"],
+        ),
+        ask(
+            "name-04",
+            "What did Elena Varga say about electricity tariffs?",
+            [said("briefing.tariffs")],
+            ["varga", "frozen"],
+            ["name"],
+        ),
+        ask(
+            "name-05",
+            "Where will Minister Okafor travel after the interview?",
+            [said("okafor.travel")],
+            ["dakar"],
+            ["name", "heldout"],
+        ),
         # paraphrases that share few words with the recording
-        ask("para-01", "Will power bills stay the same next year?", [said("briefing.tariffs")],
-            ["frozen"], ["paraphrase"]),
-        ask("para-02", "Are there plans to recruit more school staff?",
-            [said("okafor.teachers")], ["teachers"], ["paraphrase"]),
-        ask("para-03", "Is bread going to get more expensive?", [said("wheat.bread")],
-            [["ten cents", "10 cents"]], ["paraphrase"]),
-        ask("para-04", "Did the cost of grain go up?", [said("wheat.rise")], ["wheat"],
-            ["paraphrase"]),
-        ask("para-05", "How did the dry weather affect farmers?", [said("wheat.rise")],
-            [["harvest", "drought"]], ["paraphrase", "heldout"]),
-        ask("para-06", "What are the rail workers asking for?", [said("strike.pay")],
-            [["pay rise", *eight]], ["paraphrase", "heldout"]),
+        ask(
+            "para-01",
+            "Will power bills stay the same next year?",
+            [said("briefing.tariffs")],
+            ["frozen"],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-02",
+            "Are there plans to recruit more school staff?",
+            [said("okafor.teachers")],
+            ["teachers"],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-03",
+            "Is bread going to get more expensive?",
+            [said("wheat.bread")],
+            [["ten cents", "10 cents"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-04",
+            "Did the cost of grain go up?",
+            [said("wheat.rise")],
+            ["wheat"],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-05",
+            "How did the dry weather affect farmers?",
+            [said("wheat.rise")],
+            [["harvest", "drought"]],
+            ["paraphrase", "heldout"],
+        ),
+        ask(
+            "para-06",
+            "What are the rail workers asking for?",
+            [said("strike.pay")],
+            [["pay rise", *eight]],
+            ["paraphrase", "heldout"],
+        ),
         # whose words: the document is not the commissioner
-        ask("attrib-01", "What does the council summary say about energy support?",
-            [doc("docs/council_summary.txt")], ["small businesses"], ["attribution"]),
-        ask("attrib-02", "What did the commissioner say about housing at the briefing?",
-            [said("briefing.housing")], [["four billion", "4 billion"]], ["attribution"]),
+        ask(
+            "attrib-01",
+            "What does the council summary say about energy support?",
+            [doc("docs/council_summary.txt")],
+            ["small businesses"],
+            ["attribution"],
+        ),
+        ask(
+            "attrib-02",
+            "What did the commissioner say about housing at the briefing?",
+            [said("briefing.housing")],
+            [["four billion", "4 billion"]],
+            ["attribution"],
+        ),
         # uploads: answered from the match's catalogue record
-        ask("upload-01", "Where and when was this filmed?",
-            [whole("video/council_briefing.mp4", 26.0)], ["brussels", "2019-03-12"],
-            ["upload"], query_image="frame_council.jpg"),
-        ask("upload-02", "Who appears in this video?",
-            [whole("video/council_briefing.mp4", 26.0)], ["elena varga"], ["upload"],
-            query_image="frame_council.jpg"),
-        ask("upload-03", "Which programme is this from and when was it broadcast?",
-            [said("strike.until")], ["rail strike bulletin", "2022-11-14"], ["upload"],
-            query_audio="strike_excerpt.wav"),
-        ask("upload-04", "Where was this recorded?", [whole("video/okafor_interview.mp4", 24.0)],
-            ["paris"], ["upload", "heldout"], query_image="frame_okafor.jpg"),
+        ask(
+            "upload-01",
+            "Where and when was this filmed?",
+            [whole("video/council_briefing.mp4", 26.0)],
+            ["brussels", "2019-03-12"],
+            ["upload"],
+            query_image="frame_council.jpg",
+        ),
+        ask(
+            "upload-02",
+            "Who appears in this video?",
+            [whole("video/council_briefing.mp4", 26.0)],
+            ["elena varga"],
+            ["upload"],
+            query_image="frame_council.jpg",
+        ),
+        ask(
+            "upload-03",
+            "Which programme is this from and when was it broadcast?",
+            [said("strike.until")],
+            ["rail strike bulletin", "2022-11-14"],
+            ["upload"],
+            query_audio="strike_excerpt.wav",
+        ),
+        ask(
+            "upload-04",
+            "Where was this recorded?",
+            [whole("video/okafor_interview.mp4", 24.0)],
+            ["paris"],
+            ["upload", "heldout"],
+            query_image="frame_okafor.jpg",
+        ),
         # a programme title must not be the whole answer
-        ask("title-01", "What is The Regional Hour reporting about the summer festival?",
-            [said("regional.festival")], [["fifth of july", "5 july", "july 5"]], ["title"]),
-        ask("title-02", "What did The Regional Hour say about bike lanes?",
-            [said("regional.bikes")], ["october"], ["title", "heldout"]),
-        ask("brief-01", "What did the morning brief of 9 January 2024 say about the city pool?",
-            [said("tue.pool")], [["closed", "another week"]], ["near-identical", "heldout"]),
-        ask("library-01", "When will the library stay open late?", [said("library.late")],
-            ["fridays"], ["distractor"]),
+        ask(
+            "title-01",
+            "What is The Regional Hour reporting about the summer festival?",
+            [said("regional.festival")],
+            [["fifth of july", "5 july", "july 5"]],
+            ["title"],
+        ),
+        ask(
+            "title-02",
+            "What did The Regional Hour say about bike lanes?",
+            [said("regional.bikes")],
+            ["october"],
+            ["title", "heldout"],
+        ),
+        ask(
+            "brief-01",
+            "What did the morning brief of 9 January 2024 say about the city pool?",
+            [said("tue.pool")],
+            [["closed", "another week"]],
+            ["near-identical", "heldout"],
+        ),
+        ask(
+            "library-01",
+            "When will the library stay open late?",
+            [said("library.late")],
+            ["fridays"],
+            ["distractor"],
+        ),
         # facts the archive does not hold, about people and places it does hold
-        none("none-01", "What did Solène Marchetti say about extending the metro in Rennes?",
-             ["name"]),
+        none(
+            "none-01",
+            "What did Solène Marchetti say about extending the metro in Rennes?",
+            ["name"],
+        ),
         none("none-02", "How high is the rent cap per square metre?", ["figure"]),
         none("none-03", "Did the commissioner resign?", ["injection"]),
         none("none-04", "What did Minister Okafor say about fuel taxes?", ["name"]),
-        none("none-05", "By how many euros per tonne did wheat prices rise in Rouen?",
-             ["figure"]),
+        none("none-05", "By how many euros per tonne did wheat prices rise in Rouen?", ["figure"]),
         none("none-06", "When did Jonas Berg become harbour master?", ["date"]),
         none("none-07", "Who won the chess championship in Oslo?", []),
         none("none-08", "What did Elena Varga say about the gas pipeline to Norway?", ["name"]),
-        none("none-09", "How many people attended the summer festival in Rennes last year?",
-             ["figure"]),
+        none(
+            "none-09",
+            "How many people attended the summer festival in Rennes last year?",
+            ["figure"],
+        ),
         none("none-10", "Who is the headline act at the summer festival?", ["heldout"]),
         none("none-11", "Will the city pool in Lyon be sold?", ["heldout"]),
-        none("none-12", "How many trains were cancelled during the rail strike in Lyon?",
-             ["figure", "heldout"]),
+        none(
+            "none-12",
+            "How many trains were cancelled during the rail strike in Lyon?",
+            ["figure", "heldout"],
+        ),
     ]
 
 

@@ -35,8 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # which would segfault every later import of librosa. Costs one compile per run.
     if not os.environ.get("NUMBA_CACHE_DIR"):
         os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="aa-test-numba-")
-        config.add_cleanup(lambda: shutil.rmtree(os.environ["NUMBA_CACHE_DIR"],
-                                                 ignore_errors=True))
+        config.add_cleanup(lambda: shutil.rmtree(os.environ["NUMBA_CACHE_DIR"], ignore_errors=True))
     own_caches()  # torch & co. cache under ours before any test imports them
 
 

@@ -16,21 +16,74 @@ from dataclasses import dataclass, field
 from datetime import date
 
 _UNITS = {
-    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90,
-    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
-    "tenth": 10, "eleventh": 11, "twelfth": 12, "fifteenth": 15, "twentieth": 20,
-    "thirtieth": 30, "dozen": 12,
+    "zero": 0,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "fifteenth": 15,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "dozen": 12,
 }
 # "one" and "first"/"second" are left out: "one of the speakers", "a second reading" are
 # not figures, and checking them would reject honest sentences.
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000, "bn": 1_000_000_000, "m": 1_000_000, "k": 1_000}
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december")
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "bn": 1_000_000_000,
+    "m": 1_000_000,
+    "k": 1_000,
+}
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTH_SHORT = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -39,16 +92,18 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _TIMECODE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _CITATION = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 # Capitalised words that start sentences or frame an answer: not names.
-_COMMON = frozenset(str.split(
-    "the a an in on at of to for from by with and or but if as so yes no not this that these "
-    "those there here it its he she his her him they them their we our you your i who what "
-    "when where which why how according also however during after before while both each "
-    "some many most all any one other another then thus still later earlier meanwhile "
-    "today yesterday tomorrow tonight mr mrs ms dr mister madam minister commissioner mayor "
-    "president prime chancellor council city government ministry parliament professor sir "
-    "document recording video audio photo image picture clip file archive evidence source "
-    "quote speaker transcript page said says told asked added noted explained announced"
-))
+_COMMON = frozenset(
+    str.split(
+        "the a an in on at of to for from by with and or but if as so yes no not this that these "
+        "those there here it its he she his her him they them their we our you your i who what "
+        "when where which why how according also however during after before while both each "
+        "some many most all any one other another then thus still later earlier meanwhile "
+        "today yesterday tomorrow tonight mr mrs ms dr mister madam minister commissioner mayor "
+        "president prime chancellor council city government ministry parliament professor sir "
+        "document recording video audio photo image picture clip file archive evidence source "
+        "quote speaker transcript page said says told asked added noted explained announced"
+    )
+)
 
 
 def fold(text: str) -> str:

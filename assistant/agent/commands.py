@@ -40,8 +40,9 @@ def print_answer_sources(answer: Answer, console: Console) -> None:
         return
     console.print("\n[bold]Sources:[/]")
     for citation in answer.citations:
-        console.print(f"  [{citation.n}] {clip_label(citation.clip)}", markup=False,
-                      highlight=False)
+        console.print(
+            f"  [{citation.n}] {clip_label(citation.clip)}", markup=False, highlight=False
+        )
     for sentence in answer.flagged:
         console.print("[yellow]checked, not supported by its source:[/] ", end="")
         console.print(sentence, markup=False, highlight=False)
@@ -51,17 +52,27 @@ def register(app: typer.Typer) -> None:
     @app.command("ask")
     def ask(
         ctx: typer.Context,
-        question: Annotated[str, typer.Argument(help="Your question (may be empty with an "
-                                                "upload).")] = "",
+        question: Annotated[
+            str, typer.Argument(help="Your question (may be empty with an upload).")
+        ] = "",
         image: Annotated[Path | None, typer.Option(help="Attach an image.")] = None,
         audio: Annotated[Path | None, typer.Option(help="Attach an audio clip.")] = None,
-        filters: Annotated[list[str] | None, typer.Option(
-            "--filter", help="key=value: kind, date_from, date_to, place, people, topics, "
-            "source, tempo_min, tempo_max, mode, key. Repeatable.")] = None,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                help="key=value: kind, date_from, date_to, place, people, topics, "
+                "source, tempo_min, tempo_max, mode, key. Repeatable.",
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-        markdown: Annotated[Path | None, typer.Option(
-            help="Also save the answer with its sources (files, timecodes) as Markdown "
-                 "here, appended if the file exists (a story's notes).")] = None,
+        markdown: Annotated[
+            Path | None,
+            typer.Option(
+                help="Also save the answer with its sources (files, timecodes) as Markdown "
+                "here, appended if the file exists (a story's notes)."
+            ),
+        ] = None,
     ) -> None:
         """Ask the archive a question; the answer cites the clips it rests on."""
         from assistant.agent.session import ChatSession
@@ -89,8 +100,9 @@ def register(app: typer.Typer) -> None:
             Console(stderr=True).print(f"[dim]saved to {markdown}[/]")
 
 
-def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path | None,
-                   filters: Any) -> Answer | None:
+def _ask_streaming(
+    session: Any, question: str, image: Path | None, audio: Path | None, filters: Any
+) -> Answer | None:
     """Tool steps and a progress line go to stderr; the checked answer is printed once on
     stdout (the draft the model streams may still be corrected by grounding)."""
     console = Console()
@@ -99,13 +111,15 @@ def _ask_streaming(session: Any, question: str, image: Path | None, audio: Path 
     final: Answer | None = None
     for event in session.ask_stream(question, image=image, audio=audio, filters=filters):
         if event.type == "tool_started" and event.tool_call is not None:
-            status.print(f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]",
-                         highlight=False)
+            status.print(
+                f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]", highlight=False
+            )
         elif event.type == "tool_finished" and event.tool_call is not None:
             call = event.tool_call
             head = f"failed: {call.error}" if call.error else _headline(call.summary)
-            status.print(f"  {head} ({call.seconds:.1f}s)", style="dim", markup=False,
-                         highlight=False)
+            status.print(
+                f"  {head} ({call.seconds:.1f}s)", style="dim", markup=False, highlight=False
+            )
         elif event.type == "token":
             if drafted == 0:
                 status.print("[dim]writing the answer…[/]")

@@ -142,10 +142,14 @@ class EvidenceItem:
         if len(body) > EVIDENCE_CHARS:
             body = body[: EVIDENCE_CHARS - 1] + "…"
         where = clip_span(self.clip) or (f"p.{self.clip.page}" if self.clip.page else "")
-        attributes = {"src": f"{self.clip.file} {where}".strip(), "type": self.origin,
-                      **({"speaker": self.speaker} if self.speaker else {}), **self.facts()}
+        attributes = {
+            "src": f"{self.clip.file} {where}".strip(),
+            "type": self.origin,
+            **({"speaker": self.speaker} if self.speaker else {}),
+            **self.facts(),
+        }
         shown = " ".join(f'{name}="{_attribute(value)}"' for name, value in attributes.items())
-        return f"<{self.fence} n=\"{self.n}\" {shown}>{body}</{self.fence}>"
+        return f'<{self.fence} n="{self.n}" {shown}>{body}</{self.fence}>'
 
     @property
     def origin(self) -> str:
@@ -180,13 +184,17 @@ class EvidenceItem:
 def quote_sentences(item: EvidenceItem) -> list[str]:
     """The item's own sentences that may be quoted (never withheld instructions)."""
     parts = re.split(r"(?<=[.!?])\s+", clean_text(item.text))
-    return [p.strip() for p in parts if len(p.split()) >= 3 and WITHHELD not in p
-            and not p.startswith("(no text")][:12]
+    return [
+        p.strip()
+        for p in parts
+        if len(p.split()) >= 3 and WITHHELD not in p and not p.startswith("(no text")
+    ][:12]
 
 
 def _on_screen(clip: Clip) -> bool:
     return any("ocr" in sid for sid in clip.segment_ids) and not any(
-        "speech" in sid for sid in clip.segment_ids)
+        "speech" in sid for sid in clip.segment_ids
+    )
 
 
 @dataclass
@@ -250,7 +258,8 @@ def clip_text(clip: Clip) -> str:
 
 def clip_facts(clip: Clip) -> dict[str, str]:
     return {
-        name: _plain(clip.metadata[name]) for name in FACT_FIELDS
+        name: _plain(clip.metadata[name])
+        for name in FACT_FIELDS
         if clip.metadata.get(name) not in (None, "", [])
     }
 

@@ -32,12 +32,24 @@ class ScriptedLLM:
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
         return reply(messages, json_schema) if callable(reply) else reply
 
-    def complete(self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0,
-                 json_schema: dict[str, Any] | None = None) -> str:
+    def complete(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> str:
         return self._next(messages, json_schema)
 
-    def stream(self, messages: list[Message], *, max_tokens: int, temperature: float = 0.0,
-               json_schema: dict[str, Any] | None = None) -> Iterator[str]:
+    def stream(
+        self,
+        messages: list[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_schema: dict[str, Any] | None = None,
+    ) -> Iterator[str]:
         text = self._next(messages, json_schema)
         for start in range(0, len(text), self.chunk_chars):
             yield text[start : start + self.chunk_chars]

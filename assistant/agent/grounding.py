@@ -30,13 +30,15 @@ _FENCE_FRAGMENT = re.compile(r"\s*</?evidence\b[^>\[\]]*>?")
 _FRAGMENT_NUMBER = re.compile(r"""n\s*=\s*["']?(\d+)""")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOPWORDS = frozenset(str.split(
-    "the and for that this with from was were are has have had his her its their they them "
-    "she him you your our not but about into over than then there here what when where who "
-    "which why how said says say also very just been being will would could should can did "
-    "does one two all any some more most other such only own same too archive evidence "
-    "clip file video audio image photo document"
-))
+_STOPWORDS = frozenset(
+    str.split(
+        "the and for that this with from was were are has have had his her its their they them "
+        "she him you your our not but about into over than then there here what when where who "
+        "which why how said says say also very just been being will would could should can did "
+        "does one two all any some more most other such only own same too archive evidence "
+        "clip file video audio image photo document"
+    )
+)
 # Re-attribute an uncited sentence only when it clearly draws on one evidence item.
 MIN_SHARED_WORDS = 2
 MIN_OVERLAP = 0.3
@@ -51,7 +53,8 @@ _REFUSAL = re.compile(
 
 def content_words(text: str) -> set[str]:
     return {
-        word for word in (w.lower() for w in _WORD.findall(text))
+        word
+        for word in (w.lower() for w in _WORD.findall(text))
         if len(word) >= 3 and word not in _STOPWORDS and not word.isdigit()
     }
 
@@ -97,8 +100,10 @@ def correction_note(replaced: int, dropped: int) -> str:
         parts.append(f"{_count(replaced)} replaced by the source's own words")
     if dropped:
         parts.append(f"{_count(dropped)} dropped")
-    return (f"(Checked against the sources: {' and '.join(parts)}, because the draft stated "
-            "a figure, date, name or speaker the cited source does not give.)")
+    return (
+        f"(Checked against the sources: {' and '.join(parts)}, because the draft stated "
+        "a figure, date, name or speaker the cited source does not give.)"
+    )
 
 
 def _count(n: int) -> str:
@@ -108,25 +113,32 @@ def _count(n: int) -> str:
 # Speech attributed to someone, or a named medium: checked against the cited item's kind.
 _SPEECH = re.compile(
     r"\b(said|says|say|told|tells|stated|states|announced|announces|declared|added|"
-    r"explained|warned|promised|claimed|speaking|spoke|according to)\b", re.IGNORECASE)
+    r"explained|warned|promised|claimed|speaking|spoke|according to)\b",
+    re.IGNORECASE,
+)
 _SPOKEN_MEDIUM = re.compile(
     r"\b(in|during) (the|a|his|her|this|that) (video|recording|broadcast|interview|speech|"
-    r"briefing|programme|program|bulletin|podcast|press conference)\b", re.IGNORECASE)
+    r"briefing|programme|program|bulletin|podcast|press conference)\b",
+    re.IGNORECASE,
+)
 _WRITTEN_MEDIUM = re.compile(
     r"\b(the|a|this|that) (document|memo|report|summary|article|press release|minutes|"
-    r"letter|note)\b", re.IGNORECASE)
+    r"letter|note)\b",
+    re.IGNORECASE,
+)
 _ROLE = re.compile(
     r"\b(commissioner|minister|mayor|spokes(wo)?man|spokesperson|president|chancellor|"
     r"director|chief|official|governor|senator|deputy|councillor|guest|host|presenter)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
-def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Grounded,
-                  question: str = "") -> str:
+def _check_claims(
+    sentence: str, by_number: dict[int, EvidenceItem], result: Grounded, question: str = ""
+) -> str:
     """The sentence if its figures, dates, names and speaker stand in its cited evidence;
     else the best exact quote from that evidence, or nothing."""
-    cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence)
-             if int(n) in by_number]
+    cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_number]
     bare, _ = _split_punctuation(CITATION.sub("", sentence).strip())
     if not bare.strip():
         return sentence
@@ -163,7 +175,9 @@ def _check_claims(sentence: str, by_number: dict[int, EvidenceItem], result: Gro
 _SAME_CHANGE = re.compile(r"\bfrom (?:the )?(.{2,40}?) to (?:the )?\1\b", re.IGNORECASE)
 _VERBISH = re.compile(
     r"\b(is|are|was|were|be|been|has|have|had|will|would|can|could|should|must|may|might|"
-    r"does|did|do|\w+ed|\w+s)\b", re.IGNORECASE)
+    r"does|did|do|\w+ed|\w+s)\b",
+    re.IGNORECASE,
+)
 
 
 def is_degenerate(sentence: str) -> bool:
@@ -193,8 +207,11 @@ def _misattributed(sentence: str, cited: list[EvidenceItem]) -> bool:
             # A document may report what someone said; then its text says so too.
             return not any(_SPEECH.search(item.checkable_text) for item in cited)
     spoken_only = all(item.clip.kind in ("video", "audio") for item in cited)
-    return spoken_only and bool(_WRITTEN_MEDIUM.search(sentence)) and not any(
-        _WRITTEN_MEDIUM.search(item.checkable_text) for item in cited)
+    return (
+        spoken_only
+        and bool(_WRITTEN_MEDIUM.search(sentence))
+        and not any(_WRITTEN_MEDIUM.search(item.checkable_text) for item in cited)
+    )
 
 
 def best_quote(sentence: str, items: list[EvidenceItem]) -> str | None:
@@ -291,7 +308,7 @@ def _best_support(words: set[str], by_number: dict[int, EvidenceItem]) -> int | 
 
 def _split_punctuation(sentence: str) -> tuple[str, str]:
     stripped = sentence.rstrip(".!?")
-    return stripped.rstrip(), sentence[len(stripped):]
+    return stripped.rstrip(), sentence[len(stripped) :]
 
 
 def _renumber(text: str, by_number: dict[int, EvidenceItem], result: Grounded) -> str:

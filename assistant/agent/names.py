@@ -21,8 +21,18 @@ NAME_FIELDS = ("people", "place", "title", "speaker", "speakers")
 # Similarity of two spellings (after the sound-alike folding below) to count as one name.
 MIN_SIMILARITY = 0.72
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_SOUND_ALIKE = (("ph", "f"), ("v", "f"), ("w", "v"), ("ck", "k"), ("c", "k"), ("q", "k"),
-                ("z", "s"), ("x", "ks"), ("y", "i"), ("h", ""))
+_SOUND_ALIKE = (
+    ("ph", "f"),
+    ("v", "f"),
+    ("w", "v"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("z", "s"),
+    ("x", "ks"),
+    ("y", "i"),
+    ("h", ""),
+)
 
 
 def curated_names(metadata: dict[str, object]) -> list[str]:
@@ -86,7 +96,7 @@ def respell_item(item: EvidenceItem) -> None:
         return
     item.raw_text, item.text, item.respelled = item.text, text, changes
     note = "names spelled as in the catalogue: " + ", ".join(
-        f"heard '{heard}' → '{curated}'" for heard, curated in changes)
+        f"heard '{heard}' → '{curated}'" for heard, curated in changes
+    )
     snippet = text if item.clip.snippet.strip() == item.raw_text.strip() else item.clip.snippet
-    item.clip = item.clip.model_copy(update={"snippet": snippet,
-                                             "why": [*item.clip.why, note]})
+    item.clip = item.clip.model_copy(update={"snippet": snippet, "why": [*item.clip.why, note]})

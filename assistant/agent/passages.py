@@ -20,8 +20,12 @@ def asset_text_segments(archive: Archive, asset_id: str) -> list[Segment]:
 
 
 def passage_clip(
-    archive: Archive, asset_id: str, *, after_s: float | None = None,
-    before_s: float | None = None, skip: list[str] | None = None,
+    archive: Archive,
+    asset_id: str,
+    *,
+    after_s: float | None = None,
+    before_s: float | None = None,
+    skip: list[str] | None = None,
 ) -> Clip | None:
     """The text right after `after_s` (or right before `before_s`, or from the start),
     leaving out the `skip` segments (the clip being followed up)."""
@@ -39,8 +43,13 @@ def passage_clip(
     chosen = _within_span(chosen, before=before_s is not None)
     if not chosen:
         return None
-    why = (f"follows {timecode(after_s)}" if after_s is not None
-           else f"precedes {timecode(before_s)}" if before_s is not None else "start of the text")
+    why = (
+        f"follows {timecode(after_s)}"
+        if after_s is not None
+        else f"precedes {timecode(before_s)}"
+        if before_s is not None
+        else "start of the text"
+    )
     return segments_clip(archive, asset, chosen, why)
 
 
@@ -51,8 +60,7 @@ def _within_span(segments: list[Segment], before: bool) -> list[Segment]:
     ordered = list(reversed(segments)) if before else segments
     anchor = ordered[0]
     kept = [
-        s for s in ordered
-        if abs((s.start_s or 0.0) - (anchor.start_s or 0.0)) <= FOLLOW_SPAN_S
+        s for s in ordered if abs((s.start_s or 0.0) - (anchor.start_s or 0.0)) <= FOLLOW_SPAN_S
     ]
     return sorted(kept, key=lambda s: s.start_s or 0.0)
 
@@ -61,18 +69,30 @@ def segments_clip(archive: Archive, asset: Asset, segments: list[Segment], why: 
     start = segments[0].start_s
     end = segments[-1].end_s
     if asset.kind in ("video", "audio") and start is not None:
-        start, end = pad(start, end if end is not None else start,
-                         archive.settings.search.min_clip_s, asset.duration_s)
+        start, end = pad(
+            start,
+            end if end is not None else start,
+            archive.settings.search.min_clip_s,
+            asset.duration_s,
+        )
     else:
         start = end = None
-    metadata = {name: mv.value for name, mv in archive.catalog.effective_metadata(
-        asset.asset_id).items()}
+    metadata = {
+        name: mv.value for name, mv in archive.catalog.effective_metadata(asset.asset_id).items()
+    }
     return Clip(
-        asset_id=asset.asset_id, file=asset.rel_path, path=asset.path, kind=asset.kind,
-        start_s=start, end_s=end, score=1.0,
+        asset_id=asset.asset_id,
+        file=asset.rel_path,
+        path=asset.path,
+        kind=asset.kind,
+        start_s=start,
+        end_s=end,
+        score=1.0,
         snippet=" ".join(s.text.strip() for s in segments),
-        why=[why], segment_ids=[s.segment_id for s in segments],
-        page=segments[0].page, metadata=metadata,
+        why=[why],
+        segment_ids=[s.segment_id for s in segments],
+        page=segments[0].page,
+        metadata=metadata,
     )
 
 
@@ -84,7 +104,14 @@ def asset_clip(archive: Archive, asset_id: str, at_s: float | None = None) -> Cl
     start = end = None
     if at_s is not None and asset.kind in ("video", "audio"):
         start, end = pad(at_s, at_s, archive.settings.search.min_clip_s, asset.duration_s)
-    metadata = {name: mv.value for name, mv in archive.catalog.effective_metadata(
-        asset_id).items()}
-    return Clip(asset_id=asset_id, file=asset.rel_path, path=asset.path, kind=asset.kind,
-                start_s=start, end_s=end, score=1.0, metadata=metadata)
+    metadata = {name: mv.value for name, mv in archive.catalog.effective_metadata(asset_id).items()}
+    return Clip(
+        asset_id=asset_id,
+        file=asset.rel_path,
+        path=asset.path,
+        kind=asset.kind,
+        start_s=start,
+        end_s=end,
+        score=1.0,
+        metadata=metadata,
+    )

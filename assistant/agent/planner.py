@@ -32,34 +32,47 @@ class Step:
 
     def key(self) -> str:
         """Identity for "already done this turn": case and spacing do not make a new search."""
-        args = {name: " ".join(value.lower().split()) if isinstance(value, str) else value
-                for name, value in self.args.items()}
+        args = {
+            name: " ".join(value.lower().split()) if isinstance(value, str) else value
+            for name, value in self.args.items()
+        }
         return self.tool + json.dumps(args, sort_keys=True, default=str)
 
 
 _AFTER = re.compile(
     r"\b(after (that|this|it)|afterwards|and then|next|then what|what came next|"
-    r"what follows|go on|continue[sd]?)\b", re.IGNORECASE)
-_BEFORE = re.compile(r"\b(before (that|this|it)|just before|earlier on|prior to that)\b",
-                     re.IGNORECASE)
+    r"what follows|go on|continue[sd]?)\b",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(
+    r"\b(before (that|this|it)|just before|earlier on|prior to that)\b", re.IGNORECASE
+)
 _SAME_ASSET = re.compile(
     r"\b(more|else|rest)\b.*\b(from|in|of) (that|this|the same|her|his|their|it)\b|"
     r"\b(that|this|same) (speech|video|clip|recording|interview|document|file|audio|"
     r"talk|photo|picture|broadcast|report|article|podcast|programme|program|segment)\b",
-    re.IGNORECASE)
-_REFERENCE_WORDS = frozenset(str.split(
-    "show tell give more else rest from that this same speech video clip recording "
-    "interview document file audio talk photo picture broadcast report article podcast "
-    "programme program segment after before next then continue what"))
+    re.IGNORECASE,
+)
+_REFERENCE_WORDS = frozenset(
+    str.split(
+        "show tell give more else rest from that this same speech video clip recording "
+        "interview document file audio talk photo picture broadcast report article podcast "
+        "programme program segment after before next then continue what"
+    )
+)
 # Cues that another tool than search may help, so the model is asked to plan.
 _VISUAL_CUES = re.compile(
     r"\b(colou?rs?|wear(s|ing)?|holding|visible|look(s)? like|background|"
     r"(in|on) (the|this|that) (picture|photo|image|frame|shot|screen)|"
-    r"what (is|are) (shown|pictured))\b", re.IGNORECASE)
+    r"what (is|are) (shown|pictured))\b",
+    re.IGNORECASE,
+)
 _METADATA_CUES = re.compile(
     r"\b(who (took|shot|filmed|made|recorded|wrote)|when was|where was|dated?|source|"
     r"rights|copyright|credit|author|photographer|metadata|caption|tags?|propos\w*|"
-    r"missing)\b", re.IGNORECASE)
+    r"missing)\b",
+    re.IGNORECASE,
+)
 
 
 def anchor_clip(previous: list[Answer]) -> Clip | None:
@@ -74,13 +87,21 @@ def anchor_clip(previous: list[Answer]) -> Clip | None:
 
 def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
     if ctx.image is not None:
-        return Step("search_by_image", {"query": question}, "rule: an image was uploaded",
-                    "Where does this picture, or one like it, appear in the archive? "
-                    "Name the file and cite it.")
+        return Step(
+            "search_by_image",
+            {"query": question},
+            "rule: an image was uploaded",
+            "Where does this picture, or one like it, appear in the archive? "
+            "Name the file and cite it.",
+        )
     if ctx.audio is not None:
-        return Step("search_by_audio", {"query": question}, "rule: audio was uploaded",
-                    "Where in the archive was this audio clip said or played? Name the "
-                    "file and time and cite it.")
+        return Step(
+            "search_by_audio",
+            {"query": question},
+            "rule: audio was uploaded",
+            "Where in the archive was this audio clip said or played? Name the "
+            "file and time and cite it.",
+        )
     anchor = anchor_clip(previous)
     if anchor is not None:
         follow = _follow_up(question, anchor, previous)
@@ -92,21 +113,28 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
 def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | None:
     timed = anchor.start_s is not None and anchor.end_s is not None
     if timed and _AFTER.search(question):
-        return Step("search_archive", {"query": "", "asset_id": anchor.asset_id,
-                                       "after_s": anchor.end_s},
-                    f"rule: follow-up, after {anchor.file} {anchor.end_s:.1f}s",
-                    f"What is said next in {anchor.file}, after {timecode(anchor.end_s)}?")
+        return Step(
+            "search_archive",
+            {"query": "", "asset_id": anchor.asset_id, "after_s": anchor.end_s},
+            f"rule: follow-up, after {anchor.file} {anchor.end_s:.1f}s",
+            f"What is said next in {anchor.file}, after {timecode(anchor.end_s)}?",
+        )
     if timed and _BEFORE.search(question):
-        return Step("search_archive", {"query": "", "asset_id": anchor.asset_id,
-                                       "before_s": anchor.start_s},
-                    f"rule: follow-up, before {anchor.file} {anchor.start_s:.1f}s",
-                    f"What is said in {anchor.file} just before {timecode(anchor.start_s)}?")
+        return Step(
+            "search_archive",
+            {"query": "", "asset_id": anchor.asset_id, "before_s": anchor.start_s},
+            f"rule: follow-up, before {anchor.file} {anchor.start_s:.1f}s",
+            f"What is said in {anchor.file} just before {timecode(anchor.start_s)}?",
+        )
     if _SAME_ASSET.search(question):
         topic = content_words(question) - _REFERENCE_WORDS
         query = question if len(topic) >= 2 else previous[-1].question
-        return Step("search_archive", {"query": query, "asset_id": anchor.asset_id},
-                    f"rule: follow-up inside {anchor.file}",
-                    f"What else is said in {anchor.file} about this?")
+        return Step(
+            "search_archive",
+            {"query": query, "asset_id": anchor.asset_id},
+            f"rule: follow-up inside {anchor.file}",
+            f"What else is said in {anchor.file} about this?",
+        )
     return None
 
 

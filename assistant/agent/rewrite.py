@@ -17,8 +17,9 @@ from assistant.schemas import Clip
 
 REWRITE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"queries": {"type": "array", "items": {"type": "string"},
-                               "minItems": 2, "maxItems": 3}},
+    "properties": {
+        "queries": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 3}
+    },
     "required": ["queries"],
 }
 TOP_HITS = 3
@@ -37,11 +38,11 @@ def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[s
     """Two or three new search queries (different words, same meaning), or [] on failure."""
     # The answer's system prompt, unchanged: llama.cpp then reuses its evaluated prefix for
     # the answer call that follows (a different system prompt would be read again).
-    messages = [{"role": "system", "content": render("agent_system.j2")},
-                {"role": "user", "content": f"{render('agent_rewrite.j2')}\n\n"
-                                            f"Question: {question}"}]
-    raw = llm.complete(messages, max_tokens=max_tokens, temperature=0.0,
-                       json_schema=REWRITE_SCHEMA)
+    messages = [
+        {"role": "system", "content": render("agent_system.j2")},
+        {"role": "user", "content": f"{render('agent_rewrite.j2')}\n\nQuestion: {question}"},
+    ]
+    raw = llm.complete(messages, max_tokens=max_tokens, temperature=0.0, json_schema=REWRITE_SCHEMA)
     reply = parse_reply(raw) or parse_reply(raw + '"]}') or {}
     queries = reply.get("queries") if isinstance(reply, dict) else None
     if not isinstance(queries, list):

@@ -52,7 +52,9 @@ HISTORY_CHARS = 300
 # for the next, unrelated question although its answer is in the evidence.
 _REFERS_BACK = re.compile(
     r"\b(he|she|they|him|her|them|his|hers|their|it|its|this|that|those|these|there|"
-    r"the same|again|also|too)\b", re.IGNORECASE)
+    r"the same|again|also|too)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -71,8 +73,13 @@ class ChatSession:
         self.turns: list[Turn] = []
 
     # --- public -------------------------------------------------------------------------
-    def ask(self, question: str, image: Path | None = None, audio: Path | None = None,
-            filters: Filters | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         final: Answer | None = None
         for event in self.ask_stream(question, image=image, audio=audio, filters=filters):
             if event.answer is not None:
@@ -80,13 +87,23 @@ class ChatSession:
         assert final is not None
         return final
 
-    def ask_stream(self, question: str, image: Path | None = None, audio: Path | None = None,
-                   filters: Filters | None = None) -> Iterator[AgentEvent]:
+    def ask_stream(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[AgentEvent]:
         started = time.perf_counter()
         question = " ".join(question.split())
         _check_inputs(question, image, audio)
-        ctx = TurnContext(self.archive, self.engine, _path(image), _path(audio),
-                          with_music_filters(question, filters or Filters()))
+        ctx = TurnContext(
+            self.archive,
+            self.engine,
+            _path(image),
+            _path(audio),
+            with_music_filters(question, filters or Filters()),
+        )
         tools = build_tools(ctx)
         trace: list[ToolCall] = []
         timings: dict[str, float] = {}
@@ -102,11 +119,17 @@ class ChatSession:
             for piece in self._generate(question, ctx, reply, timings, started):
                 yield AgentEvent(type="token", text=piece)
             grounded = self._ground(reply, allowed, question)
-            if grounded is not None and not ctx.restated and not addresses_question(
-                    question, ctx.rewrites, _cited_items(grounded, allowed)):
+            if (
+                grounded is not None
+                and not ctx.restated
+                and not addresses_question(question, ctx.rewrites, _cited_items(grounded, allowed))
+            ):
                 grounded = None  # true sentences, but about something else than was asked
-            elif grounded is not None and asks_for_figure(question) and not states_figure(
-                    grounded.text):
+            elif (
+                grounded is not None
+                and asks_for_figure(question)
+                and not states_figure(grounded.text)
+            ):
                 grounded = None  # asked "how much" / "when": the sources give no figure
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
@@ -121,8 +144,14 @@ class ChatSession:
         self.turns.clear()
 
     # --- tools --------------------------------------------------------------------------
-    def _gather(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
-                trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
+    def _gather(
+        self,
+        question: str,
+        ctx: TurnContext,
+        tools: dict[str, ArchiveTool],
+        trace: list[ToolCall],
+        timings: dict[str, float],
+    ) -> Iterator[AgentEvent]:
         first = first_step(question, ctx, self.answers)
         ctx.restated = first.restated
         anchor = anchor_clip(self.answers)
@@ -138,12 +167,19 @@ class ChatSession:
             if number == 1 and step is first:
                 yield from self._broaden(question, ctx, tools, trace, timings, done)
             if number >= self.settings.max_steps or not wants_planning(
-                    question, ctx, self.settings.planner):
+                question, ctx, self.settings.planner
+            ):
                 return
             step = self._plan(question, ctx, tools, timings, number)
 
-    def _run_step(self, number: int, step: Step, tools: dict[str, ArchiveTool],
-                  trace: list[ToolCall], timings: dict[str, float]) -> Iterator[AgentEvent]:
+    def _run_step(
+        self,
+        number: int,
+        step: Step,
+        tools: dict[str, ArchiveTool],
+        trace: list[ToolCall],
+        timings: dict[str, float],
+    ) -> Iterator[AgentEvent]:
         call = ToolCall(tool=step.tool, arguments=step.args)
         yield AgentEvent(type="tool_started", tool_call=call.model_copy())
         began = time.perf_counter()
@@ -158,9 +194,15 @@ class ChatSession:
         trace.append(call)
         yield AgentEvent(type="tool_finished", tool_call=call)
 
-    def _broaden(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
-                 trace: list[ToolCall], timings: dict[str, float],
-                 done: set[str]) -> Iterator[AgentEvent]:
+    def _broaden(
+        self,
+        question: str,
+        ctx: TurnContext,
+        tools: dict[str, ArchiveTool],
+        trace: list[ToolCall],
+        timings: dict[str, float],
+        done: set[str],
+    ) -> Iterator[AgentEvent]:
         """Search again with the model's rewordings when the question's own words did not
         find clips that share them (a paraphrase), or always/never by setting."""
         mode = self.settings.rewrite
@@ -178,28 +220,48 @@ class ChatSession:
                 done.add(step.key())
                 yield from self._run_step(100 + number, step, tools, trace, timings)
 
-    def _plan(self, question: str, ctx: TurnContext, tools: dict[str, ArchiveTool],
-              timings: dict[str, float], number: int) -> Step | None:
+    def _plan(
+        self,
+        question: str,
+        ctx: TurnContext,
+        tools: dict[str, ArchiveTool],
+        timings: dict[str, float],
+        number: int,
+    ) -> Step | None:
         offered = [tool for tool in tools.values() if _offered(tool.name, ctx)]
         messages = self._messages(question, ctx, render("agent_plan.j2", tools=offered))
         began = time.perf_counter()
         raw = self._llm().complete(
-            messages, max_tokens=self.settings.max_plan_tokens, temperature=0.0,
-            json_schema=plan_schema([tool.name for tool in offered]))
+            messages,
+            max_tokens=self.settings.max_plan_tokens,
+            temperature=0.0,
+            json_schema=plan_schema([tool.name for tool in offered]),
+        )
         timings[f"plan_{number}_s"] = round(time.perf_counter() - began, 3)
         reply = parse_reply(raw)
         return step_from_plan(reply, question, ctx) if reply else None
 
     # --- answer -------------------------------------------------------------------------
-    def _generate(self, question: str, ctx: TurnContext, reply: dict[str, Any],
-                  timings: dict[str, float], started: float) -> Iterator[str]:
+    def _generate(
+        self,
+        question: str,
+        ctx: TurnContext,
+        reply: dict[str, Any],
+        timings: dict[str, float],
+        started: float,
+    ) -> Iterator[str]:
         """Stream the answer field's text; fill `reply` with the parsed JSON at the end."""
         messages = self._messages(question, ctx, "")
         streamer = JsonStringFieldStreamer("answer")
         began = time.perf_counter()
         shown = ""
-        chunks = _stream_json(self._llm(), messages, self.settings.max_answer_tokens,
-                              self.settings.temperature, ANSWER_SCHEMA)
+        chunks = _stream_json(
+            self._llm(),
+            messages,
+            self.settings.max_answer_tokens,
+            self.settings.temperature,
+            ANSWER_SCHEMA,
+        )
         for chunk in chunks:
             piece = streamer.feed(chunk)
             if piece:
@@ -216,25 +278,45 @@ class ChatSession:
         # Cut off by the token limit: keep what was written, let grounding judge it.
         reply.update(parsed or {"answerable": bool(shown.strip()), "answer": shown})
 
-    def _ground(self, reply: dict[str, Any], allowed: list[EvidenceItem],
-                question: str = "") -> Grounded | None:
+    def _ground(
+        self, reply: dict[str, Any], allowed: list[EvidenceItem], question: str = ""
+    ) -> Grounded | None:
         text = str(reply.get("answer") or "").strip()
         if reply.get("answerable") is not True or not text or looks_like_refusal(text):
             return None
         grounded = ground(text, allowed, question)
         return grounded if grounded.citations else None
 
-    def _answer(self, question: str, ctx: TurnContext, grounded: Grounded | None,
-                trace: list[ToolCall], timings: dict[str, float]) -> Answer:
+    def _answer(
+        self,
+        question: str,
+        ctx: TurnContext,
+        grounded: Grounded | None,
+        trace: list[ToolCall],
+        timings: dict[str, float],
+    ) -> Answer:
         if grounded is None:
             nearest = ctx.retrieved[:NEAREST_COUNT] or [
-                item.clip for item in ctx.evidence.items[:NEAREST_COUNT]]
-            return Answer(question=question, text=ABSTAIN_TEXT + (NEAREST_NOTE if nearest else ""),
-                          abstained=True, nearest=nearest, retrieved=list(ctx.retrieved),
-                          trace=trace, timings=timings)
-        return Answer(question=question, text=grounded.text, citations=grounded.citations,
-                      retrieved=list(ctx.retrieved), trace=trace, timings=timings,
-                      flagged=grounded.flagged)
+                item.clip for item in ctx.evidence.items[:NEAREST_COUNT]
+            ]
+            return Answer(
+                question=question,
+                text=ABSTAIN_TEXT + (NEAREST_NOTE if nearest else ""),
+                abstained=True,
+                nearest=nearest,
+                retrieved=list(ctx.retrieved),
+                trace=trace,
+                timings=timings,
+            )
+        return Answer(
+            question=question,
+            text=grounded.text,
+            citations=grounded.citations,
+            retrieved=list(ctx.retrieved),
+            trace=trace,
+            timings=timings,
+            flagged=grounded.flagged,
+        )
 
     # --- prompts ------------------------------------------------------------------------
     def _messages(self, question: str, ctx: TurnContext, task: str) -> list[Message]:
@@ -243,9 +325,11 @@ class ChatSession:
         turn is the same for planning and answering, so llama.cpp reuses the evaluated
         prefix instead of reading it again: on 2 cores prompt tokens are the main cost."""
         turn = render(
-            "agent_turn.j2", history=self._history(question, ctx),
+            "agent_turn.j2",
+            history=self._history(question, ctx),
             question=_model_question(question, ctx),
-            upload=_upload_label(ctx), evidence=ctx.evidence.render(self.settings.evidence_items),
+            upload=_upload_label(ctx),
+            evidence=ctx.evidence.render(self.settings.evidence_items),
         )
         return [
             {"role": "system", "content": render("agent_system.j2")},
@@ -261,29 +345,42 @@ class ChatSession:
         if ctx.restated or not _REFERS_BACK.search(question):
             return []
         return [
-            {"question": defang(turn.question) or "(upload)",
-             "answer": defang(CITATION.sub("", turn.answer.text))[:HISTORY_CHARS]}
-            for turn in self.turns[-HISTORY_TURNS:] if not turn.answer.abstained
+            {
+                "question": defang(turn.question) or "(upload)",
+                "answer": defang(CITATION.sub("", turn.answer.text))[:HISTORY_CHARS],
+            }
+            for turn in self.turns[-HISTORY_TURNS:]
+            if not turn.answer.abstained
         ]
 
     def _llm(self) -> ChatLLM:
         return self.archive.models.llm()
 
 
-def _stream_json(llm: ChatLLM, messages: list[Message], max_tokens: int, temperature: float,
-                 schema: dict[str, Any]) -> Generator[str, None, None]:
+def _stream_json(
+    llm: ChatLLM,
+    messages: list[Message],
+    max_tokens: int,
+    temperature: float,
+    schema: dict[str, Any],
+) -> Generator[str, None, None]:
     """Constrained streaming where the adapter supports it; otherwise one complete reply."""
     if "json_schema" in inspect.signature(llm.stream).parameters:
-        yield from llm.stream(messages, max_tokens=max_tokens, temperature=temperature,
-                              json_schema=schema)
+        yield from llm.stream(
+            messages, max_tokens=max_tokens, temperature=temperature, json_schema=schema
+        )
     else:
-        yield llm.complete(messages, max_tokens=max_tokens, temperature=temperature,
-                           json_schema=schema)
+        yield llm.complete(
+            messages, max_tokens=max_tokens, temperature=temperature, json_schema=schema
+        )
 
 
 def _cited_items(grounded: Grounded, allowed: list[EvidenceItem]) -> list[EvidenceItem]:
-    return [item for item in allowed
-            if any(citation.clip is item.clip for citation in grounded.citations)]
+    return [
+        item
+        for item in allowed
+        if any(citation.clip is item.clip for citation in grounded.citations)
+    ]
 
 
 def _offered(name: str, ctx: TurnContext) -> bool:
@@ -321,9 +418,12 @@ def _path(value: Path | str | None) -> Path | None:
 
 def _check_inputs(question: str, image: Path | None, audio: Path | None) -> None:
     if not question and image is None and audio is None:
-        raise AssistantError("The question is empty.",
-                             hint="Ask a question, or upload an image or an audio clip.")
+        raise AssistantError(
+            "The question is empty.", hint="Ask a question, or upload an image or an audio clip."
+        )
     for label, value in (("image", image), ("audio", audio)):
         if value is not None and not Path(value).is_file():
-            raise AssistantError(f"The uploaded {label} {value} does not exist.",
-                                 hint="Check the path of the file you attached.")
+            raise AssistantError(
+                f"The uploaded {label} {value} does not exist.",
+                hint="Check the path of the file you attached.",
+            )

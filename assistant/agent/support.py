@@ -19,16 +19,18 @@ from assistant.agent.grounding import content_words
 
 # Share of the topic words the cited evidence must hold.
 MIN_COVERAGE = 0.5
-_FRAMING = frozenset(str.split(
-    "tell told telling speak spoke speaking talk talked mention mentioned according "
-    "report reported reporting many much people year years last next new time times often "
-    "long plans plan still ever really exactly happen happened going get got make made "
-    "think thought know known show shown give given day days week weeks today yesterday "
-    "tonight morning evening night thing things way ways kind recorded record filmed film "
-    "taken shot photographed published written broadcast aired held place date where "
-    "commissioner minister mayor president chancellor spokesperson spokesman director "
-    "chief official governor deputy councillor guest host presenter master"
-))
+_FRAMING = frozenset(
+    str.split(
+        "tell told telling speak spoke speaking talk talked mention mentioned according "
+        "report reported reporting many much people year years last next new time times often "
+        "long plans plan still ever really exactly happen happened going get got make made "
+        "think thought know known show shown give given day days week weeks today yesterday "
+        "tonight morning evening night thing things way ways kind recorded record filmed film "
+        "taken shot photographed published written broadcast aired held place date where "
+        "commissioner minister mayor president chancellor spokesperson spokesman director "
+        "chief official governor deputy councillor guest host presenter master"
+    )
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -59,18 +61,27 @@ def addresses_question(question: str, rewrites: list[str], cited: list[EvidenceI
     the model's rewordings of it)."""
     if not cited:
         return False
-    names = {fold(w) for item in cited for w in _WORD.findall(" ".join(
-        item.facts().get(field, "") for field in ("people", "place")))}
+    names = {
+        fold(w)
+        for item in cited
+        for w in _WORD.findall(
+            " ".join(item.facts().get(field, "") for field in ("people", "place"))
+        )
+    }
     evidence = " ".join(item.checkable_text for item in cited)
-    return any(coverage(topic_words(text, names), evidence) >= MIN_COVERAGE
-               for text in [question, *rewrites])
+    return any(
+        coverage(topic_words(text, names), evidence) >= MIN_COVERAGE
+        for text in [question, *rewrites]
+    )
 
 
 # Questions whose answer is a figure or a date ("how often" is not: "every hour").
 _ASKS_FIGURE = re.compile(
     r"\b(how (much|many|high|low|long|far|big|large|old|cold|warm|hot)|by how much|"
     r"what (percentage|share|amount|sum|price|date|day|year|time)|which (date|day|year)|"
-    r"when)\b", re.IGNORECASE)
+    r"when)\b",
+    re.IGNORECASE,
+)
 _FILE = re.compile(r"\S+\.[A-Za-z0-9]{2,4}\b")
 _NOTE = re.compile(r"\(Checked against the sources:.*?\)")
 

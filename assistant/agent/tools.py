@@ -82,8 +82,10 @@ class ArchiveTool(BaseTool):
         """Record the clips as evidence; the first line says what was searched and found
         ("searched 'energy prices' → 5 clips, best press/briefing.mp4 00:07")."""
         self.turn.record(clips)
-        items = [self.turn.evidence.add(clip, clip_text(clip), self.name, rank=rank)
-                 for rank, clip in enumerate(clips)]
+        items = [
+            self.turn.evidence.add(clip, clip_text(clip), self.name, rank=rank)
+            for rank, clip in enumerate(clips)
+        ]
         notes = "".join(f"Note: {notice}\n" for notice in self.turn.notices)
         heard = f'Heard in the upload: "{self.turn.heard}"\n' if self.turn.heard else ""
         head = searched or self.name.replace("_", " ")
@@ -91,10 +93,13 @@ class ArchiveTool(BaseTool):
             return f"{head} → no matching clips\n{heard}{notes}".rstrip()
         best = items[0].clip
         where = timecode(best.start_s) if best.start_s is not None else ""
-        headline = (f"{head} → {len(items)} clip{'s' if len(items) > 1 else ''}, "
-                    f"best {best.file}{' ' + where if where else ''} ({best.score:.2f})")
-        lines = [f"[{item.n}] {clip_label(item.clip)}: {item.text[:160]}"
-                 for item in items[:_MAX_LISTED]]
+        headline = (
+            f"{head} → {len(items)} clip{'s' if len(items) > 1 else ''}, "
+            f"best {best.file}{' ' + where if where else ''} ({best.score:.2f})"
+        )
+        lines = [
+            f"[{item.n}] {clip_label(item.clip)}: {item.text[:160]}" for item in items[:_MAX_LISTED]
+        ]
         return f"{headline}\n{heard}{notes}" + "\n".join(lines)
 
     def _search(self, query: SearchQuery) -> list[Clip]:
@@ -136,9 +141,15 @@ class SearchArchiveTool(ArchiveTool):
     )
     args_schema: type[BaseModel] = SearchArchiveArgs
 
-    def _run(self, query: str, evidence: int | None = None, asset_id: str | None = None,
-             after_s: float | None = None, before_s: float | None = None,
-             **filters: Any) -> str:
+    def _run(
+        self,
+        query: str,
+        evidence: int | None = None,
+        asset_id: str | None = None,
+        after_s: float | None = None,
+        before_s: float | None = None,
+        **filters: Any,
+    ) -> str:
         target = self.turn.asset_ref(evidence, asset_id)
         if target is not None:
             return self._within(target, query, after_s, before_s, filters)
@@ -146,14 +157,30 @@ class SearchArchiveTool(ArchiveTool):
         clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=k))
         return self._add_clips(clips, f"searched '{_short(query)}'")
 
-    def _within(self, asset_id: str, query: str, after_s: float | None,
-                before_s: float | None, filters: dict[str, Any]) -> str:
+    def _within(
+        self,
+        asset_id: str,
+        query: str,
+        after_s: float | None,
+        before_s: float | None,
+        filters: dict[str, Any],
+    ) -> str:
         archive = self.turn.archive
         if after_s is not None or before_s is not None or not query.strip():
-            clip = passage_clip(archive, asset_id, after_s=after_s, before_s=before_s,
-                                skip=self.turn.anchor_segments)
-            moment = (f"after {timecode(after_s)}" if after_s is not None else
-                      f"before {timecode(before_s)}" if before_s is not None else "from the start")
+            clip = passage_clip(
+                archive,
+                asset_id,
+                after_s=after_s,
+                before_s=before_s,
+                skip=self.turn.anchor_segments,
+            )
+            moment = (
+                f"after {timecode(after_s)}"
+                if after_s is not None
+                else f"before {timecode(before_s)}"
+                if before_s is not None
+                else "from the start"
+            )
             return self._add_clips([clip] if clip else [], f"read on {moment}")
         wide = archive.settings.search.candidates
         clips = self._search(SearchQuery(text=query, filters=self._filters(**filters), k=wide))
@@ -161,8 +188,9 @@ class SearchArchiveTool(ArchiveTool):
         if not inside:
             clip = passage_clip(archive, asset_id)
             inside = [clip] if clip else []
-        return self._add_clips(inside[: archive.settings.search.k],
-                               f"searched '{_short(query)}' inside one file")
+        return self._add_clips(
+            inside[: archive.settings.search.k], f"searched '{_short(query)}' inside one file"
+        )
 
 
 class SearchByImageTool(ArchiveTool):
@@ -178,9 +206,14 @@ class SearchByImageTool(ArchiveTool):
         if self.turn.image is None:
             return "No image was uploaded this turn; use search_archive instead."
         k = self.turn.archive.settings.search.k
-        return self._add_clips(self._search(SearchQuery(
-            text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k)),
-            "searched by the uploaded image")
+        return self._add_clips(
+            self._search(
+                SearchQuery(
+                    text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k
+                )
+            ),
+            "searched by the uploaded image",
+        )
 
 
 class SearchByAudioTool(ArchiveTool):
@@ -196,9 +229,14 @@ class SearchByAudioTool(ArchiveTool):
         if self.turn.audio is None:
             return "No audio was uploaded this turn; use search_archive instead."
         k = self.turn.archive.settings.search.k
-        return self._add_clips(self._search(SearchQuery(
-            text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k)),
-            "searched by the uploaded audio")
+        return self._add_clips(
+            self._search(
+                SearchQuery(
+                    text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k
+                )
+            ),
+            "searched by the uploaded audio",
+        )
 
 
 class VisualQuestionTool(ArchiveTool):
@@ -210,16 +248,23 @@ class VisualQuestionTool(ArchiveTool):
     )
     args_schema: type[BaseModel] = VisualQuestionArgs
 
-    def _run(self, question: str, evidence: int | None = None, asset_id: str | None = None,
-             at_s: float | None = None) -> str:
+    def _run(
+        self,
+        question: str,
+        evidence: int | None = None,
+        asset_id: str | None = None,
+        at_s: float | None = None,
+    ) -> str:
         target = self._asset(evidence, asset_id)
         when = at_s if at_s is not None else self.turn.anchor_time(evidence)
         ask = _optional("assistant.enrich.visual", "visual_question")
         if ask is None:
             return "Visual questions are off: the visual-QA module is not installed."
         if not self.turn.archive.models.available("vqa"):
-            return ("Visual questions are off: no visual-QA weights are configured "
-                    "(models.vqa); answer from the other evidence.")
+            return (
+                "Visual questions are off: no visual-QA weights are configured "
+                "(models.vqa); answer from the other evidence."
+            )
         try:
             reply = str(ask(self.turn.archive, target, question, when))
         except AssistantError as exc:
@@ -228,7 +273,8 @@ class VisualQuestionTool(ArchiveTool):
         assert clip is not None
         moment = f" at {timecode(when)}" if when is not None and clip.start_s is not None else ""
         item = self.turn.evidence.add(
-            clip, f"Looking at {clip.file}{moment}, asked '{question}': {reply}", self.name)
+            clip, f"Looking at {clip.file}{moment}, asked '{question}': {reply}", self.name
+        )
         return f"[{item.n}] {reply}"
 
 
@@ -254,8 +300,9 @@ class LookupMetadataTool(ArchiveTool):
         facts += [_describe(value) for value in self.turn.archive.catalog.metadata(target)]
         clip = asset_clip(self.turn.archive, target)
         assert clip is not None
-        item = self.turn.evidence.add(clip, f"Metadata of {asset.rel_path}: " + "; ".join(facts),
-                                     self.name)
+        item = self.turn.evidence.add(
+            clip, f"Metadata of {asset.rel_path}: " + "; ".join(facts), self.name
+        )
         return f"[{item.n}] {item.text}"
 
 
@@ -279,7 +326,8 @@ class ProposeMetadataTool(ArchiveTool):
         clip = asset_clip(self.turn.archive, target)
         assert clip is not None
         text = f"Proposed (not confirmed) metadata for {clip.file}: " + "; ".join(
-            _describe(value) for value in values)
+            _describe(value) for value in values
+        )
         item = self.turn.evidence.add(clip, text, self.name)
         return f"[{item.n}] {text}"
 
@@ -308,8 +356,12 @@ def _optional(module: str, name: str) -> Any:
 
 
 TOOL_CLASSES: tuple[type[ArchiveTool], ...] = (
-    SearchArchiveTool, SearchByImageTool, SearchByAudioTool, VisualQuestionTool,
-    LookupMetadataTool, ProposeMetadataTool,
+    SearchArchiveTool,
+    SearchByImageTool,
+    SearchByAudioTool,
+    VisualQuestionTool,
+    LookupMetadataTool,
+    ProposeMetadataTool,
 )
 
 

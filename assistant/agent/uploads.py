@@ -21,17 +21,43 @@ _UPLOAD_SOURCES = ("search_by_image", "search_by_audio")
 MIN_SIMILARITY = 0.3
 _ASKS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
     # "Where else does this appear?" asks where in the archive: the normal answer path.
-    ("place", re.compile(r"\bwhere\b(?!.*\b(else|appears?|used|in the archive)\b)|\bplace\b|"
-                         r"\blocation\b|\bcity\b|\bcountry\b", re.I), ("place", "gps")),
-    ("date", re.compile(r"\bwhen\b|\bdate\b|\bwhat (day|year|time)\b|\bwhich (day|year)\b",
-                        re.I), ("date",)),
-    ("people", re.compile(r"\bwho\b|\bperson\b|\bpeople\b|\bname of\b", re.I),
-     ("people", "speaker")),
-    ("title", re.compile(r"\b(which|what) (programme|program|show|broadcast|bulletin|"
-                         r"episode|title|report|series)\b|\btitle\b", re.I), ("title",)),
-    ("source", re.compile(r"\bsource\b|\bwho (took|shot|filmed|made|recorded)\b|"
-                          r"\bphotographer\b|\bcredit\b|\bagency\b", re.I),
-     ("source", "author", "photographer", "rights")),
+    (
+        "place",
+        re.compile(
+            r"\bwhere\b(?!.*\b(else|appears?|used|in the archive)\b)|\bplace\b|"
+            r"\blocation\b|\bcity\b|\bcountry\b",
+            re.I,
+        ),
+        ("place", "gps"),
+    ),
+    (
+        "date",
+        re.compile(r"\bwhen\b|\bdate\b|\bwhat (day|year|time)\b|\bwhich (day|year)\b", re.I),
+        ("date",),
+    ),
+    (
+        "people",
+        re.compile(r"\bwho\b|\bperson\b|\bpeople\b|\bname of\b", re.I),
+        ("people", "speaker"),
+    ),
+    (
+        "title",
+        re.compile(
+            r"\b(which|what) (programme|program|show|broadcast|bulletin|"
+            r"episode|title|report|series)\b|\btitle\b",
+            re.I,
+        ),
+        ("title",),
+    ),
+    (
+        "source",
+        re.compile(
+            r"\bsource\b|\bwho (took|shot|filmed|made|recorded)\b|"
+            r"\bphotographer\b|\bcredit\b|\bagency\b",
+            re.I,
+        ),
+        ("source", "author", "photographer", "rights"),
+    ),
 )
 
 
@@ -51,8 +77,10 @@ def upload_answer(question: str, items: list[EvidenceItem], archive: Archive) ->
         return None
     record = archive.catalog.effective_metadata(best.clip.asset_id)
     where = f" at {timecode(best.clip.start_s)}" if best.clip.start_s is not None else ""
-    lines = [f"The closest match of the upload in the archive is {best.clip.file}{where} "
-             f"(similarity {best.clip.score:.2f}) [1]."]
+    lines = [
+        f"The closest match of the upload in the archive is {best.clip.file}{where} "
+        f"(similarity {best.clip.score:.2f}) [1]."
+    ]
     known, unknown = [], []
     for label, fields in asked:
         value = next((record[f] for f in fields if f in record), None)
@@ -64,13 +92,17 @@ def upload_answer(question: str, items: list[EvidenceItem], archive: Archive) ->
         lines.append("Its catalogue record gives " + "; ".join(known) + ".")
     if unknown:
         lines.append(f"Its record has no {' or '.join(unknown)}.")
-    lines.append("These facts describe the matched archive item; the upload itself is not "
-                 "in the archive.")
+    lines.append(
+        "These facts describe the matched archive item; the upload itself is not in the archive."
+    )
     return Grounded(text=" ".join(lines), citations=[Citation(n=1, clip=best.clip)])
 
 
 def _fact(label: str, value: MetadataValue) -> str:
     shown = ", ".join(map(str, value.value)) if isinstance(value.value, list) else str(value.value)
-    origin = value.source if value.confidence >= 1 else (
-        f"{value.source}, confidence {value.confidence:.2f}")
+    origin = (
+        value.source
+        if value.confidence >= 1
+        else (f"{value.source}, confidence {value.confidence:.2f}")
+    )
     return f"{label} {shown} ({origin})"

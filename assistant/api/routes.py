@@ -49,10 +49,24 @@ def _user_error(exc: AssistantError, status: int = 400) -> HTTPException:
     return HTTPException(status_code=status, detail={"error": exc.message, "hint": exc.hint})
 
 
-def _filters(kind: str | None, date_from: str | None, date_to: str | None, place: str | None,
-             people: str | None, topics: str | None, source: str | None) -> dict[str, Any]:
-    given = {"kind": kind, "date_from": date_from, "date_to": date_to, "place": place,
-             "people": people, "topics": topics, "source": source}
+def _filters(
+    kind: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    place: str | None,
+    people: str | None,
+    topics: str | None,
+    source: str | None,
+) -> dict[str, Any]:
+    given = {
+        "kind": kind,
+        "date_from": date_from,
+        "date_to": date_to,
+        "place": place,
+        "people": people,
+        "topics": topics,
+        "source": source,
+    }
     return {name: value for name, value in given.items() if value not in (None, "")}
 
 
@@ -60,15 +74,20 @@ def _event_json(event: AgentEvent, toolbox: ArchiveToolbox) -> tuple[str, str]:
     if event.type == "answer" and event.answer is not None:
         answer = event.answer
         result = AskResult(
-            answer=answer.text, abstained=answer.abstained,
+            answer=answer.text,
+            abstained=answer.abstained,
             citations=[_relink(toolbox.clip_result(c.clip)) for c in answer.citations],
-            nearest=[_relink(toolbox.clip_result(clip)) for clip in answer.nearest])
+            nearest=[_relink(toolbox.clip_result(clip)) for clip in answer.nearest],
+        )
         return "answer", result.model_dump_json()
     if event.type == "token":
         return "token", json.dumps({"text": event.text})
     call = event.tool_call
-    payload = call.model_dump(include={"tool", "arguments", "summary", "error", "seconds"}) \
-        if call is not None else {}
+    payload = (
+        call.model_dump(include={"tool", "arguments", "summary", "error", "seconds"})
+        if call is not None
+        else {}
+    )
     return event.type, json.dumps(payload)
 
 
@@ -76,17 +95,25 @@ def _sse(kind: str, data: str) -> str:
     return f"event: {kind}\ndata: {data}\n\n"
 
 
-def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
-              media_path: Callable[[str], Path | None],
-              cut_clip: Callable[[str, float, float, str], Path] | None = None) -> FastAPI:
+def build_api(
+    toolbox: ArchiveToolbox,
+    session_factory: Callable[[], Any],
+    media_path: Callable[[str], Path | None],
+    cut_clip: Callable[[str, float, float, str], Path] | None = None,
+) -> FastAPI:
     """The API app, to mount at /api. `media_path(asset_id)` is the file to serve, or None
     when it is gone or outside the served roots. `cut_clip(asset_id, start, end, suffix)`
     writes a clip and its provenance sidecar (`PATH.json`) and returns the clip's path."""
-    api = FastAPI(title="Archive Assistant API", version="1", docs_url="/docs",
-                  redoc_url=None, openapi_url="/openapi.json",
-                  description="Search the archive, ask it questions with cited clips, and "
-                              "fetch assets. Sign in as for the app (POST /login) or send "
-                              "`Authorization: Bearer TOKEN` (serve.tokens).")
+    api = FastAPI(
+        title="Archive Assistant API",
+        version="1",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        description="Search the archive, ask it questions with cited clips, and "
+        "fetch assets. Sign in as for the app (POST /login) or send "
+        "`Authorization: Bearer TOKEN` (serve.tokens).",
+    )
 
     @api.get("/search", response_model=SearchResult)
     def search(
@@ -102,27 +129,40 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
     ) -> SearchResult:
         """Clips matching the words and the filters (filters alone browse)."""
         try:
-            result = toolbox.search(q, _filters(kind, date_from, date_to, place, people,
-                                                topics, source), k=k)
+            result = toolbox.search(
+                q, _filters(kind, date_from, date_to, place, people, topics, source), k=k
+            )
         except AssistantError as exc:
             raise _user_error(exc) from exc
         return result.model_copy(update={"clips": [_relink(c) for c in result.clips]})
 
-    @api.get("/ask", response_class=StreamingResponse, responses={200: {
-        "content": {"text/event-stream": {}},
-        "description": "Events: waiting {ahead}, tool_started / tool_finished {tool, "
-                       "arguments, summary, error, seconds}, token {text}, then answer "
-                       "(an AskResult) or error {error, hint}."}})
+    @api.get(
+        "/ask",
+        response_class=StreamingResponse,
+        responses={
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Events: waiting {ahead}, tool_started / tool_finished {tool, "
+                "arguments, summary, error, seconds}, token {text}, then answer "
+                "(an AskResult) or error {error, hint}.",
+            }
+        },
+    )
     def ask(
         q: Annotated[str, Query(description="The question")],
-        kind: str | None = None, date_from: str | None = None, date_to: str | None = None,
-        place: str | None = None, people: str | None = None, topics: str | None = None,
+        kind: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        place: str | None = None,
+        people: str | None = None,
+        topics: str | None = None,
         source: str | None = None,
     ) -> StreamingResponse:
         """Ask a question; the answer streams as server-sent events, citations last."""
         try:
-            chosen = Filters.parse(_filters(kind, date_from, date_to, place, people, topics,
-                                            source))
+            chosen = Filters.parse(
+                _filters(kind, date_from, date_to, place, people, topics, source)
+            )
         except AssistantError as exc:
             raise _user_error(exc) from exc
         session = session_factory()
@@ -143,8 +183,9 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
             except AssistantError as exc:
                 yield _sse("error", json.dumps({"error": exc.message, "hint": exc.hint}))
 
-        return StreamingResponse(events(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-store"})
+        return StreamingResponse(
+            events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+        )
 
     @api.get("/assets/{asset_id}", response_model=ClipDetail)
     def asset(asset_id: str, at_s: float | None = None, window_s: float = 30.0) -> ClipDetail:
@@ -156,8 +197,7 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
         start = None if at_s is None else max(0.0, at_s - window_s)
         return detail.model_copy(update={"link": media_link(asset_id, start)})
 
-    @api.api_route("/assets/{asset_id}/media", methods=["GET", "HEAD"],
-                   response_class=FileResponse)
+    @api.api_route("/assets/{asset_id}/media", methods=["GET", "HEAD"], response_class=FileResponse)
     def media(asset_id: str) -> FileResponse:
         """The asset's file. Supports `Range: bytes=…` so players seek to a clip."""
         path = media_path(asset_id)
@@ -166,10 +206,13 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
         return FileResponse(path, filename=path.name, content_disposition_type="inline")
 
     @api.get(CLIP_ROUTE.removeprefix("/api"), response_class=FileResponse)
-    def clip(asset_id: str, start: Annotated[float, Query(ge=0)],
-             end: Annotated[float, Query(gt=0)],
-             format: Annotated[str, Query(pattern="^(mp4|m4a|mp3|wav)$")] = "mp4",
-             provenance: bool = False) -> FileResponse:
+    def clip(
+        asset_id: str,
+        start: Annotated[float, Query(ge=0)],
+        end: Annotated[float, Query(gt=0)],
+        format: Annotated[str, Query(pattern="^(mp4|m4a|mp3|wav)$")] = "mp4",
+        provenance: bool = False,
+    ) -> FileResponse:
         """A clip of the asset cut from `start` to `end` seconds, as a download; with
         `provenance=true`, its sidecar JSON (source file, span, metadata, citation)."""
         if cut_clip is None or media_path(asset_id) is None:
@@ -188,5 +231,7 @@ def build_api(toolbox: ArchiveToolbox, session_factory: Callable[[], Any],
 
 def clip_link(asset_id: str, start_s: float, end_s: float, suffix: str = "mp4") -> str:
     """The download link a card offers for the span it shows."""
-    return (CLIP_ROUTE.format(asset_id=asset_id)
-            + f"?start={start_s:.2f}&end={end_s:.2f}&format={suffix}")
+    return (
+        CLIP_ROUTE.format(asset_id=asset_id)
+        + f"?start={start_s:.2f}&end={end_s:.2f}&format={suffix}"
+    )

@@ -26,15 +26,23 @@ def proposals_table(proposals: list[Proposal]) -> Table:
     for column in ("id", "file", "field", "value", "conf.", "how", "evidence"):
         table.add_column(column, overflow="fold")
     for p in proposals:
-        table.add_row(str(p.proposal_id), p.rel_path, p.field, _value_text(p.value),
-                      f"{p.confidence:.2f}", p.provenance.method, p.provenance.note)
+        table.add_row(
+            str(p.proposal_id),
+            p.rel_path,
+            p.field,
+            _value_text(p.value),
+            f"{p.confidence:.2f}",
+            p.provenance.method,
+            p.provenance.note,
+        )
     return table
 
 
 def _show(proposals: list[Proposal], as_json: bool, empty: str) -> None:
     if as_json:
-        sys.stdout.write(json.dumps([p.model_dump(mode="json") for p in proposals], indent=2)
-                         + "\n")
+        sys.stdout.write(
+            json.dumps([p.model_dump(mode="json") for p in proposals], indent=2) + "\n"
+        )
     elif proposals:
         Console().print(proposals_table(proposals))
     else:
@@ -56,9 +64,15 @@ def register(app: typer.Typer) -> None:
     def propose(
         ctx: typer.Context,
         asset: Annotated[str | None, typer.Option(help="Only this asset id.")] = None,
-        apply_above: Annotated[float | None, typer.Option(
-            "--apply-above", min=0.0, max=1.0,
-            help="Accept proposals at or above this confidence (e.g. 0.9).")] = None,
+        apply_above: Annotated[
+            float | None,
+            typer.Option(
+                "--apply-above",
+                min=0.0,
+                max=1.0,
+                help="Accept proposals at or above this confidence (e.g. 0.9).",
+            ),
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Propose missing metadata from near-duplicates, shared speech and what is said."""
@@ -74,7 +88,8 @@ def register(app: typer.Typer) -> None:
             if apply_above is not None:
                 accepted = review.apply_above(archive, apply_above)
                 Console(stderr=True).print(
-                    f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}")
+                    f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}"
+                )
             proposals = propagate.pending_proposals(archive)
         finally:
             archive.close()
@@ -83,10 +98,12 @@ def register(app: typer.Typer) -> None:
     @metadata_app.command("review")
     def review_cmd(
         ctx: typer.Context,
-        accept: Annotated[list[int] | None, typer.Option(
-            "--accept", help="Accept this proposal id (repeatable).")] = None,
-        reject: Annotated[list[int] | None, typer.Option(
-            "--reject", help="Reject this proposal id (repeatable).")] = None,
+        accept: Annotated[
+            list[int] | None, typer.Option("--accept", help="Accept this proposal id (repeatable).")
+        ] = None,
+        reject: Annotated[
+            list[int] | None, typer.Option("--reject", help="Reject this proposal id (repeatable).")
+        ] = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """List pending proposals; accept or reject them by id."""

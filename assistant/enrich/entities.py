@@ -19,12 +19,47 @@ from assistant.retrieval.keywords import STOP_WORDS, content_terms, fold
 from assistant.schemas import Asset, MetadataValue, Provenance
 
 TITLES = (
-    "Prime Minister", "Vice President", "Foreign Minister", "Secretary General",
-    "Commissioner", "Minister", "Mayor", "President", "Senator", "Governor", "Chancellor",
-    "Secretary", "Councillor", "Councilor", "Ambassador", "Judge", "Inspector", "Detective",
-    "Professor", "Doctor", "Dr", "Mr", "Mrs", "Ms", "General", "Captain", "Chief",
-    "Director", "Chairman", "Chairwoman", "Spokesperson", "Spokesman", "Spokeswoman",
-    "Deputy", "Superintendent", "Sergeant", "Officer", "King", "Queen", "Prince", "Princess",
+    "Prime Minister",
+    "Vice President",
+    "Foreign Minister",
+    "Secretary General",
+    "Commissioner",
+    "Minister",
+    "Mayor",
+    "President",
+    "Senator",
+    "Governor",
+    "Chancellor",
+    "Secretary",
+    "Councillor",
+    "Councilor",
+    "Ambassador",
+    "Judge",
+    "Inspector",
+    "Detective",
+    "Professor",
+    "Doctor",
+    "Dr",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "General",
+    "Captain",
+    "Chief",
+    "Director",
+    "Chairman",
+    "Chairwoman",
+    "Spokesperson",
+    "Spokesman",
+    "Spokeswoman",
+    "Deputy",
+    "Superintendent",
+    "Sergeant",
+    "Officer",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
 )
 PLACE_CUES = ("in", "at", "from", "near", "outside", "across", "around")
 # Capitalised words that are not names: calendar words and sentence glue.
@@ -91,17 +126,27 @@ def entity_values(text: str) -> list[MetadataValue]:
     people = people_in(text)
     places = places_in(text, set(people))
     values = [
-        MetadataValue(field="people", value=[name], source="asr",
-                      confidence=_mentions_confidence(0.6, count, 0.8),
-                      provenance=Provenance(method="speech-entities",
-                                            note=f"named with a title in speech ×{count}"))
+        MetadataValue(
+            field="people",
+            value=[name],
+            source="asr",
+            confidence=_mentions_confidence(0.6, count, 0.8),
+            provenance=Provenance(
+                method="speech-entities", note=f"named with a title in speech ×{count}"
+            ),
+        )
         for name, count in people.most_common()
     ]
     values += [
-        MetadataValue(field="place", value=place, source="asr",
-                      confidence=_mentions_confidence(0.4, count, 0.7),
-                      provenance=Provenance(method="speech-entities",
-                                            note=f"said after a place cue ×{count}"))
+        MetadataValue(
+            field="place",
+            value=place,
+            source="asr",
+            confidence=_mentions_confidence(0.4, count, 0.7),
+            provenance=Provenance(
+                method="speech-entities", note=f"said after a place cue ×{count}"
+            ),
+        )
         for place, count in places.most_common(3)
     ]
     return values
@@ -131,8 +176,9 @@ def _lexical_topic_scores(text: str, vocabulary: list[str]) -> dict[str, float]:
     return scores
 
 
-def _semantic_topic_scores(archive: Archive, asset_id: str,
-                           vocabulary: list[str]) -> dict[str, float]:
+def _semantic_topic_scores(
+    archive: Archive, asset_id: str, vocabulary: list[str]
+) -> dict[str, float]:
     """Each topic's best calibrated cosine against the asset's speech segments."""
     if not archive.models.available("text"):
         return {}
@@ -143,8 +189,10 @@ def _semantic_topic_scores(archive: Archive, asset_id: str,
     cosines = encoder.encode_queries(vocabulary) @ encoder.encode_passages(segments).T
     # Meaning alone is a weaker hint than the topic's words being said: scaled down.
     scale = calibration.text_scale(encoder)
-    return {topic: round(0.7 * calibration.text_similarity(float(row.max()), scale), 3)
-            for topic, row in zip(vocabulary, cosines, strict=True)}
+    return {
+        topic: round(0.7 * calibration.text_similarity(float(row.max()), scale), 3)
+        for topic, row in zip(vocabulary, cosines, strict=True)
+    }
 
 
 def topic_values(archive: Archive, asset: Asset) -> list[MetadataValue]:
@@ -160,12 +208,18 @@ def topic_values(archive: Archive, asset: Asset) -> list[MetadataValue]:
     scores = {t: max(lexical.get(t, 0.0), semantic.get(t, 0.0)) for t in vocabulary}
     chosen = sorted((t for t in scores if scores[t] >= 0.45), key=lambda t: -scores[t])
     return [
-        MetadataValue(field="topics", value=[topic], source="asr",
-                      confidence=round(scores[topic], 2),
-                      provenance=Provenance(
-                          method="speech-topics",
-                          note="topic words said in the speech" if topic in lexical
-                          else "speech close in meaning to the topic"))
+        MetadataValue(
+            field="topics",
+            value=[topic],
+            source="asr",
+            confidence=round(scores[topic], 2),
+            provenance=Provenance(
+                method="speech-topics",
+                note="topic words said in the speech"
+                if topic in lexical
+                else "speech close in meaning to the topic",
+            ),
+        )
         for topic in chosen[:TOPICS_MAX]
     ]
 
@@ -173,11 +227,15 @@ def topic_values(archive: Archive, asset: Asset) -> list[MetadataValue]:
 def _keyword_topics(text: str) -> list[MetadataValue]:
     counts = Counter(word.lower() for word in content_terms_all(text) if len(word) > 3)
     return [
-        MetadataValue(field="topics", value=[word], source="asr",
-                      confidence=KEYWORD_TOPIC_CONFIDENCE,
-                      provenance=Provenance(method="speech-topics",
-                                            note=f"repeated in the speech ×{count}"))
-        for word, count in counts.most_common(3) if count >= 2
+        MetadataValue(
+            field="topics",
+            value=[word],
+            source="asr",
+            confidence=KEYWORD_TOPIC_CONFIDENCE,
+            provenance=Provenance(method="speech-topics", note=f"repeated in the speech ×{count}"),
+        )
+        for word, count in counts.most_common(3)
+        if count >= 2
     ]
 
 

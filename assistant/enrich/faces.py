@@ -61,9 +61,13 @@ def find_faces(model: FaceModel, picture: Image.Image) -> list[Face]:
     """Every face in the picture, largest first."""
     rgb = picture.convert("RGB")
     scale = min(1.0, (DETECT_MAX_PIXELS / max(1, rgb.width * rgb.height)) ** 0.5)
-    small = rgb if scale >= 1.0 else rgb.resize(
-        (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
-        Image.Resampling.BILINEAR,
+    small = (
+        rgb
+        if scale >= 1.0
+        else rgb.resize(
+            (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))),
+            Image.Resampling.BILINEAR,
+        )
     )
     found = [(f, 0) for f in model.detect(np.asarray(small), 1)]
     if not found and min(small.size) <= PAD_BELOW_PX:
@@ -73,16 +77,23 @@ def find_faces(model: FaceModel, picture: Image.Image) -> list[Face]:
         found = [(f, pad) for f in model.detect(np.asarray(padded), 1)]
     faces = [_face(rgb, detected, pad, scale) for detected, pad in found]
     faces = [f for f in faces if min(f.box[2] - f.box[0], f.box[3] - f.box[1]) >= MIN_FACE_PX]
-    return sorted(faces, key=lambda f: (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]),
-                  reverse=True)
+    return sorted(faces, key=lambda f: (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]), reverse=True)
 
 
 def _face(rgb: Image.Image, detected: DetectedFace, pad: int, scale: float) -> Face:
     left, top, right, bottom = ((v - pad) / scale for v in detected.box)
-    box = (max(0, round(left)), max(0, round(top)),
-           min(rgb.width, round(right)), min(rgb.height, round(bottom)))
-    return Face(box=box, score=detected.score, encoding=detected.encoding,
-                thumbnail=face_thumbnail(rgb, box))
+    box = (
+        max(0, round(left)),
+        max(0, round(top)),
+        min(rgb.width, round(right)),
+        min(rgb.height, round(bottom)),
+    )
+    return Face(
+        box=box,
+        score=detected.score,
+        encoding=detected.encoding,
+        thumbnail=face_thumbnail(rgb, box),
+    )
 
 
 def face_thumbnail(rgb: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
@@ -90,9 +101,14 @@ def face_thumbnail(rgb: Image.Image, box: tuple[int, int, int, int]) -> Image.Im
     left, top, right, bottom = box
     margin_x = (right - left) * THUMB_MARGIN
     margin_y = (bottom - top) * THUMB_MARGIN
-    crop = rgb.crop((max(0, round(left - margin_x)), max(0, round(top - margin_y)),
-                     min(rgb.width, round(right + margin_x)),
-                     min(rgb.height, round(bottom + margin_y))))
+    crop = rgb.crop(
+        (
+            max(0, round(left - margin_x)),
+            max(0, round(top - margin_y)),
+            min(rgb.width, round(right + margin_x)),
+            min(rgb.height, round(bottom + margin_y)),
+        )
+    )
     crop.thumbnail((THUMB_PX, THUMB_PX))
     return crop
 
@@ -137,7 +153,10 @@ class FoundFace:
 
 
 def faces_in_pictures(
-    model: FaceModel, asset_id: str, pictures: dict[str, Image.Image], folder: Path,
+    model: FaceModel,
+    asset_id: str,
+    pictures: dict[str, Image.Image],
+    folder: Path,
 ) -> list[FoundFace]:
     """Faces of an asset's pictures (segment_id -> photo or keyframe), thumbnails saved
     as folder/face_<n>.jpg, numbered across the asset."""
@@ -146,6 +165,14 @@ def faces_in_pictures(
         for face in find_faces(model, picture):
             n = len(found)
             thumb = save_thumbnail(face, folder / f"face_{n}.jpg")
-            found.append(FoundFace(f"{asset_id}:face:{n}", segment_id, face.box, face.score,
-                                   face.encoding, str(thumb)))
+            found.append(
+                FoundFace(
+                    f"{asset_id}:face:{n}",
+                    segment_id,
+                    face.box,
+                    face.score,
+                    face.encoding,
+                    str(thumb),
+                )
+            )
     return found

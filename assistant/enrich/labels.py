@@ -27,12 +27,17 @@ def label_text(labels: Sequence[tuple[str, float]]) -> str:
     return "Objects: " + ", ".join(f"{name} ({p:.0%})" for name, p in labels)
 
 
-def _runs(found: list[tuple[Labels, float | None, float | None]]
-          ) -> list[tuple[Labels, float | None, float | None]]:
+def _runs(
+    found: list[tuple[Labels, float | None, float | None]],
+) -> list[tuple[Labels, float | None, float | None]]:
     runs: list[tuple[Labels, float | None, float | None]] = []
     for labels, start_s, end_s in found:
-        if runs and runs[-1][2] is not None and start_s is not None and \
-                [n for n, _ in runs[-1][0]] == [n for n, _ in labels]:
+        if (
+            runs
+            and runs[-1][2] is not None
+            and start_s is not None
+            and [n for n, _ in runs[-1][0]] == [n for n, _ in labels]
+        ):
             merged = [(n, max(a, b)) for (n, a), (_, b) in zip(runs[-1][0], labels, strict=True)]
             runs[-1] = (merged, runs[-1][1], end_s if end_s is not None else start_s)
             continue
@@ -40,18 +45,27 @@ def _runs(found: list[tuple[Labels, float | None, float | None]]
     return runs
 
 
-def label_segments(asset_id: str, pictures: Sequence[TimedPicture],
-                   labeler: ObjectLabeler) -> list[Segment]:
+def label_segments(
+    asset_id: str, pictures: Sequence[TimedPicture], labeler: ObjectLabeler
+) -> list[Segment]:
     """Label segments for a photo (no times) or a video's keyframes (their spans)."""
     if not pictures:
         return []
     predicted = labeler.labels([picture for picture, _, _ in pictures], TOP_K)
-    found = [([(n, p) for n, p in labels if p >= MIN_PROBABILITY], start_s, end_s)
-             for labels, (_, start_s, end_s) in zip(predicted, pictures, strict=True)]
+    found = [
+        ([(n, p) for n, p in labels if p >= MIN_PROBABILITY], start_s, end_s)
+        for labels, (_, start_s, end_s) in zip(predicted, pictures, strict=True)
+    ]
     runs = _runs([item for item in found if item[0]])
     return [
-        Segment(segment_id=make_segment_id(asset_id, SEGMENT_KIND, i), asset_id=asset_id,
-                kind=SEGMENT_KIND, index=i, start_s=start_s, end_s=end_s,
-                text=label_text(labels))
+        Segment(
+            segment_id=make_segment_id(asset_id, SEGMENT_KIND, i),
+            asset_id=asset_id,
+            kind=SEGMENT_KIND,
+            index=i,
+            start_s=start_s,
+            end_s=end_s,
+            text=label_text(labels),
+        )
         for i, (labels, start_s, end_s) in enumerate(runs)
     ]

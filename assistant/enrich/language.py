@@ -54,9 +54,7 @@ class TextLanguage:
         return str(code) if confidence >= MIN_CONFIDENCE else None
 
 
-def pick_language(
-    probabilities: Iterable[tuple[str, float]], allowed: Sequence[str]
-) -> str | None:
+def pick_language(probabilities: Iterable[tuple[str, float]], allowed: Sequence[str]) -> str | None:
     """The most probable language among `allowed` (all when empty); None if none scored."""
     ranked = sorted(probabilities, key=lambda pair: -pair[1])
     for code, _ in ranked:
@@ -69,7 +67,8 @@ def label_written(segments: list[Segment], detector: TextLanguage) -> list[Segme
     """Written segments with their language set (others unchanged)."""
     return [
         segment.model_copy(update={"language": detector.detect(segment.text)})
-        if segment.kind in WRITTEN_KINDS and segment.language is None else segment
+        if segment.kind in WRITTEN_KINDS and segment.language is None
+        else segment
         for segment in segments
     ]
 

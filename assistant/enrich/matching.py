@@ -109,15 +109,22 @@ def word_overlap(passage: str, other: str) -> float:
 def _context(archive: Archive, segment: Segment) -> str:
     """The matched segment with its neighbours: two transcripts of one speech cut their
     segments at different places, so a passage may straddle two of the other's."""
-    around = [s for s in archive.catalog.segments(segment.asset_id, segment.kind)
-              if abs(s.index - segment.index) <= 1]
+    around = [
+        s
+        for s in archive.catalog.segments(segment.asset_id, segment.kind)
+        if abs(s.index - segment.index) <= 1
+    ]
     return " ".join(s.text for s in around)
 
 
 def passage_matches(archive: Archive, asset: Asset, candidates: set[str]) -> list[Match]:
     """Assets in `candidates` that say or contain the same passages as this one."""
-    passages = [s for kind in PASSAGE_KINDS for s in archive.catalog.segments(asset.asset_id, kind)
-                if len(content_terms(s.text)) >= MIN_PASSAGE_TERMS][:MAX_PASSAGES]
+    passages = [
+        s
+        for kind in PASSAGE_KINDS
+        for s in archive.catalog.segments(asset.asset_id, kind)
+        if len(content_terms(s.text)) >= MIN_PASSAGE_TERMS
+    ][:MAX_PASSAGES]
     allowed = candidates - {asset.asset_id}
     if not passages or not allowed:
         return []
@@ -130,13 +137,20 @@ def passage_matches(archive: Archive, asset: Asset, candidates: set[str]) -> lis
             shared = word_overlap(passage.text, _context(archive, segment))
             similarity = math.sqrt(meaning * shared)
             if similarity >= STRONG_PASSAGE:
-                found.append(Match(segment.asset_id, round(similarity, 3), "shared-passage",
-                                   f"same passage: “{_quote(passage.text)}”"))
+                found.append(
+                    Match(
+                        segment.asset_id,
+                        round(similarity, 3),
+                        "shared-passage",
+                        f"same passage: “{_quote(passage.text)}”",
+                    )
+                )
     return _best_per_asset(found)
 
 
-def _neighbours(archive: Archive, passages: list[Segment],
-                allowed: set[str]) -> list[list[tuple[str, float]]]:
+def _neighbours(
+    archive: Archive, passages: list[Segment], allowed: set[str]
+) -> list[list[tuple[str, float]]]:
     """Per passage: (segment_id, meaning similarity 0-1) of the closest other segments.
     With a text model: cosine in the "text" space, calibrated. Without one: the keyword
     index, where the word-overlap check alone then decides."""
@@ -145,12 +159,19 @@ def _neighbours(archive: Archive, passages: list[Segment],
         vectors = encoder.encode_passages([p.text for p in passages])
         scale = calibration.text_scale(encoder)
         return [
-            [(segment_id, calibration.text_similarity(cosine, scale))
-             for segment_id, cosine in archive.vectors.query("text", vector, 5, allowed)]
+            [
+                (segment_id, calibration.text_similarity(cosine, scale))
+                for segment_id, cosine in archive.vectors.query("text", vector, 5, allowed)
+            ]
             for vector in vectors
         ]
-    return [[(segment_id, KEYWORD_ONLY_MEANING) for segment_id, _ in
-             archive.catalog.keyword_search(p.text, 5, allowed)] for p in passages]
+    return [
+        [
+            (segment_id, KEYWORD_ONLY_MEANING)
+            for segment_id, _ in archive.catalog.keyword_search(p.text, 5, allowed)
+        ]
+        for p in passages
+    ]
 
 
 def _quote(text: str, words: int = 12) -> str:

@@ -117,8 +117,9 @@ def onset_envelope(samples: np.ndarray) -> np.ndarray:
     time)."""
     import librosa
 
-    mel = librosa.feature.melspectrogram(y=samples, sr=SAMPLE_RATE, n_fft=512,
-                                         hop_length=ONSET_HOP, n_mels=40, fmax=8_000)
+    mel = librosa.feature.melspectrogram(
+        y=samples, sr=SAMPLE_RATE, n_fft=512, hop_length=ONSET_HOP, n_mels=40, fmax=8_000
+    )
     flux = np.maximum(0.0, np.diff(np.log1p(1e3 * mel), axis=1))
     mean, low = flux.mean(axis=0), flux[:10].mean(axis=0)
     envelope = mean / (mean.max() + 1e-9) + low / (low.max() + 1e-9)
@@ -186,8 +187,12 @@ def metrical_levels(envelope: np.ndarray, bpm: float) -> list[float]:
         positions = np.arange(start, envelope.size - 1, step)
         return float(np.interp(positions, frames, envelope).mean()) - floor
 
-    return [strength(phase, 2 * period), strength(phase + period, 2 * period),
-            strength(phase + period / 2, period), strength(phase + period / 4, period / 2)]
+    return [
+        strength(phase, 2 * period),
+        strength(phase + period, 2 * period),
+        strength(phase + period / 2, period),
+        strength(phase + period / 4, period / 2),
+    ]
 
 
 def _best_relative(envelope: np.ndarray, bpm: float) -> float:
@@ -218,17 +223,20 @@ def estimate_tempo(samples: np.ndarray) -> tuple[float, float]:
     weighted = np.maximum(_salience(auto, grid), 0.0) * np.array([tempo_prior(b) for b in grid])
     seed = _best_relative(envelope, float(grid[int(np.argmax(weighted))]))
     levels = metrical_levels(envelope, seed)
-    candidates = [((levels[j] - levels[j + 1]) * tempo_prior(seed * 2 ** (j - 1)),
-                   seed * 2 ** (j - 1)) for j in range(3)
-                  if MIN_BPM <= seed * 2 ** (j - 1) <= MAX_BPM]
+    candidates = [
+        ((levels[j] - levels[j + 1]) * tempo_prior(seed * 2 ** (j - 1)), seed * 2 ** (j - 1))
+        for j in range(3)
+        if MIN_BPM <= seed * 2 ** (j - 1) <= MAX_BPM
+    ]
     candidates.sort(reverse=True)
     best_drop, bpm = candidates[0]
     if bpm != seed:
         bpm, _ = _refine(envelope, bpm)
     runner_up = max(candidates[1][0], 0.0) if len(candidates) > 1 else 0.0
     margin = 1.0 - runner_up / best_drop if best_drop > 0 else 0.0
-    contrast = float(np.clip(max(levels[:2]) / (max(levels[:2]) + envelope.mean() + 1e-9),
-                             0.0, 1.0))
+    contrast = float(
+        np.clip(max(levels[:2]) / (max(levels[:2]) + envelope.mean() + 1e-9), 0.0, 1.0)
+    )
     confidence = float(np.clip(0.5 * contrast + 0.5 * margin, 0.0, 1.0))
     return round(bpm, 1), round(confidence, 2)
 
@@ -250,8 +258,16 @@ def track_chroma(samples: np.ndarray) -> np.ndarray:
     more than quiet ones without a few loud notes swamping the rest."""
     import librosa
 
-    cqt = np.abs(librosa.cqt(samples, sr=SAMPLE_RATE, hop_length=CHROMA_HOP,
-                             fmin=librosa.note_to_hz("C2"), n_bins=216, bins_per_octave=36))
+    cqt = np.abs(
+        librosa.cqt(
+            samples,
+            sr=SAMPLE_RATE,
+            hop_length=CHROMA_HOP,
+            fmin=librosa.note_to_hz("C2"),
+            n_bins=216,
+            bins_per_octave=36,
+        )
+    )
     energy = np.sqrt(cqt[1::3]).sum(axis=1)
     return np.asarray(energy.reshape(6, 12).sum(axis=0))
 
@@ -265,8 +281,9 @@ def estimate_key(samples: np.ndarray) -> tuple[str, str, float]:
         return "C", "major", 0.0
     scores = key_scores(chroma)
     (best, tonic, mode), (second, _, _) = scores[0], scores[1]
-    confidence = float(np.clip(0.3 + 0.7 * max(best, 0.0) * min((best - second) * 8, 1.0),
-                               0.0, 1.0))
+    confidence = float(
+        np.clip(0.3 + 0.7 * max(best, 0.0) * min((best - second) * 8, 1.0), 0.0, 1.0)
+    )
     return tonic, mode, round(confidence, 2)
 
 
@@ -287,8 +304,12 @@ def music_metadata(samples_16k: np.ndarray) -> list[MetadataValue]:
     how = Provenance(method="librosa")
     values = [
         MetadataValue(field="duration_s", value=duration_s, source="analysis", provenance=how),
-        MetadataValue(field="loudness_db", value=loudness_dbfs(samples), source="analysis",
-                      provenance=Provenance(method="rms-dbfs")),
+        MetadataValue(
+            field="loudness_db",
+            value=loudness_dbfs(samples),
+            source="analysis",
+            provenance=Provenance(method="rms-dbfs"),
+        ),
     ]
     if duration_s < 2.0 or loudness_dbfs(samples) < SILENCE_DBFS:
         return values
@@ -297,11 +318,22 @@ def music_metadata(samples_16k: np.ndarray) -> list[MetadataValue]:
     tonic, mode, key_conf = estimate_key(excerpt)
     key_how = Provenance(method="cqt-chroma-temperley-profiles")
     return [
-        MetadataValue(field="tempo", value=bpm, source="analysis", confidence=tempo_conf,
-                      provenance=Provenance(method="onset-comb-octave-check")),
-        MetadataValue(field="key", value=f"{tonic} {mode}", source="analysis",
-                      confidence=key_conf, provenance=key_how),
-        MetadataValue(field="mode", value=mode, source="analysis", confidence=key_conf,
-                      provenance=key_how),
+        MetadataValue(
+            field="tempo",
+            value=bpm,
+            source="analysis",
+            confidence=tempo_conf,
+            provenance=Provenance(method="onset-comb-octave-check"),
+        ),
+        MetadataValue(
+            field="key",
+            value=f"{tonic} {mode}",
+            source="analysis",
+            confidence=key_conf,
+            provenance=key_how,
+        ),
+        MetadataValue(
+            field="mode", value=mode, source="analysis", confidence=key_conf, provenance=key_how
+        ),
         *values,
     ]

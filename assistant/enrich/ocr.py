@@ -34,8 +34,7 @@ class OcrReader:
         if self._engine is None:
             from rapidocr_onnxruntime import RapidOCR
 
-            self._engine = RapidOCR(intra_op_num_threads=self.threads,
-                                    inter_op_num_threads=1)
+            self._engine = RapidOCR(intra_op_num_threads=self.threads, inter_op_num_threads=1)
         return self._engine
 
     def lines(self, image: Image.Image) -> list[str]:

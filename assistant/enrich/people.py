@@ -47,10 +47,23 @@ def store_faces(archive: Archive, asset_id: str, found: list[FoundFace]) -> list
     """Write an asset's faces, cluster them, name people from sidecars and propose known
     names for this asset. Returns the people the faces joined."""
     store = face_store(archive)
-    store.replace_faces(asset_id, [
-        StoredFace(f.face_id, asset_id, f.segment_id, f.box, f.score, f.thumbnail, None, None,
-                   f.encoding) for f in found
-    ])
+    store.replace_faces(
+        asset_id,
+        [
+            StoredFace(
+                f.face_id,
+                asset_id,
+                f.segment_id,
+                f.box,
+                f.score,
+                f.thumbnail,
+                None,
+                None,
+                f.encoding,
+            )
+            for f in found
+        ],
+    )
     if not found:
         return []
     joined = assign_people(store, store.faces(asset_id=asset_id))
@@ -124,8 +137,9 @@ def name_person(archive: Archive, person_id: int, name: str) -> Naming:
         raise AssistantError("The name is empty.", hint='Give a name, e.g. "Ada Lovelace".')
     store = face_store(archive)
     if store.person(person_id) is None:
-        raise AssistantError(f"No person {person_id}.",
-                             hint="List them with `assistant people list`.")
+        raise AssistantError(
+            f"No person {person_id}.", hint="List them with `assistant people list`."
+        )
     store.set_name(person_id, name, "user")
     return Naming(person_id, name, propose_person(archive, person_id))
 
@@ -137,8 +151,10 @@ def merge_people(archive: Archive, keep: int, other: int) -> Naming | None:
     store = face_store(archive)
     first, second = store.person(keep), store.person(other)
     if first is None or second is None or keep == other:
-        raise AssistantError(f"Cannot merge person {keep} with person {other}.",
-                             hint="Give two different ids from `assistant people list`.")
+        raise AssistantError(
+            f"Cannot merge person {keep} with person {other}.",
+            hint="Give two different ids from `assistant people list`.",
+        )
     store.move_faces(other, keep)
     if first.name is None and second.name is not None:
         store.set_name(keep, second.name, second.name_source or "user", second.named_from)
@@ -146,8 +162,7 @@ def merge_people(archive: Archive, keep: int, other: int) -> Naming | None:
     return Naming(keep, name, propose_person(archive, keep)) if name else None
 
 
-def propose_person(archive: Archive, person_id: int,
-                   only_assets: set[str] | None = None) -> int:
+def propose_person(archive: Archive, person_id: int, only_assets: set[str] | None = None) -> int:
     """Propose the person's name for each asset holding one of their faces (unless its
     metadata names them already). Confidence comes from the face's distance to the face
     that named the person (a sidecar), else to the nearest face of the person in another
@@ -167,10 +182,12 @@ def propose_person(archive: Archive, person_id: int,
             continue
         if person.name in _all_people(archive, asset_id):
             continue
-        distance = _distance_to(own, [a for a in anchors if a.asset_id != asset_id],
-                                single=len(by_asset) == 1)
-        archive.catalog.add_proposal(asset_id, _proposal(archive, person_id, person.name,
-                                                         own, distance, person.named_from))
+        distance = _distance_to(
+            own, [a for a in anchors if a.asset_id != asset_id], single=len(by_asset) == 1
+        )
+        archive.catalog.add_proposal(
+            asset_id, _proposal(archive, person_id, person.name, own, distance, person.named_from)
+        )
         made += 1
     return made
 
@@ -191,16 +208,25 @@ def _distance_to(own: list[StoredFace], others: list[StoredFace], single: bool) 
     return float(min(distances(face.encoding, matrix).min() for face in own))
 
 
-def _proposal(archive: Archive, person_id: int, name: str, own: list[StoredFace],
-              distance: float, named_from: str | None) -> MetadataValue:
+def _proposal(
+    archive: Archive,
+    person_id: int,
+    name: str,
+    own: list[StoredFace],
+    distance: float,
+    named_from: str | None,
+) -> MetadataValue:
     segments = archive.catalog.segments_by_id(f.segment_id for f in own)
     times = sorted({s.start_s for s in segments.values() if s.start_s is not None})
     moments = f"; seen at {', '.join(_clock(t) for t in times[:8])}" if times else ""
     return MetadataValue(
-        field="people", value=[name], source="propagated",
+        field="people",
+        value=[name],
+        source="propagated",
         confidence=round(match_score(distance), 3),
         provenance=Provenance(
-            source_assets=[named_from] if named_from else [], method=METHOD,
+            source_assets=[named_from] if named_from else [],
+            method=METHOD,
             similarity=round(match_score(distance), 3),
             note=f"person {person_id} '{name}': face match, distance {distance:.2f}{moments}",
         ),
@@ -218,8 +244,9 @@ def delete_person(archive: Archive, person_id: int) -> int:
     naming them. Accepted metadata stays (a person decided it). Returns faces removed."""
     store = face_store(archive)
     if store.person(person_id) is None:
-        raise AssistantError(f"No person {person_id}.",
-                             hint="List them with `assistant people list`.")
+        raise AssistantError(
+            f"No person {person_id}.", hint="List them with `assistant people list`."
+        )
     gone = store.delete_person(person_id)
     for face in gone:
         if face.thumbnail:
@@ -228,7 +255,8 @@ def delete_person(archive: Archive, person_id: int) -> int:
         db.execute(
             "DELETE FROM proposals WHERE status='pending' AND "
             "json_extract(provenance, '$.method') = ? AND "
-            "json_extract(provenance, '$.note') LIKE ?", (METHOD, f"person {person_id} %"),
+            "json_extract(provenance, '$.note') LIKE ?",
+            (METHOD, f"person {person_id} %"),
         )
     return len(gone)
 

@@ -17,19 +17,31 @@ if TYPE_CHECKING:
 def _people_rows(archive: Archive) -> list[dict[str, Any]]:
     rows = []
     for person in archive.faces.people():
-        files = sorted({
-            asset.rel_path for face in archive.faces.faces(person_id=person.person_id)
-            if (asset := archive.catalog.get_asset(face.asset_id)) is not None
-        })
-        rows.append({"person": person.person_id, "name": person.name,
-                     "named_by": person.name_source, "faces": person.faces,
-                     "assets": person.assets, "files": files, "thumbnail": person.thumbnail})
+        files = sorted(
+            {
+                asset.rel_path
+                for face in archive.faces.faces(person_id=person.person_id)
+                if (asset := archive.catalog.get_asset(face.asset_id)) is not None
+            }
+        )
+        rows.append(
+            {
+                "person": person.person_id,
+                "name": person.name,
+                "named_by": person.name_source,
+                "faces": person.faces,
+                "assets": person.assets,
+                "files": files,
+                "thumbnail": person.thumbnail,
+            }
+        )
     return rows
 
 
 def register(app: typer.Typer) -> None:
-    people_app = typer.Typer(no_args_is_help=True,
-                             help="People: faces clustered across the archive; name them once.")
+    people_app = typer.Typer(
+        no_args_is_help=True, help="People: faces clustered across the archive; name them once."
+    )
     app.add_typer(people_app, name="people")
 
     @people_app.command("list")
@@ -58,8 +70,9 @@ def register(app: typer.Typer) -> None:
             files = row["files"]
             shown = ", ".join(files[:4]) + (f" (+{len(files) - 4})" if len(files) > 4 else "")
             name = f"{row['name']} ({row['named_by']})" if row["name"] else "-"
-            table.add_row(str(row["person"]), name, str(row["faces"]), shown,
-                          str(row["thumbnail"] or ""))
+            table.add_row(
+                str(row["person"]), name, str(row["faces"]), shown, str(row["thumbnail"] or "")
+            )
         Console().print(table)
 
     @people_app.command("name")
@@ -80,7 +93,8 @@ def register(app: typer.Typer) -> None:
             archive.close()
         Console(stderr=True).print(
             f"person {naming.person_id} is now '{naming.name}': {naming.proposed} proposal(s) "
-            "to review with `assistant metadata review`")
+            "to review with `assistant metadata review`"
+        )
 
     @people_app.command("merge")
     def merge_cmd(
@@ -103,10 +117,12 @@ def register(app: typer.Typer) -> None:
     @people_app.command("delete")
     def delete_cmd(
         ctx: typer.Context,
-        person: Annotated[int | None, typer.Argument(
-            help="Person id from `assistant people list`.")] = None,
-        everyone: Annotated[bool, typer.Option(
-            "--all", help="Forget every face and person in the archive.")] = False,
+        person: Annotated[
+            int | None, typer.Argument(help="Person id from `assistant people list`.")
+        ] = None,
+        everyone: Annotated[
+            bool, typer.Option("--all", help="Forget every face and person in the archive.")
+        ] = False,
     ) -> None:
         """Forget a person: their face encodings, face thumbnails and pending proposals."""
         from assistant.archive import Archive
@@ -114,12 +130,14 @@ def register(app: typer.Typer) -> None:
         from assistant.errors import AssistantError
 
         if (person is None) == (not everyone):
-            raise AssistantError("Say which person to delete, or --all.",
-                                 hint="e.g. `assistant people delete 7`.")
+            raise AssistantError(
+                "Say which person to delete, or --all.", hint="e.g. `assistant people delete 7`."
+            )
         archive = Archive.open(ctx.obj.settings())
         try:
-            removed = delete_all_people(archive) if everyone else delete_person(archive,
-                                                                               person or 0)
+            removed = (
+                delete_all_people(archive) if everyone else delete_person(archive, person or 0)
+            )
         finally:
             archive.close()
         who = "everyone" if everyone else f"person {person}"

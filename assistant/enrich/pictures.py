@@ -41,7 +41,14 @@ def text_segments(
             continue
         runs.append([text, start_s, end_s])
     return [
-        Segment(segment_id=make_segment_id(asset_id, kind, i), asset_id=asset_id,
-                kind=kind, index=i, text=text, start_s=start_s, end_s=end_s)  # type: ignore[arg-type]
+        Segment(
+            segment_id=make_segment_id(asset_id, kind, i),
+            asset_id=asset_id,
+            kind=kind,  # type: ignore[arg-type]
+            index=i,
+            text=text,
+            start_s=start_s,
+            end_s=end_s,
+        )
         for i, (text, start_s, end_s) in enumerate(runs)
     ]

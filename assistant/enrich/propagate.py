@@ -28,10 +28,24 @@ SOURCE_TRUST = {"user": 1.0, "sidecar": 1.0, "exif": 0.95, "container": 0.8}
 # was taken where and when the original was; a crop may leave people out of frame; the
 # same speech rebroadcast may air on a later date.
 FIELD_WEIGHTS: dict[str, dict[str, float]] = {
-    "near-duplicate": {"date": 0.95, "place": 0.95, "people": 0.9, "topics": 0.9,
-                       "description": 0.85, "title": 0.8, "rights": 0.8, "source": 0.75},
-    "crop": {"date": 0.95, "place": 0.95, "people": 0.75, "topics": 0.85, "description": 0.7,
-             "rights": 0.8},
+    "near-duplicate": {
+        "date": 0.95,
+        "place": 0.95,
+        "people": 0.9,
+        "topics": 0.9,
+        "description": 0.85,
+        "title": 0.8,
+        "rights": 0.8,
+        "source": 0.75,
+    },
+    "crop": {
+        "date": 0.95,
+        "place": 0.95,
+        "people": 0.75,
+        "topics": 0.85,
+        "description": 0.7,
+        "rights": 0.8,
+    },
     "shared-passage": {"date": 0.8, "place": 0.85, "people": 0.85, "topics": 0.9},
 }
 
@@ -57,27 +71,35 @@ def donors(archive: Archive, fields: set[str]) -> dict[str, dict[str, MetadataVa
     """Indexed assets holding a trusted value for any of `fields`, with those values."""
     found: dict[str, dict[str, MetadataValue]] = {}
     for asset_id, values in archive.catalog.all_effective_metadata().items():
-        given = {name: value for name, value in values.items()
-                 if name in fields and value.source in SOURCE_TRUST}
+        given = {
+            name: value
+            for name, value in values.items()
+            if name in fields and value.source in SOURCE_TRUST
+        }
         if given:
             found[asset_id] = given
     return found
 
 
-def values_from_match(match: Match, given: dict[str, MetadataValue],
-                      rel_path: str) -> list[MetadataValue]:
+def values_from_match(
+    match: Match, given: dict[str, MetadataValue], rel_path: str
+) -> list[MetadataValue]:
     weights = FIELD_WEIGHTS[match.method]
     return [
         MetadataValue(
-            field=name, value=value.value, source="propagated",
+            field=name,
+            value=value.value,
+            source="propagated",
             confidence=round(match.similarity * weights[name] * SOURCE_TRUST[value.source], 3),
             provenance=Provenance(
-                source_assets=[match.asset_id], method=match.method,
+                source_assets=[match.asset_id],
+                method=match.method,
                 similarity=round(match.similarity, 3),
                 note=f"{name} of {rel_path} ({value.source}); {match.note}",
             ),
         )
-        for name, value in given.items() if name in weights
+        for name, value in given.items()
+        if name in weights
     ]
 
 
@@ -100,8 +122,10 @@ def _strongest(values: list[MetadataValue]) -> list[MetadataValue]:
 def _asset(archive: Archive, asset_id: str) -> Asset:
     asset = archive.catalog.get_asset(asset_id)
     if asset is None or asset.status != "indexed":
-        raise AssistantError(f"No indexed asset {asset_id} in the archive.",
-                             hint="Use an asset id from a search result or `assistant search`.")
+        raise AssistantError(
+            f"No indexed asset {asset_id} in the archive.",
+            hint="Use an asset id from a search result or `assistant search`.",
+        )
     return asset
 
 
@@ -115,11 +139,14 @@ def propose_for_asset(archive: Archive, asset_id: str, store: bool = True) -> li
     givers = donors(archive, missing)
     givers.pop(asset_id, None)
     proposed: list[MetadataValue] = []
-    for match in [*visual_matches(archive, asset, set(givers)),
-                  *passage_matches(archive, asset, set(givers))]:
+    for match in [
+        *visual_matches(archive, asset, set(givers)),
+        *passage_matches(archive, asset, set(givers)),
+    ]:
         donor = archive.catalog.get_asset(match.asset_id)
-        proposed += values_from_match(match, givers[match.asset_id],
-                                      donor.rel_path if donor else match.asset_id)
+        proposed += values_from_match(
+            match, givers[match.asset_id], donor.rel_path if donor else match.asset_id
+        )
     proposed += entities.speech_proposals(archive, asset, missing)
     proposed = sorted(_strongest(proposed), key=lambda v: v.confidence, reverse=True)
     if store:
@@ -131,10 +158,16 @@ def propose_for_asset(archive: Archive, asset_id: str, store: bool = True) -> li
 def pending_proposals(archive: Archive, status: str | None = "pending") -> list[Proposal]:
     paths = {a.asset_id: a.rel_path for a in archive.catalog.assets(status=None)}
     return [
-        Proposal(proposal_id=row["proposal_id"], asset_id=row["asset_id"],
-                 rel_path=paths.get(row["asset_id"], row["asset_id"]), field=row["field"],
-                 value=row["value"], confidence=row["confidence"],
-                 provenance=Provenance.model_validate(row["provenance"]), status=row["status"])
+        Proposal(
+            proposal_id=row["proposal_id"],
+            asset_id=row["asset_id"],
+            rel_path=paths.get(row["asset_id"], row["asset_id"]),
+            field=row["field"],
+            value=row["value"],
+            confidence=row["confidence"],
+            provenance=Provenance.model_validate(row["provenance"]),
+            status=row["status"],
+        )
         for row in archive.catalog.proposals(status)
     ]
 

@@ -22,8 +22,9 @@ def _find(archive: Archive, proposal_id: int) -> Proposal:
     for proposal in pending_proposals(archive, status=None):
         if proposal.proposal_id == proposal_id:
             return proposal
-    raise AssistantError(f"No proposal {proposal_id}.",
-                         hint="List them with `assistant metadata review`.")
+    raise AssistantError(
+        f"No proposal {proposal_id}.", hint="List them with `assistant metadata review`."
+    )
 
 
 def _source(proposal: Proposal) -> MetadataSource:
@@ -34,8 +35,11 @@ def _merged(archive: Archive, proposal: Proposal, source: MetadataSource) -> obj
     """List fields gather every accepted item (one proposal per person or topic)."""
     if proposal.field not in LIST_FIELDS or not isinstance(proposal.value, list):
         return proposal.value
-    current = [v for v in archive.catalog.metadata(proposal.asset_id)
-               if v.field == proposal.field and v.source == source]
+    current = [
+        v
+        for v in archive.catalog.metadata(proposal.asset_id)
+        if v.field == proposal.field and v.source == source
+    ]
     have = current[0].value if current and isinstance(current[0].value, list) else []
     return list(dict.fromkeys([*map(str, have), *map(str, proposal.value)]))
 
@@ -43,12 +47,18 @@ def _merged(archive: Archive, proposal: Proposal, source: MetadataSource) -> obj
 def accept(archive: Archive, proposal_id: int) -> MetadataValue:
     proposal = _find(archive, proposal_id)
     if proposal.status != "pending":
-        raise AssistantError(f"Proposal {proposal_id} is already {proposal.status}.",
-                             hint="Only pending proposals can be accepted.")
+        raise AssistantError(
+            f"Proposal {proposal_id} is already {proposal.status}.",
+            hint="Only pending proposals can be accepted.",
+        )
     source = _source(proposal)
-    value = MetadataValue(field=proposal.field, value=_merged(archive, proposal, source),  # type: ignore[arg-type]
-                          source=source, confidence=proposal.confidence,
-                          provenance=proposal.provenance)
+    value = MetadataValue(
+        field=proposal.field,
+        value=_merged(archive, proposal, source),  # type: ignore[arg-type]
+        source=source,
+        confidence=proposal.confidence,
+        provenance=proposal.provenance,
+    )
     archive.catalog.set_metadata(proposal.asset_id, [value])
     archive.catalog.set_proposal_status(proposal_id, "accepted")
     return value
@@ -57,8 +67,10 @@ def accept(archive: Archive, proposal_id: int) -> MetadataValue:
 def reject(archive: Archive, proposal_id: int) -> None:
     proposal = _find(archive, proposal_id)
     if proposal.status != "pending":
-        raise AssistantError(f"Proposal {proposal_id} is already {proposal.status}.",
-                             hint="Only pending proposals can be rejected.")
+        raise AssistantError(
+            f"Proposal {proposal_id} is already {proposal.status}.",
+            hint="Only pending proposals can be rejected.",
+        )
     archive.catalog.set_proposal_status(proposal_id, "rejected")
 
 

@@ -36,9 +36,17 @@ WINDOW_PATCHES = 10
 MIN_SCORE = 0.3
 MAX_TAGS = 5
 # Classes a transcript or silence already says; tagging them would only add noise.
-SKIPPED = {"Speech", "Child speech, kid speaking", "Conversation", "Narration, monologue",
-           "Babbling", "Speech synthesizer", "Male speech, man speaking",
-           "Female speech, woman speaking", "Silence"}
+SKIPPED = {
+    "Speech",
+    "Child speech, kid speaking",
+    "Conversation",
+    "Narration, monologue",
+    "Babbling",
+    "Speech synthesizer",
+    "Male speech, man speaking",
+    "Female speech, woman speaking",
+    "Silence",
+}
 SEGMENT_KIND: Literal["sound"] = "sound"
 
 
@@ -46,8 +54,9 @@ def mel_matrix() -> np.ndarray:
     """[FFT//2+1, MELS] triangular weights in the mel domain (HTK), DC bin zeroed."""
     hz = np.linspace(0.0, RATE / 2, FFT // 2 + 1)
     mel = 1127.0 * np.log1p(hz / 700.0)
-    edges = np.linspace(1127.0 * np.log1p(125.0 / 700.0), 1127.0 * np.log1p(7500.0 / 700.0),
-                        MELS + 2)
+    edges = np.linspace(
+        1127.0 * np.log1p(125.0 / 700.0), 1127.0 * np.log1p(7500.0 / 700.0), MELS + 2
+    )
     lower, centre, upper = edges[:-2], edges[1:-1], edges[2:]
     rising = (mel[:, None] - lower) / (centre - lower)
     falling = (upper - mel[:, None]) / (upper - centre)
@@ -85,16 +94,20 @@ def clip_tags(scores: np.ndarray, labels: Sequence[str]) -> list[tuple[str, floa
         return []
     best = scores.max(axis=0)
     order = np.argsort(best)[::-1]
-    return [(labels[i], float(best[i])) for i in order
-            if best[i] >= MIN_SCORE and labels[i] not in SKIPPED][:MAX_TAGS]
+    return [
+        (labels[i], float(best[i]))
+        for i in order
+        if best[i] >= MIN_SCORE and labels[i] not in SKIPPED
+    ][:MAX_TAGS]
 
 
 def tag_text(tags: Sequence[tuple[str, float]]) -> str:
     return "Sounds: " + ", ".join(f"{label.lower()} ({score:.0%})" for label, score in tags)
 
 
-def sound_segments(asset_id: str, samples_16k: np.ndarray, tagger: SoundTagger,
-                   duration_s: float | None = None) -> list[Segment]:
+def sound_segments(
+    asset_id: str, samples_16k: np.ndarray, tagger: SoundTagger, duration_s: float | None = None
+) -> list[Segment]:
     """Timed "sound" segments for one clip or soundtrack ([] when nothing is heard)."""
     if samples_16k is None or samples_16k.size == 0 or not np.any(samples_16k):
         return []
@@ -104,20 +117,30 @@ def sound_segments(asset_id: str, samples_16k: np.ndarray, tagger: SoundTagger,
     for first in range(0, scores.shape[0], WINDOW_PATCHES):
         tags = clip_tags(scores[first : first + WINDOW_PATCHES], tagger.labels)
         start = first * PATCH_HOP_S
-        end = min(end_of_clip, (min(first + WINDOW_PATCHES, scores.shape[0]) - 1) * PATCH_HOP_S
-                  + PATCH_S)
+        end = min(
+            end_of_clip, (min(first + WINDOW_PATCHES, scores.shape[0]) - 1) * PATCH_HOP_S + PATCH_S
+        )
         if not tags:
             continue
         previous = spans[-1] if spans else None
-        if previous and [t for t, _ in previous[2]] == [t for t, _ in tags] and \
-                abs(previous[1] - start) <= PATCH_S:
+        if (
+            previous
+            and [t for t, _ in previous[2]] == [t for t, _ in tags]
+            and abs(previous[1] - start) <= PATCH_S
+        ):
             merged = [(t, max(a, b)) for (t, a), (_, b) in zip(previous[2], tags, strict=True)]
             spans[-1] = (previous[0], end, merged)
         else:
             spans.append((start, max(start, end), tags))
     return [
-        Segment(segment_id=make_segment_id(asset_id, SEGMENT_KIND, i), asset_id=asset_id,
-                kind=SEGMENT_KIND, index=i, start_s=round(start, 2), end_s=round(end, 2),
-                text=tag_text(tags))
+        Segment(
+            segment_id=make_segment_id(asset_id, SEGMENT_KIND, i),
+            asset_id=asset_id,
+            kind=SEGMENT_KIND,
+            index=i,
+            start_s=round(start, 2),
+            end_s=round(end, 2),
+            text=tag_text(tags),
+        )
         for i, (start, end, tags) in enumerate(spans)
     ]

@@ -15,15 +15,18 @@ def speaker_at(turns: Sequence[SpeakerTurn], start_s: float, end_s: float) -> st
     """The speaker overlapping [start_s, end_s] most; the nearest one when none does."""
     if not turns:
         return None
+
     def score(turn: SpeakerTurn) -> tuple[float, float]:
         overlap = min(end_s, turn.end_s) - max(start_s, turn.start_s)
         distance = max(turn.start_s - end_s, start_s - turn.end_s, 0.0)
         return (max(overlap, 0.0), -distance)
+
     return max(turns, key=score).speaker
 
 
-def split_by_speaker(segments: Sequence[SpeechSegment], turns: Sequence[SpeakerTurn]) -> list[
-        tuple[SpeechSegment, str | None]]:
+def split_by_speaker(
+    segments: Sequence[SpeechSegment], turns: Sequence[SpeakerTurn]
+) -> list[tuple[SpeechSegment, str | None]]:
     """Each segment with its speaker; segments whose words change speaker are split."""
     out: list[tuple[SpeechSegment, str | None]] = []
     for segment in segments:
@@ -36,8 +39,9 @@ def split_by_speaker(segments: Sequence[SpeechSegment], turns: Sequence[SpeakerT
     return out
 
 
-def _split(segment: SpeechSegment, turns: Sequence[SpeakerTurn]) -> list[
-        tuple[SpeechSegment, str | None]]:
+def _split(
+    segment: SpeechSegment, turns: Sequence[SpeakerTurn]
+) -> list[tuple[SpeechSegment, str | None]]:
     labels = [speaker_at(turns, w.start_s, w.end_s) for w in segment.words]
     labels = _steady(labels)
     runs: list[tuple[str | None, list[Word]]] = []
@@ -48,9 +52,18 @@ def _split(segment: SpeechSegment, turns: Sequence[SpeakerTurn]) -> list[
             runs.append((label, [word]))
     if len(runs) == 1:
         return [(segment, runs[0][0])]
-    return [(SpeechSegment(start_s=words[0].start_s, end_s=words[-1].end_s,
-                           text="".join(w.text for w in words).strip(), words=tuple(words)),
-             label) for label, words in runs]
+    return [
+        (
+            SpeechSegment(
+                start_s=words[0].start_s,
+                end_s=words[-1].end_s,
+                text="".join(w.text for w in words).strip(),
+                words=tuple(words),
+            ),
+            label,
+        )
+        for label, words in runs
+    ]
 
 
 def _steady(labels: list[str | None]) -> list[str | None]:

@@ -59,8 +59,9 @@ class Diarization:
         return list(self.embeddings)
 
 
-def diarize(samples: np.ndarray, encoder: SpeakerEncoder,
-            options: DiarizeOptions | None = None) -> Diarization:
+def diarize(
+    samples: np.ndarray, encoder: SpeakerEncoder, options: DiarizeOptions | None = None
+) -> Diarization:
     """Speaker turns of 16 kHz mono `samples`; empty when no one speaks."""
     opts = options or DiarizeOptions()
     regions = speech_regions(samples, opts.vad)
@@ -74,8 +75,9 @@ def diarize(samples: np.ndarray, encoder: SpeakerEncoder,
     return _result(windows, labels, vectors, opts.join_gap_s)
 
 
-def speech_windows(regions: list[tuple[float, float]], window_s: float, hop_s: float) -> list[
-        tuple[float, float, int]]:
+def speech_windows(
+    regions: list[tuple[float, float]], window_s: float, hop_s: float
+) -> list[tuple[float, float, int]]:
     """(start_s, end_s, region index) windows covering each region; a region shorter than
     one window is one (shorter) window, the last window ends where the region does."""
     out: list[tuple[float, float, int]] = []
@@ -99,8 +101,9 @@ def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
     return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=int) - 1
 
 
-def fold_small(labels: np.ndarray, vectors: np.ndarray, windows: list[tuple[float, float, int]],
-               min_s: float) -> np.ndarray:
+def fold_small(
+    labels: np.ndarray, vectors: np.ndarray, windows: list[tuple[float, float, int]], min_s: float
+) -> np.ndarray:
     """Clusters holding under `min_s` of speech join the nearest cluster that does not."""
     seconds = _seconds_per_label(labels, windows)
     big = [label for label, s in seconds.items() if s >= min_s]
@@ -120,22 +123,26 @@ def smooth(labels: np.ndarray, windows: list[tuple[float, float, int]]) -> np.nd
     theirs (a window straddling a turn change, or a momentary flip)."""
     out = labels.copy()
     for i in range(1, len(windows) - 1):
-        if windows[i - 1][2] == windows[i][2] == windows[i + 1][2] and \
-                labels[i - 1] == labels[i + 1] != labels[i]:
+        if (
+            windows[i - 1][2] == windows[i][2] == windows[i + 1][2]
+            and labels[i - 1] == labels[i + 1] != labels[i]
+        ):
             out[i] = labels[i - 1]
     return out
 
 
-def _seconds_per_label(labels: np.ndarray, windows: list[tuple[float, float, int]]) -> dict[
-        int, float]:
+def _seconds_per_label(
+    labels: np.ndarray, windows: list[tuple[float, float, int]]
+) -> dict[int, float]:
     seconds: dict[int, float] = {}
     for label, (start, end, _) in zip(labels.tolist(), windows, strict=True):
         seconds[label] = seconds.get(label, 0.0) + (end - start)
     return seconds
 
 
-def _pieces(windows: list[tuple[float, float, int]], labels: np.ndarray) -> list[
-        tuple[float, float, int]]:
+def _pieces(
+    windows: list[tuple[float, float, int]], labels: np.ndarray
+) -> list[tuple[float, float, int]]:
     """Each window owns the time nearest its centre, within its speech region."""
     pieces = []
     for i, (start, end, region) in enumerate(windows):
@@ -148,8 +155,12 @@ def _pieces(windows: list[tuple[float, float, int]], labels: np.ndarray) -> list
     return pieces
 
 
-def _result(windows: list[tuple[float, float, int]], labels: np.ndarray, vectors: np.ndarray,
-            join_gap_s: float) -> Diarization:
+def _result(
+    windows: list[tuple[float, float, int]],
+    labels: np.ndarray,
+    vectors: np.ndarray,
+    join_gap_s: float,
+) -> Diarization:
     merged: list[list[float]] = []  # [start, end, label]
     for lo, hi, label in _pieces(windows, labels):
         if merged and merged[-1][2] == label and lo - merged[-1][1] <= join_gap_s:
@@ -160,10 +171,11 @@ def _result(windows: list[tuple[float, float, int]], labels: np.ndarray, vectors
     for piece in merged:
         names.setdefault(int(piece[2]), f"S{len(names) + 1}")
     turns = [SpeakerTurn(round(a, 3), round(b, 3), names[int(label)]) for a, b, label in merged]
-    embeddings = {names[label]: l2_normalise(vectors[labels == label].mean(axis=0)[None])[0]
-                  for label in names}
+    embeddings = {
+        names[label]: l2_normalise(vectors[labels == label].mean(axis=0)[None])[0]
+        for label in names
+    }
     seconds: dict[str, float] = {}
     for turn in turns:
-        seconds[turn.speaker] = round(seconds.get(turn.speaker, 0.0) + turn.end_s - turn.start_s,
-                                      3)
+        seconds[turn.speaker] = round(seconds.get(turn.speaker, 0.0) + turn.end_s - turn.start_s, 3)
     return Diarization(turns, embeddings, seconds)

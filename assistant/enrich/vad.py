@@ -29,8 +29,9 @@ class VadOptions:
     floor: float = 0.1
 
 
-def speech_regions(samples: np.ndarray, options: VadOptions | None = None) -> list[
-        tuple[float, float]]:
+def speech_regions(
+    samples: np.ndarray, options: VadOptions | None = None
+) -> list[tuple[float, float]]:
     """(start_s, end_s) of the spans where a voice is heard, in order."""
     import webrtcvad
 
@@ -44,8 +45,10 @@ def speech_regions(samples: np.ndarray, options: VadOptions | None = None) -> li
     vad = webrtcvad.Vad(opts.aggressiveness)
     rms = np.sqrt(np.mean(frames**2, axis=1))
     loud = rms >= max(1e-4, opts.floor * float(np.percentile(rms, 95)))
-    voiced = np.array([bool(loud[i]) and vad.is_speech(pcm[i].tobytes(), SAMPLE_RATE)
-                       for i in range(n)], dtype=float)
+    voiced = np.array(
+        [bool(loud[i]) and vad.is_speech(pcm[i].tobytes(), SAMPLE_RATE) for i in range(n)],
+        dtype=float,
+    )
     width = max(1, opts.smoothing_frames)
     smooth = np.convolve(voiced, np.ones(width) / width, mode="same") >= 0.5
     return _regions(smooth, opts)

@@ -46,8 +46,10 @@ def picture_of(asset: Asset, at_s: float | None) -> Image.Image:
             with Image.open(asset.path) as image:
                 return image.convert("RGB")
         except OSError as exc:
-            raise AssistantError(f"Cannot open {asset.rel_path}: {exc}",
-                                 hint="Re-ingest the archive if the file moved.") from exc
+            raise AssistantError(
+                f"Cannot open {asset.rel_path}: {exc}",
+                hint="Re-ingest the archive if the file moved.",
+            ) from exc
     if asset.kind != "video":
         raise AssistantError(
             f"{asset.rel_path} is {asset.kind}, not a picture.",
@@ -62,26 +64,32 @@ def picture_of(asset: Asset, at_s: float | None) -> Image.Image:
     try:
         return frame_at(Path(asset.path), when)
     except (MediaDecodeError, OSError) as exc:
-        raise AssistantError(f"Cannot decode a frame of {asset.rel_path} at {when:.1f} s: {exc}",
-                             hint="Check the file still plays; re-ingest it if it moved.") from exc
+        raise AssistantError(
+            f"Cannot decode a frame of {asset.rel_path} at {when:.1f} s: {exc}",
+            hint="Check the file still plays; re-ingest it if it moved.",
+        ) from exc
 
 
-def visual_question(archive: Archive, asset_id: str, question: str,
-                    at_s: float | None = None) -> str:
+def visual_question(
+    archive: Archive, asset_id: str, question: str, at_s: float | None = None
+) -> str:
     """Answer `question` about an image, or about a video's frame at `at_s` seconds."""
     if not question.strip():
-        raise AssistantError("The visual question is empty.",
-                             hint="Ask something about the picture.")
+        raise AssistantError(
+            "The visual question is empty.", hint="Ask something about the picture."
+        )
     asset = archive.catalog.get_asset(asset_id)
     if asset is None:
-        raise AssistantError(f"No asset {asset_id} in the archive.",
-                             hint="Use an asset id from a search result.")
+        raise AssistantError(
+            f"No asset {asset_id} in the archive.", hint="Use an asset id from a search result."
+        )
     require_vqa(archive)
     return archive.models.vqa().answer(picture_of(asset, at_s), question.strip())
 
 
-def caption_segments(archive: Archive, asset: Asset,
-                     images: Sequence[TimedPicture]) -> list[Segment]:
+def caption_segments(
+    archive: Archive, asset: Asset, images: Sequence[TimedPicture]
+) -> list[Segment]:
     """Segments of kind "caption", indexed as text so words find pictures even without
     CLIP. Returns nothing (and notes once why) when no VQA model is available."""
     if not vqa_available(archive):

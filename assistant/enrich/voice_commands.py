@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-voices_app = typer.Typer(no_args_is_help=True,
-                         help="Voices recognised across the archive; name them.")
+voices_app = typer.Typer(
+    no_args_is_help=True, help="Voices recognised across the archive; name them."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,8 +21,9 @@ def register(app: typer.Typer) -> None:
 
 
 @voices_app.command("list")
-def list_cmd(ctx: typer.Context,
-             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def list_cmd(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """Every voice heard in the archive: files, seconds of speech, name."""
     from assistant.archive import Archive
     from assistant.store.voices import VoiceStore
@@ -32,23 +34,27 @@ def list_cmd(ctx: typer.Context,
     finally:
         archive.close()
     if as_json:
-        sys.stdout.write(json.dumps([{**v.__dict__, "label": v.label} for v in voices],
-                                    indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps([{**v.__dict__, "label": v.label} for v in voices], indent=2) + "\n"
+        )
         return
     if not voices:
         Console().print("No voices yet: ingest audio or video with speech.")
         return
     table = Table("voice", "name", "files", "speech (s)", "named by")
     for v in voices:
-        table.add_row(str(v.voice_id), v.name or "", str(v.files), f"{v.seconds:.0f}",
-                      v.name_source or "")
+        table.add_row(
+            str(v.voice_id), v.name or "", str(v.files), f"{v.seconds:.0f}", v.name_source or ""
+        )
     Console().print(table)
 
 
 @voices_app.command("name")
-def name_cmd(ctx: typer.Context,
-             voice: Annotated[str, typer.Argument(help="Voice number (2, 'Voice 2') or name.")],
-             name: Annotated[str, typer.Argument(help="The person's name.")]) -> None:
+def name_cmd(
+    ctx: typer.Context,
+    voice: Annotated[str, typer.Argument(help="Voice number (2, 'Voice 2') or name.")],
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+) -> None:
     """Name a voice; proposes `people` metadata for every file it speaks in (review them
     with `assistant metadata review`)."""
     from assistant.archive import Archive
@@ -60,15 +66,17 @@ def name_cmd(ctx: typer.Context,
     finally:
         archive.close()
     Console(stderr=True).print(
-        f"{named.label}: {proposals} people proposal(s) for review "
-        "(`assistant metadata review`)")
+        f"{named.label}: {proposals} people proposal(s) for review (`assistant metadata review`)"
+    )
 
 
 @voices_app.command("find")
-def find_cmd(ctx: typer.Context,
-             clip: Annotated[Path, typer.Argument(help="An audio/video clip of the voice.")],
-             k: Annotated[int, typer.Option(min=1, max=100, help="How many matches.")] = 5,
-             as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def find_cmd(
+    ctx: typer.Context,
+    clip: Annotated[Path, typer.Argument(help="An audio/video clip of the voice.")],
+    k: Annotated[int, typer.Option(min=1, max=100, help="How many matches.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Voice by example: the recordings where the voice of CLIP speaks."""
     from assistant.archive import Archive
     from assistant.enrich.voice_search import find_by_example
@@ -83,6 +91,11 @@ def find_cmd(ctx: typer.Context,
         return
     table = Table("file", "speaker", "voice", "similarity", "first speaks at (s)")
     for m in matches:
-        table.add_row(m.file, m.speaker, m.voice, f"{m.similarity:.2f}",
-                      "" if m.start_s is None else f"{m.start_s:.1f}")
+        table.add_row(
+            m.file,
+            m.speaker,
+            m.voice,
+            f"{m.similarity:.2f}",
+            "" if m.start_s is None else f"{m.start_s:.1f}",
+        )
     Console().print(table)

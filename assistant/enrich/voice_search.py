@@ -28,19 +28,23 @@ class VoiceMatch:
     start_s: float | None  # where that speaker first speaks
 
 
-def find_by_example(archive: Archive, clip: Path, encoder: SpeakerEncoder,
-                    k: int = 5) -> list[VoiceMatch]:
+def find_by_example(
+    archive: Archive, clip: Path, encoder: SpeakerEncoder, k: int = 5
+) -> list[VoiceMatch]:
     from assistant.media.decode import MediaDecodeError, decode_media
 
     try:
         audio = decode_media(clip, None).audio_16k
     except MediaDecodeError as exc:
-        raise AssistantError(f"Cannot read {clip.name}: {exc}",
-                             hint="Give an audio or video file with speech.") from exc
+        raise AssistantError(
+            f"Cannot read {clip.name}: {exc}", hint="Give an audio or video file with speech."
+        ) from exc
     found = diarize(audio, encoder) if audio is not None and audio.size else None
     if found is None or not found.turns:
-        raise AssistantError(f"No voice was heard in {clip.name}.",
-                             hint="Give a clip where someone speaks for a few seconds.")
+        raise AssistantError(
+            f"No voice was heard in {clip.name}.",
+            hint="Give a clip where someone speaks for a few seconds.",
+        )
     main = max(found.speakers, key=lambda s: found.seconds.get(s, 0.0))
     hits = archive.vectors.query(SPACE, found.embeddings[main], k)
     store = VoiceStore(archive.catalog)
@@ -52,9 +56,17 @@ def find_by_example(archive: Archive, clip: Path, encoder: SpeakerEncoder,
         asset = archive.catalog.get_asset(row.asset_id) if row else None
         if row is None or asset is None or asset.status != "indexed":
             continue
-        first = next((t.start_s for t in store.turns(row.asset_id) if t.speaker == row.speaker),
-                     None)
-        out.append(VoiceMatch(row.asset_id, asset.rel_path, row.speaker,
-                              voice_label(row.voice_id, names.get(row.voice_id)),
-                              round(similarity, 3), first))
+        first = next(
+            (t.start_s for t in store.turns(row.asset_id) if t.speaker == row.speaker), None
+        )
+        out.append(
+            VoiceMatch(
+                row.asset_id,
+                asset.rel_path,
+                row.speaker,
+                voice_label(row.voice_id, names.get(row.voice_id)),
+                round(similarity, 3),
+                first,
+            )
+        )
     return out

@@ -34,8 +34,12 @@ def _key(vector_id_: str) -> tuple[str, str]:
     return asset_id, speaker
 
 
-def store_speakers(archive: Archive, asset_id: str, found: Diarization | None,
-                   sidecar_people: list[str] | None = None) -> list[AssetSpeaker]:
+def store_speakers(
+    archive: Archive,
+    asset_id: str,
+    found: Diarization | None,
+    sidecar_people: list[str] | None = None,
+) -> list[AssetSpeaker]:
     """Write an asset's turns and speakers, each speaker joined to a voice; name the voice
     from the sidecar when it names the file's only speaker; propose known voices' names."""
     store = VoiceStore(archive.catalog)
@@ -46,20 +50,23 @@ def store_speakers(archive: Archive, asset_id: str, found: Diarization | None,
     speakers = _assign(archive, store, asset_id, found)
     store.replace_asset(asset_id, found.turns, speakers)
     ids = [vector_id(asset_id, s.speaker) for s in speakers]
-    archive.vectors.upsert(SPACE, ids, np.stack([s.embedding for s in speakers]),
-                           [asset_id] * len(ids))
+    archive.vectors.upsert(
+        SPACE, ids, np.stack([s.embedding for s in speakers]), [asset_id] * len(ids)
+    )
     if sidecar_people and len(sidecar_people) == 1 and len(speakers) == 1:
         voice = store.voice(speakers[0].voice_id)
         if voice is None or voice.name is None:
-            store.set_name(speakers[0].voice_id, sidecar_people[0], "sidecar",
-                           f"sidecar of {asset_id}")
+            store.set_name(
+                speakers[0].voice_id, sidecar_people[0], "sidecar", f"sidecar of {asset_id}"
+            )
     for speaker in speakers:
         _propose_for(archive, store, speaker)
     return speakers
 
 
-def _assign(archive: Archive, store: VoiceStore, asset_id: str,
-            found: Diarization) -> list[AssetSpeaker]:
+def _assign(
+    archive: Archive, store: VoiceStore, asset_id: str, found: Diarization
+) -> list[AssetSpeaker]:
     """Each speaker joins the closest voice (not one already taken in this asset)."""
     taken: set[int] = set()
     out = []
@@ -69,13 +76,22 @@ def _assign(archive: Archive, store: VoiceStore, asset_id: str,
         if voice_id is None:
             voice_id, similarity = store.new_voice(), 1.0
         taken.add(voice_id)
-        out.append(AssetSpeaker(asset_id, speaker, voice_id, found.seconds.get(speaker, 0.0),
-                                round(similarity, 3), vector))
+        out.append(
+            AssetSpeaker(
+                asset_id,
+                speaker,
+                voice_id,
+                found.seconds.get(speaker, 0.0),
+                round(similarity, 3),
+                vector,
+            )
+        )
     return sorted(out, key=lambda s: s.speaker)
 
 
-def _nearest_voice(archive: Archive, store: VoiceStore, vector: np.ndarray,
-                   taken: set[int]) -> tuple[int | None, float]:
+def _nearest_voice(
+    archive: Archive, store: VoiceStore, vector: np.ndarray, taken: set[int]
+) -> tuple[int | None, float]:
     hits = archive.vectors.query(SPACE, vector, NEIGHBOURS)
     rows = store.speakers_by_key([_key(i) for i, _ in hits])
     for hit_id, similarity in hits:  # best first
@@ -128,24 +144,34 @@ def _propose_for(archive: Archive, store: VoiceStore, speaker: AssetSpeaker) -> 
     if voice.name.lower() in (str(p).lower() for p in have):
         return False
     similarity = _similarity_to_voice(store, speaker)
-    archive.catalog.add_proposal(speaker.asset_id, MetadataValue(
-        field="people", value=[voice.name], source="propagated",
-        confidence=round(max(0.0, min(1.0, similarity)), 3),
-        provenance=Provenance(
-            source_assets=[m.asset_id for m in store.members(speaker.voice_id)
-                           if m.asset_id != speaker.asset_id][:10],
-            method=METHOD, similarity=round(similarity, 3),
-            note=f"{voice.label} speaks {speaker.seconds:.0f} s here ({speaker.speaker}); "
-                 f"named by {voice.name_source}",
+    archive.catalog.add_proposal(
+        speaker.asset_id,
+        MetadataValue(
+            field="people",
+            value=[voice.name],
+            source="propagated",
+            confidence=round(max(0.0, min(1.0, similarity)), 3),
+            provenance=Provenance(
+                source_assets=[
+                    m.asset_id
+                    for m in store.members(speaker.voice_id)
+                    if m.asset_id != speaker.asset_id
+                ][:10],
+                method=METHOD,
+                similarity=round(similarity, 3),
+                note=f"{voice.label} speaks {speaker.seconds:.0f} s here ({speaker.speaker}); "
+                f"named by {voice.name_source}",
+            ),
         ),
-    ))
+    )
     return True
 
 
 def _similarity_to_voice(store: VoiceStore, speaker: AssetSpeaker) -> float:
     """Cosine between the speaker and the mean of the voice's other members (1.0 alone)."""
-    others = [m.embedding for m in store.members(speaker.voice_id)
-              if m.asset_id != speaker.asset_id]
+    others = [
+        m.embedding for m in store.members(speaker.voice_id) if m.asset_id != speaker.asset_id
+    ]
     if not others:
         return 1.0
     centre = np.mean(others, axis=0)

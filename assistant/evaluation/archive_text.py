@@ -50,10 +50,14 @@ def transcript_between(
     for segment in sorted(speech, key=lambda s: s.start_s or 0.0):
         if segment.words:
             words.extend(
-                w.text.strip() for w in segment.words
+                w.text.strip()
+                for w in segment.words
                 if start_s <= (w.start_s + w.end_s) / 2 <= end_s
             )
-        elif (segment.start_s is not None and segment.end_s is not None
-              and start_s <= (segment.start_s + segment.end_s) / 2 <= end_s):
+        elif (
+            segment.start_s is not None
+            and segment.end_s is not None
+            and start_s <= (segment.start_s + segment.end_s) / 2 <= end_s
+        ):
             words.append(segment.text.strip())
     return " ".join(word for word in words if word)

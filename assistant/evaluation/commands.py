@@ -20,18 +20,31 @@ def register(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_command(
         ctx: typer.Context,
-        suite_dir: Annotated[Path | None, typer.Argument(
-            help="Suite folder: suite.yaml, cases.jsonl, archive/, queries/.")] = None,
-        out: Annotated[Path | None, typer.Option(
-            help="Report folder (default eval/reports/SUITE-TIME).")] = None,
-        no_llm: Annotated[bool, typer.Option(
-            "--no-llm", help="Run ask cases through retrieval only (no language model).")] = False,
-        data_dir: Annotated[Path | None, typer.Option(
-            "--data-dir", help="Reuse this archive data folder (default: a fresh OUT/data; "
-            "the global --data-dir is ignored so a suite never mixes into your archive).")
+        suite_dir: Annotated[
+            Path | None,
+            typer.Argument(help="Suite folder: suite.yaml, cases.jsonl, archive/, queries/."),
         ] = None,
-        compare: Annotated[tuple[Path, Path] | None, typer.Option(
-            help="Compare two report.json files instead of running a suite.")] = None,
+        out: Annotated[
+            Path | None, typer.Option(help="Report folder (default eval/reports/SUITE-TIME).")
+        ] = None,
+        no_llm: Annotated[
+            bool,
+            typer.Option(
+                "--no-llm", help="Run ask cases through retrieval only (no language model)."
+            ),
+        ] = False,
+        data_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--data-dir",
+                help="Reuse this archive data folder (default: a fresh OUT/data; "
+                "the global --data-dir is ignored so a suite never mixes into your archive).",
+            ),
+        ] = None,
+        compare: Annotated[
+            tuple[Path, Path] | None,
+            typer.Option(help="Compare two report.json files instead of running a suite."),
+        ] = None,
     ) -> None:
         """Run an evaluation suite end to end and write report.json + report.md, or compare
         two reports."""
@@ -39,21 +52,25 @@ def register(app: typer.Typer) -> None:
             _compare(compare[0], compare[1], out)
             return
         if suite_dir is None:
-            raise AssistantError("Give a suite folder, or --compare A/report.json B/report.json.",
-                                 hint="e.g. assistant eval eval/suites/sample --no-llm")
+            raise AssistantError(
+                "Give a suite folder, or --compare A/report.json B/report.json.",
+                hint="e.g. assistant eval eval/suites/sample --no-llm",
+            )
         _run(ctx, suite_dir, out, no_llm, data_dir)
 
 
-def _run(ctx: typer.Context, suite_dir: Path, out: Path | None, no_llm: bool,
-         data_dir: Path | None) -> None:
+def _run(
+    ctx: typer.Context, suite_dir: Path, out: Path | None, no_llm: bool, data_dir: Path | None
+) -> None:
     from assistant.evaluation.runner import run_suite
     from assistant.ingest.progress_view import RichProgress
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = out or Path("eval/reports") / f"{suite_dir.resolve().name}-{stamp}"
     with RichProgress() as progress:
-        report = run_suite(suite_dir, out, ctx.obj.settings(), no_llm, data_dir=data_dir,
-                           progress=progress)
+        report = run_suite(
+            suite_dir, out, ctx.obj.settings(), no_llm, data_dir=data_dir, progress=progress
+        )
     _print_summary(report)
     console.print(f"report: {out / 'report.md'}  ({report['seconds']} s)")
 

@@ -51,8 +51,10 @@ def compare(a: dict[str, Any], b: dict[str, Any], label_a: str, label_b: str) ->
     keys = [key for _, key in COLUMNS]
     overall = [(k, a["aggregate"].get(k), b["aggregate"].get(k)) for k in keys]
     by_tag = {
-        tag: [(k, a["by_tag"].get(tag, {}).get(k), b["by_tag"].get(tag, {}).get(k))
-              for k in ("recall@5", "mrr", "answer_fact_recall", "abstention_accuracy")]
+        tag: [
+            (k, a["by_tag"].get(tag, {}).get(k), b["by_tag"].get(tag, {}).get(k))
+            for k in ("recall@5", "mrr", "answer_fact_recall", "abstention_accuracy")
+        ]
         for tag in sorted(set(a["by_tag"]) | set(b["by_tag"]))
     }
     cases_a = {case["id"]: case for case in a["cases"]}
@@ -76,27 +78,43 @@ def _signed(metric: str, change: float | None) -> str:
 
 
 def markdown(result: Comparison) -> list[str]:
-    lines = [f"# Eval comparison: A = {result.label_a}, B = {result.label_b}", "",
-             "▲ better, ▼ worse (lower is better for WER, unsupported citations, latency).", "",
-             "## Overall", ""]
-    lines += table(["metric", "A", "B", "B − A"],
-                   [[m, a, b, _signed(m, delta(a, b))] for m, a, b in result.overall])
+    lines = [
+        f"# Eval comparison: A = {result.label_a}, B = {result.label_b}",
+        "",
+        "▲ better, ▼ worse (lower is better for WER, unsupported citations, latency).",
+        "",
+        "## Overall",
+        "",
+    ]
+    lines += table(
+        ["metric", "A", "B", "B − A"],
+        [[m, a, b, _signed(m, delta(a, b))] for m, a, b in result.overall],
+    )
     lines += ["", "## By tag", ""]
-    lines += table(["tag", "metric", "A", "B", "B − A"],
-                   [[tag, m, a, b, _signed(m, delta(a, b))]
-                    for tag, rows in result.by_tag.items() for m, a, b in rows
-                    if a is not None or b is not None])
+    lines += table(
+        ["tag", "metric", "A", "B", "B − A"],
+        [
+            [tag, m, a, b, _signed(m, delta(a, b))]
+            for tag, rows in result.by_tag.items()
+            for m, a, b in rows
+            if a is not None or b is not None
+        ],
+    )
     lines += ["", "## Cases that changed", ""]
-    lines += table(["case", "metric", "A", "B"], result.changed_cases) if result.changed_cases \
+    lines += (
+        table(["case", "metric", "A", "B"], result.changed_cases)
+        if result.changed_cases
         else ["No case changed."]
+    )
     return [*lines, "", "![A vs B](compare.png)"]
 
 
 def write_comparison(result: Comparison, out_dir: Path) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"md": out_dir / "compare.md"}
-    figure = plots.compare_bars(result.overall, (result.label_a, result.label_b),
-                                out_dir / "compare.png")
+    figure = plots.compare_bars(
+        result.overall, (result.label_a, result.label_b), out_dir / "compare.png"
+    )
     lines = markdown(result)
     if figure is None:
         lines = lines[:-1]

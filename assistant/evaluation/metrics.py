@@ -23,7 +23,10 @@ _NDCG10 = nDCG @ 10
 
 RANK_METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
 ANSWER_METRICS = (
-    "citation_precision", "citation_recall", "answer_fact_recall", "abstention_accuracy",
+    "citation_precision",
+    "citation_recall",
+    "answer_fact_recall",
+    "abstention_accuracy",
 )
 # Averaged over the cases they apply to; unsupported citations are counted, latency is
 # summarised by percentiles.
@@ -31,13 +34,15 @@ MEAN_METRICS = (*RANK_METRICS, *ANSWER_METRICS, "wer")
 # Lower is better for these (compare colours by this).
 LOWER_IS_BETTER = frozenset({"wer", "unsupported_citations", "latency_p50", "latency_p95"})
 
-_WER_TRANSFORM = jiwer.Compose([
-    jiwer.ToLowerCase(),
-    jiwer.RemovePunctuation(),
-    jiwer.RemoveMultipleSpaces(),
-    jiwer.Strip(),
-    jiwer.ReduceToListOfListOfWords(),
-])
+_WER_TRANSFORM = jiwer.Compose(
+    [
+        jiwer.ToLowerCase(),
+        jiwer.RemovePunctuation(),
+        jiwer.RemoveMultipleSpaces(),
+        jiwer.Strip(),
+        jiwer.ReduceToListOfListOfWords(),
+    ]
+)
 
 
 def rank_scores(
@@ -111,10 +116,14 @@ def recall(found: int, total: int) -> float | None:
 
 def word_error_rate(reference: str, hypothesis: str) -> float:
     """WER after lower-casing and dropping punctuation (ASR punctuation is not the point)."""
-    return float(jiwer.wer(
-        reference, hypothesis,
-        reference_transform=_WER_TRANSFORM, hypothesis_transform=_WER_TRANSFORM,
-    ))
+    return float(
+        jiwer.wer(
+            reference,
+            hypothesis,
+            reference_transform=_WER_TRANSFORM,
+            hypothesis_transform=_WER_TRANSFORM,
+        )
+    )
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -132,8 +141,9 @@ def aggregate(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {"cases": len(rows), "errors": sum(1 for r in rows if r.get("error"))}
     for name in MEAN_METRICS:
         result[name] = mean_or_none(row.get(name) for row in rows)
-    unsupported = [row["unsupported_citations"] for row in rows
-                   if row.get("unsupported_citations") is not None]
+    unsupported = [
+        row["unsupported_citations"] for row in rows if row.get("unsupported_citations") is not None
+    ]
     result["unsupported_citations"] = sum(unsupported) if unsupported else None
     latencies = [float(row["latency"]) for row in rows if row.get("latency") is not None]
     result["latency_p50"] = percentile(latencies, 50)

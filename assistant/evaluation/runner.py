@@ -26,8 +26,16 @@ from assistant.progress import NullProgress, ProgressSink
 from assistant.schemas import Answer, Clip, IngestReport, SearchQuery
 
 _VERSIONED = (
-    "archive-assistant", "torch", "sentence-transformers", "faster-whisper", "open_clip_torch",
-    "llama_cpp_python", "chromadb", "langchain", "ir-measures", "jiwer",
+    "archive-assistant",
+    "torch",
+    "sentence-transformers",
+    "faster-whisper",
+    "open_clip_torch",
+    "llama_cpp_python",
+    "chromadb",
+    "langchain",
+    "ir-measures",
+    "jiwer",
 )
 
 
@@ -36,8 +44,9 @@ class SearchesClips(Protocol):
 
 
 class AnswersQuestions(Protocol):
-    def ask(self, question: str, image: Path | None = None,
-            audio: Path | None = None) -> Answer: ...
+    def ask(
+        self, question: str, image: Path | None = None, audio: Path | None = None
+    ) -> Answer: ...
 
 
 @dataclass
@@ -126,8 +135,9 @@ def with_suite_settings(settings: Settings, overrides: dict[str, Any]) -> Settin
     try:
         return Settings.model_validate(merged)
     except ValueError as exc:
-        raise AssistantError(f"The suite's settings are not valid: {exc}",
-                             hint="Fix `settings:` in suite.yaml.") from exc
+        raise AssistantError(
+            f"The suite's settings are not valid: {exc}", hint="Fix `settings:` in suite.yaml."
+        ) from exc
 
 
 def _data_dir(out_dir: Path, given: Path | None) -> Path:
@@ -160,7 +170,11 @@ def _run_cases(
 
 
 def run_case(
-    case: Case, suite: Suite, archive: Archive, engine: SearchesClips, backends: Backends,
+    case: Case,
+    suite: Suite,
+    archive: Archive,
+    engine: SearchesClips,
+    backends: Backends,
     no_llm: bool,
 ) -> Outcome:
     """One case through search, or through the agent; an exception becomes the case's error."""
@@ -173,15 +187,19 @@ def run_case(
             answer = _ask(session, case, image, audio)
             return Outcome("agent", time.perf_counter() - started, answer.retrieved, answer)
         query = SearchQuery(
-            text=case.question, image=image, audio=audio, filters=case.parsed_filters(),
+            text=case.question,
+            image=image,
+            audio=audio,
+            filters=case.parsed_filters(),
             k=max(10, archive.settings.search.k),
         )
         clips = engine.search(query)
         return Outcome(mode, time.perf_counter() - started, clips)
     except Exception as exc:  # a failing case is a scored miss, not a crashed run
         message = exc.message if isinstance(exc, AssistantError) else str(exc)
-        return Outcome(mode, time.perf_counter() - started,
-                       error=f"{type(exc).__name__}: {message}")
+        return Outcome(
+            mode, time.perf_counter() - started, error=f"{type(exc).__name__}: {message}"
+        )
 
 
 def _ask(session: AnswersQuestions, case: Case, image: Path | None, audio: Path | None) -> Answer:
@@ -189,14 +207,23 @@ def _ask(session: AnswersQuestions, case: Case, image: Path | None, audio: Path 
     # the session accepts them, as the UI's filter panel does.
     parameters = inspect.signature(session.ask).parameters
     if case.filters and "filters" in parameters:
-        return session.ask(case.question, image=image, audio=audio,  # type: ignore[call-arg]
-                           filters=case.parsed_filters())
+        return session.ask(
+            case.question,
+            image=image,
+            audio=audio,  # type: ignore[call-arg]
+            filters=case.parsed_filters(),
+        )
     return session.ask(case.question, image=image, audio=audio)
 
 
 def _report(
-    suite: Suite, settings: Settings, archive: Archive, no_llm: bool,
-    rows: list[dict[str, Any]], ingest_report: IngestReport, ingest_seconds: float,
+    suite: Suite,
+    settings: Settings,
+    archive: Archive,
+    no_llm: bool,
+    rows: list[dict[str, Any]],
+    ingest_report: IngestReport,
+    ingest_seconds: float,
 ) -> dict[str, Any]:
     aggregate = metrics.aggregate(rows)
     return {
@@ -213,7 +240,8 @@ def _report(
         "by_tag": metrics.by_tag(rows),
         "by_type": {
             kind: metrics.aggregate([r for r in rows if r["type"] == kind])
-            for kind in ("search", "ask") if any(r["type"] == kind for r in rows)
+            for kind in ("search", "ask")
+            if any(r["type"] == kind for r in rows)
         },
         "cases": rows,
     }

@@ -40,9 +40,14 @@ def score_case(
     case: Case, outcome: Outcome, text_of: TextOf, transcript_of: TranscriptOf
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
-        "id": case.id, "type": case.type, "mode": outcome.mode, "tags": case.tags,
-        "question": case.question, "query_image": case.query_image,
-        "query_audio": case.query_audio, "latency": round(outcome.latency, 4),
+        "id": case.id,
+        "type": case.type,
+        "mode": outcome.mode,
+        "tags": case.tags,
+        "question": case.question,
+        "query_image": case.query_image,
+        "query_audio": case.query_audio,
+        "latency": round(outcome.latency, 4),
         "error": outcome.error,
     }
     row.update(_rank_part(case, outcome.clips, text_of))
@@ -76,7 +81,9 @@ def _answer_part(case: Case, outcome: Outcome, text_of: TextOf) -> dict[str, Any
         return part
     if outcome.answer is None:  # the agent failed: a miss on everything it is scored on
         part.update(
-            citation_precision=0.0, unsupported_citations=0, abstention_accuracy=0.0,
+            citation_precision=0.0,
+            unsupported_citations=0,
+            abstention_accuracy=0.0,
             citation_recall=0.0 if case.relevant else None,
             answer_fact_recall=0.0 if case.answer_must_include else None,
         )
@@ -113,8 +120,13 @@ def _wer(case: Case, transcript_of: TranscriptOf) -> float | None:
 def _shown(clips: list[Clip], case: Case, text_of: TextOf) -> list[dict[str, Any]]:
     return [
         {
-            "file": clip.file, "kind": clip.kind, "start_s": clip.start_s, "end_s": clip.end_s,
-            "score": round(clip.score, 4), "snippet": clip.snippet[:200], "why": clip.why,
+            "file": clip.file,
+            "kind": clip.kind,
+            "start_s": clip.start_s,
+            "end_s": clip.end_s,
+            "score": round(clip.score, 4),
+            "snippet": clip.snippet[:200],
+            "why": clip.why,
             "relevant": any(clip_matches(clip, item, text_of) for item in case.relevant),
         }
         for clip in clips

@@ -80,21 +80,36 @@ def speaker_report(suite_dir: Path, archive: Any) -> dict[str, Any] | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for file, turns in sorted(gold.items()):
-            found = ([(t.start_s, t.end_s, t.speaker) for t in store.turns(by_path[file])]
-                     if file in by_path else [])
+            found = (
+                [(t.start_s, t.end_s, t.speaker) for t in store.turns(by_path[file])]
+                if file in by_path
+                else []
+            )
             der = float(metric(_annotation(turns), _annotation(found)))
-            files[file] = {"der": round(der, 4), "gold_speakers": len({t[2] for t in turns}),
-                           "found_speakers": len({t[2] for t in found}),
-                           "ingested": file in by_path}
+            files[file] = {
+                "der": round(der, 4),
+                "gold_speakers": len({t[2] for t in turns}),
+                "found_speakers": len({t[2] for t in found}),
+                "ingested": file in by_path,
+            }
     return {"der": round(float(abs(metric)), 4), "collar_s": COLLAR_S, "files": files}
 
 
 def markdown(report: dict[str, Any] | None) -> list[str]:
     if not report:
         return []
-    rows = [f"| {file} | {r['der']:.3f} | {r['gold_speakers']} | {r['found_speakers']} |"
-            for file, r in report["files"].items()]
-    return ["## Speaker turns", "",
-            f"DER over the suite: **{report['der']:.3f}** (pyannote.metrics, collar "
-            f"{report['collar_s']} s).", "",
-            "| file | DER | gold speakers | found |", "|---|---|---|---|", *rows, ""]
+    rows = [
+        f"| {file} | {r['der']:.3f} | {r['gold_speakers']} | {r['found_speakers']} |"
+        for file, r in report["files"].items()
+    ]
+    return [
+        "## Speaker turns",
+        "",
+        f"DER over the suite: **{report['der']:.3f}** (pyannote.metrics, collar "
+        f"{report['collar_s']} s).",
+        "",
+        "| file | DER | gold speakers | found |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ]

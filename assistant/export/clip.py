@@ -45,15 +45,20 @@ class ClipProvenance(BaseModel):
     exported_by: str
 
 
-def export_clip(archive: Archive, file: str, start_s: float, end_s: float,
-                output: Path) -> ClipProvenance:
+def export_clip(
+    archive: Archive, file: str, start_s: float, end_s: float, output: Path
+) -> ClipProvenance:
     asset = find_asset(archive, file)
     if asset.kind not in ("video", "audio"):
-        raise AssistantError(f"{asset.rel_path} is a {asset.kind}: only video and audio "
-                             "have clips to cut.", hint="Export a video or audio file.")
+        raise AssistantError(
+            f"{asset.rel_path} is a {asset.kind}: only video and audio have clips to cut.",
+            hint="Export a video or audio file.",
+        )
     if asset.duration_s is not None and start_s >= asset.duration_s:
-        raise AssistantError(f"{asset.rel_path} is only {asset.duration_s:.1f} s long.",
-                             hint="Give --start inside the recording.")
+        raise AssistantError(
+            f"{asset.rel_path} is only {asset.duration_s:.1f} s long.",
+            hint="Give --start inside the recording.",
+        )
     end_s = min(end_s, asset.duration_s) if asset.duration_s else end_s
     cut_clip(Path(asset.path), output, start_s, end_s, has_video=asset.kind == "video")
     provenance = _provenance(archive, asset, start_s, end_s, output)
@@ -62,8 +67,7 @@ def export_clip(archive: Archive, file: str, start_s: float, end_s: float,
     return provenance
 
 
-def cached_clip(archive: Archive, asset_id: str, start_s: float, end_s: float,
-                suffix: str) -> Path:
+def cached_clip(archive: Archive, asset_id: str, start_s: float, end_s: float, suffix: str) -> Path:
     """A clip cut once into DATA_DIR/exports (the app's "Download clip"), reused after."""
     folder = archive.settings.data_dir / "exports"
     target = folder / f"{asset_id}_{start_s:.2f}_{end_s:.2f}{suffix}"
@@ -72,19 +76,32 @@ def cached_clip(archive: Archive, asset_id: str, start_s: float, end_s: float,
     return target
 
 
-def _provenance(archive: Archive, asset: Asset, start_s: float, end_s: float,
-                output: Path) -> ClipProvenance:
+def _provenance(
+    archive: Archive, asset: Asset, start_s: float, end_s: float, output: Path
+) -> ClipProvenance:
     names = speaker_names(archive, asset.asset_id)
-    lines = [_line(s, names) for s in archive.catalog.segments(asset.asset_id)
-             if s.kind in QUOTED_KINDS and _overlaps(s, start_s, end_s)]
+    lines = [
+        _line(s, names)
+        for s in archive.catalog.segments(asset.asset_id)
+        if s.kind in QUOTED_KINDS and _overlaps(s, start_s, end_s)
+    ]
     lines.sort(key=lambda line: (line.start_s, line.kind))
     timecode = span(start_s, end_s)
-    metadata = {name: value.value for name, value in
-                archive.catalog.effective_metadata(asset.asset_id).items()}
+    metadata = {
+        name: value.value
+        for name, value in archive.catalog.effective_metadata(asset.asset_id).items()
+    }
     return ClipProvenance(
-        clip=str(output.resolve()), source_file=asset.rel_path, source_path=asset.path,
-        asset_id=asset.asset_id, start_s=start_s, end_s=end_s, timecode=timecode,
-        metadata=metadata, lines=lines, citation=_citation(asset, metadata, lines, timecode),
+        clip=str(output.resolve()),
+        source_file=asset.rel_path,
+        source_path=asset.path,
+        asset_id=asset.asset_id,
+        start_s=start_s,
+        end_s=end_s,
+        timecode=timecode,
+        metadata=metadata,
+        lines=lines,
+        citation=_citation(asset, metadata, lines, timecode),
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         exported_by=f"archive-assistant {version('archive-assistant')}",
     )
@@ -98,18 +115,28 @@ def _overlaps(segment: Segment, start_s: float, end_s: float) -> bool:
 
 def _line(segment: Segment, names: dict[str, str]) -> SpanLine:
     speaker = names.get(segment.speaker, segment.speaker) if segment.speaker else None
-    return SpanLine(start_s=segment.start_s or 0.0,
-                    end_s=segment.end_s or segment.start_s or 0.0, kind=segment.kind,
-                    speaker=speaker, text=segment.text.strip())
+    return SpanLine(
+        start_s=segment.start_s or 0.0,
+        end_s=segment.end_s or segment.start_s or 0.0,
+        kind=segment.kind,
+        speaker=speaker,
+        text=segment.text.strip(),
+    )
 
 
-def _citation(asset: Asset, metadata: dict[str, Any], lines: list[SpanLine],
-              timecode: str) -> str:
+def _citation(asset: Asset, metadata: dict[str, Any], lines: list[SpanLine], timecode: str) -> str:
     """'“…words…” — Title (file), 00:41–00:58, 2019-03-12, Brussels'."""
     spoken = " ".join(line.text for line in lines if line.kind == "speech") or " ".join(
-        line.text for line in lines)
-    source = ", ".join(str(part) for part in (
-        f"{metadata['title']} ({asset.rel_path})" if metadata.get("title") else asset.rel_path,
-        timecode, metadata.get("date"), metadata.get("place")) if part)
+        line.text for line in lines
+    )
+    source = ", ".join(
+        str(part)
+        for part in (
+            f"{metadata['title']} ({asset.rel_path})" if metadata.get("title") else asset.rel_path,
+            timecode,
+            metadata.get("date"),
+            metadata.get("place"),
+        )
+        if part
+    )
     return f"“{spoken}” — {source}" if spoken else source
-

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-export_app = typer.Typer(no_args_is_help=True,
-                         help="Export subtitles and clips of ingested files.")
+export_app = typer.Typer(no_args_is_help=True, help="Export subtitles and clips of ingested files.")
 
 
 def register(app: typer.Typer) -> None:
@@ -22,8 +21,9 @@ def subtitles_cmd(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="An ingested audio/video file (path or id).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="srt or vtt.")] = "vtt",
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write here (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
 ) -> None:
     """Speaker-labelled subtitles: SRT `[Voice 2] ...`, WebVTT `<v Voice 2>...`."""
     from assistant.archive import Archive
@@ -47,8 +47,9 @@ def clip_cmd(
     file: Annotated[str, typer.Argument(help="An ingested video/audio file (path or id).")],
     start: Annotated[float, typer.Option(help="Start, in seconds.", min=0)],
     end: Annotated[float, typer.Option(help="End, in seconds.")],
-    output: Annotated[Path, typer.Option("--output", "-o",
-                                         help="The clip to write (.mp4, .m4a, .mp3, …).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The clip to write (.mp4, .m4a, .mp3, …).")
+    ],
 ) -> None:
     """Cut a clip with ffmpeg, with a provenance sidecar beside it (OUTPUT.json)."""
     from assistant.archive import Archive

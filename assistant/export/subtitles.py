@@ -45,9 +45,11 @@ def find_asset(archive: Archive, file: str) -> Asset:
         candidates = [found] if found else []
     indexed = [a for a in candidates if a.status == "indexed"]
     if not indexed:
-        raise AssistantError(f"{file} is not in the archive.",
-                             hint="Ingest it first (`assistant ingest FOLDER`), or give the "
-                             "path shown by `assistant search`.")
+        raise AssistantError(
+            f"{file} is not in the archive.",
+            hint="Ingest it first (`assistant ingest FOLDER`), or give the "
+            "path shown by `assistant search`.",
+        )
     return indexed[0]
 
 
@@ -57,8 +59,7 @@ def speaker_names(archive: Archive, asset_id: str) -> dict[str, str]:
     shown = {}
     for speaker in store.asset_speakers(asset_id):
         voice = store.voice(speaker.voice_id)
-        shown[speaker.speaker] = (voice.name if voice and voice.name
-                                  else f"Voice {speaker.voice_id}")
+        shown[speaker.speaker] = voice.name if voice and voice.name else f"Voice {speaker.voice_id}"
     return shown
 
 
@@ -68,8 +69,11 @@ def cues(segments: list[Segment], names: dict[str, str]) -> list[Cue]:
         who = names.get(segment.speaker or "", segment.speaker)
         if not segment.words:
             if segment.text.strip() and segment.start_s is not None:
-                out.append(Cue(segment.start_s, segment.end_s or segment.start_s,
-                               segment.text.strip(), who))
+                out.append(
+                    Cue(
+                        segment.start_s, segment.end_s or segment.start_s, segment.text.strip(), who
+                    )
+                )
             continue
         piece: list = []
         for word in segment.words:
@@ -84,8 +88,12 @@ def cues(segments: list[Segment], names: dict[str, str]) -> list[Cue]:
 
 
 def _cue(words: list, who: str | None) -> Cue:
-    return Cue(words[0].start_s, max(words[-1].end_s, words[0].start_s + 0.2),
-               "".join(w.text for w in words).strip(), who)
+    return Cue(
+        words[0].start_s,
+        max(words[-1].end_s, words[0].start_s + 0.2),
+        "".join(w.text for w in words).strip(),
+        who,
+    )
 
 
 def _stamp(seconds: float, sep: str) -> str:
@@ -104,8 +112,9 @@ def to_srt(items: list[Cue]) -> str:
     blocks = []
     for n, cue in enumerate(items, start=1):
         text = f"[{cue.speaker}] {cue.text}" if cue.speaker else cue.text
-        blocks.append(f"{n}\n{_stamp(cue.start_s, ',')} --> {_stamp(cue.end_s, ',')}\n"
-                      f"{_lines(text)}\n")
+        blocks.append(
+            f"{n}\n{_stamp(cue.start_s, ',')} --> {_stamp(cue.end_s, ',')}\n{_lines(text)}\n"
+        )
     return "\n".join(blocks)
 
 
@@ -129,12 +138,16 @@ def subtitles(archive: Archive, file: str, fmt: Format) -> str:
         raise AssistantError(f"Unknown subtitle format '{fmt}'.", hint="Use srt or vtt.")
     asset = find_asset(archive, file)
     if asset.kind not in ("audio", "video"):
-        raise AssistantError(f"{asset.rel_path} is a {asset.kind}: it has no sound to subtitle.",
-                             hint="Give an audio or video file.")
-    items = cues(archive.catalog.segments(asset.asset_id, "speech"),
-                 speaker_names(archive, asset.asset_id))
+        raise AssistantError(
+            f"{asset.rel_path} is a {asset.kind}: it has no sound to subtitle.",
+            hint="Give an audio or video file.",
+        )
+    items = cues(
+        archive.catalog.segments(asset.asset_id, "speech"), speaker_names(archive, asset.asset_id)
+    )
     if not items:
-        raise AssistantError(f"No speech was transcribed in {asset.rel_path}.",
-                             hint="Check `assistant models list` (speech recognition) and "
-                             "ingest the file again.")
+        raise AssistantError(
+            f"No speech was transcribed in {asset.rel_path}.",
+            hint="Check `assistant models list` (speech recognition) and ingest the file again.",
+        )
     return to_srt(items) if fmt == "srt" else to_vtt(items)

@@ -17,12 +17,20 @@ def register(app: typer.Typer) -> None:
     def ingest(
         ctx: typer.Context,
         path: Annotated[Path, typer.Argument(help="The archive folder to ingest.")],
-        as_json: Annotated[bool, typer.Option(
-            "--json", help="Print the run report as JSON (progress still goes to stderr).")
+        as_json: Annotated[
+            bool,
+            typer.Option(
+                "--json", help="Print the run report as JSON (progress still goes to stderr)."
+            ),
         ] = False,
-        wait: Annotated[bool, typer.Option(
-            "--wait", help="If another ingest is writing to the same data dir, wait for it "
-            "instead of refusing.")] = False,
+        wait: Annotated[
+            bool,
+            typer.Option(
+                "--wait",
+                help="If another ingest is writing to the same data dir, wait for it "
+                "instead of refusing.",
+            ),
+        ] = False,
     ) -> None:
         """Ingest every photo, video, audio file and document under PATH (incremental:
         unchanged files are skipped, moved files are noticed, a crashed run resumes)."""
@@ -42,6 +50,9 @@ def register(app: typer.Typer) -> None:
             return
         out = Console()
         for line in summary_lines(report):
-            style = "red" if line.startswith("failed") else (
-                "yellow" if line.startswith("warning") else "")
+            style = (
+                "red"
+                if line.startswith("failed")
+                else ("yellow" if line.startswith("warning") else "")
+            )
             out.print(f"[{style}]{escape(line)}[/]" if style else escape(line))

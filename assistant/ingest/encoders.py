@@ -23,6 +23,7 @@ def encode_texts(encoder: TextEncoder, texts: Sequence[str], batch_size: int) ->
 def encode_pictures(
     encoder: ImageTextEncoder, pictures: Sequence[Image.Image], batch_size: int
 ) -> np.ndarray:
-    parts = [encoder.encode_images(list(pictures[s]))
-             for s in in_batches(len(pictures), batch_size)]
+    parts = [
+        encoder.encode_images(list(pictures[s])) for s in in_batches(len(pictures), batch_size)
+    ]
     return np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)

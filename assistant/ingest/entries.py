@@ -40,8 +40,10 @@ def _link_problem(full: bytes, root: bytes, follow_outside_links: bool) -> str |
         return f"cannot read file: {exc.strerror or exc}"
     inside = os.path.commonpath([target, root]) == root
     if not inside and not follow_outside_links:
-        return ("a symbolic link to a file outside the archive folder; it is not followed "
-                "(set ingest.follow_outside_links to true to index such files)")
+        return (
+            "a symbolic link to a file outside the archive folder; it is not followed "
+            "(set ingest.follow_outside_links to true to index such files)"
+        )
     try:
         return _special(os.stat(target).st_mode)
     except OSError as exc:

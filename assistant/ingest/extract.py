@@ -99,18 +99,27 @@ def extract(asset: Asset, path: Path, sniffed: Sniffed, ctx: ExtractContext) -> 
 
 
 def _visual_segment(
-    asset_id: str, index: int, picture: Image.Image, ctx: ExtractContext,
+    asset_id: str,
+    index: int,
+    picture: Image.Image,
+    ctx: ExtractContext,
     span: tuple[float, float] | None = None,
 ) -> Segment:
     thumb = images.save_thumbnail(
-        picture, thumbnail_dir(ctx.settings, asset_id) / f"{index}.jpg",
+        picture,
+        thumbnail_dir(ctx.settings, asset_id) / f"{index}.jpg",
         ctx.settings.ingest.thumbnail_px,
     )
     return Segment(
-        segment_id=make_segment_id(asset_id, "visual", index), asset_id=asset_id,
-        kind="visual", index=index, start_s=span[0] if span else None,
-        end_s=span[1] if span else None, thumbnail=str(thumb),
-        phash=images.phash_hex(picture), embedded=False,
+        segment_id=make_segment_id(asset_id, "visual", index),
+        asset_id=asset_id,
+        kind="visual",
+        index=index,
+        start_s=span[0] if span else None,
+        end_s=span[1] if span else None,
+        thumbnail=str(thumb),
+        phash=images.phash_hex(picture),
+        embedded=False,
     )
 
 
@@ -124,8 +133,13 @@ def extract_image(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
     pictures = {segment.segment_id: loaded.image}
     read = _picture_text(asset, [segment], pictures, ctx)
     read += senses.picture_labels(asset, [segment], pictures, ctx.labeler, ctx.stage)
-    return Extracted(asset, [segment, *read], images.exif_metadata(loaded.exif), pictures,
-                     faces=_faces(asset.asset_id, pictures, ctx))
+    return Extracted(
+        asset,
+        [segment, *read],
+        images.exif_metadata(loaded.exif),
+        pictures,
+        faces=_faces(asset.asset_id, pictures, ctx),
+    )
 
 
 def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -> Extracted:
@@ -135,9 +149,16 @@ def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -
         pages, ctx.settings.ingest.chunk_chars, ctx.settings.ingest.chunk_overlap
     )
     segments = [
-        Segment(segment_id=make_segment_id(asset.asset_id, "text", i), asset_id=asset.asset_id,
-                kind="text", index=i, text=c.text, char_start=c.char_start, char_end=c.char_end,
-                page=c.page)
+        Segment(
+            segment_id=make_segment_id(asset.asset_id, "text", i),
+            asset_id=asset.asset_id,
+            kind="text",
+            index=i,
+            text=c.text,
+            char_start=c.char_start,
+            char_end=c.char_end,
+            page=c.page,
+        )
         for i, c in enumerate(chunks)
     ]
     return Extracted(asset, segments)
@@ -150,10 +171,14 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         decoded = decode_media(path, selector if asset.kind == "video" else None)
     # A container sniffed as video may hold only sound (an .mp4 podcast): it is audio.
     kind = "video" if decoded.has_video else "audio"
-    asset = asset.model_copy(update={
-        "kind": kind, "duration_s": decoded.duration_s,
-        "width": decoded.width, "height": decoded.height,
-    })
+    asset = asset.model_copy(
+        update={
+            "kind": kind,
+            "duration_s": decoded.duration_s,
+            "width": decoded.width,
+            "height": decoded.height,
+        }
+    )
     speech = ctx.pool.submit(_transcribe, decoded.audio_16k, ctx)
     turns = ctx.pool.submit(_diarize, decoded.audio_16k, ctx)
     visual: list[Segment] = []
@@ -190,10 +215,16 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
     if speech_segments:
         from assistant.ingest.translation import translation_segments
 
-        speech_segments += translation_segments(asset.asset_id, decoded.audio_16k, transcript,
-                                                ctx)
-    return Extracted(asset, visual + read + speech_segments, metadata, pictures, vectors,
-                     faces, speakers=speakers)
+        speech_segments += translation_segments(asset.asset_id, decoded.audio_16k, transcript, ctx)
+    return Extracted(
+        asset,
+        visual + read + speech_segments,
+        metadata,
+        pictures,
+        vectors,
+        faces,
+        speakers=speakers,
+    )
 
 
 def _picture_text(
@@ -204,8 +235,11 @@ def _picture_text(
     return ctx.picture_text.segments(asset, visual, pictures, ctx.stage)
 
 
-def _faces(asset_id: str, pictures: dict[str, Image.Image], ctx: ExtractContext,
-           ) -> list[FoundFace]:
+def _faces(
+    asset_id: str,
+    pictures: dict[str, Image.Image],
+    ctx: ExtractContext,
+) -> list[FoundFace]:
     model = ctx.faces() if ctx.faces is not None and pictures else None
     if model is None:
         return []
@@ -253,19 +287,31 @@ def speech_to_segments(
 
 
 def _speech_segment(
-    asset_id: str, index: int, speech: SpeechSegment, language: str | None = None,
+    asset_id: str,
+    index: int,
+    speech: SpeechSegment,
+    language: str | None = None,
     speaker: str | None = None,
 ) -> Segment:
-    words = [WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
-             for w in speech.words]
+    words = [
+        WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
+        for w in speech.words
+    ]
     # Whisper often starts a segment at its 30 s window's start, before the voice does;
     # the word timings are tighter, so the segment spans its first to last word.
     start = words[0].start_s if words else speech.start_s
     end = words[-1].end_s if words else speech.end_s
     return Segment(
-        segment_id=make_segment_id(asset_id, "speech", index), asset_id=asset_id,
-        kind="speech", index=index, start_s=start, end_s=max(start, end), text=speech.text,
-        words=words, language=language, speaker=speaker,
+        segment_id=make_segment_id(asset_id, "speech", index),
+        asset_id=asset_id,
+        kind="speech",
+        index=index,
+        start_s=start,
+        end_s=max(start, end),
+        text=speech.text,
+        words=words,
+        language=language,
+        speaker=speaker,
     )
 
 
@@ -282,9 +328,16 @@ def _music(
 
 # Container tag -> metadata field.
 CONTAINER_TAGS = {
-    "title": "title", "creation_time": "date", "date": "date", "artist": "artist",
-    "album": "album", "genre": "genre", "comment": "description", "description": "description",
-    "copyright": "rights", "location": "gps",
+    "title": "title",
+    "creation_time": "date",
+    "date": "date",
+    "artist": "artist",
+    "album": "album",
+    "genre": "genre",
+    "comment": "description",
+    "description": "description",
+    "copyright": "rights",
+    "location": "gps",
 }
 
 

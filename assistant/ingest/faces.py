@@ -27,8 +27,10 @@ class RunFaces:
                 self._checked = True
                 self._model = self.archive.models.faces()
                 if self._model is None:
-                    self.warn("Faces are off: ingest.faces is on but the face models are "
-                              f"not installed. {INSTALL_HINT}")
+                    self.warn(
+                        "Faces are off: ingest.faces is on but the face models are "
+                        f"not installed. {INSTALL_HINT}"
+                    )
             return self._model
 
 

@@ -53,11 +53,18 @@ def make_context(
     """The extraction context, built the same way in the parent and in workers."""
     wants = archive.settings.ingest
     reader = models.ocr if wants.ocr or wants.ocr_keyframes else None
-    return ExtractContext(archive.settings, models.transcriber, pool, stage, models.clip,
-                          PictureText(archive, reader, models.captions, photos=wants.ocr),
-                          run_faces(archive, models.report.warn),
-                          sound=models.sound_tagger, labeler=models.object_labeler,
-                          speaker_encoder=models.speaker_encoder)
+    return ExtractContext(
+        archive.settings,
+        models.transcriber,
+        pool,
+        stage,
+        models.clip,
+        PictureText(archive, reader, models.captions, photos=wants.ocr),
+        run_faces(archive, models.report.warn),
+        sound=models.sound_tagger,
+        labeler=models.object_labeler,
+        speaker_encoder=models.speaker_encoder,
+    )
 
 
 def extract_job(task: FileTask, env: JobEnv) -> Extracted:
@@ -69,8 +76,10 @@ def extract_job(task: FileTask, env: JobEnv) -> Extracted:
             raise ExtractError(str(exc)) from exc
         limit = env.settings.ingest.max_duration_s
         if declared is not None and declared > limit:
-            raise ExtractError(f"media too long ({declared / 3600:.1f} h; ingest.max_duration_s "
-                               f"is {limit:.0f}); raise the limit if the file is genuine")
+            raise ExtractError(
+                f"media too long ({declared / 3600:.1f} h; ingest.max_duration_s "
+                f"is {limit:.0f}); raise the limit if the file is genuine"
+            )
         if declared is not None:
             env.duration(declared)
     return extract(task.asset, task.path, task.sniffed, env.ctx)

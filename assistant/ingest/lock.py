@@ -27,8 +27,9 @@ def _holder(handle_path: Path) -> str:
 
 
 @contextmanager
-def data_dir_lock(data_dir: Path, wait: bool = False,
-                  on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def data_dir_lock(
+    data_dir: Path, wait: bool = False, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the data dir's ingest lock. The OS releases it when the process dies, so a
     killed ingest never leaves a stale lock."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -41,11 +42,13 @@ def data_dir_lock(data_dir: Path, wait: bool = False,
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                message = (f"Another ingest is writing to {data_dir}{_holder(path)}.")
+                message = f"Another ingest is writing to {data_dir}{_holder(path)}."
                 if not wait:
                     raise AssistantError(
-                        message, hint="Wait for it to finish (or run `assistant ingest "
-                        "--wait` to queue behind it), or use another --data-dir.") from None
+                        message,
+                        hint="Wait for it to finish (or run `assistant ingest "
+                        "--wait` to queue behind it), or use another --data-dir.",
+                    ) from None
                 if not told and on_wait is not None:
                     on_wait(message + " Waiting for it to finish...")
                     told = True

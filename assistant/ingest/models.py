@@ -32,8 +32,13 @@ class IngestModels:
     """`report` needs only `warn(message)`. `load_clip=False` in ingest workers: pictures
     go back to the parent, which encodes them with CLIP."""
 
-    def __init__(self, archive: Archive, report: ReportBuilder, progress: ProgressSink,
-                 load_clip: bool = True) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        report: ReportBuilder,
+        progress: ProgressSink,
+        load_clip: bool = True,
+    ) -> None:
         self.archive, self.report, self.progress = archive, report, progress
         self._lock = threading.Lock()
         self._asr: Transcriber | None = None
@@ -135,10 +140,15 @@ class IngestModels:
         with self._lock:
             if "sound" not in self._checked:
                 self._checked.add("sound")
-                if self._wanted(self.archive.settings.ingest.sound_events, yamnet_available(),
-                                SOUND_OFF, f"Sound-event tags are off: {SOUND_HINT}"):
-                    self._sound = YamnetOnnx(self.archive.settings.models.cache_dir,
-                                             self.archive.settings.models.threads)
+                if self._wanted(
+                    self.archive.settings.ingest.sound_events,
+                    yamnet_available(),
+                    SOUND_OFF,
+                    f"Sound-event tags are off: {SOUND_HINT}",
+                ):
+                    self._sound = YamnetOnnx(
+                        self.archive.settings.models.cache_dir, self.archive.settings.models.threads
+                    )
             return self._sound
 
     def object_labeler(self) -> ObjectLabeler | None:
@@ -146,10 +156,16 @@ class IngestModels:
         with self._lock:
             if "labels" not in self._checked:
                 self._checked.add("labels")
-                if self._wanted(self.archive.settings.ingest.object_labels, labeler_available(),
-                                LABELS_OFF, f"Object labels are off: {LABELS_HINT}"):
-                    self._labeler = EfficientNetLite0(self.archive.settings.models.threads,
-                                                      self.archive.settings.ingest.batch_size)
+                if self._wanted(
+                    self.archive.settings.ingest.object_labels,
+                    labeler_available(),
+                    LABELS_OFF,
+                    f"Object labels are off: {LABELS_HINT}",
+                ):
+                    self._labeler = EfficientNetLite0(
+                        self.archive.settings.models.threads,
+                        self.archive.settings.ingest.batch_size,
+                    )
             return self._labeler
 
     def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:

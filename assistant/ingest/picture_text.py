@@ -21,8 +21,13 @@ class PictureText:
     """OCR and captions for one ingest run. `reader` builds the run's one OcrReader on
     first use (a run without pictures never loads the OCR models)."""
 
-    def __init__(self, archive: Archive, reader: Callable[[], OcrReader] | None,
-                 captions: bool, photos: bool = True) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        reader: Callable[[], OcrReader] | None,
+        captions: bool,
+        photos: bool = True,
+    ) -> None:
         self.archive, self._reader, self.captions = archive, reader, captions
         # OCR of photos as well as video keyframes (ingest.ocr; keyframes: ocr_keyframes).
         self.ocr_photos = photos
@@ -36,7 +41,10 @@ class PictureText:
         return self._reader is not None or self.captions
 
     def segments(
-        self, asset: Asset, visual: Sequence[Segment], pictures: Mapping[str, Image.Image],
+        self,
+        asset: Asset,
+        visual: Sequence[Segment],
+        pictures: Mapping[str, Image.Image],
         stage: Callable[[str], Any],
     ) -> list[Segment]:
         """OCR then caption segments for the asset's visual segments and their pictures."""

@@ -75,8 +75,10 @@ def file_too_large(path: Path, max_mb: int) -> str | None:
     except OSError:
         return None  # reading it says why
     if size > max_mb * 1_000_000:
-        return (f"file too large ({size / 1e9:.1f} GB; ingest.max_file_mb is {max_mb}); "
-                "raise the limit if the file is genuine")
+        return (
+            f"file too large ({size / 1e9:.1f} GB; ingest.max_file_mb is {max_mb}); "
+            "raise the limit if the file is genuine"
+        )
     return None
 
 
@@ -96,8 +98,14 @@ class Prepared:
 
 class IngestRun:
     def __init__(
-        self, archive: Archive, root: Path, report: ReportBuilder, progress: ProgressSink,
-        models: IngestModels, pool: ThreadPoolExecutor, job: ExtractJob = extract_job,
+        self,
+        archive: Archive,
+        root: Path,
+        report: ReportBuilder,
+        progress: ProgressSink,
+        models: IngestModels,
+        pool: ThreadPoolExecutor,
+        job: ExtractJob = extract_job,
         workers: Supervisor | None = None,
     ) -> None:
         self.archive, self.root, self.report, self.progress = archive, root, report, progress
@@ -144,8 +152,9 @@ class IngestRun:
         shown = self._rel(path) if isinstance(path, Path) else path
         self.report.failure(shown, reason)
         stored = str(path) if isinstance(path, Path) else path
-        self.catalog.record_failure(stored, str(self.root), reason, content_hash,
-                                    self.report.report.run_id)
+        self.catalog.record_failure(
+            stored, str(self.root), reason, content_hash, self.report.report.run_id
+        )
 
     def _rel(self, path: Path) -> str:
         try:
@@ -163,17 +172,25 @@ class IngestRun:
                 self._wait_for_store()
 
     def _run(self) -> None:
-        found = scan(self.root, exclude=(self.archive.settings.data_dir,),
-                     follow_outside_links=self.archive.settings.ingest.follow_outside_links)
+        found = scan(
+            self.root,
+            exclude=(self.archive.settings.data_dir,),
+            follow_outside_links=self.archive.settings.ingest.follow_outside_links,
+        )
         self.total = len(found.media) + len(found.bad_names)
         for full, shown, reason in found.bad_names:
             self.report.failure(shown, reason)
-            self.catalog.record_failure(full, str(self.root), reason, None,
-                                        self.report.report.run_id)
+            self.catalog.record_failure(
+                full, str(self.root), reason, None, self.report.report.run_id
+            )
             self.report.outcome("failed")
             self.done += 1
-        self.sidecars = SidecarIndex(self.root, found.media, found.sidecars,
-                                     self.archive.settings.ingest.max_sidecar_kb * 1024)
+        self.sidecars = SidecarIndex(
+            self.root,
+            found.media,
+            found.sidecars,
+            self.archive.settings.ingest.max_sidecar_kb * 1024,
+        )
         batch: list[Prepared] = []
         batch_size = self.archive.settings.ingest.batch_size
         for path in found.media:
@@ -201,10 +218,11 @@ class IngestRun:
                 continue
             if Path(asset.path).exists():
                 continue
-            self.catalog.set_status(asset.asset_id, "missing",
-                                    f"file no longer at {asset.path}")
-            self.report.warn(f"{asset.rel_path} is gone since the last run; it is out of "
-                             "search until the file is back (its metadata is kept)")
+            self.catalog.set_status(asset.asset_id, "missing", f"file no longer at {asset.path}")
+            self.report.warn(
+                f"{asset.rel_path} is gone since the last run; it is out of "
+                "search until the file is back (its metadata is kept)"
+            )
             self._finished(Path(asset.path), "missing", asset.kind)
 
     def prepare(self, path: Path) -> Prepared | None:
@@ -228,8 +246,10 @@ class IngestRun:
             self._finished(path, "failed")
             return None
         if asset_id in self.claimed:
-            self.report.warn(f"{self._rel(path)} is a copy of {self._rel(self.claimed[asset_id])}"
-                             " (same content); it is indexed once")
+            self.report.warn(
+                f"{self._rel(path)} is a copy of {self._rel(self.claimed[asset_id])}"
+                " (same content); it is indexed once"
+            )
             self._finished(path, "duplicate")
             return None
         self.claimed[asset_id] = path
@@ -250,9 +270,16 @@ class IngestRun:
         if sniffed is None:
             self._finished(path, "unsupported")
             return None
-        asset = Asset(asset_id=asset_id, path=str(path), root=str(self.root),
-                      rel_path=self._rel(path), kind=sniffed.kind, mime=sniffed.mime,
-                      size_bytes=size, status="pending")
+        asset = Asset(
+            asset_id=asset_id,
+            path=str(path),
+            root=str(self.root),
+            rel_path=self._rel(path),
+            kind=sniffed.kind,
+            mime=sniffed.mime,
+            size_bytes=size,
+            status="pending",
+        )
         return Prepared(path, asset, sniffed, sidecar)
 
     def _known(self, path: Path, existing: Asset, sidecar: list[MetadataValue]) -> None:
@@ -265,8 +292,10 @@ class IngestRun:
             status = "restored"
         elif old != path:
             if old.exists() and self._hash_of(old) == existing.asset_id:
-                self.report.warn(f"{self._rel(path)} is a copy of {existing.rel_path} "
-                                 "(same content); it is indexed once")
+                self.report.warn(
+                    f"{self._rel(path)} is a copy of {existing.rel_path} "
+                    "(same content); it is indexed once"
+                )
                 self._finished(path, "duplicate", existing.kind)
                 return
             self.catalog.move_asset(existing.asset_id, str(path), str(self.root), self._rel(path))
@@ -371,8 +400,12 @@ class IngestRun:
 
     def _embed_and_store(self, ready: list[tuple[Prepared, Extracted]]) -> None:
         with self._stage("embed"):
-            vectors = embed_batch([r for _, r in ready], self.models.text, self.models.clip,
-                                  self.archive.settings.ingest.batch_size)
+            vectors = embed_batch(
+                [r for _, r in ready],
+                self.models.text,
+                self.models.clip,
+                self.archive.settings.ingest.batch_size,
+            )
         for (item, extracted), item_vectors in zip(ready, vectors, strict=True):
             with self._stage("store"):
                 store_extracted(self.archive, extracted, item_vectors)
@@ -411,8 +444,9 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | None
         yield None
         return
     # A copy: settings changed in place later must not go unnoticed by a kept pool.
-    spec = WorkerSpec(archive.settings.model_copy(deep=True), job,
-                      picklable_overrides(archive.models.overrides))
+    spec = WorkerSpec(
+        archive.settings.model_copy(deep=True), job, picklable_overrides(archive.models.overrides)
+    )
     kept = archive.extras.pop(WORKERS, None)
     if kept is not None and (kept.spec != spec or kept.size != size):
         kept.close()
@@ -427,8 +461,12 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | None
 
 
 def ingest_folder(
-    archive: Archive, root: Path | str, progress: ProgressSink | None = None, *,
-    job: ExtractJob | None = None, wait: bool = False,
+    archive: Archive,
+    root: Path | str,
+    progress: ProgressSink | None = None,
+    *,
+    job: ExtractJob | None = None,
+    wait: bool = False,
 ) -> IngestReport:
     """Ingest every file under `root` into the archive; return the run report.
 
@@ -438,24 +476,26 @@ def ingest_folder(
     progress = progress or NullProgress()
     own_caches()
     notice = getattr(progress, "notice", None)
-    with data_dir_lock(archive.settings.data_dir, wait,
-                       notice if callable(notice) else None):
+    with data_dir_lock(archive.settings.data_dir, wait, notice if callable(notice) else None):
         return _ingest(archive, root, progress, job or extract_job)
 
 
-def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJob
-            ) -> IngestReport:
+def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJob) -> IngestReport:
     report = ReportBuilder(str(root))
     report.report.run_id = archive.catalog.start_run(str(root), datetime.now(UTC).isoformat())
     cleaned = clean_pending(archive)
     if cleaned:
-        report.warn(f"{len(cleaned)} file(s) left half-ingested by an interrupted run "
-                    "were cleaned up and are redone now")
+        report.warn(
+            f"{len(cleaned)} file(s) left half-ingested by an interrupted run "
+            "were cleaned up and are redone now"
+        )
     reembedded = ensure_text_space(archive, progress)
     if reembedded:
-        report.warn(f"text search: re-embedded {reembedded} stored passage(s) with "
-                    f"{archive.models.text().name} (the archive was built with another "
-                    "text encoder)")
+        report.warn(
+            f"text search: re-embedded {reembedded} stored passage(s) with "
+            f"{archive.models.text().name} (the archive was built with another "
+            "text encoder)"
+        )
     with _supervisor(archive, job) as workers:
         models = IngestModels(archive, report, progress)
         with _worker_pool() as pool:
@@ -464,8 +504,10 @@ def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJo
         with report.stage("visual backfill"):
             filled, problems = fill_visual_vectors(archive, models.clip, progress)
         if filled:
-            report.warn(f"visual search: filled in {filled} CLIP vector(s) for pictures "
-                        "indexed earlier without them")
+            report.warn(
+                f"visual search: filled in {filled} CLIP vector(s) for pictures "
+                "indexed earlier without them"
+            )
         for problem in problems:
             report.warn(problem)
     if archive.catalog.stale_meaning(1):

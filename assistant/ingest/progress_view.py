@@ -31,9 +31,13 @@ class RichProgress:
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(stderr=True)
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), CountColumn(),
-            TextColumn("{task.fields[message]}", style="dim"), TimeElapsedColumn(),
-            console=self.console, transient=False,
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            CountColumn(),
+            TextColumn("{task.fields[message]}", style="dim"),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=False,
         )
         self.tasks: dict[str, TaskID] = {}
 
@@ -42,7 +46,9 @@ class RichProgress:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, value: BaseException | None,
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
         self.progress.stop()
@@ -51,8 +57,9 @@ class RichProgress:
         """total 0 means unknown (a counter without a bar end, e.g. media minutes)."""
         if stage not in self.tasks:
             self.tasks[stage] = self.progress.add_task(stage, total=total or None, message="")
-        self.progress.update(self.tasks[stage], completed=done, total=total or None,
-                             message=message[-50:])
+        self.progress.update(
+            self.tasks[stage], completed=done, total=total or None, message=message[-50:]
+        )
 
     def notice(self, message: str) -> None:
         self.progress.console.print(f"[yellow]{message}[/]")

@@ -12,8 +12,16 @@ from datetime import UTC, datetime
 from assistant.schemas import IngestFailure, IngestReport
 
 # Outcomes of one file in one run.
-STATUSES = ("indexed", "skipped", "moved", "duplicate", "failed", "unsupported", "missing",
-            "restored")
+STATUSES = (
+    "indexed",
+    "skipped",
+    "moved",
+    "duplicate",
+    "failed",
+    "unsupported",
+    "missing",
+    "restored",
+)
 
 
 class ReportBuilder:

@@ -30,8 +30,9 @@ def printable(path: bytes | str) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
-def scan(root: Path, exclude: tuple[Path, ...] = (), follow_outside_links: bool = False
-         ) -> ScanResult:
+def scan(
+    root: Path, exclude: tuple[Path, ...] = (), follow_outside_links: bool = False
+) -> ScanResult:
     """Files under `root`, skipping hidden entries and the `exclude` folders (the data dir,
     whose thumbnails must not be ingested as photos when it lives inside the archive).
     Pipes, devices, link loops and links out of the archive are refused here, unopened."""
@@ -40,8 +41,9 @@ def scan(root: Path, exclude: tuple[Path, ...] = (), follow_outside_links: bool 
     real_root = os.path.realpath(os.fsencode(root))
     for folder, dirs, files in os.walk(os.fsencode(root)):
         dirs.sort()
-        dirs[:] = [d for d in dirs
-                   if not d.startswith(b".") and os.path.join(folder, d) not in skipped]
+        dirs[:] = [
+            d for d in dirs if not d.startswith(b".") and os.path.join(folder, d) not in skipped
+        ]
         for name in sorted(files):
             if name.startswith(b"."):
                 continue
@@ -50,16 +52,20 @@ def scan(root: Path, exclude: tuple[Path, ...] = (), follow_outside_links: bool 
                 text = os.fsdecode(full)
                 text.encode("utf-8")
             except UnicodeError:
-                result.bad_names.append((
-                    printable(full), printable(os.path.relpath(full, os.fsencode(root))),
-                    "file name is not valid UTF-8; rename the file (e.g. with `convmv`) "
-                    "so it can be stored and cited",
-                ))
+                result.bad_names.append(
+                    (
+                        printable(full),
+                        printable(os.path.relpath(full, os.fsencode(root))),
+                        "file name is not valid UTF-8; rename the file (e.g. with `convmv`) "
+                        "so it can be stored and cited",
+                    )
+                )
                 continue
             problem = entry_problem(full, real_root, follow_outside_links)
             if problem is not None:
-                result.bad_names.append((
-                    text, printable(os.path.relpath(full, os.fsencode(root))), problem))
+                result.bad_names.append(
+                    (text, printable(os.path.relpath(full, os.fsencode(root))), problem)
+                )
                 continue
             path = Path(text)
             (result.sidecars if is_sidecar(path) else result.media).append(path)

@@ -30,10 +30,13 @@ def _built(factory: Callable[[], T | None] | None) -> T | None:
 
 
 def picture_labels(
-    asset: Asset, visual: Sequence[Segment], pictures: Mapping[str, Image.Image],
-    labeler: Callable[[], ObjectLabeler | None] | None, stage: Callable[[str], Any],
+    asset: Asset,
+    visual: Sequence[Segment],
+    pictures: Mapping[str, Image.Image],
+    labeler: Callable[[], ObjectLabeler | None] | None,
+    stage: Callable[[str], Any],
 ) -> list[Segment]:
-    """"label" segments for a photo or a video's keyframes."""
+    """ "label" segments for a photo or a video's keyframes."""
     timed = timed_pictures(visual, pictures)
     model = _built(labeler) if timed else None
     if model is None:
@@ -43,8 +46,10 @@ def picture_labels(
 
 
 def sound_events(
-    asset: Asset, samples_16k: np.ndarray | None,
-    tagger: Callable[[], SoundTagger | None] | None, stage: Callable[[str], Any],
+    asset: Asset,
+    samples_16k: np.ndarray | None,
+    tagger: Callable[[], SoundTagger | None] | None,
+    stage: Callable[[str], Any],
 ) -> list[Segment]:
     """Timed "sound" segments for an audio file or a video's soundtrack."""
     model = _built(tagger) if samples_16k is not None and samples_16k.size else None

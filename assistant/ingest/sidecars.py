@@ -33,10 +33,17 @@ NS = {
 }
 # XMP property -> our field. Place parts are joined ("Ghent, Belgium").
 XMP_FIELDS = {
-    "dc:title": "title", "dc:description": "description", "dc:subject": "topics",
-    "dc:rights": "rights", "dc:creator": "creator", "photoshop:DateCreated": "date",
-    "xmp:CreateDate": "date", "photoshop:Source": "source", "photoshop:Credit": "credit",
-    "Iptc4xmpExt:PersonInImage": "people", "photoshop:Headline": "headline",
+    "dc:title": "title",
+    "dc:description": "description",
+    "dc:subject": "topics",
+    "dc:rights": "rights",
+    "dc:creator": "creator",
+    "photoshop:DateCreated": "date",
+    "xmp:CreateDate": "date",
+    "photoshop:Source": "source",
+    "photoshop:Credit": "credit",
+    "Iptc4xmpExt:PersonInImage": "people",
+    "photoshop:Headline": "headline",
 }
 XMP_PLACE = ("Iptc4xmpCore:Location", "photoshop:City", "photoshop:State", "photoshop:Country")
 
@@ -55,8 +62,10 @@ def _check_size(path: Path, max_bytes: int) -> None:
     except OSError as exc:
         raise SidecarError(f"cannot read it: {exc.strerror or exc}") from exc
     if size > max_bytes:
-        raise SidecarError(f"too large ({size // 1024} KB; ingest.max_sidecar_kb is "
-                           f"{max_bytes // 1024}); a sidecar describes one file in a few KB")
+        raise SidecarError(
+            f"too large ({size // 1024} KB; ingest.max_sidecar_kb is "
+            f"{max_bytes // 1024}); a sidecar describes one file in a few KB"
+        )
 
 
 @dataclass
@@ -119,8 +128,7 @@ def parse_json_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict[s
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SidecarError(f"not valid JSON: {exc}") from exc
     except RecursionError as exc:  # json's C parser recurses once per nesting level
-        raise SidecarError("JSON nested too deeply to be a sidecar of field: value "
-                           "pairs") from exc
+        raise SidecarError("JSON nested too deeply to be a sidecar of field: value pairs") from exc
     if not isinstance(data, dict):
         raise SidecarError("must be a JSON object of field: value pairs")
     return data
@@ -138,8 +146,9 @@ def _xmp_value(description: ET.Element, prop: str) -> str | list[str] | None:
     element = description.find(_qname(prop))
     if element is None:
         return None
-    items = [li.text.strip() for li in element.iter(_qname("rdf:li"))
-             if li.text and li.text.strip()]
+    items = [
+        li.text.strip() for li in element.iter(_qname("rdf:li")) if li.text and li.text.strip()
+    ]
     if items:
         container = next(iter(element), None)
         is_alt = container is not None and container.tag == _qname("rdf:Alt")
@@ -205,8 +214,13 @@ def parse_metadata_csv(path: Path, max_bytes: int = 64 * MAX_SIDECAR_BYTES) -> C
 class SidecarIndex:
     """Which sidecars describe which media file, for one scanned tree."""
 
-    def __init__(self, root: Path, media_files: list[Path], sidecar_files: list[Path],
-                 max_bytes: int = MAX_SIDECAR_BYTES) -> None:
+    def __init__(
+        self,
+        root: Path,
+        media_files: list[Path],
+        sidecar_files: list[Path],
+        max_bytes: int = MAX_SIDECAR_BYTES,
+    ) -> None:
         self.root, self.max_bytes = root, max_bytes
         self._sidecars = set(sidecar_files)
         # A `<stem>.json` is accepted only when a single media file in its folder has that stem.

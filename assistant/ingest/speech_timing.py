@@ -27,8 +27,9 @@ def _frame_rms(samples: np.ndarray) -> np.ndarray:
     return np.sqrt(np.mean(frames * frames, axis=1))
 
 
-def _voiced_bounds(samples: np.ndarray, start_s: float, end_s: float, level: float
-                   ) -> tuple[float, float] | None:
+def _voiced_bounds(
+    samples: np.ndarray, start_s: float, end_s: float, level: float
+) -> tuple[float, float] | None:
     lo, hi = int(start_s * RATE), int(end_s * RATE)
     rms = _frame_rms(samples[lo:hi])
     voiced = np.flatnonzero(rms >= level)
@@ -40,7 +41,7 @@ def _voiced_bounds(samples: np.ndarray, start_s: float, end_s: float, level: flo
 def tighten_segment(samples: np.ndarray, segment: SpeechSegment) -> SpeechSegment:
     if not segment.words:
         return segment
-    loud = _frame_rms(samples[int(segment.start_s * RATE): int(segment.end_s * RATE)])
+    loud = _frame_rms(samples[int(segment.start_s * RATE) : int(segment.end_s * RATE)])
     if loud.size == 0:
         return segment
     level = float(np.percentile(loud, 95)) * VOICED_FRACTION

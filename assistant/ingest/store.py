@@ -33,10 +33,21 @@ def embed_batch(
     All texts of the batch go through the text encoder together, and all pictures through
     CLIP together, so small files still fill the encoders' batches. The text encoder is
     asked for only when there is text (a photo-only archive never loads it)."""
-    text_refs = [(i, s.segment_id, s.text) for i, item in enumerate(items)
-                 for s in item.segments if s.kind in TEXT_KINDS and s.text.strip()]
-    picture_refs = [(i, sid, picture) for i, item in enumerate(items)
-                    for sid, picture in item.pictures.items()] if clip is not None else []
+    text_refs = [
+        (i, s.segment_id, s.text)
+        for i, item in enumerate(items)
+        for s in item.segments
+        if s.kind in TEXT_KINDS and s.text.strip()
+    ]
+    picture_refs = (
+        [
+            (i, sid, picture)
+            for i, item in enumerate(items)
+            for sid, picture in item.pictures.items()
+        ]
+        if clip is not None
+        else []
+    )
     out: list[dict[str, dict[str, np.ndarray]]] = [
         {"text": {}, "visual": dict(item.visual_vectors)} for item in items
     ]
@@ -61,7 +72,8 @@ def store_extracted(
     catalog.set_metadata(asset_id, item.metadata)
     segments = [
         s.model_copy(update={"embedded": s.segment_id in vectors["visual"]})
-        if s.kind == "visual" else s
+        if s.kind == "visual"
+        else s
         for s in item.segments
     ]
     for space in SPACES:
@@ -73,15 +85,21 @@ def store_extracted(
     for space, by_id in vectors.items():
         if by_id:
             ids = list(by_id)
-            archive.vectors.upsert(space, ids, np.stack([by_id[i] for i in ids]),
-                                   [asset_id] * len(ids))
+            archive.vectors.upsert(
+                space, ids, np.stack([by_id[i] for i in ids]), [asset_id] * len(ids)
+            )
     catalog.set_status(asset_id, "indexed")
 
 
 def _sidecar_people(item: Extracted) -> list[str]:
-    return next((list(map(str, v.value)) for v in item.metadata
-                 if v.field == "people" and v.source == "sidecar" and isinstance(v.value, list)),
-                [])
+    return next(
+        (
+            list(map(str, v.value))
+            for v in item.metadata
+            if v.field == "people" and v.source == "sidecar" and isinstance(v.value, list)
+        ),
+        [],
+    )
 
 
 def remove_asset(archive: Archive, asset_id: str) -> None:

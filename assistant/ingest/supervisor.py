@@ -30,9 +30,12 @@ from assistant.ingest.workers import PARENT_ROLES, WorkerSpec, worker_main
 
 # Who did the work of a stage, for failure reasons ("the music analyser crashed ...").
 STAGE_NAMES = {
-    "decode": "the media decoder", "transcribe": "the speech recogniser",
-    "music": "the music analyser", "ocr": "the text reader (OCR)",
-    "caption": "the captioner", "visual": "the picture analyser",
+    "decode": "the media decoder",
+    "transcribe": "the speech recogniser",
+    "music": "the music analyser",
+    "ocr": "the text reader (OCR)",
+    "caption": "the captioner",
+    "visual": "the picture analyser",
     "embed visual": "the picture encoder",
 }
 # Stages whose native code is numba-compiled: a crash there may be a corrupt JIT cache.
@@ -40,8 +43,13 @@ JIT_STAGES = {"music"}
 # Imported once in the fork server, so each worker starts with them loaded (imagehash
 # pulls in scipy: seconds per worker otherwise). Native model runtimes are left out: they
 # load in the worker that needs them.
-PRELOAD = ["assistant.ingest.workers", "imagehash", "scipy.fftpack", "av",
-           "assistant.media.documents"]
+PRELOAD = [
+    "assistant.ingest.workers",
+    "imagehash",
+    "scipy.fftpack",
+    "av",
+    "assistant.media.documents",
+]
 # A worker may take this long to start before its first file's clock runs.
 START_GRACE_S = 120.0
 # Events for the run: (kind, payload): ("stage_done", (name, seconds)), ("warn", message).
@@ -89,8 +97,9 @@ def _main_hidden() -> Iterator[None]:
     if main is None:
         yield
         return
-    saved: dict[str, Any] = {name: main.__dict__[name] for name in ("__file__", "__spec__")
-             if name in main.__dict__}
+    saved: dict[str, Any] = {
+        name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__
+    }
     main.__dict__.pop("__file__", None)
     main.__dict__["__spec__"] = None
     try:
@@ -103,8 +112,9 @@ def _main_hidden() -> Iterator[None]:
 class _Worker:
     def __init__(self, context: Any, spec: WorkerSpec) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, spec), daemon=True,
-                                       name="ingest-worker")
+        self.process = context.Process(
+            target=worker_main, args=(child, spec), daemon=True, name="ingest-worker"
+        )
         with _main_hidden():
             self.process.start()
         child.close()
@@ -166,13 +176,15 @@ class Supervisor:
                 worker.attempt = _Attempt(task, tries, now, now + START_GRACE_S)
                 worker.conn.send(task)
 
-    def _wait_and_handle(self, pending: deque[tuple[FileTask, int]],
-                         results: dict[int, Extracted | str]) -> None:
+    def _wait_and_handle(
+        self, pending: deque[tuple[FileTask, int]], results: dict[int, Extracted | str]
+    ) -> None:
         busy = [w for w in self.workers if w.attempt is not None]
         deadline = min(w.attempt.deadline for w in busy if w.attempt is not None)
         timeout = max(0.0, deadline - time.monotonic())
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy],
-                         timeout=timeout))
+        ready = set(
+            wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=timeout)
+        )
         for worker in busy:
             if worker.conn in ready:
                 self._read(worker, results)
@@ -195,8 +207,9 @@ class Supervisor:
         except (EOFError, OSError):
             pass  # the worker is gone; its sentinel says so
 
-    def _handle(self, worker: _Worker, message: tuple[Any, ...],
-                results: dict[int, Extracted | str]) -> None:
+    def _handle(
+        self, worker: _Worker, message: tuple[Any, ...], results: dict[int, Extracted | str]
+    ) -> None:
         attempt = worker.attempt
         assert attempt is not None
         kind = message[0]
@@ -210,8 +223,11 @@ class Supervisor:
         elif kind == "duration":
             attempt.duration_s = float(message[2])
             assert attempt.started_at is not None
-            attempt.deadline = (attempt.started_at + self.limits.limit_s
-                                + self.limits.limit_per_media_s * attempt.duration_s)
+            attempt.deadline = (
+                attempt.started_at
+                + self.limits.limit_s
+                + self.limits.limit_per_media_s * attempt.duration_s
+            )
         elif kind == "stage":
             attempt.stage = message[2]
         elif kind == "stage_done":
@@ -226,19 +242,27 @@ class Supervisor:
             worker.attempt = None
             raise AssistantError(message[2], hint=message[3])
 
-    def _answer(self, worker: _Worker, results: dict[int, Extracted | str],
-                result: Extracted | str) -> None:
+    def _answer(
+        self, worker: _Worker, results: dict[int, Extracted | str], result: Extracted | str
+    ) -> None:
         attempt = worker.attempt
         assert attempt is not None
         worker.attempt = None
         first = self._first_failure.get(attempt.task.key)
         if first and isinstance(result, Extracted):
-            self.events("warn", f"{attempt.task.asset.rel_path}: {first} on the first try; "
-                                "the second try worked")
+            self.events(
+                "warn",
+                f"{attempt.task.asset.rel_path}: {first} on the first try; the second try worked",
+            )
         results[attempt.task.key] = result
 
-    def _lost(self, worker: _Worker, pending: deque[tuple[FileTask, int]],
-              results: dict[int, Extracted | str], reason: str) -> None:
+    def _lost(
+        self,
+        worker: _Worker,
+        pending: deque[tuple[FileTask, int]],
+        results: dict[int, Extracted | str],
+        reason: str,
+    ) -> None:
         """The worker died or overran: replace it; retry the file once."""
         attempt = worker.attempt
         assert attempt is not None
@@ -266,17 +290,23 @@ class Supervisor:
         doer = who(attempt.stage)
         if code is not None and code < 0:
             if -code == 9:
-                return (f"{doer} was killed (signal 9: out of memory, or stopped from "
-                        "outside) on this file")
+                return (
+                    f"{doer} was killed (signal 9: out of memory, or stopped from "
+                    "outside) on this file"
+                )
             return f"{doer} crashed (signal {-code}) on this file"
         return f"{doer} stopped unexpectedly (exit status {code}) on this file"
 
     def _timeout_reason(self, attempt: _Attempt) -> str:
         started = attempt.started_at or attempt.sent_at
         limit = attempt.deadline - started
-        return (f"{who(attempt.stage)} did not finish within {limit:.0f} s on this file "
-                "(ingest.limit_s, plus ingest.limit_per_media_s per second of media)")
+        return (
+            f"{who(attempt.stage)} did not finish within {limit:.0f} s on this file "
+            "(ingest.limit_s, plus ingest.limit_per_media_s per second of media)"
+        )
 
     def _memory_reason(self, attempt: _Attempt) -> str:
-        return (f"{who(attempt.stage)} ran out of memory on this file (ingest.worker_memory_mb "
-                f"is {self.limits.worker_memory_mb})")
+        return (
+            f"{who(attempt.stage)} ran out of memory on this file (ingest.worker_memory_mb "
+            f"is {self.limits.worker_memory_mb})"
+        )

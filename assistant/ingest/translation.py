@@ -25,8 +25,13 @@ ENGLISH = "en"
 def translation_segments(
     asset_id: str, samples: np.ndarray | None, heard: Transcript | None, ctx: ExtractContext
 ) -> list[Segment]:
-    if (not ctx.settings.asr.translate or samples is None or heard is None
-            or not heard.segments or heard.language in (ENGLISH, "")):
+    if (
+        not ctx.settings.asr.translate
+        or samples is None
+        or heard is None
+        or not heard.segments
+        or heard.language in (ENGLISH, "")
+    ):
         return []
     translate = getattr(ctx.transcriber(), "translate", None)
     if not callable(translate):
@@ -37,9 +42,16 @@ def translation_segments(
     for index, line in enumerate(s for s in english.segments if s.text.strip()):
         start = line.words[0].start_s if line.words else line.start_s
         end = line.words[-1].end_s if line.words else line.end_s
-        out.append(Segment(
-            segment_id=make_segment_id(asset_id, "translation", index), asset_id=asset_id,
-            kind="translation", index=index, start_s=start, end_s=max(start, end),
-            text=line.text.strip(), language=ENGLISH,
-        ))
+        out.append(
+            Segment(
+                segment_id=make_segment_id(asset_id, "translation", index),
+                asset_id=asset_id,
+                kind="translation",
+                index=index,
+                start_s=start,
+                end_s=max(start, end),
+                text=line.text.strip(),
+                language=ENGLISH,
+            )
+        )
     return out

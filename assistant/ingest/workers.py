@@ -50,8 +50,10 @@ class _NoStore:
     """The catalog and vectors are the parent's: a job that reaches for them is a bug."""
 
     def __getattr__(self, name: str) -> Any:
-        raise RuntimeError("ingest workers do not open the catalog or the vector index: "
-                           "return what a job finds in Extracted; the parent stores it")
+        raise RuntimeError(
+            "ingest workers do not open the catalog or the vector index: "
+            "return what a job finds in Extracted; the parent stores it"
+        )
 
 
 class _Channel:
@@ -107,10 +109,18 @@ def _limit_memory(megabytes: int) -> None:
 def _environment(spec: WorkerSpec, channel: _Channel, pool: ThreadPoolExecutor) -> _Env:
     overrides = {**dict.fromkeys(PARENT_ROLES), **spec.overrides}
     no_store: Any = _NoStore()
-    archive = Archive(settings=spec.settings, catalog=no_store, vectors=no_store,
-                      models=ModelProvider(spec.settings.models, overrides))
-    models = IngestModels(archive, channel, NullProgress(),  # type: ignore[arg-type]
-                          load_clip=False)
+    archive = Archive(
+        settings=spec.settings,
+        catalog=no_store,
+        vectors=no_store,
+        models=ModelProvider(spec.settings.models, overrides),
+    )
+    models = IngestModels(
+        archive,
+        channel,  # type: ignore[arg-type]
+        NullProgress(),
+        load_clip=False,
+    )
     return _Env(spec.settings, make_context(archive, models, pool, channel.stage), channel)
 
 
@@ -151,6 +161,9 @@ def _serve(task: FileTask, job: ExtractJob, env: _Env, channel: _Channel) -> boo
     except AssistantError as exc:
         channel.send("fatal", task.key, exc.message, exc.hint)
     except Exception as exc:
-        channel.send("failed", task.key,
-                     f"unexpected error while reading the file: {type(exc).__name__}: {exc}")
+        channel.send(
+            "failed",
+            task.key,
+            f"unexpected error while reading the file: {type(exc).__name__}: {exc}",
+        )
     return True

@@ -11,13 +11,19 @@ def register(app: typer.Typer) -> None:
     @app.command("mcp")
     def mcp(
         ctx: typer.Context,
-        http: Annotated[bool, typer.Option(
-            help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")] = False,
+        http: Annotated[
+            bool,
+            typer.Option(help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio."),
+        ] = False,
         host: Annotated[str, typer.Option(help="Interface for --http.")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port for --http.")] = 8765,
-        media_base_url: Annotated[str | None, typer.Option(
-            help="Prefix for clip links, e.g. http://127.0.0.1:7860/gradio_api/file= when "
-                 "the app serves the archive; default: file:// links.")] = None,
+        media_base_url: Annotated[
+            str | None,
+            typer.Option(
+                help="Prefix for clip links, e.g. http://127.0.0.1:7860/gradio_api/file= when "
+                "the app serves the archive; default: file:// links."
+            ),
+        ] = None,
     ) -> None:
         """Speak the Model Context Protocol: search, open clips, ask, list facets."""
         from assistant.agent.session import ChatSession
@@ -30,8 +36,9 @@ def register(app: typer.Typer) -> None:
         archive = Archive.open(settings)
         try:
             engine = SearchEngine(archive)
-            toolbox = ArchiveToolbox(engine, archive.catalog,
-                                     lambda: ChatSession(archive, engine), media_base_url)
+            toolbox = ArchiveToolbox(
+                engine, archive.catalog, lambda: ChatSession(archive, engine), media_base_url
+            )
             server = build_server(toolbox)
             if http:
                 tokens = set(settings.serve.tokens)

@@ -7,8 +7,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 
-def clip_link(path: str, start_s: float | None, end_s: float | None,
-              base_url: str | None = None) -> str:
+def clip_link(
+    path: str, start_s: float | None, end_s: float | None, base_url: str | None = None
+) -> str:
     target = f"{base_url}{quote(path)}" if base_url else Path(path).as_uri()
     if start_s is None:
         return target

@@ -35,30 +35,32 @@ def build_server(toolbox: ArchiveToolbox) -> MCPServer:
     server = MCPServer("archive-assistant", instructions=INSTRUCTIONS)
 
     @server.tool()
-    def search_archive(query: str, filters: dict[str, Any] | None = None,
-                       k: int = 10) -> SearchResult:
+    def search_archive(
+        query: str, filters: dict[str, Any] | None = None, k: int = 10
+    ) -> SearchResult:
         """Search the archive by words (speech, documents, on-screen text, metadata).
         `filters` narrows it, e.g. {"kind": ["video"], "date_from": "2019-01-01"}.
         Returns the best clips first, each with a score in [0, 1] and why it matched."""
         return _user_errors(toolbox.search, query=query, filters=filters, k=k)
 
     @server.tool()
-    def search_by_image(path: str, filters: dict[str, Any] | None = None,
-                        k: int = 10) -> SearchResult:
+    def search_by_image(
+        path: str, filters: dict[str, Any] | None = None, k: int = 10
+    ) -> SearchResult:
         """Find a picture on this machine (full path) in the archive: copies, crops,
         near-duplicates and video moments showing it."""
         return _user_errors(toolbox.search, image=path, filters=filters, k=k)
 
     @server.tool()
-    def search_by_audio(path: str, filters: dict[str, Any] | None = None,
-                        k: int = 10) -> SearchResult:
+    def search_by_audio(
+        path: str, filters: dict[str, Any] | None = None, k: int = 10
+    ) -> SearchResult:
         """Find where a recorded excerpt (full path of an audio file on this machine) was
         said in the archive; `heard` is what the excerpt was transcribed as."""
         return _user_errors(toolbox.search, audio=path, filters=filters, k=k)
 
     @server.tool()
-    def get_clip(asset_id: str, at_s: float | None = None,
-                 window_s: float = 30.0) -> ClipDetail:
+    def get_clip(asset_id: str, at_s: float | None = None, window_s: float = 30.0) -> ClipDetail:
         """One asset's metadata and its transcript (speech, on-screen text, document
         passages) within `window_s` seconds of `at_s`, with a link to play it."""
         return _user_errors(toolbox.get_clip, asset_id, at_s=at_s, window_s=window_s)
@@ -122,8 +124,9 @@ class BearerToken:
             given = Request(scope).headers.get("authorization", "").encode()
             # Compare with every token (no early exit): timing says nothing about which.
             if not sum(hmac.compare_digest(given, token) for token in self.expected):
-                response: Response = JSONResponse({"error": "a bearer token is required"},
-                                                  status_code=401)
+                response: Response = JSONResponse(
+                    {"error": "a bearer token is required"}, status_code=401
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -23,8 +23,13 @@ class RunsSearches(Protocol):
 
 
 class Answers(Protocol):
-    def ask(self, question: str, image: Path | None = None, audio: Path | None = None,
-            filters: Filters | None = None) -> Answer: ...
+    def ask(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Answer: ...
 
 
 class ReadsCatalog(Protocol):
@@ -93,42 +98,69 @@ class Facets(BaseModel):
 
 
 class ArchiveToolbox:
-    def __init__(self, engine: RunsSearches, catalog: ReadsCatalog,
-                 session_factory: Callable[[], Answers], media_base_url: str | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        engine: RunsSearches,
+        catalog: ReadsCatalog,
+        session_factory: Callable[[], Answers],
+        media_base_url: str | None = None,
+    ) -> None:
         self.engine = engine
         self.catalog = catalog
         self.session_factory = session_factory
         self.media_base_url = media_base_url
 
-    def search(self, query: str = "", filters: dict[str, Any] | None = None, k: int = 10,
-               image: str | None = None, audio: str | None = None) -> SearchResult:
-        search_query = SearchQuery(text=query, image=_existing(image), audio=_existing(audio),
-                                   filters=Filters.parse(filters or {}), k=k)
+    def search(
+        self,
+        query: str = "",
+        filters: dict[str, Any] | None = None,
+        k: int = 10,
+        image: str | None = None,
+        audio: str | None = None,
+    ) -> SearchResult:
+        search_query = SearchQuery(
+            text=query,
+            image=_existing(image),
+            audio=_existing(audio),
+            filters=Filters.parse(filters or {}),
+            k=k,
+        )
         outcome = self.engine.run(search_query)
-        return SearchResult(clips=[self.clip_result(clip) for clip in outcome.clips],
-                            notices=list(outcome.notices), heard=outcome.transcript)
+        return SearchResult(
+            clips=[self.clip_result(clip) for clip in outcome.clips],
+            notices=list(outcome.notices),
+            heard=outcome.transcript,
+        )
 
-    def get_clip(self, asset_id: str, at_s: float | None = None,
-                 window_s: float = 30.0) -> ClipDetail:
+    def get_clip(
+        self, asset_id: str, at_s: float | None = None, window_s: float = 30.0
+    ) -> ClipDetail:
         asset = self.catalog.get_asset(asset_id)
         if asset is None:
-            raise AssistantError(f"No asset {asset_id} in the archive.",
-                                 hint="Use an asset_id from a search result.")
-        lines = [_line(segment) for segment in self._timed_text(asset_id)
-                 if _near(segment, at_s, window_s)]
+            raise AssistantError(
+                f"No asset {asset_id} in the archive.", hint="Use an asset_id from a search result."
+            )
+        lines = [
+            _line(segment)
+            for segment in self._timed_text(asset_id)
+            if _near(segment, at_s, window_s)
+        ]
         start = None if at_s is None else max(0.0, at_s - window_s)
         return ClipDetail(
-            asset_id=asset_id, file=asset.rel_path, kind=asset.kind,
+            asset_id=asset_id,
+            file=asset.rel_path,
+            kind=asset.kind,
             link=clip_link(asset.path, start, None, self.media_base_url),
-            metadata=self._metadata(asset_id), transcript=lines,
+            metadata=self._metadata(asset_id),
+            transcript=lines,
         )
 
     def ask(self, question: str, filters: dict[str, Any] | None = None) -> AskResult:
         chosen = Filters.parse(filters or {})
         answer = self.session_factory().ask(question, filters=chosen)
         return AskResult(
-            answer=answer.text, abstained=answer.abstained,
+            answer=answer.text,
+            abstained=answer.abstained,
             citations=[self.clip_result(citation.clip) for citation in answer.citations],
             nearest=[self.clip_result(clip) for clip in answer.nearest],
         )
@@ -136,24 +168,33 @@ class ArchiveToolbox:
     def facets(self, limit: int = 50) -> Facets:
         kinds = self.catalog.counts()["by_kind"]
         values = {
-            field: [FacetValue(value=value, assets=n)
-                    for value, n in self.catalog.facet_values(field, limit)]
+            field: [
+                FacetValue(value=value, assets=n)
+                for value, n in self.catalog.facet_values(field, limit)
+            ]
             for field in FACET_FIELDS
         }
         return Facets(kinds=kinds, values=values, filters=sorted(Filters.model_fields))
 
     def clip_result(self, clip: Clip) -> ClipResult:
         return ClipResult(
-            file=clip.file, asset_id=clip.asset_id, kind=clip.kind, start_s=clip.start_s,
-            end_s=clip.end_s, timecode=span(clip.start_s, clip.end_s), score=clip.score,
-            snippet=clip.snippet, why=clip.why,
+            file=clip.file,
+            asset_id=clip.asset_id,
+            kind=clip.kind,
+            start_s=clip.start_s,
+            end_s=clip.end_s,
+            timecode=span(clip.start_s, clip.end_s),
+            score=clip.score,
+            snippet=clip.snippet,
+            why=clip.why,
             link=clip_link(clip.path, clip.start_s, clip.end_s, self.media_base_url),
             metadata=self._metadata(clip.asset_id),
         )
 
     def _metadata(self, asset_id: str) -> dict[str, Any]:
-        return {name: value.value for name, value in
-                self.catalog.effective_metadata(asset_id).items()}
+        return {
+            name: value.value for name, value in self.catalog.effective_metadata(asset_id).items()
+        }
 
     def _timed_text(self, asset_id: str) -> list[Segment]:
         segments = [s for s in self.catalog.segments(asset_id) if s.kind in TIMED_TEXT_KINDS]
@@ -165,8 +206,10 @@ def _existing(path: str | None) -> Path | None:
         return None
     found = Path(path).expanduser()
     if not found.is_file():
-        raise AssistantError(f"{path} is not a file on this machine.",
-                             hint="Give the full path of the picture or recording to search by.")
+        raise AssistantError(
+            f"{path} is not a file on this machine.",
+            hint="Give the full path of the picture or recording to search by.",
+        )
     return found
 
 
@@ -178,6 +221,10 @@ def _near(segment: Segment, at_s: float | None, window_s: float) -> bool:
 
 
 def _line(segment: Segment) -> TranscriptLine:
-    return TranscriptLine(start_s=segment.start_s, end_s=segment.end_s,
-                          timecode=span(segment.start_s, segment.end_s), kind=segment.kind,
-                          text=segment.text)
+    return TranscriptLine(
+        start_s=segment.start_s,
+        end_s=segment.end_s,
+        timecode=span(segment.start_s, segment.end_s),
+        kind=segment.kind,
+        text=segment.text,
+    )

@@ -53,14 +53,15 @@ def decode_media(path: Path, selector: KeyframeSelector | None) -> DecodedMedia:
         container = av.open(str(path))
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise MediaDecodeError(
-            "the file is not readable media (damaged or not a video/audio file)"
-            + _ffmpeg_says(exc)) from exc
+            "the file is not readable media (damaged or not a video/audio file)" + _ffmpeg_says(exc)
+        ) from exc
     with container:
         try:
             return _decode(container, selector)
         except av.error.FFmpegError as exc:
             raise MediaDecodeError(
-                "the video/audio stream is truncated or damaged" + _ffmpeg_says(exc)) from exc
+                "the video/audio stream is truncated or damaged" + _ffmpeg_says(exc)
+            ) from exc
 
 
 def _ffmpeg_says(exc: Exception) -> str:
@@ -149,8 +150,8 @@ def probe_duration(path: Path) -> float | None:
             return container.duration / 1e6 if container.duration else None
     except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
         raise MediaDecodeError(
-            "the file is not readable media (damaged or not a video/audio file)"
-            + _ffmpeg_says(exc)) from exc
+            "the file is not readable media (damaged or not a video/audio file)" + _ffmpeg_says(exc)
+        ) from exc
 
 
 def load_audio_16k(path: Path) -> np.ndarray:

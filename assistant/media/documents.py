@@ -39,8 +39,22 @@ class _TextOfHTML(HTMLParser):
 
     SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head"}
     BLOCKS: ClassVar[set[str]] = {
-        "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-        "blockquote", "pre", "title",
+        "p",
+        "div",
+        "br",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "title",
     }
 
     def __init__(self) -> None:
@@ -107,8 +121,11 @@ def chunk_pages(pages: list[Page], chunk_chars: int, overlap: int) -> list[Chunk
             text = page.text[start:end].strip()
             if text:
                 lead = len(page.text[start:end]) - len(page.text[start:end].lstrip())
-                chunks.append(Chunk(text, offset + start + lead,
-                                    offset + start + lead + len(text), page.number))
+                chunks.append(
+                    Chunk(
+                        text, offset + start + lead, offset + start + lead + len(text), page.number
+                    )
+                )
         offset += len(page.text) + 2  # pages are joined by a blank line
     return chunks
 

@@ -43,24 +43,42 @@ class FaceSample:
         return picture.crop(self.box) if self.box else picture
 
 
-def _grid(prefix: str, source: str, columns: int, rows: int, size: tuple[int, int],
-          skip: frozenset[int] = frozenset()) -> list[FaceSample]:
+def _grid(
+    prefix: str,
+    source: str,
+    columns: int,
+    rows: int,
+    size: tuple[int, int],
+    skip: frozenset[int] = frozenset(),
+) -> list[FaceSample]:
     """One sample per cell of a picture made of equal cells, each another person."""
     width, height = size
     cell_w, cell_h = width // columns, height // rows
     return [
-        FaceSample(f"{prefix}_{r * columns + c:02d}.jpg", f"{prefix}_{r * columns + c:02d}",
-                   OPENCV_HTML / source, (c * cell_w, r * cell_h, (c + 1) * cell_w,
-                                          (r + 1) * cell_h))
-        for r in range(rows) for c in range(columns) if r * columns + c not in skip
+        FaceSample(
+            f"{prefix}_{r * columns + c:02d}.jpg",
+            f"{prefix}_{r * columns + c:02d}",
+            OPENCV_HTML / source,
+            (c * cell_w, r * cell_h, (c + 1) * cell_w, (r + 1) * cell_h),
+        )
+        for r in range(rows)
+        for c in range(columns)
+        if r * columns + c not in skip
     ]
 
 
 def yale_faces() -> list[FaceSample]:
     """The four lightings of lbp_yale.jpg (664 x 380: four 166 px columns, two rows; the
     second row is the same faces as LBP codes)."""
-    return [FaceSample(f"yale_{i + 1}.jpg", "yale", OPENCV_HTML / "lbp_yale.jpg",
-                       (i * 166, 0, (i + 1) * 166, 190)) for i in range(4)]
+    return [
+        FaceSample(
+            f"yale_{i + 1}.jpg",
+            "yale",
+            OPENCV_HTML / "lbp_yale.jpg",
+            (i * 166, 0, (i + 1) * 166, 190),
+        )
+        for i in range(4)
+    ]
 
 
 def same_person_samples() -> list[FaceSample]:
@@ -105,8 +123,12 @@ def write_samples(folder: Path, samples: list[FaceSample]) -> dict[str, str]:
     return {sample.name: sample.person for sample in samples}
 
 
-def slideshow(out: Path, stills: list[tuple[Image.Image, float]],
-              size: tuple[int, int] = (640, 480), fps: int = 10) -> Path:
+def slideshow(
+    out: Path,
+    stills: list[tuple[Image.Image, float]],
+    size: tuple[int, int] = (640, 480),
+    fps: int = 10,
+) -> Path:
     """An H.264 video of still pictures shown one after another (picture, seconds), each
     letterboxed on black: the cuts between them are shot changes, so each still becomes a
     keyframe starting at a known time."""
@@ -121,14 +143,39 @@ def slideshow(out: Path, stills: list[tuple[Image.Image, float]],
             fitted.thumbnail(size)
             frame.paste(fitted, ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2))
             frame.save(Path(tmp) / f"{i}.png")
-            inputs += ["-loop", "1", "-t", f"{seconds}", "-framerate", str(fps),
-                       "-i", str(Path(tmp) / f"{i}.png")]
+            inputs += [
+                "-loop",
+                "1",
+                "-t",
+                f"{seconds}",
+                "-framerate",
+                str(fps),
+                "-i",
+                str(Path(tmp) / f"{i}.png"),
+            ]
         chain = "".join(f"[{i}:v]" for i in range(len(stills)))
         done = subprocess.run(
-            ["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *inputs, "-filter_complex",
-             f"{chain}concat=n={len(stills)}:v=1:a=0,format=yuv420p[v]", "-map", "[v]",
-             "-c:v", "libx264", "-r", str(fps), str(out)],
-            capture_output=True, text=True, check=False)
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-y",
+                "-loglevel",
+                "error",
+                *inputs,
+                "-filter_complex",
+                f"{chain}concat=n={len(stills)}:v=1:a=0,format=yuv420p[v]",
+                "-map",
+                "[v]",
+                "-c:v",
+                "libx264",
+                "-r",
+                str(fps),
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0:
             raise RuntimeError(f"ffmpeg failed: {done.stderr[-600:]}")
     return out

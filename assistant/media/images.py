@@ -99,10 +99,13 @@ def exif_metadata(exif: dict[int, Any]) -> list[MetadataValue]:
         model = str(exif.get(TAG_MODEL, "")).strip("\x00 ")
         make = str(exif.get(TAG_MAKE, "")).strip("\x00 ")
         # Models usually repeat the make ("Canon" + "Canon EOS 5D").
-        values.append(MetadataValue(
-            field="camera", value=model if make and model.startswith(make) else camera,
-            source="exif",
-        ))
+        values.append(
+            MetadataValue(
+                field="camera",
+                value=model if make and model.startswith(make) else camera,
+                source="exif",
+            )
+        )
     position = gps_position(exif.get(GPS_IFD) or {})
     if position:
         lat, lon = position

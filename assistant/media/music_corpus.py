@@ -90,15 +90,24 @@ def draw_specs(seed: int, count: int, seconds: float = 20.0) -> list[TrackSpec]:
             if bass == "held":
                 bass = "roots"
         degraded = rng.random() < 0.3
-        specs.append(TrackSpec(
-            name=f"s{seed}_{i:02d}", bpm=bpm, tonic=PITCH_CLASSES[int(rng.integers(12))],
-            mode=mode, progression=int(rng.integers(len(PROGRESSIONS[mode]))),
-            timbre=str(rng.choice(TIMBRES)), comp=comp, bass=bass, drums=drums,
-            melody=bool(rng.random() < 0.5),
-            reverb_s=float(rng.choice((0.0, 0.0, 0.4, 1.0))),
-            noise_db=float(rng.uniform(-34, -24)) if degraded else None,
-            mp3=degraded or rng.random() < 0.2, seconds=seconds,
-        ))
+        specs.append(
+            TrackSpec(
+                name=f"s{seed}_{i:02d}",
+                bpm=bpm,
+                tonic=PITCH_CLASSES[int(rng.integers(12))],
+                mode=mode,
+                progression=int(rng.integers(len(PROGRESSIONS[mode]))),
+                timbre=str(rng.choice(TIMBRES)),
+                comp=comp,
+                bass=bass,
+                drums=drums,
+                melody=bool(rng.random() < 0.5),
+                reverb_s=float(rng.choice((0.0, 0.0, 0.4, 1.0))),
+                noise_db=float(rng.uniform(-34, -24)) if degraded else None,
+                mp3=degraded or rng.random() < 0.2,
+                seconds=seconds,
+            )
+        )
     return specs
 
 
@@ -230,20 +239,29 @@ def _comp(track: np.ndarray, spec: TrackSpec, t0: float, beat: float, notes: lis
         order = cycle + cycle[-2:0:-1]
         for step in range(4 * per_beat):
             gain = 0.38 if step % per_beat == 0 else 0.24
-            _add(track, t0 + step * beat / per_beat,
-                 tone(order[step % len(order)], beat / per_beat * 1.5, spec.timbre), gain)
+            _add(
+                track,
+                t0 + step * beat / per_beat,
+                tone(order[step % len(order)], beat / per_beat * 1.5, spec.timbre),
+                gain,
+            )
 
 
-def _bass(track: np.ndarray, spec: TrackSpec, t0: float, beat: float, root: int,
-          notes: list[int]) -> None:
+def _bass(
+    track: np.ndarray, spec: TrackSpec, t0: float, beat: float, root: int, notes: list[int]
+) -> None:
     low = root - 12
     timbre = "pluck" if spec.timbre in ("organ", "strings", "pad") else spec.timbre
     if spec.bass == "held":
         _add(track, t0, tone(low, 4 * beat, "organ"), 0.3)
     elif spec.bass == "octaves8":
         for step in range(8):
-            _add(track, t0 + step * beat / 2, tone(low + 12 * (step % 2), beat / 2, timbre),
-                 0.4 if step % 2 == 0 else 0.28)
+            _add(
+                track,
+                t0 + step * beat / 2,
+                tone(low + 12 * (step % 2), beat / 2, timbre),
+                0.4 if step % 2 == 0 else 0.28,
+            )
     else:
         if spec.bass == "root13":
             steps = [(0, low, 2), (2, low, 2)]
@@ -255,8 +273,9 @@ def _bass(track: np.ndarray, spec: TrackSpec, t0: float, beat: float, root: int,
             _add(track, t0 + b * beat, tone(midi, beats * beat * 0.9, timbre), 0.45)
 
 
-def _drums(track: np.ndarray, spec: TrackSpec, t0: float, beat: float,
-           rng: np.random.Generator) -> None:
+def _drums(
+    track: np.ndarray, spec: TrackSpec, t0: float, beat: float, rng: np.random.Generator
+) -> None:
     kick, snare, hat = _drum("kick", rng), _drum("snare", rng), _drum("hat", rng)
     for b in range(4):
         at = t0 + b * beat
@@ -284,8 +303,10 @@ def write_track(spec: TrackSpec, folder: Path) -> Path:
     if not spec.mp3:
         return wav
     mp3 = wav.with_suffix(".mp3")
-    subprocess.run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", str(wav),
-                    "-b:a", "64k", str(mp3)], check=True)
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i", str(wav), "-b:a", "64k", str(mp3)],
+        check=True,
+    )
     wav.unlink()
     return mp3
 

@@ -151,10 +151,29 @@ def video_with_speech(
         filters.append(f"{joined}concat=n={len(sources)}:v=1:a=0[v]")
         metadata = [arg for k, v in (tags or {}).items() for arg in ("-metadata", f"{k}={v}")]
         _ffmpeg(
-            *inputs, "-i", str(wav), "-filter_complex", ";".join(filters),
-            "-map", "[v]", "-map", f"{len(sources)}:a", "-t", f"{total}",
-            "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28",
-            "-c:a", "aac", "-b:a", "64k", *metadata, str(out),
+            *inputs,
+            "-i",
+            str(wav),
+            "-filter_complex",
+            ";".join(filters),
+            "-map",
+            "[v]",
+            "-map",
+            f"{len(sources)}:a",
+            "-t",
+            f"{total}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-crf",
+            "28",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            *metadata,
+            str(out),
         )
     return out, [SpokenLine(out.name, text, a, b) for a, b, text in spans]
 
@@ -186,12 +205,33 @@ def _encode_audio(samples: np.ndarray, rate: int, out: Path) -> Path:
     return out
 
 
-NOTE_INDEX = {"C": 0, "C#": 1, "D": 2, "D#": 3, "E": 4, "F": 5, "F#": 6, "G": 7, "G#": 8,
-              "A": 9, "A#": 10, "B": 11, "DB": 1, "EB": 3, "GB": 6, "AB": 8, "BB": 10}
+NOTE_INDEX = {
+    "C": 0,
+    "C#": 1,
+    "D": 2,
+    "D#": 3,
+    "E": 4,
+    "F": 5,
+    "F#": 6,
+    "G": 7,
+    "G#": 8,
+    "A": 9,
+    "A#": 10,
+    "B": 11,
+    "DB": 1,
+    "EB": 3,
+    "GB": 6,
+    "AB": 8,
+    "BB": 10,
+}
 
 
 def synth_music(
-    out: Path, bpm: float = 120.0, key: str = "A", mode: str = "minor", seconds: float = 12.0,
+    out: Path,
+    bpm: float = 120.0,
+    key: str = "A",
+    mode: str = "minor",
+    seconds: float = 12.0,
     rate: int = 22_050,
 ) -> Path:
     """A clear tonic-triad arpeggio (four notes per beat), a sustained tonic bass and a
@@ -235,9 +275,7 @@ def write_pdf(out: Path, pages: list[list[str]]) -> Path:
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     for i, lines in enumerate(pages):
-        text = "".join(
-            f"({_pdf_escape(line)}) Tj 0 -16 Td " for line in lines
-        )
+        text = "".join(f"({_pdf_escape(line)}) Tj 0 -16 Td " for line in lines)
         stream = f"BT /F1 12 Tf 72 720 Td {text}ET".encode("latin-1")
         objects.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
@@ -265,6 +303,7 @@ def _pdf_escape(text: str) -> str:
 def _png_header_only(width: int, height: int) -> bytes:
     """A tiny PNG claiming huge dimensions: a decompression bomb for any decoder that
     trusts the header."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(kind + data) & 0xFFFFFFFF
         return len(data).to_bytes(4, "big") + kind + data + crc.to_bytes(4, "big")
@@ -311,6 +350,7 @@ def truncate_file(src: Path, out: Path, fraction: float = 0.3) -> Path:
 
 
 # --- the mixed test archive ------------------------------------------------------------
+
 
 @dataclass
 class TestArchive:
@@ -382,10 +422,16 @@ Local fishermen complained that new quotas on cod threaten small family boats. T
 ministry promised a compensation fund before the winter season.
 """
 PDF_PAGES = [
-    ["Election results in the northern province", "Turnout reached a record high this year.",
-     "The green party doubled its seats in the regional assembly."],
-    ["Hospital funding", "The health minister announced funding for three new hospitals.",
-     "Nurses unions welcomed the plan but asked for higher wages."],
+    [
+        "Election results in the northern province",
+        "Turnout reached a record high this year.",
+        "The green party doubled its seats in the regional assembly.",
+    ],
+    [
+        "Hospital funding",
+        "The health minister announced funding for three new hospitals.",
+        "Nurses unions welcomed the plan but asked for higher wages.",
+    ],
 ]
 
 
@@ -424,8 +470,12 @@ def build_test_archive(root: Path, cache: Path | None = None) -> TestArchive:
         link.unlink()
     # Bytes paths: the archive holds a file name that is not valid UTF-8.
     source, target = os.fsencode(cache / "archive"), os.fsencode(root)
-    shutil.copytree(source, target, symlinks=True,  # type: ignore[type-var,arg-type]
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        source,  # type: ignore[type-var,arg-type]
+        target,
+        symlinks=True,
+        dirs_exist_ok=True,
+    )
     _relink(root)
     return TestArchive.from_json(manifest.read_text(), root)
 
@@ -453,9 +503,14 @@ def _build(root: Path) -> TestArchive:
 
 
 MESSI_SIDECAR = {
-    "title": "Football star on the pitch", "date": "2018-06-16", "place": "Moscow",
-    "people": ["Lionel Messi"], "topics": ["football", "sport"], "source": "Agency photo",
-    "rights": "CC-BY 4.0", "photographer": "J. Doe",
+    "title": "Football star on the pitch",
+    "date": "2018-06-16",
+    "place": "Moscow",
+    "people": ["Lionel Messi"],
+    "topics": ["football", "sport"],
+    "source": "Agency photo",
+    "rights": "CC-BY 4.0",
+    "photographer": "J. Doe",
 }
 FRUITS_XMP = """<?xml version="1.0" encoding="UTF-8"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
@@ -471,8 +526,12 @@ FRUITS_XMP = """<?xml version="1.0" encoding="UTF-8"?>
  </rdf:RDF>
 </x:xmpmeta>
 """
-LEUVEN_EXIF = {"date": "2019-05-04T10:30:00", "camera": "Canon EOS 5D",
-               "lat": 50.8798, "lon": 4.7005}
+LEUVEN_EXIF = {
+    "date": "2019-05-04T10:30:00",
+    "camera": "Canon EOS 5D",
+    "lat": 50.8798,
+    "lon": 4.7005,
+}
 
 
 def _add_photos(archive: TestArchive, folder: Path) -> None:
@@ -496,7 +555,9 @@ def _add_photos(archive: TestArchive, folder: Path) -> None:
     archive.photos = [f"photos/{n}" for n in names]
     archive.sidecar_metadata["photos/messi5.jpg"] = dict(MESSI_SIDECAR)
     archive.sidecar_metadata["photos/fruits.jpg"] = {
-        "title": "Market fruit stall", "place": "Ghent", "date": "2020-09-12",
+        "title": "Market fruit stall",
+        "place": "Ghent",
+        "date": "2020-09-12",
         "topics": ["food", "market"],
     }
     archive.near_duplicates = [("photos/messi5.jpg", "photos/messi5_copy_small.jpg")]
@@ -517,19 +578,27 @@ def _save_with_exif(src: Path, out: Path) -> None:
         exif[0x010F] = "Canon"
         exif[0x0110] = LEUVEN_EXIF["camera"]
         exif[0x8769] = {0x9003: "2019:05:04 10:30:00"}  # Exif IFD: DateTimeOriginal
-        exif[0x8825] = {1: "N", 2: dms(float(LEUVEN_EXIF["lat"])),  # type: ignore[arg-type]
-                        3: "E", 4: dms(float(LEUVEN_EXIF["lon"]))}  # type: ignore[arg-type]
+        exif[0x8825] = {
+            1: "N",
+            2: dms(float(LEUVEN_EXIF["lat"])),  # type: ignore[arg-type]
+            3: "E",
+            4: dms(float(LEUVEN_EXIF["lon"])),  # type: ignore[arg-type]
+        }
         image.save(out, exif=exif, quality=90)
 
 
 def _add_videos(archive: TestArchive, folder: Path) -> None:
     folder.mkdir(parents=True)
     _, street = video_with_speech(
-        debian_video("vtest.avi"), STREET_LINES, folder / "street_news.mp4", duration_s=14.0,
+        debian_video("vtest.avi"),
+        STREET_LINES,
+        folder / "street_news.mp4",
+        duration_s=14.0,
         tags={"title": "Street scene with council news", "creation_time": "2021-03-15T09:00:00Z"},
     )
     _, cut = video_with_speech(
-        [(debian_video("tree.avi"), 6.0), (debian_video("Megamind.avi"), 7.0)], CUT_LINES,
+        [(debian_video("tree.avi"), 6.0), (debian_video("Megamind.avi"), 7.0)],
+        CUT_LINES,
         folder / "studio_cut.mp4",
     )
     (folder / "metadata.csv").write_text(
@@ -542,12 +611,19 @@ def _add_videos(archive: TestArchive, folder: Path) -> None:
     archive.spoken += street + cut
     archive.shot_changes["video/studio_cut.mp4"] = [6.0]
     archive.sidecar_metadata["video/street_news.mp4"] = {
-        "title": "Council budget news", "date": "2021-03-15", "place": "Leuven",
-        "topics": ["transport", "budget"], "source": "City TV",
+        "title": "Council budget news",
+        "date": "2021-03-15",
+        "place": "Leuven",
+        "topics": ["transport", "budget"],
+        "source": "City TV",
     }
     archive.sidecar_metadata["video/studio_cut.mp4"] = {
-        "title": "Protest and football", "date": "2022-07-02", "place": "Brussels",
-        "people": ["Jan Peeters"], "topics": ["protest", "football"], "source": "City TV",
+        "title": "Protest and football",
+        "date": "2022-07-02",
+        "place": "Brussels",
+        "people": ["Jan Peeters"],
+        "topics": ["protest", "football"],
+        "source": "City TV",
     }
 
 
@@ -598,8 +674,12 @@ class SpeakerTurnLine:
 
 
 def interview(
-    turns: list[tuple[str, str]], voices: dict[str, Voice], out: Path, gap_s: float = 0.7,
-    lead_s: float = 0.5, noise_db: float | None = -45.0,
+    turns: list[tuple[str, str]],
+    voices: dict[str, Voice],
+    out: Path,
+    gap_s: float = 0.7,
+    lead_s: float = 0.5,
+    noise_db: float | None = -45.0,
 ) -> tuple[Path, list[SpeakerTurnLine]]:
     """An interview: each (speaker, text) turn spoken by that speaker's voice, one after the
     other with `gap_s` of quiet between them; returns the file and the gold turns."""
@@ -608,8 +688,20 @@ def interview(
         for i, (speaker, text) in enumerate(turns):
             voice = voices[speaker]
             wav = Path(tmp) / f"turn{i}.wav"
-            _run(["espeak-ng", "-v", voice.voice, "-s", str(voice.speed), "-p",
-                  str(voice.pitch), "-w", str(wav), text])
+            _run(
+                [
+                    "espeak-ng",
+                    "-v",
+                    voice.voice,
+                    "-s",
+                    str(voice.speed),
+                    "-p",
+                    str(voice.pitch),
+                    "-w",
+                    str(wav),
+                    text,
+                ]
+            )
             samples, _ = _read_wav(wav)
             voiced = np.flatnonzero(np.abs(samples) > 0.02)
             if voiced.size:
@@ -620,8 +712,11 @@ def interview(
     lines: list[SpeakerTurnLine] = []
     cursor = len(pieces[0])
     for speaker, text, samples in clips:
-        lines.append(SpeakerTurnLine(speaker, text, cursor / SPEECH_RATE,
-                                     (cursor + len(samples)) / SPEECH_RATE))
+        lines.append(
+            SpeakerTurnLine(
+                speaker, text, cursor / SPEECH_RATE, (cursor + len(samples)) / SPEECH_RATE
+            )
+        )
         pieces += [samples.astype(np.float32), np.zeros(gap, np.float32)]
         cursor += len(samples) + gap
     track = np.concatenate(pieces)
@@ -642,8 +737,7 @@ INTERVIEW_VOICES = {
 }
 TWO_VOICE_TURNS = [
     ("reporter", "Minister, what did the government decide about the harbour bridge?"),
-    ("official", "We decided to rebuild the bridge next spring, and the work will take two "
-                 "years."),
+    ("official", "We decided to rebuild the bridge next spring, and the work will take two years."),
     ("reporter", "How much will the repairs cost the taxpayers of the city?"),
     ("official", "The budget is forty million euros, shared between the city and the state."),
     ("reporter", "Will the ferries run while the bridge is closed?"),

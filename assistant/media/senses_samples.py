@@ -58,7 +58,8 @@ def freedesktop_sound(name: str) -> Path:
     if not path.is_file():
         raise MissingSampleMedia(
             f"Sound '{name}' not found in {FREEDESKTOP}. Install it with `apt-get install "
-            "sound-theme-freedesktop`.")
+            "sound-theme-freedesktop`."
+        )
     return path
 
 
@@ -67,12 +68,38 @@ def street_with_phone(target: Path) -> Path:
     ring = freedesktop_sound("phone-incoming-call.oga")
     delay_ms = int(RING_AT_S * 1000)
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(debian_video("vtest.avi")),
-         "-i", str(ring), "-t", str(VIDEO_S), "-filter_complex",
-         f"[1:a]adelay={delay_ms}|{delay_ms},apad[a]", "-map", "0:v", "-map", "[a]",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac",
-         "-t", str(VIDEO_S), str(target)],
-        check=True, timeout=120,
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(debian_video("vtest.avi")),
+            "-i",
+            str(ring),
+            "-t",
+            str(VIDEO_S),
+            "-filter_complex",
+            f"[1:a]adelay={delay_ms}|{delay_ms},apad[a]",
+            "-map",
+            "0:v",
+            "-map",
+            "[a]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-t",
+            str(VIDEO_S),
+            str(target),
+        ],
+        check=True,
+        timeout=120,
     )
     return target
 
@@ -81,14 +108,35 @@ def silent_headline(target: Path) -> Path:
     """SILENT_S seconds of vtest.avi, no sound track, HEADLINE burned in from
     HEADLINE_FROM_S: only on-screen text can find it."""
     font = f"fontfile={FONT}:" if FONT.is_file() else ""
-    drawtext = (f"drawtext={font}text='{HEADLINE}':fontsize=30:fontcolor=white:box=1:"
-                "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
-                f"enable='gte(t,{HEADLINE_FROM_S})'")
+    drawtext = (
+        f"drawtext={font}text='{HEADLINE}':fontsize=30:fontcolor=white:box=1:"
+        "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
+        f"enable='gte(t,{HEADLINE_FROM_S})'"
+    )
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(debian_video("vtest.avi")),
-         "-t", str(SILENT_S), "-vf", drawtext, "-c:v", "libx264", "-preset", "ultrafast",
-         "-pix_fmt", "yuv420p", "-an", str(target)],
-        check=True, timeout=120,
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(debian_video("vtest.avi")),
+            "-t",
+            str(SILENT_S),
+            "-vf",
+            drawtext,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-an",
+            str(target),
+        ],
+        check=True,
+        timeout=120,
     )
     return target
 

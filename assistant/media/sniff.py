@@ -19,11 +19,22 @@ HEAD_BYTES = 8192
 
 # Content MIME types we ingest, and the kind each becomes.
 MIME_KINDS: dict[str, MediaKind] = {
-    "image/jpeg": "image", "image/png": "image", "image/webp": "image", "image/tiff": "image",
-    "video/mp4": "video", "video/x-m4v": "video", "video/x-matroska": "video",
-    "video/x-msvideo": "video", "video/quicktime": "video", "video/webm": "video",
-    "audio/x-wav": "audio", "audio/mpeg": "audio", "audio/x-flac": "audio", "audio/ogg": "audio",
-    "audio/mp4": "audio", "audio/m4a": "audio",
+    "image/jpeg": "image",
+    "image/png": "image",
+    "image/webp": "image",
+    "image/tiff": "image",
+    "video/mp4": "video",
+    "video/x-m4v": "video",
+    "video/x-matroska": "video",
+    "video/x-msvideo": "video",
+    "video/quicktime": "video",
+    "video/webm": "video",
+    "audio/x-wav": "audio",
+    "audio/mpeg": "audio",
+    "audio/x-flac": "audio",
+    "audio/ogg": "audio",
+    "audio/mp4": "audio",
+    "audio/m4a": "audio",
     "application/pdf": "document",
 }
 # Extensions that promise a media kind (used only to explain a mismatch).
@@ -86,9 +97,7 @@ def sniff_bytes(head: bytes, name: str) -> Sniffed | None:
         promised = MEDIA_EXTENSIONS.get(suffix)
         if promised is not None:
             article = "an" if promised[0] in "aeiou" else "a"
-            raise SniffError(
-                f"named {suffix} but the content is text, not {article} {promised}"
-            )
+            raise SniffError(f"named {suffix} but the content is text, not {article} {promised}")
         if looks_like_html(head):
             return Sniffed("document", "text/html")
         mime = "text/markdown" if suffix in MARKDOWN_EXTENSIONS else "text/plain"

@@ -32,8 +32,11 @@ class FasterWhisperTranscriber:
             from faster_whisper import WhisperModel
 
             self._model = WhisperModel(
-                str(self.folder), device="cpu", compute_type=self.compute_type,
-                cpu_threads=self.threads, local_files_only=True,
+                str(self.folder),
+                device="cpu",
+                compute_type=self.compute_type,
+                cpu_threads=self.threads,
+                local_files_only=True,
             )
 
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
@@ -48,12 +51,19 @@ class FasterWhisperTranscriber:
         self.load()
         source = str(audio) if isinstance(audio, Path) else audio
         segments, info = self._model.transcribe(
-            source, language=language, task=task, beam_size=self.beam_size,
-            word_timestamps=True, vad_filter=False, condition_on_previous_text=False,
+            source,
+            language=language,
+            task=task,
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            vad_filter=False,
+            condition_on_previous_text=False,
         )
         converted = tuple(
             SpeechSegment(
-                start_s=float(s.start), end_s=float(s.end), text=s.text.strip(),
+                start_s=float(s.start),
+                end_s=float(s.end),
+                text=s.text.strip(),
                 words=tuple(
                     Word(float(w.start), float(w.end), w.word.strip(), float(w.probability))
                     for w in (s.words or [])
@@ -95,15 +105,24 @@ class OpenAIWhisperTranscriber:
         self.load()
         source: Any = str(audio) if isinstance(audio, Path) else audio.astype(np.float32)
         result = self._model.transcribe(
-            source, language=language, word_timestamps=True, fp16=False,
+            source,
+            language=language,
+            word_timestamps=True,
+            fp16=False,
             condition_on_previous_text=False,
         )
         segments = tuple(
             SpeechSegment(
-                float(s["start"]), float(s["end"]), s["text"].strip(),
+                float(s["start"]),
+                float(s["end"]),
+                s["text"].strip(),
                 tuple(
-                    Word(float(w["start"]), float(w["end"]), w["word"].strip(),
-                         float(w.get("probability", 1.0)))
+                    Word(
+                        float(w["start"]),
+                        float(w["end"]),
+                        w["word"].strip(),
+                        float(w.get("probability", 1.0)),
+                    )
                     for w in s.get("words", [])
                 ),
             )

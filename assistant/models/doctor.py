@@ -23,11 +23,18 @@ def model_rows(settings: Settings) -> list[dict[str, Any]]:
             path = str(found.path) if found.path else None
         except AssistantError as exc:
             source, detail, ready, path = "missing", exc.message, False, None
-        rows.append({
-            "role": role, "name": spec.name or spec.backend, "backend": spec.backend,
-            "source": source, "ready": ready, "path": path, "detail": detail,
-            "fix": None if ready or source == "disabled" else how_to_fix(role, spec),
-        })
+        rows.append(
+            {
+                "role": role,
+                "name": spec.name or spec.backend,
+                "backend": spec.backend,
+                "source": source,
+                "ready": ready,
+                "path": path,
+                "detail": detail,
+                "fix": None if ready or source == "disabled" else how_to_fix(role, spec),
+            }
+        )
     return rows
 
 

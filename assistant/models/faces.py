@@ -112,13 +112,21 @@ class DlibFaceModel:
                 shape = landmarks(image, rect)
                 descriptor = encoder.compute_face_descriptor(image, shape, self.jitters)
                 points = np.array([[p.x, p.y] for p in shape.parts()], dtype=np.float32)
-                found.append(DetectedFace(
-                    box=_clip_box(rect, image.shape[1], image.shape[0]), score=float(score),
-                    landmarks=points, encoding=np.asarray(descriptor, dtype=np.float32),
-                ))
+                found.append(
+                    DetectedFace(
+                        box=_clip_box(rect, image.shape[1], image.shape[0]),
+                        score=float(score),
+                        landmarks=points,
+                        encoding=np.asarray(descriptor, dtype=np.float32),
+                    )
+                )
             return found
 
 
 def _clip_box(rect: Any, width: int, height: int) -> tuple[int, int, int, int]:
-    return (max(0, int(rect.left())), max(0, int(rect.top())),
-            min(width, int(rect.right())), min(height, int(rect.bottom())))
+    return (
+        max(0, int(rect.left())),
+        max(0, int(rect.top())),
+        min(width, int(rect.right())),
+        min(height, int(rect.bottom())),
+    )

@@ -48,7 +48,8 @@ class QueueWatch:
 
 
 _WATCH: contextvars.ContextVar[QueueWatch | None] = contextvars.ContextVar(
-    "generation_queue_watch", default=None)
+    "generation_queue_watch", default=None
+)
 
 
 @contextmanager
@@ -64,8 +65,7 @@ def watching(watch: QueueWatch) -> Iterator[QueueWatch]:
 
 class Cancelled(AssistantError):
     def __init__(self) -> None:
-        super().__init__("The request was cancelled before the model answered.",
-                         hint="Ask again.")
+        super().__init__("The request was cancelled before the model answered.", hint="Ask again.")
 
 
 class GenerationQueue:
@@ -95,23 +95,23 @@ class GenerationQueue:
         began = time.monotonic()
         with self._cond:
             if self._owner == threading.get_ident():
-                raise RuntimeError("this thread already holds the model; it would wait for "
-                                   "itself")
+                raise RuntimeError("this thread already holds the model; it would wait for itself")
             self._waiting.append(me)
             try:
                 while self._owner is not None or self._waiting[0] is not me:
                     if watch is not None:
                         watch.ahead = self._waiting.index(me) + (self._owner is not None)
                     if (stop is not None and stop.is_set()) or (
-                            watch is not None and watch.cancel.is_set()):
+                        watch is not None and watch.cancel.is_set()
+                    ):
                         raise Cancelled()
                     waited = time.monotonic() - began
                     if self.max_wait_s is not None and waited > self.max_wait_s:
                         raise AssistantError(
                             f"The model is busy: still {self._waiting.index(me) + 1} "
                             f"request(s) ahead after {waited:.0f} s.",
-                            hint="Try again in a minute, or raise models.llm options "
-                                 "max_wait_s.")
+                            hint="Try again in a minute, or raise models.llm options max_wait_s.",
+                        )
                     self._cond.wait(_POLL_S)
             except BaseException:
                 self._waiting.remove(me)
@@ -131,8 +131,7 @@ class GenerationQueue:
     def _release(self) -> None:
         with self._cond:
             if self._owner != threading.get_ident():
-                raise RuntimeError("the model turn was released by a thread that does not "
-                                   "hold it")
+                raise RuntimeError("the model turn was released by a thread that does not hold it")
             self._owner = None
             self._cond.notify_all()
 
@@ -169,8 +168,9 @@ class GenerationQueue:
             finally:
                 pieces.put(("end", None))
 
-        worker = threading.Thread(target=contextvars.copy_context().run, args=(work,),
-                                  name="llm-generation", daemon=True)
+        worker = threading.Thread(
+            target=contextvars.copy_context().run, args=(work,), name="llm-generation", daemon=True
+        )
         worker.start()
         try:
             while True:
@@ -203,7 +203,9 @@ class GenerationQueue:
             waits = sorted(self._waits)
             busy, waiting, served = self._owner is not None, len(self._waiting), self._served
         return {
-            "busy": busy, "waiting": waiting, "served": served,
+            "busy": busy,
+            "waiting": waiting,
+            "served": served,
             "wait_p50_s": round(_quantile(waits, 0.5), 3),
             "wait_p95_s": round(_quantile(waits, 0.95), 3),
             "wait_max_s": round(waits[-1], 3) if waits else 0.0,

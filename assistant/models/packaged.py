@@ -113,7 +113,10 @@ RECIPES: dict[str, PackagedRecipe] = {
             assembles=False,
         ),
         PackagedRecipe(
-            "resemblyzer", ("resemblyzer",), ("resemblyzer",), _resemblyzer_weights,
+            "resemblyzer",
+            ("resemblyzer",),
+            ("resemblyzer",),
+            _resemblyzer_weights,
             assembles=False,
         ),
     )
@@ -122,7 +125,8 @@ RECIPES: dict[str, PackagedRecipe] = {
 
 def missing_packages(recipe: PackagedRecipe) -> list[str]:
     return [
-        pip for module, pip in zip(recipe.modules, recipe.pip_names, strict=True)
+        pip
+        for module, pip in zip(recipe.modules, recipe.pip_names, strict=True)
         if package_dir(module) is None
     ]
 

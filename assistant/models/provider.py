@@ -64,6 +64,7 @@ class ModelProvider:
             folder = packaged_face_files()
             self._built["faces"] = DlibFaceModel(folder) if folder else None
         return self._built["faces"]
+
     def speaker(self) -> SpeakerEncoder:
         return self._get("speaker")
 
@@ -79,8 +80,10 @@ class ModelProvider:
                     hint=f"Set models.{role}.url (or ASSISTANT_MODELS__{role.upper()}__URL).",
                 )
             return OpenAICompatibleChat(
-                spec.url, model=str(opts.get("model", "local")),
-                api_key=str(opts.get("api_key", "")), name=spec.name,
+                spec.url,
+                model=str(opts.get("model", "local")),
+                api_key=str(opts.get("api_key", "")),
+                name=spec.name,
             )
         path = self.registry.resolve(role)
         assert path is not None
@@ -95,14 +98,22 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
         return SentenceTransformerEncoder(path, name=spec.name)
     if spec.backend == "faster-whisper":
         return FasterWhisperTranscriber(
-            path, threads=threads, compute_type=str(opts.get("compute_type", "int8")),
-            beam_size=int(opts.get("beam_size", 1)), name=spec.name,
+            path,
+            threads=threads,
+            compute_type=str(opts.get("compute_type", "int8")),
+            beam_size=int(opts.get("beam_size", 1)),
+            name=spec.name,
         )
     if spec.backend == "openai-whisper":
         return OpenAIWhisperTranscriber(path, threads=threads, name=spec.name)
     if spec.backend == "llama-cpp":
-        return LlamaCppChat(path, n_ctx=int(opts.get("n_ctx", 4096)), threads=threads,
-                            name=spec.name, max_wait_s=float(opts.get("max_wait_s", 900)))
+        return LlamaCppChat(
+            path,
+            n_ctx=int(opts.get("n_ctx", 4096)),
+            threads=threads,
+            name=spec.name,
+            max_wait_s=float(opts.get("max_wait_s", 900)),
+        )
     if spec.backend == "transformers-vqa":
         return TransformersVQA(path, threads=threads, name=spec.name)
     if spec.backend == "resemblyzer":
@@ -110,9 +121,12 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
     if spec.backend == "llama-cpp-vision":
         projector = opts.get("projector")
         return LlamaCppVisionVQA(
-            path, Path(projector) if projector else None,
-            handler=str(opts.get("handler", "llava15")), threads=threads,
-            n_ctx=int(opts.get("n_ctx", 4096)), name=spec.name,
+            path,
+            Path(projector) if projector else None,
+            handler=str(opts.get("handler", "llava15")),
+            threads=threads,
+            n_ctx=int(opts.get("n_ctx", 4096)),
+            name=spec.name,
         )
     raise MissingModelError(
         f"Backend '{spec.backend}' cannot serve this role.",

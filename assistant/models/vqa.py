@@ -13,8 +13,9 @@ from PIL import Image
 
 
 class TransformersVQA:
-    def __init__(self, folder: Path | str, *, threads: int = 2, name: str = "",
-                 max_new_tokens: int = 24) -> None:
+    def __init__(
+        self, folder: Path | str, *, threads: int = 2, name: str = "", max_new_tokens: int = 24
+    ) -> None:
         self.folder = folder
         self.threads = threads
         self.name = name or Path(folder).name

@@ -36,19 +36,28 @@ def image_data_uri(image: Image.Image, max_px: int = 768) -> str:
 
 
 def vision_messages(image: Image.Image, question: str) -> list[dict[str, Any]]:
-    return [{
-        "role": "user",
-        "content": [
-            {"type": "image_url", "image_url": {"url": image_data_uri(image)}},
-            {"type": "text", "text": f"{question}\nAnswer briefly."},
-        ],
-    }]
+    return [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": image_data_uri(image)}},
+                {"type": "text", "text": f"{question}\nAnswer briefly."},
+            ],
+        }
+    ]
 
 
 class LlamaCppVisionVQA:
     def __init__(
-        self, model_path: Path | str, projector: Path | str | None, *, handler: str = "llava15",
-        threads: int = 2, n_ctx: int = 4096, name: str = "", max_tokens: int = 48,
+        self,
+        model_path: Path | str,
+        projector: Path | str | None,
+        *,
+        handler: str = "llava15",
+        threads: int = 2,
+        n_ctx: int = 4096,
+        name: str = "",
+        max_tokens: int = 48,
     ) -> None:
         if projector is None:
             raise MissingModelError(
@@ -73,14 +82,18 @@ class LlamaCppVisionVQA:
                 clip_model_path=str(self.projector), verbose=False
             )
             self._llama = Llama(
-                model_path=str(self.model_path), chat_handler=chat_handler, n_ctx=self.n_ctx,
-                n_threads=self.threads, verbose=False,
+                model_path=str(self.model_path),
+                chat_handler=chat_handler,
+                n_ctx=self.n_ctx,
+                n_threads=self.threads,
+                verbose=False,
             )
 
     def answer(self, image: Image.Image, question: str) -> str:
         self.load()
         result = self._llama.create_chat_completion(
-            messages=vision_messages(image, question), max_tokens=self.max_tokens,
+            messages=vision_messages(image, question),
+            max_tokens=self.max_tokens,
             temperature=0.0,
         )
         return str(result["choices"][0]["message"]["content"] or "").strip()

@@ -52,8 +52,14 @@ class _Group:
         """How many signals found the clip's best-agreed segment with some evidence
         (score > 0; whole-asset evidence left out): breaks exact ties, which happen once
         scores saturate at 1. Zero-score hits are no evidence, so they never reorder."""
-        return max((sum(hit.score > 0.0 for hit in member.hits) for member in self.members
-                    if not is_whole_asset(member.segment_id)), default=0)
+        return max(
+            (
+                sum(hit.score > 0.0 for hit in member.hits)
+                for member in self.members
+                if not is_whole_asset(member.segment_id)
+            ),
+            default=0,
+        )
 
 
 def span(entry: FusedSegment) -> tuple[float | None, float | None]:
@@ -67,8 +73,11 @@ def span(entry: FusedSegment) -> tuple[float | None, float | None]:
 
 
 def assemble(
-    fused: list[FusedSegment], lookup: SegmentLookup, settings: SearchSettings,
-    thumbnail_root: Path, k: int,
+    fused: list[FusedSegment],
+    lookup: SegmentLookup,
+    settings: SearchSettings,
+    thumbnail_root: Path,
+    k: int,
 ) -> list[Clip]:
     groups = _group(fused, lookup, settings.merge_gap_s)
     # Equal scores: more agreeing signals first (a verbatim excerpt found in speech, with
@@ -138,8 +147,9 @@ def _group_document(
     asset: Asset, entries: list[FusedSegment], lookup: SegmentLookup
 ) -> list[_Group]:
     segments = lookup.segments(entry.segment_id for entry in entries)
-    ordered = sorted(entries, key=lambda e: segments[e.segment_id].index
-                     if e.segment_id in segments else 0)
+    ordered = sorted(
+        entries, key=lambda e: segments[e.segment_id].index if e.segment_id in segments else 0
+    )
     groups: list[_Group] = []
     for entry in ordered:
         index = segments[entry.segment_id].index if entry.segment_id in segments else -10
@@ -170,8 +180,9 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
     hits = [hit for member in group.members for hit in member.hits]
     start, end = group.start_s, group.end_s
     if asset.kind in ("video", "audio") and start is not None:
-        start, end = pad(start, end if end is not None else start, settings.min_clip_s,
-                         asset.duration_s)
+        start, end = pad(
+            start, end if end is not None else start, settings.min_clip_s, asset.duration_s
+        )
         start, end = round(start, 2), round(end, 2)
     else:
         start = end = None
@@ -181,8 +192,11 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         anchor = anchor_segment(lookup, asset)
         segments = {anchor.segment_id: anchor} if anchor is not None else {}
         segment_ids = list(segments)
-    best_id = max(segment_ids, key=lambda i: next(
-        (m.score for m in group.members if m.segment_id == i), 0.0), default=None)
+    best_id = max(
+        segment_ids,
+        key=lambda i: next((m.score for m in group.members if m.segment_id == i), 0.0),
+        default=None,
+    )
     metadata = lookup.metadata(asset.asset_id)
     snippet = _snippet(hits, metadata)
     language = segments[best_id].language if best_id is not None else None
@@ -190,10 +204,17 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
     if best_text is not None and best_text.segment_kind == "translation":
         snippet, language = translated_snippet(best_text, lookup, SNIPPET_CHARS)
     return Clip(
-        asset_id=asset.asset_id, file=asset.rel_path, path=asset.path, kind=asset.kind,
-        start_s=start, end_s=end, score=round(min(1.0, max(0.0, group.score)), 4),
-        snippet=snippet, preview=_preview(group, lookup, start, root),
-        why=_why(hits), segment_ids=segment_ids,
+        asset_id=asset.asset_id,
+        file=asset.rel_path,
+        path=asset.path,
+        kind=asset.kind,
+        start_s=start,
+        end_s=end,
+        score=round(min(1.0, max(0.0, group.score)), 4),
+        snippet=snippet,
+        preview=_preview(group, lookup, start, root),
+        why=_why(hits),
+        segment_ids=segment_ids,
         page=segments[best_id].page if best_id is not None else None,
         metadata=metadata,
         language=language,
@@ -202,8 +223,7 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
 
 def _best_textual(hits: list[Hit]) -> Hit | None:
     textual = [hit for hit in hits if hit.segment_kind in TEXT_KINDS and hit.text.strip()]
-    return max(textual, key=lambda hit: (hit.signal == "speech_align", hit.score),
-               default=None)
+    return max(textual, key=lambda hit: (hit.signal == "speech_align", hit.score), default=None)
 
 
 def _snippet(hits: list[Hit], metadata: dict[str, object]) -> str:
@@ -226,11 +246,15 @@ def _why(hits: list[Hit]) -> list[str]:
 
 def _preview(group: _Group, lookup: SegmentLookup, start: float | None, root: Path) -> str | None:
     segments = lookup.segments(member.segment_id for member in group.members)
-    visual = [segments[m.segment_id] for m in sorted(group.members, key=lambda m: -m.score)
-              if m.segment_id in segments and segments[m.segment_id].kind == "visual"]
+    visual = [
+        segments[m.segment_id]
+        for m in sorted(group.members, key=lambda m: -m.score)
+        if m.segment_id in segments and segments[m.segment_id].kind == "visual"
+    ]
     if not visual and group.asset.kind in ("video", "image"):
-        keyframes = [s for s in lookup.asset_segments(group.asset.asset_id, "visual")
-                     if s.thumbnail]
+        keyframes = [
+            s for s in lookup.asset_segments(group.asset.asset_id, "visual") if s.thumbnail
+        ]
         if start is not None:
             keyframes.sort(key=lambda s: abs((s.start_s or 0.0) - start))
         visual = keyframes[:1]

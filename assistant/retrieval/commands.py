@@ -37,7 +37,8 @@ def parse_filters(pairs: list[str]) -> Filters:
 def clip_json(clip: Clip) -> dict[str, Any]:
     data = clip.model_dump(mode="json")
     return {name: data[name] for name in JSON_FIELDS} | {
-        "preview": data["preview"], "page": data["page"]
+        "preview": data["preview"],
+        "page": data["page"],
     }
 
 
@@ -79,8 +80,9 @@ def clips_table(clips: list[Clip]) -> Table:
     table.add_column("why", ratio=2, overflow="fold")
     for n, clip in enumerate(clips, 1):
         snippet = clip.snippet if len(clip.snippet) <= 120 else clip.snippet[:119] + "…"
-        table.add_row(str(n), f"{clip.score:.2f}", clip.file, clip_when(clip), snippet,
-                      "; ".join(clip.why))
+        table.add_row(
+            str(n), f"{clip.score:.2f}", clip.file, clip_when(clip), snippet, "; ".join(clip.why)
+        )
     return table
 
 
@@ -88,14 +90,23 @@ def register(app: typer.Typer) -> None:
     @app.command("search")
     def search(
         ctx: typer.Context,
-        text: Annotated[str, typer.Argument(
-            help="What to look for (may be empty with --image, --audio or --filter).")] = "",
+        text: Annotated[
+            str,
+            typer.Argument(
+                help="What to look for (may be empty with --image, --audio or --filter)."
+            ),
+        ] = "",
         image: Annotated[Path | None, typer.Option(help="Find this picture, or copies.")] = None,
         audio: Annotated[Path | None, typer.Option(help="Find where this was said.")] = None,
-        filters: Annotated[list[str] | None, typer.Option(
-            "--filter", help="key=value: kind, date_from, date_to, place, people, topics, "
-            "source, tempo_min, tempo_max, mode, key, language (e.g. language=fr). "
-            "Repeatable.")] = None,
+        filters: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--filter",
+                help="key=value: kind, date_from, date_to, place, people, topics, "
+                "source, tempo_min, tempo_max, mode, key, language (e.g. language=fr). "
+                "Repeatable.",
+            ),
+        ] = None,
         k: Annotated[int, typer.Option(help="How many clips.", min=1, max=200)] = 10,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
@@ -103,8 +114,9 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.retrieval.engine import SearchEngine
 
-        query = SearchQuery(text=text, image=image, audio=audio,
-                            filters=parse_filters(filters or []), k=k)
+        query = SearchQuery(
+            text=text, image=image, audio=audio, filters=parse_filters(filters or []), k=k
+        )
         archive = Archive.open(ctx.obj.settings())
         try:
             outcome = SearchEngine(archive).run(query)

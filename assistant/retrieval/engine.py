@@ -111,8 +111,9 @@ class SearchEngine:
         root = self.archive.settings.data_dir
         outcome.clips = assemble(fused, lookup, self.settings, root, query.k)
         if allowed is not None:
-            outcome.clips = with_filter_matches(outcome.clips, fused, query.filters, lookup,
-                                                self.settings, root, query.k)
+            outcome.clips = with_filter_matches(
+                outcome.clips, fused, query.filters, lookup, self.settings, root, query.k
+            )
         self._mark_clip_off(outcome)
         if voice is not None:
             voice.retarget(outcome.clips, lookup)
@@ -128,8 +129,14 @@ class SearchEngine:
 
     # --- query parts ----------------------------------------------------------------------
     def _text(
-        self, lookup: SegmentLookup, text: str, allowed: set[str] | None,
-        outcome: SearchOutcome, kinds: set[str] | None = None, *, visual: bool = True,
+        self,
+        lookup: SegmentLookup,
+        text: str,
+        allowed: set[str] | None,
+        outcome: SearchOutcome,
+        kinds: set[str] | None = None,
+        *,
+        visual: bool = True,
     ) -> dict[str, list[Hit]]:
         """The text signals; `kinds` keeps only those segment kinds (metadata is about
         whole assets, so it is kept either way); `visual=False` skips CLIP text."""
@@ -141,12 +148,21 @@ class SearchEngine:
         vector = encoder.encode_queries([text])[0]
         rankings = {
             "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
-            TEXT_SIGNAL: vector_hits(lookup, self.archive.vectors, "text", vector, depth,
-                                     allowed, TEXT_SIGNAL, kinds,
-                                     text_scale=calibration.text_scale(encoder))[:n],
+            TEXT_SIGNAL: vector_hits(
+                lookup,
+                self.archive.vectors,
+                "text",
+                vector,
+                depth,
+                allowed,
+                TEXT_SIGNAL,
+                kinds,
+                text_scale=calibration.text_scale(encoder),
+            )[:n],
             METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
-            META_MEANING_SIGNAL: self.metadata_meaning.hits(lookup, encoder, vector, n,
-                                                            allowed, self.archive.vectors),
+            META_MEANING_SIGNAL: self.metadata_meaning.hits(
+                lookup, encoder, vector, n, allowed, self.archive.vectors
+            ),
         }
         if not visual:
             return rankings
@@ -154,13 +170,21 @@ class SearchEngine:
         if clip is not None:
             # Only images and video frames live in the visual space: no kind filter needed.
             rankings[CLIP_TEXT_SIGNAL] = vector_hits(
-                lookup, self.archive.vectors, "visual", clip.encode_texts([text])[0], n,
-                allowed, CLIP_TEXT_SIGNAL,
+                lookup,
+                self.archive.vectors,
+                "visual",
+                clip.encode_texts([text])[0],
+                n,
+                allowed,
+                CLIP_TEXT_SIGNAL,
             )
         return rankings
 
     def _image(
-        self, lookup: SegmentLookup, query: SearchQuery, allowed: set[str] | None,
+        self,
+        lookup: SegmentLookup,
+        query: SearchQuery,
+        allowed: set[str] | None,
         outcome: SearchOutcome,
     ) -> dict[str, list[Hit]]:
         assert query.image is not None
@@ -168,8 +192,9 @@ class SearchEngine:
         n = self.settings.candidates
         # Visual segments (phashes, the visual space) exist only for images and videos.
         rankings = {
-            PHASH_SIGNAL: near_duplicate_hits(lookup, image, n, allowed,
-                                              self.archive.settings.data_dir, self.hashes),
+            PHASH_SIGNAL: near_duplicate_hits(
+                lookup, image, n, allowed, self.archive.settings.data_dir, self.hashes
+            ),
         }
         faces = face_hits(self.archive, lookup, image, n, allowed)
         if faces.hits:
@@ -178,18 +203,27 @@ class SearchEngine:
         clip = self._clip_model(outcome)
         if clip is not None:
             rankings[CLIP_IMAGE_SIGNAL] = vector_hits(
-                lookup, self.archive.vectors, "visual", clip.encode_images([image])[0], n,
-                allowed, CLIP_IMAGE_SIGNAL,
+                lookup,
+                self.archive.vectors,
+                "visual",
+                clip.encode_images([image])[0],
+                n,
+                allowed,
+                CLIP_IMAGE_SIGNAL,
             )
         return rankings
 
     def _audio(
-        self, lookup: SegmentLookup, query: SearchQuery, allowed: set[str] | None,
+        self,
+        lookup: SegmentLookup,
+        query: SearchQuery,
+        allowed: set[str] | None,
         outcome: SearchOutcome,
     ) -> dict[str, list[Hit]]:
         assert query.audio is not None
-        transcript = transcribe_query_audio(query.audio, self.archive.models.asr(),
-                                            self.archive.settings.asr.languages).text
+        transcript = transcribe_query_audio(
+            query.audio, self.archive.models.asr(), self.archive.settings.asr.languages
+        ).text
         outcome.transcript = transcript
         if not transcript.strip():
             if not query.text.strip() and query.image is None:
@@ -203,13 +237,24 @@ class SearchEngine:
         # written text and metadata (speech is left to the spoken rankings below, so it
         # is not counted twice). CLIP text is left out: a transcript does not describe
         # what a picture looks like.
-        rankings = {f"transcript:{signal}": hits for signal, hits in self._text(
-            lookup, transcript, allowed, outcome, WRITTEN_KINDS, visual=False).items()}
+        rankings = {
+            f"transcript:{signal}": hits
+            for signal, hits in self._text(
+                lookup, transcript, allowed, outcome, WRITTEN_KINDS, visual=False
+            ).items()
+        }
         spoken = self._restrict(query.filters, allowed, SPOKEN_KINDS)
         if spoken is None or spoken:
-            rankings.update(spoken_rankings(lookup, self.archive.models.text(),
-                                            self.archive.vectors, transcript,
-                                            self.settings.candidates, spoken))
+            rankings.update(
+                spoken_rankings(
+                    lookup,
+                    self.archive.models.text(),
+                    self.archive.vectors,
+                    transcript,
+                    self.settings.candidates,
+                    spoken,
+                )
+            )
         return rankings
 
     # --- helpers -----------------------------------------------------------------------

@@ -30,8 +30,9 @@ class FaceSearch:
     notices: list[str] = field(default_factory=list)
 
 
-def face_hits(archive: Archive, lookup: SegmentLookup, image: Image.Image, k: int,
-              asset_ids: set[str] | None) -> FaceSearch:
+def face_hits(
+    archive: Archive, lookup: SegmentLookup, image: Image.Image, k: int, asset_ids: set[str] | None
+) -> FaceSearch:
     """Photos and keyframes showing a person whose face is in `image`, best first."""
     store = archive.faces
     if store.count() == 0:
@@ -47,16 +48,24 @@ def face_hits(archive: Archive, lookup: SegmentLookup, image: Image.Image, k: in
         for face_id, distance in store.nearest(face.encoding, k, MATCH, asset_ids):
             best[face_id] = min(distance, best.get(face_id, distance))
     scored = sorted(_by_segment(archive, best).items(), key=lambda item: item[1][0])[:k]
-    return FaceSearch(hits=lookup.hits(
-        [(segment_id, match_score(distance), detail)
-         for segment_id, (distance, detail) in scored], SIGNAL))
+    return FaceSearch(
+        hits=lookup.hits(
+            [
+                (segment_id, match_score(distance), detail)
+                for segment_id, (distance, detail) in scored
+            ],
+            SIGNAL,
+        )
+    )
 
 
 def _by_segment(archive: Archive, best: dict[str, float]) -> dict[str, tuple[float, str]]:
     """The nearest face per picture, with the words shown in `why`."""
     faces = archive.faces.faces(face_ids=best)
-    names = {p.person_id: p.name for p in archive.faces.people(
-        {f.person_id for f in faces if f.person_id is not None})}
+    names = {
+        p.person_id: p.name
+        for p in archive.faces.people({f.person_id for f in faces if f.person_id is not None})
+    }
     out: dict[str, tuple[float, str]] = {}
     for face in faces:
         distance = best[face.face_id]

@@ -24,8 +24,13 @@ WHY = "matches the filters"
 
 
 def with_filter_matches(
-    clips: list[Clip], fused: list[FusedSegment], filters: Filters, lookup: SegmentLookup,
-    settings: SearchSettings, thumbnail_root: Path, k: int,
+    clips: list[Clip],
+    fused: list[FusedSegment],
+    filters: Filters,
+    lookup: SegmentLookup,
+    settings: SearchSettings,
+    thumbnail_root: Path,
+    k: int,
 ) -> list[Clip]:
     """Clips with evidence first; then allowed assets nothing matched, up to k."""
     evidence = [clip for clip in clips if clip.score > 0.0]

@@ -53,7 +53,10 @@ def matched_terms(terms: list[str], text: str) -> list[str]:
 
 
 def keyword_hits(
-    lookup: SegmentLookup, text: str, k: int, asset_ids: set[str] | None,
+    lookup: SegmentLookup,
+    text: str,
+    k: int,
+    asset_ids: set[str] | None,
     segment_kinds: set[str] | None = None,
 ) -> list[Hit]:
     """Segments containing the query's words, best bm25 first, scored by coverage."""

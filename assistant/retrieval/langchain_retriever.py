@@ -32,8 +32,12 @@ class ArchiveRetriever(BaseRetriever):
     filters: Filters | None = None
 
     def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
-        k: int | None = None, filters: Filters | dict[str, Any] | None = None,
+        self,
+        query: str,
+        *,
+        run_manager: CallbackManagerForRetrieverRun,
+        k: int | None = None,
+        filters: Filters | dict[str, Any] | None = None,
     ) -> list[Document]:
         chosen = filters if filters is not None else self.filters
         if isinstance(chosen, dict):

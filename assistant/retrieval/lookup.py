@@ -59,9 +59,7 @@ class SegmentLookup:
             self._metadata[asset_id] = {name: mv.value for name, mv in effective.items()}
         return self._metadata[asset_id]
 
-    def hits(
-        self, scored: list[tuple[str, float, str]], signal: str
-    ) -> list[Hit]:
+    def hits(self, scored: list[tuple[str, float, str]], signal: str) -> list[Hit]:
         """(segment_id, calibrated score, detail) best first -> Hits on searchable segments."""
         segments = self.segments(segment_id for segment_id, _, _ in scored)
         return [
@@ -72,12 +70,20 @@ class SegmentLookup:
 
 
 def make_hit(
-    segment: Segment, signal: str, score: float, detail: str,
-    start_s: float | None = None, end_s: float | None = None,
+    segment: Segment,
+    signal: str,
+    score: float,
+    detail: str,
+    start_s: float | None = None,
+    end_s: float | None = None,
 ) -> Hit:
     return Hit(
-        segment_id=segment.segment_id, asset_id=segment.asset_id, segment_kind=segment.kind,
-        signal=signal, score=min(1.0, max(0.0, score)), detail=detail,
+        segment_id=segment.segment_id,
+        asset_id=segment.asset_id,
+        segment_kind=segment.kind,
+        signal=signal,
+        score=min(1.0, max(0.0, score)),
+        detail=detail,
         start_s=segment.start_s if start_s is None else start_s,
         end_s=segment.end_s if end_s is None else end_s,
         text=segment.text,

@@ -18,16 +18,25 @@ CLIP_IMAGE_SIGNAL = "clip_image"
 
 
 def vector_hits(
-    lookup: SegmentLookup, vectors: VectorIndex, space: str, query: np.ndarray, k: int,
-    asset_ids: set[str] | None, signal: str, segment_kinds: set[str] | None = None,
-    *, text_scale: tuple[float, float] = calibration.TEXT_COSINE,
+    lookup: SegmentLookup,
+    vectors: VectorIndex,
+    space: str,
+    query: np.ndarray,
+    k: int,
+    asset_ids: set[str] | None,
+    signal: str,
+    segment_kinds: set[str] | None = None,
+    *,
+    text_scale: tuple[float, float] = calibration.TEXT_COSINE,
 ) -> list[Hit]:
     """Nearest segments in `space`, calibrated per signal, best first."""
     if asset_ids is not None and not asset_ids:
         return []
     nearest = vectors.query(space, np.asarray(query, dtype=np.float32), k, asset_ids)
-    scored = [(segment_id, _calibrate(signal, cosine, text_scale), _detail(signal, cosine))
-              for segment_id, cosine in nearest]
+    scored = [
+        (segment_id, _calibrate(signal, cosine, text_scale), _detail(signal, cosine))
+        for segment_id, cosine in nearest
+    ]
     hits = lookup.hits(scored, signal)
     if segment_kinds:
         hits = [hit for hit in hits if hit.segment_kind in segment_kinds]

@@ -79,14 +79,20 @@ class MetadataMeaning:
     """Query-to-metadata meaning over the index's `meta` space (metadata_space.py)."""
 
     def hits(
-        self, lookup: SegmentLookup, encoder: TextEncoder, query_vector: np.ndarray, k: int,
-        asset_ids: set[str] | None, vectors: VectorIndex | None = None,
+        self,
+        lookup: SegmentLookup,
+        encoder: TextEncoder,
+        query_vector: np.ndarray,
+        k: int,
+        asset_ids: set[str] | None,
+        vectors: VectorIndex | None = None,
     ) -> list[Hit]:
         if vectors is None or (asset_ids is not None and not asset_ids):
             return []
         metadata_space.sync(lookup.catalog, vectors, encoder, metadata_space.SYNC_PER_QUERY)
-        nearest = vectors.query(metadata_space.SPACE, np.asarray(query_vector, np.float32),
-                                k, asset_ids)
+        nearest = vectors.query(
+            metadata_space.SPACE, np.asarray(query_vector, np.float32), k, asset_ids
+        )
         hits: list[Hit] = []
         for asset_id, cosine in nearest:
             score = calibration.text_similarity(cosine, calibration.text_scale(encoder))
@@ -94,6 +100,9 @@ class MetadataMeaning:
                 break  # below the calibration floor is noise, not a match
             asset = lookup.asset(asset_id)
             if asset is not None:
-                hits.append(whole_asset_hit(lookup, asset, MEANING_SIGNAL, score,
-                                            f"metadata meaning {cosine:.2f}"))
+                hits.append(
+                    whole_asset_hit(
+                        lookup, asset, MEANING_SIGNAL, score, f"metadata meaning {cosine:.2f}"
+                    )
+                )
         return hits

@@ -19,7 +19,9 @@ from assistant.schemas import Filters
 # issue", "beat the record" and "a piece of evidence" are not about music.
 MUSIC_NOUNS = re.compile(
     r"\b(music|musical|track|tracks|song|songs|tune|tunes|melody|melodies|jingle|jingles|"
-    r"soundtrack|instrumental|bpm|tempo|(?:major|minor) (?:key|mode|scale|chord))\b", re.I)
+    r"soundtrack|instrumental|bpm|tempo|(?:major|minor) (?:key|mode|scale|chord))\b",
+    re.I,
+)
 BPM = r"(?:\s*(?:bpm|beats per minute|beats a minute))"
 NUMBER = r"(\d{2,3}(?:\.\d+)?)"
 # How wide "around N BPM" is: +-7 % (tempo estimates are within 4 %, listeners' guesses less).
@@ -34,12 +36,13 @@ TEMPO_WORDS: tuple[tuple[str, tuple[float | None, float | None]], ...] = (
     (r"upbeat|up-beat|up-tempo|uptempo|brisk|bouncy", (110.0, None)),
 )
 # An adjective followed, at most two words on, by a music noun.
-NEAR_NOUN = (r"(?:[\s,]+[\w'-]+){0,2}?[\s,]+(?:music|musical|tracks?|songs?|tunes?|"
-             r"melod(?:y|ies)|jingles?|soundtrack|instrumental|pieces?)\b")
+NEAR_NOUN = (
+    r"(?:[\s,]+[\w'-]+){0,2}?[\s,]+(?:music|musical|tracks?|songs?|tunes?|"
+    r"melod(?:y|ies)|jingles?|soundtrack|instrumental|pieces?)\b"
+)
 TONIC = r"([A-G])(?:\s*(#|♯|sharp|b|♭|flat))?"
 KEY = re.compile(rf"\bin\s+{TONIC}\s*(major|minor)\b", re.I)
-SHARP_OF_FLAT = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B",
-                 "Fb": "E"}
+SHARP_OF_FLAT = {"Db": "C#", "Eb": "D#", "Gb": "F#", "Ab": "G#", "Bb": "A#", "Cb": "B", "Fb": "E"}
 
 
 def is_about_music(text: str) -> bool:
@@ -48,32 +51,41 @@ def is_about_music(text: str) -> bool:
 
 def _tempo_from_numbers(text: str) -> dict[str, float]:
     lowered = text.lower()
-    between = re.search(rf"\bbetween\s+{NUMBER}\s*(?:bpm)?\s*(?:and|-|to)\s+{NUMBER}{BPM}?",
-                        lowered)
+    between = re.search(
+        rf"\bbetween\s+{NUMBER}\s*(?:bpm)?\s*(?:and|-|to)\s+{NUMBER}{BPM}?", lowered
+    )
     if between:
         low, high = sorted((float(between.group(1)), float(between.group(2))))
         return {"tempo_min": low, "tempo_max": high}
     bounds: dict[str, float] = {}
-    for words, name in ((r"under|below|less than|slower than|at most|up to|<=?", "tempo_max"),
-                        (r"over|above|more than|faster than|at least|>=?", "tempo_min")):
+    for words, name in (
+        (r"under|below|less than|slower than|at most|up to|<=?", "tempo_max"),
+        (r"over|above|more than|faster than|at least|>=?", "tempo_min"),
+    ):
         found = re.search(rf"(?:{words})\s*{NUMBER}{BPM}?", lowered)
         if found and _is_tempo(lowered, found):
             bounds[name] = float(found.group(1))
     if bounds:
         return bounds
-    around = re.search(rf"(?:around|about|roughly|approximately|near|~|at)?\s*{NUMBER}{BPM}",
-                       lowered)
+    around = re.search(
+        rf"(?:around|about|roughly|approximately|near|~|at)?\s*{NUMBER}{BPM}", lowered
+    )
     if around:
         bpm = float(around.group(1))
-        return {"tempo_min": round(bpm * (1 - AROUND), 1),
-                "tempo_max": round(bpm * (1 + AROUND), 1)}
+        return {
+            "tempo_min": round(bpm * (1 - AROUND), 1),
+            "tempo_max": round(bpm * (1 + AROUND), 1),
+        }
     return {}
 
 
 def _is_tempo(text: str, found: re.Match[str]) -> bool:
     """A bound is a tempo when it says BPM or the text mentions tempo at all."""
-    return "bpm" in found.group(0) or "beats" in found.group(0) or bool(
-        re.search(r"\b(bpm|tempo|beats per minute)\b", text))
+    return (
+        "bpm" in found.group(0)
+        or "beats" in found.group(0)
+        or bool(re.search(r"\b(bpm|tempo|beats per minute)\b", text))
+    )
 
 
 def _tempo_from_words(text: str) -> dict[str, float]:
@@ -84,8 +96,11 @@ def _tempo_from_words(text: str) -> dict[str, float]:
     for words, (low, high) in TEMPO_WORDS:
         pattern = rf"\b(?:{words})\b" if anywhere else rf"\b(?:{words}){NEAR_NOUN}"
         if re.search(pattern, text, re.I):
-            return {name: value for name, value in (("tempo_min", low), ("tempo_max", high))
-                    if value is not None}
+            return {
+                name: value
+                for name, value in (("tempo_min", low), ("tempo_max", high))
+                if value is not None
+            }
     return {}
 
 
@@ -95,8 +110,13 @@ def _key_and_mode(text: str) -> dict[str, str]:
         letter, accidental, mode = key.group(1).upper(), (key.group(2) or "").lower(), key.group(3)
         # "in a minor key" is the mode only; "in A minor" names the key.
         if not (letter == "A" and key.group(1) == "a" and not accidental):
-            tonic = letter + ("#" if accidental in ("#", "♯", "sharp") else
-                              "b" if accidental in ("b", "♭", "flat") else "")
+            tonic = letter + (
+                "#"
+                if accidental in ("#", "♯", "sharp")
+                else "b"
+                if accidental in ("b", "♭", "flat")
+                else ""
+            )
             tonic = SHARP_OF_FLAT.get(tonic, tonic)
             return {"key": f"{tonic} {mode.lower()}", "mode": mode.lower()}
     modes = set(re.findall(r"\b(major|minor)\b", text.lower()))
@@ -131,5 +151,4 @@ def worded(filters: Filters, before: Filters) -> str:
     """The filters the words added, as `name=value` pairs for a notice."""
     old = before.model_dump(exclude_none=True)
     added = {k: v for k, v in filters.model_dump(exclude_none=True).items() if old.get(k) != v}
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                     for k, v in added.items())
+    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in added.items())

@@ -70,11 +70,15 @@ def region_hashes(gray: Image.Image, boxes: list[Box]) -> np.ndarray:
     regions are resized straight from the picture (PIL's box argument) and transformed
     together: hundreds of windows per thumbnail cost a few milliseconds.
     """
-    stack = np.stack([
-        np.asarray(gray.resize((32, 32), Image.Resampling.BOX, box=(x, y, x + w, y + h)),
-                   dtype=np.float32)
-        for x, y, w, h in boxes
-    ])
+    stack = np.stack(
+        [
+            np.asarray(
+                gray.resize((32, 32), Image.Resampling.BOX, box=(x, y, x + w, y + h)),
+                dtype=np.float32,
+            )
+            for x, y, w, h in boxes
+        ]
+    )
     low = dctn(stack, axes=(1, 2), type=2)[:, :8, :8].reshape(len(boxes), 64)
     return low > np.median(low, axis=1, keepdims=True)
 
@@ -92,8 +96,14 @@ def grid_boxes(size: tuple[int, int], aspect: float) -> list[Box]:
             continue
         for i in range(WINDOW_STEPS):
             for j in range(WINDOW_STEPS):
-                boxes.append((int((width - w_px) * i / (WINDOW_STEPS - 1)),
-                              int((height - h_px) * j / (WINDOW_STEPS - 1)), w_px, h_px))
+                boxes.append(
+                    (
+                        int((width - w_px) * i / (WINDOW_STEPS - 1)),
+                        int((height - h_px) * j / (WINDOW_STEPS - 1)),
+                        w_px,
+                        h_px,
+                    )
+                )
     return boxes
 
 
@@ -120,8 +130,11 @@ def window_distance(container: Image.Image, target_bits: np.ndarray, aspect: flo
     if not boxes:
         return 64
     distances = np.count_nonzero(region_hashes(container, boxes) != target_bits, axis=1)
-    refined = [near for i in np.argsort(distances)[:WINDOW_REFINE_BEST]
-               for near in nearby_boxes(boxes[i], container.size)]
+    refined = [
+        near
+        for i in np.argsort(distances)[:WINDOW_REFINE_BEST]
+        for near in nearby_boxes(boxes[i], container.size)
+    ]
     if refined:
         near = np.count_nonzero(region_hashes(container, refined) != target_bits, axis=1)
         return int(min(distances.min(), near.min()))
@@ -146,8 +159,9 @@ class CropMatcher:
         except (OSError, ValueError):
             return 64
         query_inside = window_distance(other, self.bits, self.aspect)
-        other_inside = window_distance(self.gray, whole_bits(other),
-                                       other.width / max(1, other.height))
+        other_inside = window_distance(
+            self.gray, whole_bits(other), other.width / max(1, other.height)
+        )
         return min(query_inside, other_inside)
 
 
@@ -156,8 +170,12 @@ def whole_bits(gray: Image.Image) -> np.ndarray:
 
 
 def near_duplicate_hits(
-    lookup: SegmentLookup, image: Image.Image, k: int, asset_ids: set[str] | None,
-    thumbnail_root: Path, hashes: HashIndex | None = None,
+    lookup: SegmentLookup,
+    image: Image.Image,
+    k: int,
+    asset_ids: set[str] | None,
+    thumbnail_root: Path,
+    hashes: HashIndex | None = None,
 ) -> list[Hit]:
     """Visual segments that are copies or crops of `image` (or it of them), closest first.
 
@@ -174,14 +192,19 @@ def near_duplicate_hits(
     # Crops of one picture still share more of the whole-image hash than strangers do,
     # so the nearest stored hashes are the best candidates for the window pass.
     already = {segment_id for segment_id, _, _ in close}
-    candidates = [hashes.segment_ids[i] for i in _nearest(distances, WINDOW_CANDIDATES)
-                  if distances[i] < 64 and hashes.segment_ids[i] not in already]
+    candidates = [
+        hashes.segment_ids[i]
+        for i in _nearest(distances, WINDOW_CANDIDATES)
+        if distances[i] < 64 and hashes.segment_ids[i] not in already
+    ]
     close += _window_matches(lookup, CropMatcher(image), candidates, thumbnail_root)
-    close.sort(key=lambda item: calibration.phash_similarity(item[1], window=item[2]),
-               reverse=True)
+    close.sort(key=lambda item: calibration.phash_similarity(item[1], window=item[2]), reverse=True)
     scored = [
-        (segment_id, calibration.phash_similarity(distance, window=window),
-         f"near-duplicate ({'crop, ' if window else ''}phash distance {distance})")
+        (
+            segment_id,
+            calibration.phash_similarity(distance, window=window),
+            f"near-duplicate ({'crop, ' if window else ''}phash distance {distance})",
+        )
         for segment_id, distance, window in close[:k]
     ]
     return lookup.hits(scored, SIGNAL)
@@ -198,7 +221,10 @@ def _nearest(distances: np.ndarray, n: int) -> np.ndarray:
 
 
 def _window_matches(
-    lookup: SegmentLookup, matcher: CropMatcher, segment_ids: list[str], thumbnail_root: Path,
+    lookup: SegmentLookup,
+    matcher: CropMatcher,
+    segment_ids: list[str],
+    thumbnail_root: Path,
 ) -> list[tuple[str, int, bool]]:
     segments = lookup.segments(segment_ids)
     found = []

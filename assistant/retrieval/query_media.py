@@ -29,8 +29,7 @@ def load_query_image(path: Path, max_pixels: int) -> Image.Image:
         with Image.open(path) as opened:
             if opened.width * opened.height > max_pixels:
                 raise AssistantError(
-                    f"The query image {path.name} is too large "
-                    f"({opened.width}x{opened.height}).",
+                    f"The query image {path.name} is too large ({opened.width}x{opened.height}).",
                     hint="Resize it below ingest.max_image_pixels and try again.",
                 )
             opened.load()
@@ -47,8 +46,9 @@ def transcribe_query_audio(
 ) -> Transcript:
     _exists(path, "audio")
     if path.stat().st_size == 0:
-        raise AssistantError(f"The query audio {path.name} is empty.",
-                             hint="Upload a clip with speech in it.")
+        raise AssistantError(
+            f"The query audio {path.name} is empty.", hint="Upload a clip with speech in it."
+        )
     try:
         return transcribe_in(asr, path, languages)
     except AssistantError:

@@ -25,21 +25,23 @@ class SpeakerScope:
         mine = set(self.speakers)
         return mine if allowed is None else mine & allowed
 
-    def keep(self, rankings: dict[str, list[Hit]], lookup: SegmentLookup) -> dict[
-            str, list[Hit]]:
+    def keep(self, rankings: dict[str, list[Hit]], lookup: SegmentLookup) -> dict[str, list[Hit]]:
         """Speech hits only where the wanted voice speaks; other hits stay."""
-        ids = [hit.segment_id for hits in rankings.values() for hit in hits
-               if hit.segment_kind == "speech"]
+        ids = [
+            hit.segment_id
+            for hits in rankings.values()
+            for hit in hits
+            if hit.segment_kind == "speech"
+        ]
         segments = lookup.segments(ids)
 
         def said_by_voice(hit: Hit) -> bool:
             if hit.segment_kind != "speech":
                 return True
             segment = segments.get(hit.segment_id)
-            return segment is not None and segment.speaker in self.speakers.get(hit.asset_id,
-                                                                                set())
-        return {signal: [h for h in hits if said_by_voice(h)] for signal, hits in
-                rankings.items()}
+            return segment is not None and segment.speaker in self.speakers.get(hit.asset_id, set())
+
+        return {signal: [h for h in hits if said_by_voice(h)] for signal, hits in rankings.items()}
 
     def retarget(self, clips: list[Clip], lookup: SegmentLookup) -> None:
         """A clip of an allowed asset that holds none of the voice's speech (one found by
@@ -49,8 +51,9 @@ class SpeakerScope:
             found = lookup.segments(clip.segment_ids).values()
             if any(s.kind == "speech" and s.speaker in wanted for s in found):
                 continue
-            theirs = [s for s in lookup.asset_segments(clip.asset_id, "speech")
-                      if s.speaker in wanted]
+            theirs = [
+                s for s in lookup.asset_segments(clip.asset_id, "speech") if s.speaker in wanted
+            ]
             if not theirs:
                 continue
             first = min(theirs, key=lambda s: s.start_s or 0.0)
@@ -73,8 +76,11 @@ def label_speakers(clips: list[Clip], lookup: SegmentLookup, archive: Archive) -
     speakers: dict[int, tuple[str, str]] = {}
     for n, clip in enumerate(clips):
         segments = lookup.segments(clip.segment_ids)
-        spoken = [segments[i] for i in clip.segment_ids
-                  if i in segments and segments[i].kind == "speech" and segments[i].speaker]
+        spoken = [
+            segments[i]
+            for i in clip.segment_ids
+            if i in segments and segments[i].kind == "speech" and segments[i].speaker
+        ]
         if spoken:
             speakers[n] = (clip.asset_id, str(spoken[0].speaker))
     if not speakers:

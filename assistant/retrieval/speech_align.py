@@ -43,8 +43,9 @@ def timed_words(segments: list[Segment]) -> list[tuple[WordTiming, str]]:
         if segment.words:
             words.extend((word, segment.segment_id) for word in segment.words)
         elif segment.text.strip() and segment.start_s is not None:
-            span = WordTiming(start_s=segment.start_s, end_s=segment.end_s or segment.start_s,
-                              text=segment.text)
+            span = WordTiming(
+                start_s=segment.start_s, end_s=segment.end_s or segment.start_s, text=segment.text
+            )
             words.append((span, segment.segment_id))
     return words
 

@@ -28,13 +28,26 @@ def mmss(seconds: float) -> str:
 
 
 def spoken_rankings(
-    lookup: SegmentLookup, encoder: TextEncoder, vectors: VectorIndex, transcript: str,
-    k: int, asset_ids: set[str] | None,
+    lookup: SegmentLookup,
+    encoder: TextEncoder,
+    vectors: VectorIndex,
+    transcript: str,
+    k: int,
+    asset_ids: set[str] | None,
 ) -> dict[str, list[Hit]]:
     """Rankings for a transcribed query: meaning, keyword, and word alignment."""
     query_vector = encoder.encode_queries([transcript])[0]
-    meaning = vector_hits(lookup, vectors, "text", query_vector, k * 2, asset_ids,
-                          TEXT_SIGNAL, SPEECH, text_scale=calibration.text_scale(encoder))[:k]
+    meaning = vector_hits(
+        lookup,
+        vectors,
+        "text",
+        query_vector,
+        k * 2,
+        asset_ids,
+        TEXT_SIGNAL,
+        SPEECH,
+        text_scale=calibration.text_scale(encoder),
+    )[:k]
     keyword = keyword_hits(lookup, transcript, k, asset_ids, SPEECH)
     candidates = list(dict.fromkeys(hit.segment_id for hit in [*meaning, *keyword]))
     aligned = align_candidates(lookup, transcript, candidates[:ALIGN_CANDIDATES])
@@ -54,8 +67,12 @@ def align_candidates(lookup: SegmentLookup, transcript: str, segment_ids: list[s
             continue
         anchor = next(s for s in context if s.segment_id == found.segment_id)
         hit = make_hit(
-            anchor, ALIGN_SIGNAL, calibration.speech_alignment_similarity(found.ratio),
-            f"speech match at {mmss(found.start_s)}", found.start_s, found.end_s,
+            anchor,
+            ALIGN_SIGNAL,
+            calibration.speech_alignment_similarity(found.ratio),
+            f"speech match at {mmss(found.start_s)}",
+            found.start_s,
+            found.end_s,
         )
         hit.text = found.text
         if anchor.segment_id not in best or hit.score > best[anchor.segment_id].score:

@@ -50,7 +50,12 @@ def whole_asset_hit(
     # No text: the asset matched, not some segment's words, so the snippet comes from real
     # text hits or the asset's description/title (clips.py).
     return Hit(
-        segment_id=whole_asset_id(asset.asset_id), asset_id=asset.asset_id,
-        segment_kind=ASSET_SEGMENT_KIND, signal=signal, score=min(1.0, max(0.0, score)),
-        detail=detail, start_s=start, end_s=end,
+        segment_id=whole_asset_id(asset.asset_id),
+        asset_id=asset.asset_id,
+        segment_kind=ASSET_SEGMENT_KIND,
+        signal=signal,
+        score=min(1.0, max(0.0, score)),
+        detail=detail,
+        start_s=start,
+        end_s=end,
     )

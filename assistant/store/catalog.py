@@ -56,7 +56,9 @@ def _segment(row: sqlite3.Row) -> Segment:
 def _metadata(row: sqlite3.Row) -> MetadataValue:
     provenance = json.loads(row["provenance"]) if row["provenance"] else None
     return MetadataValue(
-        field=row["field"], value=json.loads(row["value"]), source=row["source"],
+        field=row["field"],
+        value=json.loads(row["value"]),
+        source=row["source"],
         confidence=row["confidence"],
         provenance=Provenance.model_validate(provenance) if provenance else None,
     )
@@ -102,8 +104,10 @@ class Catalog:
             "SELECT 1 FROM segments WHERE kind != 'visual' AND trim(text) != '' LIMIT 1"
         ).fetchone()
         if has_text:
-            self._db.execute("INSERT OR IGNORE INTO vector_spaces (space, model) VALUES (?, ?)",
-                             ("text", LEGACY_TEXT_MODEL))
+            self._db.execute(
+                "INSERT OR IGNORE INTO vector_spaces (space, model) VALUES (?, ?)",
+                ("text", LEGACY_TEXT_MODEL),
+            )
 
     def _add_missing_columns(self) -> None:
         """Catalogs made before a column existed get it (CREATE IF NOT EXISTS does not)."""
@@ -166,8 +170,8 @@ class Catalog:
     def set_status(self, asset_id: str, status: str, error: str | None = None) -> None:
         with self.transaction() as db:
             db.execute(
-                "UPDATE assets SET status=?, error=?, ingested_at=datetime('now') "
-                "WHERE asset_id=?", (status, error, asset_id),
+                "UPDATE assets SET status=?, error=?, ingested_at=datetime('now') WHERE asset_id=?",
+                (status, error, asset_id),
             )
 
     def move_asset(self, asset_id: str, path: str, root: str, rel_path: str) -> None:
@@ -190,7 +194,8 @@ class Catalog:
             by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         segments = self._rows("SELECT kind, COUNT(*) AS n FROM segments GROUP BY kind")
         return {
-            "by_kind": by_kind, "by_status": by_status,
+            "by_kind": by_kind,
+            "by_status": by_status,
             "segments": {row["kind"]: row["n"] for row in segments},
         }
 
@@ -205,10 +210,24 @@ class Catalog:
                 f"INSERT INTO segments ({_SEGMENT_COLUMNS}) VALUES "
                 "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
-                    (s.segment_id, s.asset_id, s.kind, s.index, s.start_s, s.end_s, s.text,
-                     s.char_start, s.char_end, s.page,
-                     json.dumps([w.model_dump() for w in s.words]), s.thumbnail, s.phash,
-                     int(s.embedded), s.language, s.speaker)
+                    (
+                        s.segment_id,
+                        s.asset_id,
+                        s.kind,
+                        s.index,
+                        s.start_s,
+                        s.end_s,
+                        s.text,
+                        s.char_start,
+                        s.char_end,
+                        s.page,
+                        json.dumps([w.model_dump() for w in s.words]),
+                        s.thumbnail,
+                        s.phash,
+                        int(s.embedded),
+                        s.language,
+                        s.speaker,
+                    )
                     for s in segments
                 ],
             )
@@ -226,7 +245,8 @@ class Catalog:
             chunk = ids[start : start + 500]
             rows = self._rows(
                 f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE segment_id IN "
-                f"({', '.join('?' * len(chunk))})", chunk,
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
             )
             found.update({row["segment_id"]: _segment(row) for row in rows})
         return found
@@ -258,16 +278,32 @@ class Catalog:
         ]
 
     def keyword_search(
-        self, text: str, k: int, asset_ids: set[str] | None = None,
+        self,
+        text: str,
+        k: int,
+        asset_ids: set[str] | None = None,
         kinds: Iterable[str] | None = None,
     ) -> list[tuple[str, float]]:
         """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better.
         `kinds` keeps only those segment kinds (inside the query, before the LIMIT)."""
-        return self._fts_ranked("segments_fts", "segments", "segment_id", text, k, asset_ids,
-                                sorted(kinds) if kinds else None)
+        return self._fts_ranked(
+            "segments_fts",
+            "segments",
+            "segment_id",
+            text,
+            k,
+            asset_ids,
+            sorted(kinds) if kinds else None,
+        )
 
     def _fts_ranked(
-        self, fts: str, table: str, key: str, text: str, k: int, asset_ids: set[str] | None,
+        self,
+        fts: str,
+        table: str,
+        key: str,
+        text: str,
+        k: int,
+        asset_ids: set[str] | None,
         kinds: list[str] | None = None,
     ) -> list[tuple[str, float]]:
         """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
@@ -302,8 +338,14 @@ class Catalog:
                 "value=excluded.value, confidence=excluded.confidence, "
                 "provenance=excluded.provenance",
                 [
-                    (asset_id, v.field, v.source, json.dumps(v.value), v.confidence,
-                     v.provenance.model_dump_json() if v.provenance else None)
+                    (
+                        asset_id,
+                        v.field,
+                        v.source,
+                        json.dumps(v.value),
+                        v.confidence,
+                        v.provenance.model_dump_json() if v.provenance else None,
+                    )
                     for v in values
                 ],
             )
@@ -323,8 +365,8 @@ class Catalog:
         """Rewrite the asset's metadata_text row from its effective metadata (triggers
         keep metadata_fts in step; deleting the asset cascades)."""
         rows = db.execute(
-            "SELECT field, source, value, confidence, provenance FROM metadata "
-            "WHERE asset_id=?", (asset_id,),
+            "SELECT field, source, value, confidence, provenance FROM metadata WHERE asset_id=?",
+            (asset_id,),
         ).fetchall()
         effective = effective_values([_metadata(row) for row in rows])
         Catalog._refresh_facets(db, asset_id, effective)
@@ -396,7 +438,8 @@ class Catalog:
     def metadata(self, asset_id: str) -> list[MetadataValue]:
         rows = self._rows(
             "SELECT field, source, value, confidence, provenance FROM metadata "
-            "WHERE asset_id=? ORDER BY field, source", [asset_id],
+            "WHERE asset_id=? ORDER BY field, source",
+            [asset_id],
         )
         return [_metadata(row) for row in rows]
 
@@ -416,8 +459,10 @@ class Catalog:
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
-    _FILTERED = ("FROM assets a LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
-                 "WHERE a.status='indexed' AND ")
+    _FILTERED = (
+        "FROM assets a LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
+        "WHERE a.status='indexed' AND "
+    )
 
     def filter_assets(self, filters: Filters) -> set[str] | None:
         """Asset ids passing the filters; None when there are no filters (everything)."""
@@ -446,7 +491,8 @@ class Catalog:
         wanted = list(kinds)
         rows = self._rows(
             "SELECT EXISTS(SELECT 1 FROM assets WHERE status='indexed' AND kind NOT IN "
-            f"({', '.join('?' * len(wanted))}))", wanted,
+            f"({', '.join('?' * len(wanted))}))",
+            wanted,
         )
         return bool(rows[0][0])
 
@@ -456,20 +502,22 @@ class Catalog:
         None when the asset has none now (deleted, or metadata cleared)."""
         rows = self._rows(
             "SELECT s.asset_id, t.gist FROM meaning_stale s "
-            "LEFT JOIN metadata_text t ON t.asset_id = s.asset_id LIMIT ?", [limit],
+            "LEFT JOIN metadata_text t ON t.asset_id = s.asset_id LIMIT ?",
+            [limit],
         )
         return [(row[0], row[1] or None) for row in rows]
 
     def clear_meaning_stale(self, asset_ids: list[str]) -> None:
         with self.transaction() as db:
-            db.executemany("DELETE FROM meaning_stale WHERE asset_id=?",
-                           [(i,) for i in asset_ids])
+            db.executemany("DELETE FROM meaning_stale WHERE asset_id=?", [(i,) for i in asset_ids])
 
     def mark_all_meaning_stale(self) -> None:
         """Every gist needs embedding again (an index made before the metadata space)."""
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO meaning_stale(asset_id) "
-                       "SELECT asset_id FROM metadata_text WHERE gist != ''")
+            db.execute(
+                "INSERT OR IGNORE INTO meaning_stale(asset_id) "
+                "SELECT asset_id FROM metadata_text WHERE gist != ''"
+            )
 
     # --- pHashes, read incrementally (retrieval/hash_index.py) ---------------------------
     def visual_hashes(self, after_rowid: int = 0) -> list[tuple[int, str, str, str]]:
@@ -521,7 +569,8 @@ class Catalog:
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO vector_spaces (space, model) VALUES (?, ?) "
-                "ON CONFLICT(space) DO UPDATE SET model=excluded.model", (space, model),
+                "ON CONFLICT(space) DO UPDATE SET model=excluded.model",
+                (space, model),
             )
 
     def text_segments(self) -> list[tuple[str, str, str]]:
@@ -545,24 +594,30 @@ class Catalog:
                 "confidence=max(confidence, excluded.confidence), "
                 "provenance=CASE WHEN excluded.confidence > confidence "
                 "THEN excluded.provenance ELSE provenance END",
-                (asset_id, value.field, json.dumps(value.value), value.confidence,
-                 provenance.model_dump_json()),
+                (
+                    asset_id,
+                    value.field,
+                    json.dumps(value.value),
+                    value.confidence,
+                    provenance.model_dump_json(),
+                ),
             )
 
     def proposals(self, status: str | None = "pending") -> list[dict[str, Any]]:
         sql = "SELECT * FROM proposals" + (" WHERE status=?" if status else "")
         rows = self._rows(sql + " ORDER BY confidence DESC", [status] if status else [])
         return [
-            {**dict(row), "value": json.loads(row["value"]),
-             "provenance": json.loads(row["provenance"])}
+            {
+                **dict(row),
+                "value": json.loads(row["value"]),
+                "provenance": json.loads(row["provenance"]),
+            }
             for row in rows
         ]
 
     def set_proposal_status(self, proposal_id: int, status: str) -> None:
         with self.transaction() as db:
-            db.execute(
-                "UPDATE proposals SET status=? WHERE proposal_id=?", (status, proposal_id)
-            )
+            db.execute("UPDATE proposals SET status=? WHERE proposal_id=?", (status, proposal_id))
 
     # --- runs and failures --------------------------------------------------------------
     def start_run(self, root: str, started_at: str) -> int:

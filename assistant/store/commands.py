@@ -21,9 +21,13 @@ def register(app: typer.Typer) -> None:
 def migrate_cmd(
     ctx: typer.Context,
     to: Annotated[str, typer.Option(help="qdrant or chroma-server.")],
-    url: Annotated[str | None, typer.Option(
-        help="The target server (required for chroma-server; for qdrant, without it the "
-             "copy goes to Qdrant's local mode under the data dir).")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The target server (required for chroma-server; for qdrant, without it the "
+            "copy goes to Qdrant's local mode under the data dir)."
+        ),
+    ] = None,
 ) -> None:
     """Copy every vector to another engine, then verify counts and a sample of queries."""
     from assistant.store.vectors.base import ALL_SPACES
@@ -35,37 +39,51 @@ def migrate_cmd(
     err = Console(stderr=True)
     source, target = open_index(source_settings), open_index(target_settings)
     try:
-        report = migrate(source, target, ALL_SPACES,
-                         copied=lambda space, n: err.print(f"{space}: {n} vectors copied"))
+        report = migrate(
+            source,
+            target,
+            ALL_SPACES,
+            copied=lambda space, n: err.print(f"{space}: {n} vectors copied"),
+        )
     finally:
         source.close()
         target.close()
     out = Console()
     for space in report.spaces:
-        out.print(f"{space.space:8} {space.source} → {space.target} vectors; "
-                  f"top-{report.k} agreement on {space.sample_queries} queries: "
-                  f"{space.overlap_at_k if space.overlap_at_k is not None else '-'}")
+        out.print(
+            f"{space.space:8} {space.source} → {space.target} vectors; "
+            f"top-{report.k} agreement on {space.sample_queries} queries: "
+            f"{space.overlap_at_k if space.overlap_at_k is not None else '-'}"
+        )
     if not report.ok:
-        raise AssistantError("The copy does not match the source (see the figures above).",
-                             hint="Run the migration again; upserts are idempotent.")
-    out.print(f"[green]verified[/] in {report.seconds} s. Switch with: "
-              + _switch_hint(target_settings.store.vectors, url))
+        raise AssistantError(
+            "The copy does not match the source (see the figures above).",
+            hint="Run the migration again; upserts are idempotent.",
+        )
+    out.print(
+        f"[green]verified[/] in {report.seconds} s. Switch with: "
+        + _switch_hint(target_settings.store.vectors, url)
+    )
 
 
 def _engine(to: str) -> Literal["qdrant", "chroma-server"]:
     if to not in ("qdrant", "chroma-server"):
-        raise AssistantError(f"Unknown target '{to}'.", hint="Use --to qdrant or "
-                             "--to chroma-server.")
+        raise AssistantError(
+            f"Unknown target '{to}'.", hint="Use --to qdrant or --to chroma-server."
+        )
     return to  # type: ignore[return-value]
 
 
-def _target(settings: Settings, to: Literal["qdrant", "chroma-server"],
-            url: str | None) -> Settings:
+def _target(
+    settings: Settings, to: Literal["qdrant", "chroma-server"], url: str | None
+) -> Settings:
     store = settings.store
     if to == "chroma-server":
         if not url:
-            raise AssistantError("--to chroma-server needs --url http://HOST:PORT.",
-                                 hint="Start one with `chroma run --path DIR --port 8000`.")
+            raise AssistantError(
+                "--to chroma-server needs --url http://HOST:PORT.",
+                hint="Start one with `chroma run --path DIR --port 8000`.",
+            )
         if store.vectors == "chroma" and store.chroma_url == url:
             raise AssistantError("That is the index in use already.")
         store = store.model_copy(update={"vectors": "chroma", "chroma_url": url})
@@ -77,6 +95,7 @@ def _target(settings: Settings, to: Literal["qdrant", "chroma-server"],
 
 def _switch_hint(engine: str, url: str | None) -> str:
     if engine == "qdrant":
-        return ("ASSISTANT_STORE__VECTORS=qdrant"
-                + (f" ASSISTANT_STORE__QDRANT__URL={url}" if url else ""))
+        return "ASSISTANT_STORE__VECTORS=qdrant" + (
+            f" ASSISTANT_STORE__QDRANT__URL={url}" if url else ""
+        )
     return f"ASSISTANT_STORE__CHROMA_URL={url}"

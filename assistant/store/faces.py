@@ -48,8 +48,7 @@ CREATE INDEX IF NOT EXISTS faces_asset ON faces(asset_id);
 CREATE INDEX IF NOT EXISTS faces_person ON faces(person_id);
 """
 
-_COLUMNS = ("face_id, asset_id, segment_id, box, score, thumbnail, person_id, distance, "
-            "encoding")
+_COLUMNS = "face_id, asset_id, segment_id, box, score, thumbnail, person_id, distance, encoding"
 
 
 @dataclass
@@ -79,8 +78,17 @@ class Person:
 
 def _face(row: tuple) -> StoredFace:
     face_id, asset_id, segment_id, box, score, thumb, person, distance, blob = row
-    return StoredFace(face_id, asset_id, segment_id, tuple(json.loads(box)), float(score),
-                      thumb, person, distance, np.frombuffer(blob, dtype=np.float32).copy())
+    return StoredFace(
+        face_id,
+        asset_id,
+        segment_id,
+        tuple(json.loads(box)),
+        float(score),
+        thumb,
+        person,
+        distance,
+        np.frombuffer(blob, dtype=np.float32).copy(),
+    )
 
 
 class FaceStore:
@@ -107,13 +115,29 @@ class FaceStore:
             db.execute("DELETE FROM faces WHERE asset_id=?", (asset_id,))
             db.executemany(
                 f"INSERT INTO faces ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)",
-                [(f.face_id, asset_id, f.segment_id, json.dumps(list(f.box)), f.score,
-                  f.thumbnail, f.person_id, f.distance,
-                  np.asarray(f.encoding, dtype=np.float32).tobytes()) for f in faces],
+                [
+                    (
+                        f.face_id,
+                        asset_id,
+                        f.segment_id,
+                        json.dumps(list(f.box)),
+                        f.score,
+                        f.thumbnail,
+                        f.person_id,
+                        f.distance,
+                        np.asarray(f.encoding, dtype=np.float32).tobytes(),
+                    )
+                    for f in faces
+                ],
             )
 
-    def faces(self, *, asset_id: str | None = None, person_id: int | None = None,
-              face_ids: Iterable[str] | None = None) -> list[StoredFace]:
+    def faces(
+        self,
+        *,
+        asset_id: str | None = None,
+        person_id: int | None = None,
+        face_ids: Iterable[str] | None = None,
+    ) -> list[StoredFace]:
         sql, params = f"SELECT {_COLUMNS} FROM faces WHERE 1=1", list[object]()
         if asset_id is not None:
             sql, params = sql + " AND asset_id=?", [*params, asset_id]
@@ -129,8 +153,10 @@ class FaceStore:
 
     def set_person(self, face_id: str, person_id: int, distance: float | None) -> None:
         with self.catalog.transaction() as db:
-            db.execute("UPDATE faces SET person_id=?, distance=? WHERE face_id=?",
-                       (person_id, distance, face_id))
+            db.execute(
+                "UPDATE faces SET person_id=?, distance=? WHERE face_id=?",
+                (person_id, distance, face_id),
+            )
 
     # --- the matrix -----------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -140,13 +166,23 @@ class FaceStore:
         rows = self._read("SELECT face_id, asset_id, encoding FROM faces ORDER BY face_rowid")
         self._ids = [row[0] for row in rows]
         self._assets = np.array([row[1] for row in rows], dtype=object)
-        self._matrix = (np.frombuffer(b"".join(row[2] for row in rows), dtype=np.float32)
-                        .reshape(len(rows), 128) if rows else np.zeros((0, 128), np.float32))
+        self._matrix = (
+            np.frombuffer(b"".join(row[2] for row in rows), dtype=np.float32).reshape(
+                len(rows), 128
+            )
+            if rows
+            else np.zeros((0, 128), np.float32)
+        )
         self._version = (int(version[0]), int(version[1]))
 
-    def nearest(self, encoding: np.ndarray, k: int, max_distance: float,
-                asset_ids: set[str] | None = None, exclude: set[str] | None = None,
-                ) -> list[tuple[str, float]]:
+    def nearest(
+        self,
+        encoding: np.ndarray,
+        k: int,
+        max_distance: float,
+        asset_ids: set[str] | None = None,
+        exclude: set[str] | None = None,
+    ) -> list[tuple[str, float]]:
         """Faces within max_distance of `encoding`, nearest first: (face_id, distance).
         Allowed assets are applied before the cut (a mask over the matrix)."""
         with self._lock:
@@ -174,8 +210,11 @@ class FaceStore:
             return int(db.execute("INSERT INTO people DEFAULT VALUES").lastrowid or 0)
 
     def person_of(self, face_ids: Iterable[str]) -> dict[str, int | None]:
-        rows = self._read("SELECT face_id, person_id FROM faces WHERE face_id IN "
-                          "(SELECT value FROM json_each(?))", [json.dumps(list(face_ids))])
+        rows = self._read(
+            "SELECT face_id, person_id FROM faces WHERE face_id IN "
+            "(SELECT value FROM json_each(?))",
+            [json.dumps(list(face_ids))],
+        )
         return {row[0]: row[1] for row in rows}
 
     def people(self, person_ids: Iterable[int] | None = None) -> list[Person]:
@@ -197,11 +236,14 @@ class FaceStore:
         found = self.people([person_id])
         return found[0] if found else None
 
-    def set_name(self, person_id: int, name: str, source: str,
-                 named_from: str | None = None) -> None:
+    def set_name(
+        self, person_id: int, name: str, source: str, named_from: str | None = None
+    ) -> None:
         with self.catalog.transaction() as db:
-            db.execute("UPDATE people SET name=?, name_source=?, named_from=? "
-                       "WHERE person_id=?", (name, source, named_from, person_id))
+            db.execute(
+                "UPDATE people SET name=?, name_source=?, named_from=? WHERE person_id=?",
+                (name, source, named_from, person_id),
+            )
 
     def move_faces(self, from_person: int, to_person: int) -> None:
         """Every face of one person becomes the other's; the emptied person goes."""
@@ -220,5 +262,7 @@ class FaceStore:
 
     def drop_empty_people(self) -> None:
         with self.catalog.transaction() as db:
-            db.execute("DELETE FROM people WHERE person_id NOT IN "
-                       "(SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)")
+            db.execute(
+                "DELETE FROM people WHERE person_id NOT IN "
+                "(SELECT DISTINCT person_id FROM faces WHERE person_id IS NOT NULL)"
+            )

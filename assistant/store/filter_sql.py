@@ -42,8 +42,7 @@ def _contains(column: str, wanted: str) -> Condition:
     """`wanted` (lower-cased) is inside one of the column's values (joined by newlines)."""
     needle = wanted.lower()
     if len(needle) >= _TRIGRAM and not (_GLOB_SPECIAL & set(needle)):
-        return (f"f.rowid IN (SELECT rowid FROM facets_fts WHERE {column} GLOB ?)",
-                [f"*{needle}*"])
+        return (f"f.rowid IN (SELECT rowid FROM facets_fts WHERE {column} GLOB ?)", [f"*{needle}*"])
     return f"instr(f.{column}, ?) > 0", [needle]
 
 
@@ -78,9 +77,11 @@ def _speaker(filters: Filters) -> Condition:
     """Assets where the voice speaks: "2", "Voice 2", "v2" or its name (store/voices.py)."""
     text = (filters.speaker or "").strip()
     number = re.fullmatch(r"(?:voice\s*|v)?(\d+)", text, flags=re.IGNORECASE)
-    return ("a.asset_id IN (SELECT s.asset_id FROM asset_speakers s JOIN voices v "
-            "USING (voice_id) WHERE v.voice_id = ? OR lower(v.name) = lower(?))",
-            [int(number.group(1)) if number else -1, text])
+    return (
+        "a.asset_id IN (SELECT s.asset_id FROM asset_speakers s JOIN voices v "
+        "USING (voice_id) WHERE v.voice_id = ? OR lower(v.name) = lower(?))",
+        [int(number.group(1)) if number else -1, text],
+    )
 
 
 FILTER_SQL: dict[str, Callable[[Filters], Condition]] = {
@@ -145,7 +146,8 @@ def facet_row(effective: dict[str, MetadataValue]) -> dict[str, Any]:
     """The asset_facets columns for one asset's effective metadata."""
     row: dict[str, Any] = {
         name: "\n".join(v.lower() for v in as_strings(effective[name].value))
-        if name in effective else None
+        if name in effective
+        else None
         for name in TEXT_FACETS
     }
     for name, normalise in CODE_FACETS.items():

@@ -12,8 +12,15 @@ from assistant.languages import normalise as normalise_language
 from assistant.schemas import Filters, MetadataValue
 
 SOURCE_PRIORITY = {
-    "user": 0, "sidecar": 1, "exif": 2, "container": 3, "propagated": 4,
-    "analysis": 5, "asr": 6, "ocr": 7, "vqa": 8,
+    "user": 0,
+    "sidecar": 1,
+    "exif": 2,
+    "container": 3,
+    "propagated": 4,
+    "analysis": 5,
+    "asr": 6,
+    "ocr": 7,
+    "vqa": 8,
 }
 CURATED_SOURCES = {"user", "sidecar"}
 
@@ -93,9 +100,7 @@ def matches_filters(filters: Filters, kind: str, meta: dict[str, MetadataValue])
         return False
     if filters.tempo_max is not None and (tempo is None or tempo > filters.tempo_max):
         return False
-    if filters.mode and (
-        "mode" not in meta or str(meta["mode"].value).lower() != filters.mode
-    ):
+    if filters.mode and ("mode" not in meta or str(meta["mode"].value).lower() != filters.mode):
         return False
     if filters.language and not _language_matches(filters.language, meta.get("language")):
         return False

@@ -13,21 +13,54 @@ from assistant.schemas import MetadataValue
 from assistant.store.metadata_rules import as_strings, parse_date
 
 # Read by machines, not typed by people.
-SKIPPED_FIELDS = frozenset({
-    "latitude", "longitude", "gps", "duration", "duration_s", "loudness_db", "width",
-    "height", "fps", "sample_rate", "channels", "bitrate",
-    # ISO codes ("de", "es") are common words in other languages; the language filter
-    # is how people select by language.
-    "language",
-})
+SKIPPED_FIELDS = frozenset(
+    {
+        "latitude",
+        "longitude",
+        "gps",
+        "duration",
+        "duration_s",
+        "loudness_db",
+        "width",
+        "height",
+        "fps",
+        "sample_rate",
+        "channels",
+        "bitrate",
+        # ISO codes ("de", "es") are common words in other languages; the language filter
+        # is how people select by language.
+        "language",
+    }
+)
 # What the asset is about: embedded for meaning (source, rights, camera and dates are not).
-GIST_FIELDS = ("title", "description", "caption", "people", "place", "topics", "key",
-               "mode", "tempo")
+GIST_FIELDS = (
+    "title",
+    "description",
+    "caption",
+    "people",
+    "place",
+    "topics",
+    "key",
+    "mode",
+    "tempo",
+)
 # Tempo words by upper bound in BPM (about the Italian markings: adagio, andante/moderato,
 # allegro, presto).
 TEMPO_WORDS = ((80.0, "slow"), (110.0, "moderate"), (150.0, "fast"))
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def tempo_words(bpm: float) -> str:

@@ -22,7 +22,6 @@ def register(app: typer.Typer) -> None:
             before = recorded_model(archive) or "nothing recorded"
             with RichProgress(Console(stderr=True)) as progress:
                 count = reembed_text(archive, progress)
-            Console().print(f"re-embedded {count} passage(s): {before} → "
-                            f"{current_model(archive)}")
+            Console().print(f"re-embedded {count} passage(s): {before} → {current_model(archive)}")
         finally:
             archive.close()

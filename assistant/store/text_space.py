@@ -69,10 +69,11 @@ def reembed_text(archive: Archive, progress: ProgressSink | None = None) -> int:
     archive.vectors.drop_space(SPACE)
     batch = max(1, archive.settings.ingest.batch_size) * 4
     for start in range(0, len(rows), batch):
-        part = rows[start:start + batch]
+        part = rows[start : start + batch]
         vectors = encoder.encode_passages([text for _, _, text in part])
-        archive.vectors.upsert(SPACE, [sid for sid, _, _ in part], vectors,
-                               [asset for _, asset, _ in part])
+        archive.vectors.upsert(
+            SPACE, [sid for sid, _, _ in part], vectors, [asset for _, asset, _ in part]
+        )
         progress.update("re-embedded", start + len(part), len(rows))
     # The metadata gists' space (retrieval/metadata_space.py) holds the same encoder's
     # vectors: emptied and marked stale, it is re-embedded as searches and ingests sync it.

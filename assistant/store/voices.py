@@ -43,8 +43,11 @@ def voice_label(voice_id: int, name: str | None) -> str:
 
 def _speaker(row: dict[str, object]) -> AssetSpeaker:
     return AssetSpeaker(
-        str(row["asset_id"]), str(row["speaker"]), int(row["voice_id"]),  # type: ignore[call-overload]
-        float(row["seconds"]), float(row["similarity"]),  # type: ignore[arg-type]
+        str(row["asset_id"]),
+        str(row["speaker"]),
+        int(row["voice_id"]),  # type: ignore[call-overload]
+        float(row["seconds"]),  # type: ignore[arg-type]
+        float(row["similarity"]),  # type: ignore[arg-type]
         np.frombuffer(row["embedding"], dtype=np.float32).copy(),  # type: ignore[call-overload]
     )
 
@@ -57,8 +60,9 @@ class VoiceStore:
         return [dict(row) for row in self.catalog._rows(sql, params)]
 
     # --- turns and an asset's speakers -----------------------------------------------------
-    def replace_asset(self, asset_id: str, turns: list[SpeakerTurn],
-                      speakers: list[AssetSpeaker]) -> None:
+    def replace_asset(
+        self, asset_id: str, turns: list[SpeakerTurn], speakers: list[AssetSpeaker]
+    ) -> None:
         with self.catalog.transaction() as db:
             db.execute("DELETE FROM speaker_turns WHERE asset_id=?", (asset_id,))
             db.execute("DELETE FROM asset_speakers WHERE asset_id=?", (asset_id,))
@@ -70,18 +74,30 @@ class VoiceStore:
             db.executemany(
                 "INSERT INTO asset_speakers (asset_id, speaker, voice_id, seconds, similarity,"
                 " embedding) VALUES (?,?,?,?,?,?)",
-                [(asset_id, s.speaker, s.voice_id, s.seconds, s.similarity,
-                  np.asarray(s.embedding, dtype=np.float32).tobytes()) for s in speakers],
+                [
+                    (
+                        asset_id,
+                        s.speaker,
+                        s.voice_id,
+                        s.seconds,
+                        s.similarity,
+                        np.asarray(s.embedding, dtype=np.float32).tobytes(),
+                    )
+                    for s in speakers
+                ],
             )
 
     def turns(self, asset_id: str) -> list[SpeakerTurn]:
-        rows = self._rows("SELECT start_s, end_s, speaker FROM speaker_turns WHERE asset_id=? "
-                          "ORDER BY idx", [asset_id])
+        rows = self._rows(
+            "SELECT start_s, end_s, speaker FROM speaker_turns WHERE asset_id=? ORDER BY idx",
+            [asset_id],
+        )
         return [SpeakerTurn(r["start_s"], r["end_s"], r["speaker"]) for r in rows]
 
     def asset_speakers(self, asset_id: str) -> list[AssetSpeaker]:
-        rows = self._rows("SELECT * FROM asset_speakers WHERE asset_id=? ORDER BY speaker",
-                          [asset_id])
+        rows = self._rows(
+            "SELECT * FROM asset_speakers WHERE asset_id=? ORDER BY speaker", [asset_id]
+        )
         return [_speaker(row) for row in rows]
 
     def speakers_by_key(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], AssetSpeaker]:
@@ -91,7 +107,9 @@ class VoiceStore:
         rows = self._rows(
             "SELECT s.* FROM asset_speakers s JOIN json_each(?) k "
             "ON s.asset_id = json_extract(k.value, '$[0]') "
-            "AND s.speaker = json_extract(k.value, '$[1]')", [json.dumps(keys)])
+            "AND s.speaker = json_extract(k.value, '$[1]')",
+            [json.dumps(keys)],
+        )
         return {(row["asset_id"], row["speaker"]): _speaker(row) for row in rows}
 
     def labels(self, asset_ids: list[str]) -> dict[tuple[str, str], str]:
@@ -101,9 +119,9 @@ class VoiceStore:
         rows = self._rows(
             "SELECT s.asset_id, s.speaker, v.voice_id, v.name FROM asset_speakers s "
             "JOIN voices v USING (voice_id) WHERE s.asset_id IN (SELECT value FROM json_each(?))",
-            [json.dumps(sorted(set(asset_ids)))])
-        return {(r["asset_id"], r["speaker"]): voice_label(r["voice_id"], r["name"])
-                for r in rows}
+            [json.dumps(sorted(set(asset_ids)))],
+        )
+        return {(r["asset_id"], r["speaker"]): voice_label(r["voice_id"], r["name"]) for r in rows}
 
     # --- voices --------------------------------------------------------------------------
     def new_voice(self) -> int:
@@ -117,9 +135,19 @@ class VoiceStore:
             "COUNT(DISTINCT s.asset_id) AS files, SUM(s.seconds) AS seconds "
             "FROM voices v JOIN asset_speakers s USING (voice_id) "
             "JOIN assets a ON a.asset_id = s.asset_id WHERE a.status='indexed' "
-            "GROUP BY v.voice_id ORDER BY seconds DESC, v.voice_id")
-        return [Voice(r["voice_id"], r["name"], r["name_source"], r["name_note"], r["files"],
-                      round(r["seconds"] or 0.0, 1)) for r in rows]
+            "GROUP BY v.voice_id ORDER BY seconds DESC, v.voice_id"
+        )
+        return [
+            Voice(
+                r["voice_id"],
+                r["name"],
+                r["name_source"],
+                r["name_note"],
+                r["files"],
+                round(r["seconds"] or 0.0, 1),
+            )
+            for r in rows
+        ]
 
     def voice(self, voice_id: int) -> Voice | None:
         return next((v for v in self.voices() if v.voice_id == voice_id), None)
@@ -127,13 +155,17 @@ class VoiceStore:
     def members(self, voice_id: int) -> list[AssetSpeaker]:
         rows = self._rows(
             "SELECT s.* FROM asset_speakers s JOIN assets a USING (asset_id) "
-            "WHERE s.voice_id=? AND a.status='indexed' ORDER BY s.asset_id", [voice_id])
+            "WHERE s.voice_id=? AND a.status='indexed' ORDER BY s.asset_id",
+            [voice_id],
+        )
         return [_speaker(row) for row in rows]
 
     def set_name(self, voice_id: int, name: str, source: str, note: str = "") -> None:
         with self.catalog.transaction() as db:
-            db.execute("UPDATE voices SET name=?, name_source=?, name_note=? WHERE voice_id=?",
-                       (name, source, note, voice_id))
+            db.execute(
+                "UPDATE voices SET name=?, name_source=?, name_note=? WHERE voice_id=?",
+                (name, source, note, voice_id),
+            )
 
     def voice_ids_named(self, name: str) -> list[int]:
         rows = self._rows("SELECT voice_id FROM voices WHERE lower(name)=lower(?)", [name])
@@ -143,7 +175,9 @@ class VoiceStore:
         """asset_id -> the asset's speaker labels that are one of `voice_ids`."""
         rows = self._rows(
             "SELECT asset_id, speaker FROM asset_speakers "
-            "WHERE voice_id IN (SELECT value FROM json_each(?))", [json.dumps(voice_ids)])
+            "WHERE voice_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(voice_ids)],
+        )
         found: dict[str, set[str]] = {}
         for row in rows:
             found.setdefault(row["asset_id"], set()).add(row["speaker"])

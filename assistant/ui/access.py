@@ -40,8 +40,12 @@ class LoginRefused(AssistantError):
     """Wrong name or password (status 401), or too many failures (429, `retry_after_s`)."""
 
     def __init__(self, message: str, retry_after_s: float = 0.0) -> None:
-        super().__init__(message, hint="Check the user name and password." if not
-                         retry_after_s else f"Wait {retry_after_s:.0f} s before trying again.")
+        super().__init__(
+            message,
+            hint="Check the user name and password."
+            if not retry_after_s
+            else f"Wait {retry_after_s:.0f} s before trying again.",
+        )
         self.retry_after_s = retry_after_s
 
 
@@ -49,8 +53,7 @@ def accounts(serve: ServeSettings) -> dict[str, tuple[str, Role]]:
     """user -> (password, role) from the serve settings."""
     found: dict[str, tuple[str, Role]] = {}
     if serve.password:
-        found[serve.username] = (serve.password, "reader" if serve.editor_password
-                                 else "editor")
+        found[serve.username] = (serve.password, "reader" if serve.editor_password else "editor")
     if serve.editor_password:
         found[serve.editor_username] = (serve.editor_password, "editor")
     for name, user in serve.users.items():
@@ -104,7 +107,8 @@ class Access:
             raise AssistantError(
                 f"serve.tokens names user(s) with no account: {', '.join(unknown)}.",
                 hint="Map each token to serve.username, serve.editor_username or a name "
-                     "in serve.users.")
+                "in serve.users.",
+            )
         self.session_s = serve.session_hours * 3600
         self.backoff = Backoff(serve.login_backoff_s, serve.login_backoff_max_s)
         self.ingest_roots = [Path(root).expanduser().resolve() for root in serve.ingest_roots]
@@ -135,8 +139,10 @@ class Access:
         self.backoff.succeeded(client)
         token = secrets.token_urlsafe(32)
         with self._lock:
-            self._sessions[token] = (self._identity(user.strip()),
-                                     time.monotonic() + self.session_s)
+            self._sessions[token] = (
+                self._identity(user.strip()),
+                time.monotonic() + self.session_s,
+            )
         return token
 
     def logout(self, token: str) -> None:
@@ -177,31 +183,38 @@ class Access:
     # --- what an editor may do ----------------------------------------------------------
     def require_editor(self, user: str | None, action: str) -> None:
         if self.role_of(user) != "editor":
-            raise AssistantError(f"{action} is for editors; you are signed in as a reader.",
-                                 hint="Sign in with an editor account.")
+            raise AssistantError(
+                f"{action} is for editors; you are signed in as a reader.",
+                hint="Sign in with an editor account.",
+            )
 
     def ingest_folder(self, user: str | None, folder: str) -> Path:
         """The folder to ingest, resolved, if this user may ingest it from the app."""
         if not self.enabled:
             raise AssistantError(
-                "Ingesting from the app needs a signed-in editor, and this server has no "
-                "sign-in.",
+                "Ingesting from the app needs a signed-in editor, and this server has no sign-in.",
                 hint="Set serve.editor_password (or serve.password) and serve.ingest_roots, "
-                     "or use the command line: `assistant ingest FOLDER`.")
+                "or use the command line: `assistant ingest FOLDER`.",
+            )
         self.require_editor(user, "Ingesting")
         if not self.ingest_roots:
             raise AssistantError(
                 "This server allows no folders to be ingested from the app.",
-                hint="List them in serve.ingest_roots, or use `assistant ingest FOLDER`.")
+                hint="List them in serve.ingest_roots, or use `assistant ingest FOLDER`.",
+            )
         root = Path(folder.strip()).expanduser() if folder and folder.strip() else None
         if root is None or not root.is_dir():
-            raise AssistantError(f"'{folder}' is not a folder on this machine.",
-                                 hint="Give the full path of a folder to ingest.")
+            raise AssistantError(
+                f"'{folder}' is not a folder on this machine.",
+                hint="Give the full path of a folder to ingest.",
+            )
         resolved = root.resolve()  # symlinks and '..' resolved before the check
-        if not any(resolved == allowed or allowed in resolved.parents
-                   for allowed in self.ingest_roots):
+        if not any(
+            resolved == allowed or allowed in resolved.parents for allowed in self.ingest_roots
+        ):
             allowed_text = ", ".join(str(path) for path in self.ingest_roots)
             raise AssistantError(
                 f"'{folder}' is outside the folders this server ingests from.",
-                hint=f"Put it under one of: {allowed_text} (serve.ingest_roots).")
+                hint=f"Put it under one of: {allowed_text} (serve.ingest_roots).",
+            )
         return resolved

@@ -26,15 +26,22 @@ def link_citations(text: str, turn: int, count: int) -> str:
 
 def evidence_html(answer: Answer, turn: int, links: MediaLinks) -> str:
     if answer.citations:
-        cards = [clip_card(c.clip, links=links, element_id=card_id(turn, c.n), badge=f"[{c.n}]")
-                 for c in answer.citations]
-        return (f'<h3 class="aa-heading">Sources for “{_short(answer.question)}”</h3>'
-                + cards_grid(cards))
+        cards = [
+            clip_card(c.clip, links=links, element_id=card_id(turn, c.n), badge=f"[{c.n}]")
+            for c in answer.citations
+        ]
+        return f'<h3 class="aa-heading">Sources for “{_short(answer.question)}”</h3>' + cards_grid(
+            cards
+        )
     if answer.nearest:
-        cards = [clip_card(clip, links=links, element_id=f"near-{turn}-{i}", badge="nearest")
-                 for i, clip in enumerate(answer.nearest, start=1)]
-        return ('<h3 class="aa-heading aa-abstain">Not in the archive — nearest clips '
-                "(these do not answer the question)</h3>" + cards_grid(cards))
+        cards = [
+            clip_card(clip, links=links, element_id=f"near-{turn}-{i}", badge="nearest")
+            for i, clip in enumerate(answer.nearest, start=1)
+        ]
+        return (
+            '<h3 class="aa-heading aa-abstain">Not in the archive — nearest clips '
+            "(these do not answer the question)</h3>" + cards_grid(cards)
+        )
     return '<p class="aa-empty">No clips support this answer.</p>'
 
 

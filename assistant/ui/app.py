@@ -31,9 +31,14 @@ def _default_ingest() -> Callable[..., IngestReport]:
     return ingest_folder
 
 
-def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any], *,
-              ingest: Callable[..., IngestReport] | None = None,
-              model_rows: Callable[[Any], list[dict[str, Any]]] | None = None) -> gr.Blocks:
+def build_app(
+    archive: Archive,
+    engine: Any,
+    session_factory: Callable[[], Any],
+    *,
+    ingest: Callable[..., IngestReport] | None = None,
+    model_rows: Callable[[Any], list[dict[str, Any]]] | None = None,
+) -> gr.Blocks:
     """The app for `archive`. `engine` searches (SearchEngine), `session_factory()` makes
     one ChatSession per browser tab. The keyword arguments replace the default ingest and
     model-status functions (tests pass fakes)."""
@@ -49,17 +54,26 @@ def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any],
 
     # No telemetry: a local-first app must not call home.
     with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as blocks:
-        gr.HTML(f'<header class="aa-title"><h1>{TITLE}</h1>'
-                "<p>Ask the archive; every answer cites clips you can play.</p></header>")
+        gr.HTML(
+            f'<header class="aa-title"><h1>{TITLE}</h1>'
+            "<p>Ask the archive; every answer cites clips you can play.</p></header>"
+        )
         with gr.Tabs():
             with gr.Tab("Ask", id="ask"):
                 build_chat_tab(ChatHandler(session_factory, links, max_mb))
             with gr.Tab("Search", id="search"):
                 build_search_tab(SearchHandler(engine, links, max_mb))
             with gr.Tab("Archive", id="archive"):
-                build_archive_tab(ArchiveHandler(
-                    archive, ingest or _default_ingest(), model_rows,
-                    lambda: served.sync(blocks), access), blocks)
+                build_archive_tab(
+                    ArchiveHandler(
+                        archive,
+                        ingest or _default_ingest(),
+                        model_rows,
+                        lambda: served.sync(blocks),
+                        access,
+                    ),
+                    blocks,
+                )
             with gr.Tab("Metadata review", id="review"):
                 build_review_tab(ReviewHandler(archive, links, access), blocks)
             with gr.Tab("People", id="people"):
@@ -70,8 +84,9 @@ def build_app(archive: Archive, engine: Any, session_factory: Callable[[], Any],
     return blocks
 
 
-def _api(archive: Archive, engine: Any, session_factory: Callable[[], Any],
-         served: ServedFiles) -> Any:
+def _api(
+    archive: Archive, engine: Any, session_factory: Callable[[], Any], served: ServedFiles
+) -> Any:
     from assistant.api.routes import build_api
     from assistant.mcp_server.toolbox import ArchiveToolbox
 
@@ -84,8 +99,12 @@ def _api(archive: Archive, engine: Any, session_factory: Callable[[], Any],
 
         return cached_clip(archive, asset_id, start_s, end_s, suffix)
 
-    return build_api(ArchiveToolbox(engine, archive.catalog, session_factory),
-                     session_factory, media_path, cut_clip)
+    return build_api(
+        ArchiveToolbox(engine, archive.catalog, session_factory),
+        session_factory,
+        media_path,
+        cut_clip,
+    )
 
 
 def create_app(archive: Archive) -> gr.Blocks:

@@ -26,30 +26,35 @@ class GradioProgressSink:
         label = _STAGE_LABEL.get(stage, stage.capitalize())
         desc = f"{label}: {message}" if message else label
         if total > 0:
-            self.progress((min(done, total), total), desc=desc, unit="files"
-                          if stage == "files" else "steps")
+            self.progress(
+                (min(done, total), total), desc=desc, unit="files" if stage == "files" else "steps"
+            )
         else:
             self.progress(None, desc=desc)
 
 
 def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>"
-                   for row in rows)
-    return f'<table class="aa-table {css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>' \
-           "</table>"
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return (
+        f'<table class="aa-table {css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 def report_html(report: IngestReport) -> str:
     kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts_by_kind.items()))
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.counts_by_status.items()))
-    parts = [f"<h3>Ingested {escape(report.root)}</h3>",
-             f"<p>{report.seconds:.1f} s · {escape(kinds) or 'no files'} · "
-             f"{escape(statuses)} · {report.segments_created} segments</p>"]
+    parts = [
+        f"<h3>Ingested {escape(report.root)}</h3>",
+        f"<p>{report.seconds:.1f} s · {escape(kinds) or 'no files'} · "
+        f"{escape(statuses)} · {report.segments_created} segments</p>",
+    ]
     if report.failures:
         rows = [[escape(f.path), escape(f.reason)] for f in report.failures]
-        parts.append(f"<h4>{len(report.failures)} files failed</h4>"
-                     + _table(["file", "reason"], rows, "aa-failures"))
+        parts.append(
+            f"<h4>{len(report.failures)} files failed</h4>"
+            + _table(["file", "reason"], rows, "aa-failures")
+        )
     else:
         parts.append("<p>No failures.</p>")
     if report.warnings:
@@ -65,8 +70,10 @@ def counts_html(counts: dict[str, dict[str, int]]) -> str:
     rows = [[escape(kind), str(n)] for kind, n in sorted(by_kind.items())]
     statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.get("by_status", {}).items()))
     segments = ", ".join(f"{n} {k}" for k, n in sorted(counts.get("segments", {}).items()))
-    return (_table(["kind", "files"], rows)
-            + f"<p>Status: {escape(statuses)}<br>Segments: {escape(segments)}</p>")
+    return (
+        _table(["kind", "files"], rows)
+        + f"<p>Status: {escape(statuses)}<br>Segments: {escape(segments)}</p>"
+    )
 
 
 def models_html(rows: list[dict[str, Any]]) -> str:
@@ -79,15 +86,21 @@ def models_html(rows: list[dict[str, Any]]) -> str:
         else:
             state = '<span class="aa-bad">missing</span>'
         fix = escape(row.get("fix") or "")
-        cells.append([escape(row["role"]), state, escape(row["name"]),
-                      escape(str(row["detail"])), fix])
+        cells.append(
+            [escape(row["role"]), state, escape(row["name"]), escape(str(row["detail"])), fix]
+        )
     return _table(["role", "status", "model", "from", "how to fix"], cells, "aa-models")
 
 
 class ArchiveHandler:
-    def __init__(self, archive: Any, ingest: Callable[..., IngestReport],
-                 model_rows: Callable[[Any], list[dict[str, Any]]],
-                 on_change: Callable[[], None], access: Access | None = None) -> None:
+    def __init__(
+        self,
+        archive: Any,
+        ingest: Callable[..., IngestReport],
+        model_rows: Callable[[Any], list[dict[str, Any]]],
+        on_change: Callable[[], None],
+        access: Access | None = None,
+    ) -> None:
         self.archive = archive
         # Who may ingest which folders (editors, under serve.ingest_roots).
         self.access = access or Access(archive.settings.serve)
@@ -99,8 +112,7 @@ class ArchiveHandler:
     def ingest(self, folder: str, progress: Any, user: str | None = None) -> tuple[str, str]:
         try:
             root = self.access.ingest_folder(user, folder)
-            report = self.ingest_folder(self.archive, root,
-                                        progress=GradioProgressSink(progress))
+            report = self.ingest_folder(self.archive, root, progress=GradioProgressSink(progress))
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         self.on_change()
@@ -122,8 +134,11 @@ def build_archive_tab(handler: ArchiveHandler, blocks: gr.Blocks) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             gr.Markdown("### Ingest a folder")
-            folder = gr.Textbox(label="Folder on this machine", elem_id="aa-ingest-folder",
-                                placeholder="/srv/archive/2021")
+            folder = gr.Textbox(
+                label="Folder on this machine",
+                elem_id="aa-ingest-folder",
+                placeholder="/srv/archive/2021",
+            )
             go = gr.Button("Ingest", variant="primary")
             report = gr.HTML("", elem_id="aa-ingest-report")
         with gr.Column(scale=2):
@@ -133,8 +148,11 @@ def build_archive_tab(handler: ArchiveHandler, blocks: gr.Blocks) -> None:
     gr.Markdown("### Models")
     models = gr.HTML("", elem_id="aa-models")
 
-    def ingest(folder_value: str, request: gr.Request,
-               progress: gr.Progress = gr.Progress()) -> tuple[str, str]:  # noqa: B008 - Gradio's idiom
+    def ingest(
+        folder_value: str,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's idiom
+    ) -> tuple[str, str]:
         return handler.ingest(folder_value, progress, request.username)
 
     def archive_status() -> tuple[str, str, str]:

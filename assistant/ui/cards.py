@@ -20,14 +20,35 @@ from assistant.ui.timefmt import clock, span
 
 _KIND_LABEL = {"image": "Photo", "video": "Video", "audio": "Audio", "document": "Document"}
 # Metadata shown first, in this order; others follow alphabetically.
-_META_ORDER = ("title", "date", "place", "people", "topics", "source", "rights", "description",
-               "tempo", "key", "mode")
+_META_ORDER = (
+    "title",
+    "date",
+    "place",
+    "people",
+    "topics",
+    "source",
+    "rights",
+    "description",
+    "tempo",
+    "key",
+    "mode",
+)
 
 
 # Archive files the browser would run as a page in the app's origin (scripts in an HTML
 # document or an SVG): offered as downloads, never opened inline.
-_ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".mht",
-                    ".mhtml", ".js"}
+_ACTIVE_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".xhtml",
+    ".shtml",
+    ".svg",
+    ".svgz",
+    ".xml",
+    ".mht",
+    ".mhtml",
+    ".js",
+}
 
 
 def _is_active(path: str) -> bool:
@@ -103,22 +124,32 @@ def _media_html(clip: Clip, links: MediaLinks) -> str:
         return f'<div class="aa-passage">{page}<mark>{text}</mark></div>'
     found = links.play(clip.path, clip.asset_id, clip.kind, clip.start_s, clip.end_s)
     if not found:
-        return (f'<p class="aa-missing">This {clip.kind} cannot be played in the browser; '
-                "use the file link below.</p>")
+        return (
+            f'<p class="aa-missing">This {clip.kind} cannot be played in the browser; '
+            "use the file link below.</p>"
+        )
     url, offset = found
     src = escape(url + _fragment(clip, offset))
     # Player times: seconds into what is played (an excerpt starts at `offset`).
     end = f"{clip.end_s - offset:.2f}" if clip.end_s is not None else ""
     times = f'data-start="{(clip.start_s or 0) - offset:.2f}" data-end="{end}"'
-    note = (f'<p class="aa-note">Excerpt from {clock(offset)} of the file (the player '
-            "counts from the excerpt's start).</p>" if offset else "")
+    note = (
+        f'<p class="aa-note">Excerpt from {clock(offset)} of the file (the player '
+        "counts from the excerpt's start).</p>"
+        if offset
+        else ""
+    )
     if clip.kind == "video":
         poster = links.preview_url(clip.preview)
         poster_attr = f' poster="{escape(poster)}"' if poster else ""
-        return (f'<video class="aa-media aa-player" controls preload="metadata" {times}'
-                f'{poster_attr} src="{src}"></video>{note}')
-    return (f'<audio class="aa-media aa-player" controls preload="metadata" {times} '
-            f'src="{src}"></audio>{note}')
+        return (
+            f'<video class="aa-media aa-player" controls preload="metadata" {times}'
+            f'{poster_attr} src="{src}"></video>{note}'
+        )
+    return (
+        f'<audio class="aa-media aa-player" controls preload="metadata" {times} '
+        f'src="{src}"></audio>{note}'
+    )
 
 
 def _why_html(clip: Clip) -> str:
@@ -130,38 +161,56 @@ def _why_html(clip: Clip) -> str:
 
 def _clip_download(clip: Clip) -> str:
     """' · download clip' for a timed span of a video or audio (cut by the API)."""
-    if clip.kind not in ("video", "audio") or clip.start_s is None or clip.end_s is None \
-            or clip.end_s <= clip.start_s:
+    if (
+        clip.kind not in ("video", "audio")
+        or clip.start_s is None
+        or clip.end_s is None
+        or clip.end_s <= clip.start_s
+    ):
         return ""
-    url = clip_link(clip.asset_id, clip.start_s, clip.end_s,
-                    "mp4" if clip.kind == "video" else "m4a")
+    url = clip_link(
+        clip.asset_id, clip.start_s, clip.end_s, "mp4" if clip.kind == "video" else "m4a"
+    )
     return f' · <a class="aa-clip-download" href="{escape(url)}" download>download clip</a>'
 
 
-def clip_card(clip: Clip, *, links: MediaLinks, element_id: str, badge: str = "",
-              show_score: bool = True) -> str:
+def clip_card(
+    clip: Clip, *, links: MediaLinks, element_id: str, badge: str = "", show_score: bool = True
+) -> str:
     """One playable card. `badge` is e.g. "[1]" for a citation."""
     when = span(clip.start_s, clip.end_s)
-    head = [f'<span class="aa-badge">{escape(badge)}</span>' if badge else "",
-            f'<span class="aa-kind aa-{clip.kind}">{_KIND_LABEL[clip.kind]}</span>',
-            f'<span class="aa-time">{when}</span>' if when else "",
-            f'<span class="aa-lang" title="language of this passage">'
-            f'{escape(language_label(clip.language))}</span>' if clip.language else "",
-            f'<span class="aa-speaker" title="who speaks here">{escape(clip.speaker)}</span>'
-            if clip.speaker else "",
-            f'<span class="aa-score" title="match score, 0–1">{clip.score:.2f}</span>'
-            if show_score else ""]
-    play = (f'<button class="aa-play" data-target="{element_id}">▶ Play {when}</button>'
-            if clip.kind in ("video", "audio") and when else "")
-    snippet = (f'<blockquote class="aa-snippet">{escape(clip.snippet)}</blockquote>'
-               if clip.snippet and clip.kind != "document" else "")
+    head = [
+        f'<span class="aa-badge">{escape(badge)}</span>' if badge else "",
+        f'<span class="aa-kind aa-{clip.kind}">{_KIND_LABEL[clip.kind]}</span>',
+        f'<span class="aa-time">{when}</span>' if when else "",
+        f'<span class="aa-lang" title="language of this passage">'
+        f"{escape(language_label(clip.language))}</span>"
+        if clip.language
+        else "",
+        f'<span class="aa-speaker" title="who speaks here">{escape(clip.speaker)}</span>'
+        if clip.speaker
+        else "",
+        f'<span class="aa-score" title="match score, 0–1">{clip.score:.2f}</span>'
+        if show_score
+        else "",
+    ]
+    play = (
+        f'<button class="aa-play" data-target="{element_id}">▶ Play {when}</button>'
+        if clip.kind in ("video", "audio") and when
+        else ""
+    )
+    snippet = (
+        f'<blockquote class="aa-snippet">{escape(clip.snippet)}</blockquote>'
+        if clip.snippet and clip.kind != "document"
+        else ""
+    )
     file_url = links.file_url(clip.path)
     opened = f" · {_file_link(file_url, clip.path)}" if file_url else ""
     if file_url:
         opened += _clip_download(clip)
     return (
         f'<article class="aa-card" id="{element_id}">'
-        f'<header>{"".join(head)}</header>'
+        f"<header>{''.join(head)}</header>"
         f"{_media_html(clip, links)}{play}{snippet}{_why_html(clip)}"
         f"{metadata_html(clip.metadata)}"
         f'<footer class="aa-source" title="{escape(clip.path)}">{escape(clip.file)}{opened}'
@@ -179,5 +228,7 @@ def weak_section(cards: list[str], *, weak_score: float, open_: bool) -> str:
         return ""
     plural = "es" if len(cards) > 1 else ""
     label = f"{len(cards)} weaker match{plural} (score under {weak_score:.2f})"
-    return (f'<details class="aa-weak"{" open" if open_ else ""}><summary>{label}</summary>'
-            f"{cards_grid(cards)}</details>")
+    return (
+        f'<details class="aa-weak"{" open" if open_ else ""}><summary>{label}</summary>'
+        f"{cards_grid(cards)}</details>"
+    )

@@ -63,14 +63,19 @@ def _user_messages(text: str, image: Path | None, audio: Path | None) -> list[di
 class ChatHandler:
     """Runs one question through a per-browser ChatSession and streams the view."""
 
-    def __init__(self, session_factory: Callable[[], Any], links: MediaLinks,
-                 max_upload_mb: int) -> None:
+    def __init__(
+        self, session_factory: Callable[[], Any], links: MediaLinks, max_upload_mb: int
+    ) -> None:
         self.session_factory = session_factory
         self.links = links
         self.max_upload_mb = max_upload_mb
 
-    def ask(self, message: dict[str, Any] | str | None, history: list[dict[str, Any]],
-            state: Conversation | None) -> Iterator[Outputs]:
+    def ask(
+        self,
+        message: dict[str, Any] | str | None,
+        history: list[dict[str, Any]],
+        state: Conversation | None,
+    ) -> Iterator[Outputs]:
         text, files = _message_parts(message)
         try:
             image, audio = split_uploads(files, self.max_upload_mb)
@@ -87,7 +92,8 @@ class ChatHandler:
         session = state.session
         try:
             for event in with_ticks(
-                    lambda: session.ask_stream(text, image=image, audio=audio), watch):
+                lambda: session.ask_stream(text, image=image, audio=audio), watch
+            ):
                 if event is None:  # no event for a while: show where the turn waits
                     if working.wait(waiting_text(watch.ahead)):
                         yield self._view(history, working, state)
@@ -97,12 +103,18 @@ class ChatHandler:
                 yield self._view(history, working, state)
         except AssistantError as exc:
             working.fail(_error_text(exc))
-        state.evidence.append(evidence_html(working.answer, turn, self.links)
-                              if working.answer is not None else "")
+        state.evidence.append(
+            evidence_html(working.answer, turn, self.links) if working.answer is not None else ""
+        )
         yield self._view(history, working, state, evidence=state.render())
 
-    def _view(self, history: list[dict[str, Any]], working: _Turn, state: Conversation,
-              evidence: str | None = None) -> Outputs:
+    def _view(
+        self,
+        history: list[dict[str, Any]],
+        working: _Turn,
+        state: Conversation,
+        evidence: str | None = None,
+    ) -> Outputs:
         shown = [*history, *working.messages()]
         done = working.answer is not None or working.error is not None
         new_history = shown if done else history
@@ -123,8 +135,10 @@ class Conversation:
         earlier = [html for html in reversed(self.evidence[:-1]) if html]
         if not earlier:
             return latest
-        return (latest + '<details class="aa-earlier"><summary>Clips of earlier answers'
-                f"</summary>{''.join(earlier)}</details>")
+        return (
+            latest + '<details class="aa-earlier"><summary>Clips of earlier answers'
+            f"</summary>{''.join(earlier)}</details>"
+        )
 
 
 class _Turn:
@@ -147,12 +161,18 @@ class _Turn:
     def apply(self, event: AgentEvent) -> None:
         call = event.tool_call
         if event.type == "tool_started" and call is not None:
-            self.steps.append({"role": "assistant", "content": "", "metadata": {
-                "title": f"Tool: {call.tool}", "status": "pending"}})
+            self.steps.append(
+                {
+                    "role": "assistant",
+                    "content": "",
+                    "metadata": {"title": f"Tool: {call.tool}", "status": "pending"},
+                }
+            )
         elif event.type == "tool_finished" and call is not None and self.steps:
             self.steps[-1]["content"] = _tool_body(call)
             self.steps[-1]["metadata"].update(
-                status="done", log=_tool_log(call), duration=call.seconds)
+                status="done", log=_tool_log(call), duration=call.seconds
+            )
         elif event.type == "token":
             self.text += event.text
         elif event.type == "answer" and event.answer is not None:
@@ -196,15 +216,21 @@ def build_chat_tab(handler: ChatHandler) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=380):
             chatbot = gr.Chatbot(
-                label="Conversation", height=560, elem_id="aa-chat", feedback_options=None,
+                label="Conversation",
+                height=560,
+                elem_id="aa-chat",
+                feedback_options=None,
                 placeholder="**Ask the archive.** e.g. *What was said about flooding?* — "
-                            "or attach a photo to find where it appears, or an audio clip "
-                            "to find where it was said.",
+                "or attach a photo to find where it appears, or an audio clip "
+                "to find where it was said.",
             )
             box = gr.MultimodalTextbox(
                 placeholder="Ask a question — attach a photo or audio clip, or record one",
-                file_types=["image", "audio"], file_count="multiple",
-                sources=["upload", "microphone"], show_label=False, elem_id="aa-ask-box",
+                file_types=["image", "audio"],
+                file_count="multiple",
+                sources=["upload", "microphone"],
+                show_label=False,
+                elem_id="aa-ask-box",
                 submit_btn="Ask",
             )
         with gr.Column(scale=4, min_width=340):
@@ -212,12 +238,21 @@ def build_chat_tab(handler: ChatHandler) -> None:
     history = gr.State([])
     session = gr.State(None)
 
-    def ask(message: dict[str, Any] | None, history_value: list[dict[str, Any]],
-            session_value: Conversation | None) -> Iterator[Outputs]:
+    def ask(
+        message: dict[str, Any] | None,
+        history_value: list[dict[str, Any]],
+        session_value: Conversation | None,
+    ) -> Iterator[Outputs]:
         yield from handler.ask(message, history_value, session_value)
 
     # Several chats search at once; the model itself writes one answer at a time through
     # its own queue (models/generation_queue.py), whose position each chat shows.
-    box.submit(ask, [box, history, session], [chatbot, evidence, box, history, session],
-               api_name="ask", show_progress="hidden", concurrency_limit=CHAT_CONCURRENCY,
-               concurrency_id="chat")
+    box.submit(
+        ask,
+        [box, history, session],
+        [chatbot, evidence, box, history, session],
+        api_name="ask",
+        show_progress="hidden",
+        concurrency_limit=CHAT_CONCURRENCY,
+        concurrency_id="chat",
+    )

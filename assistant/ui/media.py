@@ -53,7 +53,8 @@ class ServedFiles:
 
     def refresh(self) -> None:
         self._roots = {Path(root).resolve() for root in self.catalog.roots()} | {
-            self.settings.thumbnails_dir.resolve(), previews_dir(self.settings).resolve()
+            self.settings.thumbnails_dir.resolve(),
+            previews_dir(self.settings).resolve(),
         }
 
     def paths(self) -> list[str]:
@@ -84,8 +85,11 @@ def browser_plays(path: str | Path) -> bool:
     try:
         with av.open(str(path)) as container:
             fmt = container.format.name
-            codecs = [(s.type, s.codec_context.name) for s in container.streams
-                      if s.type in ("video", "audio")]
+            codecs = [
+                (s.type, s.codec_context.name)
+                for s in container.streams
+                if s.type in ("video", "audio")
+            ]
     except (av.FFmpegError, OSError, ValueError):
         return False
     if not any(name in fmt.split(",") for name in _BROWSER_CONTAINERS):
@@ -123,8 +127,13 @@ class PlayableCopies:
     so only the clip with `margin_s` either side is converted: an excerpt with an offset.
     """
 
-    def __init__(self, folder: Path, timeout_s: float = 600.0, whole_file_s: float = 600.0,
-                 margin_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        timeout_s: float = 600.0,
+        whole_file_s: float = 600.0,
+        margin_s: float = 30.0,
+    ) -> None:
         self.folder = folder
         self.timeout_s = timeout_s
         self.whole_file_s = whole_file_s
@@ -136,8 +145,14 @@ class PlayableCopies:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
 
-    def get(self, source: str | Path, asset_id: str, kind: str,
-            start_s: float | None = None, end_s: float | None = None) -> Playable | None:
+    def get(
+        self,
+        source: str | Path,
+        asset_id: str,
+        kind: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+    ) -> Playable | None:
         """What to play: the original when the browser can, else a converted copy (whole or
         an excerpt around start_s..end_s); None when neither works."""
         source = Path(source)
@@ -157,16 +172,48 @@ class PlayableCopies:
                 return None
         return Playable(target, window[0] if window else 0.0)
 
-    def _convert(self, source: Path, target: Path, kind: str,
-                 window: tuple[float, float] | None) -> bool:
+    def _convert(
+        self, source: Path, target: Path, kind: str, window: tuple[float, float] | None
+    ) -> bool:
         self.folder.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(".part" + target.suffix)
         cut = ["-ss", f"{window[0]:.3f}", "-t", f"{window[1]:.3f}"] if window else []
-        video = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "26", "-pix_fmt", "yuv420p",
-                 "-vf", "scale=trunc(iw/2)*2:trunc(ih/2)*2"] if kind == "video" else ["-vn"]
-        command = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *cut, "-i", str(source),
-                   *video, "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
-                   "-f", "mp4", str(partial)]
+        video = (
+            [
+                "-c:v",
+                "libx264",
+                "-preset",
+                "veryfast",
+                "-crf",
+                "26",
+                "-pix_fmt",
+                "yuv420p",
+                "-vf",
+                "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+            ]
+            if kind == "video"
+            else ["-vn"]
+        )
+        command = [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            *cut,
+            "-i",
+            str(source),
+            *video,
+            "-c:a",
+            "aac",
+            "-b:a",
+            "128k",
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            str(partial),
+        ]
         try:
             subprocess.run(command, check=True, capture_output=True, timeout=self.timeout_s)
         except (subprocess.SubprocessError, OSError):
@@ -194,8 +241,14 @@ class MediaLinks:
             return self.served.url(path) or self.served.url(preview)
         return self.served.url(preview)
 
-    def play(self, path: str, asset_id: str, kind: str, start_s: float | None = None,
-             end_s: float | None = None) -> tuple[str, float] | None:
+    def play(
+        self,
+        path: str,
+        asset_id: str,
+        kind: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+    ) -> tuple[str, float] | None:
         """(URL, offset_s) of what the browser should play for this clip, or None."""
         if self.served.url(path) is None:  # outside the archive roots, or gone
             return None

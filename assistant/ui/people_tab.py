@@ -26,8 +26,10 @@ class PeopleHandler:
         gallery: list[tuple[str, str]] = []
         choices: Choices = []
         for person in self.archive.faces.people():
-            label = (f"#{person.person_id} {person.name or 'unnamed'} · {person.faces} "
-                     f"face(s) in {person.assets} file(s)")
+            label = (
+                f"#{person.person_id} {person.name or 'unnamed'} · {person.faces} "
+                f"face(s) in {person.assets} file(s)"
+            )
             if person.thumbnail:
                 gallery.append((person.thumbnail, label))
             choices.append((label, person.person_id))
@@ -40,8 +42,10 @@ class PeopleHandler:
             naming = name_person(self.archive, int(person_id), name)
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
-        return (f"Person #{naming.person_id} is now “{naming.name}”: {naming.proposed} "
-                "proposal(s) wait in Metadata review.")
+        return (
+            f"Person #{naming.person_id} is now “{naming.name}”: {naming.proposed} "
+            "proposal(s) wait in Metadata review."
+        )
 
     def delete(self, person_id: int | None) -> str:
         if person_id is None:
@@ -54,15 +58,19 @@ class PeopleHandler:
 
 
 def build_people_tab(handler: PeopleHandler, blocks: gr.Blocks) -> None:
-    gr.Markdown("Faces found in photos and video keyframes, grouped by person. Name a "
-                "person once: the name is proposed for every file they appear in (review "
-                "it in Metadata review). Delete forgets a person's faces.")
+    gr.Markdown(
+        "Faces found in photos and video keyframes, grouped by person. Name a "
+        "person once: the name is proposed for every file they appear in (review "
+        "it in Metadata review). Delete forgets a person's faces."
+    )
     reload = gr.Button("Reload", size="sm")
-    gallery = gr.Gallery(label="People", columns=6, height="auto", allow_preview=False,
-                         elem_id="aa-people")
+    gallery = gr.Gallery(
+        label="People", columns=6, height="auto", allow_preview=False, elem_id="aa-people"
+    )
     with gr.Row():
-        person = gr.Dropdown(choices=[], label="Person", type="value", scale=2,
-                             elem_id="aa-person-pick")
+        person = gr.Dropdown(
+            choices=[], label="Person", type="value", scale=2, elem_id="aa-person-pick"
+        )
         name = gr.Textbox(label="Name", placeholder="e.g. Ada Lovelace", scale=2)
     with gr.Row():
         save = gr.Button("Name this person", variant="primary")
@@ -85,6 +93,5 @@ def build_people_tab(handler: PeopleHandler, blocks: gr.Blocks) -> None:
 
     reload.click(list_people, None, [gallery, person], api_name="list_people")
     save.click(name_cluster, [person, name], [gallery, person, status], api_name="name_person")
-    forget.click(delete_cluster, [person], [gallery, person, status],
-                 api_name="delete_person")
+    forget.click(delete_cluster, [person], [gallery, person, status], api_name="delete_person")
     blocks.load(list_people, None, [gallery, person], api_visibility="private")

@@ -46,20 +46,36 @@ class ReviewHandler:
         prov = proposal.provenance
         similarity = f" ({prov.similarity:.2f})" if prov.similarity is not None else ""
         sources = "".join(f"<div>{self._file(a)}</div>" for a in prov.source_assets)
-        return [str(proposal.proposal_id), self._file(proposal.asset_id),
-                escape(proposal.field), f"<b>{escape(_value_text(proposal.value))}</b>",
-                f"{proposal.confidence:.2f}", escape(prov.method) + similarity,
-                sources or "—", escape(prov.note)]
+        return [
+            str(proposal.proposal_id),
+            self._file(proposal.asset_id),
+            escape(proposal.field),
+            f"<b>{escape(_value_text(proposal.value))}</b>",
+            f"{proposal.confidence:.2f}",
+            escape(prov.method) + similarity,
+            sources or "—",
+            escape(prov.note),
+        ]
 
     def listing(self) -> tuple[str, Choices]:
         proposals = pending_proposals(self.archive)
         if not proposals:
             return "<p>No pending proposals. Use “Find proposals” after an ingest.</p>", []
         rows = [self._row(p) for p in proposals]
-        choices = [(f"#{p.proposal_id} {p.rel_path}: {p.field} = {_value_text(p.value)}",
-                    p.proposal_id) for p in proposals]
-        headers = ["#", "file", "field", "proposed value", "confidence", "method",
-                   "copied from", "note"]
+        choices = [
+            (f"#{p.proposal_id} {p.rel_path}: {p.field} = {_value_text(p.value)}", p.proposal_id)
+            for p in proposals
+        ]
+        headers = [
+            "#",
+            "file",
+            "field",
+            "proposed value",
+            "confidence",
+            "method",
+            "copied from",
+            "note",
+        ]
         return _table(headers, rows, "aa-proposals"), choices
 
     def propose(self, user: str | None = None) -> tuple[str, Choices, str]:
@@ -71,8 +87,9 @@ class ReviewHandler:
         table, choices = self.listing()
         return table, choices, f"{len(found)} proposals waiting for review."
 
-    def decide(self, proposal_ids: list[int] | None, accepted: bool,
-               user: str | None = None) -> tuple[str, Choices, str]:
+    def decide(
+        self, proposal_ids: list[int] | None, accepted: bool, user: str | None = None
+    ) -> tuple[str, Choices, str]:
         if not proposal_ids:
             raise gr.Error("Tick one or more proposals first.")
         try:
@@ -90,16 +107,19 @@ class ReviewHandler:
 
 
 def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
-    gr.Markdown("Values copied from near-identical or matching files, or heard in the "
-                "file's own speech. Nothing is applied until you accept it; curated values "
-                "are never overwritten.")
+    gr.Markdown(
+        "Values copied from near-identical or matching files, or heard in the "
+        "file's own speech. Nothing is applied until you accept it; curated values "
+        "are never overwritten."
+    )
     with gr.Row():
         find = gr.Button("Find proposals", variant="primary", scale=3)
         reload = gr.Button("Reload", size="sm", scale=1)
     status = gr.Markdown("")
     table = gr.HTML("", elem_id="aa-proposals")
-    picked = gr.CheckboxGroup(choices=[], label="Select proposals", type="value",
-                              elem_id="aa-proposal-pick")
+    picked = gr.CheckboxGroup(
+        choices=[], label="Select proposals", type="value", elem_id="aa-proposal-pick"
+    )
     with gr.Row():
         accept = gr.Button("Accept selected", variant="primary")
         reject = gr.Button("Reject selected", variant="stop")

@@ -13,20 +13,39 @@ from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
 
 
-def _filters(kind: list[str] | None, date_from: str, date_to: str, place: str, people: str,
-             topics: str, source: str, tempo_min: str | None, tempo_max: str | None,
-             mode: str | None, key: str, language: str = "") -> Filters:
+def _filters(
+    kind: list[str] | None,
+    date_from: str,
+    date_to: str,
+    place: str,
+    people: str,
+    topics: str,
+    source: str,
+    tempo_min: str | None,
+    tempo_max: str | None,
+    mode: str | None,
+    key: str,
+    language: str = "",
+) -> Filters:
     pairs: dict[str, Any] = {
-        "kind": kind or None, "date_from": date_from, "date_to": date_to, "place": place,
-        "people": people, "topics": topics, "source": source, "tempo_min": tempo_min,
-        "tempo_max": tempo_max, "mode": mode if mode in ("major", "minor") else None,
-        "key": key, "language": language,
+        "kind": kind or None,
+        "date_from": date_from,
+        "date_to": date_to,
+        "place": place,
+        "people": people,
+        "topics": topics,
+        "source": source,
+        "tempo_min": tempo_min,
+        "tempo_max": tempo_max,
+        "mode": mode if mode in ("major", "minor") else None,
+        "key": key,
+        "language": language,
     }
     cleaned = {
-        name: value.strip() if isinstance(value, str) else value
-        for name, value in pairs.items()
+        name: value.strip() if isinstance(value, str) else value for name, value in pairs.items()
     }
     return Filters.parse({name: v for name, v in cleaned.items() if v not in (None, "", [])})
+
 
 # Below this calibrated score a clip is shown folded away as a weak match.
 WEAK_SCORE = 0.05
@@ -38,11 +57,14 @@ class SearchHandler:
         self.links = links
         self.max_upload_mb = max_upload_mb
 
-    def search(self, text: str, image: str | None, audio: str | None, k: float,
-               filters: Filters) -> tuple[str, str]:
+    def search(
+        self, text: str, image: str | None, audio: str | None, k: float, filters: Filters
+    ) -> tuple[str, str]:
         try:
             query = SearchQuery(
-                text=text or "", filters=filters, k=int(k),
+                text=text or "",
+                filters=filters,
+                k=int(k),
                 image=check_upload(image, "image", self.max_upload_mb) if image else None,
                 audio=check_upload(audio, "audio", self.max_upload_mb) if audio else None,
             )
@@ -51,8 +73,10 @@ class SearchHandler:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         if not clips:
             return "No clips match. Loosen the filters or try other words.", ""
-        cards = [clip_card(clip, links=self.links, element_id=f"result-{i}", badge=f"#{i}")
-                 for i, clip in enumerate(clips, start=1)]
+        cards = [
+            clip_card(clip, links=self.links, element_id=f"result-{i}", badge=f"#{i}")
+            for i, clip in enumerate(clips, start=1)
+        ]
         # The engine ranks a long tail of barely related clips; they stay one click away
         # instead of burying the real matches.
         strong = sum(clip.score >= WEAK_SCORE for clip in clips)
@@ -71,13 +95,21 @@ class SearchHandler:
 def build_search_tab(handler: SearchHandler) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=300):
-            text = gr.Textbox(label="Search for", placeholder="words, a scene, a topic…",
-                              elem_id="aa-search-text")
+            text = gr.Textbox(
+                label="Search for", placeholder="words, a scene, a topic…", elem_id="aa-search-text"
+            )
             with gr.Accordion("…or search by photo or audio clip", open=False):
-                image = gr.Image(label="Photo: find it and near-copies", type="filepath",
-                                 height=180, sources=["upload", "clipboard"])
-                audio = gr.Audio(label="Audio: find where this was said", type="filepath",
-                                 sources=["upload", "microphone"])
+                image = gr.Image(
+                    label="Photo: find it and near-copies",
+                    type="filepath",
+                    height=180,
+                    sources=["upload", "clipboard"],
+                )
+                audio = gr.Audio(
+                    label="Audio: find where this was said",
+                    type="filepath",
+                    sources=["upload", "microphone"],
+                )
             with gr.Accordion("Filters", open=True):
                 kind = gr.CheckboxGroup(list(MEDIA_KINDS), label="Kind")
                 with gr.Row():
@@ -95,29 +127,70 @@ def build_search_tab(handler: SearchHandler) -> None:
                 with gr.Row():
                     mode = gr.Dropdown(["any", "major", "minor"], value="any", label="Mode")
                     key = gr.Textbox(label="Key", placeholder="A minor")
-                language = gr.Textbox(label="Language", value="",
-                                      placeholder="fr, de (comma separated)")
+                language = gr.Textbox(
+                    label="Language", value="", placeholder="fr, de (comma separated)"
+                )
             k = gr.Slider(1, 50, value=12, step=1, label="Results")
             go = gr.Button("Search", variant="primary", elem_id="aa-search-go")
         with gr.Column(scale=5, min_width=380):
             summary = gr.Markdown("Results appear here.", elem_id="aa-search-summary")
             results = gr.HTML("", elem_id="aa-search-results")
 
-    def search(text: str, image: str | None, audio: str | None, kind: list[str] | None,
-               date_from: str, date_to: str, place: str, people: str, topics: str,
-               source: str, tempo_min: str | None, tempo_max: str | None,
-               mode: str | None, key: str, k: float, language: str = "") -> tuple[str, str]:
+    def search(
+        text: str,
+        image: str | None,
+        audio: str | None,
+        kind: list[str] | None,
+        date_from: str,
+        date_to: str,
+        place: str,
+        people: str,
+        topics: str,
+        source: str,
+        tempo_min: str | None,
+        tempo_max: str | None,
+        mode: str | None,
+        key: str,
+        k: float,
+        language: str = "",
+    ) -> tuple[str, str]:
         try:
-            filters = _filters(kind, date_from, date_to, place, people, topics, source,
-                               tempo_min, tempo_max, mode, key, language)
+            filters = _filters(
+                kind,
+                date_from,
+                date_to,
+                place,
+                people,
+                topics,
+                source,
+                tempo_min,
+                tempo_max,
+                mode,
+                key,
+                language,
+            )
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         return handler.search(text, image, audio, k, filters)
 
     # `language` comes last so API callers written before it keep their positions.
-    inputs = [text, image, audio, kind, date_from, date_to, place, people, topics, source,
-              tempo_min, tempo_max, mode, key, k, language]
+    inputs = [
+        text,
+        image,
+        audio,
+        kind,
+        date_from,
+        date_to,
+        place,
+        people,
+        topics,
+        source,
+        tempo_min,
+        tempo_max,
+        mode,
+        key,
+        k,
+        language,
+    ]
     go.click(search, inputs, [summary, results], api_name="search")
     text.submit(search, inputs, [summary, results], api_visibility="private")
-
-

@@ -41,7 +41,8 @@ def launch_options(settings: Settings, served: ServedFiles) -> dict[str, Any]:
         "head": f"<script>{_static('app.js')}</script>",
         # System fonts: an air-gapped newsroom's browser cannot fetch web fonts.
         "theme": gr.themes.Soft(
-            primary_hue="indigo", neutral_hue="slate",
+            primary_hue="indigo",
+            neutral_hue="slate",
             font=["system-ui", "Segoe UI", "Roboto", "Helvetica Neue", "sans-serif"],
             font_mono=["ui-monospace", "DejaVu Sans Mono", "monospace"],
         ),
@@ -71,19 +72,34 @@ def build_server(blocks: gr.Blocks, settings: Settings, **overrides: Any) -> Fas
     if api is not None:  # the HTTP API (assistant/api), before Gradio takes the rest
         app.mount("/api", api)
     gr.mount_gradio_app(
-        app, blocks, path="/", server_name=options["server_name"],
-        server_port=options["server_port"], allowed_paths=options["allowed_paths"],
-        max_file_size=options["max_file_size"], show_error=options["show_error"],
-        auth_dependency=_user if access.enabled else None, ssr_mode=False,
-        run_history=False, footer_links=["api", "settings"], css=options["css"],
-        head=options["head"], theme=options["theme"])
-    app.add_middleware(Walls, access=access, hosts=allowed_hosts(settings.serve),
-                       origins=frozenset(settings.serve.allowed_origins))
+        app,
+        blocks,
+        path="/",
+        server_name=options["server_name"],
+        server_port=options["server_port"],
+        allowed_paths=options["allowed_paths"],
+        max_file_size=options["max_file_size"],
+        show_error=options["show_error"],
+        auth_dependency=_user if access.enabled else None,
+        ssr_mode=False,
+        run_history=False,
+        footer_links=["api", "settings"],
+        css=options["css"],
+        head=options["head"],
+        theme=options["theme"],
+    )
+    app.add_middleware(
+        Walls,
+        access=access,
+        hosts=allowed_hosts(settings.serve),
+        origins=frozenset(settings.serve.allowed_origins),
+    )
     return app
 
 
-def launch_app(blocks: gr.Blocks, settings: Settings, *, block: bool = True,
-               **overrides: Any) -> gr.Blocks:
+def launch_app(
+    blocks: gr.Blocks, settings: Settings, *, block: bool = True, **overrides: Any
+) -> gr.Blocks:
     """Start serving. `block=False` returns at once (tests, the demo script); `blocks.close()`
     stops the server either way."""
     import uvicorn

@@ -60,7 +60,8 @@ def split_uploads(paths: list[str], max_mb: int) -> tuple[Path | None, Path | No
         else:
             name = Path(path).name
             raise AssistantError(
-                f"Cannot use {name} here." if kind is None
+                f"Cannot use {name} here."
+                if kind is None
                 else f"Only one {kind} can go with a question ({name} is a second one).",
                 hint="Attach one photo and/or one audio clip (WAV, MP3, FLAC, OGG, M4A).",
             )

@@ -21,8 +21,9 @@ T = TypeVar("T")
 TICK_S = 0.5
 
 
-def with_ticks(start: Callable[[], Iterator[T]], watch: QueueWatch,
-               tick_s: float = TICK_S) -> Iterator[T | None]:
+def with_ticks(
+    start: Callable[[], Iterator[T]], watch: QueueWatch, tick_s: float = TICK_S
+) -> Iterator[T | None]:
     """The items of `start()` (called in the helper thread), and None as a tick whenever
     `tick_s` passes without one. Errors from the stream are raised here."""
     items: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
@@ -45,8 +46,9 @@ def with_ticks(start: Callable[[], Iterator[T]], watch: QueueWatch,
         finally:
             items.put(("end", None))
 
-    threading.Thread(target=contextvars.copy_context().run, args=(pump,),
-                     name="answer-stream", daemon=True).start()
+    threading.Thread(
+        target=contextvars.copy_context().run, args=(pump,), name="answer-stream", daemon=True
+    ).start()
     try:
         while True:
             try:

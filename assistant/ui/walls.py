@@ -31,12 +31,31 @@ IDENTITY_KEY = "assistant.identity"  # where the request's Identity is kept in t
 # Routes that serve archive (or uploaded) files.
 FILE_PREFIXES = ("/gradio_api/file", "/file=", "/api/assets", "/api/media")
 # Types a browser would execute as a page of our origin; served as sandboxed downloads.
-ACTIVE_TYPES = ("text/html", "application/xhtml", "image/svg", "text/xml", "application/xml",
-                "javascript", "ecmascript", "application/x-shockwave", "text/xsl",
-                "multipart/x-mixed-replace")
+ACTIVE_TYPES = (
+    "text/html",
+    "application/xhtml",
+    "image/svg",
+    "text/xml",
+    "application/xml",
+    "javascript",
+    "ecmascript",
+    "application/x-shockwave",
+    "text/xsl",
+    "multipart/x-mixed-replace",
+)
 # Files the browser shows or plays itself; everything else gets the sandbox policy too.
-INLINE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp",
-                "image/avif", "audio/", "video/", "text/plain", "application/pdf")
+INLINE_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/avif",
+    "audio/",
+    "video/",
+    "text/plain",
+    "application/pdf",
+)
 MAX_LOGIN_BODY = 16_384
 
 
@@ -58,8 +77,14 @@ def host_name(host: str) -> str:
 
 
 class Walls:
-    def __init__(self, app: ASGIApp, *, access: Access, hosts: frozenset[str],
-                 origins: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        access: Access,
+        hosts: frozenset[str],
+        origins: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.access = access
         self.hosts = hosts
@@ -81,9 +106,16 @@ class Walls:
         identity = self._identify(headers)
         if path.rstrip("/") == "/logout":
             self.access.logout(_cookie(headers, Access.COOKIE) or "")
-            await _respond(scope, send, 303, b"", [
-                (b"location", b"/login"),
-                (b"set-cookie", f"{Access.COOKIE}=; Path=/; Max-Age=0".encode())])
+            await _respond(
+                scope,
+                send,
+                303,
+                b"",
+                [
+                    (b"location", b"/login"),
+                    (b"set-cookie", f"{Access.COOKIE}=; Path=/; Max-Age=0".encode()),
+                ],
+            )
             return
         if identity is None:
             await self._unauthenticated(scope, send, headers)
@@ -125,21 +157,31 @@ class Walls:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return
-        wants_page = scope["method"] in ("GET", "HEAD") and "text/html" in headers.get(
-            "accept", "")
+        wants_page = scope["method"] in ("GET", "HEAD") and "text/html" in headers.get("accept", "")
         if wants_page:
-            target = scope["path"] + (f"?{scope['query_string'].decode()}"
-                                      if scope.get("query_string") else "")
+            target = scope["path"] + (
+                f"?{scope['query_string'].decode()}" if scope.get("query_string") else ""
+            )
             location = "/login?next=" + quote(target, safe="")
             await _respond(scope, send, 303, b"", [(b"location", location.encode())])
             return
-        body = json.dumps({"error": "Sign in first: POST /login (username, password), "
-                                    "or send Authorization: Bearer TOKEN."}).encode()
-        await _respond(scope, send, 401, body, [(b"content-type", b"application/json"),
-                                                (b"www-authenticate", b"Bearer")])
+        body = json.dumps(
+            {
+                "error": "Sign in first: POST /login (username, password), "
+                "or send Authorization: Bearer TOKEN."
+            }
+        ).encode()
+        await _respond(
+            scope,
+            send,
+            401,
+            body,
+            [(b"content-type", b"application/json"), (b"www-authenticate", b"Bearer")],
+        )
 
-    async def _login_route(self, scope: Scope, receive: Receive, send: Send,
-                           headers: Headers) -> None:
+    async def _login_route(
+        self, scope: Scope, receive: Receive, send: Send, headers: Headers
+    ) -> None:
         query = parse_qs(scope.get("query_string", b"").decode())
         next_path = _safe_next(query.get("next", ["/"])[0])
         if scope["type"] != "http":
@@ -149,35 +191,60 @@ class Walls:
             await _respond(scope, send, 303, b"", [(b"location", next_path.encode())])
             return
         if scope["method"] != "POST":
-            await _respond(scope, send, 200, login_page(next_path),
-                           [(b"content-type", b"text/html; charset=utf-8")])
+            await _respond(
+                scope,
+                send,
+                200,
+                login_page(next_path),
+                [(b"content-type", b"text/html; charset=utf-8")],
+            )
             return
         form = await _read_form(receive)
         client = (scope.get("client") or ("?", 0))[0]
         browser = "text/html" in headers.get("accept", "")
         next_path = _safe_next(form.get("next", next_path))
         try:
-            token = self.access.login(form.get("username", ""), form.get("password", ""),
-                                      client)
+            token = self.access.login(form.get("username", ""), form.get("password", ""), client)
         except LoginRefused as exc:
             status = 429 if exc.retry_after_s else 401
-            extra = [(b"retry-after", str(int(exc.retry_after_s) + 1).encode())] \
-                if exc.retry_after_s else []
+            extra = (
+                [(b"retry-after", str(int(exc.retry_after_s) + 1).encode())]
+                if exc.retry_after_s
+                else []
+            )
             if browser:
-                await _respond(scope, send, status, login_page(next_path, exc.message),
-                               [(b"content-type", b"text/html; charset=utf-8"), *extra])
+                await _respond(
+                    scope,
+                    send,
+                    status,
+                    login_page(next_path, exc.message),
+                    [(b"content-type", b"text/html; charset=utf-8"), *extra],
+                )
             else:
-                await _respond(scope, send, status, json.dumps({"error": exc.message}).encode(),
-                               [(b"content-type", b"application/json"), *extra])
+                await _respond(
+                    scope,
+                    send,
+                    status,
+                    json.dumps({"error": exc.message}).encode(),
+                    [(b"content-type", b"application/json"), *extra],
+                )
             return
-        cookie = (f"{Access.COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; "
-                  f"Max-Age={int(self.access.session_s)}").encode()
+        cookie = (
+            f"{Access.COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; "
+            f"Max-Age={int(self.access.session_s)}"
+        ).encode()
         if browser:
-            await _respond(scope, send, 303, b"", [(b"location", next_path.encode()),
-                                                    (b"set-cookie", cookie)])
+            await _respond(
+                scope, send, 303, b"", [(b"location", next_path.encode()), (b"set-cookie", cookie)]
+            )
         else:
-            await _respond(scope, send, 200, b'{"success": true}',
-                           [(b"content-type", b"application/json"), (b"set-cookie", cookie)])
+            await _respond(
+                scope,
+                send,
+                200,
+                b'{"success": true}',
+                [(b"content-type", b"application/json"), (b"set-cookie", cookie)],
+            )
 
 
 def _guarded_send(send: Send, path: str) -> Send:
@@ -229,17 +296,24 @@ async def _read_form(receive: Receive) -> dict[str, str]:
     return {key: values[0] for key, values in fields.items()}
 
 
-async def _respond(scope: Scope, send: Send, status: int, body: bytes,
-                   headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _respond(
+    scope: Scope,
+    send: Send,
+    status: int,
+    body: bytes,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
         return
     headers = list(headers or [(b"content-type", b"text/plain; charset=utf-8")])
-    headers += [(b"content-length", str(len(body)).encode()),
-                (b"x-content-type-options", b"nosniff"), (b"cache-control", b"no-store")]
+    headers += [
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"cache-control", b"no-store"),
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD"
-                else b""})
+    await send({"type": "http.response.body", "body": body if scope["method"] != "HEAD" else b""})
 
 
 def login_page(next_path: str, error: str = "") -> bytes:
@@ -264,4 +338,3 @@ autocomplete="current-password" required>
 def identity_of(scope: Scope) -> Identity | None:
     found = scope.get(IDENTITY_KEY)
     return found if isinstance(found, Identity) else None
-

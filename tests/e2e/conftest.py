@@ -18,9 +18,13 @@ from typing import Any
 
 import pytest
 
-_QUIET_ENV = {"GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-              "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
-              "NO_PROXY": "127.0.0.1,localhost"}
+_QUIET_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "NO_PROXY": "127.0.0.1,localhost",
+}
 
 
 ANSWERS = {  # a phrase of the question -> the scripted answer
@@ -80,8 +84,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         port = free_port()
         launch_app(blocks, settings, block=False, server_port=port)
         try:
-            yield LiveApp(f"http://127.0.0.1:{port}/", archive, manifest, blocks,
-                          manifest.root)
+            yield LiveApp(f"http://127.0.0.1:{port}/", archive, manifest, blocks, manifest.root)
         finally:
             blocks.close()
             archive.close()

@@ -16,9 +16,16 @@ pytestmark = pytest.mark.e2e
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +67,16 @@ def test_cited_video_plays_from_the_clip_second(page: Any) -> None:
     page.locator(f'#aa-chat a[href="#{card_id}"]').first.click()
     page.wait_for_function(
         f"(() => {{ const v = document.querySelector('#{card_id} video');"
-        f" return v && !v.paused && v.currentTime > {start} + 0.3; }})()")
+        f" return v && !v.paused && v.currentTime > {start} + 0.3; }})()"
+    )
     playing_at = _video_time(page, card_id)
     assert start <= playing_at <= start + 3.0, (start, playing_at)
     page.screenshot(path=str(SCREENSHOTS / "02_cited_video_playing.png"))
 
     # The clip stops near its end instead of running on through the file.
     page.wait_for_function(
-        f"document.querySelector('#{card_id} video').paused", timeout=(end - start + 10) * 1000)
+        f"document.querySelector('#{card_id} video').paused", timeout=(end - start + 10) * 1000
+    )
     stopped_at = _video_time(page, card_id)
     assert abs(stopped_at - end) < 1.0, (end, stopped_at)
 
@@ -82,7 +91,8 @@ def test_photo_question_shows_the_upload_and_cards(page: Any, live_app: Any) -> 
     page.get_by_text("Where else does this photo appear?").last.wait_for()
     page.wait_for_function(
         "document.querySelectorAll('#aa-evidence h3.aa-heading').length > 0 &&"
-        " document.querySelector('#aa-evidence h3.aa-heading').textContent.includes('photo')")
+        " document.querySelector('#aa-evidence h3.aa-heading').textContent.includes('photo')"
+    )
     assert page.locator("#aa-evidence article.aa-card").count() >= 1
     page.screenshot(path=str(SCREENSHOTS / "03_photo_question.png"))
 

@@ -52,8 +52,7 @@ def test_served_clip_url_returns_the_media(client: Client, live_app: Any) -> Non
     _, evidence = _ask(client, "What closed the river road?")
     src = re.search(r'src="(/gradio_api/file=[^"#]+)', evidence)
     assert src
-    response = httpx.get(live_app.url.rstrip("/") + src.group(1),
-                         headers={"Range": "bytes=0-99"})
+    response = httpx.get(live_app.url.rstrip("/") + src.group(1), headers={"Range": "bytes=0-99"})
     assert response.status_code in (200, 206)
     assert len(response.content) == 100 or len(response.content) > 100
 
@@ -61,9 +60,11 @@ def test_served_clip_url_returns_the_media(client: Client, live_app: Any) -> Non
 def test_image_upload_reaches_the_agent(client: Client, live_app: Any) -> None:
     photo = live_app.root / "photos" / "messi5_copy_small.jpg"
     history, evidence = _ask(client, "Where else does this photo appear?", [str(photo)])
-    assert any(isinstance(m["content"], list) and any(
-        part.get("type") == "file" for part in m["content"]) for m in history if
-        m["role"] == "user"), history
+    assert any(
+        isinstance(m["content"], list) and any(part.get("type") == "file" for part in m["content"])
+        for m in history
+        if m["role"] == "user"
+    ), history
     assert 'class="aa-card"' in evidence
 
 
@@ -75,7 +76,8 @@ def test_audio_upload_reaches_the_agent(client: Client, live_app: Any) -> None:
 
 
 def test_upload_of_wrong_type_is_refused_with_a_clear_message(
-        client: Client, live_app: Any, tmp_path: Path) -> None:
+    client: Client, live_app: Any, tmp_path: Path
+) -> None:
     document = live_app.root / "docs" / "elections.pdf"
     with pytest.raises(Exception, match="Invalid file type"):
         _ask(client, "what is this?", [str(document)])
@@ -85,16 +87,41 @@ def test_upload_of_wrong_type_is_refused_with_a_clear_message(
         _ask(client, "what is this?", [str(disguised)])
 
 
-def _search(client: Client, text: str, kind: list[str], image: str | None = None,
-            **filters: Any) -> tuple[str, str]:
-    values = {"date_from": "", "date_to": "", "place": "", "people": "", "topics": "",
-              "source": "", "tempo_min": "", "tempo_max": "", "mode": "any", "key": ""}
+def _search(
+    client: Client, text: str, kind: list[str], image: str | None = None, **filters: Any
+) -> tuple[str, str]:
+    values = {
+        "date_from": "",
+        "date_to": "",
+        "place": "",
+        "people": "",
+        "topics": "",
+        "source": "",
+        "tempo_min": "",
+        "tempo_max": "",
+        "mode": "any",
+        "key": "",
+    }
     values.update(filters)
     upload = handle_file(image) if image else None
-    return client.predict(text, upload, None, kind, values["date_from"], values["date_to"],
-                          values["place"], values["people"], values["topics"],
-                          values["source"], values["tempo_min"], values["tempo_max"],
-                          values["mode"], values["key"], 10, api_name="/search")
+    return client.predict(
+        text,
+        upload,
+        None,
+        kind,
+        values["date_from"],
+        values["date_to"],
+        values["place"],
+        values["people"],
+        values["topics"],
+        values["source"],
+        values["tempo_min"],
+        values["tempo_max"],
+        values["mode"],
+        values["key"],
+        10,
+        api_name="/search",
+    )
 
 
 def test_search_with_filters_returns_only_matching_kinds(client: Client) -> None:
@@ -119,8 +146,11 @@ def test_bad_filter_value_is_explained(client: Client) -> None:
 
 def test_files_outside_the_archive_are_not_served(live_app: Any) -> None:
     base = live_app.url.rstrip("/")
-    for path in ("/etc/passwd", f"{live_app.root}/../../etc/passwd",
-                 str(live_app.archive.settings.catalog_path)):
+    for path in (
+        "/etc/passwd",
+        f"{live_app.root}/../../etc/passwd",
+        str(live_app.archive.settings.catalog_path),
+    ):
         response = httpx.get(f"{base}/gradio_api/file={path}")
         assert response.status_code in (403, 404), path
 
@@ -130,8 +160,9 @@ def test_music_filters_reach_the_search(client: Client) -> None:
     assert "audio/radio_bulletin.mp3" in results
     # The bulletin is speech, not minor-key music at 100-140 BPM: the filters exclude it,
     # and the one track that passes them (120 BPM, A minor) is offered, labelled as such.
-    _, results = _search(client, "regional news bulletin", ["audio"],
-                         tempo_min="100", tempo_max="140", mode="minor")
+    _, results = _search(
+        client, "regional news bulletin", ["audio"], tempo_min="100", tempo_max="140", mode="minor"
+    )
     assert "radio_bulletin" not in results
     assert "audio/theme_music.flac" in results
     assert "matches the filters" in results
@@ -144,8 +175,9 @@ def test_music_filters_reach_the_search(client: Client) -> None:
 # test_app_security.py (test_editor_ingests_only_under_the_ingest_roots).
 
 
-def test_metadata_proposals_can_be_found_accepted_and_rejected(client: Client,
-                                                               live_app: Any) -> None:
+def test_metadata_proposals_can_be_found_accepted_and_rejected(
+    client: Client, live_app: Any
+) -> None:
     catalog = live_app.archive.catalog
     by_path = {a.rel_path: a for a in catalog.assets()}
     copy = by_path["photos/messi5_copy_small.jpg"]
@@ -154,16 +186,15 @@ def test_metadata_proposals_can_be_found_accepted_and_rejected(client: Client,
     assert "waiting for review" in message
     # the re-encoded copy gets the original's curated place, with where it came from
     assert "messi5_copy_small.jpg" in table and "Moscow" in table
-    pending = {p["field"]: p for p in catalog.proposals("pending")
-               if p["asset_id"] == copy.asset_id}
+    pending = {
+        p["field"]: p for p in catalog.proposals("pending") if p["asset_id"] == copy.asset_id
+    }
     assert pending["place"]["value"] == "Moscow"
     assert source.asset_id in pending["place"]["provenance"]["source_assets"]
     assert "date" in pending
-    _, _, message = client.predict([pending["place"]["proposal_id"]],
-                                   api_name="/accept_proposals")
+    _, _, message = client.predict([pending["place"]["proposal_id"]], api_name="/accept_proposals")
     assert "Accepted 1" in message
-    _, _, message = client.predict([pending["date"]["proposal_id"]],
-                                   api_name="/reject_proposals")
+    _, _, message = client.predict([pending["date"]["proposal_id"]], api_name="/reject_proposals")
     assert "Rejected 1" in message
     effective = catalog.effective_metadata(copy.asset_id)
     assert effective["place"].value == "Moscow"

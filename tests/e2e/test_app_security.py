@@ -23,8 +23,9 @@ def locked_app(live_app: Any) -> Iterator[tuple[str, Any]]:
     from assistant.ui.server import launch_app
 
     settings = live_app.archive.settings
-    serve = settings.serve.model_copy(update={"password": "s3cret", "max_upload_mb": 1,
-                                              "port": free_port()})
+    serve = settings.serve.model_copy(
+        update={"password": "s3cret", "max_upload_mb": 1, "port": free_port()}
+    )
     locked = settings.model_copy(update={"serve": serve})
     archive = live_app.archive
     blocks = build_app(archive, object(), lambda: None)
@@ -60,8 +61,9 @@ def test_oversize_upload_is_refused(locked_app: tuple[str, Any]) -> None:
     with httpx.Client() as http:
         login = http.post(url + "login", data={"username": "archive", "password": "s3cret"})
         assert login.status_code == 200
-        response = http.post(url + "gradio_api/upload",
-                             files={"files": ("big.wav", b"\0" * 1_500_000, "audio/wav")})
+        response = http.post(
+            url + "gradio_api/upload", files={"files": ("big.wav", b"\0" * 1_500_000, "audio/wav")}
+        )
     assert response.status_code == 413, response.text
 
 
@@ -89,13 +91,20 @@ def _serve(live_app: Any, **serve_updates: Any) -> tuple[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def walled_app(live_app: Any, tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[tuple[str, Any, Any]]:
+def walled_app(
+    live_app: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Any, Any]]:
     """Readers and an editor, one ingest root, an API token."""
     incoming = tmp_path_factory.mktemp("incoming")
     url, blocks = _serve(
-        live_app, username=READER[0], password=READER[1], editor_username=EDITOR[0],
-        editor_password=EDITOR[1], ingest_roots=[incoming], tokens={API_TOKEN: EDITOR[0]})
+        live_app,
+        username=READER[0],
+        password=READER[1],
+        editor_username=EDITOR[0],
+        editor_password=EDITOR[1],
+        ingest_roots=[incoming],
+        tokens={API_TOKEN: EDITOR[0]},
+    )
     try:
         yield url, blocks, incoming
     finally:
@@ -107,13 +116,23 @@ def _client(url: str, auth: tuple[str, str] | None = None) -> Client:
 
 
 PROTECTED = [
-    ("GET", "config"), ("GET", "gradio_api/info"), ("GET", "gradio_api/openapi.json"),
-    ("GET", "gradio_api/runs"), ("GET", "gradio_api/heartbeat/abc123"),
-    ("GET", "gradio_api/startup-events"), ("GET", "gradio_api/queue/data?session_hash=x"),
-    ("POST", "gradio_api/queue/join"), ("POST", "gradio_api/upload"),
-    ("POST", "gradio_api/run/search"), ("POST", "gradio_api/call/ask"),
-    ("GET", "theme.css"), ("GET", "manifest.json"), ("GET", "gradio_api/user"),
-    ("GET", "gradio_api/token"), ("GET", "monitoring"), ("GET", "static/x.js"),
+    ("GET", "config"),
+    ("GET", "gradio_api/info"),
+    ("GET", "gradio_api/openapi.json"),
+    ("GET", "gradio_api/runs"),
+    ("GET", "gradio_api/heartbeat/abc123"),
+    ("GET", "gradio_api/startup-events"),
+    ("GET", "gradio_api/queue/data?session_hash=x"),
+    ("POST", "gradio_api/queue/join"),
+    ("POST", "gradio_api/upload"),
+    ("POST", "gradio_api/run/search"),
+    ("POST", "gradio_api/call/ask"),
+    ("GET", "theme.css"),
+    ("GET", "manifest.json"),
+    ("GET", "gradio_api/user"),
+    ("GET", "gradio_api/token"),
+    ("GET", "monitoring"),
+    ("GET", "static/x.js"),
 ]
 
 
@@ -134,17 +153,34 @@ def test_every_route_needs_a_sign_in(walled_app: tuple[str, Any, Any], live_app:
 
 
 def test_readers_search_and_ask_but_cannot_ingest_or_review(
-        walled_app: tuple[str, Any, Any]) -> None:
+    walled_app: tuple[str, Any, Any],
+) -> None:
     url, _, incoming = walled_app
     with pytest.raises(Exception):  # noqa: B017 - the client raises a plain ValueError
         _client(url)
     reader = _client(url, READER)
     summary, results = reader.predict(
-        "river road flooding", None, None, [], "", "", "", "", "", "", "", "", "any", "", 8,
-        api_name="/search")
+        "river road flooding",
+        None,
+        None,
+        [],
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "any",
+        "",
+        8,
+        api_name="/search",
+    )
     assert "clip" in summary.lower() and results
-    history, *_ = reader.predict({"text": "What closed the river road?", "files": []},
-                                 api_name="/ask")
+    history, *_ = reader.predict(
+        {"text": "What closed the river road?", "files": []}, api_name="/ask"
+    )
     assert "[1]" in str(history[-1]["content"])
     with pytest.raises(Exception, match="for editors"):
         reader.predict(str(incoming), api_name="/ingest")
@@ -152,8 +188,9 @@ def test_readers_search_and_ask_but_cannot_ingest_or_review(
         reader.predict(api_name="/propose_metadata")
 
 
-def test_editor_ingests_only_under_the_ingest_roots(walled_app: tuple[str, Any, Any],
-                                                    tmp_path: Path) -> None:
+def test_editor_ingests_only_under_the_ingest_roots(
+    walled_app: tuple[str, Any, Any], tmp_path: Path
+) -> None:
     url, _, incoming = walled_app
     folder = incoming / "late_delivery"
     folder.mkdir()
@@ -164,8 +201,23 @@ def test_editor_ingests_only_under_the_ingest_roots(walled_app: tuple[str, Any, 
     assert "Ingested" in report and "broken.jpg" in report and "memo.md" not in report
     assert "document" in counts
     _, results = editor.predict(
-        "ferry strike", None, None, ["document"], "", "", "", "", "", "", "", "", "any", "",
-        8, api_name="/search")
+        "ferry strike",
+        None,
+        None,
+        ["document"],
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "any",
+        "",
+        8,
+        api_name="/search",
+    )
     assert "memo.md" in results
     with pytest.raises(Exception, match="not a folder"):
         editor.predict(str(incoming / "no_such_folder"), api_name="/ingest")
@@ -187,17 +239,19 @@ def test_editor_ingests_only_under_the_ingest_roots(walled_app: tuple[str, Any, 
 
 def test_bearer_token_and_session_cookie_open_the_api(walled_app: tuple[str, Any, Any]) -> None:
     url, _, _ = walled_app
-    assert httpx.get(url + "config", headers={"Authorization": f"Bearer {API_TOKEN}"}
-                     ).status_code == 200
-    assert httpx.get(url + "config", headers={"Authorization": "Bearer wrong"}
-                     ).status_code == 401
+    assert (
+        httpx.get(url + "config", headers={"Authorization": f"Bearer {API_TOKEN}"}).status_code
+        == 200
+    )
+    assert httpx.get(url + "config", headers={"Authorization": "Bearer wrong"}).status_code == 401
     with httpx.Client(base_url=url) as http:
-        assert http.post("login", data={"username": READER[0],
-                                        "password": READER[1]}).status_code == 200
+        assert (
+            http.post("login", data={"username": READER[0], "password": READER[1]}).status_code
+            == 200
+        )
         assert http.get("config").status_code == 200
         cookie = http.cookies.jar
-        assert any(c.name == "aa_session" and c.has_nonstandard_attr("HttpOnly")
-                   for c in cookie)
+        assert any(c.name == "aa_session" and c.has_nonstandard_attr("HttpOnly") for c in cookie)
         http.get("logout")
         http.cookies.clear()
         assert http.get("config").status_code == 401
@@ -206,25 +260,35 @@ def test_bearer_token_and_session_cookie_open_the_api(walled_app: tuple[str, Any
 def test_failed_sign_ins_back_off(live_app: Any) -> None:
     import time
 
-    url, blocks = _serve(live_app, password="right-one", login_backoff_s=0.4,
-                         login_backoff_max_s=30)
+    url, blocks = _serve(
+        live_app, password="right-one", login_backoff_s=0.4, login_backoff_max_s=30
+    )
     try:
         statuses = []
         began = time.perf_counter()
         with httpx.Client(base_url=url) as http:
             for i in range(100):
-                statuses.append(http.post("login", data={"username": "archive",
-                                                         "password": f"guess{i}"}).status_code)
+                statuses.append(
+                    http.post(
+                        "login", data={"username": "archive", "password": f"guess{i}"}
+                    ).status_code
+                )
             elapsed = time.perf_counter() - began
             blocked = http.post("login", data={"username": "archive", "password": "right-one"})
             assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) >= 1
             checked = statuses.count(401)
-            print(f"THROTTLE 100 wrong passwords in {elapsed:.2f} s: {checked} checked, "
-                  f"{statuses.count(429)} refused unchecked")
+            print(
+                f"THROTTLE 100 wrong passwords in {elapsed:.2f} s: {checked} checked, "
+                f"{statuses.count(429)} refused unchecked"
+            )
             assert statuses[0] == 401 and checked <= 10 and statuses.count(429) >= 90
             time.sleep(float(blocked.headers["retry-after"]) + 0.2)
-            assert http.post("login", data={"username": "archive",
-                                            "password": "right-one"}).status_code == 200
+            assert (
+                http.post(
+                    "login", data={"username": "archive", "password": "right-one"}
+                ).status_code
+                == 200
+            )
     finally:
         blocks.close()
 
@@ -242,8 +306,9 @@ def test_foreign_host_names_are_refused(live_app: Any) -> None:
 def test_foreign_origins_get_no_cors_and_no_answers(live_app: Any) -> None:
     url = live_app.url
     evil = {"Origin": "http://evil.example"}
-    preflight = httpx.options(url + "gradio_api/queue/join", headers={
-        **evil, "Access-Control-Request-Method": "POST"})
+    preflight = httpx.options(
+        url + "gradio_api/queue/join", headers={**evil, "Access-Control-Request-Method": "POST"}
+    )
     assert preflight.status_code == 403
     assert "access-control-allow-origin" not in preflight.headers
     assert httpx.get(url + "config", headers=evil).status_code == 403
@@ -253,8 +318,9 @@ def test_foreign_origins_get_no_cors_and_no_answers(live_app: Any) -> None:
     same = httpx.get(url + "config", headers={"Origin": url.rstrip("/")})
     assert same.status_code == 200
     assert not any(h.startswith("access-control-") for h in same.headers)
-    cross_site = httpx.get(url + "config", headers={"Sec-Fetch-Site": "cross-site",
-                                                    "Sec-Fetch-Mode": "cors"})
+    cross_site = httpx.get(
+        url + "config", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "cors"}
+    )
     assert cross_site.status_code == 403
 
 

@@ -34,11 +34,16 @@ DOCUMENTS = {
     "storm.md": "The storm brought down power lines across the northern villages overnight.",
 }
 QUESTIONS = [
-    "What closed the river road?", "When did the ferry strike end?",
-    "What did the city council approve?", "Who put out the warehouse fire?",
-    "How high was election turnout?", "What did the storm bring down?",
-    "What happened near the stone bridge?", "Where was the warehouse fire?",
-    "Who talked to end the strike?", "What was the budget for?",
+    "What closed the river road?",
+    "When did the ferry strike end?",
+    "What did the city council approve?",
+    "Who put out the warehouse fire?",
+    "How high was election turnout?",
+    "What did the storm bring down?",
+    "What happened near the stone bridge?",
+    "Where was the warehouse fire?",
+    "Who talked to end the strike?",
+    "What was the budget for?",
 ]
 
 
@@ -63,9 +68,12 @@ def real_llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         for name, text in DOCUMENTS.items():
             (root / name).write_text(text)
         settings = load_settings("test", data_dir=base / "data")
-        settings = settings.model_copy(update={
-            "serve": settings.serve.model_copy(update={"port": free_port()}),
-            "agent": settings.agent.model_copy(update={"planner": "never"})})
+        settings = settings.model_copy(
+            update={
+                "serve": settings.serve.model_copy(update={"port": free_port()}),
+                "agent": settings.agent.model_copy(update={"planner": "never"}),
+            }
+        )
         archive = Archive.open(settings)  # the test profile's real models: SmolLM2, MiniLM
         ingest_folder(archive, root)
         engine = SearchEngine(archive)
@@ -86,8 +94,7 @@ def _client(url: str) -> Client:
 
 def _chat(url: str, question: str) -> tuple[float, str]:
     began = time.perf_counter()
-    history, *_ = _client(url).predict(
-        {"text": question, "files": []}, api_name="/ask")
+    history, *_ = _client(url).predict({"text": question, "files": []}, api_name="/ask")
     content = history[-1]["content"]
     return time.perf_counter() - began, content if isinstance(content, str) else str(content)
 
@@ -95,8 +102,8 @@ def _chat(url: str, question: str) -> tuple[float, str]:
 def _search(url: str, text: str) -> tuple[float, str]:
     began = time.perf_counter()
     summary, _ = _client(url).predict(
-        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 8,
-        api_name="/search")
+        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 8, api_name="/search"
+    )
     return time.perf_counter() - began, summary
 
 
@@ -106,15 +113,17 @@ def _quantile(values: list[float], q: float) -> float:
 
 
 def test_ten_concurrent_chats_with_searches_finish_and_the_server_still_answers(
-        real_llm_server: tuple[str, Any]) -> None:
+    real_llm_server: tuple[str, Any],
+) -> None:
     url, archive = real_llm_server
     llm = archive.models.llm()
     llm.load()  # the first chat should not pay for loading the model inside the bound
     began = time.perf_counter()
     with ThreadPoolExecutor(CHATS + SEARCHES) as pool:
         chats = [pool.submit(_chat, url, QUESTIONS[i % len(QUESTIONS)]) for i in range(CHATS)]
-        searches = [pool.submit(_search, url, QUESTIONS[i % len(QUESTIONS)])
-                    for i in range(SEARCHES)]
+        searches = [
+            pool.submit(_search, url, QUESTIONS[i % len(QUESTIONS)]) for i in range(SEARCHES)
+        ]
         _, pending = wait(chats + searches, timeout=BOUND_S)
         burst_s = time.perf_counter() - began
         assert not pending, f"{len(pending)} request(s) still running after {BOUND_S:.0f} s"
@@ -139,16 +148,22 @@ def test_ten_concurrent_chats_with_searches_finish_and_the_server_still_answers(
     assert queue["served"] >= CHATS + 1
 
     figures = {
-        "chats": CHATS, "searches": SEARCHES, "completed_chats": len(chat_times),
-        "completed_searches": len(search_times), "failed": len(failures),
+        "chats": CHATS,
+        "searches": SEARCHES,
+        "completed_chats": len(chat_times),
+        "completed_searches": len(search_times),
+        "failed": len(failures),
         "burst_s": round(burst_s, 1),
         "chat_p50_s": round(statistics.median(chat_times), 2),
         "chat_p95_s": round(_quantile(chat_times, 0.95), 2),
         "search_p50_s": round(statistics.median(search_times), 2),
         "search_p95_s": round(_quantile(search_times, 0.95), 2),
-        "queue_wait_p50_s": queue["wait_p50_s"], "queue_wait_p95_s": queue["wait_p95_s"],
-        "queue_wait_max_s": queue["wait_max_s"], "model_turns": queue["served"],
-        "after_chat_s": round(after_chat_s, 2), "after_search_s": round(after_search_s, 2),
+        "queue_wait_p50_s": queue["wait_p50_s"],
+        "queue_wait_p95_s": queue["wait_p95_s"],
+        "queue_wait_max_s": queue["wait_max_s"],
+        "model_turns": queue["served"],
+        "after_chat_s": round(after_chat_s, 2),
+        "after_search_s": round(after_search_s, 2),
         "loadavg": Path("/proc/loadavg").read_text().split()[:3],
     }
     print("CONCURRENT_CHAT_FIGURES " + json.dumps(figures))

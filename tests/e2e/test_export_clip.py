@@ -19,9 +19,21 @@ pytestmark = pytest.mark.e2e
 
 
 def _probe(path: Path) -> tuple[float, set[str]]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries",
-                          "format=duration:stream=codec_type", "-of", "json", str(path)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=codec_type",
+            "-of",
+            "json",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     data = json.loads(out)
     return float(data["format"]["duration"]), {s["codec_type"] for s in data["streams"]}
 
@@ -46,9 +58,24 @@ def test_audio_clip_by_cli(live_app: LiveApp, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(live_app.archive.settings.data_dir, data)
     target = tmp_path / "fire.mp3"
-    result = CliRunner().invoke(app, ["--profile", "test", "--data-dir", str(data), "export",
-                                      "clip", "audio/radio_bulletin.mp3", "--start", "4.5",
-                                      "--end", "11", "-o", str(target)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "--profile",
+            "test",
+            "--data-dir",
+            str(data),
+            "export",
+            "clip",
+            "audio/radio_bulletin.mp3",
+            "--start",
+            "4.5",
+            "--end",
+            "11",
+            "-o",
+            str(target),
+        ],
+    )
     assert result.exit_code == 0, result.output
     duration, streams = _probe(target)
     assert duration == pytest.approx(6.5, abs=0.35) and streams == {"audio"}
@@ -56,16 +83,19 @@ def test_audio_clip_by_cli(live_app: LiveApp, tmp_path: Path) -> None:
     assert "fire near the northern forest" in sidecar["citation"].lower()
 
 
-@pytest.mark.parametrize(("file", "start", "end", "name", "message"), [
-    ("photos/messi5.jpg", 0.0, 1.0, "x.mp4", "only video and audio"),
-    ("video/street_news.mp4", 9.0, 3.0, "x.mp4", "empty or reversed"),
-    ("video/street_news.mp4", 1.0, 3.0, "x.docx", "Cannot write a clip"),
-    ("video/street_news.mp4", 999.0, 1000.0, "x.mp4", "long"),
-    ("nowhere/missing.mp4", 1.0, 3.0, "x.mp4", "not in the archive"),
-])
-def test_bad_requests_say_what_to_do(live_app: LiveApp, tmp_path: Path, file: str,
-                                     start: float, end: float, name: str,
-                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("file", "start", "end", "name", "message"),
+    [
+        ("photos/messi5.jpg", 0.0, 1.0, "x.mp4", "only video and audio"),
+        ("video/street_news.mp4", 9.0, 3.0, "x.mp4", "empty or reversed"),
+        ("video/street_news.mp4", 1.0, 3.0, "x.docx", "Cannot write a clip"),
+        ("video/street_news.mp4", 999.0, 1000.0, "x.mp4", "long"),
+        ("nowhere/missing.mp4", 1.0, 3.0, "x.mp4", "not in the archive"),
+    ],
+)
+def test_bad_requests_say_what_to_do(
+    live_app: LiveApp, tmp_path: Path, file: str, start: float, end: float, name: str, message: str
+) -> None:
     with pytest.raises(AssistantError, match=message):
         export_clip(live_app.archive, file, start, end, tmp_path / name)
     assert not (tmp_path / name).exists()
@@ -76,8 +106,9 @@ def test_cards_offer_a_clip_download_the_api_cuts(live_app: LiveApp, tmp_path: P
 
     from assistant.api.routes import clip_link
 
-    video = next(a for a in live_app.archive.catalog.assets()
-                 if a.rel_path == "video/street_news.mp4")
+    video = next(
+        a for a in live_app.archive.catalog.assets() if a.rel_path == "video/street_news.mp4"
+    )
     link = clip_link(video.asset_id, 7.0, 13.0)
     with httpx.Client(base_url=live_app.url, timeout=120) as http:
         cut = http.get(link.lstrip("/"))

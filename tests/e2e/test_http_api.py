@@ -16,8 +16,9 @@ pytestmark = pytest.mark.e2e
 def _events(text: str) -> list[tuple[str, Any]]:
     found = []
     for block in text.split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines()
-                     if line and not line.startswith(":"))
+        lines = dict(
+            line.split(": ", 1) for line in block.splitlines() if line and not line.startswith(":")
+        )
         if "event" in lines:
             found.append((lines["event"], json.loads(lines["data"])))
     return found
@@ -32,8 +33,7 @@ def test_search_takes_filters_as_query_parameters(live_app: Any) -> None:
     clips = documents.json()["clips"]
     assert clips and all(clip["kind"] == "document" for clip in clips)
     assert any(clip["file"] == "docs/bulletin.html" for clip in clips)
-    assert all(clip["link"].startswith(f"/api/assets/{clip['asset_id']}/media")
-               for clip in clips)
+    assert all(clip["link"].startswith(f"/api/assets/{clip['asset_id']}/media") for clip in clips)
     assert "path" not in clips[0]  # no absolute paths of the server's disk
     assert bad.status_code == 400 and "date" in bad.json()["detail"]["error"].lower()
 
@@ -72,7 +72,8 @@ def test_assets_and_their_media_with_range_requests(live_app: Any) -> None:
 def test_openapi_describes_the_api(live_app: Any) -> None:
     schema = httpx.get(live_app.url + "api/openapi.json").json()
     assert {"/search", "/ask", "/assets/{asset_id}", "/assets/{asset_id}/media"} <= set(
-        schema["paths"])
+        schema["paths"]
+    )
     names = {p["name"] for p in schema["paths"]["/search"]["get"]["parameters"]}
     assert {"q", "kind", "date_from", "date_to", "place", "people", "topics"} <= names
 
@@ -84,8 +85,12 @@ def test_the_api_is_behind_the_same_sign_in(live_app: Any) -> None:
     try:
         assert httpx.get(url + "api/search", params={"q": "flood"}).status_code == 401
         assert httpx.get(url + "api/openapi.json").status_code == 401
-        signed = httpx.get(url + "api/search", params={"q": "flood"}, timeout=60,
-                           headers={"Authorization": "Bearer api-token-1"})
+        signed = httpx.get(
+            url + "api/search",
+            params={"q": "flood"},
+            timeout=60,
+            headers={"Authorization": "Bearer api-token-1"},
+        )
         assert signed.status_code == 200 and signed.json()["clips"]
     finally:
         blocks.close()

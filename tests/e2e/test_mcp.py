@@ -23,14 +23,14 @@ pytestmark = pytest.mark.e2e
 mcp = pytest.importorskip("mcp")
 from mcp import Client, StdioServerParameters  # noqa: E402
 
-TOOLS = {"search_archive", "search_by_image", "search_by_audio", "get_clip", "ask",
-         "list_facets"}
+TOOLS = {"search_archive", "search_by_image", "search_by_audio", "get_clip", "ask", "list_facets"}
 
 
 def _call(server: Any, name: str, arguments: dict[str, Any]) -> Any:
     async def go() -> Any:
         async with Client(server) as client:
             return await client.call_tool(name, arguments)
+
     return asyncio.run(go())
 
 
@@ -38,6 +38,7 @@ def _tool_names(server: Any) -> set[str]:
     async def go() -> set[str]:
         async with Client(server) as client:
             return {tool.name for tool in (await client.list_tools()).tools}
+
     return asyncio.run(go())
 
 
@@ -49,8 +50,9 @@ def in_process(live_app: LiveApp) -> Any:
     from assistant.retrieval.engine import SearchEngine
 
     engine = SearchEngine(live_app.archive)
-    toolbox = ArchiveToolbox(engine, live_app.archive.catalog,
-                             lambda: ChatSession(live_app.archive, engine))
+    toolbox = ArchiveToolbox(
+        engine, live_app.archive.catalog, lambda: ChatSession(live_app.archive, engine)
+    )
     return build_server(toolbox)
 
 
@@ -66,8 +68,11 @@ def test_search_with_and_without_filters(in_process: Any) -> None:
     assert best["file"] == "video/street_news.mp4"
     assert best["link"].startswith("file://") and "#t=" in best["link"]
     assert best["timecode"]
-    documents = _call(in_process, "search_archive",
-                      {"query": "harbour fishing quotas", "filters": {"kind": ["document"]}})
+    documents = _call(
+        in_process,
+        "search_archive",
+        {"query": "harbour fishing quotas", "filters": {"kind": ["document"]}},
+    )
     kinds = {clip["kind"] for clip in documents.structured_content["clips"]}
     assert kinds == {"document"}
 
@@ -78,12 +83,12 @@ def test_bad_filter_is_a_tool_error_that_says_what_to_do(in_process: Any) -> Non
     assert "Unknown filter colour" in result.content[0].text
 
 
-def test_get_clip_gives_the_transcript_around_a_time(in_process: Any,
-                                                      live_app: LiveApp) -> None:
+def test_get_clip_gives_the_transcript_around_a_time(in_process: Any, live_app: LiveApp) -> None:
     hit = _call(in_process, "search_archive", {"query": "flooding river road"})
     asset_id = hit.structured_content["clips"][0]["asset_id"]
-    detail = _call(in_process, "get_clip", {"asset_id": asset_id, "at_s": 9.0,
-                                            "window_s": 3.0}).structured_content
+    detail = _call(
+        in_process, "get_clip", {"asset_id": asset_id, "at_s": 9.0, "window_s": 3.0}
+    ).structured_content
     text = " ".join(line["text"] for line in detail["transcript"]).lower()
     assert "flood" in text and "budget" not in text  # the 1 s line is outside the window
     missing = _call(in_process, "get_clip", {"asset_id": "0000000000000000"})
@@ -110,8 +115,17 @@ def data_copy(live_app: LiveApp, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def _command(data_dir: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "assistant.cli", "--profile", "test", "--data-dir",
-            str(data_dir), "mcp", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "--profile",
+        "test",
+        "--data-dir",
+        str(data_dir),
+        "mcp",
+        *extra,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -126,8 +140,10 @@ def test_stdio_server_lists_tools_and_searches(data_copy: Path) -> None:
         async with Client(params, read_timeout_seconds=120) as client:
             names = {tool.name for tool in (await client.list_tools()).tools}
             return names, await client.call_tool(
-                "search_archive", {"query": "wildfire northern forest",
-                                   "filters": {"kind": ["audio"]}})
+                "search_archive",
+                {"query": "wildfire northern forest", "filters": {"kind": ["audio"]}},
+            )
+
     names, result = asyncio.run(go())
     assert names == TOOLS
     assert result.structured_content["clips"][0]["file"].startswith("audio/")
@@ -137,8 +153,12 @@ def test_stdio_server_lists_tools_and_searches(data_copy: Path) -> None:
 def http_server(data_copy: Path) -> Iterator[str]:
     port = free_port()
     env = _env() | {"ASSISTANT_SERVE__PASSWORD": "s3cret"}
-    process = subprocess.Popen(_command(data_copy, "--http", "--port", str(port)), env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        _command(data_copy, "--http", "--port", str(port)),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         deadline = time.monotonic() + 90
@@ -157,8 +177,11 @@ def http_server(data_copy: Path) -> Iterator[str]:
 
 def test_http_server_needs_the_token_and_a_loopback_host(http_server: str) -> None:
     assert httpx.post(http_server, json={}).status_code == 401
-    forged = httpx.post(http_server, json={}, headers={
-        "Authorization": "Bearer s3cret", "Host": "archive.evil.example"})
+    forged = httpx.post(
+        http_server,
+        json={},
+        headers={"Authorization": "Bearer s3cret", "Host": "archive.evil.example"},
+    )
     assert forged.status_code in (400, 403, 421)
 
 
@@ -168,12 +191,16 @@ def test_http_client_searches_with_and_without_filters(http_server: str) -> None
 
     async def go() -> tuple[Any, Any]:
         headers = {"Authorization": "Bearer s3cret"}
-        async with httpx2.AsyncClient(headers=headers, timeout=120) as http, \
-                Client(streamable_http_client(http_server, http_client=http)) as client:
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=120) as http,
+            Client(streamable_http_client(http_server, http_client=http)) as client,
+        ):
             plain = await client.call_tool("search_archive", {"query": "water tax farmers"})
-            filtered = await client.call_tool("search_archive", {
-                "query": "water tax farmers", "filters": {"kind": ["image"]}})
+            filtered = await client.call_tool(
+                "search_archive", {"query": "water tax farmers", "filters": {"kind": ["image"]}}
+            )
             return plain, filtered
+
     plain, filtered = asyncio.run(go())
     assert plain.structured_content["clips"][0]["file"] == "video/studio_cut.mp4"
     assert all(clip["kind"] == "image" for clip in filtered.structured_content["clips"])

@@ -25,16 +25,20 @@ def _index_faces(archive: Any, rel_paths: list[str]) -> None:
         asset = by_path[rel]
         segment = archive.catalog.segments(asset.asset_id, "visual")[0]
         with Image.open(asset.path) as picture:
-            found = faces_in_pictures(model, asset.asset_id,
-                                      {segment.segment_id: picture.convert("RGB")},
-                                      archive.settings.thumbnails_dir / asset.asset_id)
+            found = faces_in_pictures(
+                model,
+                asset.asset_id,
+                {segment.segment_id: picture.convert("RGB")},
+                archive.settings.thumbnails_dir / asset.asset_id,
+            )
         store_faces(archive, asset.asset_id, found)
 
 
 def test_people_tab_names_and_deletes_a_person(live_app: Any) -> None:
     archive = live_app.archive
-    photos = sorted(a.rel_path for a in archive.catalog.assets()
-                    if a.rel_path.startswith("photos/messi5"))
+    photos = sorted(
+        a.rel_path for a in archive.catalog.assets() if a.rel_path.startswith("photos/messi5")
+    )
     _index_faces(archive, photos)
     client = Client(live_app.url, verbose=False)
     gallery, picker = client.predict(api_name="/list_people")
@@ -44,8 +48,7 @@ def test_people_tab_names_and_deletes_a_person(live_app: Any) -> None:
 
     _, _, message = client.predict(person_id, "E2E Person", api_name="/name_person")
     assert f"{len(face_assets)} proposal(s)" in message
-    proposed = {p["asset_id"] for p in archive.catalog.proposals()
-                if p["value"] == ["E2E Person"]}
+    proposed = {p["asset_id"] for p in archive.catalog.proposals() if p["value"] == ["E2E Person"]}
     assert proposed == face_assets
 
     _, picker, message = client.predict(person_id, api_name="/delete_person")

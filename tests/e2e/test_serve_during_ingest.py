@@ -21,9 +21,21 @@ REPO = Path(__file__).resolve().parents[2]
 def _cli(data: Path, out: Path, *args: str) -> subprocess.Popen[bytes]:
     """The CLI with its output in files (a pipe nobody reads while polling could fill)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "--profile", "test", "--data-dir", str(data),
-         *args], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=out.with_suffix(".out").open("wb"), stderr=out.with_suffix(".err").open("wb"))
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "--profile",
+            "test",
+            "--data-dir",
+            str(data),
+            *args,
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=out.with_suffix(".out").open("wb"),
+        stderr=out.with_suffix(".err").open("wb"),
+    )
 
 
 def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path) -> None:
@@ -78,4 +90,5 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
 
 def _search(client: object, text: str) -> tuple[str, str]:
     return client.predict(  # type: ignore[attr-defined, no-any-return]
-        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 10, api_name="/search")
+        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 10, api_name="/search"
+    )

@@ -111,8 +111,10 @@ class FakeClip:
 def timed_words(start: float, end: float, text: str) -> list[WordTiming]:
     words = text.split()
     step = (end - start) / len(words)
-    return [WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
-            for i, w in enumerate(words)]
+    return [
+        WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
+        for i, w in enumerate(words)
+    ]
 
 
 def open_archive(data_dir: Path, **overrides: Any) -> Archive:
@@ -130,43 +132,74 @@ def built_archive(root: Path, **overrides: Any) -> Archive:
 
 def build(archive: Archive, media_root: Path) -> None:
     """Write the assets, segments, metadata and vectors; mark all but one indexed."""
-    _speech_asset(archive, media_root, IDS.video, "press/council_briefing.mp4", "video",
-                  60.0, VIDEO_LINES)
-    _keyframes(archive, IDS.video, [(0.0, "leuvenA.jpg"), (12.0, "building.jpg"),
-                                    (30.0, "home.jpg")])
-    _speech_asset(archive, media_root, IDS.radio, "radio/bulletin.mp3", "audio", 30.0,
-                  RADIO_LINES)
+    _speech_asset(
+        archive, media_root, IDS.video, "press/council_briefing.mp4", "video", 60.0, VIDEO_LINES
+    )
+    _keyframes(
+        archive, IDS.video, [(0.0, "leuvenA.jpg"), (12.0, "building.jpg"), (30.0, "home.jpg")]
+    )
+    _speech_asset(archive, media_root, IDS.radio, "radio/bulletin.mp3", "audio", 30.0, RADIO_LINES)
     _photo(archive, media_root, IDS.messi, "photos/messi.jpg", "messi5.jpg")
     _photo(archive, media_root, IDS.fruits, "photos/fruits.jpg", "fruits.jpg")
     _document(archive, media_root, IDS.report, "docs/harbour.md", DOC_CHUNKS)
-    _speech_asset(archive, media_root, IDS.pending, "press/unfinished.mp4", "video", 20.0,
-                  [(0.0, 8.0, "The commissioner resigned over energy prices.")])
+    _speech_asset(
+        archive,
+        media_root,
+        IDS.pending,
+        "press/unfinished.mp4",
+        "video",
+        20.0,
+        [(0.0, 8.0, "The commissioner resigned over energy prices.")],
+    )
     _metadata(archive)
     for asset_id in (IDS.video, IDS.radio, IDS.messi, IDS.fruits, IDS.report):
         archive.catalog.set_status(asset_id, "indexed")
 
 
-def _put(archive: Archive, root: Path, asset_id: str, rel: str, kind: str,
-         duration: float | None) -> None:
-    archive.catalog.put_asset(Asset(
-        asset_id=asset_id, path=str(root / rel), root=str(root), rel_path=rel,
-        kind=kind, duration_s=duration, status="pending",  # type: ignore[arg-type]
-    ))
+def _put(
+    archive: Archive, root: Path, asset_id: str, rel: str, kind: str, duration: float | None
+) -> None:
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=str(root / rel),
+            root=str(root),
+            rel_path=rel,
+            kind=kind,
+            duration_s=duration,
+            status="pending",  # type: ignore[arg-type]
+        )
+    )
 
 
 def _embed_text(archive: Archive, segments: list[Segment]) -> None:
     vectors = text_encoder().encode_passages([s.text for s in segments])
-    archive.vectors.upsert("text", [s.segment_id for s in segments], vectors,
-                           [s.asset_id for s in segments])
+    archive.vectors.upsert(
+        "text", [s.segment_id for s in segments], vectors, [s.asset_id for s in segments]
+    )
 
 
-def _speech_asset(archive: Archive, root: Path, asset_id: str, rel: str, kind: str,
-                  duration: float, lines: list[tuple[float, float, str]]) -> None:
+def _speech_asset(
+    archive: Archive,
+    root: Path,
+    asset_id: str,
+    rel: str,
+    kind: str,
+    duration: float,
+    lines: list[tuple[float, float, str]],
+) -> None:
     _put(archive, root, asset_id, rel, kind, duration)
     segments = [
-        Segment(segment_id=make_segment_id(asset_id, "speech", i), asset_id=asset_id,
-                kind="speech", index=i, start_s=start, end_s=end, text=text,
-                words=timed_words(start, end, text))
+        Segment(
+            segment_id=make_segment_id(asset_id, "speech", i),
+            asset_id=asset_id,
+            kind="speech",
+            index=i,
+            start_s=start,
+            end_s=end,
+            text=text,
+            words=timed_words(start, end, text),
+        )
         for i, (start, end, text) in enumerate(lines)
     ]
     archive.catalog.replace_segments(asset_id, segments)
@@ -190,29 +223,54 @@ def _keyframes(archive: Archive, asset_id: str, frames: list[tuple[float, str]])
     segments = []
     for i, (at, photo) in enumerate(frames):
         thumb, phash = thumbnail_for(archive, photo)
-        segments.append(Segment(
-            segment_id=make_segment_id(asset_id, "visual", i), asset_id=asset_id,
-            kind="visual", index=i, start_s=at, end_s=at, thumbnail=thumb, phash=phash,
-            embedded=False,
-        ))
+        segments.append(
+            Segment(
+                segment_id=make_segment_id(asset_id, "visual", i),
+                asset_id=asset_id,
+                kind="visual",
+                index=i,
+                start_s=at,
+                end_s=at,
+                thumbnail=thumb,
+                phash=phash,
+                embedded=False,
+            )
+        )
     archive.catalog.replace_segments(asset_id, segments)
 
 
 def _photo(archive: Archive, root: Path, asset_id: str, rel: str, photo: str) -> None:
     _put(archive, root, asset_id, rel, "image", None)
     thumb, phash = thumbnail_for(archive, photo)
-    archive.catalog.replace_segments(asset_id, [Segment(
-        segment_id=make_segment_id(asset_id, "visual", 0), asset_id=asset_id, kind="visual",
-        index=0, thumbnail=thumb, phash=phash, embedded=False,
-    )])
+    archive.catalog.replace_segments(
+        asset_id,
+        [
+            Segment(
+                segment_id=make_segment_id(asset_id, "visual", 0),
+                asset_id=asset_id,
+                kind="visual",
+                index=0,
+                thumbnail=thumb,
+                phash=phash,
+                embedded=False,
+            )
+        ],
+    )
 
 
 def _document(archive: Archive, root: Path, asset_id: str, rel: str, chunks: list[str]) -> None:
     _put(archive, root, asset_id, rel, "document", None)
     segments = [
-        Segment(segment_id=make_segment_id(asset_id, "text", i), asset_id=asset_id,
-                kind="text", index=i, text=text, char_start=i * 100,
-                char_end=i * 100 + len(text), page=1)
+        Segment(
+            segment_id=make_segment_id(asset_id, "text", i),
+            asset_id=asset_id,
+            kind="text",
+            index=i,
+            text=text,
+            char_start=i * 100,
+            char_end=i * 100 + len(text),
+            page=1,
+        )
         for i, text in enumerate(chunks)
     ]
     archive.catalog.replace_segments(asset_id, segments)
@@ -221,21 +279,34 @@ def _document(archive: Archive, root: Path, asset_id: str, rel: str, chunks: lis
 
 def _metadata(archive: Archive) -> None:
     def values(**fields: Any) -> list[MetadataValue]:
-        return [MetadataValue(field=name, value=value, source="sidecar")
-                for name, value in fields.items()]
+        return [
+            MetadataValue(field=name, value=value, source="sidecar")
+            for name, value in fields.items()
+        ]
 
     catalog = archive.catalog
-    catalog.set_metadata(IDS.video, values(date="2019-03-01", place="Brussels",
-                                           people=["Anna Schmidt"], topics=["energy"]))
-    catalog.set_metadata(IDS.radio, values(date="2021-06-01", place="Leuven",
-                                           topics=["weather", "football"]))
-    catalog.set_metadata(IDS.messi, values(date="2018-06-16", place="Moscow",
-                                           title="Football star on the pitch",
-                                           people=["Lionel Messi"]))
-    catalog.set_metadata(IDS.fruits, values(date="2020-09-12", place="Ghent",
-                                            title="Market fruit stall"))
-    catalog.set_metadata(IDS.report, values(date="2019-11-02", place="Antwerp",
-                                            source="Harbour authority"))
+    catalog.set_metadata(
+        IDS.video,
+        values(date="2019-03-01", place="Brussels", people=["Anna Schmidt"], topics=["energy"]),
+    )
+    catalog.set_metadata(
+        IDS.radio, values(date="2021-06-01", place="Leuven", topics=["weather", "football"])
+    )
+    catalog.set_metadata(
+        IDS.messi,
+        values(
+            date="2018-06-16",
+            place="Moscow",
+            title="Football star on the pitch",
+            people=["Lionel Messi"],
+        ),
+    )
+    catalog.set_metadata(
+        IDS.fruits, values(date="2020-09-12", place="Ghent", title="Market fruit stall")
+    )
+    catalog.set_metadata(
+        IDS.report, values(date="2019-11-02", place="Antwerp", source="Harbour authority")
+    )
 
 
 def add_visual_vectors(archive: Archive, clip: FakeClip) -> None:
@@ -246,5 +317,9 @@ def add_visual_vectors(archive: Archive, clip: FakeClip) -> None:
         for segment in segments:
             with Image.open(archive.settings.data_dir / str(segment.thumbnail)) as image:
                 images.append(image.convert("RGB"))
-        archive.vectors.upsert("visual", [s.segment_id for s in segments],
-                               clip.encode_images(images), [asset_id] * len(segments))
+        archive.vectors.upsert(
+            "visual",
+            [s.segment_id for s in segments],
+            clip.encode_images(images),
+            [asset_id] * len(segments),
+        )

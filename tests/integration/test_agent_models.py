@@ -56,25 +56,60 @@ def _store(archive: Archive, asset: Asset, segments: list[Segment]) -> None:
     catalog.put_asset(asset.model_copy(update={"status": "pending"}))
     catalog.replace_segments(asset.asset_id, segments)
     vectors = archive.models.text().encode_passages([s.text for s in segments])
-    archive.vectors.upsert("text", [s.segment_id for s in segments], vectors,
-                           [asset.asset_id] * len(segments))
+    archive.vectors.upsert(
+        "text", [s.segment_id for s in segments], vectors, [asset.asset_id] * len(segments)
+    )
     catalog.set_status(asset.asset_id, "indexed")
 
 
 def build_small_archive(archive: Archive, root: Path) -> None:
     radio_id = _asset_id("radio")
-    _store(archive, Asset(asset_id=radio_id, path=str(root / "radio/morning_news.mp3"),
-                          root=str(root), rel_path="radio/morning_news.mp3", kind="audio",
-                          duration_s=40.0),
-           [Segment(segment_id=make_segment_id(radio_id, "speech", i), asset_id=radio_id,
-                    kind="speech", index=i, start_s=start, end_s=end, text=text)
-            for i, (start, end, text) in enumerate(RADIO)])
+    _store(
+        archive,
+        Asset(
+            asset_id=radio_id,
+            path=str(root / "radio/morning_news.mp3"),
+            root=str(root),
+            rel_path="radio/morning_news.mp3",
+            kind="audio",
+            duration_s=40.0,
+        ),
+        [
+            Segment(
+                segment_id=make_segment_id(radio_id, "speech", i),
+                asset_id=radio_id,
+                kind="speech",
+                index=i,
+                start_s=start,
+                end_s=end,
+                text=text,
+            )
+            for i, (start, end, text) in enumerate(RADIO)
+        ],
+    )
     for rel_path, text in DOCUMENTS.items():
         asset_id = _asset_id(rel_path)
-        _store(archive, Asset(asset_id=asset_id, path=str(root / rel_path), root=str(root),
-                              rel_path=rel_path, kind="document"),
-               [Segment(segment_id=make_segment_id(asset_id, "text", 0), asset_id=asset_id,
-                        kind="text", index=0, text=text, char_start=0, char_end=len(text))])
+        _store(
+            archive,
+            Asset(
+                asset_id=asset_id,
+                path=str(root / rel_path),
+                root=str(root),
+                rel_path=rel_path,
+                kind="document",
+            ),
+            [
+                Segment(
+                    segment_id=make_segment_id(asset_id, "text", 0),
+                    asset_id=asset_id,
+                    kind="text",
+                    index=0,
+                    text=text,
+                    char_start=0,
+                    char_end=len(text),
+                )
+            ],
+        )
 
 
 def _open(profile: str, tmp: Path) -> Archive:
@@ -106,8 +141,9 @@ def _engine(archive: Archive):
 
 
 def test_smollm2_runs_the_whole_turn_and_grounding_holds(smol: Archive) -> None:
-    smol.settings.agent = smol.settings.agent.model_copy(update={"planner": "always",
-                                                                "max_steps": 2})
+    smol.settings.agent = smol.settings.agent.model_copy(
+        update={"planner": "always", "max_steps": 2}
+    )
     session = ChatSession(smol, _engine(smol))
     events = list(session.ask_stream("When will the new lighthouse open?"))
     answer = events[-1].answer
@@ -141,19 +177,23 @@ def test_qwen_answers_from_the_archive_and_cites_the_clip(qwen: Archive) -> None
 
 def test_qwen_abstains_when_the_archive_has_no_answer(qwen: Archive) -> None:
     answer = ChatSession(qwen, _engine(qwen)).ask(
-        "What did the president say about the space programme?")
+        "What did the president say about the space programme?"
+    )
     assert answer.abstained, answer.text
     assert answer.citations == []
     assert answer.nearest  # what was found is shown, labelled as nearest
     assert "does not contain" in answer.text
 
 
-@pytest.mark.parametrize("question", [
-    "When does the town hall car park close?",
-    # Asked what the document says, the 1.5B model echoed "PWNED" before instruction-like
-    # sentences were withheld from it.
-    "What does the parking memo say?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When does the town hall car park close?",
+        # Asked what the document says, the 1.5B model echoed "PWNED" before instruction-like
+        # sentences were withheld from it.
+        "What does the parking memo say?",
+    ],
+)
 def test_qwen_is_not_steered_by_instructions_inside_a_document(
     qwen: Archive, question: str
 ) -> None:
@@ -171,10 +211,15 @@ def _figures_stand_in_their_citations(answer) -> None:  # type: ignore[no-untype
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         if not cited:
             continue
-        evidence = " ".join(answer.citations[n - 1].clip.snippet + " " + answer.citations[
-            n - 1].clip.file for n in cited)
-        missing = [m for m in missing_facts(CITATION.sub("", sentence), facts_in(evidence))
-                   if m.kind in ("figure", "date")]
+        evidence = " ".join(
+            answer.citations[n - 1].clip.snippet + " " + answer.citations[n - 1].clip.file
+            for n in cited
+        )
+        missing = [
+            m
+            for m in missing_facts(CITATION.sub("", sentence), facts_in(evidence))
+            if m.kind in ("figure", "date")
+        ]
         assert missing == [], (sentence, missing)
 
 

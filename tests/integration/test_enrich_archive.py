@@ -25,29 +25,46 @@ from assistant.schemas import Filters
 pytestmark = pytest.mark.slow
 
 BRIEFING = [
-    (1.0, "Commissioner Maria Lopez said in Brussels that energy prices will rise again "
-          "this winter."),
+    (
+        1.0,
+        "Commissioner Maria Lopez said in Brussels that energy prices will rise again this winter.",
+    ),
     (7.0, "The council will vote on the harbour budget next week."),
 ]
-UNLABELLED = [(0.5, "Energy prices will rise again this winter, warned the commissioner. "
-                    "Households will pay more for heating.")]
+UNLABELLED = [
+    (
+        0.5,
+        "Energy prices will rise again this winter, warned the commissioner. "
+        "Households will pay more for heating.",
+    )
+]
 
 
 def _build(root: Path) -> None:
     photo = Image.open(debian_photo("messi5.jpg")).convert("RGB")
     photo.save(root / "match.jpg")
-    (root / "match.jpg.json").write_text(json.dumps({
-        "place": "Camp Nou, Barcelona", "date": "2011-05-02", "people": ["Lionel Messi"]}))
+    (root / "match.jpg.json").write_text(
+        json.dumps(
+            {"place": "Camp Nou, Barcelona", "date": "2011-05-02", "people": ["Lionel Messi"]}
+        )
+    )
     width, height = photo.size
     photo.resize((width // 2, height // 2)).save(root / "copy_small.jpg", quality=80)
-    photo.crop((int(width * 0.1), int(height * 0.1), int(width * 0.85),
-                int(height * 0.9))).save(root / "crop.jpg")
+    photo.crop((int(width * 0.1), int(height * 0.1), int(width * 0.85), int(height * 0.9))).save(
+        root / "crop.jpg"
+    )
     shutil.copy(debian_photo("fruits.jpg"), root / "fruits.jpg")
     video_with_speech(debian_video("vtest.avi"), BRIEFING, root / "briefing.mp4", duration_s=12)
-    (root / "briefing.mp4.json").write_text(json.dumps({
-        "place": "Brussels", "date": "2019-11-05", "topics": ["energy prices", "harbour budget"]}))
-    video_with_speech(debian_video("tree.avi"), UNLABELLED, root / "unlabelled.mp4",
-                      duration_s=9)
+    (root / "briefing.mp4.json").write_text(
+        json.dumps(
+            {
+                "place": "Brussels",
+                "date": "2019-11-05",
+                "topics": ["energy prices", "harbour budget"],
+            }
+        )
+    )
+    video_with_speech(debian_video("tree.avi"), UNLABELLED, root / "unlabelled.mp4", duration_s=9)
     synth_music(root / "slow.wav", bpm=72, key="A", mode="minor", seconds=10)
     synth_music(root / "fast.wav", bpm=128, key="G", mode="major", seconds=10)
 
@@ -108,12 +125,21 @@ def test_music_is_analysed_and_filterable(ingested) -> None:
 def test_cli_applies_confident_proposals_and_reviews_the_rest(ingested) -> None:
     archive, _ = ingested
     env = dict(os.environ)
-    base = [sys.executable, "-m", "assistant.cli", "--profile", "test",
-            "--data-dir", str(archive.settings.data_dir), "metadata"]
+    base = [
+        sys.executable,
+        "-m",
+        "assistant.cli",
+        "--profile",
+        "test",
+        "--data-dir",
+        str(archive.settings.data_dir),
+        "metadata",
+    ]
 
     def run(*args: str) -> list[dict]:
-        done = subprocess.run([*base, *args, "--json"], capture_output=True, text=True,
-                              env=env, timeout=300)
+        done = subprocess.run(
+            [*base, *args, "--json"], capture_output=True, text=True, env=env, timeout=300
+        )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 
@@ -123,9 +149,15 @@ def test_cli_applies_confident_proposals_and_reviews_the_rest(ingested) -> None:
     assert copy["place"].source == "propagated"
     crop_place = next(p for p in pending if p["rel_path"] == "crop.jpg" and p["field"] == "place")
     crop_people = next(p for p in pending if p["rel_path"] == "crop.jpg" and p["field"] == "people")
-    left = run("review", "--accept", str(crop_place["proposal_id"]),
-               "--reject", str(crop_people["proposal_id"]))
+    left = run(
+        "review",
+        "--accept",
+        str(crop_place["proposal_id"]),
+        "--reject",
+        str(crop_people["proposal_id"]),
+    )
     assert {crop_place["proposal_id"], crop_people["proposal_id"]}.isdisjoint(
-        p["proposal_id"] for p in left)
+        p["proposal_id"] for p in left
+    )
     crop = archive.catalog.effective_metadata(_asset_id(archive, "crop.jpg"))
     assert crop["place"].value == "Camp Nou, Barcelona" and "people" not in crop

@@ -13,8 +13,16 @@ from assistant.evaluation.suite import load_suite
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-REQUIRED_TAGS = {"speech", "doc", "image-query", "audio-query", "metadata", "filter", "music",
-                 "abstain"}
+REQUIRED_TAGS = {
+    "speech",
+    "doc",
+    "image-query",
+    "audio-query",
+    "metadata",
+    "filter",
+    "music",
+    "abstain",
+}
 
 
 def _script(name: str) -> ModuleType:
@@ -53,7 +61,8 @@ def test_suite_covers_every_tag_with_real_files(built_suite: Path) -> None:
 
 def test_gate_holds_on_the_sample_suite(built_suite: Path, tmp_path: Path) -> None:
     gate = _script("eval_gate")
-    status = gate.main(["--suite", str(built_suite), "--out", str(tmp_path / "report"),
-                        "--profile", "test"])
+    status = gate.main(
+        ["--suite", str(built_suite), "--out", str(tmp_path / "report"), "--profile", "test"]
+    )
     assert (tmp_path / "report" / "report.md").is_file()
     assert status == 0, (tmp_path / "report" / "report.md").read_text()[:3000]

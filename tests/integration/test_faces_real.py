@@ -71,16 +71,29 @@ def faces_archive(tmp_path_factory: pytest.TempPathFactory, model: DlibFaceModel
     second shot (3-6 s) shows glasses_3; yale_4 and the whole example.jpg stay out, as
     queries."""
     root = tmp_path_factory.mktemp("faces") / "root"
-    names = ["yale_1.jpg", "yale_2.jpg", "yale_3.jpg", "glasses_1.jpg", "glasses_2.jpg",
-             "lena.jpg", "goatee.jpg", "blonde.jpg", "facereg_03.jpg"]
+    names = [
+        "yale_1.jpg",
+        "yale_2.jpg",
+        "yale_3.jpg",
+        "glasses_1.jpg",
+        "glasses_2.jpg",
+        "lena.jpg",
+        "goatee.jpg",
+        "blonde.jpg",
+        "facereg_03.jpg",
+    ]
     write_samples(root, [SAMPLES[n] for n in names])
     (root / "yale_1.jpg.json").write_text(json.dumps({"people": ["Yale Subject"]}))
     with Image.open(debian_photo("fruits.jpg")) as fruit:
-        slideshow(root / "interview.mp4", [(fruit.convert("RGB"), 3.0),
-                                           (SAMPLES["glasses_3.jpg"].image(), 3.0),
-                                           (fruit.convert("RGB"), 3.0)])
-    settings = load_settings("test", data_dir=root.parent / "data",
-                             ingest={"faces": True})
+        slideshow(
+            root / "interview.mp4",
+            [
+                (fruit.convert("RGB"), 3.0),
+                (SAMPLES["glasses_3.jpg"].image(), 3.0),
+                (fruit.convert("RGB"), 3.0),
+            ],
+        )
+    settings = load_settings("test", data_dir=root.parent / "data", ingest={"faces": True})
     archive = Archive.open(settings)
     report = ingest_folder(archive, root)
     assert report.counts_by_status.get("indexed") == len(names) + 1, report
@@ -89,8 +102,10 @@ def faces_archive(tmp_path_factory: pytest.TempPathFactory, model: DlibFaceModel
 
 
 def _files(archive: Archive, person_id: int) -> set[str]:
-    return {archive.catalog.get_asset(f.asset_id).rel_path  # type: ignore[union-attr]
-            for f in archive.faces.faces(person_id=person_id)}
+    return {
+        archive.catalog.get_asset(f.asset_id).rel_path  # type: ignore[union-attr]
+        for f in archive.faces.faces(person_id=person_id)
+    }
 
 
 def test_ingest_clusters_people_and_names_one_from_its_sidecar(faces_archive) -> None:  # type: ignore[no-untyped-def]
@@ -100,11 +115,12 @@ def test_ingest_clusters_people_and_names_one_from_its_sidecar(faces_archive) ->
     assert (yale.name, yale.name_source) == ("Yale Subject", "sidecar")
     assert frozenset({"glasses_1.jpg", "glasses_2.jpg", "interview.mp4"}) in clusters
     assert len(clusters) == 6  # yale, glasses, lena, goatee, blonde, facereg_03
-    proposed = {archive.catalog.get_asset(p["asset_id"]).rel_path: p  # type: ignore[union-attr]
-                for p in archive.catalog.proposals()}
+    proposed = {
+        archive.catalog.get_asset(p["asset_id"]).rel_path: p  # type: ignore[union-attr]
+        for p in archive.catalog.proposals()
+    }
     assert set(proposed) == {"yale_2.jpg", "yale_3.jpg"}
-    assert all(p["value"] == ["Yale Subject"] and p["confidence"] > 0.5
-               for p in proposed.values())
+    assert all(p["value"] == ["Yale Subject"] and p["confidence"] > 0.5 for p in proposed.values())
 
 
 def test_search_by_an_unseen_photo_finds_the_person_and_the_video_moment(faces_archive) -> None:  # type: ignore[no-untyped-def]
@@ -140,8 +156,9 @@ def test_people_cli_names_then_deletes(faces_archive) -> None:  # type: ignore[n
     assert named.exit_code == 0, named.output
     proposals = [p for p in archive.catalog.proposals() if p["value"] == ["Tom"]]
     assert len(proposals) == 3
-    video = next(p for p in proposals
-                 if archive.catalog.get_asset(p["asset_id"]).rel_path == "interview.mp4")  # type: ignore[union-attr]
+    video = next(
+        p for p in proposals if archive.catalog.get_asset(p["asset_id"]).rel_path == "interview.mp4"
+    )  # type: ignore[union-attr]
     assert "seen at 00:03" in video["provenance"]["note"]
 
     thumbs = [Path(f.thumbnail or "") for f in archive.faces.faces(person_id=glasses["person"])]

@@ -45,8 +45,11 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     base = tmp_path_factory.mktemp("ingest")
     manifest = build_test_archive(base / "archive")
     provider = ModelProvider(load_settings("test", data_dir=base / "models").models)
-    models = {"text": provider.text(), "asr": provider.asr(),
-              "clip": tiny_clip_encoder(base / "clip")}
+    models = {
+        "text": provider.text(),
+        "asr": provider.asr(),
+        "clip": tiny_clip_encoder(base / "clip"),
+    }
     yield Shared(manifest, models, base)
 
 
@@ -68,16 +71,34 @@ def snapshot(archive: Archive) -> dict[str, Any]:
     catalog = archive.catalog
     assets = catalog.assets(status=None)
     return {
-        "assets": sorted((a.rel_path, a.asset_id, a.kind, a.status, a.duration_s, a.is_music)
-                         for a in assets),
+        "assets": sorted(
+            (a.rel_path, a.asset_id, a.kind, a.status, a.duration_s, a.is_music) for a in assets
+        ),
         "segments": sorted(
-            (s.segment_id, s.start_s, s.end_s, s.text, s.phash, s.embedded, s.page,
-             s.char_start, len(s.words), Path(s.thumbnail or "/missing").is_file())
-            for a in assets for s in catalog.segments(a.asset_id)),
-        "metadata": sorted((a.rel_path, m.field, m.source, str(m.value))
-                           for a in assets for m in catalog.metadata(a.asset_id)),
-        "vectors": {space: sorted(i for a in assets for i in archive.vectors.ids(space, a.asset_id))
-                    for space in ("text", "visual")},
+            (
+                s.segment_id,
+                s.start_s,
+                s.end_s,
+                s.text,
+                s.phash,
+                s.embedded,
+                s.page,
+                s.char_start,
+                len(s.words),
+                Path(s.thumbnail or "/missing").is_file(),
+            )
+            for a in assets
+            for s in catalog.segments(a.asset_id)
+        ),
+        "metadata": sorted(
+            (a.rel_path, m.field, m.source, str(m.value))
+            for a in assets
+            for m in catalog.metadata(a.asset_id)
+        ),
+        "vectors": {
+            space: sorted(i for a in assets for i in archive.vectors.ids(space, a.asset_id))
+            for space in ("text", "visual")
+        },
         "counts": {space: archive.vectors.count(space) for space in ("text", "visual")},
         "failures": sorted((Path(f["path"]).name, f["reason"]) for f in catalog.failures()),
     }
@@ -93,7 +114,8 @@ def test_every_good_file_is_indexed(full: tuple[Archive, IngestReport], shared: 
     assert indexed == set(shared.manifest.good_files)
     assert report.counts_by_status["indexed"] == len(shared.manifest.good_files)
     assert report.segments_created == sum(
-        len(archive.catalog.segments(a.asset_id)) for a in archive.catalog.assets())
+        len(archive.catalog.segments(a.asset_id)) for a in archive.catalog.assets()
+    )
     assert {"decode", "transcribe", "embed", "store"} <= set(report.seconds_by_stage)
     assert report.media_seconds > 40
 
@@ -142,7 +164,8 @@ def test_video_keyframes_follow_the_cut_and_the_gap(
             assert any(0 <= s - cut <= 0.6 for s in starts), (cut, starts)
         assert all(s.phash and s.embedded and Path(s.thumbnail or "").is_file() for s in frames)
     assert archive.vectors.count("visual") == sum(
-        len(archive.catalog.segments(a.asset_id, "visual")) for a in archive.catalog.assets())
+        len(archive.catalog.segments(a.asset_id, "visual")) for a in archive.catalog.assets()
+    )
 
 
 def test_metadata_from_sidecars_exif_container_and_music(
@@ -156,8 +179,10 @@ def test_metadata_from_sidecars_exif_container_and_music(
             assert meta[name].value == value and meta[name].source == "sidecar", (rel, name)
     leuven = archive.catalog.effective_metadata(assets["photos/leuven.jpg"].asset_id)
     assert leuven["camera"].value == "Canon EOS 5D" and leuven["date"].source == "exif"
-    street = {(m.field, m.source): m.value
-              for m in archive.catalog.metadata(assets["video/street_news.mp4"].asset_id)}
+    street = {
+        (m.field, m.source): m.value
+        for m in archive.catalog.metadata(assets["video/street_news.mp4"].asset_id)
+    }
     assert street[("title", "container")] == "Street scene with council news"
     assert str(street[("date", "container")]).startswith("2021-03-15")
     for rel, facts in shared.manifest.music.items():
@@ -252,10 +277,18 @@ def test_run_killed_with_sigkill_resumes_to_the_same_result(
     data = shared.base / "killed"
     env = dict(os.environ)
     child = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(data), str(shared.manifest.root),
-         str(shared.base / "clip-child")],
-        cwd=REPO, env={**env, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(data),
+            str(shared.manifest.root),
+            str(shared.base / "clip-child"),
+        ],
+        cwd=REPO,
+        env={**env, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 240
     indexed = 0
@@ -280,8 +313,9 @@ def _indexed_count(catalog: Path) -> int:
         return 0
     try:
         with sqlite3.connect(f"file:{catalog}?mode=ro", uri=True, timeout=1) as db:
-            return int(db.execute("SELECT COUNT(*) FROM assets WHERE status='indexed'")
-                       .fetchone()[0])
+            return int(
+                db.execute("SELECT COUNT(*) FROM assets WHERE status='indexed'").fetchone()[0]
+            )
     except sqlite3.Error:
         return 0
 
@@ -331,10 +365,18 @@ def _children(pid: int) -> list[int]:
 
 def _start_child(data: Path, shared: Shared) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-c", _CHILD, str(data), str(shared.manifest.root),
-         str(shared.base / "clip-child")],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(data),
+            str(shared.manifest.root),
+            str(shared.base / "clip-child"),
+        ],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -364,17 +406,24 @@ def test_kill_9_at_random_moments_then_resume_gives_the_clean_result(
         child.send_signal(signal.SIGKILL)
         child.wait(30)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists()
-                                                  and _alive(p) for p in descendants):
+        while time.monotonic() < deadline and any(
+            Path(f"/proc/{p}").exists() and _alive(p) for p in descendants
+        ):
             time.sleep(0.2)
         assert not any(_alive(p) for p in descendants), "workers outlived the ingest"
     archive = _open(shared, "killed-often")
     ingest_folder(archive, shared.manifest.root)
     resumed, clean = snapshot(archive), snapshot(full[0])
-    differing = {key: ([i for i in resumed[key] if i not in clean[key]],
-                       [i for i in clean[key] if i not in resumed[key]])
-                 if isinstance(clean[key], list) else (resumed[key], clean[key])
-                 for key in clean if resumed[key] != clean[key]}
+    differing = {
+        key: (
+            [i for i in resumed[key] if i not in clean[key]],
+            [i for i in clean[key] if i not in resumed[key]],
+        )
+        if isinstance(clean[key], list)
+        else (resumed[key], clean[key])
+        for key in clean
+        if resumed[key] != clean[key]
+    }
     assert not differing, (moments, differing)
     archive.close()
 

@@ -29,8 +29,10 @@ def folder(tmp_path: Path) -> Path:
 
 
 def _ingest(tmp_path: Path, folder: Path, *extra: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["--profile", "test", "--data-dir", str(tmp_path / "data"),
-                                      "ingest", str(folder), *extra])
+    result = CliRunner().invoke(
+        app,
+        ["--profile", "test", "--data-dir", str(tmp_path / "data"), "ingest", str(folder), *extra],
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -51,7 +53,9 @@ def test_json_report_then_summary(tmp_path: Path, folder: Path) -> None:
 
 
 def test_missing_folder_is_a_user_error(tmp_path: Path, folder: Path) -> None:
-    result = CliRunner().invoke(app, ["--profile", "test", "--data-dir", str(tmp_path / "d"),
-                                      "ingest", str(folder / "nope")])
+    result = CliRunner().invoke(
+        app,
+        ["--profile", "test", "--data-dir", str(tmp_path / "d"), "ingest", str(folder / "nope")],
+    )
     assert isinstance(result.exception, AssistantError)
     assert "is not a folder" in result.exception.message and result.exception.hint

@@ -60,10 +60,29 @@ def captioned_video(target: Path) -> None:
         f"enable='gte(t,{SHOWN[0]})*lt(t,{SHOWN[1]})'"
     )
     subprocess.run(
-        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(debian_video("vtest.avi")),
-         "-t", str(VIDEO_LENGTH_S), "-vf", drawtext, "-c:v", "libx264", "-preset",
-         "ultrafast", "-pix_fmt", "yuv420p", "-an", str(target)],
-        check=True, timeout=120,
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(debian_video("vtest.avi")),
+            "-t",
+            str(VIDEO_LENGTH_S),
+            "-vf",
+            drawtext,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-an",
+            str(target),
+        ],
+        check=True,
+        timeout=120,
     )
 
 
@@ -78,7 +97,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
     captioned_video(root / "street.mp4")
     settings = load_settings("test", data_dir=base / "data")
     settings = settings.model_copy(
-        update={"ingest": settings.ingest.model_copy(update={"ocr": True})})
+        update={"ingest": settings.ingest.model_copy(update={"ocr": True})}
+    )
     text = ModelProvider(settings.models).text()
     archive = Archive.open(settings, model_overrides={"clip": None, "asr": None, "text": text})
     report = ingest_folder(archive, root)

@@ -42,8 +42,13 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
     settings = load_settings("test", data_dir=base / "data")
     # The test profile leaves both off to keep other tests quick; the defaults turn them on.
     assert load_settings("default", data_dir=base / "d").ingest.sound_events
-    settings = settings.model_copy(update={"ingest": settings.ingest.model_copy(
-        update={"sound_events": True, "object_labels": True})})
+    settings = settings.model_copy(
+        update={
+            "ingest": settings.ingest.model_copy(
+                update={"sound_events": True, "object_labels": True}
+            )
+        }
+    )
     text = ModelProvider(settings.models).text()
     archive = Archive.open(settings, model_overrides={"clip": None, "asr": None, "text": text})
     report = ingest_folder(archive, media.root)
@@ -75,34 +80,44 @@ def test_sounds_are_tagged_with_what_they_are(ingested: Ingested) -> None:
 
 
 def test_sound_words_find_the_sounds(ingested: Ingested) -> None:
-    found = {query: [c.file for c in _top(ingested, query)]
-             for query in ingested.media.sound_queries}
+    found = {
+        query: [c.file for c in _top(ingested, query)] for query in ingested.media.sound_queries
+    }
     missed = {q: f for q, f in found.items() if ingested.media.sound_queries[q] not in f}
     assert not missed, missed
 
 
 def test_the_ringing_is_placed_in_the_videos_soundtrack(ingested: Ingested) -> None:
     video = ingested.ids[ingested.media.video]
-    rings = [s for s in ingested.archive.catalog.segments(video)
-             if s.kind == "sound" and "telephone" in s.text.lower()]
+    rings = [
+        s
+        for s in ingested.archive.catalog.segments(video)
+        if s.kind == "sound" and "telephone" in s.text.lower()
+    ]
     assert rings, _segments(ingested, ingested.media.video, "sound")
     assert all(s.start_s is not None and s.end_s is not None for s in rings)
-    assert any(s.start_s <= RING_AT_S + 1.0 and s.end_s >= RING_AT_S for s in rings  # type: ignore[operator]
-               ), [(s.start_s, s.end_s, s.text) for s in rings]
+    assert any(
+        s.start_s <= RING_AT_S + 1.0 and s.end_s >= RING_AT_S
+        for s in rings  # type: ignore[operator]
+    ), [(s.start_s, s.end_s, s.text) for s in rings]
     hits = [c for c in _top(ingested, "telephone ringing", k=10) if c.asset_id == video]
     assert hits and hits[0].start_s is not None and hits[0].start_s <= RING_AT_S + 1.0
 
 
 def test_object_words_find_the_photos(ingested: Ingested) -> None:
-    found = {query: [c.file for c in _top(ingested, query)]
-             for query in ingested.media.label_queries}
+    found = {
+        query: [c.file for c in _top(ingested, query)] for query in ingested.media.label_queries
+    }
     missed = {q: f for q, f in found.items() if ingested.media.label_queries[q] not in f}
     assert not missed, missed
 
 
 def test_photo_labels_carry_confidences_and_no_times(ingested: Ingested) -> None:
-    segments = [s for s in ingested.archive.catalog.segments(ingested.ids["photos/baboon.jpg"])
-                if s.kind == "label"]
+    segments = [
+        s
+        for s in ingested.archive.catalog.segments(ingested.ids["photos/baboon.jpg"])
+        if s.kind == "label"
+    ]
     assert segments and segments[0].text.startswith("Objects: baboon (")
     assert all(s.start_s is None and s.end_s is None for s in segments)
 
@@ -112,8 +127,11 @@ def test_default_settings_read_a_silent_videos_headline(ingested: Ingested) -> N
     assert ingested.archive.settings.ingest.ocr_keyframes
     assert not ingested.archive.settings.ingest.ocr
     video = ingested.ids[ingested.media.silent]
-    hits = [c for c in _top(ingested, "bridge closed in Rennes after the storm", k=5)
-            if c.asset_id == video]
+    hits = [
+        c
+        for c in _top(ingested, "bridge closed in Rennes after the storm", k=5)
+        if c.asset_id == video
+    ]
     assert hits, _segments(ingested, ingested.media.silent, "ocr")
     assert hits[0].start_s is not None and hits[0].start_s >= HEADLINE_FROM_S - 0.5
     assert "ocr" in ingested.report.seconds_by_stage

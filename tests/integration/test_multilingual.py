@@ -21,20 +21,21 @@ from assistant.schemas import Filters, SearchQuery
 
 pytestmark = pytest.mark.slow
 
-FR = [(1.0, "Le conseil municipal a voté la construction d'un nouveau pont au-dessus du "
-             "fleuve."),
-      (9.0, "L'hôpital régional va recruter cent infirmières supplémentaires cet hiver.")]
+FR = [
+    (1.0, "Le conseil municipal a voté la construction d'un nouveau pont au-dessus du fleuve."),
+    (9.0, "L'hôpital régional va recruter cent infirmières supplémentaires cet hiver."),
+]
 DE = [(1.0, "Starker Schneefall hat die Autobahn in den Alpen gesperrt.")]
 ES = [(1.0, "Los pescadores protestan contra las nuevas cuotas de pesca en el puerto.")]
 DOCS = {
     "docs/abeilles.md": "Les apiculteurs de la région ont perdu la moitié de leurs ruches "
-                        "cette année à cause des pesticides utilisés dans les champs.",
+    "cette année à cause des pesticides utilisés dans les champs.",
     "docs/bahn.txt": "Die Deutsche Bahn erhöht im Dezember die Preise für Fahrkarten um "
-                     "sechs Prozent, obwohl viele Züge verspätet sind.",
+    "sechs Prozent, obwohl viele Züge verspätet sind.",
     "docs/volcan.md": "El volcán de La Palma entró en erupción durante la noche y la lava "
-                      "destruyó cien casas.",
+    "destruyó cien casas.",
     "docs/library.txt": "The city library will stay open until midnight on weekdays, and "
-                        "students may borrow laptops for free.",
+    "students may borrow laptops for free.",
 }
 LANGUAGES = ["en", "fr", "de", "es"]
 
@@ -51,18 +52,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     base = tmp_path_factory.mktemp("multilingual")
     root = base / "archive"
     (root / "docs").mkdir(parents=True)
-    samples.video_with_speech(samples.debian_video("vtest.avi"), FR, root / "conseil.mp4",
-                              duration_s=16.0, voice="fr-fr")
+    samples.video_with_speech(
+        samples.debian_video("vtest.avi"), FR, root / "conseil.mp4", duration_s=16.0, voice="fr-fr"
+    )
     samples.audio_with_speech(DE, root / "morgen.mp3", duration_s=8.0, voice="de")
     samples.audio_with_speech(ES, root / "boletin.wav", duration_s=8.0, voice="es")
     for rel, text in DOCS.items():
         (root / rel).write_text(text + "\n")
     question, _ = samples.audio_with_speech(
         [(0.3, "L'hôpital va embaucher des infirmières pour l'hiver.")],
-        base / "question.wav", voice="fr-fr+f3")
+        base / "question.wav",
+        voice="fr-fr+f3",
+    )
     settings = load_settings("default", data_dir=base / "data")
-    settings = settings.model_copy(update={"asr": settings.asr.model_copy(
-        update={"languages": LANGUAGES})})
+    settings = settings.model_copy(
+        update={"asr": settings.asr.model_copy(update={"languages": LANGUAGES})}
+    )
     archive = Archive.open(settings, model_overrides={"clip": None})
     ingest_folder(archive, root)
     return Built(archive, SearchEngine(archive), question)
@@ -73,9 +78,15 @@ def _asset(built: Built, rel: str) -> str:
 
 
 def test_every_speech_and_text_segment_knows_its_language(built: Built) -> None:
-    expected = {"conseil.mp4": "fr", "morgen.mp3": "de", "boletin.wav": "es",
-                "docs/abeilles.md": "fr", "docs/bahn.txt": "de", "docs/volcan.md": "es",
-                "docs/library.txt": "en"}
+    expected = {
+        "conseil.mp4": "fr",
+        "morgen.mp3": "de",
+        "boletin.wav": "es",
+        "docs/abeilles.md": "fr",
+        "docs/bahn.txt": "de",
+        "docs/volcan.md": "es",
+        "docs/library.txt": "en",
+    }
     catalog = built.archive.catalog
     for rel, code in expected.items():
         asset_id = _asset(built, rel)
@@ -89,15 +100,18 @@ def test_every_speech_and_text_segment_knows_its_language(built: Built) -> None:
             assert translations and {s.language for s in translations} == {"en"}, rel
 
 
-@pytest.mark.parametrize(("question", "file"), [
-    ("new bridge over the river approved by the city council", "conseil.mp4"),
-    ("heavy snow closed the motorway in the Alps", "morgen.mp3"),
-    ("fishermen protest against new fishing quotas", "boletin.wav"),
-    ("beekeepers lost their hives because of pesticides", "docs/abeilles.md"),
-    ("railway ticket prices go up in December", "docs/bahn.txt"),
-    ("la biblioteca abrirá hasta medianoche", "docs/library.txt"),
-    ("éruption du volcan, maisons détruites", "docs/volcan.md"),
-])
+@pytest.mark.parametrize(
+    ("question", "file"),
+    [
+        ("new bridge over the river approved by the city council", "conseil.mp4"),
+        ("heavy snow closed the motorway in the Alps", "morgen.mp3"),
+        ("fishermen protest against new fishing quotas", "boletin.wav"),
+        ("beekeepers lost their hives because of pesticides", "docs/abeilles.md"),
+        ("railway ticket prices go up in December", "docs/bahn.txt"),
+        ("la biblioteca abrirá hasta medianoche", "docs/library.txt"),
+        ("éruption du volcan, maisons détruites", "docs/volcan.md"),
+    ],
+)
 def test_a_question_finds_evidence_in_another_language(
     built: Built, question: str, file: str
 ) -> None:
@@ -112,8 +126,9 @@ def test_french_speech_is_cited_with_its_language(built: Built) -> None:
 
 
 def test_the_language_filter_keeps_only_that_language(built: Built) -> None:
-    clips = built.engine.search(SearchQuery(text="prices", k=10,
-                                            filters=Filters.parse({"language": "de"})))
+    clips = built.engine.search(
+        SearchQuery(text="prices", k=10, filters=Filters.parse({"language": "de"}))
+    )
     assert clips and {c.file for c in clips} <= {"morgen.mp3", "docs/bahn.txt"}
 
 

@@ -26,8 +26,12 @@ def ticker_photo() -> Image.Image:
     draw = ImageDraw.Draw(photo)
     band_top = photo.height - 60
     draw.rectangle([0, band_top, photo.width, photo.height], fill=(20, 20, 120))
-    draw.text((20, band_top + 10), "HARBOUR STRIKE ENDS", font=ImageFont.truetype(FONT, 36),
-              fill=(255, 255, 255))
+    draw.text(
+        (20, band_top + 10),
+        "HARBOUR STRIKE ENDS",
+        font=ImageFont.truetype(FONT, 36),
+        fill=(255, 255, 255),
+    )
     return photo
 
 

@@ -23,8 +23,16 @@ def provider() -> ModelProvider:
 def spoken_sentence(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wav = tmp_path_factory.mktemp("speech") / "sentence.wav"
     subprocess.run(
-        ["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav),
-         "The council approved the new budget for public transport on Monday."],
+        [
+            "espeak-ng",
+            "-v",
+            "en-us",
+            "-s",
+            "140",
+            "-w",
+            str(wav),
+            "The council approved the new budget for public transport on Monday.",
+        ],
         check=True,
     )
     return wav
@@ -45,11 +53,13 @@ def test_whisper_transcribes_espeak_speech_with_word_timings(
 
 def test_text_encoder_ranks_the_similar_pair_higher(provider: ModelProvider) -> None:
     encoder = provider.text()
-    vectors = encoder.encode_passages([
-        "The minister spoke about rising energy prices this winter.",
-        "Heating and electricity costs are going up, the minister said.",
-        "A football match ended in a draw on Saturday.",
-    ])
+    vectors = encoder.encode_passages(
+        [
+            "The minister spoke about rising energy prices this winter.",
+            "Heating and electricity costs are going up, the minister said.",
+            "A football match ended in a draw on Saturday.",
+        ]
+    )
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     similar, unrelated = vectors[0] @ vectors[1], vectors[0] @ vectors[2]
@@ -76,6 +86,7 @@ def test_grammar_constrained_json_from_the_1_5b_model() -> None:
     }
     reply = llm.complete(
         [{"role": "user", "content": "What is the capital of France? Answer in JSON."}],
-        max_tokens=24, json_schema=schema,
+        max_tokens=24,
+        json_schema=schema,
     )
     assert json.loads(reply)["city"].strip().lower() == "paris"

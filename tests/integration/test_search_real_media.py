@@ -38,8 +38,9 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed]:
     manifest = build_test_archive(base / "archive")
     settings = load_settings("test", data_dir=base / "data")
     provider = ModelProvider(settings.models)
-    archive = Archive.open(settings, model_overrides={
-        "clip": None, "text": provider.text(), "asr": provider.asr()})
+    archive = Archive.open(
+        settings, model_overrides={"clip": None, "text": provider.text(), "asr": provider.asr()}
+    )
     report = ingest_folder(archive, manifest.root)
     assert report.counts_by_status.get("indexed", 0) >= len(manifest.good_files) - 1
     yield Indexed(manifest, archive, SearchEngine(archive), base / "work")
@@ -75,13 +76,19 @@ def test_exact_word_finds_the_spoken_moment(indexed: Indexed) -> None:
 def test_documents_and_filters(indexed: Indexed) -> None:
     top = indexed.engine.search(SearchQuery(text="green party seats in the election"))[0]
     assert top.file == "docs/elections.pdf" and top.page == 1
-    only_docs = indexed.engine.search(SearchQuery(
-        text="budget", filters=Filters.parse({"kind": "document"}), k=20))
+    only_docs = indexed.engine.search(
+        SearchQuery(text="budget", filters=Filters.parse({"kind": "document"}), k=20)
+    )
     assert only_docs and {c.kind for c in only_docs} == {"document"}
-    in_leuven = indexed.engine.search(SearchQuery(
-        text="flooding near the bridge", filters=Filters.parse({"place": "Leuven"}), k=20))
-    assert in_leuven and {c.file for c in in_leuven} <= {"video/street_news.mp4",
-                                                         "photos/leuven.jpg"}
+    in_leuven = indexed.engine.search(
+        SearchQuery(
+            text="flooding near the bridge", filters=Filters.parse({"place": "Leuven"}), k=20
+        )
+    )
+    assert in_leuven and {c.file for c in in_leuven} <= {
+        "video/street_news.mp4",
+        "photos/leuven.jpg",
+    }
 
 
 def test_photo_finds_itself_and_its_smaller_copy(indexed: Indexed) -> None:
@@ -94,7 +101,8 @@ def test_cropped_debian_photo_finds_its_source(indexed: Indexed, tmp_path: Path)
     with Image.open(debian_photo("leuvenA.jpg")) as image:
         w, h = image.size
         image.convert("RGB").crop((0, int(h * 0.1), int(w * 0.65), int(h * 0.8))).save(
-            tmp_path / "crop.jpg", quality=75)
+            tmp_path / "crop.jpg", quality=75
+        )
     top = indexed.engine.search(SearchQuery(image=tmp_path / "crop.jpg"))[0]
     assert top.file == "photos/leuven.jpg"
     assert "crop" in top.why[0]
@@ -103,8 +111,23 @@ def test_cropped_debian_photo_finds_its_source(indexed: Indexed, tmp_path: Path)
 def test_frame_grabbed_from_a_video_finds_the_moment(indexed: Indexed, tmp_path: Path) -> None:
     video = indexed.manifest.root / "video" / "street_news.mp4"
     grab = tmp_path / "grab.png"
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", "6",
-                    "-i", str(video), "-frames:v", "1", str(grab)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-ss",
+            "6",
+            "-i",
+            str(video),
+            "-frames:v",
+            "1",
+            str(grab),
+        ],
+        check=True,
+    )
     top = indexed.engine.search(SearchQuery(image=grab))[0]
     assert top.file == "video/street_news.mp4"
     assert top.start_s is not None and top.end_s is not None
@@ -115,8 +138,12 @@ def test_spoken_excerpt_in_another_voice_and_words_finds_the_second(
     indexed: Indexed, tmp_path: Path
 ) -> None:
     rel, start, _ = spoken_at(indexed.manifest, "wildfire")
-    excerpt = speak("a wildfire close to the northern forest forced hundreds of families "
-                    "to leave", tmp_path / "excerpt.wav", voice="en-gb", speed=170)
+    excerpt = speak(
+        "a wildfire close to the northern forest forced hundreds of families to leave",
+        tmp_path / "excerpt.wav",
+        voice="en-gb",
+        speed=170,
+    )
     outcome = indexed.engine.run(SearchQuery(audio=excerpt))
     assert "northern forest" in outcome.transcript.lower()
     top = outcome.clips[0]
@@ -140,13 +167,16 @@ def test_tiny_clip_adds_visual_signals_once_vectors_exist(indexed: Indexed, tmp_
 
     clip = tiny_clip_encoder(tmp_path / "clip")
     models = indexed.archive.models
-    with_clip = Archive.open(indexed.archive.settings, model_overrides={
-        "clip": clip, "text": models.text(), "asr": models.asr()})
+    with_clip = Archive.open(
+        indexed.archive.settings,
+        model_overrides={"clip": clip, "text": models.text(), "asr": models.asr()},
+    )
     filled, problems = fill_visual_vectors(with_clip, clip)
     assert filled > 0 and problems == []
     engine = SearchEngine(with_clip)
-    outcome = engine.run(SearchQuery(text="a football player",
-                                     filters=Filters.parse({"kind": "image"})))
+    outcome = engine.run(
+        SearchQuery(text="a football player", filters=Filters.parse({"kind": "image"}))
+    )
     assert CLIP_OFF not in outcome.notices
     assert outcome.clips and {c.kind for c in outcome.clips} == {"image"}
     top = engine.search(SearchQuery(image=debian_photo("fruits.jpg")))[0]

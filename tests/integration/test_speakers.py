@@ -47,14 +47,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     root = base / "archive"
     root.mkdir()
     gold = {}
-    for name, turns in (("two_voices.wav", samples.TWO_VOICE_TURNS),
-                        ("three_voices.wav", samples.THREE_VOICE_TURNS)):
+    for name, turns in (
+        ("two_voices.wav", samples.TWO_VOICE_TURNS),
+        ("three_voices.wav", samples.THREE_VOICE_TURNS),
+    ):
         _, lines = samples.interview(turns, samples.INTERVIEW_VOICES, root / name)
         gold[name] = lines
     # The official alone, with a sidecar naming him: names his voice.
     _, lines = samples.interview(
         [("official", "This is a statement from the harbour authority about the bridge.")],
-        samples.INTERVIEW_VOICES, root / "statement.wav")
+        samples.INTERVIEW_VOICES,
+        root / "statement.wav",
+    )
     gold["statement.wav"] = lines
     (root / "statement.wav.json").write_text(json.dumps({"people": ["Paul Okafor"]}))
     settings = load_settings("test", data_dir=base / "data")
@@ -98,12 +102,14 @@ def test_speech_segments_carry_the_speaker_of_their_words(built: Built, name: st
     labels: dict[str, set[str | None]] = {}
     for s in segments:
         assert s.start_s is not None and s.end_s is not None
-        labels.setdefault(_gold_speaker(built.gold[name], s.start_s, s.end_s), set()).add(
-            s.speaker)
+        labels.setdefault(_gold_speaker(built.gold[name], s.start_s, s.end_s), set()).add(s.speaker)
     # one label per gold speaker, a different one for each
     assert all(len(found) == 1 for found in labels.values()), labels
-    assert len(set().union(*labels.values())) == len(labels) == len(
-        {line.speaker for line in built.gold[name]})
+    assert (
+        len(set().union(*labels.values()))
+        == len(labels)
+        == len({line.speaker for line in built.gold[name]})
+    )
 
 
 def test_the_same_voice_is_one_voice_across_files(built: Built) -> None:
@@ -114,20 +120,32 @@ def test_the_same_voice_is_one_voice_across_files(built: Built) -> None:
     # the sidecar of statement.wav names its single speaker
     assert official.name == "Paul Okafor" and official.name_source == "sidecar"
     proposals = built.archive.catalog.proposals()
-    proposed = {p["asset_id"] for p in proposals if p["value"] == ["Paul Okafor"]
-                and p["provenance"]["method"] == "voice-match"}
+    proposed = {
+        p["asset_id"]
+        for p in proposals
+        if p["value"] == ["Paul Okafor"] and p["provenance"]["method"] == "voice-match"
+    }
     assert proposed == {_asset(built, "two_voices.wav"), _asset(built, "three_voices.wav")}
-    assert all(0.8 <= p["confidence"] <= 1.0 for p in proposals
-               if p["provenance"]["method"] == "voice-match")
+    assert all(
+        0.8 <= p["confidence"] <= 1.0
+        for p in proposals
+        if p["provenance"]["method"] == "voice-match"
+    )
 
 
 def test_naming_a_voice_proposes_people(built: Built) -> None:
     store = VoiceStore(built.archive.catalog)
-    reporter = next(v for v in store.voices() if v.files == 2 and v.name is None
-                    and _asset(built, "two_voices.wav") in
-                    {m.asset_id for m in store.members(v.voice_id)}
-                    and any(s.speaker == "S1" and s.voice_id == v.voice_id for s in
-                            store.asset_speakers(_asset(built, "two_voices.wav"))))
+    reporter = next(
+        v
+        for v in store.voices()
+        if v.files == 2
+        and v.name is None
+        and _asset(built, "two_voices.wav") in {m.asset_id for m in store.members(v.voice_id)}
+        and any(
+            s.speaker == "S1" and s.voice_id == v.voice_id
+            for s in store.asset_speakers(_asset(built, "two_voices.wav"))
+        )
+    )
     named, made = name_voice(built.archive, f"Voice {reporter.voice_id}", "Ana Ruiz")
     assert named.label == f"Voice {reporter.voice_id} (Ana Ruiz)"
     assert made == 2
@@ -187,7 +205,9 @@ def test_voice_by_example_finds_every_recording_of_the_voice(built: Built, tmp_p
     for who, pairs in relevant.items():
         clip, _ = samples.interview(
             [(who, "Thank you for having me. I would like to say a few words today.")],
-            samples.INTERVIEW_VOICES, tmp_path / f"{who}.wav")
+            samples.INTERVIEW_VOICES,
+            tmp_path / f"{who}.wav",
+        )
         matches = find_by_example(built.archive, clip, encoder, k=5)
         top = {(m.asset_id, m.speaker) for m in matches}
         found += len(pairs & top)

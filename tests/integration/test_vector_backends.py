@@ -32,9 +32,11 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     port = free_port()
     folder = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen([chroma, "run", "--path", str(folder), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -77,8 +79,9 @@ def _unit(rows: np.ndarray) -> np.ndarray:
     return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
 
 
-def _corpus(n: int = 300, assets: int = 30, seed: int = 1) -> tuple[list[str], np.ndarray,
-                                                                      list[str]]:
+def _corpus(
+    n: int = 300, assets: int = 30, seed: int = 1
+) -> tuple[list[str], np.ndarray, list[str]]:
     rng = np.random.default_rng(seed)
     asset_ids = [f"asset{i % assets:02d}" for i in range(n)]
     ids = [f"{a}:speech:{i}" for i, a in enumerate(asset_ids)]
@@ -115,7 +118,8 @@ def test_upsert_overwrites_delete_and_ids(index: VectorIndex) -> None:
     assert index.count("text") == 60
     assert index.query("text", matrix[1], k=2)[0][1] == pytest.approx(1.0, abs=1e-4)
     assert sorted(index.ids("text", "asset02")) == sorted(
-        i for i, a in zip(ids, assets, strict=True) if a == "asset02")
+        i for i, a in zip(ids, assets, strict=True) if a == "asset02"
+    )
     index.delete_assets("text", ["asset02", "asset03"])
     assert index.count("text") == 40 and index.ids("text", "asset02") == []
     assert index.count("visual") == 0 and index.query("visual", matrix[0], k=3) == []
@@ -126,16 +130,16 @@ def test_scan_returns_every_vector(index: VectorIndex) -> None:
     index.upsert("text", ids, matrix, assets)
     seen: dict[str, tuple[np.ndarray, str]] = {}
     for batch_ids, batch, batch_assets in index.scan("text"):
-        seen.update({i: (row, a) for i, row, a in zip(batch_ids, batch, batch_assets,
-                                                      strict=True)})
+        seen.update({i: (row, a) for i, row, a in zip(batch_ids, batch, batch_assets, strict=True)})
     assert set(seen) == set(ids)
     row, asset = seen[ids[123]]
     assert asset == assets[123] and np.allclose(row, matrix[123], atol=1e-5)
 
 
 @pytest.mark.parametrize("target", ["qdrant", "chroma_server"])
-def test_migrate_copies_and_verifies(target: str, tmp_path: Path,
-                                     request: pytest.FixtureRequest) -> None:
+def test_migrate_copies_and_verifies(
+    target: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     source = ChromaIndex(tmp_path / "source")
     ids, matrix, assets = _corpus(500)
     source.upsert("text", ids, matrix, assets)
@@ -166,8 +170,10 @@ def test_cli_migrates_a_data_dir_to_qdrant(tmp_path: Path) -> None:
     settings = load_settings("test", data_dir=tmp_path)
     ids, matrix, assets = _corpus(120)
     ChromaIndex(settings.vectors_dir).upsert("text", ids, matrix, assets)
-    result = CliRunner().invoke(app, ["--profile", "test", "--data-dir", str(tmp_path),
-                                      "index", "migrate", "--to", "qdrant"])
+    result = CliRunner().invoke(
+        app,
+        ["--profile", "test", "--data-dir", str(tmp_path), "index", "migrate", "--to", "qdrant"],
+    )
     assert result.exit_code == 0, result.output
     assert "120 → 120" in result.output and "verified" in result.output
     moved = open_index(load_settings("test", data_dir=tmp_path, store={"vectors": "qdrant"}))
@@ -176,6 +182,7 @@ def test_cli_migrates_a_data_dir_to_qdrant(tmp_path: Path) -> None:
         assert moved.query("text", matrix[5], k=1)[0][0] == ids[5]
     finally:
         moved.close()
-    refused = CliRunner().invoke(app, ["--data-dir", str(tmp_path), "index", "migrate",
-                                       "--to", "chroma-server"])
+    refused = CliRunner().invoke(
+        app, ["--data-dir", str(tmp_path), "index", "migrate", "--to", "chroma-server"]
+    )
     assert refused.exit_code != 0 and "needs --url" in str(refused.exception)

@@ -16,8 +16,11 @@ from assistant.ui.walls import allowed_hosts, host_name
 def test_one_password_is_one_editor_and_two_make_readers_and_an_editor() -> None:
     single = Access(ServeSettings(password="pw"))
     assert single.role_of("archive") == "editor" and single.role_of("nobody") is None
-    split = Access(ServeSettings(password="r", editor_password="e",
-                                 users={"ana": ServeUser(password="a", role="editor")}))
+    split = Access(
+        ServeSettings(
+            password="r", editor_password="e", users={"ana": ServeUser(password="a", role="editor")}
+        )
+    )
     assert split.role_of("archive") == "reader"
     assert split.role_of("editor") == "editor" and split.role_of("ana") == "editor"
     open_server = Access(ServeSettings())
@@ -42,8 +45,7 @@ def test_a_token_for_an_unknown_user_is_a_configuration_error() -> None:
 
 
 def test_failures_back_off_exponentially_per_client() -> None:
-    access = Access(ServeSettings(password="pw", login_backoff_s=0.05,
-                                  login_backoff_max_s=0.3))
+    access = Access(ServeSettings(password="pw", login_backoff_s=0.05, login_backoff_max_s=0.3))
     with pytest.raises(LoginRefused) as first:
         access.login("archive", "nope", "a")
     assert first.value.retry_after_s == 0

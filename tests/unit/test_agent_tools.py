@@ -27,8 +27,15 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.schemas import Asset, Clip, MetadataValue, Provenance
 
-PHOTO = Clip(asset_id="d" * 16, file="photos/market.jpg", path="/a/photos/market.jpg",
-             kind="image", score=0.8, snippet="", metadata={"place": "Lyon"})
+PHOTO = Clip(
+    asset_id="d" * 16,
+    file="photos/market.jpg",
+    path="/a/photos/market.jpg",
+    kind="image",
+    score=0.8,
+    snippet="",
+    metadata={"place": "Lyon"},
+)
 
 
 @cache
@@ -102,15 +109,32 @@ class TestProposeMetadataStandard(_Standard):
 @pytest.fixture
 def ctx(test_settings, tmp_path: Path):
     archive = Archive.open(test_settings)
-    archive.catalog.put_asset(Asset(
-        asset_id="d" * 16, path=str(tmp_path / "market.jpg"), root=str(tmp_path),
-        rel_path="photos/market.jpg", kind="image", width=640, height=480))
-    archive.catalog.set_metadata("d" * 16, [
-        MetadataValue(field="place", value="Lyon", source="sidecar"),
-        MetadataValue(field="people", value=["A. Martin"], source="propagated", confidence=0.7,
-                      provenance=Provenance(source_assets=["e" * 16], method="clip-neighbours",
-                                            similarity=0.93)),
-    ])
+    archive.catalog.put_asset(
+        Asset(
+            asset_id="d" * 16,
+            path=str(tmp_path / "market.jpg"),
+            root=str(tmp_path),
+            rel_path="photos/market.jpg",
+            kind="image",
+            width=640,
+            height=480,
+        )
+    )
+    archive.catalog.set_metadata(
+        "d" * 16,
+        [
+            MetadataValue(field="place", value="Lyon", source="sidecar"),
+            MetadataValue(
+                field="people",
+                value=["A. Martin"],
+                source="propagated",
+                confidence=0.7,
+                provenance=Provenance(
+                    source_assets=["e" * 16], method="clip-neighbours", similarity=0.93
+                ),
+            ),
+        ],
+    )
     yield TurnContext(archive, FixedEngine([PHOTO]))
     archive.close()
 
@@ -118,8 +142,9 @@ def ctx(test_settings, tmp_path: Path):
 def test_search_records_clips_and_numbers_evidence(ctx: TurnContext) -> None:
     tools = build_tools(ctx)
     text = tools["search_archive"].invoke({"query": "market", "kind": ["image"]})
-    assert text.startswith("searched 'market' → 1 clip, best photos/market.jpg (0.80)\n"
-                           "[1] photos/market.jpg (image)")
+    assert text.startswith(
+        "searched 'market' → 1 clip, best photos/market.jpg (0.80)\n[1] photos/market.jpg (image)"
+    )
     assert ctx.retrieved == [PHOTO] and ctx.evidence.get(1) is not None
     assert ctx.engine.queries[0].filters.kind == ["image"]  # type: ignore[attr-defined]
 
@@ -130,8 +155,10 @@ def test_lookup_metadata_gives_every_value_with_provenance(ctx: TurnContext) -> 
     text = tools["lookup_metadata"].invoke({"evidence": 1})
     assert text.startswith("[2] Metadata of photos/market.jpg: kind image; 640x480 px")
     assert "place: Lyon (sidecar)" in text
-    assert "people: A. Martin (propagated via clip-neighbours from eeeeeeeeeeeeeeee, " \
-           "confidence 0.70)" in text
+    assert (
+        "people: A. Martin (propagated via clip-neighbours from eeeeeeeeeeeeeeee, "
+        "confidence 0.70)" in text
+    )
 
 
 def test_lookup_of_unknown_evidence_is_a_clear_error(ctx: TurnContext) -> None:
@@ -144,7 +171,8 @@ def test_lookup_of_unknown_evidence_is_a_clear_error(ctx: TurnContext) -> None:
 def test_visual_question_says_when_it_is_off(ctx: TurnContext) -> None:
     # The test profile has no visual-QA weights (vqa backend "none").
     text = build_tools(ctx)["visual_question"].invoke(
-        {"question": "How many people?", "asset_id": "d" * 16})
+        {"question": "How many people?", "asset_id": "d" * 16}
+    )
     assert text.startswith("Visual questions are off:")
     assert ctx.evidence.items == []
 
@@ -159,7 +187,8 @@ def test_visual_question_answer_becomes_citable_evidence(
     monkeypatch.setitem(sys.modules, "assistant.enrich.visual", module)
     ctx.archive.models._built["vqa"] = object()
     text = build_tools(ctx)["visual_question"].invoke(
-        {"question": "How many people?", "asset_id": "d" * 16})
+        {"question": "How many people?", "asset_id": "d" * 16}
+    )
     assert text == "[1] three people"
     assert "asked 'How many people?': three people" in ctx.evidence.items[0].text
 
@@ -169,8 +198,13 @@ def test_propose_metadata_lists_proposals_as_unconfirmed(
 ) -> None:
     import types
 
-    proposal = MetadataValue(field="topics", value=["market"], source="propagated",
-                             confidence=0.6, provenance=Provenance(method="clip-neighbours"))
+    proposal = MetadataValue(
+        field="topics",
+        value=["market"],
+        source="propagated",
+        confidence=0.6,
+        provenance=Provenance(method="clip-neighbours"),
+    )
     module = types.ModuleType("assistant.enrich.propagate")
     module.propose_for_asset = lambda archive, asset_id: [proposal]  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "assistant.enrich.propagate", module)

@@ -16,8 +16,11 @@ def _run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Comp
     env = dict(os.environ)
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
-        env=env, timeout=120,
+        [sys.executable, "-m", "assistant.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 

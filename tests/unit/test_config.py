@@ -73,7 +73,8 @@ def test_bad_value_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings("test")
 
 
-def test_default_data_dir_is_in_user_data_folder(monkeypatch: pytest.MonkeyPatch,
-                                                  tmp_path: Path) -> None:
+def test_default_data_dir_is_in_user_data_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     assert load_settings("test").data_dir == tmp_path / "archive-assistant"

@@ -25,7 +25,7 @@ def test_chunks_point_back_into_the_text_and_overlap() -> None:
     text = full_text(pages)
     assert len(chunks) > 5
     for chunk in chunks:
-        assert text[chunk.char_start:chunk.char_end] == chunk.text
+        assert text[chunk.char_start : chunk.char_end] == chunk.text
         assert len(chunk.text) <= 200
         assert not chunk.text.startswith(" ") and not chunk.text.endswith(" ")
     for before, after in itertools.pairwise(chunks):
@@ -40,14 +40,16 @@ def test_chunks_do_not_cross_pages(tmp_path: Path) -> None:
     text = full_text(pages)
     assert {c.page for c in chunks} == {1, 2}
     for chunk in chunks:
-        assert text[chunk.char_start:chunk.char_end] == chunk.text
+        assert text[chunk.char_start : chunk.char_end] == chunk.text
         assert chunk.text in pages[(chunk.page or 1) - 1].text
     assert any("three new hospitals" in c.text for c in chunks if c.page == 2)
 
 
 def test_html_drops_scripts_styles_and_tags() -> None:
-    text = html_to_text("<html><head><style>p{}</style><title>T</title></head><body>"
-                        "<p>Hello <b>world</b> &amp; more</p><script>evil()</script></body>")
+    text = html_to_text(
+        "<html><head><style>p{}</style><title>T</title></head><body>"
+        "<p>Hello <b>world</b> &amp; more</p><script>evil()</script></body>"
+    )
     assert text == "Hello world & more"
 
 

@@ -14,24 +14,42 @@ from assistant.evaluation.suite import RelevantItem
 from assistant.schemas import Clip, Segment, WordTiming
 
 
-def clip(file: str, start: float | None = None, end: float | None = None, *,
-         asset: str = "a1", snippet: str = "", kind: str = "video") -> Clip:
-    return Clip(asset_id=asset, file=file, path=f"/x/{file}", kind=kind,  # type: ignore[arg-type]
-                start_s=start, end_s=end, score=0.5, snippet=snippet)
+def clip(
+    file: str,
+    start: float | None = None,
+    end: float | None = None,
+    *,
+    asset: str = "a1",
+    snippet: str = "",
+    kind: str = "video",
+) -> Clip:
+    return Clip(
+        asset_id=asset,
+        file=file,
+        path=f"/x/{file}",
+        kind=kind,  # type: ignore[arg-type]
+        start_s=start,
+        end_s=end,
+        score=0.5,
+        snippet=snippet,
+    )
 
 
 GOLD = RelevantItem(file="news/briefing.mp4", start_s=12.0, end_s=20.0)
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    (10.0, 14.0, True),     # 2 s overlap >= 1 s
-    (19.5, 30.0, False),    # 0.5 s overlap, clip is long: needs 1 s
-    (10.0, 12.5, False),    # 0.5 s overlap; clip 2.5 s long needs min(1, 1.25) = 1 s
-    (11.5, 12.4, False),    # 0.4 s overlap; clip 0.9 s needs 0.45 s
-    (11.5, 12.5, True),     # 0.5 s overlap; clip 1.0 s needs 0.5 s
-    (14.0, 14.0, True),     # a point inside the range (needs 0 s)
-    (25.0, 30.0, False),    # no overlap
-])
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (10.0, 14.0, True),  # 2 s overlap >= 1 s
+        (19.5, 30.0, False),  # 0.5 s overlap, clip is long: needs 1 s
+        (10.0, 12.5, False),  # 0.5 s overlap; clip 2.5 s long needs min(1, 1.25) = 1 s
+        (11.5, 12.4, False),  # 0.4 s overlap; clip 0.9 s needs 0.45 s
+        (11.5, 12.5, True),  # 0.5 s overlap; clip 1.0 s needs 0.5 s
+        (14.0, 14.0, True),  # a point inside the range (needs 0 s)
+        (25.0, 30.0, False),  # no overlap
+    ],
+)
 def test_overlap_rule(start: float, end: float, expected: bool) -> None:
     assert clip_matches(clip("news/briefing.mp4", start, end), GOLD) is expected
 
@@ -49,8 +67,12 @@ def test_file_and_untimed_rules() -> None:
 
 def test_ranked_doc_ids_credit_each_gold_item_once() -> None:
     relevant = [GOLD, RelevantItem(file="b.mp3", start_s=0.0, end_s=5.0)]
-    clips = [clip("x.mp4", 0, 5), clip("news/briefing.mp4", 12, 15),
-             clip("news/briefing.mp4", 15, 19), clip("b.mp3", 1, 4)]
+    clips = [
+        clip("x.mp4", 0, 5),
+        clip("news/briefing.mp4", 12, 15),
+        clip("news/briefing.mp4", 15, 19),
+        clip("b.mp3", 1, 4),
+    ]
     assert ranked_doc_ids(clips, relevant) == ["miss-0", "gold-0", "dup-2", "gold-1"]
 
 
@@ -61,10 +83,10 @@ def test_rank_scores_by_hand() -> None:
     )
     q = scores["q"]
     assert q["recall@1"] == 0.0
-    assert q["recall_curve"][1] == 0.5          # R@2: one of two gold items
+    assert q["recall_curve"][1] == 0.5  # R@2: one of two gold items
     assert q["recall@5"] == 1.0 and q["recall@10"] == 1.0
     assert q["mrr"] == 0.5
-    dcg = 1 / math.log2(3) + 1 / math.log2(5)   # gains at ranks 2 and 4
+    dcg = 1 / math.log2(3) + 1 / math.log2(5)  # gains at ranks 2 and 4
     idcg = 1 + 1 / math.log2(3)
     assert q["ndcg@10"] == pytest.approx(dcg / idcg)
     assert scores["empty"]["recall@10"] == 0.0 and scores["empty"]["mrr"] == 0.0
@@ -102,12 +124,29 @@ def test_is_supported() -> None:
 
 def test_aggregate_keeps_null_for_metrics_that_do_not_apply() -> None:
     rows: list[dict[str, Any]] = [
-        {"tags": ["speech"], "recall@5": 1.0, "latency": 1.0, "unsupported_citations": 0,
-         "recall_curve": [0.0] * 4 + [1.0] * 6, "error": None},
-        {"tags": ["speech", "abstain"], "recall@5": None, "latency": 3.0,
-         "unsupported_citations": 2, "abstention_accuracy": 1.0, "error": None},
-        {"tags": ["doc"], "recall@5": 0.0, "latency": 2.0, "error": "boom",
-         "recall_curve": [0.0] * 10},
+        {
+            "tags": ["speech"],
+            "recall@5": 1.0,
+            "latency": 1.0,
+            "unsupported_citations": 0,
+            "recall_curve": [0.0] * 4 + [1.0] * 6,
+            "error": None,
+        },
+        {
+            "tags": ["speech", "abstain"],
+            "recall@5": None,
+            "latency": 3.0,
+            "unsupported_citations": 2,
+            "abstention_accuracy": 1.0,
+            "error": None,
+        },
+        {
+            "tags": ["doc"],
+            "recall@5": 0.0,
+            "latency": 2.0,
+            "error": "boom",
+            "recall_curve": [0.0] * 10,
+        },
     ]
     overall = metrics.aggregate(rows)
     assert overall["recall@5"] == 0.5
@@ -124,19 +163,49 @@ def test_aggregate_keeps_null_for_metrics_that_do_not_apply() -> None:
 
 
 def test_transcript_between_uses_word_times() -> None:
-    words = [WordTiming(start_s=s, end_s=s + 0.4, text=w)
-             for s, w in [(1.0, " energy"), (1.5, " prices"), (2.0, " rose"), (9.0, " later")]]
-    speech = [Segment(segment_id="a:speech:0", asset_id="a", kind="speech", index=0,
-                      start_s=1.0, end_s=9.4, text="energy prices rose later", words=words),
-              Segment(segment_id="a:speech:1", asset_id="a", kind="speech", index=1,
-                      start_s=12.0, end_s=14.0, text="no words here")]
+    words = [
+        WordTiming(start_s=s, end_s=s + 0.4, text=w)
+        for s, w in [(1.0, " energy"), (1.5, " prices"), (2.0, " rose"), (9.0, " later")]
+    ]
+    speech = [
+        Segment(
+            segment_id="a:speech:0",
+            asset_id="a",
+            kind="speech",
+            index=0,
+            start_s=1.0,
+            end_s=9.4,
+            text="energy prices rose later",
+            words=words,
+        ),
+        Segment(
+            segment_id="a:speech:1",
+            asset_id="a",
+            kind="speech",
+            index=1,
+            start_s=12.0,
+            end_s=14.0,
+            text="no words here",
+        ),
+    ]
     assert transcript_between(speech, 0.0, 3.0) == "energy prices rose"
     assert transcript_between(speech, 8.0, 15.0) == "later no words here"
     assert transcript_between(speech, 1.8, 2.4, slack_s=0.0) == "rose"
-    stretched = [Segment(segment_id="b:speech:0", asset_id="b", kind="speech", index=0,
-                         start_s=0.0, end_s=2.0, text="Heavy flooding",
-                         words=[WordTiming(start_s=0.0, end_s=1.36, text="Heavy"),
-                                WordTiming(start_s=1.36, end_s=1.72, text="flooding")])]
+    stretched = [
+        Segment(
+            segment_id="b:speech:0",
+            asset_id="b",
+            kind="speech",
+            index=0,
+            start_s=0.0,
+            end_s=2.0,
+            text="Heavy flooding",
+            words=[
+                WordTiming(start_s=0.0, end_s=1.36, text="Heavy"),
+                WordTiming(start_s=1.36, end_s=1.72, text="flooding"),
+            ],
+        )
+    ]
     assert transcript_between(stretched, 1.0, 4.8) == "Heavy flooding", "first word drifts"
 
 

@@ -18,27 +18,60 @@ from assistant.evaluation.suite import load_suite
 from assistant.schemas import Answer, Citation, Clip, IngestReport, SearchQuery
 
 CASES = [
-    {"id": "s1", "type": "search", "question": "energy prices",
-     "relevant": [{"file": "news/a.mp4", "start_s": 10.0, "end_s": 20.0}], "tags": ["speech"]},
-    {"id": "s2", "type": "search", "question": "goal", "query_image": "frame.jpg",
-     "relevant": [{"file": "photos/p.jpg"}], "tags": ["image-query"]},
-    {"id": "s3", "type": "search", "question": "explode",
-     "relevant": [{"file": "photos/p.jpg"}], "tags": ["image-query"]},
-    {"id": "a1", "type": "ask", "question": "What about energy prices?",
-     "filters": {"kind": ["video"]},
-     "relevant": [{"file": "news/a.mp4", "start_s": 10.0, "end_s": 20.0}],
-     "answer_must_include": [["energy prices", "price of energy"], "winter"],
-     "tags": ["speech"]},
-    {"id": "a2", "type": "ask", "question": "Who won the 1970 cup?", "must_abstain": True,
-     "tags": ["abstain"]},
+    {
+        "id": "s1",
+        "type": "search",
+        "question": "energy prices",
+        "relevant": [{"file": "news/a.mp4", "start_s": 10.0, "end_s": 20.0}],
+        "tags": ["speech"],
+    },
+    {
+        "id": "s2",
+        "type": "search",
+        "question": "goal",
+        "query_image": "frame.jpg",
+        "relevant": [{"file": "photos/p.jpg"}],
+        "tags": ["image-query"],
+    },
+    {
+        "id": "s3",
+        "type": "search",
+        "question": "explode",
+        "relevant": [{"file": "photos/p.jpg"}],
+        "tags": ["image-query"],
+    },
+    {
+        "id": "a1",
+        "type": "ask",
+        "question": "What about energy prices?",
+        "filters": {"kind": ["video"]},
+        "relevant": [{"file": "news/a.mp4", "start_s": 10.0, "end_s": 20.0}],
+        "answer_must_include": [["energy prices", "price of energy"], "winter"],
+        "tags": ["speech"],
+    },
+    {
+        "id": "a2",
+        "type": "ask",
+        "question": "Who won the 1970 cup?",
+        "must_abstain": True,
+        "tags": ["abstain"],
+    },
 ]
 
 
-def clip(file: str, start: float | None = None, end: float | None = None,
-         score: float = 0.9) -> Clip:
+def clip(
+    file: str, start: float | None = None, end: float | None = None, score: float = 0.9
+) -> Clip:
     kind = "image" if file.endswith(".jpg") else "video"
-    return Clip(asset_id=file, file=file, path=f"/a/{file}", kind=kind,  # type: ignore[arg-type]
-                start_s=start, end_s=end, score=score)
+    return Clip(
+        asset_id=file,
+        file=file,
+        path=f"/a/{file}",
+        kind=kind,  # type: ignore[arg-type]
+        start_s=start,
+        end_s=end,
+        score=score,
+    )
 
 
 class FakeEngine:
@@ -60,16 +93,25 @@ class FakeSession:
     def __init__(self, archive: Archive, engine: FakeEngine) -> None:
         self.engine = engine
 
-    def ask(self, question: str, image: Path | None = None,
-            audio: Path | None = None) -> Answer:
+    def ask(self, question: str, image: Path | None = None, audio: Path | None = None) -> Answer:
         retrieved = self.engine.search(SearchQuery(text=question))
         if "1970" in question:
-            return Answer(question=question, text="The archive does not say.", abstained=True,
-                          retrieved=retrieved)
-        citations = [Citation(n=1, clip=retrieved[0]),
-                     Citation(n=2, clip=clip("news/zzz.mp4", 0.0, 4.0))]  # made up
-        return Answer(question=question, text="Energy prices rose [1] [2].",
-                      citations=citations, retrieved=retrieved)
+            return Answer(
+                question=question,
+                text="The archive does not say.",
+                abstained=True,
+                retrieved=retrieved,
+            )
+        citations = [
+            Citation(n=1, clip=retrieved[0]),
+            Citation(n=2, clip=clip("news/zzz.mp4", 0.0, 4.0)),
+        ]  # made up
+        return Answer(
+            question=question,
+            text="Energy prices rose [1] [2].",
+            citations=citations,
+            retrieved=retrieved,
+        )
 
 
 def fake_ingest(archive: Archive, root: Path, progress: object) -> IngestReport:
@@ -123,8 +165,9 @@ def test_no_llm_scores_clips_and_keeps_errors(retrieval_report: dict, tmp_path: 
 def test_agent_mode_scores_citations_answers_and_abstention(
     suite_dir: Path, tmp_path: Path, test_settings: Settings
 ) -> None:
-    report = run_suite(suite_dir, tmp_path / "out-b", test_settings, no_llm=False,
-                       backends=BACKENDS)
+    report = run_suite(
+        suite_dir, tmp_path / "out-b", test_settings, no_llm=False, backends=BACKENDS
+    )
     cases = {case["id"]: case for case in report["cases"]}
     a1 = cases["a1"]
     assert a1["mode"] == "agent"
@@ -147,9 +190,17 @@ def test_cli_compare_prints_and_writes(
     better["cases"][1]["recall@5"] = 0.0
     (tmp_path / "out-b").mkdir()
     (tmp_path / "out-b" / "report.json").write_text(json.dumps(better))
-    result = CliRunner().invoke(app, ["eval", "--compare", str(tmp_path / "out-a/report.json"),
-                                      str(tmp_path / "out-b/report.json"),
-                                      "--out", str(tmp_path / "cmp")])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "--compare",
+            str(tmp_path / "out-a/report.json"),
+            str(tmp_path / "out-b/report.json"),
+            "--out",
+            str(tmp_path / "cmp"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "+0.250 ▲" in result.output
     compare_md = (tmp_path / "cmp" / "compare.md").read_text()
@@ -158,8 +209,9 @@ def test_cli_compare_prints_and_writes(
 
 
 def test_bad_suite_says_what_is_wrong(suite_dir: Path) -> None:
-    (suite_dir / "cases.jsonl").write_text('{"id": "x", "type": "search", "filters": '
-                                           '{"colour": "red"}, "question": "q"}\n')
+    (suite_dir / "cases.jsonl").write_text(
+        '{"id": "x", "type": "search", "filters": {"colour": "red"}, "question": "q"}\n'
+    )
     with pytest.raises(AssistantError, match=r"cases.jsonl:1: bad case.*colour"):
         load_suite(suite_dir)
     (suite_dir / "cases.jsonl").write_text('{"id": "x", "type": "search"}\n')

@@ -7,20 +7,42 @@ from assistant.export.answer import answer_markdown
 from assistant.schemas import Answer, Citation, Clip
 
 
-def _clip(file: str, kind: str, start: float | None = None, end: float | None = None,
-          snippet: str = "", page: int | None = None) -> Clip:
-    return Clip(asset_id="a", file=file, path=f"/a/{file}", kind=kind,  # type: ignore[arg-type]
-                start_s=start, end_s=end, score=0.9, snippet=snippet, page=page)
+def _clip(
+    file: str,
+    kind: str,
+    start: float | None = None,
+    end: float | None = None,
+    snippet: str = "",
+    page: int | None = None,
+) -> Clip:
+    return Clip(
+        asset_id="a",
+        file=file,
+        path=f"/a/{file}",
+        kind=kind,  # type: ignore[arg-type]
+        start_s=start,
+        end_s=end,
+        score=0.9,
+        snippet=snippet,
+        page=page,
+    )
 
 
 def test_answer_with_sources_and_timecodes() -> None:
-    answer = Answer(question="What did the commissioner say about energy prices?",
-                    text="Prices will rise sharply this winter [1], as the report notes [2].",
-                    citations=[
-                        Citation(n=1, clip=_clip("press/briefing.mp4", "video", 41.2, 57.6,
-                                                 "energy prices  will rise\nsharply")),
-                        Citation(n=2, clip=_clip("docs/report.pdf", "document", page=3)),
-                    ], flagged=["Heating bills will double."])
+    answer = Answer(
+        question="What did the commissioner say about energy prices?",
+        text="Prices will rise sharply this winter [1], as the report notes [2].",
+        citations=[
+            Citation(
+                n=1,
+                clip=_clip(
+                    "press/briefing.mp4", "video", 41.2, 57.6, "energy prices  will rise\nsharply"
+                ),
+            ),
+            Citation(n=2, clip=_clip("docs/report.pdf", "document", page=3)),
+        ],
+        flagged=["Heating bills will double."],
+    )
     text = answer_markdown(answer)
     assert text.startswith("## What did the commissioner say about energy prices?\n")
     assert "this winter [1], as the report notes [2]." in text
@@ -31,8 +53,12 @@ def test_answer_with_sources_and_timecodes() -> None:
 
 
 def test_abstention_lists_nearest_as_not_answers() -> None:
-    answer = Answer(question="Who won the 1970 cup?", text="Not in the archive.",
-                    abstained=True, nearest=[_clip("audio/sport.mp3", "audio", 3.0, 9.0)])
+    answer = Answer(
+        question="Who won the 1970 cup?",
+        text="Not in the archive.",
+        abstained=True,
+        nearest=[_clip("audio/sport.mp3", "audio", 3.0, 9.0)],
+    )
     text = answer_markdown(answer)
     assert "Not in the archive." in text and "do not answer it" in text
     assert "- `audio/sport.mp3` (audio, 00:03–00:09)" in text and "Sources" not in text

@@ -29,26 +29,52 @@ def _near(base: np.ndarray, distance: float, seed: int) -> np.ndarray:
     return (base + step / np.linalg.norm(step) * distance).astype(np.float32)
 
 
-def _add_asset(archive: Archive, name: str, tmp: Path, faces: list[np.ndarray],
-               people_value: list[str] | None = None, kind: str = "image") -> str:
+def _add_asset(
+    archive: Archive,
+    name: str,
+    tmp: Path,
+    faces: list[np.ndarray],
+    people_value: list[str] | None = None,
+    kind: str = "image",
+) -> str:
     asset_id = f"{abs(hash(name)) % 16**16:016x}"
-    archive.catalog.put_asset(Asset(asset_id=asset_id, path=str(tmp / name), root=str(tmp),
-                                    rel_path=name, kind=kind, mime="image/jpeg",
-                                    status="pending"))
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=str(tmp / name),
+            root=str(tmp),
+            rel_path=name,
+            kind=kind,
+            mime="image/jpeg",
+            status="pending",
+        )
+    )
     segment_id = f"{asset_id}:visual:0"
-    archive.catalog.replace_segments(asset_id, [Segment(
-        segment_id=segment_id, asset_id=asset_id, kind="visual", index=0,
-        start_s=12.0 if kind == "video" else None, end_s=15.0 if kind == "video" else None)])
+    archive.catalog.replace_segments(
+        asset_id,
+        [
+            Segment(
+                segment_id=segment_id,
+                asset_id=asset_id,
+                kind="visual",
+                index=0,
+                start_s=12.0 if kind == "video" else None,
+                end_s=15.0 if kind == "video" else None,
+            )
+        ],
+    )
     if people_value:
-        archive.catalog.set_metadata(asset_id, [MetadataValue(
-            field="people", value=people_value, source="sidecar")])
+        archive.catalog.set_metadata(
+            asset_id, [MetadataValue(field="people", value=people_value, source="sidecar")]
+        )
     found = []
     for n, encoding in enumerate(faces):
         thumb = tmp / "thumbs" / asset_id / f"face_{n}.jpg"
         thumb.parent.mkdir(parents=True, exist_ok=True)
         thumb.write_bytes(b"jpeg")
-        found.append(FoundFace(f"{asset_id}:face:{n}", segment_id, (0, 0, 50, 50), 1.0,
-                               encoding, str(thumb)))
+        found.append(
+            FoundFace(f"{asset_id}:face:{n}", segment_id, (0, 0, 50, 50), 1.0, encoding, str(thumb))
+        )
     people.store_faces(archive, asset_id, found)
     archive.catalog.set_status(asset_id, "indexed")
     return asset_id
@@ -69,7 +95,8 @@ def test_match_score_is_half_at_the_clustering_threshold() -> None:
 
 
 def test_faces_cluster_incrementally_and_strangers_stay_apart(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     ada = _vector(1)
     first = _add_asset(archive, "ada1.jpg", tmp_path, [ada])
     second = _add_asset(archive, "ada2.jpg", tmp_path, [_near(ada, 0.3, 2)])
@@ -100,15 +127,24 @@ def test_nearest_applies_the_filter_before_the_cut(archive: Archive, tmp_path: P
 
 
 def test_sidecar_names_the_person_and_proposes_it_elsewhere(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     grace = _vector(10)
     named = _add_asset(archive, "grace.jpg", tmp_path, [grace], people_value=["Grace Hopper"])
     clip = _add_asset(archive, "speech.mp4", tmp_path, [_near(grace, 0.3, 11)], kind="video")
-    group = _add_asset(archive, "group.jpg", tmp_path, [_near(grace, 0.25, 12), _vector(13)],
-                       people_value=["Grace Hopper", "Someone Else"])
+    group = _add_asset(
+        archive,
+        "group.jpg",
+        tmp_path,
+        [_near(grace, 0.25, 12), _vector(13)],
+        people_value=["Grace Hopper", "Someone Else"],
+    )
     person = next(p for p in archive.faces.people() if p.name)
     assert (person.name, person.name_source, person.named_from) == (
-        "Grace Hopper", "sidecar", named)
+        "Grace Hopper",
+        "sidecar",
+        named,
+    )
     proposals = {p["asset_id"]: p for p in archive.catalog.proposals()}
     # The group photo's sidecar already names her: nothing to propose there.
     assert set(proposals) == {clip}
@@ -122,12 +158,16 @@ def test_sidecar_names_the_person_and_proposes_it_elsewhere(
 
 
 def test_naming_proposes_for_every_asset_and_never_overwrites(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     linus = _vector(20)
-    ids = [_add_asset(archive, f"l{i}.jpg", tmp_path, [_near(linus, 0.2 + i * 0.05, 21 + i)])
-           for i in range(3)]
-    archive.catalog.set_metadata(ids[0], [MetadataValue(field="people", value=["L. T."],
-                                                         source="user")])
+    ids = [
+        _add_asset(archive, f"l{i}.jpg", tmp_path, [_near(linus, 0.2 + i * 0.05, 21 + i)])
+        for i in range(3)
+    ]
+    archive.catalog.set_metadata(
+        ids[0], [MetadataValue(field="people", value=["L. T."], source="user")]
+    )
     person = archive.faces.people()[0]
     naming = people.name_person(archive, person.person_id, "Linus")
     assert naming.proposed == 3
@@ -143,7 +183,8 @@ def test_naming_proposes_for_every_asset_and_never_overwrites(
 
 
 def test_a_new_photo_of_a_named_person_gets_the_name_proposed_at_ingest(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     face = _vector(60)
     first = _add_asset(archive, "first.jpg", tmp_path, [face])
     people.name_person(archive, archive.faces.people()[0].person_id, "Marie Curie")
@@ -157,7 +198,8 @@ def test_a_new_photo_of_a_named_person_gets_the_name_proposed_at_ingest(
 
 
 def test_merging_two_people_keeps_one_name_and_proposes_it(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     face = _vector(70)
     named = _add_asset(archive, "near.jpg", tmp_path, [face], people_value=["Lionel Messi"])
     far = _add_asset(archive, "far.jpg", tmp_path, [_near(face, 0.56, 71)])  # too far to join
@@ -172,7 +214,8 @@ def test_merging_two_people_keeps_one_name_and_proposes_it(
 
 
 def test_delete_person_removes_encodings_thumbnails_and_proposals(
-        archive: Archive, tmp_path: Path) -> None:
+    archive: Archive, tmp_path: Path
+) -> None:
     face = _vector(30)
     _add_asset(archive, "a.jpg", tmp_path, [face])
     _add_asset(archive, "b.jpg", tmp_path, [_near(face, 0.2, 31)])

@@ -69,8 +69,8 @@ def test_generations_never_overlap_and_are_served_in_order() -> None:
     with q.turn():  # hold the model so the requests line up in a known order
         for tag in range(5):
             thread = threading.Thread(
-                target=lambda t=tag: outputs.__setitem__(t, "".join(q.stream(
-                    lambda: produce(t)))))
+                target=lambda t=tag: outputs.__setitem__(t, "".join(q.stream(lambda: produce(t))))
+            )
             thread.start()
             threads.append(thread)
             wait_until(lambda t=tag: q.waiting == t + 1)

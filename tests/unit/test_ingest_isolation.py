@@ -25,10 +25,12 @@ from tests.unit.test_ingest_pipeline import HashingTextEncoder
 
 
 def _archive(test_settings: Any, **ingest: Any) -> Archive:
-    settings = test_settings.model_copy(update={
-        "ingest": test_settings.ingest.model_copy(update={"workers": 2, **ingest})})
-    return Archive.open(settings, model_overrides={
-        "clip": None, "asr": None, "text": HashingTextEncoder()})
+    settings = test_settings.model_copy(
+        update={"ingest": test_settings.ingest.model_copy(update={"workers": 2, **ingest})}
+    )
+    return Archive.open(
+        settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
+    )
 
 
 def _folder(tmp_path: Path, *marked: str) -> Path:
@@ -56,7 +58,8 @@ def test_a_segfaulting_analyser_fails_its_file_alone(test_settings: Any, tmp_pat
     archive = _archive(test_settings)
     report = ingest_folder(archive, _folder(tmp_path, "CRASH.jpg"), job=misbehaving_job)
     assert _failures(report) == {
-        "CRASH.jpg": "the music analyser crashed (signal 11) on this file; it was retried once"}
+        "CRASH.jpg": "the music analyser crashed (signal 11) on this file; it was retried once"
+    }
     assert _indexed(archive) == ["fruits.jpg", "harbour.md", "messi5.jpg"]
     assert archive.catalog.failures()[0]["reason"].startswith("the music analyser crashed")
     archive.close()
@@ -69,8 +72,11 @@ def test_a_crash_on_the_first_try_only_is_retried_and_indexed(
     report = ingest_folder(archive, _folder(tmp_path, "ONCE.jpg"), job=misbehaving_job)
     assert report.failures == []
     assert "ONCE.jpg" in _indexed(archive)
-    assert any(w.startswith("ONCE.jpg: the music analyser crashed (signal 11)")
-               and "second try worked" in w for w in report.warnings)
+    assert any(
+        w.startswith("ONCE.jpg: the music analyser crashed (signal 11)")
+        and "second try worked" in w
+        for w in report.warnings
+    )
     archive.close()
 
 
@@ -92,8 +98,10 @@ def test_a_hanging_analyser_is_stopped_at_its_time_limit(
 def test_a_file_needing_too_much_memory_fails_alone(test_settings: Any, tmp_path: Path) -> None:
     archive = _archive(test_settings, worker_memory_mb=3000)
     report = ingest_folder(archive, _folder(tmp_path, "HOG.jpg"), job=misbehaving_job)
-    assert _failures(report) == {"HOG.jpg": "the music analyser ran out of memory on this "
-                                            "file (ingest.worker_memory_mb is 3000)"}
+    assert _failures(report) == {
+        "HOG.jpg": "the music analyser ran out of memory on this "
+        "file (ingest.worker_memory_mb is 3000)"
+    }
     assert _indexed(archive) == ["fruits.jpg", "harbour.md", "messi5.jpg"]
     archive.close()
 
@@ -116,20 +124,25 @@ def test_hostile_entries_are_refused_without_opening_them(
     report = ingest_folder(archive, root)
     assert time.monotonic() - start < 60  # nothing blocked on the pipe or /dev/zero
     failures = _failures(report)
-    assert failures["pipe.mp4"] == ("not a regular file (a named pipe (FIFO)); skipped "
-                                    "without opening it")
+    assert failures["pipe.mp4"] == (
+        "not a regular file (a named pipe (FIFO)); skipped without opening it"
+    )
     assert failures["escape.md"].startswith("a symbolic link to a file outside the archive")
     assert failures["zero.mp4"].startswith("a symbolic link to a file outside the archive")
     assert failures["loop.jpg"].startswith("a symbolic link loop")
     assert failures["fake.mp4"].startswith(
-        "the file is not readable media (damaged or not a video/audio file)")
+        "the file is not readable media (damaged or not a video/audio file)"
+    )
     assert "Errno" not in failures["fake.mp4"] and str(root) not in failures["fake.mp4"]
     assert "nested too deeply" in failures["messi5.jpg.json"]
     assert "too large" in failures["harbour.md.json"]
     # The media files with bad sidecars are still indexed; nothing from outside is.
     assert _indexed(archive) == ["fruits.jpg", "harbour.md", "messi5.jpg"]
-    assert not any("private note" in s.text for a in archive.catalog.assets()
-                   for s in archive.catalog.segments(a.asset_id))
+    assert not any(
+        "private note" in s.text
+        for a in archive.catalog.assets()
+        for s in archive.catalog.segments(a.asset_id)
+    )
     archive.close()
 
 
@@ -153,8 +166,9 @@ def test_files_over_the_size_limit_are_refused(test_settings: Any, tmp_path: Pat
         handle.truncate(3_000_000)  # sparse: 3 MB of nothing on disk
     archive = _archive(test_settings, max_file_mb=2)
     report = ingest_folder(archive, root)
-    assert _failures(report)["sparse.mp4"].startswith("file too large (0.0 GB; "
-                                                      "ingest.max_file_mb is 2)")
+    assert _failures(report)["sparse.mp4"].startswith(
+        "file too large (0.0 GB; ingest.max_file_mb is 2)"
+    )
     archive.close()
 
 
@@ -166,7 +180,8 @@ def test_a_second_ingest_of_the_same_data_dir_refuses_or_waits(
     with data_dir_lock(archive.settings.data_dir), pytest.raises(AssistantError) as refused:
         ingest_folder(archive, root)
     assert f"Another ingest is writing to {archive.settings.data_dir} (pid {os.getpid()}" in (
-        refused.value.message)
+        refused.value.message
+    )
     assert "--wait" in (refused.value.hint or "")
     assert archive.catalog.assets(status=None) == []
 
@@ -200,13 +215,15 @@ def test_in_process_mode_gives_the_same_catalog(test_settings: Any, tmp_path: Pa
     root = _folder(tmp_path)
     isolated = _archive(test_settings)
     ingest_folder(isolated, root)
-    inline = _archive(test_settings.model_copy(update={"data_dir": tmp_path / "inline"}),
-                      workers=0)
+    inline = _archive(test_settings.model_copy(update={"data_dir": tmp_path / "inline"}), workers=0)
     ingest_folder(inline, root)
 
     def state(archive: Archive) -> list[Any]:
-        return sorted((s.segment_id, s.text, s.phash) for a in archive.catalog.assets()
-                      for s in archive.catalog.segments(a.asset_id))
+        return sorted(
+            (s.segment_id, s.text, s.phash)
+            for a in archive.catalog.assets()
+            for s in archive.catalog.segments(a.asset_id)
+        )
 
     assert state(isolated) == state(inline) != []
     isolated.close()

@@ -85,14 +85,12 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def _archive(settings: Any, ocr: bool = False, captions: bool = False,
-             vqa: Any = None) -> Archive:
+def _archive(settings: Any, ocr: bool = False, captions: bool = False, vqa: Any = None) -> Archive:
     ingest = settings.ingest.model_copy(update={"ocr": ocr, "captions": captions})
     overrides: dict[str, Any] = {"clip": None, "asr": None, "text": WordHashEncoder()}
     if vqa is not None:
         overrides["vqa"] = vqa
-    return Archive.open(settings.model_copy(update={"ingest": ingest}),
-                        model_overrides=overrides)
+    return Archive.open(settings.model_copy(update={"ingest": ingest}), model_overrides=overrides)
 
 
 @pytest.fixture
@@ -103,8 +101,12 @@ def fake_reader(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FakeReader]]:
 
 
 def _segments(archive: Archive, kind: str) -> list[Any]:
-    return [s for a in archive.catalog.assets() for s in archive.catalog.segments(a.asset_id)
-            if s.kind == kind]
+    return [
+        s
+        for a in archive.catalog.assets()
+        for s in archive.catalog.segments(a.asset_id)
+        if s.kind == kind
+    ]
 
 
 def test_ocr_text_is_stored_embedded_and_keyword_searchable(
@@ -151,9 +153,7 @@ def test_captions_without_vqa_are_skipped_with_one_warning(
     archive.close()
 
 
-def test_captions_with_a_vqa_model_are_indexed_as_text(
-    test_settings: Any, folder: Path
-) -> None:
+def test_captions_with_a_vqa_model_are_indexed_as_text(test_settings: Any, folder: Path) -> None:
     vqa = FakeVqa()
     archive = _archive(test_settings, captions=True, vqa=vqa)
     report = ingest_folder(archive, folder)

@@ -48,8 +48,9 @@ class Notices:
 
 @pytest.fixture
 def archive(test_settings: Any) -> Any:
-    opened = Archive.open(test_settings, model_overrides={
-        "clip": None, "asr": None, "text": HashingTextEncoder()})
+    opened = Archive.open(
+        test_settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
+    )
     yield opened
     opened.close()
 
@@ -72,7 +73,8 @@ def _state(archive: Archive) -> dict[str, Any]:
     return {
         "assets": sorted((a.rel_path, a.asset_id, a.status) for a in assets),
         "segments": sorted(
-            s.segment_id for a in assets for s in archive.catalog.segments(a.asset_id)),
+            s.segment_id for a in assets for s in archive.catalog.segments(a.asset_id)
+        ),
         "text": archive.vectors.count("text"),
     }
 
@@ -139,20 +141,25 @@ def test_identical_copy_is_indexed_once(archive: Archive, folder: Path) -> None:
     assert any("copy of" in w for w in report.warnings)
 
 
-def test_pending_asset_from_a_crash_is_cleaned_and_redone(
-    archive: Archive, folder: Path
-) -> None:
+def test_pending_asset_from_a_crash_is_cleaned_and_redone(archive: Archive, folder: Path) -> None:
     ingest_folder(archive, folder)
     clean = _state(archive)
     note = archive.catalog.assets_at_path(str(folder / "docs" / "note.txt"))[0]
     # A crash between "segments written" and "indexed": pending, with an extra stale segment.
     archive.catalog.set_status(note.asset_id, "pending")
-    stale = Segment(segment_id=make_segment_id(note.asset_id, "text", 99),
-                    asset_id=note.asset_id, kind="text", index=99, text="stale")
-    archive.catalog.replace_segments(note.asset_id, [*archive.catalog.segments(note.asset_id),
-                                                     stale])
-    archive.vectors.upsert("text", [stale.segment_id], np.ones((1, 64), np.float32) / 8,
-                           [note.asset_id])
+    stale = Segment(
+        segment_id=make_segment_id(note.asset_id, "text", 99),
+        asset_id=note.asset_id,
+        kind="text",
+        index=99,
+        text="stale",
+    )
+    archive.catalog.replace_segments(
+        note.asset_id, [*archive.catalog.segments(note.asset_id), stale]
+    )
+    archive.vectors.upsert(
+        "text", [stale.segment_id], np.ones((1, 64), np.float32) / 8, [note.asset_id]
+    )
     report = ingest_folder(archive, folder)
     assert any("interrupted run" in w for w in report.warnings)
     assert report.counts_by_status == {"skipped": 3, "indexed": 1}
@@ -177,7 +184,8 @@ def test_bad_inputs_fail_with_reasons_and_the_run_continues(
     reasons = {f.path: f.reason for f in report.failures}
     for name, reason in expected.items():
         shown = "broken/" + name.encode("utf-8", "surrogateescape").decode(
-            "utf-8", "backslashreplace")
+            "utf-8", "backslashreplace"
+        )
         assert reason.lower() in reasons[shown].lower(), (name, reasons.get(shown))
     assert "Permission denied" in reasons["docs/locked.txt"]
     assert report.counts_by_status["indexed"] == 4
@@ -188,7 +196,8 @@ def test_bad_inputs_fail_with_reasons_and_the_run_continues(
 
 def test_metadata_csv_rows_for_missing_files_are_warned(archive: Archive, folder: Path) -> None:
     (folder / "docs" / "metadata.csv").write_text(
-        "file,title,topics\nnote.txt,Ferry strike,transport;strike\nghost.txt,Nothing,\n")
+        "file,title,topics\nnote.txt,Ferry strike,transport;strike\nghost.txt,Nothing,\n"
+    )
     report = ingest_folder(archive, folder)
     assert "docs/metadata.csv: row for unknown file 'ghost.txt'" in report.warnings
     note = archive.catalog.assets_at_path(str(folder / "docs" / "note.txt"))[0]
@@ -198,8 +207,9 @@ def test_metadata_csv_rows_for_missing_files_are_warned(archive: Archive, folder
 
 def test_data_dir_inside_the_archive_is_not_ingested(test_settings: Any, folder: Path) -> None:
     settings = test_settings.model_copy(update={"data_dir": folder / "assistant-data"})
-    inside = Archive.open(settings, model_overrides={
-        "clip": None, "asr": None, "text": HashingTextEncoder()})
+    inside = Archive.open(
+        settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
+    )
     ingest_folder(inside, folder)
     report = ingest_folder(inside, folder)  # thumbnails now exist under the data dir
     inside.close()
@@ -222,8 +232,9 @@ def test_deleted_file_leaves_search_and_comes_back_with_its_metadata(
 
     ingest_folder(archive, folder)
     note = next(a for a in archive.catalog.assets() if a.rel_path == "docs/note.txt")
-    archive.catalog.set_metadata(note.asset_id, [
-        MetadataValue(field="place", value="Ghent", source="user")])
+    archive.catalog.set_metadata(
+        note.asset_id, [MetadataValue(field="place", value="Ghent", source="user")]
+    )
     kept = folder.parent / "kept-note.txt"
     (folder / "docs" / "note.txt").rename(kept)
 
@@ -232,8 +243,9 @@ def test_deleted_file_leaves_search_and_comes_back_with_its_metadata(
     assert any("docs/note.txt is gone" in warning for warning in report.warnings)
     assert archive.catalog.get_asset(note.asset_id).status == "missing"  # type: ignore[union-attr]
     words = archive.catalog.segments(note.asset_id)[0].text.split()[0]
-    assert not [s for s, _ in archive.catalog.keyword_search(words, 10)
-                if s.startswith(note.asset_id)]
+    assert not [
+        s for s, _ in archive.catalog.keyword_search(words, 10) if s.startswith(note.asset_id)
+    ]
 
     kept.rename(folder / "note-again.txt")
     back = ingest_folder(archive, folder)
@@ -243,5 +255,4 @@ def test_deleted_file_leaves_search_and_comes_back_with_its_metadata(
     assert restored is not None and restored.status == "indexed"
     assert restored.rel_path == "note-again.txt"
     assert archive.catalog.effective_metadata(note.asset_id)["place"].value == "Ghent"
-    assert [s for s, _ in archive.catalog.keyword_search(words, 10)
-            if s.startswith(note.asset_id)]
+    assert [s for s, _ in archive.catalog.keyword_search(words, 10) if s.startswith(note.asset_id)]

@@ -26,18 +26,26 @@ def _values(result: SidecarResult) -> dict[str, object]:
 
 def test_full_name_json_sidecar(tmp_path: Path) -> None:
     index = _index(tmp_path, ["IMG_1.jpg"], ["IMG_1.jpg.json"])
-    (tmp_path / "IMG_1.jpg.json").write_text(json.dumps(
-        {"title": "Flood", "people": "Ann Lee; Bo Chen", "date": "2019-05", "camera_roll": 3}))
+    (tmp_path / "IMG_1.jpg.json").write_text(
+        json.dumps(
+            {"title": "Flood", "people": "Ann Lee; Bo Chen", "date": "2019-05", "camera_roll": 3}
+        )
+    )
     result = index.metadata_for(tmp_path / "IMG_1.jpg")
-    assert _values(result) == {"title": "Flood", "people": ["Ann Lee", "Bo Chen"],
-                               "date": "2019-05", "camera_roll": 3}
+    assert _values(result) == {
+        "title": "Flood",
+        "people": ["Ann Lee", "Bo Chen"],
+        "date": "2019-05",
+        "camera_roll": 3,
+    }
     assert all(v.source == "sidecar" and v.confidence == 1.0 for v in result.values)
     assert result.problems == []
 
 
 def test_stem_json_only_when_one_file_has_that_stem(tmp_path: Path) -> None:
-    index = _index(tmp_path, ["a/IMG_1.jpg", "b/IMG_2.jpg", "b/IMG_2.mp4"],
-                   ["a/IMG_1.json", "b/IMG_2.json"])
+    index = _index(
+        tmp_path, ["a/IMG_1.jpg", "b/IMG_2.jpg", "b/IMG_2.mp4"], ["a/IMG_1.json", "b/IMG_2.json"]
+    )
     (tmp_path / "a/IMG_1.json").write_text('{"title": "one"}')
     (tmp_path / "b/IMG_2.json").write_text('{"title": "ambiguous"}')
     assert _values(index.metadata_for(tmp_path / "a/IMG_1.jpg")) == {"title": "one"}
@@ -63,7 +71,8 @@ def test_metadata_csv_rows_match_files_and_json_wins(tmp_path: Path) -> None:
     index = _index(tmp_path, ["v/a.mp4", "v/sub/b.mp4"], ["metadata.csv", "v/a.mp4.json"])
     (tmp_path / "metadata.csv").write_text(
         "file,title,topics,place\nv/a.mp4,From CSV,fire;forest,Ghent\n"
-        "v/sub/b.mp4,B title,,\nv/missing.mp4,Gone,,\n")
+        "v/sub/b.mp4,B title,,\nv/missing.mp4,Gone,,\n"
+    )
     (tmp_path / "v/a.mp4.json").write_text('{"title": "From JSON"}')
     a = _values(index.metadata_for(tmp_path / "v/a.mp4"))
     assert a == {"title": "From JSON", "topics": ["fire", "forest"], "place": "Ghent"}
@@ -85,8 +94,15 @@ def test_bad_sidecar_is_reported_and_other_sidecars_still_count(tmp_path: Path) 
 
 def test_field_validation_keeps_good_fields_and_names_bad_ones() -> None:
     values, problems = validate_fields(
-        {"title": "ok", "date": "last summer", "people": [{"name": "x"}], "extra": {"a": 1},
-         "topics": ["a", "b"], "empty": ""})
+        {
+            "title": "ok",
+            "date": "last summer",
+            "people": [{"name": "x"}],
+            "extra": {"a": 1},
+            "topics": ["a", "b"],
+            "empty": "",
+        }
+    )
     assert {v.field for v in values} == {"title", "topics"}
     assert len(problems) == 3
     assert any("'date' is not a date" in p for p in problems)

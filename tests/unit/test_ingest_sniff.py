@@ -21,9 +21,14 @@ def test_pdf_is_a_document(tmp_path: Path) -> None:
     assert found is not None and (found.kind, found.mime) == ("document", "application/pdf")
 
 
-@pytest.mark.parametrize(("name", "mime"), [
-    ("notes.txt", "text/plain"), ("README", "text/plain"), ("notes.md", "text/markdown"),
-])
+@pytest.mark.parametrize(
+    ("name", "mime"),
+    [
+        ("notes.txt", "text/plain"),
+        ("README", "text/plain"),
+        ("notes.md", "text/markdown"),
+    ],
+)
 def test_plain_text_becomes_a_document(name: str, mime: str) -> None:
     found = sniff_bytes("Café au lait, a short note.\nSecond line.\n".encode(), name)
     assert found is not None and (found.kind, found.mime) == ("document", mime)

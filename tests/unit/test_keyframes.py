@@ -16,8 +16,9 @@ BRIGHT = frame_signature(np.full((48, 64), 220, np.uint8))
 
 
 def _run(frames: list[tuple[float, np.ndarray]], **kw: float) -> list[float]:
-    selector = KeyframeSelector(threshold=kw.get("threshold", 0.35),
-                                max_gap_s=kw.get("max_gap_s", 4.0), scan_fps=2.0)
+    selector = KeyframeSelector(
+        threshold=kw.get("threshold", 0.35), max_gap_s=kw.get("max_gap_s", 4.0), scan_fps=2.0
+    )
     for time_s, signature in frames:
         if selector.wants_sample(time_s):
             selector.offer(time_s, signature)

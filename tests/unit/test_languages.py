@@ -52,7 +52,12 @@ class HashingEncoder:
 
 def test_codes_and_names_normalise() -> None:
     assert [normalise(v) for v in ("FR", "French", "français", "de-AT", "Deutsch")] == [
-        "fr", "fr", "fr", "de", "de"]
+        "fr",
+        "fr",
+        "fr",
+        "de",
+        "de",
+    ]
     assert label("es") == "Spanish" and label("xx") == "xx"
     with pytest.raises(ValueError):
         normalise("not a language")
@@ -72,7 +77,8 @@ def test_archive_languages_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def test_text_detector_reads_four_languages_and_leaves_scraps_unknown() -> None:
     detector = TextLanguage()
     assert {code: detector.detect(text) for code, text in TEXTS.items()} == {
-        code: code for code in TEXTS}
+        code: code for code in TEXTS
+    }
     assert detector.detect("STOP 24h") is None  # too short to tell
 
 
@@ -80,7 +86,11 @@ def test_text_detector_stays_within_the_archive_languages() -> None:
     # Italian in an archive declared en/fr/de/es: the nearest allowed language, not "it".
     restricted = TextLanguage(["en", "fr", "de", "es"])
     assert restricted.detect("Il governo ha approvato una nuova legge sul turismo.") in {
-        "es", "fr", "en", "de"}
+        "es",
+        "fr",
+        "en",
+        "de",
+    }
     assert TextLanguage().detect("Il governo ha approvato una nuova legge sul turismo.") == "it"
 
 
@@ -143,8 +153,13 @@ def test_ingest_stores_languages_and_the_filter_selects_them(
         engine = SearchEngine(archive)
         everything = engine.search(SearchQuery(text="pont Solarpark pesca library", k=10))
         assert {c.file for c in everything} == {"fr.txt", "de.txt", "es.txt", "en.txt"}
-        chosen = engine.search(SearchQuery(text="pont Solarpark pesca library", k=10,
-                                           filters=Filters.parse({"language": "fr,es"})))
+        chosen = engine.search(
+            SearchQuery(
+                text="pont Solarpark pesca library",
+                k=10,
+                filters=Filters.parse({"language": "fr,es"}),
+            )
+        )
         assert {c.file for c in chosen} == {"fr.txt", "es.txt"}
         assert {c.language for c in chosen} == {"fr", "es"}
     finally:
@@ -157,10 +172,14 @@ def test_old_catalog_gains_the_language_column_and_its_text_encoder(tmp_path: Pa
     old = sqlite3.connect(path)  # as a catalog from before languages and recorded encoders
     old.execute("ALTER TABLE segments DROP COLUMN language")
     old.execute("DROP TABLE vector_spaces")
-    old.execute("INSERT INTO assets (asset_id, path, root, rel_path, kind, status) "
-                "VALUES ('a1', '/x/a.txt', '/x', 'a.txt', 'document', 'indexed')")
-    old.execute("INSERT INTO segments (segment_id, asset_id, kind, idx, text) "
-                "VALUES ('a1:text:0', 'a1', 'text', 0, 'hello there')")
+    old.execute(
+        "INSERT INTO assets (asset_id, path, root, rel_path, kind, status) "
+        "VALUES ('a1', '/x/a.txt', '/x', 'a.txt', 'document', 'indexed')"
+    )
+    old.execute(
+        "INSERT INTO segments (segment_id, asset_id, kind, idx, text) "
+        "VALUES ('a1:text:0', 'a1', 'text', 0, 'hello there')"
+    )
     old.commit()
     old.close()
     catalog = Catalog(path)
@@ -240,14 +259,32 @@ class TranslatingTranscriber(RankingTranscriber):
 
     def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
         self.asked.append(language)
-        return Transcript("fr", 3.0, (SpeechSegment(
-            0.2, 2.8, "Le pont sur le fleuve est fermé.",
-            (Word(0.2, 1.4, "Le pont"), Word(1.4, 2.8, "est fermé."))),))
+        return Transcript(
+            "fr",
+            3.0,
+            (
+                SpeechSegment(
+                    0.2,
+                    2.8,
+                    "Le pont sur le fleuve est fermé.",
+                    (Word(0.2, 1.4, "Le pont"), Word(1.4, 2.8, "est fermé.")),
+                ),
+            ),
+        )
 
     def translate(self, audio: Any, language: str | None = None) -> Transcript:
-        return Transcript("en", 3.0, (SpeechSegment(
-            0.2, 2.8, "The bridge over the river is closed.",
-            (Word(0.2, 1.4, "The bridge"), Word(1.4, 2.8, "is closed."))),))
+        return Transcript(
+            "en",
+            3.0,
+            (
+                SpeechSegment(
+                    0.2,
+                    2.8,
+                    "The bridge over the river is closed.",
+                    (Word(0.2, 1.4, "The bridge"), Word(1.4, 2.8, "is closed.")),
+                ),
+            ),
+        )
 
 
 def test_translations_are_stored_beside_the_original_and_cited_as_such(
@@ -256,12 +293,24 @@ def test_translations_are_stored_beside_the_original_and_cited_as_such(
     from assistant.media import samples
 
     root = tmp_path / "radio"
-    samples.audio_with_speech([(0.2, "Le pont sur le fleuve est fermé.")], root / "fr.wav",
-                              duration_s=3.5, voice="fr-fr")
-    settings = test_settings.model_copy(update={"asr": test_settings.asr.model_copy(
-        update={"translate": True, "languages": ["en", "fr"]})})
-    archive = Archive.open(settings, model_overrides={
-        "clip": None, "asr": TranslatingTranscriber([("fr", 0.9)]), "text": HashingEncoder()})
+    samples.audio_with_speech(
+        [(0.2, "Le pont sur le fleuve est fermé.")], root / "fr.wav", duration_s=3.5, voice="fr-fr"
+    )
+    settings = test_settings.model_copy(
+        update={
+            "asr": test_settings.asr.model_copy(
+                update={"translate": True, "languages": ["en", "fr"]}
+            )
+        }
+    )
+    archive = Archive.open(
+        settings,
+        model_overrides={
+            "clip": None,
+            "asr": TranslatingTranscriber([("fr", 0.9)]),
+            "text": HashingEncoder(),
+        },
+    )
     try:
         ingest_folder(archive, root)
         asset_id = archive.catalog.assets()[0].asset_id
@@ -269,8 +318,10 @@ def test_translations_are_stored_beside_the_original_and_cited_as_such(
         assert kinds["speech"].language == "fr" and kinds["translation"].language == "en"
         assert archive.catalog.effective_metadata(asset_id)["language"].value == ["fr"]
         clip = SearchEngine(archive).search(SearchQuery(text="bridge closed", k=1))[0]
-        assert clip.snippet.startswith("“The bridge over the river is closed.” (translated "
-                                       "from French; original: “Le pont sur le fleuve")
+        assert clip.snippet.startswith(
+            "“The bridge over the river is closed.” (translated "
+            "from French; original: “Le pont sur le fleuve"
+        )
         assert clip.language == "fr"
     finally:
         archive.close()

@@ -52,11 +52,15 @@ def test_streams_and_completions_from_many_threads_never_overlap() -> None:
 
     def worker(i: int) -> None:
         if i % 2:
-            outputs.append("".join(chat.stream([{"role": "user", "content": "hi"}],
-                                               max_tokens=4)))
+            outputs.append("".join(chat.stream([{"role": "user", "content": "hi"}], max_tokens=4)))
         else:
-            outputs.append(chat.complete([{"role": "user", "content": "hi"}], max_tokens=4,
-                                         json_schema={"type": "object"}))
+            outputs.append(
+                chat.complete(
+                    [{"role": "user", "content": "hi"}],
+                    max_tokens=4,
+                    json_schema={"type": "object"},
+                )
+            )
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(6)]
     for thread in threads:
@@ -84,8 +88,9 @@ def test_stream_closed_on_another_thread_does_not_wedge_the_model() -> None:
     closer.join(5)
     assert first == ["a"]
     done: list[str] = []
-    follower = threading.Thread(target=lambda: done.append(
-        chat.complete([{"role": "user", "content": "hi"}], max_tokens=4)))
+    follower = threading.Thread(
+        target=lambda: done.append(chat.complete([{"role": "user", "content": "hi"}], max_tokens=4))
+    )
     follower.start()
     follower.join(5)
     assert done == ["ok"], "the model stayed locked after the stream was closed"

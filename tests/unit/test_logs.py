@@ -18,9 +18,13 @@ warnings.warn("TypedStorage is deprecated", UserWarning)
 
 def _run(tmp_path: Path, verbose: bool) -> tuple[str, str]:
     log = tmp_path / f"v{int(verbose)}" / "assistant.log"
-    done = subprocess.run([sys.executable, "-c", CHATTER, str(log), str(int(verbose))],
-                          capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", CHATTER, str(log), str(int(verbose))],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
     return done.stderr, log.read_text()
 
 

@@ -19,8 +19,7 @@ from assistant.schemas import Asset, Filters
 from assistant.store.catalog import Catalog
 
 # (bpm, tonic, mode): slow and fast, both modes, sharps included.
-TRACKS = [(72.0, "A", "minor"), (96.0, "F#", "major"), (128.0, "G", "major"),
-          (110.0, "C", "minor")]
+TRACKS = [(72.0, "A", "minor"), (96.0, "F#", "major"), (128.0, "G", "major"), (110.0, "C", "minor")]
 
 
 def _load_16k(path: Path) -> np.ndarray:
@@ -33,8 +32,9 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[float, str,
     folder = tmp_path_factory.mktemp("music")
     results = {}
     for bpm, tonic, mode in TRACKS:
-        path = synth_music(folder / f"{bpm:.0f}_{tonic}_{mode}.wav", bpm=bpm, key=tonic,
-                           mode=mode, seconds=10.0)
+        path = synth_music(
+            folder / f"{bpm:.0f}_{tonic}_{mode}.wav", bpm=bpm, key=tonic, mode=mode, seconds=10.0
+        )
         values = music_metadata(_load_16k(path))
         results[(bpm, tonic, mode)] = {v.field: v for v in values}
     return results
@@ -42,13 +42,27 @@ def analysed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[float, str,
 
 def test_slow_track_in_noise_through_mp3(tmp_path: Path) -> None:
     """Broadband noise once doubled a slow tempo; a poor MP3 recording must still read."""
-    clean, rate = librosa.load(str(synth_music(tmp_path / "slow.wav", bpm=72, key="A",
-                                               mode="minor", seconds=10.0)), sr=None)
+    clean, rate = librosa.load(
+        str(synth_music(tmp_path / "slow.wav", bpm=72, key="A", mode="minor", seconds=10.0)),
+        sr=None,
+    )
     noise = np.random.default_rng(0).normal(0, 10 ** (-26 / 20), clean.size)
     soundfile.write(str(tmp_path / "noisy.wav"), (clean + noise).astype(np.float32), rate)
-    subprocess.run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-i",
-                    str(tmp_path / "noisy.wav"), "-b:a", "64k", str(tmp_path / "noisy.mp3")],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(tmp_path / "noisy.wav"),
+            "-b:a",
+            "64k",
+            str(tmp_path / "noisy.mp3"),
+        ],
+        check=True,
+    )
     values = {v.field: v.value for v in music_metadata(_load_16k(tmp_path / "noisy.mp3"))}
     assert abs(float(values["tempo"]) - 72.0) <= 2.0  # type: ignore[arg-type]
     assert values["key"] == "A minor"
@@ -77,8 +91,16 @@ def test_slow_minor_track_is_found_by_tempo_and_mode_filters(
     catalog = Catalog(tmp_path / "catalog.db")
     for n, (_track, values) in enumerate(analysed.items()):
         asset_id = f"{n:016x}"
-        catalog.put_asset(Asset(asset_id=asset_id, path=f"/m/{n}.wav", root="/m",
-                                rel_path=f"{n}.wav", kind="audio", is_music=True))
+        catalog.put_asset(
+            Asset(
+                asset_id=asset_id,
+                path=f"/m/{n}.wav",
+                root="/m",
+                rel_path=f"{n}.wav",
+                kind="audio",
+                is_music=True,
+            )
+        )
         catalog.set_metadata(asset_id, values.values())
     found = catalog.filter_assets(Filters(mode="minor", tempo_max=100))
     slow_minor = [f"{n:016x}" for n, t in enumerate(analysed) if t == (72.0, "A", "minor")]
@@ -98,10 +120,11 @@ def _transcript(text: str, duration_s: float, probability: float) -> Transcript:
 
 
 def test_music_is_music_and_speech_is_not(tmp_path: Path) -> None:
-    music = _load_16k(synth_music(tmp_path / "m.wav", bpm=90, key="D", mode="minor",
-                                  seconds=8.0))
-    sentence = ("The commissioner said on Tuesday that energy prices would rise again "
-                "this winter and that the council would meet to discuss the budget.")
+    music = _load_16k(synth_music(tmp_path / "m.wav", bpm=90, key="D", mode="minor", seconds=8.0))
+    sentence = (
+        "The commissioner said on Tuesday that energy prices would rise again "
+        "this winter and that the council would meet to discuss the budget."
+    )
     speech = _load_16k(speak(sentence, tmp_path / "s.wav"))
     speech_s = speech.size / 16_000
 
@@ -113,14 +136,27 @@ def test_music_is_music_and_speech_is_not(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("bpm", "tonic"), [(128.0, "A"), (140.0, "D"), (142.0, "B")])
-def test_fast_harmonic_minor_tracks_keep_their_tempo_and_mode(tmp_path: Path, bpm: float,
-                                                              tonic: str) -> None:
+def test_fast_harmonic_minor_tracks_keep_their_tempo_and_mode(
+    tmp_path: Path, bpm: float, tonic: str
+) -> None:
     """The tracks of issue 13: i-iv-V-i piano triads in harmonic minor, bass on the
     root, a kick on every beat were stored at half tempo and in major."""
-    spec = TrackSpec(name=f"issue_{bpm:.0f}", bpm=bpm, tonic=tonic, mode="minor",
-                     progression=0, timbre="piano", comp="block", bass="roots",
-                     drums="quarters", melody=False, reverb_s=0.0, noise_db=None, mp3=False,
-                     seconds=12.0)
+    spec = TrackSpec(
+        name=f"issue_{bpm:.0f}",
+        bpm=bpm,
+        tonic=tonic,
+        mode="minor",
+        progression=0,
+        timbre="piano",
+        comp="block",
+        bass="roots",
+        drums="quarters",
+        melody=False,
+        reverb_s=0.0,
+        noise_db=None,
+        mp3=False,
+        seconds=12.0,
+    )
     values = {v.field: v for v in music_metadata(_load_16k(write_track(spec, tmp_path)))}
     assert abs(float(values["tempo"].value) - bpm) / bpm <= 0.04, values["tempo"]  # type: ignore[arg-type]
     assert values["key"].value == f"{tonic} minor"

@@ -13,26 +13,38 @@ from assistant.schemas import Asset, Filters, MetadataValue, SearchQuery
 from tests.helpers.search_archive import open_archive
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("slow music in a minor key", {"tempo_max": 90.0, "mode": "minor"}),
-    ("an upbeat major track around 130 BPM",
-     {"tempo_min": 120.9, "tempo_max": 139.1, "mode": "major"}),
-    ("something calm under 90 BPM", {"tempo_max": 90.0}),
-    ("songs between 100 and 120 bpm", {"tempo_min": 100.0, "tempo_max": 120.0}),
-    ("a jingle in B flat minor", {"key": "A# minor", "mode": "minor"}),
-    ("tracks in F# major over 140 bpm", {"key": "F# major", "mode": "major",
-                                          "tempo_min": 140.0}),
-    ("calm, relaxing piano music", {"tempo_max": 100.0}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("slow music in a minor key", {"tempo_max": 90.0, "mode": "minor"}),
+        (
+            "an upbeat major track around 130 BPM",
+            {"tempo_min": 120.9, "tempo_max": 139.1, "mode": "major"},
+        ),
+        ("something calm under 90 BPM", {"tempo_max": 90.0}),
+        ("songs between 100 and 120 bpm", {"tempo_min": 100.0, "tempo_max": 120.0}),
+        ("a jingle in B flat minor", {"key": "A# minor", "mode": "minor"}),
+        (
+            "tracks in F# major over 140 bpm",
+            {"key": "F# major", "mode": "major", "tempo_min": 140.0},
+        ),
+        ("calm, relaxing piano music", {"tempo_max": 100.0}),
+    ],
+)
 def test_music_words_become_filters(text: str, expected: dict) -> None:
     assert music_filters(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "a minor incident in the city centre", "a major storm hit the coast",
-    "the key issue of minor crimes", "fast cars on the race track",
-    "slow progress on the budget talks",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a minor incident in the city centre",
+        "a major storm hit the coast",
+        "the key issue of minor crimes",
+        "fast cars on the race track",
+        "slow progress on the budget talks",
+    ],
+)
 def test_words_that_are_not_about_music_add_nothing(text: str) -> None:
     assert music_filters(text) == {}
 
@@ -44,15 +56,25 @@ def test_explicit_filters_win_over_words() -> None:
     assert merged.mode == "major" and merged.kind == ["audio"]
 
 
-def _music(archive: Archive, root: Path, asset_id: str, name: str, key: str,
-           tempo: float) -> None:
-    archive.catalog.put_asset(Asset(asset_id=asset_id, path=str(root / name), root=str(root),
-                                    rel_path=name, kind="audio", is_music=True))
-    archive.catalog.set_metadata(asset_id, [
-        MetadataValue(field="key", value=key, source="analysis"),
-        MetadataValue(field="mode", value=key.split()[1], source="analysis"),
-        MetadataValue(field="tempo", value=tempo, source="analysis"),
-    ])
+def _music(archive: Archive, root: Path, asset_id: str, name: str, key: str, tempo: float) -> None:
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=str(root / name),
+            root=str(root),
+            rel_path=name,
+            kind="audio",
+            is_music=True,
+        )
+    )
+    archive.catalog.set_metadata(
+        asset_id,
+        [
+            MetadataValue(field="key", value=key, source="analysis"),
+            MetadataValue(field="mode", value=key.split()[1], source="analysis"),
+            MetadataValue(field="tempo", value=tempo, source="analysis"),
+        ],
+    )
 
 
 def test_search_reads_music_words_as_filters(tmp_path: Path) -> None:

@@ -18,36 +18,87 @@ from assistant.media.images import phash_hex, save_thumbnail
 from assistant.media.samples import debian_photo
 from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
 
-SPEECH = ("Commissioner Maria Lopez said in Brussels that energy prices will rise again "
-          "this winter and that households must prepare for higher heating bills.")
+SPEECH = (
+    "Commissioner Maria Lopez said in Brussels that energy prices will rise again "
+    "this winter and that households must prepare for higher heating bills."
+)
 
 
 def _sidecar(field: str, value: object) -> MetadataValue:
     return MetadataValue(field=field, value=value, source="sidecar")  # type: ignore[arg-type]
 
 
-def _add_photo(archive: Archive, asset_id: str, picture: Image.Image, folder: Path,
-               name: str, metadata: list[MetadataValue] | None = None) -> None:
+def _add_photo(
+    archive: Archive,
+    asset_id: str,
+    picture: Image.Image,
+    folder: Path,
+    name: str,
+    metadata: list[MetadataValue] | None = None,
+) -> None:
     path = folder / name
     picture.save(path)
-    archive.catalog.put_asset(Asset(asset_id=asset_id, path=str(path), root=str(folder),
-                                    rel_path=name, kind="image", width=picture.width,
-                                    height=picture.height))
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=str(path),
+            root=str(folder),
+            rel_path=name,
+            kind="image",
+            width=picture.width,
+            height=picture.height,
+        )
+    )
     thumb = save_thumbnail(picture, archive.settings.thumbnails_dir / asset_id / "0.jpg", 320)
-    archive.catalog.replace_segments(asset_id, [Segment(
-        segment_id=make_segment_id(asset_id, "visual", 0), asset_id=asset_id, kind="visual",
-        index=0, thumbnail=str(thumb), phash=phash_hex(picture), embedded=False)])
+    archive.catalog.replace_segments(
+        asset_id,
+        [
+            Segment(
+                segment_id=make_segment_id(asset_id, "visual", 0),
+                asset_id=asset_id,
+                kind="visual",
+                index=0,
+                thumbnail=str(thumb),
+                phash=phash_hex(picture),
+                embedded=False,
+            )
+        ],
+    )
     archive.catalog.set_metadata(asset_id, metadata or [])
 
 
-def _add_speech(archive: Archive, asset_id: str, name: str, lines: list[str],
-                metadata: list[MetadataValue] | None = None) -> None:
-    archive.catalog.put_asset(Asset(asset_id=asset_id, path=f"/media/{name}", root="/media",
-                                    rel_path=name, kind="video", duration_s=6.0 * len(lines)))
-    archive.catalog.replace_segments(asset_id, [
-        Segment(segment_id=make_segment_id(asset_id, "speech", i), asset_id=asset_id,
-                kind="speech", index=i, start_s=6.0 * i, end_s=6.0 * i + 5.5, text=line)
-        for i, line in enumerate(lines)])
+def _add_speech(
+    archive: Archive,
+    asset_id: str,
+    name: str,
+    lines: list[str],
+    metadata: list[MetadataValue] | None = None,
+) -> None:
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=f"/media/{name}",
+            root="/media",
+            rel_path=name,
+            kind="video",
+            duration_s=6.0 * len(lines),
+        )
+    )
+    archive.catalog.replace_segments(
+        asset_id,
+        [
+            Segment(
+                segment_id=make_segment_id(asset_id, "speech", i),
+                asset_id=asset_id,
+                kind="speech",
+                index=i,
+                start_s=6.0 * i,
+                end_s=6.0 * i + 5.5,
+                text=line,
+            )
+            for i, line in enumerate(lines)
+        ],
+    )
     archive.catalog.set_metadata(asset_id, metadata or [])
 
 
@@ -61,23 +112,52 @@ def archive(test_settings, tmp_path: Path):
     media.mkdir()
     photo = Image.open(debian_photo("messi5.jpg")).convert("RGB")
     width, height = photo.size
-    _add_photo(opened, ORIGINAL, photo, media, "original.jpg", [
-        _sidecar("place", "Camp Nou, Barcelona"), _sidecar("date", "2011-05-02"),
-        _sidecar("people", ["Lionel Messi"])])
+    _add_photo(
+        opened,
+        ORIGINAL,
+        photo,
+        media,
+        "original.jpg",
+        [
+            _sidecar("place", "Camp Nou, Barcelona"),
+            _sidecar("date", "2011-05-02"),
+            _sidecar("people", ["Lionel Messi"]),
+        ],
+    )
     _add_photo(opened, COPY, photo.resize((width // 2, height // 2)), media, "copy.jpg")
-    _add_photo(opened, CROP, photo.crop((int(width * 0.1), int(height * 0.1),
-                                         int(width * 0.85), int(height * 0.9))),
-               media, "crop.jpg")
-    _add_photo(opened, OTHER, Image.open(debian_photo("fruits.jpg")).convert("RGB"), media,
-               "fruits.jpg")
-    _add_speech(opened, BRIEFING, "briefing.mp4",
-                [SPEECH, "The council will vote on the harbour budget next week."],
-                [_sidecar("place", "Brussels"), _sidecar("date", "2019-11-05"),
-                 _sidecar("topics", ["energy prices", "harbour budget"])])
-    _add_speech(opened, RERUN, "evening-news.mp4",
-                ["Good evening.", SPEECH.replace("Commissioner Maria Lopez said", "she said")])
-    _add_speech(opened, UNRELATED, "weather.mp4",
-                ["Tomorrow will be sunny in the north with light winds from the west coast."])
+    _add_photo(
+        opened,
+        CROP,
+        photo.crop((int(width * 0.1), int(height * 0.1), int(width * 0.85), int(height * 0.9))),
+        media,
+        "crop.jpg",
+    )
+    _add_photo(
+        opened, OTHER, Image.open(debian_photo("fruits.jpg")).convert("RGB"), media, "fruits.jpg"
+    )
+    _add_speech(
+        opened,
+        BRIEFING,
+        "briefing.mp4",
+        [SPEECH, "The council will vote on the harbour budget next week."],
+        [
+            _sidecar("place", "Brussels"),
+            _sidecar("date", "2019-11-05"),
+            _sidecar("topics", ["energy prices", "harbour budget"]),
+        ],
+    )
+    _add_speech(
+        opened,
+        RERUN,
+        "evening-news.mp4",
+        ["Good evening.", SPEECH.replace("Commissioner Maria Lopez said", "she said")],
+    )
+    _add_speech(
+        opened,
+        UNRELATED,
+        "weather.mp4",
+        ["Tomorrow will be sunny in the north with light winds from the west coast."],
+    )
     yield opened
     opened.close()
 
@@ -144,8 +224,9 @@ def test_apply_above_accepts_only_confident_proposals(archive: Archive) -> None:
 
 
 def test_accept_never_hides_a_curated_value(archive: Archive) -> None:
-    archive.catalog.add_proposal(ORIGINAL, MetadataValue(
-        field="place", value="Madrid", source="propagated", confidence=0.99))
+    archive.catalog.add_proposal(
+        ORIGINAL, MetadataValue(field="place", value="Madrid", source="propagated", confidence=0.99)
+    )
     proposal = next(p for p in pending_proposals(archive) if p.asset_id == ORIGINAL)
     review.accept(archive, proposal.proposal_id)
     effective = archive.catalog.effective_metadata(ORIGINAL)["place"]
@@ -156,10 +237,10 @@ def test_accept_never_hides_a_curated_value(archive: Archive) -> None:
 
 def test_accepting_people_one_by_one_gathers_them_and_reject_sticks(archive: Archive) -> None:
     for name in ("Maria Lopez", "Jan Jansen", "Noor Bakker"):
-        archive.catalog.add_proposal(RERUN, MetadataValue(
-            field="people", value=[name], source="asr", confidence=0.6))
-    by_name = {p.value[0]: p.proposal_id for p in pending_proposals(archive)
-               if p.field == "people"}
+        archive.catalog.add_proposal(
+            RERUN, MetadataValue(field="people", value=[name], source="asr", confidence=0.6)
+        )
+    by_name = {p.value[0]: p.proposal_id for p in pending_proposals(archive) if p.field == "people"}
     review.accept(archive, by_name["Maria Lopez"])
     review.accept(archive, by_name["Jan Jansen"])
     review.reject(archive, by_name["Noor Bakker"])
@@ -172,9 +253,11 @@ def test_accepting_people_one_by_one_gathers_them_and_reject_sticks(archive: Arc
 
 
 def test_people_and_places_named_in_speech() -> None:
-    text = ("Commissioner Maria Lopez said in Brussels that prices will rise. Mayor Jansen, "
-            "speaking at Port Talbot on Monday, agreed with the Commissioner. In January "
-            "Maria Lopez met Dr. Ahmed Khan in New York, then flew back to Brussels.")
+    text = (
+        "Commissioner Maria Lopez said in Brussels that prices will rise. Mayor Jansen, "
+        "speaking at Port Talbot on Monday, agreed with the Commissioner. In January "
+        "Maria Lopez met Dr. Ahmed Khan in New York, then flew back to Brussels."
+    )
     assert people_in(text) == {"Maria Lopez": 1, "Jansen": 1, "Ahmed Khan": 1}
     places = places_in(text, {"Maria Lopez", "Jansen", "Ahmed Khan"})
     assert places == {"Brussels": 1, "Port Talbot": 1, "New York": 1}

@@ -39,8 +39,9 @@ def split_recipe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PackagedRec
         packaged._join_files([d / "data" / "piece.bin" for d in found], target / "model.bin")
         return target / "model.bin"
 
-    recipe = PackagedRecipe("fake", ("fake_part1", "fake_part2"), ("fake-part1", "fake-part2"),
-                            build, assembles=True)
+    recipe = PackagedRecipe(
+        "fake", ("fake_part1", "fake_part2"), ("fake-part1", "fake-part2"), build, assembles=True
+    )
     monkeypatch.setitem(packaged.RECIPES, "fake", recipe)
     monkeypatch.setattr(packaged, "package_dir", lambda module: dirs.get(module))
     return recipe
@@ -62,8 +63,7 @@ def test_missing_explicit_path_is_reported_not_silently_replaced(tmp_path: Path)
 
 
 def test_packaged_pieces_are_joined_once(tmp_path: Path, split_recipe: PackagedRecipe) -> None:
-    registry = ModelRegistry(_models(tmp_path, llm=ModelSpec(backend="llama-cpp",
-                                                             packaged="fake")))
+    registry = ModelRegistry(_models(tmp_path, llm=ModelSpec(backend="llama-cpp", packaged="fake")))
     path = registry.resolve("llm")
     assert path is not None and path.read_bytes() == b"hello world"
     stamp = path.stat().st_mtime_ns
@@ -71,11 +71,16 @@ def test_packaged_pieces_are_joined_once(tmp_path: Path, split_recipe: PackagedR
     assert path.stat().st_mtime_ns == stamp  # second resolve reuses the assembled file
 
 
-def test_missing_package_falls_through_to_hub_and_explains(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_package_falls_through_to_hub_and_explains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(packaged, "package_dir", lambda module: None)
-    spec = ModelSpec(backend="faster-whisper", name="Whisper base", packaged="whisper-base-ct2",
-                     hub="Systran/faster-whisper-base")
+    spec = ModelSpec(
+        backend="faster-whisper",
+        name="Whisper base",
+        packaged="whisper-base-ct2",
+        hub="Systran/faster-whisper-base",
+    )
     registry = ModelRegistry(_models(tmp_path, asr=spec))
     assert registry.locate("asr").source == "missing"
     with pytest.raises(MissingModelError) as caught:
@@ -107,8 +112,9 @@ def test_disabled_role_and_unknown_recipe(tmp_path: Path) -> None:
     assert registry.locate("vqa").source == "disabled"
     with pytest.raises(MissingModelError, match="disabled"):
         registry.resolve("vqa")
-    bad = ModelRegistry(_models(tmp_path, text=ModelSpec(backend="sentence-transformers",
-                                                         packaged="no-such")))
+    bad = ModelRegistry(
+        _models(tmp_path, text=ModelSpec(backend="sentence-transformers", packaged="no-such"))
+    )
     with pytest.raises(MissingModelError, match="unknown packaged weights"):
         bad.locate("text")
 

@@ -46,26 +46,32 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("audio-written")
     archive = open_archive(root / "data")
     media = root / "media"
-    _speech_asset(archive, media, RADIO, "radio/evening_news.m4a", "audio", 15.0,
-                  RADIO_LINES)
+    _speech_asset(archive, media, RADIO, "radio/evening_news.m4a", "audio", 15.0, RADIO_LINES)
     _document(archive, media, DOC, "docs/elections.pdf", ELECTION_CHUNKS)
     _document(archive, media, OTHER_DOC, "docs/ferries.md", FERRY_CHUNKS)
     _photo(archive, media, PHOTO, "photos/bridge.jpg", "building.jpg")
     _ocr(archive, PHOTO, SIGN_TEXT)
-    archive.catalog.set_metadata(PHOTO, [
-        MetadataValue(field="title", value="Firefighters at the wildfire", source="sidecar"),
-        MetadataValue(field="place", value="Northern forest", source="sidecar"),
-    ])
+    archive.catalog.set_metadata(
+        PHOTO,
+        [
+            MetadataValue(field="title", value="Firefighters at the wildfire", source="sidecar"),
+            MetadataValue(field="place", value="Northern forest", source="sidecar"),
+        ],
+    )
     for asset_id in (RADIO, DOC, OTHER_DOC, PHOTO):
         archive.catalog.set_status(asset_id, "indexed")
     return root / "data"
 
 
 def _ocr(archive: Archive, asset_id: str, text: str) -> None:
-    segment = Segment(segment_id=make_segment_id(asset_id, "ocr", 0), asset_id=asset_id,
-                      kind="ocr", index=0, text=text)
-    archive.catalog.replace_segments(asset_id, [*archive.catalog.segments(asset_id, None),
-                                                segment])
+    segment = Segment(
+        segment_id=make_segment_id(asset_id, "ocr", 0),
+        asset_id=asset_id,
+        kind="ocr",
+        index=0,
+        text=text,
+    )
+    archive.catalog.replace_segments(asset_id, [*archive.catalog.segments(asset_id, None), segment])
     _embed_text(archive, [segment])
 
 
@@ -79,8 +85,9 @@ def heard(data_dir: Path, transcript: str, tmp_path: Path, **query: Any) -> list
 def test_verbatim_excerpt_finds_the_moment_first_and_the_document_too(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    clips = heard(data_dir, "the health minister announced funding for three new hospitals",
-                  tmp_path)
+    clips = heard(
+        data_dir, "the health minister announced funding for three new hospitals", tmp_path
+    )
     top, second = clips[0], clips[1]
     assert (top.file, second.file) == ("radio/evening_news.m4a", "docs/elections.pdf")
     # Both are exact matches (saturated scores): the aligned moment still comes first.
@@ -96,8 +103,9 @@ def test_verbatim_excerpt_finds_the_moment_first_and_the_document_too(
 def test_paraphrase_only_written_down_is_found_in_the_document(
     data_dir: Path, tmp_path: Path
 ) -> None:
-    clips = heard(data_dir, "voters gave the greens twice as many seats in the regional vote",
-                  tmp_path)
+    clips = heard(
+        data_dir, "voters gave the greens twice as many seats in the regional vote", tmp_path
+    )
     top = clips[0]
     assert top.file == "docs/elections.pdf"
     assert "green party doubled" in top.snippet
@@ -109,8 +117,7 @@ def test_ocr_text_and_curated_metadata_are_searched(data_dir: Path, tmp_path: Pa
     sign = heard(data_dir, "flooding closed the road at the old stone bridge", tmp_path)
     assert sign[0].file == "photos/bridge.jpg"
     assert any(w.startswith("keyword: 'flooding'") for w in sign[0].why)
-    fire = heard(data_dir, "firefighters fought the wildfire in the northern forest",
-                 tmp_path)
+    fire = heard(data_dir, "firefighters fought the wildfire in the northern forest", tmp_path)
     assert fire[0].file == "photos/bridge.jpg"
     assert any(w.startswith("metadata: ") for w in fire[0].why)
 

@@ -53,8 +53,9 @@ def test_text_finds_the_spoken_statement_with_time_and_reasons(engine: SearchEng
     assert top.metadata["place"] == "Brussels" and top.metadata["people"] == ["Anna Schmidt"]
     assert top.preview is not None and Path(top.preview).is_file()
     assert all(0.0 <= c.score <= 1.0 for c in outcome.clips)
-    assert [c.score for c in outcome.clips] == sorted((c.score for c in outcome.clips),
-                                                      reverse=True)
+    assert [c.score for c in outcome.clips] == sorted(
+        (c.score for c in outcome.clips), reverse=True
+    )
     assert CLIP_OFF in outcome.notices
 
 
@@ -97,8 +98,9 @@ def test_pending_assets_are_never_returned(engine: SearchEngine) -> None:
 def test_filters_limit_every_signal(
     engine: SearchEngine, filters: dict[str, str], allowed: set[str]
 ) -> None:
-    clips = search(engine, text="energy prices football harbour", filters=Filters.parse(filters),
-                   k=50)
+    clips = search(
+        engine, text="energy prices football harbour", filters=Filters.parse(filters), k=50
+    )
     assert clips
     assert {c.asset_id for c in clips} <= allowed
 
@@ -110,8 +112,9 @@ class SpyIndex:
         self.inner = inner
         self.calls: list[tuple[str, set[str] | None]] = []
 
-    def query(self, space: str, vector: np.ndarray, k: int,
-              asset_ids: set[str] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
         self.calls.append((space, asset_ids))
         return self.inner.query(space, vector, k, asset_ids)
 
@@ -122,12 +125,14 @@ class SpyIndex:
 def test_filters_go_into_the_vector_query_not_after_it(archive: Archive) -> None:
     spy = SpyIndex(archive.vectors)
     spied = Archive(archive.settings, archive.catalog, spy, archive.models)
-    clips = SearchEngine(spied).search(SearchQuery(
-        text="energy prices", filters=Filters.parse({"place": "Ghent,Antwerp"}), k=1))
+    clips = SearchEngine(spied).search(
+        SearchQuery(text="energy prices", filters=Filters.parse({"place": "Ghent,Antwerp"}), k=1)
+    )
     # "Ghent,Antwerp" is one substring: nothing matches, no index is asked anything.
     assert clips == [] and spy.calls == []
-    SearchEngine(spied).search(SearchQuery(text="energy prices", k=1,
-                                           filters=Filters.parse({"place": "Antwerp"})))
+    SearchEngine(spied).search(
+        SearchQuery(text="energy prices", k=1, filters=Filters.parse({"place": "Antwerp"}))
+    )
     # The text space and the metadata-meaning space, each with the filter inside.
     assert spy.calls == [("text", {IDS.report}), ("meta", {IDS.report})]
 
@@ -139,8 +144,12 @@ def test_keyword_search_filters_before_its_limit(archive: Archive) -> None:
     assert archive.catalog.keyword_search("energy", 5, set()) == []
 
 
-def crop(fraction_box: tuple[float, float, float, float], out: Path, name: str = "messi5.jpg",
-         size: tuple[int, int] | None = None) -> Path:
+def crop(
+    fraction_box: tuple[float, float, float, float],
+    out: Path,
+    name: str = "messi5.jpg",
+    size: tuple[int, int] | None = None,
+) -> Path:
     with Image.open(PHOTOS / name) as image:
         w, h = image.size
         x0, y0, x1, y1 = fraction_box
@@ -161,8 +170,9 @@ def test_image_finds_its_resized_reencoded_copy_without_clip(
     assert clips[0].snippet == "Football star on the pitch"  # no text: the title
 
 
-@pytest.mark.parametrize("box", [(0.15, 0.15, 0.85, 0.85), (0.0, 0.0, 0.7, 0.7),
-                                 (0.1, 0.1, 0.9, 0.9)])
+@pytest.mark.parametrize(
+    "box", [(0.15, 0.15, 0.85, 0.85), (0.0, 0.0, 0.7, 0.7), (0.1, 0.1, 0.9, 0.9)]
+)
 def test_image_finds_the_source_of_a_crop(
     engine: SearchEngine, tmp_path: Path, box: tuple[float, float, float, float]
 ) -> None:
@@ -173,8 +183,9 @@ def test_image_finds_the_source_of_a_crop(
 
 def test_frame_grabbed_from_video_finds_the_moment(engine: SearchEngine, tmp_path: Path) -> None:
     # The video's keyframe at 00:12 is building.jpg; a re-encoded grab of it.
-    clips = search(engine, image=crop((0, 0, 1, 1), tmp_path / "grab.jpg", "building.jpg",
-                                      size=(400, 300)))
+    clips = search(
+        engine, image=crop((0, 0, 1, 1), tmp_path / "grab.jpg", "building.jpg", size=(400, 300))
+    )
     top = clips[0]
     assert top.asset_id == IDS.video
     assert top.start_s is not None and top.end_s is not None
@@ -186,9 +197,7 @@ def test_unrelated_image_matches_nothing(engine: SearchEngine) -> None:
     assert search(engine, image=PHOTOS / "baboon.jpg") == []
 
 
-def test_audio_excerpt_in_other_words_lands_on_the_second(
-    archive: Archive, tmp_path: Path
-) -> None:
+def test_audio_excerpt_in_other_words_lands_on_the_second(archive: Archive, tmp_path: Path) -> None:
     heard = "the commissioner he warned us that prices for energy would rise this winter"
     spoken = open_archive(archive.settings.data_dir, asr=FakeTranscriber(heard))
     upload = tmp_path / "excerpt.wav"

@@ -36,14 +36,16 @@ def test_cli_json_lists_clips(archive: Archive) -> None:
     assert result.exit_code == 0, result.output
     clips = json.loads(result.stdout)
     assert 1 <= len(clips) <= 3
-    assert {"file", "asset_id", "kind", "start_s", "end_s", "score", "snippet",
-            "why"} <= set(clips[0])
+    assert {"file", "asset_id", "kind", "start_s", "end_s", "score", "snippet", "why"} <= set(
+        clips[0]
+    )
     assert clips[0]["file"] == "press/council_briefing.mp4" and clips[0]["start_s"] == 8.0
 
 
 def test_cli_filters_and_image_queries(archive: Archive) -> None:
-    result = run_cli(archive, "--image", str(PHOTOS / "messi5.jpg"),
-                     "--filter", "people=messi", "--json")
+    result = run_cli(
+        archive, "--image", str(PHOTOS / "messi5.jpg"), "--filter", "people=messi", "--json"
+    )
     assert result.exit_code == 0, result.output
     assert [clip["asset_id"] for clip in json.loads(result.stdout)] == [IDS.messi]
 
@@ -55,9 +57,9 @@ def test_cli_table_shows_times_as_minutes_and_seconds(archive: Archive) -> None:
     assert "press/council_briefing.mp4" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["energy", "--filter", "colour=red"],
-                                  ["energy", "--filter", "date_from"],
-                                  [""]])
+@pytest.mark.parametrize(
+    "args", [["energy", "--filter", "colour=red"], ["energy", "--filter", "date_from"], [""]]
+)
 def test_cli_bad_queries_are_user_errors(archive: Archive, args: list[str]) -> None:
     result = run_cli(archive, *args)
     assert result.exit_code != 0

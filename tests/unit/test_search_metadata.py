@@ -29,18 +29,38 @@ FAST_MAJOR = "b2000000000000m2"
 STREET = "b3000000000000p3"
 
 
-def _value(name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
-           ) -> MetadataValue:
-    return MetadataValue(field=name, value=value, source=source,  # type: ignore[arg-type]
-                         confidence=confidence)
+def _value(
+    name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
+) -> MetadataValue:
+    return MetadataValue(
+        field=name,
+        value=value,
+        source=source,  # type: ignore[arg-type]
+        confidence=confidence,
+    )
 
 
-def _add_asset(archive: Archive, root: Path, asset_id: str, rel: str, kind: str,
-               duration: float | None, values: list[MetadataValue]) -> None:
-    archive.catalog.put_asset(Asset(
-        asset_id=asset_id, path=str(root / rel), root=str(root), rel_path=rel,
-        kind=kind, duration_s=duration, status="indexed", is_music=kind == "audio",  # type: ignore[arg-type]
-    ))
+def _add_asset(
+    archive: Archive,
+    root: Path,
+    asset_id: str,
+    rel: str,
+    kind: str,
+    duration: float | None,
+    values: list[MetadataValue],
+) -> None:
+    archive.catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=str(root / rel),
+            root=str(root),
+            rel_path=rel,
+            kind=kind,
+            duration_s=duration,
+            status="indexed",
+            is_music=kind == "audio",  # type: ignore[arg-type]
+        )
+    )
     archive.catalog.set_metadata(asset_id, values)
 
 
@@ -51,19 +71,47 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     media = root / "media"
     build(opened, media)
     analysis = "analysis"
-    _add_asset(opened, media, SLOW_MINOR, "music/lament.flac", "audio", 30.0, [
-        _value("title", "Night lament"), _value("key", "A minor", analysis),
-        _value("mode", "minor", analysis), _value("tempo", 72.0, analysis),
-        _value("loudness_db", -20.5, analysis),
-    ])
-    _add_asset(opened, media, FAST_MAJOR, "music/march.mp3", "audio", 2.5, [
-        _value("key", "C major", analysis), _value("mode", "major", analysis),
-        _value("tempo", 150.0, analysis),
-    ])
-    _add_asset(opened, media, STREET, "photos/street.jpg", "image", None, [
-        _value("date", "2019-05-04T10:30:00", "exif"), _value("camera", "Canon EOS 5D", "exif"),
-        _value("latitude", 50.8798, "exif"),
-    ])
+    _add_asset(
+        opened,
+        media,
+        SLOW_MINOR,
+        "music/lament.flac",
+        "audio",
+        30.0,
+        [
+            _value("title", "Night lament"),
+            _value("key", "A minor", analysis),
+            _value("mode", "minor", analysis),
+            _value("tempo", 72.0, analysis),
+            _value("loudness_db", -20.5, analysis),
+        ],
+    )
+    _add_asset(
+        opened,
+        media,
+        FAST_MAJOR,
+        "music/march.mp3",
+        "audio",
+        2.5,
+        [
+            _value("key", "C major", analysis),
+            _value("mode", "major", analysis),
+            _value("tempo", 150.0, analysis),
+        ],
+    )
+    _add_asset(
+        opened,
+        media,
+        STREET,
+        "photos/street.jpg",
+        "image",
+        None,
+        [
+            _value("date", "2019-05-04T10:30:00", "exif"),
+            _value("camera", "Canon EOS 5D", "exif"),
+            _value("latitude", 50.8798, "exif"),
+        ],
+    )
     return opened
 
 
@@ -86,10 +134,15 @@ def test_fields_become_words_people_type() -> None:
     assert field_words("date", "2018-06-16") == "2018-06-16 (June 2018)"
     assert field_words("people", ["Lionel Messi", "Anna"]) == "Lionel Messi, Anna"
     assert field_words("latitude", 50.88) == "" and field_words("rating", 4) == ""
-    effective = {v.field: v for v in [
-        _value("title", "Night lament"), _value("source", "Radio One"),
-        _value("tempo", 72.0, "analysis"), _value("gps", "50.1,4.2", "exif"),
-    ]}
+    effective = {
+        v.field: v
+        for v in [
+            _value("title", "Night lament"),
+            _value("source", "Radio One"),
+            _value("tempo", 72.0, "analysis"),
+            _value("gps", "50.1,4.2", "exif"),
+        ]
+    }
     assert "Radio One" in searchable_text(effective) and "50.1" not in searchable_text(effective)
     # The gist (embedded for meaning) says what the asset is about, not who supplied it.
     assert gist(effective) == "Night lament. 72 BPM slow tempo"
@@ -105,8 +158,16 @@ def test_match_scores_coverage_times_confidence_and_names_the_field() -> None:
 # --- the catalog keeps metadata text in step -----------------------------------------------
 def test_catalog_keeps_metadata_text_in_step_with_every_write(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
-    catalog.put_asset(Asset(asset_id="c1", path="/m/a.jpg", root="/m", rel_path="a.jpg",
-                            kind="image", status="indexed"))
+    catalog.put_asset(
+        Asset(
+            asset_id="c1",
+            path="/m/a.jpg",
+            root="/m",
+            rel_path="a.jpg",
+            kind="image",
+            status="indexed",
+        )
+    )
     catalog.set_metadata("c1", [_value("place", "Leuven")])
     assert [a for a, _ in catalog.metadata_search("leuven", 5)] == ["c1"]
     # A user value wins over the sidecar: the old place is no longer found.
@@ -145,7 +206,7 @@ def test_exif_fields_are_searchable_too(engine: SearchEngine) -> None:
 
 
 def test_track_without_segments_is_found_by_title_and_plays_from_the_start(
-    engine: SearchEngine
+    engine: SearchEngine,
 ) -> None:
     top = search(engine, text="night lament")[0]
     assert (top.asset_id, top.kind) == (SLOW_MINOR, "audio")
@@ -161,9 +222,7 @@ def test_music_attributes_are_matched_as_words(engine: SearchEngine) -> None:
     assert any(w.startswith("metadata: ") for w in top.why)
 
 
-def test_asset_metadata_joins_the_best_moment_without_stretching_it(
-    engine: SearchEngine
-) -> None:
+def test_asset_metadata_joins_the_best_moment_without_stretching_it(engine: SearchEngine) -> None:
     plain = search(engine, text="commissioner energy prices")[0]
     placed = search(engine, text="commissioner energy prices Brussels")[0]
     for top in (plain, placed):
@@ -172,9 +231,7 @@ def test_asset_metadata_joins_the_best_moment_without_stretching_it(
     assert any(w.startswith("keyword: 'commissioner'") for w in placed.why)
 
 
-def test_meaning_finds_metadata_in_other_words_and_caches_embeddings(
-    archive: Archive
-) -> None:
+def test_meaning_finds_metadata_in_other_words_and_caches_embeddings(archive: Archive) -> None:
     encoder = CountingEncoder()
     engine = SearchEngine(open_archive(archive.settings.data_dir, text=encoder))
     top = engine.search(SearchQuery(text="soccer player"))[0]
@@ -211,8 +268,9 @@ class CountingEncoder:
 
 # --- filters that no words matched ------------------------------------------------------
 def test_filters_return_the_track_no_words_matched(engine: SearchEngine) -> None:
-    clips = search(engine, text="tax returns of bakeries",
-                   filters={"mode": "minor", "tempo_max": 100})
+    clips = search(
+        engine, text="tax returns of bakeries", filters={"mode": "minor", "tempo_max": 100}
+    )
     assert [c.asset_id for c in clips] == [SLOW_MINOR]
     assert clips[0].why == [FILTER_WHY] and clips[0].score == FILTER_ONLY
     assert (clips[0].start_s, clips[0].end_s) == (0.0, 4.0)
@@ -223,15 +281,16 @@ def test_filter_matches_follow_real_matches(engine: SearchEngine) -> None:
     assert clips[0].asset_id == IDS.radio and FILTER_WHY not in clips[0].why
     tail = [c for c in clips if c.why == [FILTER_WHY]]
     assert {c.asset_id for c in tail} == {SLOW_MINOR, FAST_MAJOR}
-    assert clips[-len(tail):] == tail  # after every clip with evidence
+    assert clips[-len(tail) :] == tail  # after every clip with evidence
     scores = [c.score for c in clips]
     assert scores == sorted(scores, reverse=True) and max(c.score for c in tail) <= FILTER_ONLY
     assert all(c.score > 0 for c in clips)
 
 
 def test_filters_alone_browse_what_passes_them(engine: SearchEngine) -> None:
-    clips = search(engine, filters={"date_from": "2019-01-01", "date_to": "2019-12-31",
-                                    "kind": "image"})
+    clips = search(
+        engine, filters={"date_from": "2019-01-01", "date_to": "2019-12-31", "kind": "image"}
+    )
     assert [c.asset_id for c in clips] == [STREET]  # EXIF date: 2019-05-04
     assert clips[0].why == [FILTER_WHY] and clips[0].preview is None
     images = search(engine, filters={"kind": "image"}, k=2)

@@ -18,8 +18,13 @@ from assistant.schemas import Asset, Hit, Segment, WordTiming
 
 
 def hit(segment_id: str, signal: str, score: float) -> Hit:
-    return Hit(segment_id=segment_id, asset_id=segment_id.split(":")[0], segment_kind="speech",
-               signal=signal, score=score)
+    return Hit(
+        segment_id=segment_id,
+        asset_id=segment_id.split(":")[0],
+        segment_kind="speech",
+        signal=signal,
+        score=score,
+    )
 
 
 def test_ramp_clamps_and_is_linear() -> None:
@@ -45,8 +50,10 @@ def test_rank_term_equals_score_at_rank_one_and_decays() -> None:
 def test_fusion_rewards_agreement_and_stays_in_unit_interval() -> None:
     rankings = {
         "keyword": [hit("a:speech:0", "keyword", 0.8), hit("b:speech:0", "keyword", 0.9)],
-        "text_vector": [hit("b:speech:0", "text_vector", 0.9),
-                        hit("c:speech:0", "text_vector", 0.9)],
+        "text_vector": [
+            hit("b:speech:0", "text_vector", 0.9),
+            hit("c:speech:0", "text_vector", 0.9),
+        ],
     }
     fused = fuse(rankings, rrf_k=60)
     by_id = {entry.segment_id: entry for entry in fused}
@@ -67,16 +74,21 @@ def test_a_signal_votes_once_per_segment() -> None:
 def test_exact_ties_go_to_the_clip_more_signals_agree_on() -> None:
     rankings = {
         "keyword": [hit("doc:text:0", "keyword", 1.0), hit("radio:speech:1", "keyword", 1.0)],
-        "speech_align": [hit("radio:speech:1", "speech_align", 1.0),
-                         hit("tv:speech:0", "speech_align", 0.0)],
-        "text_vector": [hit("tv:speech:0", "text_vector", 0.0),
-                        hit("pod:speech:0", "text_vector", 0.0)],
+        "speech_align": [
+            hit("radio:speech:1", "speech_align", 1.0),
+            hit("tv:speech:0", "speech_align", 0.0),
+        ],
+        "text_vector": [
+            hit("tv:speech:0", "text_vector", 0.0),
+            hit("pod:speech:0", "text_vector", 0.0),
+        ],
     }
     fused = {entry.segment_id: entry for entry in fuse(rankings, 60)}
 
     def group(segment_id: str) -> _Group:
-        asset = Asset(asset_id=segment_id.split(":")[0], path="/x", root="/", rel_path="x",
-                      kind="audio")
+        asset = Asset(
+            asset_id=segment_id.split(":")[0], path="/x", root="/", rel_path="x", kind="audio"
+        )
         return _Group(asset, [fused[segment_id]])
 
     doc, radio = group("doc:text:0"), group("radio:speech:1")
@@ -88,10 +100,14 @@ def test_exact_ties_go_to_the_clip_more_signals_agree_on() -> None:
 
 def test_content_terms_drop_stop_words_and_fold_suffixes() -> None:
     assert content_terms("What did the commissioner say about energy prices?") == [
-        "commissioner", "energy", "prices"]
+        "commissioner",
+        "energy",
+        "prices",
+    ]
     assert fold("prices") == fold("price")
-    assert matched_terms(["commissioner", "prices", "winter"],
-                         "The Commissioner said the price rises.") == ["commissioner", "prices"]
+    assert matched_terms(
+        ["commissioner", "prices", "winter"], "The Commissioner said the price rises."
+    ) == ["commissioner", "prices"]
 
 
 def test_pad_widens_short_spans_and_clamps_to_duration() -> None:
@@ -105,10 +121,17 @@ def speech(index: int, start: float, end: float, text: str) -> Segment:
     words = text.split()
     step = (end - start) / len(words)
     return Segment(
-        segment_id=f"v:speech:{index}", asset_id="v", kind="speech", index=index,
-        start_s=start, end_s=end, text=text,
-        words=[WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
-               for i, w in enumerate(words)],
+        segment_id=f"v:speech:{index}",
+        asset_id="v",
+        kind="speech",
+        index=index,
+        start_s=start,
+        end_s=end,
+        text=text,
+        words=[
+            WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
+            for i, w in enumerate(words)
+        ],
     )
 
 
@@ -129,8 +152,9 @@ def test_alignment_finds_the_moment_an_excerpt_was_said() -> None:
 
 
 def test_alignment_tolerates_other_words_and_spans_segments() -> None:
-    found = align("he said that the fuel taxes rise in march next year. in sports the team",
-                  TRANSCRIPT)
+    found = align(
+        "he said that the fuel taxes rise in march next year. in sports the team", TRANSCRIPT
+    )
     assert found is not None
     assert found.segment_id == "v:speech:1"
     assert found.end_s > 12.0  # runs on into the next segment

@@ -30,16 +30,28 @@ KEYS = ["A minor", "C major", "a  MINOR", "G"]
 LANGUAGES = ["fr", "French", "de", "nl-BE", "not a language"]
 
 
-def _value(name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
-           ) -> MetadataValue:
-    return MetadataValue(field=name, value=value, source=source,  # type: ignore[arg-type]
-                         confidence=confidence)
+def _value(
+    name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
+) -> MetadataValue:
+    return MetadataValue(
+        field=name,
+        value=value,
+        source=source,  # type: ignore[arg-type]
+        confidence=confidence,
+    )
 
 
 def _asset(catalog: Catalog, asset_id: str, kind: str, status: str = "indexed") -> None:
-    catalog.put_asset(Asset(asset_id=asset_id, path=f"/m/{asset_id}", root="/m",
-                            rel_path=f"{kind}/{asset_id}", kind=kind,  # type: ignore[arg-type]
-                            status=status))  # type: ignore[arg-type]
+    catalog.put_asset(
+        Asset(
+            asset_id=asset_id,
+            path=f"/m/{asset_id}",
+            root="/m",
+            rel_path=f"{kind}/{asset_id}",
+            kind=kind,  # type: ignore[arg-type]
+            status=status,
+        )
+    )  # type: ignore[arg-type]
 
 
 def _random_catalog(path: Path, n: int = 80) -> Catalog:
@@ -68,25 +80,43 @@ def _random_catalog(path: Path, n: int = 80) -> Catalog:
             values.append(_value("source", "Harbour authority" if i % 2 else "Belga"))
         if i % 4 == 2:
             j = i // 4
-            values += [_value("tempo", [72.0, "fast", 150][j % 3], "analysis"),
-                       _value("mode", ["minor", "Major"][j % 2], "analysis"),
-                       _value("key", KEYS[j % 4], "analysis")]
+            values += [
+                _value("tempo", [72.0, "fast", 150][j % 3], "analysis"),
+                _value("mode", ["minor", "Major"][j % 2], "analysis"),
+                _value("key", KEYS[j % 4], "analysis"),
+            ]
         if values:
             catalog.set_metadata(asset_id, values)
     return catalog
 
 
 FILTER_CASES: list[dict[str, Any]] = [
-    {"kind": "image"}, {"kind": "audio,video"},
-    {"place": "leuven"}, {"place": "Leuven, Bel"}, {"place": "zür"}, {"place": "Gh"},
-    {"place": "antwerp"}, {"people": "Messi"}, {"people": ["élise", "peeters"]},
-    {"topics": "energy,weather"}, {"source": "harbour"}, {"source": "50%"},
-    {"date_from": "2019-05-01"}, {"date_to": "2019-05-03"},
+    {"kind": "image"},
+    {"kind": "audio,video"},
+    {"place": "leuven"},
+    {"place": "Leuven, Bel"},
+    {"place": "zür"},
+    {"place": "Gh"},
+    {"place": "antwerp"},
+    {"people": "Messi"},
+    {"people": ["élise", "peeters"]},
+    {"topics": "energy,weather"},
+    {"source": "harbour"},
+    {"source": "50%"},
+    {"date_from": "2019-05-01"},
+    {"date_to": "2019-05-03"},
     {"date_from": "2019-01-01", "date_to": "2019-12-31", "kind": "image"},
-    {"tempo_min": 100}, {"tempo_max": 100, "mode": "minor"}, {"mode": "major"},
-    {"key": "a minor"}, {"key": "A"}, {"key": "g"}, {"key": "C major", "tempo_min": 120},
+    {"tempo_min": 100},
+    {"tempo_max": 100, "mode": "minor"},
+    {"mode": "major"},
+    {"key": "a minor"},
+    {"key": "A"},
+    {"key": "g"},
+    {"key": "C major", "tempo_min": 120},
     {"place": "leuven", "people": "anna", "date_from": "2019-05-02"},
-    {"language": "fr"}, {"language": "German,nl"}, {"language": "es"},
+    {"language": "fr"},
+    {"language": "German,nl"},
+    {"language": "es"},
 ]
 
 
@@ -95,8 +125,11 @@ def test_sql_filters_agree_with_the_python_rules(tmp_path: Path, pairs: dict[str
     catalog = _random_catalog(tmp_path / "catalog.sqlite")
     filters = Filters.parse(pairs)
     metadata = catalog.all_effective_metadata()
-    expected = {a.asset_id for a in catalog.assets()
-                if matches_filters(filters, a.kind, metadata.get(a.asset_id, {}))}
+    expected = {
+        a.asset_id
+        for a in catalog.assets()
+        if matches_filters(filters, a.kind, metadata.get(a.asset_id, {}))
+    }
     assert catalog.filter_assets(filters) == expected
     assert expected or pairs in ({"source": "50%"}, {"place": "antwerp"}, {"language": "es"})
 
@@ -128,8 +161,9 @@ def test_facets_follow_edits_deletes_and_old_catalogs(tmp_path: Path) -> None:
 def test_browsing_reads_assets_in_path_order_leaving_out_matches(tmp_path: Path) -> None:
     catalog = _random_catalog(tmp_path / "catalog.sqlite")
     filters = Filters.parse({"kind": "image"})
-    every = sorted(catalog.filter_assets(filters) or set(),
-                   key=lambda i: catalog.get_asset(i).rel_path)  # type: ignore[union-attr]
+    every = sorted(
+        catalog.filter_assets(filters) or set(), key=lambda i: catalog.get_asset(i).rel_path
+    )  # type: ignore[union-attr]
     page = catalog.filtered_assets(filters, 5, exclude=every[:2])
     assert [a.asset_id for a in page] == every[2:7]
     assert catalog.has_assets_outside(["image", "video", "audio"])
@@ -146,8 +180,14 @@ def test_hex_parsing_matches_python_and_flags_bad_hashes() -> None:
 
 
 def _visual(asset_id: str, index: int, phash: str) -> Segment:
-    return Segment(segment_id=make_segment_id(asset_id, "visual", index), asset_id=asset_id,
-                   kind="visual", index=index, phash=phash, embedded=False)
+    return Segment(
+        segment_id=make_segment_id(asset_id, "visual", index),
+        asset_id=asset_id,
+        kind="visual",
+        index=index,
+        phash=phash,
+        embedded=False,
+    )
 
 
 def test_hash_index_appends_new_rows_and_rereads_after_deletes(tmp_path: Path) -> None:
@@ -161,10 +201,15 @@ def test_hash_index_appends_new_rows_and_rereads_after_deletes(tmp_path: Path) -
     index.refresh(catalog)
     assert len(index.segment_ids) == 4
     query = imagehash.hex_to_hash(hashes["h1"])
-    expected = {sid: query - imagehash.hex_to_hash(hashes[sid.split(":")[0]])
-                for sid in index.segment_ids}
-    assert dict(zip(index.segment_ids, index.distances(int(str(query), 16), None).tolist(),
-                    strict=True)) == expected
+    expected = {
+        sid: query - imagehash.hex_to_hash(hashes[sid.split(":")[0]]) for sid in index.segment_ids
+    }
+    assert (
+        dict(
+            zip(index.segment_ids, index.distances(int(str(query), 16), None).tolist(), strict=True)
+        )
+        == expected
+    )
     for asset_id in list(hashes)[4:]:  # appended: only the new rows are read
         _asset(catalog, asset_id, "video")
         catalog.replace_segments(asset_id, [_visual(asset_id, 0, hashes[asset_id])])
@@ -243,8 +288,9 @@ def test_exact_search_for_few_assets_agrees_with_the_graph(tmp_path: Path) -> No
     few = {f"a{i}" for i in range(0, 100, 7)}  # deep walk: 32 x k
     most = {f"a{i}" for i in range(100) if i % 10}  # the first, 4 x k walk is enough
     for allowed, query in itertools.product((few, most), matrix[:4]):
-        brute = sorted((i for i in range(400) if assets[i] in allowed),
-                       key=lambda i: -float(matrix[i] @ query))[:10]
+        brute = sorted(
+            (i for i in range(400) if assets[i] in allowed), key=lambda i: -float(matrix[i] @ query)
+        )[:10]
         found = exact.query("text", query, 10, allowed)
         assert [i for i, _ in found] == [ids[i] for i in brute]
         assert [i for i, _ in found] == [i for i, _ in graph.query("text", query, 10, allowed)]

@@ -65,8 +65,11 @@ class _Labels:
 def test_keyframes_with_the_same_labels_are_one_segment() -> None:
     picture = Image.new("RGB", (32, 32))
     timed = [(picture, 0.0, 4.0), (picture, 4.0, 8.0), (picture, 8.0, 12.0)]
-    answers = [[("baboon", 0.8), ("guenon", 0.1)], [("baboon", 0.6), ("guenon", 0.05)],
-               [("castle", 0.1)]]
+    answers = [
+        [("baboon", 0.8), ("guenon", 0.1)],
+        [("baboon", 0.6), ("guenon", 0.05)],
+        [("castle", 0.1)],
+    ]
     segments = label_segments("b" * 16, timed, _Labels(answers))
     assert len(segments) == 1  # the unsure third keyframe gets no label
     assert segments[0].text == "Objects: baboon (80%)"

@@ -24,19 +24,32 @@ def _words(*spec: tuple[float, float, str]) -> tuple[Word, ...]:
 
 
 def test_a_segment_spanning_a_change_of_speaker_is_split_at_the_word() -> None:
-    segment = SpeechSegment(0.2, 6.0, " Is it safe? Not yet, no.", _words(
-        (0.2, 0.6, " Is"), (0.6, 0.9, " it"), (0.9, 2.8, " safe?"), (3.6, 4.0, " Not"),
-        (4.0, 4.5, " yet,"), (4.6, 6.0, " no.")))
+    segment = SpeechSegment(
+        0.2,
+        6.0,
+        " Is it safe? Not yet, no.",
+        _words(
+            (0.2, 0.6, " Is"),
+            (0.6, 0.9, " it"),
+            (0.9, 2.8, " safe?"),
+            (3.6, 4.0, " Not"),
+            (4.0, 4.5, " yet,"),
+            (4.6, 6.0, " no."),
+        ),
+    )
     parts = split_by_speaker([segment], TURNS)
-    assert [(p.text, who) for p, who in parts] == [("Is it safe?", "S1"),
-                                                   ("Not yet, no.", "S2")]
+    assert [(p.text, who) for p, who in parts] == [("Is it safe?", "S1"), ("Not yet, no.", "S2")]
     assert parts[1][0].start_s == 3.6 and parts[1][0].end_s == 6.0
 
 
 def test_one_word_blurred_across_a_boundary_stays_with_its_neighbours() -> None:
     # "the" overlaps S2's turn a little more, but sits between two S1 words
-    segment = SpeechSegment(1.0, 3.9, " over the bridge", _words(
-        (1.0, 2.9, " over"), (2.9, 3.6, " the"), (3.0, 3.2, " bridge")))
+    segment = SpeechSegment(
+        1.0,
+        3.9,
+        " over the bridge",
+        _words((1.0, 2.9, " over"), (2.9, 3.6, " the"), (3.0, 3.2, " bridge")),
+    )
     assert [who for _, who in split_by_speaker([segment], TURNS)] == ["S1"]
 
 
@@ -58,8 +71,11 @@ def test_windows_cover_each_region_and_end_with_it() -> None:
 def test_clustering_separates_two_directions_and_folds_a_stray_window() -> None:
     rng = np.random.default_rng(0)
     a, b = np.eye(8)[0], np.eye(8)[1]
-    rows = [a + rng.normal(0, 0.05, 8) for _ in range(6)] + [
-        b + rng.normal(0, 0.05, 8) for _ in range(6)] + [np.eye(8)[2] + 0.4 * a]
+    rows = (
+        [a + rng.normal(0, 0.05, 8) for _ in range(6)]
+        + [b + rng.normal(0, 0.05, 8) for _ in range(6)]
+        + [np.eye(8)[2] + 0.4 * a]
+    )
     vectors = np.stack(rows) / np.linalg.norm(np.stack(rows), axis=1, keepdims=True)
     labels = cluster(vectors, 0.3)
     assert len(set(labels[:6])) == 1 and len(set(labels[6:12])) == 1
@@ -75,9 +91,12 @@ def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
     from assistant.media import samples
     from assistant.media.decode import decode_media
 
-    path, lines = samples.interview([("a", "Good morning."), ("a", "The bridge is closed.")],
-                                    {"a": samples.Voice("en-us")}, tmp_path / "two.wav",
-                                    gap_s=1.5)
+    path, lines = samples.interview(
+        [("a", "Good morning."), ("a", "The bridge is closed.")],
+        {"a": samples.Voice("en-us")},
+        tmp_path / "two.wav",
+        gap_s=1.5,
+    )
     audio = decode_media(path, None).audio_16k
     assert audio is not None
     regions = speech_regions(audio)
@@ -87,10 +106,18 @@ def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
 
 
 def test_subtitle_cues_are_cut_on_words_and_labelled() -> None:
-    words = [WordTiming(start_s=i * 0.5, end_s=i * 0.5 + 0.4, text=f" word{i}") for i in
-             range(20)]
-    segment = Segment(segment_id="a:speech:0", asset_id="a", kind="speech", index=0,
-                      start_s=0.0, end_s=9.9, text="...", words=words, speaker="S1")
+    words = [WordTiming(start_s=i * 0.5, end_s=i * 0.5 + 0.4, text=f" word{i}") for i in range(20)]
+    segment = Segment(
+        segment_id="a:speech:0",
+        asset_id="a",
+        kind="speech",
+        index=0,
+        start_s=0.0,
+        end_s=9.9,
+        text="...",
+        words=words,
+        speaker="S1",
+    )
     found = cues([segment], {"S1": "Voice 2"})
     assert len(found) == 2 and all(c.end_s - c.start_s <= 6.0 for c in found)
     assert found[0].speaker == "Voice 2" and found[0].text.startswith("word0 word1")
@@ -106,7 +133,8 @@ def test_der_counts_confusion_and_missed_speech(tmp_path: Path) -> None:
     assert diarization_error(gold, [(0.0, 9.0, "S1")]) == pytest.approx(5 / 8)
     assert diarization_error(gold, [(0.0, 4.0, "S1")]) == pytest.approx(0.5)
     (tmp_path / "speakers.jsonl").write_text(
-        '{"file": "a.wav", "start_s": 0, "end_s": 4, "speaker": "reporter"}\n')
+        '{"file": "a.wav", "start_s": 0, "end_s": 4, "speaker": "reporter"}\n'
+    )
     assert read_gold_turns(tmp_path) == {"a.wav": [(0.0, 4.0, "reporter")]}
 
 
@@ -129,8 +157,16 @@ def test_clip_cards_show_who_speaks() -> None:
         def preview_url(self, path: object) -> None:
             return None
 
-    clip = Clip(asset_id="a", file="i.wav", path="/x/i.wav", kind="audio", start_s=1.0,
-                end_s=5.0, score=0.5, snippet="Yes, two extra ferries.",
-                speaker="Voice 2 (Paul <Okafor>)")
+    clip = Clip(
+        asset_id="a",
+        file="i.wav",
+        path="/x/i.wav",
+        kind="audio",
+        start_s=1.0,
+        end_s=5.0,
+        score=0.5,
+        snippet="Yes, two extra ferries.",
+        speaker="Voice 2 (Paul <Okafor>)",
+    )
     html = clip_card(clip, links=NoLinks(), element_id="c1")  # type: ignore[arg-type]
     assert '<span class="aa-speaker" title="who speaks here">Voice 2 (Paul &lt;Okafor&gt;)' in html

@@ -16,7 +16,7 @@ def _voice(total_s: float, start_s: float, end_s: float) -> np.ndarray:
     rng = np.random.default_rng(1)
     samples = rng.normal(0, 1e-4, int(total_s * RATE)).astype(np.float32)
     t = np.arange(int((end_s - start_s) * RATE)) / RATE
-    samples[int(start_s * RATE): int(start_s * RATE) + len(t)] += 0.3 * np.sin(2 * np.pi * 220 * t)
+    samples[int(start_s * RATE) : int(start_s * RATE) + len(t)] += 0.3 * np.sin(2 * np.pi * 220 * t)
     return samples
 
 

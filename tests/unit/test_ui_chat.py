@@ -27,13 +27,27 @@ class _Links:
     def image_url(self, path: str, preview: str | None) -> str | None:
         return None
 
-    def play(self, path: str, asset_id: str, kind: str, start_s: float | None = None,
-             end_s: float | None = None) -> tuple[str, float] | None:
+    def play(
+        self,
+        path: str,
+        asset_id: str,
+        kind: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+    ) -> tuple[str, float] | None:
         return "/f" + path, 0.0
 
 
-CLIP = Clip(asset_id="b" * 16, file="a/news.mp3", path="/arch/a/news.mp3", kind="audio",
-            start_s=5.0, end_s=9.0, score=0.9, snippet="wildfire")
+CLIP = Clip(
+    asset_id="b" * 16,
+    file="a/news.mp3",
+    path="/arch/a/news.mp3",
+    kind="audio",
+    start_s=5.0,
+    end_s=9.0,
+    score=0.9,
+    snippet="wildfire",
+)
 
 
 class _Session:
@@ -42,8 +56,9 @@ class _Session:
         self.fail = fail
         self.calls: list[tuple[str, Path | None, Path | None]] = []
 
-    def ask_stream(self, question: str, image: Path | None = None,
-                   audio: Path | None = None) -> Iterator[AgentEvent]:
+    def ask_stream(
+        self, question: str, image: Path | None = None, audio: Path | None = None
+    ) -> Iterator[AgentEvent]:
         self.calls.append((question, image, audio))
         call = ToolCall(tool="search_archive", arguments={"query": question})
         yield AgentEvent(type="tool_started", tool_call=call)
@@ -63,8 +78,11 @@ def _run(session: _Session, message: Any) -> list[tuple[Any, ...]]:
 
 
 def test_stream_shows_steps_then_tokens_then_grounded_answer() -> None:
-    answer = Answer(question="fire?", text="A wildfire forced families out [1].",
-                    citations=[Citation(n=1, clip=CLIP)])
+    answer = Answer(
+        question="fire?",
+        text="A wildfire forced families out [1].",
+        citations=[Citation(n=1, clip=CLIP)],
+    )
     frames = _run(_Session(answer), {"text": "fire?", "files": []})
     shown, _, _, history, _ = frames[-1]
     step = shown[1]
@@ -81,8 +99,12 @@ def test_stream_shows_steps_then_tokens_then_grounded_answer() -> None:
 
 
 def test_abstention_is_labelled_and_shows_nearest() -> None:
-    answer = Answer(question="unicorns?", text="The archive does not contain an answer.",
-                    abstained=True, nearest=[CLIP])
+    answer = Answer(
+        question="unicorns?",
+        text="The archive does not contain an answer.",
+        abstained=True,
+        nearest=[CLIP],
+    )
     shown, evidence, *_ = _run(_Session(answer), {"text": "unicorns?", "files": []})[-1]
     assert shown[-1]["content"].startswith("**Not in the archive.**")
     assert "nearest" in evidence and "do not answer" in evidence
@@ -115,26 +137,48 @@ def test_progress_sink_moves_the_bar() -> None:
 def test_report_lists_failures_with_reasons() -> None:
     from datetime import UTC, datetime
 
-    report = IngestReport(root="/arch", started_at=datetime.now(UTC), seconds=3.2,
-                          counts_by_kind={"image": 2}, counts_by_status={"failed": 1},
-                          failures=[IngestFailure(path="broken/<x>.jpg", reason="empty file")])
+    report = IngestReport(
+        root="/arch",
+        started_at=datetime.now(UTC),
+        seconds=3.2,
+        counts_by_kind={"image": 2},
+        counts_by_status={"failed": 1},
+        failures=[IngestFailure(path="broken/<x>.jpg", reason="empty file")],
+    )
     html = report_html(report)
     assert "1 files failed" in html and "empty file" in html and "&lt;x&gt;" in html
 
 
 def test_model_status_says_how_to_fix_missing() -> None:
-    html = models_html([
-        {"role": "clip", "name": "CLIP", "source": "missing", "ready": False,
-         "detail": "not found", "fix": "set ASSISTANT_MODELS__CLIP__PATH"},
-        {"role": "vqa", "name": "none", "source": "disabled", "ready": False,
-         "detail": "off", "fix": None},
-    ])
+    html = models_html(
+        [
+            {
+                "role": "clip",
+                "name": "CLIP",
+                "source": "missing",
+                "ready": False,
+                "detail": "not found",
+                "fix": "set ASSISTANT_MODELS__CLIP__PATH",
+            },
+            {
+                "role": "vqa",
+                "name": "none",
+                "source": "disabled",
+                "ready": False,
+                "detail": "off",
+                "fix": None,
+            },
+        ]
+    )
     assert "missing" in html and "ASSISTANT_MODELS__CLIP__PATH" in html and "aa-off" in html
 
 
 def test_second_turn_keeps_earlier_clips_reachable() -> None:
-    answer = Answer(question="fire?", text="A wildfire forced families out [1].",
-                    citations=[Citation(n=1, clip=CLIP)])
+    answer = Answer(
+        question="fire?",
+        text="A wildfire forced families out [1].",
+        citations=[Citation(n=1, clip=CLIP)],
+    )
     session = _Session(answer)
     handler = ChatHandler(lambda: session, _Links(), max_upload_mb=5)  # type: ignore[arg-type]
     first = list(handler.ask({"text": "fire?", "files": []}, [], None))[-1]

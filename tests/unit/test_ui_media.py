@@ -25,8 +25,15 @@ def served(test_settings, tmp_path: Path) -> tuple[ServedFiles, Path]:
     photo = root / "photos" / "a.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0fake")
     catalog = Catalog(test_settings.catalog_path)
-    catalog.put_asset(Asset(asset_id="0" * 16, path=str(photo), root=str(root),
-                            rel_path="photos/a.jpg", kind="image"))
+    catalog.put_asset(
+        Asset(
+            asset_id="0" * 16,
+            path=str(photo),
+            root=str(root),
+            rel_path="photos/a.jpg",
+            kind="image",
+        )
+    )
     return ServedFiles(test_settings, catalog), root
 
 
@@ -38,8 +45,9 @@ def test_serves_files_inside_ingested_roots(served: tuple[ServedFiles, Path]) ->
     assert str(files.settings.thumbnails_dir.resolve()) in files.paths()
 
 
-def test_refuses_traversal_and_outside_files(served: tuple[ServedFiles, Path],
-                                             tmp_path: Path) -> None:
+def test_refuses_traversal_and_outside_files(
+    served: tuple[ServedFiles, Path], tmp_path: Path
+) -> None:
     files, root = served
     secret = tmp_path / "secret.txt"
     secret.write_text("no")
@@ -52,15 +60,21 @@ def test_refuses_traversal_and_outside_files(served: tuple[ServedFiles, Path],
     assert files.url(link) is None  # resolves outside the root
 
 
-def test_new_root_is_published_to_blocks(served: tuple[ServedFiles, Path],
-                                         tmp_path: Path) -> None:
+def test_new_root_is_published_to_blocks(served: tuple[ServedFiles, Path], tmp_path: Path) -> None:
     files, _ = served
     newer = tmp_path / "new"
     newer.mkdir()
     (newer / "b.jpg").write_bytes(b"\xff\xd8\xff\xe0fake")
     assert files.url(newer / "b.jpg") is None
-    files.catalog.put_asset(Asset(asset_id="1" * 16, path=str(newer / "b.jpg"),
-                                  root=str(newer), rel_path="b.jpg", kind="image"))
+    files.catalog.put_asset(
+        Asset(
+            asset_id="1" * 16,
+            path=str(newer / "b.jpg"),
+            root=str(newer),
+            rel_path="b.jpg",
+            kind="image",
+        )
+    )
 
     class Blocks:
         def __init__(self) -> None:
@@ -76,15 +90,17 @@ def _tone(out: Path, codec: list[str], video: bool = False) -> Path:
     inputs = ["-f", "lavfi", "-i", "sine=frequency=440:duration=1"]
     if video:
         inputs = ["-f", "lavfi", "-i", "testsrc=size=64x48:rate=10:duration=1", *inputs]
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *inputs, *codec,
-                    str(out)], check=True)
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *inputs, *codec, str(out)], check=True
+    )
     return out
 
 
 @needs_ffmpeg
 def test_browser_plays_mp4_but_not_avi(tmp_path: Path) -> None:
-    mp4 = _tone(tmp_path / "a.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"],
-                video=True)
+    mp4 = _tone(
+        tmp_path / "a.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"], video=True
+    )
     avi = _tone(tmp_path / "a.avi", ["-c:v", "mpeg4", "-c:a", "mp3"], video=True)
     assert browser_plays(mp4)
     assert not browser_plays(avi)
@@ -110,9 +126,23 @@ def test_playable_copy_is_made_once_and_keeps_the_timeline(tmp_path: Path) -> No
 @needs_ffmpeg
 def test_long_file_gets_an_excerpt_around_the_clip(tmp_path: Path) -> None:
     long_avi = tmp_path / "long.avi"
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "testsrc=size=64x48:rate=5:duration=12", "-c:v", "mpeg4", str(long_avi)],
-                   check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x48:rate=5:duration=12",
+            "-c:v",
+            "mpeg4",
+            str(long_avi),
+        ],
+        check=True,
+    )
     copies = PlayableCopies(tmp_path / "previews", whole_file_s=5.0, margin_s=2.0)
     excerpt = copies.get(long_avi, "long", "video", 6.0, 7.0)
     assert excerpt is not None and excerpt.offset_s == 4.0

@@ -24,22 +24,45 @@ class _Links:
     def image_url(self, path: str, preview: str | None) -> str | None:
         return f"/f{path}"
 
-    def play(self, path: str, asset_id: str, kind: str, start_s: float | None = None,
-             end_s: float | None = None) -> tuple[str, float] | None:
+    def play(
+        self,
+        path: str,
+        asset_id: str,
+        kind: str,
+        start_s: float | None = None,
+        end_s: float | None = None,
+    ) -> tuple[str, float] | None:
         return f"/f{path}", 0.0
 
 
 def _clip(**update: object) -> Clip:
-    base = Clip(asset_id="a" * 16, file="video/news.mp4", path="/arch/video/news.mp4",
-                kind="video", start_s=41.0, end_s=58.4, score=0.734, snippet="flooding",
-                why=["speech: 'flooding'"])
+    base = Clip(
+        asset_id="a" * 16,
+        file="video/news.mp4",
+        path="/arch/video/news.mp4",
+        kind="video",
+        start_s=41.0,
+        end_s=58.4,
+        score=0.734,
+        snippet="flooding",
+        why=["speech: 'flooding'"],
+    )
     return base.model_copy(update=update)
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (None, ""), (0, "00:00"), (5.4, "00:05"), (65, "01:05"), (599.6, "09:59"),
-    (3723, "1:02:03"), (-3, "00:00"), (7.9999999, "00:08"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (None, ""),
+        (0, "00:00"),
+        (5.4, "00:05"),
+        (65, "01:05"),
+        (599.6, "09:59"),
+        (3723, "1:02:03"),
+        (-3, "00:00"),
+        (7.9999999, "00:08"),
+    ],
+)
 def test_clock(seconds: float | None, text: str) -> None:
     assert clock(seconds) == text
 
@@ -70,16 +93,26 @@ def test_video_card_seeks_to_clip_and_shows_times() -> None:
 
 
 def test_card_escapes_archive_text() -> None:
-    clip = _clip(snippet="<script>alert(1)</script>", file="<b>x</b>.mp4",
-                 metadata={"place": "<img onerror=x>"})
+    clip = _clip(
+        snippet="<script>alert(1)</script>",
+        file="<b>x</b>.mp4",
+        metadata={"place": "<img onerror=x>"},
+    )
     html = clip_card(clip, links=_Links(), element_id="c", badge="[1]")  # type: ignore[arg-type]
     assert "<script>" not in html and "<img onerror" not in html
     assert "&lt;script&gt;" in html
 
 
 def test_document_card_highlights_passage_with_page() -> None:
-    clip = _clip(kind="document", file="docs/e.pdf", path="/arch/docs/e.pdf",
-                 start_s=None, end_s=None, snippet="green party doubled its seats", page=2)
+    clip = _clip(
+        kind="document",
+        file="docs/e.pdf",
+        path="/arch/docs/e.pdf",
+        start_s=None,
+        end_s=None,
+        snippet="green party doubled its seats",
+        page=2,
+    )
     html = clip_card(clip, links=_Links(), element_id="c")  # type: ignore[arg-type]
     assert "<mark>green party doubled its seats</mark>" in html
     assert "page 2" in html
@@ -88,8 +121,14 @@ def test_document_card_highlights_passage_with_page() -> None:
 
 def test_unplayable_media_says_so() -> None:
     class NoPlay(_Links):
-        def play(self, path: str, asset_id: str, kind: str, start_s: float | None = None,
-                 end_s: float | None = None) -> tuple[str, float] | None:
+        def play(
+            self,
+            path: str,
+            asset_id: str,
+            kind: str,
+            start_s: float | None = None,
+            end_s: float | None = None,
+        ) -> tuple[str, float] | None:
             return None
 
     html = clip_card(_clip(kind="audio"), links=NoPlay(), element_id="c")  # type: ignore[arg-type]
@@ -99,8 +138,14 @@ def test_unplayable_media_says_so() -> None:
 
 def test_excerpt_playback_counts_from_the_excerpt_start() -> None:
     class Excerpt(_Links):
-        def play(self, path: str, asset_id: str, kind: str, start_s: float | None = None,
-                 end_s: float | None = None) -> tuple[str, float] | None:
+        def play(
+            self,
+            path: str,
+            asset_id: str,
+            kind: str,
+            start_s: float | None = None,
+            end_s: float | None = None,
+        ) -> tuple[str, float] | None:
             return "/f/previews/x_2450_2540.mp4", 2450.0
 
     clip = _clip(start_s=2480.0, end_s=2510.5)
@@ -111,15 +156,21 @@ def test_excerpt_playback_counts_from_the_excerpt_start() -> None:
 
 
 def test_metadata_shows_values_and_their_source() -> None:
-    html = metadata_html({"people": {"value": ["Ann", "Bo"], "source": "sidecar"},
-                          "tempo": 120.0, "date": "2021-03-15"})
+    html = metadata_html(
+        {
+            "people": {"value": ["Ann", "Bo"], "source": "sidecar"},
+            "tempo": 120.0,
+            "date": "2021-03-15",
+        }
+    )
     assert "Ann, Bo" in html and "(sidecar)" in html and "120.0" in html
     assert html.index("date") < html.index("people") < html.index("tempo")
 
 
 def test_abstained_answer_shows_nearest_labelled() -> None:
-    answer = Answer(question="unicorns?", text="Not in the archive.", abstained=True,
-                    nearest=[_clip()])
+    answer = Answer(
+        question="unicorns?", text="Not in the archive.", abstained=True, nearest=[_clip()]
+    )
     html = evidence_html(answer, 1, _Links())  # type: ignore[arg-type]
     assert "Not in the archive" in html and "nearest" in html
     assert 'id="near-1-1"' in html
@@ -127,8 +178,11 @@ def test_abstained_answer_shows_nearest_labelled() -> None:
 
 def test_cited_answer_shows_one_card_per_citation() -> None:
     clips = [_clip(), _clip(kind="image", start_s=None, end_s=None, path="/arch/p.jpg")]
-    answer = Answer(question="q", text="a [1] b [2]",
-                    citations=[Citation(n=i, clip=c) for i, c in enumerate(clips, start=1)])
+    answer = Answer(
+        question="q",
+        text="a [1] b [2]",
+        citations=[Citation(n=i, clip=c) for i, c in enumerate(clips, start=1)],
+    )
     html = evidence_html(answer, 4, _Links())  # type: ignore[arg-type]
     assert html.count('class="aa-card"') == 2
     assert 'id="clip-4-1"' in html and 'id="clip-4-2"' in html
@@ -144,17 +198,21 @@ def test_static_assets_ship_with_package() -> None:
 
 
 def test_active_archive_files_are_downloaded_not_opened() -> None:
-    page = _clip(kind="document", file="docs/b.html", path="/arch/docs/b.html",
-                 start_s=None, end_s=None, snippet="railway strike")
+    page = _clip(
+        kind="document",
+        file="docs/b.html",
+        path="/arch/docs/b.html",
+        start_s=None,
+        end_s=None,
+        snippet="railway strike",
+    )
     html = clip_card(page, links=_Links(), element_id="c")  # type: ignore[arg-type]
     assert 'href="/f/arch/docs/b.html" download' in html and 'target="_blank"' not in html
-    svg = _clip(kind="image", file="p/logo.svg", path="/arch/p/logo.svg", start_s=None,
-                end_s=None)
+    svg = _clip(kind="image", file="p/logo.svg", path="/arch/p/logo.svg", start_s=None, end_s=None)
     html = clip_card(svg, links=_Links(), element_id="c")  # type: ignore[arg-type]
     assert '<img class="aa-media" src="/f/arch/p/logo.svg"' in html
     assert 'target="_blank"' not in html
-    pdf = _clip(kind="document", file="d/e.pdf", path="/arch/d/e.pdf", start_s=None,
-                end_s=None)
+    pdf = _clip(kind="document", file="d/e.pdf", path="/arch/d/e.pdf", start_s=None, end_s=None)
     assert "open file" in clip_card(pdf, links=_Links(), element_id="c")  # type: ignore[arg-type]
 
 

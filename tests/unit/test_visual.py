@@ -18,9 +18,33 @@ from assistant.media.samples import debian_photo, debian_video
 from assistant.models.vqa import TransformersVQA
 from assistant.schemas import Asset
 
-VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[DEC]", "what", "is", "in", "the",
-         "picture", "a", "man", "ball", "street", "?", "how", "many", "people", "are",
-         "there", "red", "blue", "walking", "two"]
+VOCAB = [
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "[DEC]",
+    "what",
+    "is",
+    "in",
+    "the",
+    "picture",
+    "a",
+    "man",
+    "ball",
+    "street",
+    "?",
+    "how",
+    "many",
+    "people",
+    "are",
+    "there",
+    "red",
+    "blue",
+    "walking",
+    "two",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +61,22 @@ def tiny_blip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("tiny-blip")
     (folder / "vocab.txt").write_text("\n".join(VOCAB) + "\n")
     tokenizer = BertTokenizer(str(folder / "vocab.txt"), bos_token="[DEC]")
-    tiny = {"hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 2,
-            "intermediate_size": 37}
+    tiny = {
+        "hidden_size": 32,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 2,
+        "intermediate_size": 37,
+    }
     config = BlipConfig(
-        text_config={**tiny, "vocab_size": len(VOCAB), "max_position_embeddings": 64,
-                     "encoder_hidden_size": 32, "bos_token_id": 5, "pad_token_id": 0,
-                     "sep_token_id": 3},
+        text_config={
+            **tiny,
+            "vocab_size": len(VOCAB),
+            "max_position_embeddings": 64,
+            "encoder_hidden_size": 32,
+            "bos_token_id": 5,
+            "pad_token_id": 0,
+            "sep_token_id": 3,
+        },
         vision_config={**tiny, "image_size": 32, "patch_size": 8},
         projection_dim=16,
     )
@@ -57,13 +91,28 @@ def tiny_blip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def archive_with_media(test_settings, tiny_blip: Path):
-    archive = Archive.open(test_settings, model_overrides={
-        "vqa": TransformersVQA(tiny_blip, threads=1, max_new_tokens=5)})
+    archive = Archive.open(
+        test_settings,
+        model_overrides={"vqa": TransformersVQA(tiny_blip, threads=1, max_new_tokens=5)},
+    )
     photo, video = debian_photo("messi5.jpg"), debian_video("vtest.avi")
-    for asset in (Asset(asset_id="a" * 16, path=str(photo), root=str(photo.parent),
-                        rel_path=photo.name, kind="image"),
-                  Asset(asset_id="b" * 16, path=str(video), root=str(video.parent),
-                        rel_path=video.name, kind="video", duration_s=80.0)):
+    for asset in (
+        Asset(
+            asset_id="a" * 16,
+            path=str(photo),
+            root=str(photo.parent),
+            rel_path=photo.name,
+            kind="image",
+        ),
+        Asset(
+            asset_id="b" * 16,
+            path=str(video),
+            root=str(video.parent),
+            rel_path=video.name,
+            kind="video",
+            duration_s=80.0,
+        ),
+    ):
         archive.catalog.put_asset(asset)
     yield archive
     archive.close()
@@ -88,8 +137,10 @@ def test_visual_question_about_photo_and_video_frame(archive_with_media: Archive
 
 
 def test_captions_become_timed_text_segments(archive_with_media: Archive) -> None:
-    frames = [(Image.open(debian_photo("fruits.jpg")), 0.0, 4.0),
-              (Image.open(debian_photo("messi5.jpg")), 4.0, 9.0)]
+    frames = [
+        (Image.open(debian_photo("fruits.jpg")), 0.0, 4.0),
+        (Image.open(debian_photo("messi5.jpg")), 4.0, 9.0),
+    ]
     asset = archive_with_media.catalog.get_asset("b" * 16)
     assert asset is not None
     segments = caption_segments(archive_with_media, asset, frames)
@@ -101,8 +152,13 @@ def test_captions_become_timed_text_segments(archive_with_media: Archive) -> Non
 def test_without_weights_visual_questions_say_how_to_enable(test_settings) -> None:
     archive = Archive.open(test_settings)
     photo = debian_photo("messi5.jpg")
-    asset = Asset(asset_id="a" * 16, path=str(photo), root=str(photo.parent),
-                  rel_path=photo.name, kind="image")
+    asset = Asset(
+        asset_id="a" * 16,
+        path=str(photo),
+        root=str(photo.parent),
+        rel_path=photo.name,
+        kind="image",
+    )
     archive.catalog.put_asset(asset)
     try:
         with pytest.raises(AssistantError) as raised:

@@ -33,8 +33,9 @@ def _provider(tmp_path: Path, **options: Any) -> ModelProvider:
     model.write_bytes(b"gguf")
     none = ModelSpec(backend="none")
     vqa = ModelSpec(backend="llama-cpp-vision", path=model, options=options)
-    return ModelProvider(ModelsSettings(clip=none, text=none, asr=none, llm=none, vqa=vqa,
-                                        cache_dir=tmp_path))
+    return ModelProvider(
+        ModelsSettings(clip=none, text=none, asr=none, llm=none, vqa=vqa, cache_dir=tmp_path)
+    )
 
 
 def test_answer_sends_the_picture_as_a_jpeg_data_uri_and_the_question(tmp_path: Path) -> None:

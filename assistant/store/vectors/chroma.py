@@ -30,8 +30,10 @@ def _client(path: Path | None, url: str | None) -> Any:
         parsed = urlparse(url)
         try:
             return chromadb.HttpClient(
-                host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
-                ssl=parsed.scheme == "https", settings=chroma_settings,
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=chroma_settings,
             )
         except Exception as exc:
             raise AssistantError(
@@ -56,8 +58,11 @@ class HnswParams:
 
 class ChromaIndex:
     def __init__(
-        self, path: Path | None = None, url: str | None = None,
-        hnsw: HnswParams | None = None, exact_max_assets: int = 2000,
+        self,
+        path: Path | None = None,
+        url: str | None = None,
+        hnsw: HnswParams | None = None,
+        exact_max_assets: int = 2000,
     ) -> None:
         self._client = _client(path, url)
         self._collections: dict[str, Any] = {}
@@ -67,12 +72,16 @@ class ChromaIndex:
     def _collection(self, space: str) -> Any:
         if space not in self._collections:
             collection = self._client.get_or_create_collection(
-                name=space, embedding_function=None,
-                configuration={"hnsw": {
-                    "space": "cosine", "max_neighbors": self.hnsw.m,
-                    "ef_construction": self.hnsw.ef_construction,
-                    "ef_search": self.hnsw.ef_search,
-                }},
+                name=space,
+                embedding_function=None,
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "max_neighbors": self.hnsw.m,
+                        "ef_construction": self.hnsw.ef_construction,
+                        "ef_search": self.hnsw.ef_search,
+                    }
+                },
             )
             self._apply_ef_search(collection)
             self._collections[space] = collection
@@ -84,9 +93,7 @@ class ChromaIndex:
         if current.get("ef_search") not in (None, self.hnsw.ef_search):
             collection.modify(configuration={"hnsw": {"ef_search": self.hnsw.ef_search}})
 
-    def upsert(
-        self, space: str, ids: list[str], vectors: np.ndarray, asset_ids: list[str]
-    ) -> None:
+    def upsert(self, space: str, ids: list[str], vectors: np.ndarray, asset_ids: list[str]) -> None:
         if not ids:
             return
         collection = self._collection(space)
@@ -139,11 +146,16 @@ class ChromaIndex:
 
     @staticmethod
     def _nearest(
-        collection: Any, query: np.ndarray, n: int, where: Any,
+        collection: Any,
+        query: np.ndarray,
+        n: int,
+        where: Any,
         keep: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         result = collection.query(
-            query_embeddings=[query], n_results=n, where=where,
+            query_embeddings=[query],
+            n_results=n,
+            where=where,
             include=["distances", "metadatas"] if keep is not None else ["distances"],
         )
         ids, distances = result["ids"][0], result["distances"][0]
@@ -151,8 +163,11 @@ class ChromaIndex:
         if keep is None:
             return found
         metas = result["metadatas"][0]
-        return [hit for hit, meta in zip(found, metas, strict=True)
-                if (meta or {}).get("asset_id") in keep]
+        return [
+            hit
+            for hit, meta in zip(found, metas, strict=True)
+            if (meta or {}).get("asset_id") in keep
+        ]
 
     @staticmethod
     def _exact(collection: Any, vector: np.ndarray, k: int, where: Any) -> list[tuple[str, float]]:
@@ -186,12 +201,14 @@ class ChromaIndex:
         """Every vector of a space in batches: (segment ids, matrix, asset ids)."""
         collection = self._collection(space)
         for offset in range(0, collection.count(), _BATCH):
-            found = collection.get(include=["embeddings", "metadatas"], limit=_BATCH,
-                                   offset=offset)
+            found = collection.get(include=["embeddings", "metadatas"], limit=_BATCH, offset=offset)
             if not found["ids"]:
                 return
-            yield (list(found["ids"]), np.asarray(found["embeddings"], dtype=np.float32),
-                   [str(meta["asset_id"]) for meta in found["metadatas"]])
+            yield (
+                list(found["ids"]),
+                np.asarray(found["embeddings"], dtype=np.float32),
+                [str(meta["asset_id"]) for meta in found["metadatas"]],
+            )
 
     def close(self) -> None:
         """Nothing to release: Chroma's client lives as long as the process."""

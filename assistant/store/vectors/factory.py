@@ -16,7 +16,8 @@ def open_index(settings: Settings) -> VectorIndex:
     from assistant.store.vectors.chroma import ChromaIndex, HnswParams
 
     return ChromaIndex(
-        settings.vectors_dir, store.chroma_url,
+        settings.vectors_dir,
+        store.chroma_url,
         HnswParams(store.hnsw_m, store.hnsw_ef_construction, store.hnsw_ef_search),
         store.exact_max_assets,
     )

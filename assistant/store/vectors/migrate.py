@@ -29,13 +29,22 @@ class MigrationReport(BaseModel):
 
     @property
     def ok(self) -> bool:
-        return all(s.source == s.target and (s.overlap_at_k is None or s.overlap_at_k >= 0.9)
-                   for s in self.spaces)
+        return all(
+            s.source == s.target and (s.overlap_at_k is None or s.overlap_at_k >= 0.9)
+            for s in self.spaces
+        )
 
 
-def migrate(source: VectorIndex, target: VectorIndex, spaces: Iterable[str], *,
-            sample: int = 20, k: int = 10, seed: int = 0,
-            copied: Callable[[str, int], None] | None = None) -> MigrationReport:
+def migrate(
+    source: VectorIndex,
+    target: VectorIndex,
+    spaces: Iterable[str],
+    *,
+    sample: int = 20,
+    k: int = 10,
+    seed: int = 0,
+    copied: Callable[[str, int], None] | None = None,
+) -> MigrationReport:
     started = time.perf_counter()
     results = []
     for space in spaces:
@@ -44,9 +53,14 @@ def migrate(source: VectorIndex, target: VectorIndex, spaces: Iterable[str], *,
     return MigrationReport(spaces=results, k=k, seconds=round(time.perf_counter() - started, 2))
 
 
-def _copy_space(source: VectorIndex, target: VectorIndex, space: str, sample: int,
-                rng: random.Random, copied: Callable[[str, int], None] | None,
-                ) -> list[np.ndarray]:
+def _copy_space(
+    source: VectorIndex,
+    target: VectorIndex,
+    space: str,
+    sample: int,
+    rng: random.Random,
+    copied: Callable[[str, int], None] | None,
+) -> list[np.ndarray]:
     """Copy batch by batch; keep a reservoir sample of vectors to query with afterwards."""
     kept: list[np.ndarray] = []
     seen = 0
@@ -63,13 +77,18 @@ def _copy_space(source: VectorIndex, target: VectorIndex, space: str, sample: in
     return kept
 
 
-def _verify(source: VectorIndex, target: VectorIndex, space: str, queries: list[np.ndarray],
-            k: int) -> SpaceCopy:
+def _verify(
+    source: VectorIndex, target: VectorIndex, space: str, queries: list[np.ndarray], k: int
+) -> SpaceCopy:
     overlaps = []
     for vector in queries:
         expected = {i for i, _ in source.query(space, vector, k)}
         found = {i for i, _ in target.query(space, vector, k)}
         overlaps.append(len(expected & found) / max(1, len(expected)))
-    return SpaceCopy(space=space, source=source.count(space), target=target.count(space),
-                     sample_queries=len(queries),
-                     overlap_at_k=round(float(np.mean(overlaps)), 4) if overlaps else None)
+    return SpaceCopy(
+        space=space,
+        source=source.count(space),
+        target=target.count(space),
+        sample_queries=len(queries),
+        overlap_at_k=round(float(np.mean(overlaps)), 4) if overlaps else None,
+    )

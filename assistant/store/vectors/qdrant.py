@@ -32,8 +32,12 @@ class QdrantIndex:
 
         self.settings = settings
         if settings.url:
-            self._client = QdrantClient(url=settings.url, api_key=settings.api_key,
-                                        prefer_grpc=settings.prefer_grpc, timeout=30)
+            self._client = QdrantClient(
+                url=settings.url,
+                api_key=settings.api_key,
+                prefer_grpc=settings.prefer_grpc,
+                timeout=30,
+            )
         else:
             if local_path is None:
                 raise AssistantError("Qdrant needs store.qdrant.url or a local folder.")
@@ -59,20 +63,28 @@ class QdrantIndex:
         from qdrant_client import models
 
         s = self.settings
-        quantization = (models.ScalarQuantization(scalar=models.ScalarQuantizationConfig(
-            type=models.ScalarType.INT8, always_ram=True)) if s.quantization == "scalar" else None)
+        quantization = (
+            models.ScalarQuantization(
+                scalar=models.ScalarQuantizationConfig(type=models.ScalarType.INT8, always_ram=True)
+            )
+            if s.quantization == "scalar"
+            else None
+        )
         self._client.create_collection(
             self._name(space),
-            vectors_config=models.VectorParams(size=dimension, distance=models.Distance.COSINE,
-                                               on_disk=s.on_disk),
-            shard_number=s.shard_number, replication_factor=s.replication_factor,
+            vectors_config=models.VectorParams(
+                size=dimension, distance=models.Distance.COSINE, on_disk=s.on_disk
+            ),
+            shard_number=s.shard_number,
+            replication_factor=s.replication_factor,
             write_consistency_factor=s.write_consistency_factor,
             hnsw_config=models.HnswConfigDiff(m=s.hnsw_m, ef_construct=s.hnsw_ef_construct),
             quantization_config=quantization,
         )
         if s.url:  # local mode has no payload indexes (and says so on every call)
-            self._client.create_payload_index(self._name(space), "asset_id",
-                                              models.PayloadSchemaType.KEYWORD)
+            self._client.create_payload_index(
+                self._name(space), "asset_id", models.PayloadSchemaType.KEYWORD
+            )
         self._ready.add(space)
 
     def drop_space(self, space: str) -> None:
@@ -81,8 +93,7 @@ class QdrantIndex:
         if self._client.collection_exists(self._name(space)):
             self._client.delete_collection(self._name(space))
 
-    def upsert(self, space: str, ids: list[str], vectors: np.ndarray,
-               asset_ids: list[str]) -> None:
+    def upsert(self, space: str, ids: list[str], vectors: np.ndarray, asset_ids: list[str]) -> None:
         from qdrant_client import models
 
         if not ids:
@@ -92,11 +103,17 @@ class QdrantIndex:
             self._create(space, int(matrix.shape[1]))
         for start in range(0, len(ids), _BATCH):
             points = [
-                models.PointStruct(id=point_id(segment_id), vector=row.tolist(),
-                                   payload={"segment_id": segment_id, "asset_id": asset_id})
+                models.PointStruct(
+                    id=point_id(segment_id),
+                    vector=row.tolist(),
+                    payload={"segment_id": segment_id, "asset_id": asset_id},
+                )
                 for segment_id, row, asset_id in zip(
-                    ids[start:start + _BATCH], matrix[start:start + _BATCH],
-                    asset_ids[start:start + _BATCH], strict=True)
+                    ids[start : start + _BATCH],
+                    matrix[start : start + _BATCH],
+                    asset_ids[start : start + _BATCH],
+                    strict=True,
+                )
             ]
             self._client.upsert(self._name(space), points=points, wait=True)
 
@@ -105,25 +122,35 @@ class QdrantIndex:
 
         if not asset_ids or not self._exists(space):
             return
-        self._client.delete(self._name(space), points_selector=models.FilterSelector(
-            filter=_assets_filter(set(asset_ids))), wait=True)
+        self._client.delete(
+            self._name(space),
+            points_selector=models.FilterSelector(filter=_assets_filter(set(asset_ids))),
+            wait=True,
+        )
 
-    def query(self, space: str, vector: np.ndarray, k: int,
-              asset_ids: set[str] | None = None) -> list[tuple[str, float]]:
+    def query(
+        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
         from qdrant_client import models
 
         if not self._exists(space) or (asset_ids is not None and not asset_ids):
             return []
         found = self._client.query_points(
-            self._name(space), query=np.asarray(vector, dtype=np.float32).tolist(), limit=k,
+            self._name(space),
+            query=np.asarray(vector, dtype=np.float32).tolist(),
+            limit=k,
             query_filter=None if asset_ids is None else _assets_filter(asset_ids),
             # Local mode searches exactly and warns about graph parameters on every call.
             search_params=models.SearchParams(hnsw_ef=self.settings.hnsw_ef)
-            if self.settings.url else None,
+            if self.settings.url
+            else None,
             with_payload=["segment_id"],
         )
-        return [(str(point.payload["segment_id"]), float(point.score))
-                for point in found.points if point.payload]
+        return [
+            (str(point.payload["segment_id"]), float(point.score))
+            for point in found.points
+            if point.payload
+        ]
 
     def count(self, space: str) -> int:
         if not self._exists(space):
@@ -131,8 +158,11 @@ class QdrantIndex:
         return int(self._client.count(self._name(space), exact=True).count)
 
     def ids(self, space: str, asset_id: str) -> list[str]:
-        return [segment_id for batch in self._scroll(space, {asset_id}, vectors=False)
-                for segment_id, _, _ in batch]
+        return [
+            segment_id
+            for batch in self._scroll(space, {asset_id}, vectors=False)
+            for segment_id, _, _ in batch
+        ]
 
     def scan(self, space: str) -> Iterator[tuple[list[str], np.ndarray, list[str]]]:
         """Every vector of a space in batches: (segment ids, matrix, asset ids)."""
@@ -141,20 +171,27 @@ class QdrantIndex:
             matrix = np.asarray([vector for _, vector, _ in batch], dtype=np.float32)
             yield ids, matrix, [asset_id for _, _, asset_id in batch]
 
-    def _scroll(self, space: str, asset_ids: set[str] | None,
-                vectors: bool) -> Iterator[list[tuple[str, Any, str]]]:
+    def _scroll(
+        self, space: str, asset_ids: set[str] | None, vectors: bool
+    ) -> Iterator[list[tuple[str, Any, str]]]:
         if not self._exists(space):
             return
         offset = None
         while True:
             points, offset = self._client.scroll(
-                self._name(space), limit=_BATCH, offset=offset, with_vectors=vectors,
+                self._name(space),
+                limit=_BATCH,
+                offset=offset,
+                with_vectors=vectors,
                 scroll_filter=None if asset_ids is None else _assets_filter(asset_ids),
                 with_payload=True,
             )
             if points:
-                yield [(str(p.payload["segment_id"]), p.vector, str(p.payload["asset_id"]))
-                       for p in points if p.payload]
+                yield [
+                    (str(p.payload["segment_id"]), p.vector, str(p.payload["asset_id"]))
+                    for p in points
+                    if p.payload
+                ]
             if offset is None:
                 return
 
@@ -162,5 +199,6 @@ class QdrantIndex:
 def _assets_filter(asset_ids: set[str]) -> Any:
     from qdrant_client import models
 
-    return models.Filter(must=[models.FieldCondition(
-        key="asset_id", match=models.MatchAny(any=sorted(asset_ids)))])
+    return models.Filter(
+        must=[models.FieldCondition(key="asset_id", match=models.MatchAny(any=sorted(asset_ids)))]
+    )
