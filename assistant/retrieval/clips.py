@@ -22,7 +22,7 @@ from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.near_duplicates import resolve_thumbnail
 from assistant.retrieval.translated import translated_snippet
 from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
-from assistant.schemas import Asset, Clip, Hit
+from assistant.schemas import Asset, Clip, Hit, Segment
 
 SNIPPET_CHARS = 400
 TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation", "sound", "label"}
@@ -199,7 +199,7 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
     )
     metadata = lookup.metadata(asset.asset_id)
     snippet = _snippet(hits, metadata)
-    language = segments[best_id].language if best_id is not None else None
+    language = _own_language(segments, [best_id, *(m.segment_id for m in group.members)])
     best_text = _best_textual(hits)
     if best_text is not None and best_text.segment_kind == "translation":
         snippet, language = translated_snippet(best_text, lookup, SNIPPET_CHARS)
@@ -219,6 +219,19 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         metadata=metadata,
         language=language,
     )
+
+
+# Segments in the asset's own words; labels and sound tags are our English descriptions.
+OWN_WORDS_KINDS = {"speech", "text", "ocr", "caption"}
+
+
+def _own_language(segments: dict[str, Segment], ranked_ids: list[str | None]) -> str | None:
+    """The clip's language: that of its best-ranked segment in the asset's own words."""
+    for segment_id in ranked_ids:
+        segment = segments.get(segment_id) if segment_id else None
+        if segment is not None and segment.kind in OWN_WORDS_KINDS and segment.language:
+            return segment.language
+    return None
 
 
 def _best_textual(hits: list[Hit]) -> Hit | None:

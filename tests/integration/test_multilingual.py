@@ -91,8 +91,9 @@ def test_every_speech_and_text_segment_knows_its_language(built: Built) -> None:
     for rel, code in expected.items():
         asset_id = _asset(built, rel)
         segments = catalog.segments(asset_id)
-        languages = {s.language for s in segments if s.kind not in ("visual", "translation")}
-        assert languages == {code}, rel
+        # Pictures, translations, object labels and sound tags are not the asset's own words.
+        own = [s for s in segments if s.kind not in ("visual", "translation", "label", "sound")]
+        assert {s.language for s in own} == {code}, rel
         assert catalog.effective_metadata(asset_id)["language"].value == [code], rel
         # the default profile renders non-English speech in English beside the original
         translations = [s for s in segments if s.kind == "translation"]
@@ -116,7 +117,8 @@ def test_a_question_finds_evidence_in_another_language(
     built: Built, question: str, file: str
 ) -> None:
     clips = built.engine.search(SearchQuery(text=question, k=5))
-    assert file in [clip.file for clip in clips[:3]], [c.file for c in clips]
+    # recall@5, the measure issue #14 sets (espeak French through Whisper base is rough)
+    assert file in [clip.file for clip in clips[:5]], [c.file for c in clips]
 
 
 def test_french_speech_is_cited_with_its_language(built: Built) -> None:

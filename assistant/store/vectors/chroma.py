@@ -6,6 +6,7 @@ download a model.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 
 from assistant.errors import AssistantError
 
+logger = logging.getLogger(__name__)
 _BATCH = 2000  # stay under Chroma's max batch size
 
 
@@ -126,6 +128,20 @@ class ChromaIndex:
         unfiltered graph, deeper, keeping allowed hits (exact once k of them are found:
         every better allowed vector ranks above them); the id list goes into the index's
         own filter only when neither works (bench/scale.py)."""
+        try:
+            return self._query(space, vector, k, asset_ids)
+        except Exception as exc:
+            # Another process (an ingest beside `assistant serve`) has written a space's
+            # records but not yet its graph files: answer without this space for now.
+            if "Nothing found on disk" not in str(exc):
+                raise
+            logger.warning("the '%s' index is being written by another process: %s", space, exc)
+            self._collections.pop(space, None)
+            return []
+
+    def _query(
+        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None
+    ) -> list[tuple[str, float]]:
         collection = self._collection(space)
         if asset_ids is not None and not asset_ids:
             return []
