@@ -67,6 +67,7 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
         # Two ingests of the same data dir at once: one writes, the other queues (--wait).
         logs = [tmp_path / "first", tmp_path / "second"]
         first = _cli(settings.data_dir, logs[0], "ingest", str(root), "--json")
+        _wait_until_it_holds_the_lock(settings.data_dir, first)  # else the two race for it
         second = _cli(settings.data_dir, logs[1], "ingest", str(root), "--json", "--wait")
         answered = 0
         while first.poll() is None or second.poll() is None:
@@ -86,6 +87,19 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
     finally:
         blocks.close()
         archive.close()
+
+
+def _wait_until_it_holds_the_lock(data_dir: Path, process: subprocess.Popen[bytes]) -> None:
+    """The lock file names its holder's pid once the ingest has taken it."""
+    from assistant.ingest.lock import LOCK_NAME
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        held = (data_dir / LOCK_NAME).read_text() if (data_dir / LOCK_NAME).exists() else ""
+        if held.startswith(f"pid {process.pid},"):
+            return
+        time.sleep(0.1)
+    raise AssertionError("the first ingest never took the data dir's lock")
 
 
 def _search(client: object, text: str) -> tuple[str, str]:
