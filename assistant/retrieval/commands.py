@@ -64,7 +64,8 @@ def render_clips(clips: list[Clip], width: int) -> RenderableType:
         head = Text(f"{n:>2}. ", style="bold")
         head.append(f"{clip.score:.2f}  ", style="cyan")
         head.append(clip.file, style="bold")
-        head.append(f"  {clip_when(clip)}" if clip_when(clip) else "")
+        if when := clip_when(clip):
+            head.append(f"  {when}")
         body = Text(clip.snippet, overflow="fold")
         why = Text("; ".join(clip.why), style="dim", overflow="fold")
         blocks.append(Group(head, Padding(Group(body, why), (0, 0, 1, 4))))
