@@ -16,19 +16,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.errors import AssistantError
-
-MediaKind = Literal["image", "video", "audio", "document"]
-MEDIA_KINDS: tuple[str, ...] = ("image", "video", "audio", "document")
-
-# visual: an image or a video keyframe (CLIP space); speech: timed transcript text;
-# text: a document chunk; ocr / caption: text read or generated from a picture;
-# translation: Whisper's English rendering of non-English speech (asr.translate);
-# sound: sound events heard in a time window (YAMNet); label: objects seen in a picture.
-SegmentKind = Literal["visual", "speech", "text", "ocr", "caption", "translation", "sound", "label"]
-
-MetadataSource = Literal[
-    "sidecar", "exif", "container", "asr", "vqa", "ocr", "analysis", "propagated", "user"
-]
+from assistant.vocabulary.kinds import MediaKind, SegmentKind
+from assistant.vocabulary.sources import MetadataSource
 
 # Fields with a meaning across the app; sidecars may add any others.
 CURATED_FIELDS = ("title", "date", "place", "people", "topics", "source", "rights", "description")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from assistant.agent.names import respell_item
 from assistant.schemas import Clip
+from assistant.vocabulary.timefmt import full_span
+from assistant.vocabulary.tools import RECORD_TOOLS, VISUAL_QUESTION
 
 # Evidence text is cut to this many characters: a 1.5B model on 2 cores pays ~13 ms per
 # prompt token, so six long transcripts would cost more than the whole answer.
@@ -23,21 +25,8 @@ RELATIVE_FLOOR = 0.5
 FACT_FIELDS = ("title", "date", "place", "people")
 
 
-def timecode(seconds: float | None) -> str:
-    """mm:ss (h:mm:ss past an hour), the form journalists read and players seek to."""
-    if seconds is None:
-        return ""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
 def clip_span(clip: Clip) -> str:
-    if clip.start_s is None:
-        return ""
-    end = clip.end_s if clip.end_s is not None else clip.start_s
-    return f"{timecode(clip.start_s)}–{timecode(end)}"
+    return full_span(clip.start_s, clip.end_s)
 
 
 def clip_label(clip: Clip) -> str:
@@ -154,9 +143,9 @@ class EvidenceItem:
     @property
     def origin(self) -> str:
         """What kind of source speaks: a document is not a speaker in a recording."""
-        if self.source in ("lookup_metadata", "propose_metadata"):
+        if self.source in RECORD_TOOLS:
             return "catalogue record"
-        if self.source == "visual_question":
+        if self.source == VISUAL_QUESTION:
             return "picture description"
         if self.clip.kind == "document":
             return "document"
@@ -245,7 +234,7 @@ class EvidenceBook:
 
 
 # Tools whose items are statements about an asset rather than search hits.
-_DISTINCT_SOURCES = {"visual_question", "lookup_metadata", "propose_metadata"}
+_DISTINCT_SOURCES = {VISUAL_QUESTION, *RECORD_TOOLS}
 
 
 def clip_text(clip: Clip) -> str:

@@ -21,23 +21,31 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.agent.claims import Missing, facts_in, missing_facts
-from assistant.agent.evidence import EvidenceItem, quote_sentences, timecode
+from assistant.agent.evidence import EvidenceItem, quote_sentences
 from assistant.schemas import Citation
+from assistant.vocabulary.timefmt import clock
+from assistant.vocabulary.words import STOP_WORDS, words
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Bits of our evidence markup a small model sometimes copies into its answer.
 _FENCE_FRAGMENT = re.compile(r"\s*</?evidence\b[^>\[\]]*>?")
 _FRAGMENT_NUMBER = re.compile(r"""n\s*=\s*["']?(\d+)""")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_STOPWORDS = frozenset(
-    str.split(
-        "the and for that this with from was were are has have had his her its their they them "
-        "she him you your our not but about into over than then there here what when where who "
-        "which why how said says say also very just been being will would could should can did "
-        "does one two all any some more most other such only own same too archive evidence "
-        "clip file video audio image photo document"
-    )
+# Words every answer about the archive uses; besides the stop words, they show no support.
+_ARCHIVE_WORDS = frozenset(
+    [
+        "archive",
+        "evidence",
+        "clip",
+        "file",
+        "video",
+        "audio",
+        "image",
+        "photo",
+        "document",
+        "one",
+        "two",
+    ]
 )
 # Re-attribute an uncited sentence only when it clearly draws on one evidence item.
 MIN_SHARED_WORDS = 2
@@ -54,8 +62,11 @@ _REFUSAL = re.compile(
 def content_words(text: str) -> set[str]:
     return {
         word
-        for word in (w.lower() for w in _WORD.findall(text))
-        if len(word) >= 3 and word not in _STOPWORDS and not word.isdigit()
+        for word in (w.lower() for w in words(text))
+        if len(word) >= 3
+        and word not in STOP_WORDS
+        and word not in _ARCHIVE_WORDS
+        and not word.isdigit()
     }
 
 
@@ -236,7 +247,7 @@ def framing(item: EvidenceItem) -> str:
         page = f" (p.{clip.page})" if clip.page else ""
         return f"The document {clip.file}{page} says"
     if clip.kind in ("video", "audio"):
-        at = f" at {timecode(clip.start_s)}" if clip.start_s is not None else ""
+        at = f" at {clock(clip.start_s)}" if clip.start_s is not None else ""
         speaker = f"{item.speaker} says" if item.speaker else "the recording says"
         return f"In {clip.file}{at}, {speaker}"
     return f"The text on {clip.file} reads"

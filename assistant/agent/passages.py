@@ -3,19 +3,21 @@
 
 from __future__ import annotations
 
-from assistant.agent.evidence import timecode
 from assistant.archive import Archive
 from assistant.retrieval.clips import pad
 from assistant.schemas import Asset, Clip, Segment
+from assistant.vocabulary.kinds import OWN_WORDS_KINDS
+from assistant.vocabulary.timefmt import clock
 
-_TEXT_KINDS = ("speech", "text", "ocr", "caption")
 # A follow-up reads about this much of the transcript: a few sentences, a playable clip.
 FOLLOW_SPAN_S = 30.0
 FOLLOW_SEGMENTS = 3
 
 
 def asset_text_segments(archive: Archive, asset_id: str) -> list[Segment]:
-    segments = [s for s in archive.catalog.segments(asset_id) if s.kind in _TEXT_KINDS and s.text]
+    segments = [
+        s for s in archive.catalog.segments(asset_id) if s.kind in OWN_WORDS_KINDS and s.text
+    ]
     return sorted(segments, key=lambda s: (s.start_s or 0.0, s.index))
 
 
@@ -44,9 +46,9 @@ def passage_clip(
     if not chosen:
         return None
     why = (
-        f"follows {timecode(after_s)}"
+        f"follows {clock(after_s)}"
         if after_s is not None
-        else f"precedes {timecode(before_s)}"
+        else f"precedes {clock(before_s)}"
         if before_s is not None
         else "start of the text"
     )

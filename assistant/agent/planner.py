@@ -14,10 +14,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.agent.evidence import timecode
 from assistant.agent.grounding import content_words
 from assistant.agent.turn import TurnContext
 from assistant.schemas import Answer, Clip
+from assistant.vocabulary.timefmt import clock
+from assistant.vocabulary.tools import (
+    RECORD_TOOLS,
+    SEARCH_ARCHIVE,
+    SEARCH_BY_AUDIO,
+    SEARCH_BY_IMAGE,
+    VISUAL_QUESTION,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,7 @@ def anchor_clip(previous: list[Answer]) -> Clip | None:
 def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
     if ctx.image is not None:
         return Step(
-            "search_by_image",
+            SEARCH_BY_IMAGE,
             {"query": question},
             "rule: an image was uploaded",
             "Where does this picture, or one like it, appear in the archive? "
@@ -96,7 +103,7 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
         )
     if ctx.audio is not None:
         return Step(
-            "search_by_audio",
+            SEARCH_BY_AUDIO,
             {"query": question},
             "rule: audio was uploaded",
             "Where in the archive was this audio clip said or played? Name the "
@@ -107,30 +114,30 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
         follow = _follow_up(question, anchor, previous)
         if follow is not None:
             return follow
-    return Step("search_archive", {"query": question}, "rule: search with the question")
+    return Step(SEARCH_ARCHIVE, {"query": question}, "rule: search with the question")
 
 
 def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | None:
     timed = anchor.start_s is not None and anchor.end_s is not None
     if timed and _AFTER.search(question):
         return Step(
-            "search_archive",
+            SEARCH_ARCHIVE,
             {"query": "", "asset_id": anchor.asset_id, "after_s": anchor.end_s},
             f"rule: follow-up, after {anchor.file} {anchor.end_s:.1f}s",
-            f"What is said next in {anchor.file}, after {timecode(anchor.end_s)}?",
+            f"What is said next in {anchor.file}, after {clock(anchor.end_s)}?",
         )
     if timed and _BEFORE.search(question):
         return Step(
-            "search_archive",
+            SEARCH_ARCHIVE,
             {"query": "", "asset_id": anchor.asset_id, "before_s": anchor.start_s},
             f"rule: follow-up, before {anchor.file} {anchor.start_s:.1f}s",
-            f"What is said in {anchor.file} just before {timecode(anchor.start_s)}?",
+            f"What is said in {anchor.file} just before {clock(anchor.start_s)}?",
         )
     if _SAME_ASSET.search(question):
         topic = content_words(question) - _REFERENCE_WORDS
         query = question if len(topic) >= 2 else previous[-1].question
         return Step(
-            "search_archive",
+            SEARCH_ARCHIVE,
             {"query": query, "asset_id": anchor.asset_id},
             f"rule: follow-up inside {anchor.file}",
             f"What else is said in {anchor.file} about this?",
@@ -169,14 +176,14 @@ def step_from_plan(reply: dict[str, Any], question: str, ctx: TurnContext) -> St
     evidence = reply.get("evidence")
     number = evidence if isinstance(evidence, int) and ctx.evidence.get(evidence) else None
     query = str(reply.get("query") or "").strip()
-    if tool == "search_archive":
+    if tool == SEARCH_ARCHIVE:
         return Step(tool, {"query": query or question}, "model")
-    if tool == "search_by_image" and ctx.image is not None:
+    if tool == SEARCH_BY_IMAGE and ctx.image is not None:
         return Step(tool, {"query": query}, "model")
-    if tool == "search_by_audio" and ctx.audio is not None:
+    if tool == SEARCH_BY_AUDIO and ctx.audio is not None:
         return Step(tool, {"query": query}, "model")
-    if tool == "visual_question" and number is not None:
+    if tool == VISUAL_QUESTION and number is not None:
         return Step(tool, {"evidence": number, "question": query or question}, "model")
-    if tool in ("lookup_metadata", "propose_metadata") and number is not None:
+    if tool in RECORD_TOOLS and number is not None:
         return Step(tool, {"evidence": number}, "model")
     return None

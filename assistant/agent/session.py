@@ -36,6 +36,12 @@ from assistant.errors import AssistantError
 from assistant.models.base import ChatLLM, Message
 from assistant.retrieval.music_words import with_music_filters
 from assistant.schemas import Answer, Filters, ToolCall
+from assistant.vocabulary.tools import (
+    SEARCH_ARCHIVE,
+    SEARCH_BY_AUDIO,
+    SEARCH_BY_IMAGE,
+    VISUAL_QUESTION,
+)
 
 ANSWER_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -215,7 +221,7 @@ class ChatSession:
         ctx.rewrites = list(queries)
         timings["rewrite_s"] = round(time.perf_counter() - began, 3)
         for number, query in enumerate(queries, start=1):
-            step = Step("search_archive", {"query": query}, "rewritten query")
+            step = Step(SEARCH_ARCHIVE, {"query": query}, "rewritten query")
             if step.key() not in done:
                 done.add(step.key())
                 yield from self._run_step(100 + number, step, tools, trace, timings)
@@ -386,11 +392,11 @@ def _cited_items(grounded: Grounded, allowed: list[EvidenceItem]) -> list[Eviden
 def _offered(name: str, ctx: TurnContext) -> bool:
     """Tools the planner may pick: upload searches only with an upload, visual questions
     only with visual-QA weights (a small model picks an offered tool even when it is off)."""
-    if name == "search_by_image":
+    if name == SEARCH_BY_IMAGE:
         return ctx.image is not None
-    if name == "search_by_audio":
+    if name == SEARCH_BY_AUDIO:
         return ctx.audio is not None
-    if name == "visual_question":
+    if name == VISUAL_QUESTION:
         return ctx.archive.models.available("vqa")
     return True
 

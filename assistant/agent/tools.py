@@ -15,11 +15,21 @@ from typing import Any, cast
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
 
-from assistant.agent.evidence import clip_label, clip_text, timecode
+from assistant.agent.evidence import clip_label, clip_text
 from assistant.agent.passages import asset_clip, passage_clip
 from assistant.agent.turn import TurnContext
 from assistant.errors import AssistantError
-from assistant.schemas import Clip, Filters, MediaKind, MetadataValue, SearchQuery
+from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery
+from assistant.vocabulary.kinds import MediaKind
+from assistant.vocabulary.timefmt import clock
+from assistant.vocabulary.tools import (
+    LOOKUP_METADATA,
+    PROPOSE_METADATA,
+    SEARCH_ARCHIVE,
+    SEARCH_BY_AUDIO,
+    SEARCH_BY_IMAGE,
+    VISUAL_QUESTION,
+)
 
 _MAX_LISTED = 8
 
@@ -92,7 +102,7 @@ class ArchiveTool(BaseTool):
         if not items:
             return f"{head} → no matching clips\n{heard}{notes}".rstrip()
         best = items[0].clip
-        where = timecode(best.start_s) if best.start_s is not None else ""
+        where = clock(best.start_s) if best.start_s is not None else ""
         headline = (
             f"{head} → {len(items)} clip{'s' if len(items) > 1 else ''}, "
             f"best {best.file}{' ' + where if where else ''} ({best.score:.2f})"
@@ -131,7 +141,7 @@ class ArchiveTool(BaseTool):
 
 
 class SearchArchiveTool(ArchiveTool):
-    name: str = "search_archive"
+    name: str = SEARCH_ARCHIVE
     description: str = (
         "Search the archive's photos, video, audio and documents by meaning and keywords. "
         "Use it for any question about what is in the archive: who said what, events, "
@@ -175,9 +185,9 @@ class SearchArchiveTool(ArchiveTool):
                 skip=self.turn.anchor_segments,
             )
             moment = (
-                f"after {timecode(after_s)}"
+                f"after {clock(after_s)}"
                 if after_s is not None
-                else f"before {timecode(before_s)}"
+                else f"before {clock(before_s)}"
                 if before_s is not None
                 else "from the start"
             )
@@ -194,7 +204,7 @@ class SearchArchiveTool(ArchiveTool):
 
 
 class SearchByImageTool(ArchiveTool):
-    name: str = "search_by_image"
+    name: str = SEARCH_BY_IMAGE
     description: str = (
         "Find photos and video moments that look like the image the user uploaded this "
         "turn (same scene, same person, near-duplicates). Use it whenever an image was "
@@ -217,7 +227,7 @@ class SearchByImageTool(ArchiveTool):
 
 
 class SearchByAudioTool(ArchiveTool):
-    name: str = "search_by_audio"
+    name: str = SEARCH_BY_AUDIO
     description: str = (
         "Find where the audio clip the user uploaded this turn occurs in the archive's "
         "recordings and videos (the same speech or sound). Use it whenever an audio clip "
@@ -240,7 +250,7 @@ class SearchByAudioTool(ArchiveTool):
 
 
 class VisualQuestionTool(ArchiveTool):
-    name: str = "visual_question"
+    name: str = VISUAL_QUESTION
     description: str = (
         "Ask a question about what is visible in an image, or in a video frame at a given "
         "second (colours, objects, how many people, what a sign says). Use it when the "
@@ -271,7 +281,7 @@ class VisualQuestionTool(ArchiveTool):
             return f"The visual question could not be answered: {exc.message}"
         clip = asset_clip(self.turn.archive, target, when)
         assert clip is not None
-        moment = f" at {timecode(when)}" if when is not None and clip.start_s is not None else ""
+        moment = f" at {clock(when)}" if when is not None and clip.start_s is not None else ""
         item = self.turn.evidence.add(
             clip, f"Looking at {clip.file}{moment}, asked '{question}': {reply}", self.name
         )
@@ -279,7 +289,7 @@ class VisualQuestionTool(ArchiveTool):
 
 
 class LookupMetadataTool(ArchiveTool):
-    name: str = "lookup_metadata"
+    name: str = LOOKUP_METADATA
     description: str = (
         "Everything known about one file: its kind, length, size, and every metadata value "
         "(title, date, place, people, source, rights...) with where each came from "
@@ -294,7 +304,7 @@ class LookupMetadataTool(ArchiveTool):
         assert asset is not None
         facts = [f"kind {asset.kind}"]
         if asset.duration_s:
-            facts.append(f"length {timecode(asset.duration_s)}")
+            facts.append(f"length {clock(asset.duration_s)}")
         if asset.width and asset.height:
             facts.append(f"{asset.width}x{asset.height} px")
         facts += [_describe(value) for value in self.turn.archive.catalog.metadata(target)]
@@ -307,7 +317,7 @@ class LookupMetadataTool(ArchiveTool):
 
 
 class ProposeMetadataTool(ArchiveTool):
-    name: str = "propose_metadata"
+    name: str = PROPOSE_METADATA
     description: str = (
         "Suggest missing metadata for a file [n] from similar, already described files "
         "(propagation). The suggestions are proposals with their provenance, never facts: "

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.evidence import EvidenceItem, timecode
+from assistant.agent.evidence import EvidenceItem
 from assistant.agent.grounding import Grounded
 from assistant.archive import Archive
 from assistant.schemas import Citation, MetadataValue
+from assistant.vocabulary.timefmt import clock
+from assistant.vocabulary.tools import UPLOAD_TOOLS
 
-_UPLOAD_SOURCES = ("search_by_image", "search_by_audio")
+_UPLOAD_SOURCES = UPLOAD_TOOLS
 # A match weaker than this is not presented as the upload's origin.
 MIN_SIMILARITY = 0.3
 _ASKS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
@@ -76,7 +78,7 @@ def upload_answer(question: str, items: list[EvidenceItem], archive: Archive) ->
     if best.clip.score < MIN_SIMILARITY:
         return None
     record = archive.catalog.effective_metadata(best.clip.asset_id)
-    where = f" at {timecode(best.clip.start_s)}" if best.clip.start_s is not None else ""
+    where = f" at {clock(best.clip.start_s)}" if best.clip.start_s is not None else ""
     lines = [
         f"The closest match of the upload in the archive is {best.clip.file}{where} "
         f"(similarity {best.clip.score:.2f}) [1]."

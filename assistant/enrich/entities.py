@@ -15,8 +15,8 @@ from collections import Counter
 
 from assistant.archive import Archive
 from assistant.retrieval import calibration
-from assistant.retrieval.keywords import STOP_WORDS, content_terms, fold
 from assistant.schemas import Asset, MetadataValue, Provenance
+from assistant.vocabulary.words import STOP_WORDS, content_terms, fold, words
 
 TITLES = (
     "Prime Minister",
@@ -166,7 +166,7 @@ def topic_vocabulary(archive: Archive, exclude: str) -> list[str]:
 
 
 def _lexical_topic_scores(text: str, vocabulary: list[str]) -> dict[str, float]:
-    said = Counter(fold(word) for word in re.findall(r"[^\W_]+", text))
+    said = Counter(fold(word) for word in words(text))
     scores = {}
     for topic in vocabulary:
         terms = [fold(word) for word in content_terms(topic)]
@@ -241,7 +241,7 @@ def _keyword_topics(text: str) -> list[MetadataValue]:
 
 def content_terms_all(text: str) -> list[str]:
     """Every content word occurrence (content_terms drops repeats)."""
-    return [w for w in re.findall(r"[^\W_]+", text) if w.lower() not in STOP_WORDS]
+    return [w for w in words(text) if w.lower() not in STOP_WORDS]
 
 
 def speech_proposals(archive: Archive, asset: Asset, missing: set[str]) -> list[MetadataValue]:

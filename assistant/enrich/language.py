@@ -16,12 +16,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.schemas import MetadataValue, Segment
+from assistant.vocabulary.kinds import WRITTEN_KINDS
 
 # Fewer letters than this: no language (OCR of a logo, a caption of two words).
 MIN_CHARS = 12
 # A guess less sure than this (normalised probability) is left unknown.
 MIN_CONFIDENCE = 0.25
-WRITTEN_KINDS = ("text", "ocr", "caption")
 
 
 class TextLanguage:

@@ -20,10 +20,11 @@ from PIL import Image
 
 from assistant.archive import Archive
 from assistant.retrieval import calibration
-from assistant.retrieval.keywords import content_terms, fold
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.near_duplicates import near_duplicate_hits, resolve_thumbnail
 from assistant.schemas import Asset, Segment
+from assistant.vocabulary.kinds import PASSAGE_KINDS
+from assistant.vocabulary.words import content_terms, fold
 
 # Calibrated near-duplicate score that counts as the same picture: whole-picture pHash
 # within 10 of 64 bits (resized/re-encoded copies measure 0-6, unrelated photos 18-40),
@@ -37,7 +38,6 @@ MIN_PASSAGE_TERMS = 5
 MAX_PASSAGES = 40
 # Combined passage similarity (meaning x shared words) that counts as the same passage.
 STRONG_PASSAGE = 0.6
-PASSAGE_KINDS = ("speech", "text")
 # Without a text model, a keyword hit is trusted a little less than a confirmed meaning.
 KEYWORD_ONLY_MEANING = 0.8
 

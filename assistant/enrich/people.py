@@ -24,7 +24,7 @@ from assistant.enrich.faces import SAME_PERSON, FoundFace, distances, match_scor
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue, Provenance
 from assistant.store.faces import FaceStore, StoredFace
-from assistant.store.metadata_rules import CURATED_SOURCES
+from assistant.vocabulary.sources import CURATED_SOURCES
 
 METHOD = "face-match"
 # Nearest clustered faces that vote on a new face's person.

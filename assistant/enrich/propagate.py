@@ -20,10 +20,8 @@ from assistant.enrich import entities
 from assistant.enrich.matching import Match, passage_matches, visual_matches
 from assistant.errors import AssistantError
 from assistant.schemas import CURATED_FIELDS, Asset, MetadataValue, Provenance
+from assistant.vocabulary.sources import SOURCE_TRUST
 
-# Only values someone or something reliable wrote are passed on (never a value that was
-# itself inferred): factor applied to the confidence per source.
-SOURCE_TRUST = {"user": 1.0, "sidecar": 1.0, "exif": 0.95, "container": 0.8}
 # How likely a field carries over between two assets of a kind of match. A copy of a photo
 # was taken where and when the original was; a crop may leave people out of frame; the
 # same speech rebroadcast may air on a later date.

@@ -10,8 +10,8 @@ from __future__ import annotations
 from assistant.archive import Archive
 from assistant.enrich.propagate import Proposal, pending_proposals
 from assistant.errors import AssistantError
-from assistant.schemas import MetadataSource, MetadataValue
-from assistant.store.metadata_rules import CURATED_SOURCES
+from assistant.schemas import MetadataValue
+from assistant.vocabulary.sources import CURATED_SOURCES, MetadataSource
 
 # Proposal methods whose values were heard in the asset itself, not copied from another.
 HEARD_METHODS = {"speech-entities", "speech-topics"}

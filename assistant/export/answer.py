@@ -4,7 +4,7 @@ with its file, kind and timecode, and the words it was cited for."""
 from __future__ import annotations
 
 from assistant.schemas import Answer, Clip
-from assistant.ui.timefmt import span
+from assistant.vocabulary.timefmt import span
 
 
 def answer_markdown(answer: Answer) -> str:

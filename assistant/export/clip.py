@@ -16,10 +16,8 @@ from assistant.errors import AssistantError
 from assistant.export.subtitles import find_asset, speaker_names
 from assistant.media.cut import cut_clip
 from assistant.schemas import Asset, Segment
-from assistant.ui.timefmt import span
-
-# Segments whose words a citation quotes (speech, what is on screen, sounds heard).
-QUOTED_KINDS = ("speech", "translation", "ocr", "caption", "sound")
+from assistant.vocabulary.kinds import QUOTED_KINDS
+from assistant.vocabulary.timefmt import span
 
 
 class SpanLine(BaseModel):

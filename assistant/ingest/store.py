@@ -16,10 +16,8 @@ from assistant.ingest.encoders import encode_pictures, encode_texts
 from assistant.ingest.extract import Extracted, thumbnail_dir
 from assistant.models.base import ImageTextEncoder, TextEncoder
 from assistant.store.vectors.base import SPACES
-
-TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation", "sound", "label"}
-# Sources ingest owns: re-ingesting a file replaces exactly these.
-INGEST_SOURCES = ("sidecar", "exif", "container", "analysis")
+from assistant.vocabulary.kinds import TEXT_KINDS
+from assistant.vocabulary.sources import INGEST_SOURCES
 
 
 def embed_batch(

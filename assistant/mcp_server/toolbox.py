@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field
 from assistant.errors import AssistantError
 from assistant.mcp_server.links import clip_link
 from assistant.schemas import Answer, Clip, Filters, MetadataValue, SearchQuery, Segment
-from assistant.ui.timefmt import span
+from assistant.vocabulary.kinds import OWN_WORDS_KINDS
+from assistant.vocabulary.timefmt import span
 
 FACET_FIELDS = ("place", "people", "topics", "source")
-TIMED_TEXT_KINDS = ("speech", "ocr", "caption", "text")
 
 
 class RunsSearches(Protocol):
@@ -197,7 +197,7 @@ class ArchiveToolbox:
         }
 
     def _timed_text(self, asset_id: str) -> list[Segment]:
-        segments = [s for s in self.catalog.segments(asset_id) if s.kind in TIMED_TEXT_KINDS]
+        segments = [s for s in self.catalog.segments(asset_id) if s.kind in OWN_WORDS_KINDS]
         return sorted(segments, key=lambda s: (s.start_s or 0.0, s.char_start or 0))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import filetype
 
-from assistant.schemas import MediaKind
+from assistant.vocabulary.kinds import MediaKind
 
 HEAD_BYTES = 8192
 

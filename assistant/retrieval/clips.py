@@ -23,9 +23,9 @@ from assistant.retrieval.near_duplicates import resolve_thumbnail
 from assistant.retrieval.translated import translated_snippet
 from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
 from assistant.schemas import Asset, Clip, Hit, Segment
+from assistant.vocabulary.kinds import OWN_WORDS_KINDS, TEXT_KINDS
 
 SNIPPET_CHARS = 400
-TEXT_KINDS = {"speech", "text", "ocr", "caption", "translation", "sound", "label"}
 # A neighbouring hit joins a clip only if it scores at least this share of the clip's best.
 JOIN_RATIO = 0.5
 # Hits whose calibrated score is below this are left out of `why` (unless alone).
@@ -219,10 +219,6 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         metadata=metadata,
         language=language,
     )
-
-
-# Segments in the asset's own words; labels and sound tags are our English descriptions.
-OWN_WORDS_KINDS = {"speech", "text", "ocr", "caption"}
 
 
 def _own_language(segments: dict[str, Segment], ranked_ids: list[str | None]) -> str | None:

@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.errors import AssistantError
-from assistant.retrieval.spoken import mmss
 from assistant.schemas import Clip, Filters, SearchQuery
+from assistant.vocabulary.timefmt import full_span
 
 JSON_FIELDS = ("file", "asset_id", "kind", "start_s", "end_s", "score", "snippet", "why")
 
@@ -50,7 +50,7 @@ def clip_when(clip: Clip) -> str:
     if clip.page is not None and clip.kind == "document":
         return f"p. {clip.page}"
     if clip.start_s is not None and clip.end_s is not None:
-        return f"{mmss(clip.start_s)}–{mmss(clip.end_s)}"
+        return full_span(clip.start_s, clip.end_s)
     return ""
 
 

@@ -50,11 +50,9 @@ from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
 from assistant.store.text_space import check_text_space
+from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
-SPOKEN_KINDS = ("audio", "video")
-# Segment kinds holding written text: document chunks, OCR, captions (not speech).
-WRITTEN_KINDS = {"text", "ocr", "caption"}
 
 
 @dataclass
@@ -240,10 +238,10 @@ class SearchEngine:
         rankings = {
             f"transcript:{signal}": hits
             for signal, hits in self._text(
-                lookup, transcript, allowed, outcome, WRITTEN_KINDS, visual=False
+                lookup, transcript, allowed, outcome, set(WRITTEN_KINDS), visual=False
             ).items()
         }
-        spoken = self._restrict(query.filters, allowed, SPOKEN_KINDS)
+        spoken = self._restrict(query.filters, allowed, SPOKEN_MEDIA)
         if spoken is None or spoken:
             rankings.update(
                 spoken_rankings(

@@ -18,12 +18,12 @@ import numpy as np
 
 from assistant.models.base import TextEncoder
 from assistant.retrieval import calibration, metadata_space
-from assistant.retrieval.keywords import content_terms, matched_terms
 from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.whole_asset import whole_asset_hit
 from assistant.schemas import Hit, MetadataValue
 from assistant.store.metadata_text import searchable_fields
 from assistant.store.vectors.base import VectorIndex
+from assistant.vocabulary.words import content_terms, matched_terms
 
 SIGNAL = "metadata"
 MEANING_SIGNAL = "metadata_meaning"

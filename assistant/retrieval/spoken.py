@@ -15,16 +15,12 @@ from assistant.retrieval.meaning import TEXT_SIGNAL, vector_hits
 from assistant.retrieval.speech_align import align
 from assistant.schemas import Hit, Segment
 from assistant.store.vectors.base import VectorIndex
+from assistant.vocabulary.timefmt import clock
 
 ALIGN_SIGNAL = "speech_align"
 SPEECH = {"speech"}
 # Candidates aligned word by word; alignment is cheap but reads neighbouring segments.
 ALIGN_CANDIDATES = 12
-
-
-def mmss(seconds: float) -> str:
-    whole = round(seconds)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 def spoken_rankings(
@@ -70,7 +66,7 @@ def align_candidates(lookup: SegmentLookup, transcript: str, segment_ids: list[s
             anchor,
             ALIGN_SIGNAL,
             calibration.speech_alignment_similarity(found.ratio),
-            f"speech match at {mmss(found.start_s)}",
+            f"speech match at {clock(found.start_s)}",
             found.start_s,
             found.end_s,
         )

@@ -10,27 +10,18 @@ from datetime import date
 
 from assistant.languages import normalise as normalise_language
 from assistant.schemas import Filters, MetadataValue
-
-SOURCE_PRIORITY = {
-    "user": 0,
-    "sidecar": 1,
-    "exif": 2,
-    "container": 3,
-    "propagated": 4,
-    "analysis": 5,
-    "asr": 6,
-    "ocr": 7,
-    "vqa": 8,
-}
-CURATED_SOURCES = {"user", "sidecar"}
+from assistant.vocabulary.sources import SOURCE_PRIORITY, UNKNOWN_PRIORITY
 
 
 def effective_values(values: list[MetadataValue]) -> dict[str, MetadataValue]:
     best: dict[str, MetadataValue] = {}
     for value in values:
         current = best.get(value.field)
-        rank = (SOURCE_PRIORITY.get(value.source, 99), -value.confidence)
-        if current is None or rank < (SOURCE_PRIORITY.get(current.source, 99), -current.confidence):
+        rank = (SOURCE_PRIORITY.get(value.source, UNKNOWN_PRIORITY), -value.confidence)
+        if current is None or rank < (
+            SOURCE_PRIORITY.get(current.source, UNKNOWN_PRIORITY),
+            -current.confidence,
+        ):
             best[value.field] = value
     return best
 

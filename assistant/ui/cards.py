@@ -16,7 +16,7 @@ from assistant.api.routes import clip_link
 from assistant.languages import label as language_label
 from assistant.schemas import Clip
 from assistant.ui.media import MediaLinks
-from assistant.ui.timefmt import clock, span
+from assistant.vocabulary.timefmt import clock, span
 
 _KIND_LABEL = {"image": "Photo", "video": "Video", "audio": "Audio", "document": "Document"}
 # Metadata shown first, in this order; others follow alphabetically.

@@ -7,10 +7,11 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
-from assistant.schemas import MEDIA_KINDS, Filters, SearchQuery
+from assistant.schemas import Filters, SearchQuery
 from assistant.ui.cards import cards_grid, clip_card, weak_section
 from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
+from assistant.vocabulary.kinds import MEDIA_KINDS
 
 
 def _filters(

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.agent.evidence import EvidenceBook, defang, timecode, withhold_instructions
+from assistant.agent.evidence import EvidenceBook, defang, withhold_instructions
 from assistant.agent.grounding import ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer
 from assistant.agent.planner import _follow_up, plan_schema
@@ -42,12 +42,6 @@ def test_streamed_field_waits_for_its_key() -> None:
     streamer = JsonStringFieldStreamer("answer")
     assert streamer.feed('{"answerable": true, "ans') == ""
     assert streamer.feed('wer": "Hi') == "Hi"
-
-
-def test_timecode() -> None:
-    assert timecode(0) == "00:00"
-    assert timecode(61.4) == "01:01"
-    assert timecode(3725) == "1:02:05"
 
 
 @pytest.mark.parametrize(

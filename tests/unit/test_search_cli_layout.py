@@ -52,7 +52,8 @@ def test_narrow_terminal_wraps_snippets_in_full() -> None:
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert " ".join(" ".join(lines).split()).count("340 euros a month") == 1
-    assert "press/2019/council_briefing_full_session.mp4  00:08–00:16" in text
+    # The span contains the clip: its end (16.5 s) rounds up, as everywhere (vocabulary.timefmt).
+    assert "press/2019/council_briefing_full_session.mp4  00:08–00:17" in text
     assert "docs/harbour_report.pdf  p. 2" in text
     assert "words: energy, prices; meaning" in text
 

@@ -11,10 +11,10 @@ from PIL import Image
 from assistant.retrieval import calibration
 from assistant.retrieval.clips import _Group, pad
 from assistant.retrieval.fusion import fuse, rank_term
-from assistant.retrieval.keywords import content_terms, fold, matched_terms
 from assistant.retrieval.near_duplicates import WINDOW_MAX_DISTANCE, CropMatcher, hamming
 from assistant.retrieval.speech_align import align, normalise
 from assistant.schemas import Asset, Hit, Segment, WordTiming
+from assistant.vocabulary.words import content_terms, fold, matched_terms
 
 
 def hit(segment_id: str, signal: str, score: float) -> Hit:

@@ -9,7 +9,7 @@ import pytest
 from assistant.schemas import Answer, Citation, Clip
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.cards import clip_card, metadata_html
-from assistant.ui.timefmt import clock, span
+from assistant.vocabulary.timefmt import clock, span
 
 
 class _Links:
