@@ -10,7 +10,15 @@ class ProgressSink(Protocol):
         """`stage` names the step ("files", "transcribe", ...); done/total in its own units."""
         ...
 
+    def notice(self, message: str) -> None:
+        """Something the user should see now, once (e.g. "visual search is off"); a sink
+        with nowhere to show it drops it (the run report lists it as a warning too)."""
+        ...
+
 
 class NullProgress:
     def update(self, stage: str, done: float, total: float, message: str = "") -> None:
+        return None
+
+    def notice(self, message: str) -> None:
         return None

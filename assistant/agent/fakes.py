@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-from assistant.models.base import Message
+from assistant.models.base import Message, TokenStream
+from assistant.retrieval.outcome import SearchOutcome
 from assistant.schemas import Clip, SearchQuery
 
 Reply = str | Callable[[list[Message], dict[str, Any] | None], str]
@@ -49,7 +50,7 @@ class ScriptedLLM:
         max_tokens: int,
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
-    ) -> Iterator[str]:
+    ) -> TokenStream:
         text = self._next(messages, json_schema)
         for start in range(0, len(text), self.chunk_chars):
             yield text[start : start + self.chunk_chars]
@@ -66,3 +67,6 @@ class FixedEngine:
     def search(self, query: SearchQuery) -> list[Clip]:
         self.queries.append(query)
         return self.clips[: query.k]
+
+    def run(self, query: SearchQuery) -> SearchOutcome:
+        return SearchOutcome(clips=self.search(query))

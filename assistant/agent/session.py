@@ -5,14 +5,14 @@ generated as constrained JSON, streamed, and checked citation by citation.
 
 from __future__ import annotations
 
-import inspect
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
 from assistant.agent.evidence import EvidenceItem, defang, withhold_instructions
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
@@ -29,12 +29,13 @@ from assistant.agent.prompting import render
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
 from assistant.agent.support import addresses_question, asks_for_figure, states_figure
 from assistant.agent.tools import ArchiveTool, build_tools
-from assistant.agent.turn import SearchesClips, TurnContext
+from assistant.agent.turn import TurnContext
 from assistant.agent.uploads import upload_answer
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ChatLLM, Message
 from assistant.retrieval.music_words import with_music_filters
+from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Answer, Filters, ToolCall
 from assistant.vocabulary.tools import (
     SEARCH_ARCHIVE,
@@ -99,7 +100,7 @@ class ChatSession:
         image: Path | None = None,
         audio: Path | None = None,
         filters: Filters | None = None,
-    ) -> Iterator[AgentEvent]:
+    ) -> EventStream:
         started = time.perf_counter()
         question = " ".join(question.split())
         _check_inputs(question, image, audio)
@@ -261,12 +262,12 @@ class ChatSession:
         streamer = JsonStringFieldStreamer("answer")
         began = time.perf_counter()
         shown = ""
-        chunks = _stream_json(
-            self._llm(),
+        # Every ChatLLM streams under a JSON schema (models/base.py).
+        chunks = self._llm().stream(
             messages,
-            self.settings.max_answer_tokens,
-            self.settings.temperature,
-            ANSWER_SCHEMA,
+            max_tokens=self.settings.max_answer_tokens,
+            temperature=self.settings.temperature,
+            json_schema=ANSWER_SCHEMA,
         )
         for chunk in chunks:
             piece = streamer.feed(chunk)
@@ -361,24 +362,6 @@ class ChatSession:
 
     def _llm(self) -> ChatLLM:
         return self.archive.models.llm()
-
-
-def _stream_json(
-    llm: ChatLLM,
-    messages: list[Message],
-    max_tokens: int,
-    temperature: float,
-    schema: dict[str, Any],
-) -> Generator[str, None, None]:
-    """Constrained streaming where the adapter supports it; otherwise one complete reply."""
-    if "json_schema" in inspect.signature(llm.stream).parameters:
-        yield from llm.stream(
-            messages, max_tokens=max_tokens, temperature=temperature, json_schema=schema
-        )
-    else:
-        yield llm.complete(
-            messages, max_tokens=max_tokens, temperature=temperature, json_schema=schema
-        )
 
 
 def _cited_items(grounded: Grounded, allowed: list[EvidenceItem]) -> list[EvidenceItem]:

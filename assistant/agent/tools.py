@@ -8,7 +8,6 @@ The tool's return value is a short text a model (or a LangChain agent) can read.
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from typing import Any, cast
 
@@ -18,6 +17,8 @@ from pydantic import BaseModel, Field
 from assistant.agent.evidence import clip_label, clip_text
 from assistant.agent.passages import asset_clip, passage_clip
 from assistant.agent.turn import TurnContext
+from assistant.enrich.propagate import propose_for_asset
+from assistant.enrich.visual import visual_question
 from assistant.errors import AssistantError
 from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery
 from assistant.vocabulary.kinds import MediaKind
@@ -113,12 +114,9 @@ class ArchiveTool(BaseTool):
         return f"{headline}\n{heard}{notes}" + "\n".join(lines)
 
     def _search(self, query: SearchQuery) -> list[Clip]:
-        """The engine's clips; with the real engine also what it heard in an audio query
-        and its notices (e.g. visual search is off), which the model and user should see."""
-        run = getattr(self.turn.engine, "run", None)
-        if run is None:
-            return self.turn.engine.search(query)
-        outcome = run(query)
+        """The engine's clips, with what it heard in an audio query and its notices (e.g.
+        visual search is off), which the model and user should see."""
+        outcome = self.turn.engine.run(query)
         if query.audio is not None and outcome.transcript:
             self.turn.heard = outcome.transcript
         self.turn.notices.extend(n for n in outcome.notices if n not in self.turn.notices)
@@ -267,16 +265,13 @@ class VisualQuestionTool(ArchiveTool):
     ) -> str:
         target = self._asset(evidence, asset_id)
         when = at_s if at_s is not None else self.turn.anchor_time(evidence)
-        ask = _optional("assistant.enrich.visual", "visual_question")
-        if ask is None:
-            return "Visual questions are off: the visual-QA module is not installed."
         if not self.turn.archive.models.available("vqa"):
             return (
                 "Visual questions are off: no visual-QA weights are configured "
                 "(models.vqa); answer from the other evidence."
             )
         try:
-            reply = str(ask(self.turn.archive, target, question, when))
+            reply = visual_question(self.turn.archive, target, question, when)
         except AssistantError as exc:
             return f"The visual question could not be answered: {exc.message}"
         clip = asset_clip(self.turn.archive, target, when)
@@ -327,10 +322,7 @@ class ProposeMetadataTool(ArchiveTool):
 
     def _run(self, evidence: int | None = None, asset_id: str | None = None) -> str:
         target = self._asset(evidence, asset_id)
-        propose = _optional("assistant.enrich.propagate", "propose_for_asset")
-        if propose is None:
-            return "Metadata proposals are off: the propagation module is not installed."
-        values: list[MetadataValue] = list(propose(self.turn.archive, target))
+        values = propose_for_asset(self.turn.archive, target)
         if not values:
             return "No proposals: no similar described file was found."
         clip = asset_clip(self.turn.archive, target)
@@ -355,14 +347,6 @@ def _describe(value: MetadataValue) -> str:
         origin += f" via {value.provenance.method}" + (f" from {sources}" if sources else "")
     confidence = f", confidence {value.confidence:.2f}" if value.confidence < 1 else ""
     return f"{value.field}: {shown} ({origin}{confidence})"
-
-
-def _optional(module: str, name: str) -> Any:
-    """A function another room provides, or None while it does not exist."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 TOOL_CLASSES: tuple[type[ArchiveTool], ...] = (

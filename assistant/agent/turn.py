@@ -5,17 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from assistant.agent.evidence import EvidenceBook
 from assistant.archive import Archive
-from assistant.schemas import Clip, Filters, SearchQuery
-
-
-class SearchesClips(Protocol):
-    """The retrieval engine as the agent uses it (assistant.retrieval.engine.SearchEngine)."""
-
-    def search(self, query: SearchQuery) -> list[Clip]: ...
+from assistant.retrieval.outcome import SearchesClips
+from assistant.schemas import Clip, Filters
 
 
 @dataclass

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, StreamingResponse
 
+from assistant.agent.asking import StreamsAnswers
 from assistant.agent.events import AgentEvent
 from assistant.errors import AssistantError
 from assistant.mcp_server.toolbox import (
@@ -97,7 +98,7 @@ def _sse(kind: str, data: str) -> str:
 
 def build_api(
     toolbox: ArchiveToolbox,
-    session_factory: Callable[[], Any],
+    session_factory: Callable[[], StreamsAnswers],
     media_path: Callable[[str], Path | None],
     cut_clip: Callable[[str, float, float, str], Path] | None = None,
 ) -> FastAPI:

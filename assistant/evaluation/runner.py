@@ -3,7 +3,6 @@ hits (the search engine, the chat agent), score, and write report.json / report.
 
 from __future__ import annotations
 
-import inspect
 import platform
 import shutil
 import time
@@ -12,8 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from assistant.agent.asking import AnswersQuestions
 from assistant.archive import Archive
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -23,7 +23,8 @@ from assistant.evaluation.scoring import Mode, Outcome, score_case
 from assistant.evaluation.speakers import speaker_report
 from assistant.evaluation.suite import Case, Suite, load_suite
 from assistant.progress import NullProgress, ProgressSink
-from assistant.schemas import Answer, Clip, IngestReport, SearchQuery
+from assistant.retrieval.outcome import SearchesClips
+from assistant.schemas import Answer, IngestReport, SearchQuery
 
 _VERSIONED = (
     "archive-assistant",
@@ -37,16 +38,6 @@ _VERSIONED = (
     "ir-measures",
     "jiwer",
 )
-
-
-class SearchesClips(Protocol):
-    def search(self, query: SearchQuery) -> list[Clip]: ...
-
-
-class AnswersQuestions(Protocol):
-    def ask(
-        self, question: str, image: Path | None = None, audio: Path | None = None
-    ) -> Answer: ...
 
 
 @dataclass
@@ -203,17 +194,9 @@ def run_case(
 
 
 def _ask(session: AnswersQuestions, case: Case, image: Path | None, audio: Path | None) -> Answer:
-    # The pinned interface is ask(question, image, audio); pass the case's filters too when
-    # the session accepts them, as the UI's filter panel does.
-    parameters = inspect.signature(session.ask).parameters
-    if case.filters and "filters" in parameters:
-        return session.ask(
-            case.question,
-            image=image,
-            audio=audio,  # type: ignore[call-arg]
-            filters=case.parsed_filters(),
-        )
-    return session.ask(case.question, image=image, audio=audio)
+    # The case's filters go in as the UI's filter panel passes them.
+    filters = case.parsed_filters() if case.filters else None
+    return session.ask(case.question, image=image, audio=audio, filters=filters)
 
 
 def _report(

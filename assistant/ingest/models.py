@@ -59,9 +59,7 @@ class IngestModels:
         if key in self.archive.notices:
             return
         self.archive.notices.add(key)
-        notice = getattr(self.progress, "notice", None)
-        if callable(notice):
-            notice(message)
+        self.progress.notice(message)
 
     def _fix(self, role: str) -> str:
         registry = self.archive.models.registry
@@ -73,9 +71,7 @@ class IngestModels:
         if models.available("clip"):
             try:
                 clip = models.clip()
-                load = getattr(clip, "load", None)
-                if callable(load):
-                    load()
+                clip.load()
                 return clip
             except Exception as exc:
                 problem = f" (CLIP failed to load: {exc})"
@@ -116,9 +112,7 @@ class IngestModels:
                 return None
             try:
                 encoder = self.archive.models.speaker()
-                load = getattr(encoder, "load", None)
-                if callable(load):
-                    load()
+                encoder.load()
                 self._speaker = encoder
             except Exception as exc:
                 self._say_once(

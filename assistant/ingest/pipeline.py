@@ -333,10 +333,9 @@ class IngestRun:
             self._count_stage(name)
         elif kind == "warn":
             self.report.warn(payload)
-            notice = getattr(self.progress, "notice", None)
-            if callable(notice) and payload not in self.archive.notices:
+            if payload not in self.archive.notices:
                 self.archive.notices.add(payload)
-                notice(payload)
+                self.progress.notice(payload)
 
     # --- extract, embed, store ------------------------------------------------------------
     def _task(self, item: Prepared) -> FileTask:
@@ -475,8 +474,7 @@ def ingest_folder(
     root = _check_root(Path(root))
     progress = progress or NullProgress()
     own_caches()
-    notice = getattr(progress, "notice", None)
-    with data_dir_lock(archive.settings.data_dir, wait, notice if callable(notice) else None):
+    with data_dir_lock(archive.settings.data_dir, wait, progress.notice):
         return _ingest(archive, root, progress, job or extract_job)
 
 

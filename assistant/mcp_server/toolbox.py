@@ -9,27 +9,15 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
+from assistant.agent.asking import AnswersQuestions
 from assistant.errors import AssistantError
 from assistant.mcp_server.links import clip_link
-from assistant.schemas import Answer, Clip, Filters, MetadataValue, SearchQuery, Segment
+from assistant.retrieval.outcome import SearchesClips
+from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery, Segment
 from assistant.vocabulary.kinds import OWN_WORDS_KINDS
 from assistant.vocabulary.timefmt import span
 
 FACET_FIELDS = ("place", "people", "topics", "source")
-
-
-class RunsSearches(Protocol):
-    def run(self, query: SearchQuery) -> Any: ...  # SearchOutcome: clips, notices, transcript
-
-
-class Answers(Protocol):
-    def ask(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
-    ) -> Answer: ...
 
 
 class ReadsCatalog(Protocol):
@@ -100,9 +88,9 @@ class Facets(BaseModel):
 class ArchiveToolbox:
     def __init__(
         self,
-        engine: RunsSearches,
+        engine: SearchesClips,
         catalog: ReadsCatalog,
-        session_factory: Callable[[], Answers],
+        session_factory: Callable[[], AnswersQuestions],
         media_base_url: str | None = None,
     ) -> None:
         self.engine = engine

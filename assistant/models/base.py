@@ -6,7 +6,7 @@ needs a model receives one of these (constructor argument), never a global.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -20,6 +20,11 @@ class ImageTextEncoder(Protocol):
     """A joint image/text space (CLIP). Rows are L2-normalised float32."""
 
     name: str
+
+    def load(self) -> None:
+        """Load the weights now (idempotent): ingest does, so a broken model is said
+        before any file is read."""
+        ...
 
     def encode_images(self, images: Sequence[Image.Image]) -> np.ndarray: ...
 
@@ -74,6 +79,8 @@ class Transcriber(Protocol):
 
 
 Message = dict[str, Any]
+# A chat model's pieces of text; callers close it to stop generation early.
+TokenStream = Generator[str, None, None]
 
 
 @runtime_checkable
@@ -98,7 +105,7 @@ class ChatLLM(Protocol):
         max_tokens: int,
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
-    ) -> Iterator[str]: ...
+    ) -> TokenStream: ...
 
 
 @runtime_checkable

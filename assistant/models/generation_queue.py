@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import AssistantError
+from assistant.models.base import TokenStream
 
 # How often a waiting request re-checks for a cancel, and how often `ahead` is refreshed.
 _POLL_S = 0.1
@@ -136,7 +137,7 @@ class GenerationQueue:
             self._cond.notify_all()
 
     # --- streaming ----------------------------------------------------------------------
-    def stream(self, produce: Callable[[], Iterator[str]]) -> Iterator[str]:
+    def stream(self, produce: Callable[[], TokenStream]) -> TokenStream:
         """Pieces of `produce()`, run in a worker thread that holds the turn throughout.
 
         Nothing is queued until the first piece is asked for. Close the returned
@@ -160,9 +161,7 @@ class GenerationQueue:
                                 break
                             pieces.put(("piece", piece))
                     finally:  # the model's own stream ends in the thread that ran it
-                        close = getattr(produced, "close", None)
-                        if close is not None:
-                            close()
+                        produced.close()
             except BaseException as exc:  # handed to the consumer, raised there
                 pieces.put(("error", exc))
             finally:

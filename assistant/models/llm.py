@@ -7,12 +7,11 @@ Both take a JSON schema for constrained output: the agent picks tools that way b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.models.base import Message
+from assistant.models.base import Message, TokenStream
 from assistant.models.generation_queue import GenerationQueue
 
 
@@ -85,8 +84,8 @@ class LlamaCppChat:
         max_tokens: int,
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
-    ) -> Iterator[str]:
-        def produce() -> Iterator[str]:  # runs in the queue's worker, holding the turn
+    ) -> TokenStream:
+        def produce() -> TokenStream:  # runs in the queue's worker, holding the turn
             self._load()
             for chunk in self._llama.create_chat_completion(
                 messages=messages,
@@ -160,7 +159,7 @@ class OpenAICompatibleChat:
         max_tokens: int,
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
-    ) -> Iterator[str]:
+    ) -> TokenStream:
         payload: dict[str, Any] = {
             "model": self.model,
             "messages": messages,

@@ -37,6 +37,10 @@ class SpeakerEncoder(Protocol):
     # The audio one embedding sees, in seconds; longer spans are cut to it.
     window_s: float
 
+    def load(self) -> object:
+        """Load the weights now (idempotent): a broken model turns speakers off up front."""
+        ...
+
     def embed(self, samples: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray: ...
 
 

@@ -19,7 +19,6 @@ assets passing the filters that nothing matched follow the matches (filter_match
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 from assistant.archive import Archive
 from assistant.errors import AssistantError
@@ -45,6 +44,7 @@ from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
 from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
 from assistant.retrieval.near_duplicates import near_duplicate_hits
+from assistant.retrieval.outcome import SearchOutcome
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
 from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.retrieval.spoken import spoken_rankings
@@ -53,15 +53,6 @@ from assistant.store.text_space import check_text_space
 from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
-
-
-@dataclass
-class SearchOutcome:
-    clips: list[Clip]
-    notices: list[str] = field(default_factory=list)
-    # Query transcript for audio queries (shown to the user, used by the agent).
-    transcript: str = ""
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 class SearchEngine:

@@ -12,7 +12,9 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.agent.asking import StreamsAnswers
 from assistant.archive import Archive
+from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import ArchiveHandler, build_archive_tab
@@ -33,8 +35,8 @@ def _default_ingest() -> Callable[..., IngestReport]:
 
 def build_app(
     archive: Archive,
-    engine: Any,
-    session_factory: Callable[[], Any],
+    engine: SearchesClips,
+    session_factory: Callable[[], StreamsAnswers],
     *,
     ingest: Callable[..., IngestReport] | None = None,
     model_rows: Callable[[Any], list[dict[str, Any]]] | None = None,
@@ -85,7 +87,10 @@ def build_app(
 
 
 def _api(
-    archive: Archive, engine: Any, session_factory: Callable[[], Any], served: ServedFiles
+    archive: Archive,
+    engine: SearchesClips,
+    session_factory: Callable[[], StreamsAnswers],
+    served: ServedFiles,
 ) -> Any:
     from assistant.api.routes import build_api
     from assistant.mcp_server.toolbox import ArchiveToolbox

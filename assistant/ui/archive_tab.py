@@ -9,6 +9,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
@@ -31,6 +32,9 @@ class GradioProgressSink:
             )
         else:
             self.progress(None, desc=desc)
+
+    def notice(self, message: str) -> None:
+        return None  # the report shown after the run lists it
 
 
 def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
@@ -95,7 +99,7 @@ def models_html(rows: list[dict[str, Any]]) -> str:
 class ArchiveHandler:
     def __init__(
         self,
-        archive: Any,
+        archive: Archive,
         ingest: Callable[..., IngestReport],
         model_rows: Callable[[Any], list[dict[str, Any]]],
         on_change: Callable[[], None],

@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.agent.asking import StreamsAnswers
 from assistant.agent.events import AgentEvent
 from assistant.errors import AssistantError
 from assistant.models.generation_queue import QueueWatch
@@ -64,7 +65,7 @@ class ChatHandler:
     """Runs one question through a per-browser ChatSession and streams the view."""
 
     def __init__(
-        self, session_factory: Callable[[], Any], links: MediaLinks, max_upload_mb: int
+        self, session_factory: Callable[[], StreamsAnswers], links: MediaLinks, max_upload_mb: int
     ) -> None:
         self.session_factory = session_factory
         self.links = links
@@ -127,7 +128,7 @@ class Conversation:
     """One browser tab's chat: the agent session and each turn's cited clips, so the [n]
     links of earlier answers still open their clips."""
 
-    session: Any
+    session: StreamsAnswers
     evidence: list[str] = field(default_factory=list)
 
     def render(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.archive import Archive
 from assistant.enrich.people import delete_person, name_person
 from assistant.errors import AssistantError
 
@@ -17,7 +18,7 @@ Choices = list[tuple[str, int]]
 
 
 class PeopleHandler:
-    def __init__(self, archive: Any) -> None:
+    def __init__(self, archive: Archive) -> None:
         self.archive = archive
 
     def listing(self) -> tuple[list[tuple[str, str]], Choices]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.archive import Archive
 from assistant.enrich import review
 from assistant.enrich.propagate import Proposal, pending_proposals, propose_all
 from assistant.errors import AssistantError
@@ -29,7 +30,7 @@ def _user_error(exc: AssistantError) -> gr.Error:
 
 
 class ReviewHandler:
-    def __init__(self, archive: Any, links: MediaLinks, access: Access | None = None) -> None:
+    def __init__(self, archive: Archive, links: MediaLinks, access: Access | None = None) -> None:
         self.archive = archive
         self.links = links
         self.access = access or Access(archive.settings.serve)

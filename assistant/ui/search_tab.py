@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Filters, SearchQuery
 from assistant.ui.cards import cards_grid, clip_card, weak_section
 from assistant.ui.media import MediaLinks
@@ -53,7 +54,7 @@ WEAK_SCORE = 0.05
 
 
 class SearchHandler:
-    def __init__(self, engine: Any, links: MediaLinks, max_upload_mb: int) -> None:
+    def __init__(self, engine: SearchesClips, links: MediaLinks, max_upload_mb: int) -> None:
         self.engine = engine
         self.links = links
         self.max_upload_mb = max_upload_mb

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, TypeVar
 
 from assistant.models.generation_queue import QueueWatch, watching
@@ -22,7 +22,7 @@ TICK_S = 0.5
 
 
 def with_ticks(
-    start: Callable[[], Iterator[T]], watch: QueueWatch, tick_s: float = TICK_S
+    start: Callable[[], Generator[T, None, None]], watch: QueueWatch, tick_s: float = TICK_S
 ) -> Iterator[T | None]:
     """The items of `start()` (called in the helper thread), and None as a tick whenever
     `tick_s` passes without one. Errors from the stream are raised here."""
@@ -38,9 +38,7 @@ def with_ticks(
                             break
                         items.put(("item", item))
                 finally:
-                    close = getattr(stream, "close", None)
-                    if close is not None:
-                        close()
+                    stream.close()
         except BaseException as exc:  # raised in the view's thread instead
             items.put(("error", exc))
         finally:

@@ -101,6 +101,9 @@ class FakeClip:
                 return key
         return ""
 
+    def load(self) -> None:
+        return None
+
     def encode_images(self, images: Sequence[Image.Image]) -> np.ndarray:
         return np.stack([self._vector([self._image_key(image)]) for image in images])
 

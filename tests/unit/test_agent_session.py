@@ -266,7 +266,7 @@ def test_upload_question_is_spelled_out_and_not_replanned(archive: Archive, tmp_
 def test_what_the_engine_heard_and_its_notices_reach_model_and_trace(
     archive: Archive, tmp_path: Path
 ) -> None:
-    from assistant.retrieval.engine import SearchOutcome
+    from assistant.retrieval.outcome import SearchOutcome
 
     class HearingEngine(FixedEngine):
         def run(self, query):  # type: ignore[no-untyped-def]
@@ -401,15 +401,14 @@ def test_generation_stops_once_the_answer_string_is_closed(archive: Archive) -> 
     assert Rambling.produced == 0
 
 
-def test_llm_without_constrained_streaming_answers_in_one_piece(archive: Archive) -> None:
-    class CompleteOnly(ScriptedLLM):
-        def stream(self, messages, *, max_tokens, temperature=0.0):  # type: ignore[override]
-            raise AssertionError("stream without json_schema must not be used")
-
-    llm = CompleteOnly([_answer("Prices rise this winter [1].")])
+def test_the_answer_streams_under_the_answer_schema(archive: Archive) -> None:
+    llm = ScriptedLLM([_answer("Prices rise this winter [1].")])
     archive.models._built["llm"] = llm
     answer = ChatSession(archive, FixedEngine([ENERGY])).ask("energy prices")
-    assert answer.citations and llm.calls[0]["json_schema"] is not None
+    assert answer.citations
+    from assistant.agent.session import ANSWER_SCHEMA
+
+    assert llm.calls[-1]["json_schema"] == ANSWER_SCHEMA
 
 
 def test_empty_turn_is_a_user_error(archive: Archive) -> None:

@@ -3,7 +3,6 @@ each tool does with a real catalog and a fixed engine."""
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -180,11 +179,10 @@ def test_visual_question_says_when_it_is_off(ctx: TurnContext) -> None:
 def test_visual_question_answer_becomes_citable_evidence(
     ctx: TurnContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
-    module = types.ModuleType("assistant.enrich.visual")
-    module.visual_question = lambda archive, asset_id, question, at_s=None: "three people"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "assistant.enrich.visual", module)
+    monkeypatch.setattr(
+        "assistant.agent.tools.visual_question",
+        lambda archive, asset_id, question, at_s=None: "three people",
+    )
     ctx.archive.models._built["vqa"] = object()
     text = build_tools(ctx)["visual_question"].invoke(
         {"question": "How many people?", "asset_id": "d" * 16}
@@ -196,8 +194,6 @@ def test_visual_question_answer_becomes_citable_evidence(
 def test_propose_metadata_lists_proposals_as_unconfirmed(
     ctx: TurnContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
     proposal = MetadataValue(
         field="topics",
         value=["market"],
@@ -205,9 +201,9 @@ def test_propose_metadata_lists_proposals_as_unconfirmed(
         confidence=0.6,
         provenance=Provenance(method="clip-neighbours"),
     )
-    module = types.ModuleType("assistant.enrich.propagate")
-    module.propose_for_asset = lambda archive, asset_id: [proposal]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "assistant.enrich.propagate", module)
+    monkeypatch.setattr(
+        "assistant.agent.tools.propose_for_asset", lambda archive, asset_id: [proposal]
+    )
     text = build_tools(ctx)["propose_metadata"].invoke({"asset_id": "d" * 16})
     assert "Proposed (not confirmed) metadata for photos/market.jpg: topics: market" in text
 

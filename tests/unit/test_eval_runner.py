@@ -15,7 +15,8 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.evaluation.runner import Backends, run_suite
 from assistant.evaluation.suite import load_suite
-from assistant.schemas import Answer, Citation, Clip, IngestReport, SearchQuery
+from assistant.retrieval.outcome import SearchOutcome
+from assistant.schemas import Answer, Citation, Clip, Filters, IngestReport, SearchQuery
 
 CASES = [
     {
@@ -88,12 +89,21 @@ class FakeEngine:
             return [clip("news/a.mp4", 12.0, 18.0), clip("news/b.mp4", 0.0, 5.0, 0.5)]
         return [clip("news/b.mp4", 0.0, 5.0, 0.2)]
 
+    def run(self, query: SearchQuery) -> SearchOutcome:
+        return SearchOutcome(clips=self.search(query))
+
 
 class FakeSession:
     def __init__(self, archive: Archive, engine: FakeEngine) -> None:
         self.engine = engine
 
-    def ask(self, question: str, image: Path | None = None, audio: Path | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
         retrieved = self.engine.search(SearchQuery(text=question))
         if "1970" in question:
             return Answer(

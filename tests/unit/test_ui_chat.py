@@ -12,7 +12,15 @@ import pytest
 
 from assistant.agent.events import AgentEvent
 from assistant.errors import AssistantError
-from assistant.schemas import Answer, Citation, Clip, IngestFailure, IngestReport, ToolCall
+from assistant.schemas import (
+    Answer,
+    Citation,
+    Clip,
+    Filters,
+    IngestFailure,
+    IngestReport,
+    ToolCall,
+)
 from assistant.ui.archive_tab import GradioProgressSink, models_html, report_html
 from assistant.ui.chat_tab import ChatHandler
 
@@ -56,8 +64,23 @@ class _Session:
         self.fail = fail
         self.calls: list[tuple[str, Path | None, Path | None]] = []
 
+    def ask(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Answer:
+        events = list(self.ask_stream(question, image, audio, filters))
+        assert events[-1].answer is not None
+        return events[-1].answer
+
     def ask_stream(
-        self, question: str, image: Path | None = None, audio: Path | None = None
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
     ) -> Iterator[AgentEvent]:
         self.calls.append((question, image, audio))
         call = ToolCall(tool="search_archive", arguments={"query": question})

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.retrieval.outcome import SearchOutcome
 from assistant.schemas import Answer, Citation, Clip
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.cards import clip_card, metadata_html
@@ -222,6 +223,9 @@ class _FixedEngine:
 
     def search(self, query: object) -> list[Clip]:
         return [_clip(asset_id=f"{i:016d}", score=s) for i, s in enumerate(self.scores)]
+
+    def run(self, query: object) -> SearchOutcome:
+        return SearchOutcome(clips=self.search(query))
 
 
 def _search_view(scores: list[float]) -> tuple[str, str]:

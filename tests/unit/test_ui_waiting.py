@@ -12,7 +12,7 @@ from assistant.ui.waiting import waiting_text, with_ticks
 
 def answer_stream(q: GenerationQueue) -> Iterator[str]:
     yield "tool_started"
-    yield from q.stream(lambda: iter(["The", " answer"]))
+    yield from q.stream(lambda: (piece for piece in ["The", " answer"]))
 
 
 def test_view_ticks_with_the_position_while_the_model_is_busy() -> None:

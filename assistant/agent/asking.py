@@ -1,0 +1,34 @@
+"""The chat agent as its callers (eval, MCP, the app, the HTTP API) use it
+(assistant.agent.session.ChatSession); fakes implement the same."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Protocol
+
+from assistant.agent.events import AgentEvent
+from assistant.schemas import Answer, Filters
+
+# The events of one turn; closing it (a browser gone) stops the turn's work.
+EventStream = Generator[AgentEvent, None, None]
+
+
+class AnswersQuestions(Protocol):
+    def ask(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> Answer: ...
+
+
+class StreamsAnswers(AnswersQuestions, Protocol):
+    def ask_stream(
+        self,
+        question: str,
+        image: Path | None = None,
+        audio: Path | None = None,
+        filters: Filters | None = None,
+    ) -> EventStream: ...
