@@ -90,6 +90,17 @@ class ModelsSettings(BaseModel):
     allow_download: bool = False
     threads: int = 2
 
+    def roles(self) -> dict[str, ModelSpec]:
+        """Each model role's spec, by role name."""
+        return {
+            "clip": self.clip,
+            "text": self.text,
+            "asr": self.asr,
+            "llm": self.llm,
+            "vqa": self.vqa,
+            "speaker": self.speaker,
+        }
+
 
 class QdrantSettings(BaseModel):
     """A Qdrant cluster (url) or, without one, Qdrant's local mode under the data dir."""

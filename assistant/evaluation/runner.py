@@ -233,7 +233,7 @@ def _report(
 def _models(settings: Settings, archive: Archive, no_llm: bool) -> dict[str, Any]:
     models: dict[str, Any] = {}
     for role in ("clip", "text", "asr", "llm", "vqa"):
-        spec = getattr(settings.models, role)
+        spec = settings.models.roles()[role]
         try:
             available = archive.models.available(role)
         except Exception:  # an unresolvable spec is simply not available

@@ -33,11 +33,14 @@ def translation_segments(
         or heard.language in (ENGLISH, "")
     ):
         return []
-    translate = getattr(ctx.transcriber(), "translate", None)
-    if not callable(translate):
+    transcriber = ctx.transcriber()
+    if transcriber is None:
         return []
     with ctx.stage("translate"):
-        english: Transcript = tighten(samples, translate(samples, heard.language))
+        translated = transcriber.translate(samples, heard.language)
+    if translated is None:
+        return []
+    english: Transcript = tighten(samples, translated)
     out = []
     for index, line in enumerate(s for s in english.segments if s.text.strip()):
         start = line.words[0].start_s if line.words else line.start_s

@@ -101,6 +101,12 @@ class OpenAIWhisperTranscriber:
             torch.set_num_threads(self.threads)
             self._model = whisper.load_model(str(self.checkpoint), device="cpu")
 
+    def translate(self, audio: np.ndarray | Path, language: str | None = None) -> None:
+        return None  # not offered with this backend: no translation segments
+
+    def language_probabilities(self, audio: np.ndarray | Path) -> list[tuple[str, float]]:
+        return []  # not offered with this backend: Whisper detects while transcribing
+
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
         self.load()
         source: Any = str(audio) if isinstance(audio, Path) else audio.astype(np.float32)

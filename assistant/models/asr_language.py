@@ -22,9 +22,11 @@ def transcribe_in(
     transcriber: Transcriber, audio: np.ndarray | Path, languages: Sequence[str]
 ) -> Transcript:
     """Transcribe `audio`, its language chosen among `languages` (any when empty)."""
-    ranked = getattr(transcriber, "language_probabilities", None)
-    if not languages or not callable(ranked):
+    if not languages:
         return transcriber.transcribe(audio)
     if len(languages) == 1:
         return transcriber.transcribe(audio, language=languages[0])
-    return transcriber.transcribe(audio, language=pick_language(ranked(audio), languages))
+    ranked = transcriber.language_probabilities(audio)
+    if not ranked:
+        return transcriber.transcribe(audio)
+    return transcriber.transcribe(audio, language=pick_language(ranked, languages))

@@ -36,6 +36,8 @@ class TextEncoder(Protocol):
     """Sentence embeddings for passages and queries. Rows are L2-normalised float32."""
 
     name: str
+    # Cosines this space maps to scores 0 and 1 (retrieval/calibration.py says why).
+    cosine_range: tuple[float, float]
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -76,6 +78,15 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript: ...
+
+    def translate(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript | None:
+        """English text of speech in `language`; None when the backend cannot translate."""
+        ...
+
+    def language_probabilities(self, audio: np.ndarray | Path) -> list[tuple[str, float]]:
+        """Each language's probability, best first; empty when the backend cannot rank
+        (the caller then lets transcription detect the language)."""
+        ...
 
 
 Message = dict[str, Any]

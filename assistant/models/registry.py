@@ -55,8 +55,8 @@ class ModelRegistry:
         self.settings = settings
 
     def spec(self, role: str) -> ModelSpec:
-        spec = getattr(self.settings, role, None)
-        if not isinstance(spec, ModelSpec):
+        spec = self.settings.roles().get(role)
+        if spec is None:
             raise MissingModelError(
                 f"Unknown model role '{role}'.",
                 hint="Use one of clip, text, asr, llm, vqa, speaker.",
@@ -64,7 +64,7 @@ class ModelRegistry:
         return spec
 
     def roles(self) -> list[str]:
-        return ["clip", "text", "asr", "llm", "vqa", "speaker"]
+        return list(self.settings.roles())
 
     def locate(self, role: str, *, download: bool | None = None) -> Resolution:
         """Where the weights for `role` come from, without raising."""

@@ -13,6 +13,9 @@ from assistant.models.base import l2_normalise
 
 
 class SentenceTransformerEncoder:
+    # Calibration (retrieval/calibration.py TEXT_COSINE, measured on all-MiniLM-L6-v2).
+    cosine_range = (0.25, 0.75)
+
     def __init__(self, folder: Path | str, *, name: str = "", batch_size: int = 32) -> None:
         self.folder = folder
         self.name = name or Path(folder).name

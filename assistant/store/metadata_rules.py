@@ -76,12 +76,10 @@ def matches_filters(filters: Filters, kind: str, meta: dict[str, MetadataValue])
             return False
         if filters.date_to and when > filters.date_to:
             return False
-    for name in ("place", "source"):
-        wanted = getattr(filters, name)
+    for name, wanted in (("place", filters.place), ("source", filters.source)):
         if wanted and (name not in meta or not _contains(as_strings(meta[name].value), [wanted])):
             return False
-    for name in ("people", "topics"):
-        wanted_list = getattr(filters, name)
+    for name, wanted_list in (("people", filters.people), ("topics", filters.topics)):
         if wanted_list and (
             name not in meta or not _contains(as_strings(meta[name].value), wanted_list)
         ):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from assistant.agent.asking import StreamsAnswers
 from assistant.archive import Archive
@@ -23,6 +24,7 @@ from assistant.ui.media import MediaLinks, PlayableCopies, ServedFiles, previews
 from assistant.ui.people_tab import PeopleHandler, build_people_tab
 from assistant.ui.review_tab import ReviewHandler, build_review_tab
 from assistant.ui.search_tab import SearchHandler, build_search_tab
+from assistant.ui.server import ArchiveBlocks
 
 TITLE = "Archive Assistant"
 
@@ -40,7 +42,7 @@ def build_app(
     *,
     ingest: Callable[..., IngestReport] | None = None,
     model_rows: Callable[[Any], list[dict[str, Any]]] | None = None,
-) -> gr.Blocks:
+) -> ArchiveBlocks:
     """The app for `archive`. `engine` searches (SearchEngine), `session_factory()` makes
     one ChatSession per browser tab. The keyword arguments replace the default ingest and
     model-status functions (tests pass fakes)."""
@@ -55,7 +57,7 @@ def build_app(
         model_rows = doctor_rows
 
     # No telemetry: a local-first app must not call home.
-    with gr.Blocks(title=TITLE, fill_width=True, analytics_enabled=False) as blocks:
+    with ArchiveBlocks(title=TITLE, fill_width=True, analytics_enabled=False) as blocks:
         gr.HTML(
             f'<header class="aa-title"><h1>{TITLE}</h1>'
             "<p>Ask the archive; every answer cites clips you can play.</p></header>"
@@ -91,7 +93,7 @@ def _api(
     engine: SearchesClips,
     session_factory: Callable[[], StreamsAnswers],
     served: ServedFiles,
-) -> Any:
+) -> FastAPI:
     from assistant.api.routes import build_api
     from assistant.mcp_server.toolbox import ArchiveToolbox
 
@@ -112,7 +114,7 @@ def _api(
     )
 
 
-def create_app(archive: Archive) -> gr.Blocks:
+def create_app(archive: Archive) -> ArchiveBlocks:
     """The app wired to the real search engine and chat agent (entry points use this)."""
     from assistant.agent.session import ChatSession
     from assistant.retrieval.engine import SearchEngine

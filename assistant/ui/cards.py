@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.api.routes import clip_link
 from assistant.languages import label as language_label
-from assistant.schemas import Clip
+from assistant.schemas import Clip, MetadataValue
 from assistant.ui.media import MediaLinks
 from assistant.vocabulary.timefmt import clock, span
 
@@ -71,7 +71,7 @@ def _meta_value(value: Any) -> tuple[str, str]:
     if isinstance(value, dict) and "value" in value:
         source = str(value.get("source") or "")
         value = value["value"]
-    elif hasattr(value, "value") and hasattr(value, "source"):
+    elif isinstance(value, MetadataValue):
         source, value = str(value.source), value.value
     if isinstance(value, list):
         text = ", ".join(str(item) for item in value)

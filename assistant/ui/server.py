@@ -22,6 +22,15 @@ from assistant.ui.media import ServedFiles
 from assistant.ui.walls import Walls, allowed_hosts, identity_of
 
 
+class ArchiveBlocks(gr.Blocks):
+    """The app's Blocks, carrying what launching needs beside the page: the files it may
+    serve, who may sign in, and the HTTP API to mount at /api (set by ui/app.py)."""
+
+    served_files: ServedFiles
+    access: Access
+    api: FastAPI
+
+
 def _static(name: str) -> str:
     return (resources.files("assistant.ui") / "static" / name).read_text()
 
@@ -55,22 +64,18 @@ def _user(request: Request) -> str | None:
     return identity.user if identity is not None else None
 
 
-def build_server(blocks: gr.Blocks, settings: Settings, **overrides: Any) -> FastAPI:
+def build_server(blocks: ArchiveBlocks, settings: Settings, **overrides: Any) -> FastAPI:
     """The whole ASGI app: the wall, then the HTTP API at /api, then Gradio at '/'."""
-    served: ServedFiles = blocks.served_files  # type: ignore[attr-defined]
-    access: Access | None = getattr(blocks, "access", None)
-    if access is None:
-        access = Access(settings.serve)
-    else:  # the handlers hold this one: make it follow the settings served with
-        access.configure(settings.serve)
+    served = blocks.served_files
+    access = blocks.access
+    # The handlers hold this one: make it follow the settings served with.
+    access.configure(settings.serve)
     options = {**launch_options(settings, served), **overrides}
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     # A CORS policy on the parent makes Gradio drop its own (which grants localhost
     # origins with credentials); this one grants nothing, and the wall strips the rest.
     app.add_middleware(CORSMiddleware, allow_origins=[])
-    api = getattr(blocks, "api", None)
-    if api is not None:  # the HTTP API (assistant/api), before Gradio takes the rest
-        app.mount("/api", api)
+    app.mount("/api", blocks.api)  # the HTTP API (assistant/api), before Gradio takes the rest
     gr.mount_gradio_app(
         app,
         blocks,
@@ -98,8 +103,8 @@ def build_server(blocks: gr.Blocks, settings: Settings, **overrides: Any) -> Fas
 
 
 def launch_app(
-    blocks: gr.Blocks, settings: Settings, *, block: bool = True, **overrides: Any
-) -> gr.Blocks:
+    blocks: ArchiveBlocks, settings: Settings, *, block: bool = True, **overrides: Any
+) -> ArchiveBlocks:
     """Start serving. `block=False` returns at once (tests, the demo script); `blocks.close()`
     stops the server either way."""
     import uvicorn

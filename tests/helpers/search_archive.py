@@ -70,6 +70,12 @@ class FakeTranscriber:
     def __init__(self, text: str) -> None:
         self.text = text
 
+    def translate(self, audio: Any, language: str | None = None) -> Transcript | None:
+        return None
+
+    def language_probabilities(self, audio: Any) -> list[tuple[str, float]]:
+        return []
+
     def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
         words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
         segment = SpeechSegment(0.0, len(words) * 0.4, self.text, words)

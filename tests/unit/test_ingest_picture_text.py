@@ -26,6 +26,7 @@ class WordHashEncoder:
     """Bag of words hashed into 32 dims: deterministic and cheap."""
 
     name = "word-hash"
+    cosine_range = (0.25, 0.75)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         rows = np.zeros((len(texts), 32), np.float32)

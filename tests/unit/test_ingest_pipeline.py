@@ -23,6 +23,7 @@ class HashingTextEncoder:
     """Bag-of-words hashed into 64 dims: deterministic, similar texts get similar vectors."""
 
     name = "hashing"
+    cosine_range = (0.25, 0.75)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         rows = np.zeros((len(texts), 64), np.float32)

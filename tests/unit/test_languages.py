@@ -37,6 +37,8 @@ TEXTS = {
 class HashingEncoder:
     """Words hashed into 64 dims: deterministic, and named so the index records it."""
 
+    cosine_range = (0.25, 0.75)
+
     def __init__(self, name: str = "hashing", dim: int = 64) -> None:
         self.name, self.dim = name, dim
 
@@ -112,6 +114,9 @@ class RankingTranscriber:
 
     def language_probabilities(self, audio: Any) -> list[tuple[str, float]]:
         return self.ranked
+
+    def translate(self, audio: Any, language: str | None = None) -> Transcript | None:
+        return None
 
     def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
         self.asked.append(language)

@@ -253,6 +253,7 @@ class CountingEncoder:
     """The real MiniLM encoder, counting the passages it embeds."""
 
     name = "counting-minilm"
+    cosine_range = (0.25, 0.75)
 
     def __init__(self) -> None:
         self.inner = text_encoder()

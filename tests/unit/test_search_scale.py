@@ -227,6 +227,7 @@ class HashingEncoder:
     """Deterministic bag-of-words vectors (plumbing only, no quality claim)."""
 
     name = "hashing"
+    cosine_range = (0.25, 0.75)
 
     def __init__(self) -> None:
         self.passages = 0
