@@ -387,7 +387,7 @@ def write_meaning_vectors(
     """Metadata gists as vectors in the index's own space, when this version has one
     (random clustered vectors, as the passages; MiniLM would take an hour at 1M)."""
     try:
-        from assistant.retrieval import metadata_space
+        from assistant.store import metadata_space
     except ImportError:
         return 0
     written = 0

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 
 from assistant.archive import Archive
-from assistant.retrieval import calibration
 from assistant.schemas import Asset, MetadataValue, Provenance
+from assistant.similarity import calibration
 from assistant.vocabulary.words import STOP_WORDS, content_terms, fold, words
 
 TITLES = (

@@ -4,7 +4,7 @@ metadata propagation stands on.
 - Pictures: perceptual-hash distance between the asset's visual segments (a photo, a
   video's keyframes) and every other asset's. A resized or re-encoded copy, or a photo
   grabbed from a catalogued video, lands within a few bits; a crop is found by sliding
-  windows over the candidate's thumbnail (retrieval/near_duplicates.py measured both).
+  windows over the candidate's thumbnail (similarity/near_duplicates.py measured both).
 - Speech and text: the same passage said or written in two assets. Each passage of the
   asset is looked up in the "text" vector space and confirmed by word overlap, so a
   merely similar topic is not mistaken for the same speech.
@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from PIL import Image
 
 from assistant.archive import Archive
-from assistant.retrieval import calibration
-from assistant.retrieval.lookup import SegmentLookup
-from assistant.retrieval.near_duplicates import near_duplicate_hits, resolve_thumbnail
 from assistant.schemas import Asset, Segment
+from assistant.similarity import calibration
+from assistant.similarity.near_duplicates import near_duplicate_hits, resolve_thumbnail
+from assistant.store.lookup import SegmentLookup
 from assistant.vocabulary.kinds import PASSAGE_KINDS
 from assistant.vocabulary.words import content_terms, fold
 
 # Calibrated near-duplicate score that counts as the same picture: whole-picture pHash
 # within 10 of 64 bits (resized/re-encoded copies measure 0-6, unrelated photos 18-40),
 # or a crop window within 8 (unrelated photos' best window: 12 and up). The measurements
-# are in retrieval/near_duplicates.py and retrieval/calibration.py.
+# are in similarity/near_duplicates.py and similarity/calibration.py.
 STRONG_PICTURE = 0.58
 # A video's keyframes compared, at most.
 MAX_KEYFRAMES = 30
@@ -45,7 +45,7 @@ KEYWORD_ONLY_MEANING = 0.8
 @dataclass(frozen=True)
 class Match:
     asset_id: str
-    similarity: float  # 0-1, calibrated (retrieval/calibration.py)
+    similarity: float  # 0-1, calibrated (similarity/calibration.py)
     method: str  # near-duplicate | crop | shared-passage
     note: str
 

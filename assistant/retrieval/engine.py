@@ -23,15 +23,12 @@ import time
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
-from assistant.retrieval import calibration
 from assistant.retrieval.clips import assemble
 from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
 from assistant.retrieval.faces import face_hits
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
-from assistant.retrieval.hash_index import HashIndex
 from assistant.retrieval.keywords import keyword_hits
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.meaning import (
     CLIP_IMAGE_SIGNAL,
     CLIP_TEXT_SIGNAL,
@@ -42,13 +39,16 @@ from assistant.retrieval.metadata_match import MEANING_SIGNAL as META_MEANING_SI
 from assistant.retrieval.metadata_match import SIGNAL as METADATA_SIGNAL
 from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
 from assistant.retrieval.music_words import with_music_filters, worded
-from assistant.retrieval.near_duplicates import SIGNAL as PHASH_SIGNAL
-from assistant.retrieval.near_duplicates import near_duplicate_hits
 from assistant.retrieval.outcome import SearchOutcome
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
 from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
+from assistant.similarity import calibration
+from assistant.similarity.hash_index import HashIndex
+from assistant.similarity.near_duplicates import SIGNAL as PHASH_SIGNAL
+from assistant.similarity.near_duplicates import near_duplicate_hits
+from assistant.store.lookup import SegmentLookup
 from assistant.store.text_space import check_text_space
 from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 

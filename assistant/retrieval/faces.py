@@ -15,8 +15,8 @@ from PIL import Image
 
 from assistant.archive import Archive
 from assistant.enrich.faces import MATCH, find_faces, match_score
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
+from assistant.store.lookup import SegmentLookup
 
 SIGNAL = "face"
 QUERY_FACES = 3

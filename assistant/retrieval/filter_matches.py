@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.config import SearchSettings
-from assistant.retrieval.calibration import FILTER_ONLY
 from assistant.retrieval.clips import assemble
 from assistant.retrieval.fusion import FusedSegment
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.whole_asset import whole_asset_hit
 from assistant.schemas import Clip, Filters
+from assistant.similarity.calibration import FILTER_ONLY
+from assistant.store.lookup import SegmentLookup
 
 SIGNAL = "filters"
 WHY = "matches the filters"

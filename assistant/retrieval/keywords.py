@@ -8,8 +8,8 @@ which is what makes an exact name or number (one word, fully covered) score high
 
 from __future__ import annotations
 
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
+from assistant.store.lookup import SegmentLookup
 from assistant.vocabulary.words import content_terms, matched_terms
 
 SIGNAL = "keyword"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.retrieval import calibration
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
+from assistant.similarity import calibration
+from assistant.store.lookup import SegmentLookup
 from assistant.store.vectors.base import VectorIndex
 
 TEXT_SIGNAL = "text_vector"

@@ -17,10 +17,11 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.models.base import TextEncoder
-from assistant.retrieval import calibration, metadata_space
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.retrieval.whole_asset import whole_asset_hit
 from assistant.schemas import Hit, MetadataValue
+from assistant.similarity import calibration
+from assistant.store import metadata_space
+from assistant.store.lookup import SegmentLookup
 from assistant.store.metadata_text import searchable_fields
 from assistant.store.vectors.base import VectorIndex
 from assistant.vocabulary.words import content_terms, matched_terms

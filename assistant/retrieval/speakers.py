@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.archive import Archive
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Clip, Filters, Hit
+from assistant.store.lookup import SegmentLookup
 from assistant.store.voices import VoiceStore
 
 

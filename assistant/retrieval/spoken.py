@@ -8,12 +8,12 @@ clip starts where the excerpt was said, not where Whisper's segment happened to 
 from __future__ import annotations
 
 from assistant.models.base import TextEncoder
-from assistant.retrieval import calibration
 from assistant.retrieval.keywords import keyword_hits
-from assistant.retrieval.lookup import SegmentLookup, make_hit
 from assistant.retrieval.meaning import TEXT_SIGNAL, vector_hits
 from assistant.retrieval.speech_align import align
 from assistant.schemas import Hit, Segment
+from assistant.similarity import calibration
+from assistant.store.lookup import SegmentLookup, make_hit
 from assistant.store.vectors.base import VectorIndex
 from assistant.vocabulary.timefmt import clock
 

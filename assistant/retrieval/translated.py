@@ -5,8 +5,8 @@ time beside it."""
 from __future__ import annotations
 
 from assistant.languages import label
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit, Segment
+from assistant.store.lookup import SegmentLookup
 
 
 def original_speech(hit: Hit, lookup: SegmentLookup) -> list[Segment]:

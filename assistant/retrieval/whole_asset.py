@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Asset, Hit, Segment
+from assistant.store.lookup import SegmentLookup
 
 ASSET_SEGMENT_KIND: Final[Literal["asset"]] = "asset"
 # The segment kind that stands for "the start" of each media kind.

@@ -519,7 +519,7 @@ class Catalog:
                 "SELECT asset_id FROM metadata_text WHERE gist != ''"
             )
 
-    # --- pHashes, read incrementally (retrieval/hash_index.py) ---------------------------
+    # --- pHashes, read incrementally (similarity/hash_index.py) ---------------------------
     def visual_hashes(self, after_rowid: int = 0) -> list[tuple[int, str, str, str]]:
         """(rowid, segment_id, asset_id, phash hex) of visual segments with a hash, rowid
         after `after_rowid`, in rowid order, whatever their asset's status (callers check

@@ -75,7 +75,7 @@ def reembed_text(archive: Archive, progress: ProgressSink | None = None) -> int:
             SPACE, [sid for sid, _, _ in part], vectors, [asset for _, asset, _ in part]
         )
         progress.update("re-embedded", start + len(part), len(rows))
-    # The metadata gists' space (retrieval/metadata_space.py) holds the same encoder's
+    # The metadata gists' space (store/metadata_space.py) holds the same encoder's
     # vectors: emptied and marked stale, it is re-embedded as searches and ingests sync it.
     archive.vectors.drop_space(META_SPACE)
     archive.catalog.mark_all_meaning_stale()

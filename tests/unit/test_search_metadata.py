@@ -15,11 +15,11 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.retrieval.calibration import FILTER_ONLY
 from assistant.retrieval.engine import SearchEngine
 from assistant.retrieval.filter_matches import WHY as FILTER_WHY
 from assistant.retrieval.metadata_match import _match
 from assistant.schemas import Asset, Clip, Filters, MetadataValue, SearchQuery
+from assistant.similarity.calibration import FILTER_ONLY
 from assistant.store.catalog import Catalog
 from assistant.store.metadata_text import field_words, gist, searchable_text
 from tests.helpers.search_archive import IDS, build, open_archive, text_encoder

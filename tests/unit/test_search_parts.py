@@ -8,12 +8,12 @@ import imagehash
 import pytest
 from PIL import Image
 
-from assistant.retrieval import calibration
 from assistant.retrieval.clips import _Group, pad
 from assistant.retrieval.fusion import fuse, rank_term
-from assistant.retrieval.near_duplicates import WINDOW_MAX_DISTANCE, CropMatcher, hamming
 from assistant.retrieval.speech_align import align, normalise
 from assistant.schemas import Asset, Hit, Segment, WordTiming
+from assistant.similarity import calibration
+from assistant.similarity.near_duplicates import WINDOW_MAX_DISTANCE, CropMatcher, hamming
 from assistant.vocabulary.words import content_terms, fold, matched_terms
 
 

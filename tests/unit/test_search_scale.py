@@ -14,9 +14,9 @@ import imagehash
 import numpy as np
 import pytest
 
-from assistant.retrieval import metadata_space
-from assistant.retrieval.hash_index import HashIndex, parse_hex
 from assistant.schemas import Asset, Filters, MetadataValue, Segment, make_segment_id
+from assistant.similarity.hash_index import HashIndex, parse_hex
+from assistant.store import metadata_space
 from assistant.store.catalog import Catalog
 from assistant.store.filter_sql import FILTER_SQL
 from assistant.store.metadata_rules import matches_filters

@@ -14,7 +14,7 @@ import numpy as np
 # Spaces of segment vectors (ingest replaces an asset's vectors in each of these);
 # "speaker": one mean voice embedding per speaker of an asset (enrich/voices.py).
 SPACES = ("visual", "text", "speaker")
-# One vector per asset: its metadata's meaning (kept by retrieval/metadata_space.py).
+# One vector per asset: its metadata's meaning (kept by store/metadata_space.py).
 META_SPACE = "meta"
 # Everything an index holds, as `assistant index migrate` copies it.
 ALL_SPACES = (*SPACES, META_SPACE)

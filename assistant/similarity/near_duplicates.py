@@ -24,10 +24,10 @@ import numpy as np
 from PIL import Image
 from scipy.fft import dctn
 
-from assistant.retrieval import calibration
-from assistant.retrieval.hash_index import HashIndex, parse_hex
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
+from assistant.similarity import calibration
+from assistant.similarity.hash_index import HashIndex, parse_hex
+from assistant.store.lookup import SegmentLookup
 
 SIGNAL = "phash"
 # Window search: scales (share of the thumbnail's width or height) on a 5 x 5 grid, then
