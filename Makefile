@@ -14,7 +14,7 @@ test:
 test-fast:
 	$(PY) -m pytest -q -m "not slow and not e2e"
 
-LINTED := assistant tests bench scripts app.py
+LINTED := assistant samples tests bench scripts app.py
 lint:
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)

@@ -9,7 +9,7 @@ fact recall, citation precision, abstention accuracy, unsupported citations) and
 figures add what a journalist would check: sentences stating a figure or date missing
 from their cited clip, false abstentions, first-token and full-answer p50/p95, tokens.
 
-Builds the mixed test archive (assistant.media.samples), ingests it once into WORK/data
+Builds the mixed test archive (samples.media), ingests it once into WORK/data
 (reused on later runs), then asks questions whose answers are known: grounded questions
 (the answer must name a fact and cite the right clip), questions the archive cannot answer
 (the agent must abstain), and a follow-up. Figures: share answered correctly, citation
@@ -29,14 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.evaluation.matching import clip_matches, normalise_text
 from assistant.evaluation.metrics import fact_present
 from assistant.evaluation.suite import RelevantItem
-from assistant.media.samples import TestArchive, build_test_archive
 from assistant.schemas import Answer
+from samples.media import TestArchive, build_test_archive
 
 
 class CountingLLM:

@@ -1,4 +1,4 @@
-"""Face figures on the opencv-doc face set (assistant/media/face_samples.py): detection,
+"""Face figures on the opencv-doc face set (samples/faces.py): detection,
 cost per photo, same-person recall@5, false-match rate per threshold, and the purity of
 the incremental clustering ingest does. Prints JSON.
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -17,12 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.enrich.faces import MATCH, SAME_PERSON, find_faces
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.face_samples import face_samples, write_samples
 from assistant.models.faces import DlibFaceModel
+from samples.faces import face_samples, write_samples
 
 THRESHOLDS = (0.40, 0.45, 0.50, 0.55, 0.60)
 

@@ -30,12 +30,14 @@ from PIL import Image
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media import samples
 from assistant.models.clip import OpenClipEncoder
 from assistant.models.provider import ModelProvider
+from samples import media as samples
 
 PHOTOS = [
     "messi5.jpg",

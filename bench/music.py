@@ -2,11 +2,11 @@
 
     .venv/bin/python bench/music.py [--count 24] [--seconds 20] [--held-out] [--work DIR]
 
-Tracks come from assistant.media.music_corpus (60-180 BPM, major and harmonic minor,
+Tracks come from samples.music_corpus (60-180 BPM, major and harmonic minor,
 six timbres, four accompaniments, five bass lines, drums or none, melody, reverb, noise,
 MP3). Two seeds: TUNED_SEED is the one the analysis was developed against; HELD_OUT_SEED
 is evaluated only with --held-out, once, at the end (its figures are the honest ones).
-The old fixed tracks of assistant.media.samples.synth_music are scored too.
+The old fixed tracks of samples.media.synth_music are scored too.
 
 Targets: tempo within 4 % on >= 95 % of tracks, key and mode right on >= 90 %, analysis
 cost <= 0.05x real time (seconds of analysis per second of music, after one warm-up).
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,9 +25,11 @@ from typing import Any
 
 import librosa
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.enrich.music import music_metadata
-from assistant.media.music_corpus import PITCH_CLASSES, TrackSpec, draw_specs, write_track
-from assistant.media.samples import synth_music
+from samples.media import synth_music
+from samples.music_corpus import PITCH_CLASSES, TrackSpec, draw_specs, write_track
 
 TUNED_SEED = 1
 HELD_OUT_SEED = 2026

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,12 +22,14 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media import samples
 from assistant.models.base import TextEncoder
 from assistant.models.provider import ModelProvider
+from samples import media as samples
 
 PHOTOS = [
     "messi5.jpg",

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/senses.py
 
-Ingests assistant.media.senses_samples (Debian freedesktop sounds, opencv-doc and
+Ingests samples.senses (Debian freedesktop sounds, opencv-doc and
 mate-backgrounds photos, a street video with a phone ringing on its soundtrack, a silent
 clip with a burned-in headline) with sound events, object labels and keyframe OCR on
 (packaged text encoder, no CLIP, no speech model), then asks each file's query. Prints
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,15 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.senses_samples import build_senses_archive
 from assistant.models.provider import ModelProvider
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import SearchQuery
+from samples.senses import build_senses_archive
 
 
 def recall(engine: SearchEngine, queries: dict[str, str]) -> dict[str, Any]:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import sys
 from pathlib import Path
 
-from assistant.media import samples
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
+from samples import media as samples
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE_YAML = """name: interviews

@@ -30,8 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.media import samples
-from assistant.media.samples import SpokenLine
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
+from samples import media as samples
+from samples.media import SpokenLine
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "multilingual"

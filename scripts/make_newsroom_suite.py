@@ -26,8 +26,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.media import samples
-from assistant.media.samples import SpokenLine
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
+
+from samples import media as samples
+from samples.media import SpokenLine
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "newsroom"

@@ -5,7 +5,7 @@ ingest can run them in a worker process. Storing and clustering: store/faces.py 
 enrich/people.py.
 
 Thresholds (Euclidean distance between dlib encodings), measured on the opencv-doc face
-set in assistant/media/face_samples.py (58 photos, 56 with a face found; 10 same-person
+set in samples/faces.py (58 photos, 56 with a face found; 10 same-person
 and 1,530 different-person pairs; bench/faces.py prints the figures): the same-person
 pairs of clean photos lie at 0.10-0.31, the two photos of Messi (a 37 px face in an action
 shot and a portrait) at 0.56; the closest different people are two girls in photos

@@ -1,6 +1,6 @@
 """The app launched in-process on a free loopback port over a small real archive.
 
-The archive is assistant.media.samples.build_test_archive ingested with the test profile
+The archive is samples.media.build_test_archive ingested with the test profile
 (real sniffing, transcription, text embeddings, search). The LLM is a scripted fake that
 answers citing [1], so answers are deterministic: these tests check the UI plumbing
 (uploads, streaming, citations, playback, filters, serving rules); the real model's
@@ -65,10 +65,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.media.samples import build_test_archive
     from assistant.retrieval.engine import SearchEngine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
+    from samples.media import build_test_archive
 
     with pytest.MonkeyPatch.context() as patch:
         for key, value in _QUIET_ENV.items():

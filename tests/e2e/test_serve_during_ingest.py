@@ -45,10 +45,10 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.media.samples import build_test_archive
     from assistant.retrieval.engine import SearchEngine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
+    from samples.media import build_test_archive
     from tests.e2e.conftest import free_port
 
     manifest = build_test_archive(tmp_path / "all")

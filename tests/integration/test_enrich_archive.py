@@ -19,8 +19,8 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.enrich.propagate import Proposal, propose_all
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import debian_photo, debian_video, synth_music, video_with_speech
 from assistant.schemas import Filters
+from samples.media import debian_photo, debian_video, synth_music, video_with_speech
 
 pytestmark = pytest.mark.slow
 

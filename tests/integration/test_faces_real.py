@@ -18,11 +18,11 @@ from assistant.config import load_settings
 from assistant.enrich.faces import SAME_PERSON, distances, find_faces
 from assistant.errors import AssistantError
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.face_samples import face_samples, slideshow, write_samples, yale_faces
-from assistant.media.samples import MissingSampleMedia, debian_photo
 from assistant.models.faces import DlibFaceModel, packaged_face_files
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Filters, SearchQuery
+from samples.faces import face_samples, slideshow, write_samples, yale_faces
+from samples.media import MissingSampleMedia, debian_photo
 
 pytestmark = pytest.mark.slow
 

@@ -23,8 +23,8 @@ from assistant.config import Settings, load_settings
 from assistant.ingest import pipeline
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.scan import printable
-from assistant.media.samples import TestArchive, build_test_archive
 from assistant.schemas import IngestReport
+from samples.media import TestArchive, build_test_archive
 from tests.helpers.tiny_clip import tiny_clip_encoder
 
 pytestmark = pytest.mark.slow

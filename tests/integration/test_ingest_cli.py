@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.errors import AssistantError
-from assistant.media.samples import REPORT_TEXT, debian_photo
 from assistant.schemas import IngestReport
+from samples.media import REPORT_TEXT, debian_photo
 
 pytestmark = pytest.mark.slow
 

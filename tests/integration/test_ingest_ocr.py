@@ -15,9 +15,9 @@ from PIL import Image, ImageDraw, ImageFont
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import debian_photo, debian_video
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Clip, IngestReport, SearchQuery
+from samples.media import debian_photo, debian_video
 
 pytestmark = pytest.mark.slow
 

@@ -13,14 +13,14 @@ import pytest
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.senses_samples import (
+from assistant.retrieval.engine import SearchEngine
+from assistant.schemas import Clip, IngestReport, SearchQuery
+from samples.senses import (
     HEADLINE_FROM_S,
     RING_AT_S,
     SensesArchive,
     build_senses_archive,
 )
-from assistant.retrieval.engine import SearchEngine
-from assistant.schemas import Clip, IngestReport, SearchQuery
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ import pytest
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media import samples
 from assistant.retrieval.engine import SearchEngine
 from assistant.retrieval.query_media import transcribe_query_audio
 from assistant.schemas import Filters, SearchQuery
+from samples import media as samples
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from assistant.enrich.ocr import OcrReader, ocr_segments, read_text
-from assistant.media.samples import OPENCV_DATA, debian_photo
+from samples.media import OPENCV_DATA, debian_photo
 
 pytestmark = pytest.mark.slow
 

@@ -15,9 +15,9 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import TestArchive, build_test_archive, debian_photo, speak
 from assistant.retrieval.engine import CLIP_OFF, SearchEngine
 from assistant.schemas import Clip, Filters, SearchQuery
+from samples.media import TestArchive, build_test_archive, debian_photo, speak
 
 pytestmark = pytest.mark.slow
 

@@ -21,11 +21,11 @@ from assistant.enrich.voices import name_voice
 from assistant.evaluation.speakers import diarization_error
 from assistant.export.subtitles import subtitles
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media import samples
 from assistant.media.decode import decode_media
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Filters, SearchQuery
 from assistant.store.voices import VoiceStore
+from samples import media as samples
 
 pytestmark = pytest.mark.slow
 MAX_DER = 0.15

@@ -15,7 +15,7 @@ from assistant.media.documents import (
     html_to_text,
     read_pages,
 )
-from assistant.media.samples import PDF_PAGES, write_pdf
+from samples.media import PDF_PAGES, write_pdf
 
 
 def test_chunks_point_back_into_the_text_and_overlap() -> None:

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from assistant.media import images
-from assistant.media.samples import debian_photo, make_broken_files
+from samples.media import debian_photo, make_broken_files
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_truncated_photo_is_refused(broken: Path) -> None:
 
 
 def test_exif_date_camera_and_gps(tmp_path: Path) -> None:
-    from assistant.media.samples import LEUVEN_EXIF, _save_with_exif
+    from samples.media import LEUVEN_EXIF, _save_with_exif
 
     out = tmp_path / "leuven.jpg"
     _save_with_exif(debian_photo("leuvenA.jpg"), out)

@@ -18,8 +18,8 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.ingest.lock import data_dir_lock
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import REPORT_TEXT, debian_photo
 from assistant.schemas import IngestReport
+from samples.media import REPORT_TEXT, debian_photo
 from tests.helpers.hostile_jobs import misbehaving_job
 from tests.unit.test_ingest_pipeline import HashingTextEncoder
 

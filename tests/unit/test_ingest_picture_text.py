@@ -17,7 +17,7 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.ingest import models as ingest_models
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import debian_photo
+from samples.media import debian_photo
 
 CAPTIONS_OFF = "Captions are off"
 

@@ -15,8 +15,8 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.ingest.pipeline import ingest_folder
-from assistant.media.samples import REPORT_TEXT, debian_photo, make_broken_files
 from assistant.schemas import Segment, make_segment_id
+from samples.media import REPORT_TEXT, debian_photo, make_broken_files
 
 
 class HashingTextEncoder:
@@ -218,7 +218,7 @@ def test_data_dir_inside_the_archive_is_not_ingested(test_settings: Any, folder:
 
 
 def test_test_archive_can_be_built_twice_into_the_same_root(tmp_path: Path) -> None:
-    from assistant.media.samples import build_test_archive
+    from samples.media import build_test_archive
 
     first = build_test_archive(tmp_path / "archive")
     second = build_test_archive(tmp_path / "archive")

@@ -11,7 +11,7 @@ from assistant.ingest.sidecars import (
     parse_xmp_sidecar,
     validate_fields,
 )
-from assistant.media.samples import FRUITS_XMP
+from samples.media import FRUITS_XMP
 
 
 def _index(root: Path, media: list[str], sidecars: list[str]) -> SidecarIndex:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.media.samples import debian_photo, write_pdf
 from assistant.media.sniff import SniffError, is_sidecar, sniff, sniff_bytes
+from samples.media import debian_photo, write_pdf
 
 
 def test_a_jpeg_named_png_is_an_image_by_content() -> None:

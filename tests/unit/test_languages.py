@@ -295,7 +295,7 @@ class TranslatingTranscriber(RankingTranscriber):
 def test_translations_are_stored_beside_the_original_and_cited_as_such(
     test_settings: Any, tmp_path: Path
 ) -> None:
-    from assistant.media import samples
+    from samples import media as samples
 
     root = tmp_path / "radio"
     samples.audio_with_speech(

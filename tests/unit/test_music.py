@@ -12,11 +12,11 @@ import pytest
 import soundfile
 
 from assistant.enrich.music import looks_like_music, music_metadata
-from assistant.media.music_corpus import TrackSpec, write_track
-from assistant.media.samples import speak, synth_music
 from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.schemas import Asset, Filters
 from assistant.store.catalog import Catalog
+from samples.media import speak, synth_music
+from samples.music_corpus import TrackSpec, write_track
 
 # (bpm, tonic, mode): slow and fast, both modes, sharps included.
 TRACKS = [(72.0, "A", "minor"), (96.0, "F#", "major"), (128.0, "G", "major"), (110.0, "C", "minor")]

@@ -15,8 +15,8 @@ from assistant.enrich.entities import entity_values, people_in, places_in
 from assistant.enrich.propagate import pending_proposals, propose_all, propose_for_asset
 from assistant.errors import AssistantError
 from assistant.media.images import phash_hex, save_thumbnail
-from assistant.media.samples import debian_photo
 from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
+from samples.media import debian_photo
 
 SPEECH = (
     "Commissioner Maria Lopez said in Brussels that energy prices will rise again "

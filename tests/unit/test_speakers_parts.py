@@ -88,8 +88,8 @@ def test_clustering_separates_two_directions_and_folds_a_stray_window() -> None:
 
 def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
     from assistant.enrich.vad import speech_regions
-    from assistant.media import samples
     from assistant.media.decode import decode_media
+    from samples import media as samples
 
     path, lines = samples.interview(
         [("a", "Good morning."), ("a", "The bridge is closed.")],

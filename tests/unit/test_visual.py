@@ -14,9 +14,9 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.enrich.visual import caption_segments, visual_question
 from assistant.errors import AssistantError
-from assistant.media.samples import debian_photo, debian_video
 from assistant.models.vqa import TransformersVQA
 from assistant.schemas import Asset
+from samples.media import debian_photo, debian_video
 
 VOCAB = [
     "[PAD]",

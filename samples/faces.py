@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from assistant.media.samples import MissingSampleMedia
+from samples.media import MissingSampleMedia
 
 OPENCV_HTML = Path("/usr/share/doc/opencv-doc/opencv4/html")
 OPENCV_DATA = Path("/usr/share/doc/opencv-doc/examples/data")

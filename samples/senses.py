@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.media.samples import MissingSampleMedia, debian_photo, debian_video
+from samples.media import MissingSampleMedia, debian_photo, debian_video
 
 FREEDESKTOP = Path("/usr/share/sounds/freedesktop/stereo")
 # (file, query): each sound and how one would ask for it.
