@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
@@ -158,15 +160,8 @@ class SearchEngine:
         clip = self._clip_model(outcome)
         if clip is not None:
             # Only images and video frames live in the visual space: no kind filter needed.
-            rankings[CLIP_TEXT_SIGNAL] = vector_hits(
-                lookup,
-                self.archive.vectors,
-                "visual",
-                clip.encode_texts([text])[0],
-                n,
-                allowed,
-                CLIP_TEXT_SIGNAL,
-            )
+            vector = clip.encode_texts([text])[0]
+            rankings[CLIP_TEXT_SIGNAL] = self._visual(lookup, vector, n, allowed, CLIP_TEXT_SIGNAL)
         return rankings
 
     def _image(
@@ -191,14 +186,9 @@ class SearchEngine:
         outcome.notices += faces.notices
         clip = self._clip_model(outcome)
         if clip is not None:
-            rankings[CLIP_IMAGE_SIGNAL] = vector_hits(
-                lookup,
-                self.archive.vectors,
-                "visual",
-                clip.encode_images([image])[0],
-                n,
-                allowed,
-                CLIP_IMAGE_SIGNAL,
+            vector = clip.encode_images([image])[0]
+            rankings[CLIP_IMAGE_SIGNAL] = self._visual(
+                lookup, vector, n, allowed, CLIP_IMAGE_SIGNAL
             )
         return rankings
 
@@ -247,6 +237,17 @@ class SearchEngine:
         return rankings
 
     # --- helpers -----------------------------------------------------------------------
+    def _visual(
+        self,
+        lookup: SegmentLookup,
+        vector: np.ndarray,
+        n: int,
+        allowed: set[str] | None,
+        signal: str,
+    ) -> list[Hit]:
+        """Nearest images and video frames to a CLIP vector (text or image tower)."""
+        return vector_hits(lookup, self.archive.vectors, "visual", vector, n, allowed, signal)
+
     def _restrict(
         self, filters: Filters, allowed: set[str] | None, kinds: tuple[str, ...]
     ) -> set[str] | None:
