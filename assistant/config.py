@@ -272,6 +272,9 @@ class ServeSettings(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=list)
     # Page origins allowed besides the server's own (e.g. a newsroom tool embedding it).
     allowed_origins: list[str] = Field(default_factory=list)
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed, so the
+    # sign-in back-off counts each client behind them apart (ui/client_address.py).
+    trusted_proxies: list[str] = Field(default_factory=list)
 
 
 class Settings(BaseSettings):

@@ -13,7 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from assistant.errors import AssistantError
 from assistant.vocabulary.kinds import MediaKind, SegmentKind
@@ -153,12 +160,11 @@ class Filters(BaseModel):
             )
         try:
             return cls.model_validate(pairs)
-        except ValueError as exc:
+        except ValidationError as exc:
+            from assistant.filter_words import describe
+
             raise AssistantError(
-                f"Bad filter value: {exc}",
-                hint="Dates are ISO (2019-01-31); kind is image|video|audio|document; "
-                "mode is major|minor; tempo is a number of BPM; language is a code "
-                "such as fr or de.",
+                describe(exc), hint="Correct the filter and search again."
             ) from exc
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, StreamingResponse
+from fastapi_offline import FastAPIOffline
 
 from assistant.agent.asking import StreamsAnswers
 from assistant.agent.events import AgentEvent
@@ -105,7 +106,10 @@ def build_api(
     """The API app, to mount at /api. `media_path(asset_id)` is the file to serve, or None
     when it is gone or outside the served roots. `cut_clip(asset_id, start, end, suffix)`
     writes a clip and its provenance sidecar (`PATH.json`) and returns the clip's path."""
-    api = FastAPI(
+    # Swagger UI's scripts and styles come from the fastapi-offline wheel, served under
+    # /api/static-offline-docs: FastAPI's default page fetches them from a CDN, which an
+    # air-gapped newsroom cannot reach (the page stayed blank).
+    api = FastAPIOffline(
         title="Archive Assistant API",
         version="1",
         docs_url="/docs",

@@ -377,6 +377,7 @@ class IngestRun:
     def process(self, batch: list[Prepared]) -> None:
         if not batch:
             return
+        self.progress.working_on([self._rel(item.path) for item in batch], self.done, self.total)
         results = self._extract_many(batch)
         ready: list[tuple[Prepared, Extracted]] = []
         for item, result in zip(batch, results, strict=True):

@@ -63,3 +63,6 @@ class RichProgress:
 
     def notice(self, message: str) -> None:
         self.progress.console.print(f"[yellow]{message}[/]")
+
+    def working_on(self, names: list[str], done: int, total: int) -> None:
+        return None  # the files bar already names each file as it finishes

@@ -81,7 +81,7 @@ def build_app(
             with gr.Tab("Metadata review", id="review"):
                 build_review_tab(ReviewHandler(archive, links, access), blocks)
             with gr.Tab("People", id="people"):
-                build_people_tab(PeopleHandler(archive), blocks)
+                build_people_tab(PeopleHandler(archive, access), blocks)
     blocks.served_files = served  # read by launch_app
     blocks.access = access
     blocks.api = _api(archive, engine, session_factory, served)  # mounted at /api

@@ -1,9 +1,9 @@
-"""The Archive tab: ingest a folder with a live progress bar and its report; what the
-archive holds; which models are on, which are missing and how to fix that."""
+"""The Archive tab: ingest a folder with live progress (ui/ingest_progress.py) and its
+report; what the archive holds; which models are on, which are missing and how to fix that."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from html import escape
 from typing import Any
 
@@ -13,28 +13,7 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
-
-_STAGE_LABEL = {"files": "Files", "transcribe": "Transcribing", "embed": "Embedding"}
-
-
-class GradioProgressSink:
-    """A ProgressSink that moves the Gradio progress bar."""
-
-    def __init__(self, progress: Any) -> None:
-        self.progress = progress
-
-    def update(self, stage: str, done: float, total: float, message: str = "") -> None:
-        label = _STAGE_LABEL.get(stage, stage.capitalize())
-        desc = f"{label}: {message}" if message else label
-        if total > 0:
-            self.progress(
-                (min(done, total), total), desc=desc, unit="files" if stage == "files" else "steps"
-            )
-        else:
-            self.progress(None, desc=desc)
-
-    def notice(self, message: str) -> None:
-        return None  # the report shown after the run lists it
+from assistant.ui.ingest_progress import Background, ProgressSnapshot, progress_html
 
 
 def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
@@ -96,6 +75,14 @@ def models_html(rows: list[dict[str, Any]]) -> str:
     return _table(["role", "status", "model", "from", "how to fix"], cells, "aa-models")
 
 
+# How often the progress panel is redrawn while an ingest runs.
+TICK_S = 0.5
+
+
+def _user_error(exc: AssistantError) -> gr.Error:
+    return gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else ""))
+
+
 class ArchiveHandler:
     def __init__(
         self,
@@ -113,14 +100,23 @@ class ArchiveHandler:
         # Called after an ingest and on refresh: re-publish the folders the app may serve.
         self.on_change = on_change
 
-    def ingest(self, folder: str, progress: Any, user: str | None = None) -> tuple[str, str]:
+    def ingest(self, folder: str, user: str | None = None) -> Iterator[tuple[str, Any]]:
+        """Yields the live progress panel every TICK_S while the ingest runs in a thread,
+        then the report and the new counts."""
         try:
             root = self.access.ingest_folder(user, folder)
-            report = self.ingest_folder(self.archive, root, progress=GradioProgressSink(progress))
         except AssistantError as exc:
-            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+            raise _user_error(exc) from exc
+        sink = ProgressSnapshot()
+        run = Background(lambda: self.ingest_folder(self.archive, root, progress=sink))
+        for _ in run.ticks(TICK_S):
+            yield progress_html(sink.snapshot()), gr.skip()
+        try:
+            report = run.result()
+        except AssistantError as exc:
+            raise _user_error(exc) from exc
         self.on_change()
-        return report_html(report), counts_html(self.archive.catalog.counts())
+        yield report_html(report), counts_html(self.archive.catalog.counts())
 
     def status(self) -> tuple[str, str, str]:
         self.on_change()
@@ -152,17 +148,21 @@ def build_archive_tab(handler: ArchiveHandler, blocks: gr.Blocks) -> None:
     gr.Markdown("### Models")
     models = gr.HTML("", elem_id="aa-models")
 
-    def ingest(
-        folder_value: str,
-        request: gr.Request,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's idiom
-    ) -> tuple[str, str]:
-        return handler.ingest(folder_value, progress, request.username)
+    def ingest(folder_value: str, request: gr.Request) -> Iterator[tuple[str, Any]]:
+        yield from handler.ingest(folder_value, request.username)
 
     def archive_status() -> tuple[str, str, str]:
         return handler.status()
 
     # One ingest at a time: two runs over the same files would race on the catalog.
-    go.click(ingest, [folder], [report, counts], api_name="ingest", concurrency_limit=1)
+    # The panel in `report` is the progress display, so Gradio's own overlay is hidden.
+    go.click(
+        ingest,
+        [folder],
+        [report, counts],
+        api_name="ingest",
+        concurrency_limit=1,
+        show_progress="hidden",
+    )
     refresh.click(archive_status, None, [counts, models, report], api_name="archive_status")
     blocks.load(archive_status, None, [counts, models, report], api_visibility="private")

@@ -13,13 +13,16 @@ import gradio as gr
 from assistant.archive import Archive
 from assistant.enrich.people import delete_person, name_person
 from assistant.errors import AssistantError
+from assistant.ui.access import Access
 
 Choices = list[tuple[str, int]]
 
 
 class PeopleHandler:
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive, access: Access | None = None) -> None:
         self.archive = archive
+        # Naming proposes metadata and deleting forgets faces: both are for editors.
+        self.access = access or Access(archive.settings.serve)
 
     def listing(self) -> tuple[list[tuple[str, str]], Choices]:
         """Gallery items (thumbnail path, caption) and the person picker's choices. The
@@ -36,10 +39,11 @@ class PeopleHandler:
             choices.append((label, person.person_id))
         return gallery, choices
 
-    def name(self, person_id: int | None, name: str) -> str:
+    def name(self, person_id: int | None, name: str, user: str | None = None) -> str:
         if person_id is None:
             raise gr.Error("Pick a person first.")
         try:
+            self.access.require_editor(user, "Naming people")
             naming = name_person(self.archive, int(person_id), name)
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
@@ -48,10 +52,11 @@ class PeopleHandler:
             "proposal(s) wait in Metadata review."
         )
 
-    def delete(self, person_id: int | None) -> str:
+    def delete(self, person_id: int | None, user: str | None = None) -> str:
         if person_id is None:
             raise gr.Error("Pick a person first.")
         try:
+            self.access.require_editor(user, "Deleting people")
             removed = delete_person(self.archive, int(person_id))
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
@@ -82,13 +87,13 @@ def build_people_tab(handler: PeopleHandler, blocks: gr.Blocks) -> None:
         items, choices = handler.listing()
         return items, gr.Dropdown(choices=choices, value=None)
 
-    def name_cluster(person_id: int | None, text: str) -> tuple[Any, Any, str]:
-        message = handler.name(person_id, text)
+    def name_cluster(person_id: int | None, text: str, request: gr.Request) -> tuple[Any, Any, str]:
+        message = handler.name(person_id, text, request.username)
         items, choices = handler.listing()
         return items, gr.Dropdown(choices=choices, value=person_id), message
 
-    def delete_cluster(person_id: int | None) -> tuple[Any, Any, str]:
-        message = handler.delete(person_id)
+    def delete_cluster(person_id: int | None, request: gr.Request) -> tuple[Any, Any, str]:
+        message = handler.delete(person_id, request.username)
         items, choices = handler.listing()
         return items, gr.Dropdown(choices=choices, value=None), message
 

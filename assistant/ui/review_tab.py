@@ -58,6 +58,10 @@ class ReviewHandler:
             escape(prov.note),
         ]
 
+    def rows(self) -> list[tuple[int, list[str]]]:
+        """(proposal id, its cells) for each pending proposal, for one row each."""
+        return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.archive)]
+
     def listing(self) -> tuple[str, Choices]:
         proposals = pending_proposals(self.archive)
         if not proposals:
@@ -107,6 +111,16 @@ class ReviewHandler:
         return table, choices, f"{verb} {len(proposal_ids)} proposal(s)."
 
 
+def _row_html(cells: list[str]) -> str:
+    """One proposal as a labelled line of cells (its own row, with its own buttons)."""
+    names = ["#", "file", "field", "proposed", "confidence", "method", "copied from", "note"]
+    parts = "".join(
+        f'<span class="aa-cell"><small>{name}</small>{cell}</span>'
+        for name, cell in zip(names, cells, strict=True)
+    )
+    return f'<div class="aa-proposal">{parts}</div>'
+
+
 def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
     gr.Markdown(
         "Values copied from near-identical or matching files, or heard in the "
@@ -116,14 +130,11 @@ def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
     with gr.Row():
         find = gr.Button("Find proposals", variant="primary", scale=3)
         reload = gr.Button("Reload", size="sm", scale=1)
-    status = gr.Markdown("")
-    table = gr.HTML("", elem_id="aa-proposals")
-    picked = gr.CheckboxGroup(
-        choices=[], label="Select proposals", type="value", elem_id="aa-proposal-pick"
-    )
-    with gr.Row():
-        accept = gr.Button("Accept selected", variant="primary")
-        reject = gr.Button("Reject selected", variant="stop")
+    status = gr.Markdown("", elem_id="aa-review-status")
+    # The whole table and a picker stay for API callers (several ids at once); people
+    # decide row by row below, so both are hidden in the page.
+    table = gr.HTML("", elem_id="aa-proposals", visible=False)
+    picked = gr.CheckboxGroup(choices=[], label="Select proposals", type="value", visible=False)
 
     def _publish(result: tuple[str, Choices, str]) -> tuple[str, Any, str]:
         html, choices, message = result
@@ -143,8 +154,34 @@ def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
         return _publish(handler.decide(ids, accepted=False, user=request.username))
 
     outputs = [table, picked, status]
+
+    def decider(proposal_id: int, accepted: bool) -> Any:
+        def decide_one(request: gr.Request) -> tuple[str, Any, str]:
+            return _publish(handler.decide([proposal_id], accepted, user=request.username))
+
+        return decide_one
+
+    # Redrawn whenever the listing changes (after find, reload, or a decision).
+    @gr.render(triggers=[table.change])
+    def proposal_rows() -> None:
+        rows = handler.rows()
+        if not rows:
+            gr.HTML("<p>No pending proposals. Use “Find proposals” after an ingest.</p>")
+            return
+        for proposal_id, cells in rows:
+            with gr.Row(elem_classes="aa-proposal-row", elem_id=f"aa-proposal-{proposal_id}"):
+                gr.HTML(_row_html(cells), scale=8)
+                yes = gr.Button("Accept", variant="primary", size="sm", scale=1, min_width=90)
+                no = gr.Button("Reject", variant="stop", size="sm", scale=1, min_width=90)
+
+            yes.click(decider(proposal_id, True), None, outputs, api_visibility="private")
+            no.click(decider(proposal_id, False), None, outputs, api_visibility="private")
+
     find.click(propose_metadata, None, outputs, api_name="propose_metadata")
     reload.click(list_proposals, None, outputs, api_name="list_proposals")
-    accept.click(accept_proposals, [picked], outputs, api_name="accept_proposals")
-    reject.click(reject_proposals, [picked], outputs, api_name="reject_proposals")
     blocks.load(list_proposals, None, outputs, api_visibility="private")
+    # API-only: several ids at once (gradio_client callers and scripts).
+    bulk_accept = gr.Button(visible=False)
+    bulk_reject = gr.Button(visible=False)
+    bulk_accept.click(accept_proposals, [picked], outputs, api_name="accept_proposals")
+    bulk_reject.click(reject_proposals, [picked], outputs, api_name="reject_proposals")

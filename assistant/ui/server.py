@@ -98,6 +98,7 @@ def build_server(blocks: ArchiveBlocks, settings: Settings, **overrides: Any) ->
         access=access,
         hosts=allowed_hosts(settings.serve),
         origins=frozenset(settings.serve.allowed_origins),
+        trusted_proxies=tuple(settings.serve.trusted_proxies),
     )
     return app
 
@@ -114,7 +115,10 @@ def launch_app(
     app = build_server(blocks, settings, **overrides)
     host = overrides.get("server_name", settings.serve.host)
     port = int(overrides.get("server_port", settings.serve.port))
-    server = Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    # proxy_headers off: uvicorn would otherwise rewrite the client address from
+    # X-Forwarded-For for any loopback peer; serve.trusted_proxies decides that instead.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    server = Server(config)
     server.run_in_thread()
     # What Blocks.launch would have set, so that blocks.close() stops this server too.
     mounted = app.routes[-1].app  # type: ignore[attr-defined]  # the Mount of Gradio's App

@@ -8,7 +8,8 @@ In order, for every request:
    a cross-site request that is not a top-level navigation is refused too.
 3. A signed-in session (cookie), a bearer token, or an open server; otherwise a browser
    page goes to the sign-in form and anything else gets 401. Only /login is public.
-   Failed sign-ins back off per client (assistant/ui/access.py).
+   Failed sign-ins back off per client (assistant/ui/access.py), the client being the
+   X-Forwarded-For address when a trusted proxy sends it (ui/client_address.py).
 4. Responses carry no CORS grants at all (the app needs none: it is same-origin), and
    archive files that a browser would run (HTML, SVG, XML, scripts) come as attachments
    under `Content-Security-Policy: sandbox`, never as live pages of the app's origin.
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import ServeSettings
 from assistant.ui.access import Access, Identity, LoginRefused
+from assistant.ui.client_address import client_address, trusted_networks
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IDENTITY_KEY = "assistant.identity"  # where the request's Identity is kept in the scope
@@ -84,8 +86,10 @@ class Walls:
         access: Access,
         hosts: frozenset[str],
         origins: frozenset[str] = frozenset(),
+        trusted_proxies: tuple[str, ...] = (),
     ) -> None:
         self.app = app
+        self.proxies = trusted_networks(trusted_proxies)
         self.access = access
         self.hosts = hosts
         self.origins = frozenset(origin.rstrip("/").lower() for origin in origins)
@@ -200,7 +204,7 @@ class Walls:
             )
             return
         form = await _read_form(receive)
-        client = (scope.get("client") or ("?", 0))[0]
+        client = client_address(scope, self.proxies)
         browser = "text/html" in headers.get("accept", "")
         next_path = _safe_next(form.get("next", next_path))
         try:

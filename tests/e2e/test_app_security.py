@@ -293,6 +293,38 @@ def test_failed_sign_ins_back_off(live_app: Any) -> None:
         blocks.close()
 
 
+def test_back_off_behind_a_trusted_proxy_is_per_forwarded_client(live_app: Any) -> None:
+    """Loopback plays the reverse proxy: its X-Forwarded-For names the reporter, so one
+    reporter's failures hold up only that reporter; without trust the header is ignored."""
+    login = {"username": "archive", "password": "wrong"}
+
+    def statuses(url: str, forwarded_for: str, tries: int = 3) -> list[int]:
+        with httpx.Client(base_url=url) as http:
+            return [
+                http.post(
+                    "login", data=login, headers={"X-Forwarded-For": forwarded_for}
+                ).status_code
+                for _ in range(tries)
+            ]
+
+    url, blocks = _serve(
+        live_app, password="right-one", login_backoff_s=30, trusted_proxies=["127.0.0.0/8"]
+    )
+    try:
+        assert statuses(url, "203.0.113.7") == [401, 429, 429]  # one reporter, backed off
+        assert statuses(url, "203.0.113.8", 1) == [401]  # a colleague is not held up
+        # A forged hop in front of the proxy's own entry does not move the count.
+        assert statuses(url, "198.51.100.1, 203.0.113.7", 1) == [429]
+    finally:
+        blocks.close()
+    url, blocks = _serve(live_app, password="right-one", login_backoff_s=30)
+    try:  # no trusted proxy: the header is the client's own claim, not believed
+        assert statuses(url, "203.0.113.9", 1) == [401]
+        assert statuses(url, "203.0.113.10", 1) == [429]
+    finally:
+        blocks.close()
+
+
 def test_foreign_host_names_are_refused(live_app: Any) -> None:
     """DNS rebinding: a page on evil.example resolved to 127.0.0.1 sends its own Host."""
     port = live_app.url.rsplit(":", 1)[1].strip("/")

@@ -5,6 +5,7 @@ same sign-in as the app (issue #21)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import httpx
@@ -94,3 +95,17 @@ def test_the_api_is_behind_the_same_sign_in(live_app: Any) -> None:
         assert signed.status_code == 200 and signed.json()["clips"]
     finally:
         blocks.close()
+
+
+def test_swagger_docs_load_their_assets_from_this_server(live_app: Any) -> None:
+    """/api/docs must work air-gapped: its script and styles come from /api, not a CDN."""
+    with httpx.Client(base_url=live_app.url, timeout=60) as http:
+        page = http.get("api/docs")
+        assert page.status_code == 200
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+        assert "cdn" not in page.text and "https://" not in page.text, page.text
+        for asset in assets:
+            assert asset.startswith("/api/"), asset
+            fetched = http.get(asset.lstrip("/"))
+            assert fetched.status_code == 200 and len(fetched.content) > 1_000, asset

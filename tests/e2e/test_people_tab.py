@@ -57,3 +57,44 @@ def test_people_tab_names_and_deletes_a_person(live_app: Any) -> None:
     assert not [p for p in archive.catalog.proposals() if p["value"] == ["E2E Person"]]
     for person in archive.faces.people():  # leave the shared app as it was
         delete_person(archive, person.person_id)
+
+
+def test_only_editors_name_or_delete_people(live_app: Any) -> None:
+    """Through a real walled server: a signed-in reader is refused both, an editor may."""
+    from conftest import free_port
+
+    from assistant.ui.app import build_app
+    from assistant.ui.server import launch_app
+
+    archive = live_app.archive
+    _index_faces(archive, ["photos/messi5.jpg"])
+    serve = archive.settings.serve.model_copy(
+        update={
+            "port": free_port(),
+            "password": "r3ader",
+            "editor_password": "3ditor",
+        }
+    )
+    blocks = build_app(archive, object(), lambda: None)
+    launch_app(blocks, archive.settings.model_copy(update={"serve": serve}), block=False)
+    url = f"http://127.0.0.1:{serve.port}/"
+    try:
+        reader = Client(url, auth=("archive", "r3ader"), verbose=False)
+        _, picker = reader.predict(api_name="/list_people")
+        person_id = picker["choices"][0][1]
+        for call in (
+            lambda: reader.predict(person_id, "Not Allowed", api_name="/name_person"),
+            lambda: reader.predict(person_id, api_name="/delete_person"),
+        ):
+            with pytest.raises(Exception, match="for editors"):
+                call()
+        assert person_id in [p.person_id for p in archive.faces.people()]
+        assert not [p for p in archive.catalog.proposals() if p["value"] == ["Not Allowed"]]
+        editor = Client(url, auth=("editor", "3ditor"), verbose=False)
+        editor.predict(api_name="/list_people")  # the picker's choices are per session
+        _, _, message = editor.predict(person_id, api_name="/delete_person")
+        assert "deleted" in message
+    finally:
+        blocks.close()
+        for person in archive.faces.people():
+            delete_person(archive, person.person_id)

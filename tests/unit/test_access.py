@@ -89,3 +89,23 @@ def test_host_names_are_parsed_and_loopback_is_the_default() -> None:
     assert allowed_hosts(ServeSettings()) == {"127.0.0.1", "localhost", "::1"}
     wide = allowed_hosts(ServeSettings(host="0.0.0.0", allowed_hosts=["Archive.Desk"]))
     assert "archive.desk" in wide and "0.0.0.0" not in wide
+
+
+def test_forwarded_for_is_believed_only_from_trusted_proxies() -> None:
+    from assistant.ui.client_address import client_address, trusted_networks
+
+    def scope(peer: str, *forwarded: str) -> dict[str, object]:
+        headers = [(b"x-forwarded-for", value.encode()) for value in forwarded]
+        return {"type": "http", "client": (peer, 5000), "headers": headers}
+
+    proxies = trusted_networks(["10.0.0.0/24", "::1"])
+    assert client_address(scope("10.0.0.2", "203.0.113.7"), proxies) == "203.0.113.7"
+    # the client wrote its own header before the proxy appended the real address
+    assert client_address(scope("10.0.0.2", "1.2.3.4, 203.0.113.7"), proxies) == "203.0.113.7"
+    # two trusted proxies in a row, over two header lines
+    assert client_address(scope("::1", "203.0.113.7", "10.0.0.9"), proxies) == "203.0.113.7"
+    assert client_address(scope("198.51.100.1", "203.0.113.7"), proxies) == "198.51.100.1"
+    assert client_address(scope("10.0.0.2"), proxies) == "10.0.0.2"
+    assert client_address(scope("10.0.0.2", "203.0.113.7"), ()) == "10.0.0.2"
+    with pytest.raises(AssistantError, match="trusted_proxies"):
+        trusted_networks(["proxy.local"])

@@ -257,3 +257,27 @@ def test_people_tab_lists_names_and_deletes(archive: Archive, tmp_path: Path) ->
         handler.name(None, "Ada")
     assert "2 face(s)" in handler.delete(person_id)
     assert handler.listing() == ([], [])
+
+
+def test_people_tab_naming_and_deleting_are_for_editors(archive: Archive, tmp_path: Path) -> None:
+    import gradio as gr
+
+    from assistant.config import ServeSettings
+    from assistant.ui.access import Access
+    from assistant.ui.people_tab import PeopleHandler
+
+    _add_asset(archive, "p1.jpg", tmp_path, [_vector(60)])
+    access = Access(ServeSettings(password="r", editor_password="e"))
+    handler = PeopleHandler(archive, access)
+    person_id = handler.listing()[1][0][1]
+    for attempt in (
+        lambda: handler.name(person_id, "Ada", user="archive"),  # the reader account
+        lambda: handler.delete(person_id, user="archive"),
+        lambda: handler.delete(person_id, user=None),  # nobody signed in
+    ):
+        with pytest.raises(gr.Error, match="for editors"):
+            attempt()
+    assert archive.faces.people()[0].name is None  # nothing was named or deleted
+    assert "1 proposal(s)" in handler.name(person_id, "Ada", user="editor")
+    assert "deleted" in handler.delete(person_id, user="editor")
+    assert archive.faces.people() == []

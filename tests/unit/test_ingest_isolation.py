@@ -204,6 +204,9 @@ def test_a_second_ingest_of_the_same_data_dir_refuses_or_waits(
         def notice(self, message: str) -> None:
             said.append(message)
 
+        def working_on(self, names: list[str], done: int, total: int) -> None:
+            pass
+
     report = ingest_folder(archive, root, Sink(), wait=True)
     holder.join()
     assert report.counts_by_status == {"indexed": 3}

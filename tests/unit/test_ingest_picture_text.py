@@ -76,6 +76,9 @@ class Sink:
     def notice(self, message: str) -> None:
         self.notices.append(message)
 
+    def working_on(self, names: list[str], done: int, total: int) -> None:
+        pass
+
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:

@@ -46,6 +46,9 @@ class Notices:
     def notice(self, message: str) -> None:
         self.notices.append(message)
 
+    def working_on(self, names: list[str], done: int, total: int) -> None:
+        pass
+
 
 @pytest.fixture
 def archive(test_settings: Any) -> Any:

@@ -21,7 +21,7 @@ from assistant.schemas import (
     IngestReport,
     ToolCall,
 )
-from assistant.ui.archive_tab import GradioProgressSink, models_html, report_html
+from assistant.ui.archive_tab import models_html, report_html
 from assistant.ui.chat_tab import ChatHandler
 
 
@@ -147,14 +147,6 @@ def test_empty_message_and_bad_upload_are_refused(tmp_path: Path) -> None:
     fake.write_text("text " * 50)
     with pytest.raises(gr.Error, match=r"Cannot use x\.jpg"):
         _run(_Session(None), {"text": "what?", "files": [str(fake)]})
-
-
-def test_progress_sink_moves_the_bar() -> None:
-    seen: list[tuple[Any, str]] = []
-    sink = GradioProgressSink(lambda value, desc="", unit="": seen.append((value, desc)))
-    sink.update("files", 3, 10, "photos/a.jpg")
-    sink.update("transcribe", 0, 0)
-    assert seen == [((3, 10), "Files: photos/a.jpg"), (None, "Transcribing")]
 
 
 def test_report_lists_failures_with_reasons() -> None:

@@ -2,11 +2,25 @@
 // Cards are <article class="aa-card" id="clip-TURN-N"> holding a <video>/<audio> with
 // data-start / data-end (seconds). Delegated listeners, because Gradio re-renders HTML.
 (function () {
+  // Scroll the card into view inside its own scrolling column only: scrollIntoView
+  // would scroll the page too, taking the chat and the input box off the screen.
+  function revealInColumn(card) {
+    var column = card.closest("#aa-evidence, #aa-search-results");
+    if (!column || column.scrollHeight <= column.clientHeight) {
+      card.scrollIntoView({ behavior: "smooth", block: "nearest" });
+      return;
+    }
+    var box = column.getBoundingClientRect();
+    var at = card.getBoundingClientRect();
+    var top = column.scrollTop + (at.top - box.top) - Math.max(0, (box.height - at.height) / 2);
+    column.scrollTo({ top: Math.max(0, top), behavior: "smooth" });
+  }
+
   function playCard(card) {
     if (!card) return;
     var folded = card.closest("details");
     if (folded) folded.open = true;
-    card.scrollIntoView({ behavior: "smooth", block: "center" });
+    revealInColumn(card);
     card.classList.add("aa-flash");
     setTimeout(function () { card.classList.remove("aa-flash"); }, 1600);
     var media = card.querySelector("video.aa-player, audio.aa-player");
