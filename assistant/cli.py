@@ -144,7 +144,46 @@ COMMAND_MODULES: list[str] = [
 ]
 
 
-def _register_commands() -> None:
+# The module that registers each top-level command. A cold `assistant search` spent ~4 s
+# importing every room's command module (scipy, enrich, export ...) before it began; now
+# only the invoked command's module is imported. Anything else (--help, an unknown or
+# unlisted name) registers them all, so no command can go missing.
+COMMAND_HOMES: dict[str, str] = {
+    "search": "assistant.retrieval.commands",
+    "ask": "assistant.agent.commands",
+    "eval": "assistant.evaluation.commands",
+    "ingest": "assistant.ingest.commands",
+    "serve": "assistant.ui.commands",
+    "metadata": "assistant.enrich.commands",
+    "mcp": "assistant.mcp_server.commands",
+    "index": "assistant.store.commands",
+    "people": "assistant.enrich.people_commands",
+    "reembed": "assistant.store.reembed_command",
+    "voices": "assistant.enrich.voice_commands",
+    "export": "assistant.export.commands",
+}
+_ROOT_OPTIONS_WITH_VALUES = ("--profile", "--data-dir")
+
+
+def invoked_command(argv: list[str]) -> str | None:
+    """The command name in `assistant [root options] NAME ...`, or None (e.g. --help)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in _ROOT_OPTIONS_WITH_VALUES:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg
+        elif arg in ("--help", "-h"):
+            return None
+    return None
+
+
+def command_modules(argv: list[str]) -> list[str]:
+    home = COMMAND_HOMES.get(invoked_command(argv) or "")
+    return [home] if home else COMMAND_MODULES
+
+
+def _register_commands(argv: list[str] | None = None) -> None:
     import importlib
 
     from assistant.caches import own_caches
@@ -152,8 +191,17 @@ def _register_commands() -> None:
     # This module is the entry point: caches go under ours before any command module can
     # import librosa/numba, torch or Hugging Face (they read these variables on import).
     own_caches()
-    for name in COMMAND_MODULES:
+    # Only a real `assistant ...` run is narrowed; importing this module (tests, the
+    # CliRunner, other tools) registers every command.
+    entry = Path(sys.argv[0]).name if sys.argv else ""
+    narrowed = argv if argv is not None else (sys.argv[1:] if _is_entry(entry) else [])
+    for name in command_modules(narrowed) if narrowed else COMMAND_MODULES:
         importlib.import_module(name).register(app)
+
+
+def _is_entry(program: str) -> bool:
+    """True when this process was started as the CLI (`assistant`, `python -m assistant.cli`)."""
+    return program in ("assistant", "cli.py") or program.startswith("assistant")
 
 
 _register_commands()

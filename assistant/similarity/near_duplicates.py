@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import imagehash
 import numpy as np
 from PIL import Image
-from scipy.fft import dctn
 
 from assistant.schemas import Hit
 from assistant.similarity import calibration
 from assistant.similarity.hash_index import HashIndex, parse_hex
 from assistant.store.lookup import SegmentLookup
+
+if TYPE_CHECKING:
+    import imagehash
 
 SIGNAL = "phash"
 # Window search: scales (share of the thumbnail's width or height) on a 5 x 5 grid, then
@@ -51,6 +53,10 @@ Box = tuple[int, int, int, int]  # x, y, width, height
 
 
 def hash_image(image: Image.Image) -> imagehash.ImageHash:
+    # imagehash and scipy load here, not at import: a text search never needs them, and
+    # they were a second of every cold `assistant search`.
+    import imagehash
+
     return imagehash.phash(image.convert("RGB"))
 
 
@@ -79,6 +85,8 @@ def region_hashes(gray: Image.Image, boxes: list[Box]) -> np.ndarray:
             for x, y, w, h in boxes
         ]
     )
+    from scipy.fft import dctn
+
     low = dctn(stack, axes=(1, 2), type=2)[:, :8, :8].reshape(len(boxes), 64)
     return low > np.median(low, axis=1, keepdims=True)
 

@@ -113,7 +113,7 @@ class ReviewHandler:
 
 def _row_html(cells: list[str]) -> str:
     """One proposal as a labelled line of cells (its own row, with its own buttons)."""
-    names = ["#", "file", "field", "proposed", "confidence", "method", "copied from", "note"]
+    names = ["#", "file", "field", "proposed", "conf.", "method", "copied from", "note"]
     parts = "".join(
         f'<span class="aa-cell"><small>{name}</small>{cell}</span>'
         for name, cell in zip(names, cells, strict=True)
