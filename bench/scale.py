@@ -47,6 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.archive import Archive
 from assistant.config import load_settings
+from assistant.ingest.extract import Extracted
+from assistant.ingest.store import store_batch
 from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import (
@@ -117,6 +119,7 @@ VOCABULARY = (  # noqa: SIM905 (one readable paragraph)
 ).split()
 KINDS = ("image", "video", "audio", "document")
 KIND_SHARE = (0.4, 0.2, 0.2, 0.2)
+KIND_CUMULATIVE = np.cumsum(KIND_SHARE)[:-1]  # searchsorted: 0..3
 DIM = 384
 CLUSTER_NOISE = 0.05
 CHROMA_BATCH = 5000
@@ -187,8 +190,14 @@ _ZIPF = 1.0 / np.arange(1, len(WORDS) + 1) ** 1.05
 ZIPF = _ZIPF / _ZIPF.sum()
 
 
+ZIPF_CUMULATIVE = np.cumsum(ZIPF)
+
+
 def sentence(rng: np.random.Generator, words: int) -> str:
-    return " ".join(WORDS[i] for i in rng.choice(len(WORDS), size=words, p=ZIPF)) + "."
+    # searchsorted over the cumulative Zipf, not rng.choice(p=): that one re-sums the
+    # 8000 probabilities on every call (a fifth of the build's CPU).
+    picked = np.searchsorted(ZIPF_CUMULATIVE, rng.random(words) * ZIPF_CUMULATIVE[-1])
+    return " ".join(WORDS[min(int(i), len(WORDS) - 1)] for i in picked) + "."
 
 
 def query_from(rng: np.random.Generator, text: str, words: int = 4) -> str:
@@ -201,8 +210,8 @@ def query_from(rng: np.random.Generator, text: str, words: int = 4) -> str:
 def timed(start: float, end: float, text: str) -> list[WordTiming]:
     words = text.split()
     step = (end - start) / len(words)
-    return [
-        WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
+    return [  # model_construct: the values are known to be valid (build speed)
+        WordTiming.model_construct(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
         for i, w in enumerate(words)
     ]
 
@@ -323,73 +332,145 @@ def _speech(rng: np.random.Generator, asset_id: str, i: int) -> Segment:
     )
 
 
-def build(archive: Archive, n: int, rng: np.random.Generator) -> dict[str, Any]:
-    """Write n assets through the store APIs; returns figures and query material."""
-    data_dir = archive.settings.data_dir
-    thumbs = real_thumbnails(data_dir)
-    centres = unit_rows(rng, max(8, n // 50))
-    kinds = rng.choice(len(KINDS), size=n, p=KIND_SHARE)
-    pending: dict[str, list[Any]] = {"ids": [], "assets": [], "vecs": []}
-    text_ids: list[str] = []
-    speech_texts: list[str] = []
-    sample_texts: list[str] = []
-    segment_count = 0
-    catalog = archive.catalog
-    for i in range(n):
-        kind = KINDS[int(kinds[i])]
+def synthetic_batch(
+    rng: np.random.Generator,
+    first: int,
+    stop: int,
+    centres: np.ndarray,
+    thumbs: list[tuple[str, str]],
+) -> list[tuple[Extracted, dict[str, dict[str, np.ndarray]]]]:
+    """Assets first..stop-1 as ingest's extractor would hand them over, with vectors."""
+    batch = []
+    for i in range(first, stop):
+        kind = KINDS[int(np.searchsorted(KIND_CUMULATIVE, rng.random()))]
         asset_id = f"{i:016x}"
         music = kind == "audio" and i % 4 == 0
-        catalog.put_asset(
-            Asset(
-                asset_id=asset_id,
-                path=f"/archive/{kind}/{i:07d}",
-                root="/archive",
-                rel_path=f"{kind}/{i:07d}",
-                kind=kind,  # type: ignore[arg-type]
-                duration_s=60.0 if kind in ("audio", "video") else None,
-                status="pending",
-                is_music=music,
-            )
+        asset = Asset(
+            asset_id=asset_id,
+            path=f"/archive/{kind}/{i:07d}",
+            root="/archive",
+            rel_path=f"{kind}/{i:07d}",
+            kind=kind,  # type: ignore[arg-type]
+            duration_s=60.0 if kind in ("audio", "video") else None,
+            status="pending",
+            is_music=music,
         )
-        catalog.set_metadata(asset_id, metadata(rng, kind, i, music))
         segments = segments_for(rng, asset_id, kind, thumbs)
-        catalog.replace_segments(asset_id, segments)
-        segment_count += len(segments)
         texts = [s for s in segments if s.kind != "visual"]
-        if texts:
-            vecs = clustered(rng, centres, len(texts))
-            pending["ids"] += [s.segment_id for s in texts]
-            pending["assets"] += [asset_id] * len(texts)
-            pending["vecs"].append(vecs)
-            if len(speech_texts) < 200 and rng.random() < 0.05:
-                speech_texts += [s.text for s in texts if s.kind == "speech"][:1]
-            if len(sample_texts) < 400 and rng.random() < 0.05:
-                sample_texts.append(texts[0].text)
-        catalog.set_status(asset_id, "indexed")
-        if len(pending["ids"]) >= CHROMA_BATCH or i == n - 1:
-            vecs = np.concatenate(pending["vecs"])
-            archive.vectors.upsert("text", pending["ids"], vecs, pending["assets"])
-            text_ids += pending["ids"]
-            pending = {"ids": [], "assets": [], "vecs": []}
-    meta_vectors = write_meaning_vectors(archive, rng, centres, n)
-    return {
-        "segments": segment_count,
-        "text_vectors": len(text_ids),
-        "speech": speech_texts,
-        "texts": sample_texts,
-        "meaning_vectors": meta_vectors,
-    }
+        vectors = clustered(rng, centres, len(texts)) if texts else np.zeros((0, DIM))
+        item = Extracted(asset=asset, segments=segments, metadata=metadata(rng, kind, i, music))
+        batch.append(
+            (item, {"text": dict(zip([s.segment_id for s in texts], vectors, strict=True))})
+        )
+    return batch
 
 
-def write_meaning_vectors(
-    archive: Archive, rng: np.random.Generator, centres: np.ndarray, n: int
-) -> int:
-    """Metadata gists as vectors in the index's own space, when this version has one
-    (random clustered vectors, as the passages; MiniLM would take an hour at 1M)."""
-    try:
-        from assistant.store import metadata_space
-    except ImportError:
-        return 0
+class BuildState:
+    """What a (possibly interrupted) build has written, in DIR/bench-scale.json, rewritten
+    after every batch: a killed build resumes at the next batch (each batch's random
+    stream is seeded by its first asset, so a resumed build writes the same archive).
+    The exact-search ground truth (the text vectors the bench generated) is appended to
+    DIR/truth.f32 and DIR/truth.ids, cut back to the recorded length on resume."""
+
+    def __init__(self, folder: Path, assets: int) -> None:
+        self.folder = folder
+        self.path = folder / "bench-scale.json"
+        fresh = {
+            "assets": assets,
+            "done": 0,
+            "segments": 0,
+            "text_vectors": 0,
+            "meaning_vectors": 0,
+            "build_s": 0.0,
+            "complete": False,
+            "speech": [],
+            "texts": [],
+            "build_runs": [],
+        }
+        self.data: dict[str, Any] = (
+            json.loads(self.path.read_text()) if self.path.exists() else fresh
+        )
+        if self.data.get("assets", assets) != assets:
+            raise SystemExit(
+                f"{folder} holds a build of {self.data['assets']} assets, not {assets}"
+            )
+        self.data.setdefault("complete", True)  # a manifest of the unbatched bench
+        self.data.setdefault("done", assets)
+
+    def truth_files(self) -> tuple[Path, Path]:
+        return self.folder / "truth.f32", self.folder / "truth.ids"
+
+    def cut_truth(self) -> None:
+        vectors, ids = self.truth_files()
+        rows = self.data["text_vectors"]
+        if vectors.exists():
+            with vectors.open("r+b") as handle:
+                handle.truncate(rows * DIM * 4)
+            kept = ids.read_text().splitlines()[:rows]
+            ids.write_text("".join(f"{i}\n" for i in kept))
+
+    def append_truth(self, ids: list[str], matrix: np.ndarray) -> None:
+        vectors, id_file = self.truth_files()
+        with vectors.open("ab") as handle:
+            handle.write(np.ascontiguousarray(matrix, dtype=np.float32).tobytes())
+        with id_file.open("a") as handle:
+            handle.write("".join(f"{i}\n" for i in ids))
+
+    def save(self) -> None:
+        partial = self.path.with_suffix(".tmp")
+        partial.write_text(json.dumps(self.data))
+        partial.replace(self.path)
+
+
+def build(archive: Archive, state: BuildState, batch_size: int) -> None:
+    """Write the archive through ingest's batched store (ingest/store.py store_batch:
+    one catalog transaction per batch, one vector upsert per space), resuming where an
+    interrupted build stopped."""
+    n, data = state.data["assets"], state.data
+    thumbs = real_thumbnails(archive.settings.data_dir)
+    centres = unit_rows(np.random.default_rng(12), max(8, n // 50))
+    state.cut_truth()
+    run = {"from": data["done"], "nice": os.nice(0), "loadavg_start": loadavg()}
+    data["build_runs"].append(run)
+    for first in range(data["done"], n, batch_size):
+        started = time.perf_counter()
+        rng = np.random.default_rng([12, first])
+        batch = synthetic_batch(rng, first, min(n, first + batch_size), centres, thumbs)
+        store_batch(archive, batch)
+        meaning = write_meaning_vectors(archive, rng, centres)
+        ids = [sid for _, vectors in batch for sid in vectors["text"]]
+        state.append_truth(ids, np.array([v for _, vs in batch for v in vs["text"].values()]))
+        for item, vectors in batch:
+            texts = [s.text for s in item.segments if s.segment_id in vectors["text"]]
+            speech = [s.text for s in item.segments if s.kind == "speech"]
+            if speech and len(data["speech"]) < 200 and rng.random() < 0.05:
+                data["speech"].append(speech[0])
+            if texts and len(data["texts"]) < 400 and rng.random() < 0.05:
+                data["texts"].append(texts[0])
+        data["segments"] += sum(len(item.segments) for item, _ in batch)
+        data["text_vectors"] += len(ids)
+        data["meaning_vectors"] += meaning
+        data["done"] = min(n, first + batch_size)
+        data["build_s"] += time.perf_counter() - started
+        run.update(to=data["done"], loadavg_end=loadavg())
+        state.save()
+        if data["done"] % (batch_size * 20) == 0:
+            rate = data["done"] / max(data["build_s"], 1e-9)
+            print(f"built {data['done']}/{n} ({rate:.0f} assets/s)", file=sys.stderr, flush=True)
+    data["complete"] = True
+    state.save()
+
+
+def loadavg() -> list[str]:
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
+def write_meaning_vectors(archive: Archive, rng: np.random.Generator, centres: np.ndarray) -> int:
+    """Metadata gists as vectors in the index's own space: the assets the batch's writes
+    marked stale (random clustered vectors, as the passages; MiniLM would take an hour
+    at 1M)."""
+    from assistant.store import metadata_space
+
     written = 0
     for batch in metadata_space.stale_batches(archive.catalog, 5000):
         ids = [asset_id for asset_id, _ in batch]
@@ -427,18 +508,43 @@ def rss_mb() -> float:
     return 0.0
 
 
-def recall_at_k(archive: Archive, queries: np.ndarray, k: int) -> float:
-    """Share of the exact top-k (numpy over every stored text vector) the index returns."""
-    parts = list(archive.vectors.scan("text"))
-    ids = [i for part_ids, _, _ in parts for i in part_ids]
-    matrix = np.concatenate([m for _, m, _ in parts]).astype(np.float32)
-    found = 0
-    for query in queries:
-        scores = matrix @ query
-        top = np.argpartition(-scores, k)[:k]
-        exact = {ids[j] for j in top}
-        found += len(exact & {i for i, _ in archive.vectors.query("text", query, k)})
-    return round(found / (k * len(queries)), 4)
+def exact_top_k(folder: Path, queries: np.ndarray, k: int) -> list[set[str]]:
+    """Exact top-k ids per query: numpy over the generated text vectors (DIR/truth.f32,
+    memory-mapped, scanned in chunks: 2.5M vectors at 1M assets)."""
+    vectors, id_file = folder / "truth.f32", folder / "truth.ids"
+    matrix = np.memmap(vectors, dtype=np.float32, mode="r").reshape(-1, DIM)
+    best_scores = np.full((len(queries), 0), -np.inf, dtype=np.float32)
+    best_rows = np.zeros((len(queries), 0), dtype=np.int64)
+    for start in range(0, len(matrix), 200_000):
+        scores = queries @ np.asarray(matrix[start : start + 200_000]).T
+        rows = np.broadcast_to(np.arange(start, start + scores.shape[1]), scores.shape)
+        best_scores = np.concatenate([best_scores, scores], axis=1)
+        best_rows = np.concatenate([best_rows, rows], axis=1)
+        keep = np.argpartition(-best_scores, min(k, best_scores.shape[1] - 1), axis=1)[:, :k]
+        best_scores = np.take_along_axis(best_scores, keep, axis=1)
+        best_rows = np.take_along_axis(best_rows, keep, axis=1)
+    ids = id_file.read_text().splitlines()
+    return [{ids[j] for j in row} for row in best_rows]
+
+
+def recall_at_k(archive: Archive, folder: Path, queries: np.ndarray, k: int) -> tuple[float, float]:
+    """Share of the exact top-k the index returns, and the index's mean time per query."""
+    exact = exact_top_k(folder, queries, k)
+    found, started = 0, time.perf_counter()
+    for query, truth in zip(queries, exact, strict=True):
+        found += len(truth & {i for i, _ in archive.vectors.query("text", query, k)})
+    elapsed = (time.perf_counter() - started) / len(queries)
+    return round(found / (k * len(queries)), 4), round(elapsed * 1000, 1)
+
+
+def near_queries(folder: Path, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Queries from the archive's own distribution: a stored passage vector moved by the
+    clusters' noise (a paraphrase of a passage), less adversarial than a MiniLM query,
+    which points nowhere near the random clusters."""
+    matrix = np.memmap(folder / "truth.f32", dtype=np.float32, mode="r").reshape(-1, DIM)
+    rows = np.asarray(matrix[np.sort(rng.choice(len(matrix), n, replace=False))])
+    rows = rows + rng.standard_normal(rows.shape, dtype=np.float32) * CLUSTER_NOISE
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
 def measure(
@@ -485,14 +591,23 @@ def measure(
     vector_only = timed_runs(
         lambda v: archive.vectors.query("text", v, 50), list(vectors), args.warmup
     )
-    recall = recall_at_k(archive, vectors[:50], 50)
+    rss = rss_mb()
+    recall, recall_ms = recall_at_k(archive, archive_dir, vectors[:50], 50)
+    near, near_ms = recall_at_k(archive, archive_dir, near_queries(archive_dir, rng, 50), 50)
     result = {
         "cold_first_s": round(cold, 2),
-        "rss_mb": rss_mb(),
+        "rss_mb": rss,
         "queries": figures,
         "vector_only": vector_only,
         "recall_at_50": recall,
-        "hnsw_ef_search": settings.store.hnsw_ef_search,
+        "recall_at_50_ms": recall_ms,
+        "recall_at_50_near_queries": near,
+        "recall_at_50_near_ms": near_ms,
+        "hnsw": {
+            "m": settings.store.hnsw_m,
+            "ef_construction": settings.store.hnsw_ef_construction,
+            "ef_search": settings.store.hnsw_ef_search,
+        },
     }
     archive.close()
     return result
@@ -503,62 +618,81 @@ def main() -> None:
     parser.add_argument("--assets", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=500, help="assets per store batch")
     parser.add_argument(
         "--keep",
         type=Path,
         default=None,
-        help="Build the archive in this folder and keep it; a folder built "
-        "before is reused (no build: e.g. to sweep --ef).",
+        help="Build the archive in this folder and keep it; an interrupted build there "
+        "resumes where it stopped.",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Only measure the queries on the finished build in --keep (never build).",
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="Build (or finish) --keep; no queries."
     )
     parser.add_argument(
         "--ef",
         type=int,
         default=None,
-        help="HNSW query beam (store.hnsw_ef_search) for the queries; takes "
-        "effect on a reused --keep folder (a fresh process opens it).",
+        help="HNSW query beam (store.hnsw_ef_search) for the queries.",
     )
     args = parser.parse_args()
+    if (args.reuse or args.build_only) and args.keep is None:
+        parser.error("--reuse and --build-only need --keep DIR")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    rng = np.random.default_rng(12)
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    manifest = folder / "bench-scale.json"
-    if manifest.exists():
-        built = json.loads(manifest.read_text())
-        build_s = built["build_s"]
-    else:
-        settings = load_settings("test", data_dir=folder)
-        archive = Archive.open(settings, model_overrides={"clip": None})
-        started = time.perf_counter()
-        built = build(archive, args.assets, rng)
-        build_s = time.perf_counter() - started
-        archive.close()
-        del archive
-        built = {
-            key: built[key]
-            for key in ("segments", "speech", "texts", "meaning_vectors", "text_vectors")
-        }
-        if args.keep is not None:
-            manifest.write_text(json.dumps({**built, "build_s": build_s}))
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    state = BuildState(folder, args.assets)
+    if args.reuse and not state.data["complete"]:
+        raise SystemExit(f"{folder} holds no finished build (run without --reuse to finish it)")
     try:
-        figures = measure(folder, built, args, rng)
+        if not state.data["complete"]:
+            settings = load_settings("test", data_dir=folder)
+            archive = Archive.open(settings, model_overrides={"clip": None})
+            build(archive, state, args.batch)
+            archive.close()
+            del archive
+        if args.build_only:
+            print(json.dumps(build_report(folder, state)))
+            return
+        figures = measure(folder, state.data, args, np.random.default_rng(12))
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
     report = {
-        "assets": args.assets,
-        "segments": built["segments"],
-        "text_vectors": built["text_vectors"],
-        "build_s": round(build_s, 1),
+        **build_report(folder, state),
         **figures,
         "rss_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "bytes_per_asset": round(size / args.assets),
-        "meaning_vectors": built["meaning_vectors"],
         "vectors": "random unit vectors (clustered), dim 384; queries real MiniLM text",
-        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
+        "loadavg": loadavg(),
+        "nice": os.nice(0),
         "cpus": os.cpu_count(),
     }
     print(json.dumps(report))
+
+
+def build_report(folder: Path, state: BuildState) -> dict[str, Any]:
+    data = state.data
+    sizes = {"catalog": 0, "index": 0}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name.startswith("catalog"):
+            sizes["catalog"] += path.stat().st_size
+        elif path.is_file() and "truth" not in path.name and "thumbnails" not in path.parts:
+            sizes["index"] += path.stat().st_size
+    return {
+        "assets": data["assets"],
+        "segments": data["segments"],
+        "text_vectors": data["text_vectors"],
+        "meaning_vectors": data["meaning_vectors"],
+        "build_s": round(data["build_s"], 1),
+        "build_assets_per_s": round(data["done"] / max(data["build_s"], 1e-9), 1),
+        "build_runs": data["build_runs"],
+        "catalog_bytes_per_asset": round(sizes["catalog"] / max(data["done"], 1)),
+        "index_bytes_per_asset": round(sizes["index"] / max(data["done"], 1)),
+    }
 
 
 if __name__ == "__main__":

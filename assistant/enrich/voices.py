@@ -39,11 +39,14 @@ def store_speakers(
     asset_id: str,
     found: Diarization | None,
     sidecar_people: list[str] | None = None,
+    *,
+    vectors_cleared: bool = False,
 ) -> list[AssetSpeaker]:
     """Write an asset's turns and speakers, each speaker joined to a voice; name the voice
     from the sidecar when it names the file's only speaker; propose known voices' names."""
     store = VoiceStore(archive.catalog)
-    archive.vectors.delete_assets(SPACE, [asset_id])
+    if not vectors_cleared:  # a batch writer (ingest/store.py) deleted them for all at once
+        archive.vectors.delete_assets(SPACE, [asset_id])
     if found is None or not found.turns:
         store.replace_asset(asset_id, [], [])
         return []

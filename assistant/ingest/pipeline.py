@@ -38,7 +38,7 @@ from assistant.ingest.store import (
     clean_pending,
     embed_batch,
     remove_asset,
-    store_extracted,
+    store_batch,
 )
 from assistant.ingest.supervisor import Supervisor, picklable_overrides
 from assistant.ingest.workers import WorkerSpec
@@ -406,9 +406,9 @@ class IngestRun:
                 self.models.clip,
                 self.archive.settings.ingest.batch_size,
             )
-        for (item, extracted), item_vectors in zip(ready, vectors, strict=True):
-            with self._stage("store"):
-                store_extracted(self.archive, extracted, item_vectors)
+        with self._stage("store"):
+            store_batch(self.archive, [(r, v) for (_, r), v in zip(ready, vectors, strict=True)])
+        for item, extracted in ready:
             self.catalog.clear_failure(str(item.path))
             seconds = extracted.asset.duration_s or 0.0
             self.report.created(len(extracted.segments), seconds)

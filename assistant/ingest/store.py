@@ -63,30 +63,60 @@ def embed_batch(
 def store_extracted(
     archive: Archive, item: Extracted, vectors: dict[str, dict[str, np.ndarray]]
 ) -> None:
+    store_batch(archive, [(item, vectors)])
+
+
+def store_batch(
+    archive: Archive, batch: list[tuple[Extracted, dict[str, dict[str, np.ndarray]]]]
+) -> None:
+    """Write a batch of extracted files in the crash-safe order, batch-wide: old vectors
+    deleted for all, then every asset `pending` with its metadata and segments in ONE
+    catalog transaction, then each space's vectors in one upsert, then every asset
+    `indexed` in one statement batch. (Per file, that was ~10 commits and 3-4 index
+    round trips each: 19 files/s at 10k assets.)"""
+    if not batch:
+        return
+    catalog = archive.catalog
+    asset_ids = [item.asset.asset_id for item, _ in batch]
+    for space in SPACES:
+        archive.vectors.delete_assets(space, asset_ids)
+    with catalog.transaction():
+        for item, item_vectors in batch:
+            _write_rows(archive, item, item_vectors)
+    for space in {space for _, item_vectors in batch for space in item_vectors}:
+        ids: list[str] = []
+        owners: list[str] = []
+        rows: list[np.ndarray] = []
+        for item, item_vectors in batch:
+            by_id = item_vectors.get(space) or {}
+            ids += list(by_id)
+            owners += [item.asset.asset_id] * len(by_id)
+            rows += list(by_id.values())
+        if ids:
+            archive.vectors.upsert(space, ids, np.stack(rows), owners)
+    catalog.set_statuses(asset_ids, "indexed")
+
+
+def _write_rows(
+    archive: Archive, item: Extracted, vectors: dict[str, dict[str, np.ndarray]]
+) -> None:
+    """One file's catalog rows, written `pending` (inside store_batch's transaction)."""
     asset_id = item.asset.asset_id
     catalog = archive.catalog
     catalog.put_asset(item.asset.model_copy(update={"status": "pending", "error": None}))
     catalog.clear_metadata(asset_id, INGEST_SOURCES)
     catalog.set_metadata(asset_id, item.metadata)
+    visual = vectors.get("visual") or {}
     segments = [
-        s.model_copy(update={"embedded": s.segment_id in vectors["visual"]})
-        if s.kind == "visual"
-        else s
+        s.model_copy(update={"embedded": s.segment_id in visual}) if s.kind == "visual" else s
         for s in item.segments
     ]
-    for space in SPACES:
-        archive.vectors.delete_assets(space, [asset_id])
     catalog.replace_segments(asset_id, segments)
     store_faces(archive, asset_id, item.faces)  # clustered into people; names proposed
     if item.asset.kind in ("audio", "video"):
-        store_speakers(archive, asset_id, item.speakers, _sidecar_people(item))
-    for space, by_id in vectors.items():
-        if by_id:
-            ids = list(by_id)
-            archive.vectors.upsert(
-                space, ids, np.stack([by_id[i] for i in ids]), [asset_id] * len(ids)
-            )
-    catalog.set_status(asset_id, "indexed")
+        store_speakers(
+            archive, asset_id, item.speakers, _sidecar_people(item), vectors_cleared=True
+        )
 
 
 def _sidecar_people(item: Extracted) -> list[str]:

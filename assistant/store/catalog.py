@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from assistant.schemas import (
     Asset,
     Filters,
@@ -26,6 +28,8 @@ from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
 
 _SCHEMA = (Path(__file__).parent / "schema.sql").read_text()
+# Word timings serialised in pydantic-core (a model_dump per word was a tenth of a build).
+_WORDS = TypeAdapter(list[WordTiming])
 # The text encoder of every profile before the `text` space's encoder was recorded.
 LEGACY_TEXT_MODEL = "all-MiniLM-L6-v2"
 
@@ -76,10 +80,13 @@ class Catalog:
         self.path = path
         self._lock = threading.RLock()
         self._writes = 0  # commits through this connection (data_version)
+        self._depth = 0  # nesting of transaction() (inner ones join the outer)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # 64 MB page cache: batched writes at 10^6 assets touch many index pages.
+        self._db.execute("PRAGMA cache_size=-65536")
         had_spaces = self._has_table("vector_spaces")
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
@@ -119,13 +126,26 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. Inside another one (a batch of assets written by
+        ingest/store.py's store_batch) it joins the outer transaction: the batch commits
+        once, instead of once per row group (a commit per asset made builds crawl)."""
         with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self._db
+                finally:
+                    self._depth -= 1
+                return
             self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self._db
             except BaseException:
+                self._depth = 0
                 self._db.execute("ROLLBACK")
                 raise
+            self._depth = 0
             self._db.execute("COMMIT")
             self._writes += 1
 
@@ -172,6 +192,15 @@ class Catalog:
             db.execute(
                 "UPDATE assets SET status=?, error=?, ingested_at=datetime('now') WHERE asset_id=?",
                 (status, error, asset_id),
+            )
+
+    def set_statuses(self, asset_ids: list[str], status: str) -> None:
+        """set_status for many assets in one statement batch (ingest's batched writes)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE assets SET status=?, error=NULL, ingested_at=datetime('now') "
+                "WHERE asset_id=?",
+                [(status, asset_id) for asset_id in asset_ids],
             )
 
     def move_asset(self, asset_id: str, path: str, root: str, rel_path: str) -> None:
@@ -221,7 +250,7 @@ class Catalog:
                         s.char_start,
                         s.char_end,
                         s.page,
-                        json.dumps([w.model_dump() for w in s.words]),
+                        _WORDS.dump_json(s.words).decode(),
                         s.thumbnail,
                         s.phash,
                         int(s.embedded),

@@ -223,24 +223,25 @@ def test_second_run_does_nothing(full: tuple[Archive, IngestReport], shared: Sha
 def test_run_interrupted_mid_store_resumes_to_the_same_result(
     full: tuple[Archive, IngestReport], shared: Shared, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_store = pipeline.store_extracted
+    real_store = pipeline.store_batch
     calls = {"n": 0}
 
-    def crashing_store(archive: Archive, item: Any, vectors: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 6:
-            # Die after the segments are written but before vectors and `indexed`.
-            archive.catalog.put_asset(item.asset.model_copy(update={"status": "pending"}))
-            archive.catalog.replace_segments(item.asset.asset_id, item.segments)
-            raise RuntimeError("simulated crash")
-        real_store(archive, item, vectors)
+    def crashing_store(archive: Archive, batch: Any) -> None:
+        for item, vectors in batch:  # file by file, to die in the middle of a batch
+            calls["n"] += 1
+            if calls["n"] == 6:
+                # Die after the segments are written but before vectors and `indexed`.
+                archive.catalog.put_asset(item.asset.model_copy(update={"status": "pending"}))
+                archive.catalog.replace_segments(item.asset.asset_id, item.segments)
+                raise RuntimeError("simulated crash")
+            real_store(archive, [(item, vectors)])
 
     archive = _open(shared, "interrupted")
-    monkeypatch.setattr(pipeline, "store_extracted", crashing_store)
+    monkeypatch.setattr(pipeline, "store_batch", crashing_store)
     with pytest.raises(RuntimeError, match="simulated crash"):
         ingest_folder(archive, shared.manifest.root)
     assert archive.catalog.assets(status="pending")
-    monkeypatch.setattr(pipeline, "store_extracted", real_store)
+    monkeypatch.setattr(pipeline, "store_batch", real_store)
     report = ingest_folder(archive, shared.manifest.root)
     assert any("interrupted run" in w for w in report.warnings)
     assert snapshot(archive) == snapshot(full[0])
@@ -259,11 +260,12 @@ from tests.helpers.tiny_clip import tiny_clip_encoder
 
 # Pause after each stored file: on a quiet machine the whole archive is otherwise stored
 # between two polls of the parent, which then never sees a half-done run to kill.
-real_store = pipeline.store_extracted
-def paced_store(*args, **kwargs):
-    real_store(*args, **kwargs)
-    time.sleep(0.6)
-pipeline.store_extracted = paced_store
+real_store = pipeline.store_batch
+def paced_store(archive, batch):
+    for one in batch:
+        real_store(archive, [one])
+        time.sleep(0.6)
+pipeline.store_batch = paced_store
 
 settings = load_settings("test", data_dir=Path(sys.argv[1]))
 clip = tiny_clip_encoder(Path(sys.argv[3]))

@@ -19,7 +19,7 @@ import numpy as np
 from assistant.errors import AssistantError
 
 logger = logging.getLogger(__name__)
-_BATCH = 2000  # stay under Chroma's max batch size
+_BATCH = 5000  # large batches (ingest at scale), under Chroma's max batch size (5461)
 
 
 def _client(path: Path | None, url: str | None) -> Any:
