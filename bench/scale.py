@@ -34,10 +34,12 @@ import json
 import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -431,6 +433,8 @@ def build(archive: Archive, state: BuildState, batch_size: int) -> None:
     centres = unit_rows(np.random.default_rng(12), max(8, n // 50))
     state.cut_truth()
     run = {"from": data["done"], "nice": os.nice(0), "loadavg_start": loadavg()}
+    data.setdefault("hnsw_m", archive.settings.store.hnsw_m)
+    data.setdefault("hnsw_ef_construction", archive.settings.store.hnsw_ef_construction)
     data["build_runs"].append(run)
     for first in range(data["done"], n, batch_size):
         started = time.perf_counter()
@@ -613,6 +617,58 @@ def measure(
     return result
 
 
+def sweep_ef(folder: Path, built: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The recall / latency trade-off of the query beam on one build: recall@50 against
+    exact search (MiniLM queries and near queries) and the index's p50 per ef."""
+    beams = [int(part) for part in args.sweep_ef.split(",")]
+    if len(beams) > 1:
+        # One process per beam: Chroma keeps a loaded graph's beam for the process's
+        # life, so a second Archive.open with another ef would measure the first again.
+        rows = []
+        for ef in beams:
+            command = [sys.executable, __file__, "--assets", str(built["assets"]), "--keep"]
+            command += [str(folder), "--reuse", "--sweep-ef", str(ef)]
+            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            rows += json.loads(out.strip().splitlines()[-1])["sweep"]
+        return {**sweep_header(folder, built), "sweep": rows, "loadavg": loadavg()}
+    rng = np.random.default_rng(12)
+    texts = built["texts"]
+    queries = [query_from(rng, texts[i % len(texts)]) for i in range(50)]
+    near = near_queries(folder, rng, 50)
+    rows = []
+    for ef in beams:
+        settings = load_settings("test", data_dir=folder)
+        settings.store.hnsw_ef_search = ef
+        archive = Archive.open(settings, model_overrides={"clip": None})
+        vectors = archive.models.text().encode_queries(queries)
+        timed_ = timed_runs(partial(archive.vectors.query, "text", k=50), list(vectors), 5)
+        recall, _ = recall_at_k(archive, folder, vectors, 50)
+        near_recall, near_ms = recall_at_k(archive, folder, near, 50)
+        rows.append(
+            {
+                "ef_search": ef,
+                "recall_at_50": recall,
+                "recall_at_50_near_queries": near_recall,
+                "vector_p50_ms": timed_["p50_ms"],
+                "near_mean_ms": near_ms,
+            }
+        )
+        archive.close()
+    return {**sweep_header(folder, built), "sweep": rows, "loadavg": loadavg()}
+
+
+def sweep_header(folder: Path, built: dict[str, Any]) -> dict[str, Any]:
+    settings = load_settings("test", data_dir=folder)
+    return {
+        "assets": built["assets"],
+        "text_vectors": built["text_vectors"],
+        "hnsw_m": built.get("hnsw_m", settings.store.hnsw_m),
+        "hnsw_ef_construction": built.get(
+            "hnsw_ef_construction", settings.store.hnsw_ef_construction
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=10_000)
@@ -640,6 +696,16 @@ def main() -> None:
         default=None,
         help="HNSW query beam (store.hnsw_ef_search) for the queries.",
     )
+    parser.add_argument("--m", type=int, default=None, help="HNSW M of a new build")
+    parser.add_argument(
+        "--ef-construction", type=int, default=None, help="HNSW build beam of a new build"
+    )
+    parser.add_argument(
+        "--sweep-ef",
+        type=str,
+        default="",
+        help="Comma-separated query beams: only recall@50 and vector p50 for each.",
+    )
     args = parser.parse_args()
     if (args.reuse or args.build_only) and args.keep is None:
         parser.error("--reuse and --build-only need --keep DIR")
@@ -651,10 +717,17 @@ def main() -> None:
     try:
         if not state.data["complete"]:
             settings = load_settings("test", data_dir=folder)
+            settings.store.hnsw_m = args.m or settings.store.hnsw_m
+            settings.store.hnsw_ef_construction = (
+                args.ef_construction or settings.store.hnsw_ef_construction
+            )
             archive = Archive.open(settings, model_overrides={"clip": None})
             build(archive, state, args.batch)
             archive.close()
             del archive
+        if args.sweep_ef:
+            print(json.dumps(sweep_ef(folder, state.data, args)))
+            return
         if args.build_only:
             print(json.dumps(build_report(folder, state)))
             return
