@@ -351,20 +351,24 @@ def run_suite_bench(
         and not set(case.tags) & set(skip_tags)
         and (not only_tags or set(case.tags) & set(only_tags))
     ]
-    answers: dict[str, Answer] = {}
     counting: dict[str, CountingLLM] = {}
-    tokens: dict[str, dict[str, int]] = {}
+    recordings: list[Recording] = []
 
     class Recording:
+        """One case's chat (the runner opens a fresh one per case): its last answer and
+        that turn's tokens; earlier turns of a follow-up case are asked but not scored."""
+
         def __init__(self, session: ChatSession) -> None:
             self.session = session
+            self.last: Answer | None = None
+            self.tokens: dict[str, int] = {}
 
         def ask(
             self, question: str, image: Any = None, audio: Any = None, filters: Any = None
         ) -> Answer:
+            counting["llm"].take()
             answer = self.session.ask(question, image=image, audio=audio, filters=filters)
-            answers[question] = answer  # questions are unique within a suite
-            tokens[question] = counting["llm"].take()
+            self.last, self.tokens = answer, counting["llm"].take()
             print(
                 json.dumps(
                     {
@@ -380,7 +384,7 @@ def run_suite_bench(
                             for c in answer.citations
                         ],
                         "timings": answer.timings,
-                        **tokens[question],
+                        **self.tokens,
                     }
                 ),
                 file=sys.stderr,
@@ -392,7 +396,8 @@ def run_suite_bench(
         if "llm" not in counting:
             counting["llm"] = CountingLLM(archive.models.llm())
             archive.models._built["llm"] = counting["llm"]
-        return Recording(ChatSession(archive, engine))
+        recordings.append(Recording(ChatSession(archive, engine)))
+        return recordings[-1]
 
     defaults = runner.default_backends()
     backends = runner.Backends(ingest=defaults.ingest, engine=defaults.engine, session=session)
@@ -408,7 +413,9 @@ def run_suite_bench(
         backends=backends,
     )
     rows = report["cases"]
-    by_case = {case.id: answers.get(case.question) for case in keep}
+    # The runner asks the cases in order, each in a chat of its own.
+    chats = dict(zip([case.id for case in keep], recordings, strict=False))
+    by_case = {cid: chat.last for cid, chat in chats.items()}
     abstain = {case.id: case.must_abstain for case in keep}
     figures = {cid: unsupported_figures(a) for cid, a in by_case.items() if a is not None}
     first = [
@@ -435,6 +442,21 @@ def run_suite_bench(
         "sentences_with_figures_missing_from_their_citation": sum(map(len, figures.values())),
         "first_token_s": _spread95(first),
         "total_s": _spread95(total),
+        # LLM work per scored answer (rewrite + answer; uploads need none), and what it
+        # would take at the model's idle 2-core throughput (shared/MODELS.md).
+        "generated_tokens": _spread95(
+            [float(c.tokens.get("generated_tokens", 0)) for c in chats.values()]
+        ),
+        "prompt_tokens": _spread95(
+            [float(c.tokens.get("prompt_tokens", 0)) for c in chats.values()]
+        ),
+        "projected_idle_llm_s": _spread95(
+            [
+                c.tokens.get("prompt_tokens", 0) / IDLE_PROMPT_TOK_S
+                + c.tokens.get("generated_tokens", 0) / IDLE_GEN_TOK_S
+                for c in chats.values()
+            ]
+        ),
         "by_tag": {
             tag: {
                 k: v
@@ -453,16 +475,11 @@ def run_suite_bench(
                 "abstention": r["abstention_accuracy"],
                 "latency": r["latency"],
                 "figures_missing": figures.get(r["id"], []),
-                **tokens.get(_question(by_case, r["id"]), {}),
+                **(chats[r["id"]].tokens if r["id"] in chats else {}),
             }
             for r in rows
         ],
     }
-
-
-def _question(by_case: dict[str, Answer | None], case_id: str) -> str:
-    answer = by_case.get(case_id)
-    return "" if answer is None else answer.question
 
 
 def _filtered_suite(src: Path, out: Path, ids: list[str]) -> None:

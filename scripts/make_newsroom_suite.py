@@ -568,6 +568,52 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             "How many trains were cancelled during the rail strike in Lyon?",
             ["figure", "heldout"],
         ),
+        # follow-ups in one chat (the earlier questions are asked first, not scored):
+        # "after that" / "before that" move along the cited clip's timeline, and an
+        # earlier turn's answer or abstention must not decide this one
+        ask(
+            "follow-01",
+            "And what did he say after that?",
+            [said("okafor.teachers")],
+            [["two thousand", "2,000", "2000"]],
+            ["followup"],
+            earlier=["When will Minister Okafor hold the election?"],
+        ),
+        ask(
+            "follow-02",
+            "What did he say before that?",
+            [said("okafor.election")],
+            [["ninth of june", "9 june", "june 9", "9th of june"]],
+            ["followup"],
+            earlier=["What did Minister Okafor promise about teachers?"],
+        ),
+        ask(
+            "follow-03",
+            "And what comes after that in the bulletin?",
+            [said("strike.until")],
+            ["thursday"],
+            ["followup"],
+            earlier=["What is the rail union demanding in the bulletin?"],
+        ),
+        ask(
+            "follow-04",
+            "Why did wheat prices rise in Rouen?",
+            [said("wheat.rise")],
+            [["harvest", "drought"]],
+            ["followup", "false-abstention"],
+            earlier=["Who won the chess championship in Oslo?"],
+        ),
+        ask(
+            "follow-05",
+            "What did Minister Okafor say about the election date?",
+            [said("okafor.election")],
+            [["ninth of june", "9 june", "june 9", "9th of june"]],
+            ["followup", "false-abstention"],
+            earlier=[
+                "How high is the rent cap per square metre?",
+                "Did the commissioner resign?",
+            ],
+        ),
     ]
 
 

@@ -193,6 +193,8 @@ class EvidenceBook:
     items: list[EvidenceItem] = field(default_factory=list)
     _by_key: dict[tuple[object, ...], int] = field(default_factory=dict)
     fence: str = field(default_factory=new_fence)
+    # Curated names elsewhere in the archive (names.archive_names), for respelling.
+    names: list[str] = field(default_factory=list)
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.
@@ -203,7 +205,7 @@ class EvidenceBook:
             found.rank = min(found.rank, rank)
             return found
         item = EvidenceItem(len(self.items) + 1, clip, text, source, self.fence, rank=rank)
-        respell_item(item)
+        respell_item(item, self.names)
         self.items.append(item)
         self._by_key[key] = item.n
         return item

@@ -155,7 +155,7 @@ def _check_claims(
         return sentence
     facts = facts_in(" ".join(item.checkable_text for item in cited))
     missing = missing_facts(bare, facts)
-    wrong_mouth = _misattributed(bare, cited)
+    wrong_mouth = _misattributed(bare, cited) or _answers_speech_with_text(question, bare, cited)
     degenerate = bool(cited) and is_degenerate(bare)
     if not missing and not wrong_mouth and not degenerate:
         return sentence
@@ -167,14 +167,20 @@ def _check_claims(
         result.flagged.append(reasoned)
     result.corrected.append(reasoned)
     pool = cited or list(by_number.values())
-    if wrong_mouth:  # the words may really be in another source: quote whoever said them
+    wanted, quoted = bare, None
+    if wrong_mouth:
+        # The words may really be in another kind of source: quote whoever said them,
+        # chosen by what was asked ("what did the commissioner say about housing at the
+        # briefing?" -> the briefing's housing sentence, not the summary's again); else
+        # the cited source's own words, said to be its own.
+        others = [item for item in by_number.values() if _other_kind(item, cited)]
+        quoted = best_quote(bare, others, _topic(question), min_focus=1)
         pool = [*cited, *(item for item in by_number.values() if item not in cited)]
     # A non-answer is replaced by what answers the question, not by more of the same
     # words ("The Regional Hour" -> the sentence about the festival, not the title).
-    wanted = bare
     if degenerate and question:
         wanted = " ".join(content_words(question) - content_words(bare)) or question
-    quoted = best_quote(wanted, pool)
+    quoted = quoted or best_quote(wanted, pool)
     if quoted is None or quoted in result.quotes:  # two drafts of one quote: say it once
         result.dropped += 1
         return ""
@@ -225,18 +231,66 @@ def _misattributed(sentence: str, cited: list[EvidenceItem]) -> bool:
     )
 
 
-def best_quote(sentence: str, items: list[EvidenceItem]) -> str | None:
-    """The source's own words closest to the sentence: 'framing: "exact quote" [n]'."""
-    words = content_words(sentence)
-    best: tuple[int, int, str, EvidenceItem] | None = None
+def _answers_speech_with_text(question: str, sentence: str, cited: list[EvidenceItem]) -> bool:
+    """Asked only what someone said ("what did the commissioner say at the briefing?"),
+    and answered from documents that report no one's words, without saying so: the
+    document's text would reach the reader as that person's."""
+    if not question or not cited or not all(i.clip.kind == "document" for i in cited):
+        return False
+    if _WRITTEN_MEDIUM.search(question) or _WRITTEN_MEDIUM.search(sentence):
+        return False  # a document was asked about, or the sentence says it is one
+    asks_speech = _SPEECH.search(question) or _SPOKEN_MEDIUM.search(question)
+    if not asks_speech or not (_ROLE.search(question) or _SPOKEN_MEDIUM.search(question)):
+        return False
+    return not any(_SPEECH.search(item.checkable_text) for item in cited)
+
+
+def _other_kind(item: EvidenceItem, cited: list[EvidenceItem]) -> bool:
+    """A recording where the cited were documents, or a document where they were spoken."""
+    spoken = ("video", "audio")
+    if all(c.clip.kind == "document" for c in cited):
+        return item.clip.kind in spoken
+    if all(c.clip.kind in spoken for c in cited):
+        return item.clip.kind == "document"
+    return item not in cited
+
+
+_MEDIUM_WORDS = frozenset(
+    str.split(
+        "video recording broadcast interview speech briefing programme program bulletin "
+        "podcast press conference document memo report summary article release minutes "
+        "letter note"
+    )
+)
+
+
+def _topic(question: str) -> set[str]:
+    """What a question is about, not whose words or which medium it asks for."""
+    return {
+        word
+        for word in content_words(question)
+        if word not in _MEDIUM_WORDS and not _ROLE.fullmatch(word)
+    }
+
+
+def best_quote(
+    sentence: str, items: list[EvidenceItem], focus: set[str] | None = None, min_focus: int = 0
+) -> str | None:
+    """The source's own words closest to `focus` (the question's topic) and then to the
+    sentence: 'framing: "exact quote" [n]'."""
+    words, focus = content_words(sentence), focus or set()
+    best: tuple[int, int, int, str, EvidenceItem] | None = None
     for item in items:
         for quote in quote_sentences(item):
-            shared = len(words & content_words(quote))
-            if shared and (best is None or (shared, -item.n) > (best[0], best[1])):
-                best = (shared, -item.n, quote, item)
+            quoted = content_words(quote)
+            score = (len(focus & quoted), len(words & quoted), -item.n)
+            if score[0] < min_focus:
+                continue
+            if score[0] + score[1] and (best is None or score > best[:3]):
+                best = (*score, quote, item)
     if best is None:
         return None
-    _, _, quote, item = best
+    quote, item = best[3], best[4]
     return f'{framing(item)}: "{quote}" [{item.n}].'
 
 

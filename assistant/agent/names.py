@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.agent.claims import fold
 
@@ -20,6 +20,13 @@ if TYPE_CHECKING:
 NAME_FIELDS = ("people", "place", "title", "speaker", "speakers")
 # Similarity of two spellings (after the sound-alike folding below) to count as one name.
 MIN_SIMILARITY = 0.72
+# Names from elsewhere in the archive (not the cited asset's own record) are a weaker
+# hint: a real but different name ("Bergen", "Bern") must not be turned into one of them,
+# so the spellings must also be within one letter of the same length.
+ARCHIVE_SIMILARITY = 0.8
+ARCHIVE_LENGTH_GAP = 1
+# How many of the commonest curated values per field are read from the catalogue.
+ARCHIVE_NAME_VALUES = 2000
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _SOUND_ALIKE = (
     ("ph", "f"),
@@ -48,6 +55,23 @@ def curated_names(metadata: dict[str, object]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
+class NameSource(Protocol):
+    """The catalogue as names.py reads it (assistant.store.catalog.Catalog)."""
+
+    def facet_values(self, field: str, limit: int = 50) -> list[tuple[str, int]]: ...
+
+
+def archive_names(catalog: NameSource) -> list[str]:
+    """Curated name words of the whole archive (people, places, titles, speakers),
+    counted in SQL: a name the cited clip's own record lacks ("Jonas Berg" said in the
+    harbour report, catalogued on the portrait) is still spelled as the catalogue does."""
+    values = {
+        field: [value for value, _ in catalog.facet_values(field, ARCHIVE_NAME_VALUES)]
+        for field in NAME_FIELDS
+    }
+    return curated_names(values)
+
+
 def _skeleton(word: str) -> str:
     folded = fold(word)
     for old, new in _SOUND_ALIKE:
@@ -63,10 +87,15 @@ def similar(heard: str, curated: str) -> float:
     return max(plain, sounds)
 
 
-def respell(text: str, names: list[str]) -> tuple[str, list[tuple[str, str]]]:
-    """Replace capitalised words (not sentence starts) that nearly match a curated name."""
-    if not names:
+def respell(
+    text: str, names: list[str], others: list[str] | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """Replace capitalised words (not sentence starts) that nearly match a curated name:
+    the asset's own `names` first, then `others` (the rest of the archive) more strictly."""
+    others = [name for name in others or [] if name not in names]
+    if not names and not others:
         return text, []
+    known = {fold(name) for name in [*names, *others]}
     changes: list[tuple[str, str]] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -75,11 +104,11 @@ def respell(text: str, names: list[str]) -> tuple[str, list[tuple[str, str]]]:
         if not word[0].isupper() or len(word) < 4 or not before or before[-1] in ".!?":
             return word
         base, _, suffix = word.partition("'") if "'" in word else (word, "", "")
-        if any(fold(base) == fold(name) for name in names):
+        if fold(base) in known:
             return word
-        scored = [(similar(base, name), name) for name in names]
-        score, best = max(scored)
-        if score < MIN_SIMILARITY:
+        near = [name for name in others if abs(len(name) - len(base)) <= ARCHIVE_LENGTH_GAP]
+        best = _closest(base, names, MIN_SIMILARITY) or _closest(base, near, ARCHIVE_SIMILARITY)
+        if best is None:
             return word
         changes.append((base, best))
         return best + ("'" + suffix if suffix else "")
@@ -87,11 +116,18 @@ def respell(text: str, names: list[str]) -> tuple[str, list[tuple[str, str]]]:
     return _WORD.sub(replace, text), changes
 
 
-def respell_item(item: EvidenceItem) -> None:
-    """Show a recording's words with the catalogue's spelling; keep what was heard."""
+def _closest(word: str, names: list[str], floor: float) -> str | None:
+    scored = [(similar(word, name), name) for name in names]
+    score, best = max(scored, default=(0.0, ""))
+    return best if score >= floor else None
+
+
+def respell_item(item: EvidenceItem, others: list[str] | None = None) -> None:
+    """Show a recording's words with the catalogue's spelling (the asset's own record
+    first, then `others`, names elsewhere in the archive); keep what was heard."""
     if item.clip.kind not in ("video", "audio"):
         return
-    text, changes = respell(item.text, curated_names(item.clip.metadata))
+    text, changes = respell(item.text, curated_names(item.clip.metadata), others)
     if not changes:
         return
     item.raw_text, item.text, item.respelled = item.text, text, changes

@@ -1,7 +1,7 @@
 """Query rewriting for paraphrases: "Will power bills stay the same?" shares no word with
 "electricity tariffs will be frozen", and its word "stay" pulls in "stay with us". When the
 first search's best hits do not hold the question's topic (support.topic_words: not names,
-roles or framing such as "next year"), the model writes two or three other search queries
+roles or framing such as "next year"), the model writes two other search queries
 (constrained JSON) and each is searched too; the support check then reads them as well.
 """
 
@@ -15,15 +15,24 @@ from assistant.agent.support import MIN_COVERAGE, coverage, topic_words
 from assistant.models.base import ChatLLM
 from assistant.schemas import Clip
 
+MAX_QUERY_CHARS = 60
+# Every generated token costs ~75 ms on 2 idle cores, before the answer can start: two
+# short queries (~25 tokens with the JSON), each bounded by the grammar itself, so a
+# small model cannot ramble into a 290 s rewrite on a loaded machine.
 REWRITE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        "queries": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 3}
+        "queries": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 3, "maxLength": MAX_QUERY_CHARS},
+            "minItems": 2,
+            "maxItems": 2,
+        }
     },
     "required": ["queries"],
 }
+REWRITE_TOKENS = 40
 TOP_HITS = 3
-MAX_QUERY_CHARS = 80
 
 
 def needs_rewrite(question: str, clips: list[Clip]) -> bool:
@@ -34,8 +43,8 @@ def needs_rewrite(question: str, clips: list[Clip]) -> bool:
     return not any(coverage(topic, clip.snippet) >= MIN_COVERAGE for clip in clips[:TOP_HITS])
 
 
-def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[str]:
-    """Two or three new search queries (different words, same meaning), or [] on failure."""
+def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = REWRITE_TOKENS) -> list[str]:
+    """Two new search queries (different words, same meaning), or [] on failure."""
     # The answer's system prompt, unchanged: llama.cpp then reuses its evaluated prefix for
     # the answer call that follows (a different system prompt would be read again).
     messages = [
@@ -54,4 +63,4 @@ def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = 60) -> list[s
         if text and text.lower() not in seen:
             seen.add(text.lower())
             kept.append(text)
-    return kept[:3]
+    return kept[:2]

@@ -14,9 +14,10 @@ from typing import Any
 
 from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
-from assistant.agent.evidence import EvidenceItem, defang, withhold_instructions
+from assistant.agent.evidence import EvidenceBook, EvidenceItem, defang, withhold_instructions
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
+from assistant.agent.names import archive_names
 from assistant.agent.planner import (
     Step,
     anchor_clip,
@@ -27,7 +28,13 @@ from assistant.agent.planner import (
 )
 from assistant.agent.prompting import render
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
-from assistant.agent.support import addresses_question, asks_for_figure, states_figure
+from assistant.agent.support import (
+    addresses_question,
+    asks_about_record,
+    asks_for_figure,
+    figure_from_words,
+    states_figure,
+)
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import TurnContext
 from assistant.agent.uploads import upload_answer
@@ -78,6 +85,7 @@ class ChatSession:
         self.engine = engine
         self.settings = archive.settings.agent
         self.turns: list[Turn] = []
+        self._names: tuple[object, list[str]] | None = None
 
     # --- public -------------------------------------------------------------------------
     def ask(
@@ -110,6 +118,7 @@ class ChatSession:
             _path(image),
             _path(audio),
             with_music_filters(question, filters or Filters()),
+            evidence=EvidenceBook(names=self._archive_names()),
         )
         tools = build_tools(ctx)
         trace: list[ToolCall] = []
@@ -138,6 +147,13 @@ class ChatSession:
                 and not states_figure(grounded.text)
             ):
                 grounded = None  # asked "how much" / "when": the sources give no figure
+            elif (
+                grounded is not None
+                and asks_for_figure(question)
+                and not asks_about_record(question)
+                and not figure_from_words(grounded.text, _cited_items(grounded, allowed))
+            ):
+                grounded = None  # the only figure is the record's own date or number
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
         self.turns.append(Turn(question, ctx.image, ctx.audio, answer))
@@ -359,6 +375,14 @@ class ChatSession:
             for turn in self.turns[-HISTORY_TURNS:]
             if not turn.answer.abstained
         ]
+
+    def _archive_names(self) -> list[str]:
+        """The archive's curated names, read again only after the catalogue changed."""
+        catalog = self.archive.catalog
+        version = catalog.data_version()
+        if self._names is None or self._names[0] != version:
+            self._names = (version, archive_names(catalog))
+        return self._names[1]
 
     def _llm(self) -> ChatLLM:
         return self.archive.models.llm()

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.claims import WEEKDAYS, facts_in, fold
-from assistant.agent.evidence import EvidenceItem
+from assistant.agent.claims import WEEKDAYS, facts_in, fold, missing_facts, numbers_in
+from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.grounding import content_words
 
 # Share of the topic words the cited evidence must hold.
@@ -96,3 +96,34 @@ def states_figure(answer: str) -> bool:
     facts = facts_in(text)
     plural_days = any(fold(w).rstrip("s") in WEEKDAYS for w in _WORD.findall(text))
     return bool(facts.numbers or facts.months or facts.weekdays or plural_days)
+
+
+# Questions about the recording or file itself ("when was this filmed?", "when did Okafor
+# say it?"): its catalogue date is the answer. Other "when" questions ask about an event.
+_ABOUT_RECORD = re.compile(
+    r"\b(said|say|says|spoke|speak|announced|recorded|filmed|broadcast|aired|published|"
+    r"taken|shot|photographed|interview(ed)?|this (video|clip|photo|picture|recording|file))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_record(question: str) -> bool:
+    return bool(_ABOUT_RECORD.search(question))
+
+
+def figure_from_words(answer: str, cited: list[EvidenceItem]) -> bool:
+    """Does the answer give a figure or date the cited clips' own words hold? A catalogue
+    record's date is when a recording was made, not when what it mentions happened: "When
+    did Jonas Berg become harbour master?" is not answered by the interview's 2023-04-18."""
+    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    claimed = facts_in(text)
+    stated = len(numbers_in(text)) + len(claimed.months) + len(claimed.weekdays)
+    heard = " ".join(clean_text(item.text) for item in cited)
+    words = facts_in(heard)
+    unheard = [m for m in missing_facts(text, words) if m.kind != "name"]
+    return stated > len(unheard) or bool(_days(text) & _days(heard))
+
+
+def _days(text: str) -> set[str]:
+    """Weekdays named, also in the plural ("on Fridays")."""
+    return {fold(w).rstrip("s") for w in _WORD.findall(text)} & set(WEEKDAYS)

@@ -175,6 +175,9 @@ def run_case(
     try:
         if mode == "agent":
             session = backends.session(archive, engine)  # fresh: no history between cases
+            for question in case.earlier:  # the chat this case follows up on
+                session.ask(question)
+            started = time.perf_counter()
             answer = _ask(session, case, image, audio)
             return Outcome("agent", time.perf_counter() - started, answer.retrieved, answer)
         query = SearchQuery(

@@ -55,6 +55,9 @@ class Case(BaseModel):
     answer_must_include: list[Fact] = Field(default_factory=list)
     must_abstain: bool = False
     tags: list[str] = Field(default_factory=list)
+    # Questions asked first in the same chat (an ask case that follows up on them: "and
+    # what did he say after that?"). Only the last answer is scored and timed.
+    earlier: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _has_query(self) -> Case:

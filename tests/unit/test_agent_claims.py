@@ -4,13 +4,16 @@ answers here are the ones measured in issue 17 and 21."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.agent.claims import facts_in, missing_facts, numbers_in
 from assistant.agent.evidence import EvidenceBook, withhold_instructions
 from assistant.agent.grounding import ground, is_degenerate
-from assistant.agent.names import respell
-from assistant.schemas import Clip
+from assistant.agent.names import archive_names, respell
+from assistant.schemas import Asset, Clip, MetadataValue
+from assistant.store.catalog import Catalog
 
 
 def _clip(
@@ -241,6 +244,38 @@ def test_respelled_evidence_keeps_the_raw_asr_text_as_provenance() -> None:
     assert "Okafor" in item.render() and "Okaffert" not in item.render()
 
 
+def test_names_elsewhere_in_the_archive_respell_recordings_more_strictly(tmp_path: Path) -> None:
+    """The harbour report does not list its master; his portrait does. The catalogue's
+    spelling reaches the report's words, and a real but different name stays as heard."""
+    catalog = Catalog(tmp_path / "catalog.sqlite")
+    for asset_id, people in (("portrait", ["Jonas Berg"]), ("briefing", ["Elena Varga"])):
+        catalog.put_asset(
+            Asset(
+                asset_id=asset_id,
+                path=f"/m/{asset_id}",
+                root="/m",
+                rel_path=f"image/{asset_id}.jpg",
+                kind="image",
+                status="indexed",
+            )
+        )
+        catalog.set_metadata(
+            asset_id, [MetadataValue(field="people", value=people, source="sidecar")]
+        )
+    names = archive_names(catalog)
+    assert {"Jonas", "Berg", "Elena", "Varga"} <= set(names)
+    report = _clip("radio/harbour.m4a", "audio", "The harbour master Jonas Bergh spoke.", 3.0)
+    book = EvidenceBook(names=names)
+    item = book.add(report, report.snippet, "search_archive")
+    assert item.text == "The harbour master Jonas Berg spoke."
+    assert item.raw_text == "The harbour master Jonas Bergh spoke."
+    # An own-record name wins over the archive's, and a distinct city is not "corrected".
+    assert respell("She flew to Berlin with Elena Fargas.", ["Varga"], names)[0] == (
+        "She flew to Berlin with Elena Varga."
+    )
+    assert respell("They met in Bergen.", [], ["Berg", "Bern"])[0] == "They met in Bergen."
+
+
 # --- archive text is data ---------------------------------------------------------------
 @pytest.mark.parametrize(
     "injected",
@@ -323,3 +358,37 @@ def test_words_put_in_the_wrong_mouth_are_quoted_from_who_said_them() -> None:
         'council will spend four billion euros on new housing." [1].'
     )
     assert [c.clip.file for c in result.citations] == ["video/briefing.mp4"]
+
+
+def test_asked_what_a_speaker_said_a_documents_words_give_way_to_the_recording() -> None:
+    """attrib: the council summary reports a vote, the commissioner spoke about money; the
+    draft cites the summary for what the commissioner said at the briefing."""
+    summary = _clip(
+        "docs/council_summary.txt",
+        "document",
+        "Summary of the council session. The housing plan was approved without a vote against.",
+    )
+    intro = _clip(
+        "video/council_briefing.mp4",
+        "video",
+        "Commissioner Elena Varga speaking at the council briefing in Brussels.",
+        1.0,
+    )
+    housing = _clip(
+        "video/council_briefing.mp4",
+        "video",
+        "The council will spend four billion euros on new housing.",
+        13.0,
+    )
+    question = "What did the commissioner say about housing at the briefing?"
+    result = ground(
+        "The housing plan was approved without a vote against [1].",
+        _book(summary, intro, housing).items,
+        question,
+    )
+    assert "four billion euros" in result.text and "vote against" not in result.text
+    assert [c.clip.start_s for c in result.citations] == [13.0]
+    # Asked what the summary says, the summary's own words stand.
+    asked = "What does the council summary say about housing?"
+    kept = ground("The housing plan was approved [1].", _book(summary, housing).items, asked)
+    assert kept.text == "The housing plan was approved [1]."

@@ -389,3 +389,27 @@ def test_a_how_much_question_whose_figure_was_invented_abstains(session_for) -> 
     )
     session, _, _ = session_for([_answer("It stays open late on Fridays [1].")], [library])
     assert not session.ask("When will the library stay open late?").abstained
+
+
+def test_a_when_question_answered_only_by_the_records_date_abstains(session_for) -> None:
+    """The interview's catalogue date is when it was recorded, not when Jonas Berg became
+    harbour master; asked when the recording was made, that date is the answer."""
+    harbour = _clip(
+        "harbour",
+        "radio/harbour_interview.m4a",
+        "audio",
+        "Harbour master Jonas Berg says container traffic grew by twelve percent last year.",
+        5.0,
+    )
+    harbour.metadata.update({"date": "2023-04-18", "place": "Antwerp"})
+    session, _, _ = session_for(
+        [_answer("Jonas Berg became harbour master on April 18, 2023, in Antwerp [1].")],
+        [harbour],
+    )
+    answer = session.ask("When did Jonas Berg become harbour master?")
+    assert answer.abstained and "2023" not in answer.text
+    session, _, _ = session_for(
+        [_answer("The interview was recorded on 2023-04-18 in Antwerp [1].")], [harbour]
+    )
+    answer = session.ask("When was the harbour interview recorded?")
+    assert not answer.abstained and "2023-04-18" in answer.text
