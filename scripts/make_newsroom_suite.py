@@ -392,7 +392,7 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             "name-01",
             "What did Minister Okafor say about the election date?",
             [said("okafor.election")],
-            ["okafor", ["ninth of june", "9 june", "june 9"]],
+            ["okafor", ["ninth of june", "9 june", "june 9", "9th of june"]],
             ["name"],
         ),
         ask(
@@ -519,7 +519,7 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             "title-01",
             "What is The Regional Hour reporting about the summer festival?",
             [said("regional.festival")],
-            [["fifth of july", "5 july", "july 5"]],
+            [["fifth of july", "5 july", "july 5", "5th of july"]],
             ["title"],
         ),
         ask(

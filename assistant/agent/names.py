@@ -9,6 +9,7 @@ evidence item (raw_text) and the clip says what was respelled (Clip.why), as pro
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,7 +43,7 @@ _SOUND_ALIKE = (
 )
 
 
-def curated_names(metadata: dict[str, object]) -> list[str]:
+def curated_names(metadata: Mapping[str, object]) -> list[str]:
     """Single capitalised words of the curated people, place, title and speaker values."""
     words: list[str] = []
     for name in NAME_FIELDS:

@@ -32,8 +32,10 @@ from assistant.agent.support import (
     addresses_question,
     asks_about_record,
     asks_for_figure,
+    asks_for_quantity,
     figure_from_words,
     states_figure,
+    states_quantity,
 )
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import TurnContext
@@ -147,6 +149,12 @@ class ChatSession:
                 and not states_figure(grounded.text)
             ):
                 grounded = None  # asked "how much" / "when": the sources give no figure
+            elif (
+                grounded is not None
+                and asks_for_quantity(question)
+                and not states_quantity(grounded.text)
+            ):
+                grounded = None  # asked "how many": a date is not a quantity
             elif (
                 grounded is not None
                 and asks_for_figure(question)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.agent.claims import WEEKDAYS, facts_in, fold, missing_facts, numbers_in
+from assistant.agent.claims import MONTHS, WEEKDAYS, facts_in, fold, missing_facts, numbers_in
 from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.grounding import content_words
 
@@ -127,3 +127,30 @@ def figure_from_words(answer: str, cited: list[EvidenceItem]) -> bool:
 def _days(text: str) -> set[str]:
     """Weekdays named, also in the plural ("on Fridays")."""
     return {fold(w).rstrip("s") for w in _WORD.findall(text)} & set(WEEKDAYS)
+
+
+# "How many / how much" asks for a quantity: a date ("the 5th of July") does not answer it.
+_ASKS_QUANTITY = re.compile(
+    r"\b(how (much|many)|by how much|what (percentage|share|amount|sum|price))\b", re.IGNORECASE
+)
+_MONTH = (
+    "|".join(m for m in MONTHS if len(m) > 3)
+    + "|may|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_ORDINAL = r"(?:\d{1,2}(?:st|nd|rd|th)?|[a-z]+(?:st|nd|rd|th))"
+_DATE = re.compile(
+    rf"\b(?:(?:the )?{_ORDINAL}(?: of)? (?:{_MONTH})\b(?:,? \d{{4}})?"
+    rf"|(?:{_MONTH}) {_ORDINAL}\b(?:,? \d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|(?:19|20)\d{{2}}"
+    r"|\d{1,2}:\d{2}(?::\d{2})?|\[\d+\])",
+    re.IGNORECASE,
+)
+
+
+def asks_for_quantity(question: str) -> bool:
+    return bool(_ASKS_QUANTITY.search(question))
+
+
+def states_quantity(answer: str) -> bool:
+    """Does the answer give a number that is not part of a date, a timecode or a [n]?"""
+    text = _DATE.sub(" ", _FILE.sub(" ", _NOTE.sub(" ", answer)))
+    return bool(numbers_in(text))

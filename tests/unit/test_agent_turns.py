@@ -413,3 +413,23 @@ def test_a_when_question_answered_only_by_the_records_date_abstains(session_for)
     )
     answer = session.ask("When was the harbour interview recorded?")
     assert not answer.abstained and "2023-04-18" in answer.text
+
+
+def test_a_how_many_question_answered_with_a_date_abstains(session_for) -> None:
+    festival = _clip(
+        "festival",
+        "video/regional_hour.mp4",
+        "video",
+        "The summer festival moves to the fifth of July because of the storm.",
+        12.0,
+    )
+    session, _, _ = session_for(
+        [_answer("The summer festival moved to the 5th of July because of the storm [1].")],
+        [festival],
+    )
+    answer = session.ask("How many people attended the summer festival last year?")
+    assert answer.abstained and "July" not in answer.text
+    session, _, _ = session_for(
+        [_answer("The summer festival moves to the fifth of July [1].")], [festival]
+    )
+    assert not session.ask("To which date does the summer festival move?").abstained
