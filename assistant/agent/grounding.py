@@ -278,12 +278,12 @@ def best_quote(
 ) -> str | None:
     """The source's own words closest to `focus` (the question's topic) and then to the
     sentence: 'framing: "exact quote" [n]'."""
-    words, focus = content_words(sentence), focus or set()
+    drafted, focus = content_words(sentence), focus or set()
     best: tuple[int, int, int, str, EvidenceItem] | None = None
     for item in items:
         for quote in quote_sentences(item):
             quoted = content_words(quote)
-            score = (len(focus & quoted), len(words & quoted), -item.n)
+            score = (len(focus & quoted), len(drafted & quoted), -item.n)
             if score[0] < min_focus:
                 continue
             if score[0] + score[1] and (best is None or score > best[:3]):
