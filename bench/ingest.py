@@ -39,23 +39,7 @@ from assistant.models.clip import OpenClipEncoder
 from assistant.models.provider import ModelProvider
 from samples import media as samples
 
-PHOTOS = [
-    "messi5.jpg",
-    "fruits.jpg",
-    "leuvenA.jpg",
-    "starry_night.jpg",
-    "baboon.jpg",
-    "Aqua.jpg",
-    "Blinds.jpg",
-    "Dune.jpg",
-    "Garden.jpg",
-    "GreenMeadow.jpg",
-    "LadyBird.jpg",
-    "RainDrops.jpg",
-    "FreshFlower.jpg",
-    "home.jpg",
-    "building.jpg",
-]
+PHOTOS = [*samples.BENCH_PHOTOS, "home.jpg", "building.jpg"]
 NEWS = [
     "The city council approved a new budget for public transport on Monday.",
     "Heavy flooding closed the river road near the old stone bridge.",

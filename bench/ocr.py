@@ -31,23 +31,7 @@ from assistant.models.base import TextEncoder
 from assistant.models.provider import ModelProvider
 from samples import media as samples
 
-PHOTOS = [
-    "messi5.jpg",
-    "fruits.jpg",
-    "leuvenA.jpg",
-    "starry_night.jpg",
-    "baboon.jpg",
-    "Aqua.jpg",
-    "Blinds.jpg",
-    "Dune.jpg",
-    "Garden.jpg",
-    "GreenMeadow.jpg",
-    "LadyBird.jpg",
-    "RainDrops.jpg",
-    "FreshFlower.jpg",
-    "Storm.jpg",
-    "Wood.jpg",
-]
+PHOTOS = [*samples.BENCH_PHOTOS, "Storm.jpg", "Wood.jpg"]
 
 
 def folders(base: Path) -> dict[str, Path]:

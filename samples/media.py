@@ -26,6 +26,24 @@ BUILD_VERSION = "4"
 SPEECH_RATE = 22_050  # espeak-ng writes 22.05 kHz mono
 
 
+# Debian photos (opencv-doc, mate-backgrounds) the ingest benchmarks all start from.
+BENCH_PHOTOS: tuple[str, ...] = (
+    "messi5.jpg",
+    "fruits.jpg",
+    "leuvenA.jpg",
+    "starry_night.jpg",
+    "baboon.jpg",
+    "Aqua.jpg",
+    "Blinds.jpg",
+    "Dune.jpg",
+    "Garden.jpg",
+    "GreenMeadow.jpg",
+    "LadyBird.jpg",
+    "RainDrops.jpg",
+    "FreshFlower.jpg",
+)
+
+
 class MissingSampleMedia(FileNotFoundError):
     """Debian sample media are not installed on this machine."""
 
@@ -54,13 +72,14 @@ def debian_video(name: str) -> Path:
     return _find(name, [OPENCV_DATA], "opencv-doc")
 
 
-def _run(args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True, check=False)
+def _run(args: list[str], timeout: float = 300) -> None:
+    done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=timeout)
     if done.returncode != 0:
         raise RuntimeError(f"{args[0]} failed ({done.returncode}): {done.stderr[-800:]}")
 
 
-def _ffmpeg(*args: str) -> None:
+def ffmpeg(*args: str) -> None:
+    """Run ffmpeg quietly, overwriting its output; a RuntimeError with its stderr on failure."""
     _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *args])
 
 
@@ -150,7 +169,7 @@ def video_with_speech(
         joined = "".join(f"[v{i}]" for i in range(len(sources)))
         filters.append(f"{joined}concat=n={len(sources)}:v=1:a=0[v]")
         metadata = [arg for k, v in (tags or {}).items() for arg in ("-metadata", f"{k}={v}")]
-        _ffmpeg(
+        ffmpeg(
             *inputs,
             "-i",
             str(wav),
@@ -201,7 +220,7 @@ def _encode_audio(samples: np.ndarray, rate: int, out: Path) -> Path:
         return _write_wav(samples, rate, out)
     with tempfile.TemporaryDirectory() as tmp:
         wav = _write_wav(samples, rate, Path(tmp) / "track.wav")
-        _ffmpeg("-i", str(wav), str(out))
+        ffmpeg("-i", str(wav), str(out))
     return out
 
 

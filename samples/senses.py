@@ -8,11 +8,10 @@ should find each file (what a journalist would type, not the model's label verba
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samples.media import MissingSampleMedia, debian_photo, debian_video
+from samples.media import MissingSampleMedia, debian_photo, debian_video, ffmpeg
 
 FREEDESKTOP = Path("/usr/share/sounds/freedesktop/stereo")
 # (file, query): each sound and how one would ask for it.
@@ -67,39 +66,30 @@ def street_with_phone(target: Path) -> Path:
     """VIDEO_S seconds of vtest.avi with the incoming-call ring mixed in at RING_AT_S."""
     ring = freedesktop_sound("phone-incoming-call.oga")
     delay_ms = int(RING_AT_S * 1000)
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(debian_video("vtest.avi")),
-            "-i",
-            str(ring),
-            "-t",
-            str(VIDEO_S),
-            "-filter_complex",
-            f"[1:a]adelay={delay_ms}|{delay_ms},apad[a]",
-            "-map",
-            "0:v",
-            "-map",
-            "[a]",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-c:a",
-            "aac",
-            "-t",
-            str(VIDEO_S),
-            str(target),
-        ],
-        check=True,
-        timeout=120,
+    ffmpeg(
+        "-i",
+        str(debian_video("vtest.avi")),
+        "-i",
+        str(ring),
+        "-t",
+        str(VIDEO_S),
+        "-filter_complex",
+        f"[1:a]adelay={delay_ms}|{delay_ms},apad[a]",
+        "-map",
+        "0:v",
+        "-map",
+        "[a]",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-t",
+        str(VIDEO_S),
+        str(target),
     )
     return target
 
@@ -113,30 +103,21 @@ def silent_headline(target: Path) -> Path:
         "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
         f"enable='gte(t,{HEADLINE_FROM_S})'"
     )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(debian_video("vtest.avi")),
-            "-t",
-            str(SILENT_S),
-            "-vf",
-            drawtext,
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-an",
-            str(target),
-        ],
-        check=True,
-        timeout=120,
+    ffmpeg(
+        "-i",
+        str(debian_video("vtest.avi")),
+        "-t",
+        str(SILENT_S),
+        "-vf",
+        drawtext,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-an",
+        str(target),
     )
     return target
 

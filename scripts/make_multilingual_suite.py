@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.media import SpokenLine
+from samples.suites import SuiteBuilder, case_row
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "multilingual"
@@ -190,18 +188,9 @@ PDF_DOC = (
 )
 
 
-class Builder:
-    def __init__(self, suite: Path) -> None:
-        self.suite = suite
-        self.archive = suite / "archive"
-        self.queries = suite / "queries"
-        self.spoken: dict[str, SpokenLine] = {}
-        self.files: dict[str, str] = {}
-
+class Builder(SuiteBuilder):
     def build(self) -> None:
-        for folder in (self.archive, self.queries):
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
+        self.fresh_folders()
         for rel, (language, kind, lines) in SPEECH.items():
             out = self.archive / rel
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -282,30 +271,13 @@ def _noisy_excerpt(media: Path, start_s: float, end_s: float, out: Path) -> None
 
 def cases(built: Builder) -> list[dict[str, Any]]:
     def said(key: str) -> dict[str, Any]:
-        span = built.spoken[key]
-        return {
-            "file": built.files[key],
-            "start_s": math.floor(span.start_s * 10) / 10,
-            "end_s": math.ceil(span.end_s * 10) / 10,
-            "transcript": span.text,
-        }
+        return built.said(key, transcript=True)
 
     def case(
         id_: str, question: str, relevant: list[dict[str, Any]], pair: str, kind: str, **extra: Any
     ) -> dict[str, Any]:
-        return {
-            "id": id_,
-            "type": "search",
-            "question": question,
-            "query_image": None,
-            "query_audio": None,
-            "filters": {},
-            "relevant": relevant,
-            "answer_must_include": [],
-            "must_abstain": False,
-            "tags": ["cross-lingual" if pair[:2] != pair[3:] else "same-language", pair, kind],
-            **extra,
-        }
+        crossing = "cross-lingual" if pair[:2] != pair[3:] else "same-language"
+        return case_row(id_, "search", question, relevant, [crossing, pair, kind], **extra)
 
     doc = {"file": ""}  # filled per case
     return [

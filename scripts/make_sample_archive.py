@@ -22,13 +22,9 @@ What is in it, and what each part tests:
 
 from __future__ import annotations
 
-import argparse
 import json
-import math
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: sample
 
 from samples import media as samples
 from samples.media import SpokenLine
+from samples.suites import SuiteBuilder, case_row, suite_main
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "sample"
@@ -94,18 +91,9 @@ BULLETIN_HTML = (
 )
 
 
-class Builder:
-    def __init__(self, suite: Path) -> None:
-        self.suite = suite
-        self.archive = suite / "archive"
-        self.queries = suite / "queries"
-        self.spoken: dict[str, SpokenLine] = {}
-        self.files: dict[str, str] = {}  # line key -> archive-relative file
-
+class Builder(SuiteBuilder):
     def build(self) -> None:
-        for folder in (self.archive, self.queries):
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
+        self.fresh_folders()
         self.videos()
         self.radio()
         self.music()
@@ -324,16 +312,12 @@ def _save_with_exif(path: Path, taken: str) -> None:
         image.save(path, exif=exif, quality=90)
 
 
-def _ffmpeg(*args: str) -> None:
-    subprocess.run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *args], check=True)
-
-
 def _grab_frame(video: Path, at_s: float, out: Path) -> None:
-    _ffmpeg("-ss", f"{at_s}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(out))
+    samples.ffmpeg("-ss", f"{at_s}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(out))
 
 
 def _excerpt(media: Path, start_s: float, end_s: float, out: Path) -> None:
-    _ffmpeg(
+    samples.ffmpeg(
         "-ss",
         f"{start_s:.2f}",
         "-to",
@@ -353,41 +337,12 @@ def _excerpt(media: Path, start_s: float, end_s: float, out: Path) -> None:
 
 
 def cases(built: Builder) -> list[dict[str, Any]]:
-    def said(key: str, transcript: bool = False) -> dict[str, Any]:
-        span = built.spoken[key]
-        item: dict[str, Any] = {
-            "file": built.files[key],
-            "start_s": math.floor(span.start_s * 10) / 10,
-            "end_s": math.ceil(span.end_s * 10) / 10,
-        }
-        if transcript:
-            item["transcript"] = span.text
-        return item
+    said = built.said
 
     def doc(file: str, contains: str | None = None) -> dict[str, Any]:
         return {"file": file, **({"contains": contains} if contains else {})}
 
-    def case(
-        id_: str,
-        type_: str,
-        question: str,
-        relevant: list[dict[str, Any]],
-        tags: list[str],
-        **extra: Any,
-    ) -> dict[str, Any]:
-        return {
-            "id": id_,
-            "type": type_,
-            "question": question,
-            "query_image": None,
-            "query_audio": None,
-            "filters": {},
-            "relevant": relevant,
-            "answer_must_include": [],
-            "must_abstain": False,
-            "tags": tags,
-            **extra,
-        }
+    case = case_row
 
     return [
         # speech in video and radio, found by what is said
@@ -791,30 +746,21 @@ queries: queries
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--suite", type=Path, default=DEFAULT_SUITE)
-    parser.add_argument("--force", action="store_true", help="Rebuild even if present.")
-    args = parser.parse_args(argv)
-    marker = args.suite / ".archive-built"
-    if marker.exists() and not args.force:
-        print(f"{args.suite}/archive already built (use --force to rebuild)")
-        return 0
-    started = time.perf_counter()
-    builder = Builder(args.suite)
+def _build(suite: Path) -> list[dict[str, Any]]:
+    builder = Builder(suite)
     builder.build()
-    (args.suite / "suite.yaml").write_text(SUITE_YAML)
-    rows = cases(builder)
-    (args.suite / "cases.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
-    marker.write_text("scripts/make_sample_archive.py\n")
-    size = sum(
-        p.stat().st_size for p in args.suite.rglob("*") if p.is_file() and not p.is_symlink()
+    return cases(builder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return suite_main(
+        argv,
+        description=__doc__.split("\n\n")[0],
+        default_suite=DEFAULT_SUITE,
+        script="scripts/make_sample_archive.py",
+        suite_yaml=SUITE_YAML,
+        build=_build,
     )
-    print(
-        f"built {args.suite}: {len(rows)} cases, {size / 1e6:.1f} MB "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-    return 0
 
 
 if __name__ == "__main__":

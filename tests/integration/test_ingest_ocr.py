@@ -4,7 +4,6 @@ street video for a known interval, are found by search with the right asset and 
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Clip, IngestReport, SearchQuery
-from samples.media import debian_photo, debian_video
+from samples.media import debian_photo, debian_video, ffmpeg
 
 pytestmark = pytest.mark.slow
 
@@ -59,30 +58,21 @@ def captioned_video(target: Path) -> None:
         "box=1:boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
         f"enable='gte(t,{SHOWN[0]})*lt(t,{SHOWN[1]})'"
     )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-i",
-            str(debian_video("vtest.avi")),
-            "-t",
-            str(VIDEO_LENGTH_S),
-            "-vf",
-            drawtext,
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-pix_fmt",
-            "yuv420p",
-            "-an",
-            str(target),
-        ],
-        check=True,
-        timeout=120,
+    ffmpeg(
+        "-i",
+        str(debian_video("vtest.avi")),
+        "-t",
+        str(VIDEO_LENGTH_S),
+        "-vf",
+        drawtext,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-an",
+        str(target),
     )
 
 

@@ -4,7 +4,6 @@ and no CLIP — so every visual match here comes from pHash alone."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
 from assistant.retrieval.engine import CLIP_OFF, SearchEngine
 from assistant.schemas import Clip, Filters, SearchQuery
-from samples.media import TestArchive, build_test_archive, debian_photo, speak
+from samples.media import TestArchive, build_test_archive, debian_photo, ffmpeg, speak
 
 pytestmark = pytest.mark.slow
 
@@ -111,22 +110,14 @@ def test_cropped_debian_photo_finds_its_source(indexed: Indexed, tmp_path: Path)
 def test_frame_grabbed_from_a_video_finds_the_moment(indexed: Indexed, tmp_path: Path) -> None:
     video = indexed.manifest.root / "video" / "street_news.mp4"
     grab = tmp_path / "grab.png"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-ss",
-            "6",
-            "-i",
-            str(video),
-            "-frames:v",
-            "1",
-            str(grab),
-        ],
-        check=True,
+    ffmpeg(
+        "-ss",
+        "6",
+        "-i",
+        str(video),
+        "-frames:v",
+        "1",
+        str(grab),
     )
     top = indexed.engine.search(SearchQuery(image=grab))[0]
     assert top.file == "video/street_news.mp4"

@@ -23,28 +23,7 @@ from assistant.schemas import (
 )
 from assistant.ui.archive_tab import models_html, report_html
 from assistant.ui.chat_tab import ChatHandler
-
-
-class _Links:
-    def file_url(self, path: str | None) -> str | None:
-        return None
-
-    def preview_url(self, preview: str | None) -> str | None:
-        return None
-
-    def image_url(self, path: str, preview: str | None) -> str | None:
-        return None
-
-    def play(
-        self,
-        path: str,
-        asset_id: str,
-        kind: str,
-        start_s: float | None = None,
-        end_s: float | None = None,
-    ) -> tuple[str, float] | None:
-        return "/f" + path, 0.0
-
+from tests.helpers.fake_links import FakeLinks
 
 CLIP = Clip(
     asset_id="b" * 16,
@@ -96,7 +75,7 @@ class _Session:
 
 
 def _run(session: _Session, message: Any) -> list[tuple[Any, ...]]:
-    handler = ChatHandler(lambda: session, _Links(), max_upload_mb=5)  # type: ignore[arg-type]
+    handler = ChatHandler(lambda: session, FakeLinks(serve_files=False), max_upload_mb=5)  # type: ignore[arg-type]
     return list(handler.ask(message, [], None))
 
 
@@ -195,7 +174,7 @@ def test_second_turn_keeps_earlier_clips_reachable() -> None:
         citations=[Citation(n=1, clip=CLIP)],
     )
     session = _Session(answer)
-    handler = ChatHandler(lambda: session, _Links(), max_upload_mb=5)  # type: ignore[arg-type]
+    handler = ChatHandler(lambda: session, FakeLinks(serve_files=False), max_upload_mb=5)  # type: ignore[arg-type]
     first = list(handler.ask({"text": "fire?", "files": []}, [], None))[-1]
     second = list(handler.ask({"text": "again?", "files": []}, first[3], first[4]))[-1]
     shown, evidence, _, history, state = second

@@ -14,6 +14,7 @@ from assistant.schemas import Asset
 from assistant.store.catalog import Catalog
 from assistant.ui.media import FILE_ROUTE, PlayableCopies, ServedFiles, browser_plays
 from assistant.ui.uploads import check_upload, split_uploads
+from samples.media import ffmpeg
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
@@ -126,22 +127,14 @@ def test_playable_copy_is_made_once_and_keeps_the_timeline(tmp_path: Path) -> No
 @needs_ffmpeg
 def test_long_file_gets_an_excerpt_around_the_clip(tmp_path: Path) -> None:
     long_avi = tmp_path / "long.avi"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x48:rate=5:duration=12",
-            "-c:v",
-            "mpeg4",
-            str(long_avi),
-        ],
-        check=True,
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x48:rate=5:duration=12",
+        "-c:v",
+        "mpeg4",
+        str(long_avi),
     )
     copies = PlayableCopies(tmp_path / "previews", whole_file_s=5.0, margin_s=2.0)
     excerpt = copies.get(long_avi, "long", "video", 6.0, 7.0)

@@ -11,29 +11,7 @@ from assistant.schemas import Answer, Citation, Clip
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.cards import clip_card, metadata_html
 from assistant.vocabulary.timefmt import clock, span
-
-
-class _Links:
-    """MediaLinks stand-in: every path is servable under /f/."""
-
-    def file_url(self, path: str | None) -> str | None:
-        return f"/f{path}" if path else None
-
-    def preview_url(self, preview: str | None) -> str | None:
-        return f"/f{preview}" if preview else None
-
-    def image_url(self, path: str, preview: str | None) -> str | None:
-        return f"/f{path}"
-
-    def play(
-        self,
-        path: str,
-        asset_id: str,
-        kind: str,
-        start_s: float | None = None,
-        end_s: float | None = None,
-    ) -> tuple[str, float] | None:
-        return f"/f{path}", 0.0
+from tests.helpers.fake_links import FakeLinks
 
 
 def _clip(**update: object) -> Clip:
@@ -85,7 +63,7 @@ def test_link_citations_only_links_existing_citations() -> None:
 
 
 def test_video_card_seeks_to_clip_and_shows_times() -> None:
-    html = clip_card(_clip(), links=_Links(), element_id="clip-1-1", badge="[1]")  # type: ignore[arg-type]
+    html = clip_card(_clip(), links=FakeLinks(), element_id="clip-1-1", badge="[1]")  # type: ignore[arg-type]
     assert 'src="/f/arch/video/news.mp4#t=41.00,58.40"' in html
     assert 'data-start="41.00"' in html and 'data-end="58.40"' in html
     assert "00:41–00:59" in html
@@ -99,7 +77,7 @@ def test_card_escapes_archive_text() -> None:
         file="<b>x</b>.mp4",
         metadata={"place": "<img onerror=x>"},
     )
-    html = clip_card(clip, links=_Links(), element_id="c", badge="[1]")  # type: ignore[arg-type]
+    html = clip_card(clip, links=FakeLinks(), element_id="c", badge="[1]")  # type: ignore[arg-type]
     assert "<script>" not in html and "<img onerror" not in html
     assert "&lt;script&gt;" in html
 
@@ -114,43 +92,23 @@ def test_document_card_highlights_passage_with_page() -> None:
         snippet="green party doubled its seats",
         page=2,
     )
-    html = clip_card(clip, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(clip, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert "<mark>green party doubled its seats</mark>" in html
     assert "page 2" in html
     assert "<video" not in html and "#t=" not in html
 
 
 def test_unplayable_media_says_so() -> None:
-    class NoPlay(_Links):
-        def play(
-            self,
-            path: str,
-            asset_id: str,
-            kind: str,
-            start_s: float | None = None,
-            end_s: float | None = None,
-        ) -> tuple[str, float] | None:
-            return None
-
-    html = clip_card(_clip(kind="audio"), links=NoPlay(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(_clip(kind="audio"), links=FakeLinks(play_as=None), element_id="c")  # type: ignore[arg-type]
     assert "cannot be played in the browser" in html
     assert "<audio" not in html
 
 
 def test_excerpt_playback_counts_from_the_excerpt_start() -> None:
-    class Excerpt(_Links):
-        def play(
-            self,
-            path: str,
-            asset_id: str,
-            kind: str,
-            start_s: float | None = None,
-            end_s: float | None = None,
-        ) -> tuple[str, float] | None:
-            return "/f/previews/x_2450_2540.mp4", 2450.0
-
     clip = _clip(start_s=2480.0, end_s=2510.5)
-    html = clip_card(clip, links=Excerpt(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(
+        clip, links=FakeLinks(play_as=("/f/previews/x_2450_2540.mp4", 2450.0)), element_id="c"
+    )  # type: ignore[arg-type]
     assert 'src="/f/previews/x_2450_2540.mp4#t=30.00,60.50"' in html
     assert 'data-start="30.00"' in html and 'data-end="60.50"' in html
     assert "41:20–41:51" in html and "Excerpt from 40:50" in html
@@ -172,7 +130,7 @@ def test_abstained_answer_shows_nearest_labelled() -> None:
     answer = Answer(
         question="unicorns?", text="Not in the archive.", abstained=True, nearest=[_clip()]
     )
-    html = evidence_html(answer, 1, _Links())  # type: ignore[arg-type]
+    html = evidence_html(answer, 1, FakeLinks())  # type: ignore[arg-type]
     assert "Not in the archive" in html and "nearest" in html
     assert 'id="near-1-1"' in html
 
@@ -184,7 +142,7 @@ def test_cited_answer_shows_one_card_per_citation() -> None:
         text="a [1] b [2]",
         citations=[Citation(n=i, clip=c) for i, c in enumerate(clips, start=1)],
     )
-    html = evidence_html(answer, 4, _Links())  # type: ignore[arg-type]
+    html = evidence_html(answer, 4, FakeLinks())  # type: ignore[arg-type]
     assert html.count('class="aa-card"') == 2
     assert 'id="clip-4-1"' in html and 'id="clip-4-2"' in html
     assert '<img class="aa-media" src="/f/arch/p.jpg"' in html
@@ -207,14 +165,14 @@ def test_active_archive_files_are_downloaded_not_opened() -> None:
         end_s=None,
         snippet="railway strike",
     )
-    html = clip_card(page, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(page, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert 'href="/f/arch/docs/b.html" download' in html and 'target="_blank"' not in html
     svg = _clip(kind="image", file="p/logo.svg", path="/arch/p/logo.svg", start_s=None, end_s=None)
-    html = clip_card(svg, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(svg, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert '<img class="aa-media" src="/f/arch/p/logo.svg"' in html
     assert 'target="_blank"' not in html
     pdf = _clip(kind="document", file="d/e.pdf", path="/arch/d/e.pdf", start_s=None, end_s=None)
-    assert "open file" in clip_card(pdf, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    assert "open file" in clip_card(pdf, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
 
 
 class _FixedEngine:
@@ -232,7 +190,7 @@ def _search_view(scores: list[float]) -> tuple[str, str]:
     from assistant.schemas import Filters
     from assistant.ui.search_tab import SearchHandler
 
-    handler = SearchHandler(_FixedEngine(scores), _Links(), max_upload_mb=10)  # type: ignore[arg-type]
+    handler = SearchHandler(_FixedEngine(scores), FakeLinks(), max_upload_mb=10)  # type: ignore[arg-type]
     return handler.search("flooding", None, None, 10, Filters())
 
 
@@ -253,7 +211,7 @@ def test_only_weak_results_are_shown_open_and_labelled() -> None:
 
 def test_card_names_the_passage_language_and_the_asset_languages() -> None:
     clip = _clip(language="fr", metadata={"language": ["fr", "en"]})
-    html = clip_card(clip, links=_Links(), element_id="c")  # type: ignore[arg-type]
+    html = clip_card(clip, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert '<span class="aa-lang" title="language of this passage">French</span>' in html
     assert "<dt>language</dt><dd>French, English</dd>" in html
-    assert "aa-lang" not in clip_card(_clip(), links=_Links(), element_id="c")  # type: ignore[arg-type]
+    assert "aa-lang" not in clip_card(_clip(), links=FakeLinks(), element_id="c")  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""What the eval-suite builders in scripts/ share: the folders and spoken-line record of a
+suite being built, a case row with the loader's defaults, the gold span of a spoken line,
+and the command line (`--suite`, `--force`, the built marker, suite.yaml, cases.jsonl)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from samples.media import SpokenLine
+
+
+class SuiteBuilder:
+    """A suite's archive/ and queries/ folders, and where each spoken line was placed."""
+
+    def __init__(self, suite: Path) -> None:
+        self.suite = suite
+        self.archive = suite / "archive"
+        self.queries = suite / "queries"
+        self.spoken: dict[str, SpokenLine] = {}
+        self.files: dict[str, str] = {}  # line key -> archive-relative file
+
+    def fresh_folders(self) -> None:
+        for folder in (self.archive, self.queries):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+
+    def said(self, key: str, transcript: bool = False) -> dict[str, Any]:
+        """The gold item of a spoken line: its file and span, widened to tenths of a
+        second so the span always holds the speech (and its words, if asked)."""
+        span = self.spoken[key]
+        item: dict[str, Any] = {
+            "file": self.files[key],
+            "start_s": math.floor(span.start_s * 10) / 10,
+            "end_s": math.ceil(span.end_s * 10) / 10,
+        }
+        if transcript:
+            item["transcript"] = span.text
+        return item
+
+
+def case_row(
+    id_: str,
+    type_: str,
+    question: str,
+    relevant: list[dict[str, Any]],
+    tags: list[str],
+    **extra: Any,
+) -> dict[str, Any]:
+    """One cases.jsonl row, every field the loader knows written out."""
+    return {
+        "id": id_,
+        "type": type_,
+        "question": question,
+        "query_image": None,
+        "query_audio": None,
+        "filters": {},
+        "relevant": relevant,
+        "answer_must_include": [],
+        "must_abstain": False,
+        "tags": tags,
+        **extra,
+    }
+
+
+def suite_main(
+    argv: list[str] | None,
+    *,
+    description: str,
+    default_suite: Path,
+    script: str,
+    suite_yaml: str,
+    build: Callable[[Path], list[dict[str, Any]]],
+) -> int:
+    """Build a suite unless its marker says it is built (`--force` rebuilds): `build(suite)`
+    makes the media and returns the cases; suite.yaml and cases.jsonl are written here."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--suite", type=Path, default=default_suite)
+    parser.add_argument("--force", action="store_true", help="Rebuild even if present.")
+    args = parser.parse_args(argv)
+    marker = args.suite / ".archive-built"
+    if marker.exists() and not args.force:
+        print(f"{args.suite}/archive already built (use --force to rebuild)")
+        return 0
+    started = time.perf_counter()
+    rows = build(args.suite)
+    (args.suite / "suite.yaml").write_text(suite_yaml)
+    (args.suite / "cases.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    marker.write_text(f"{script}\n")
+    size = sum(
+        p.stat().st_size for p in args.suite.rglob("*") if p.is_file() and not p.is_symlink()
+    )
+    print(
+        f"built {args.suite}: {len(rows)} cases, {size / 1e6:.1f} MB "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    return 0
