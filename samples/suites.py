@@ -26,6 +26,9 @@ class SuiteBuilder:
         self.spoken: dict[str, SpokenLine] = {}
         self.files: dict[str, str] = {}  # line key -> archive-relative file
 
+    def build(self) -> None:
+        raise NotImplementedError
+
     def fresh_folders(self) -> None:
         for folder in (self.archive, self.queries):
             shutil.rmtree(folder, ignore_errors=True)
@@ -71,16 +74,19 @@ def case_row(
 
 def suite_main(
     argv: list[str] | None,
-    *,
-    description: str,
-    default_suite: Path,
     script: str,
     suite_yaml: str,
-    build: Callable[[Path], list[dict[str, Any]]],
+    make: Callable[[Path], SuiteBuilder],
+    cases: Callable[[Any], list[dict[str, Any]]],
+    default_suite: Path,
 ) -> int:
-    """Build a suite unless its marker says it is built (`--force` rebuilds): `build(suite)`
-    makes the media and returns the cases; suite.yaml and cases.jsonl are written here."""
-    parser = argparse.ArgumentParser(description=description)
+    """The command line of a suite builder `script` (its __file__): build the suite unless
+    its marker says it is built (`--force` rebuilds). `make(suite).build()` makes the media,
+    `cases(builder)` the rows; suite.yaml and cases.jsonl are written here."""
+    name = Path(script).name
+    parser = argparse.ArgumentParser(
+        description=f"Build an eval suite ({name}; see its docstring)."
+    )
     parser.add_argument("--suite", type=Path, default=default_suite)
     parser.add_argument("--force", action="store_true", help="Rebuild even if present.")
     args = parser.parse_args(argv)
@@ -89,10 +95,12 @@ def suite_main(
         print(f"{args.suite}/archive already built (use --force to rebuild)")
         return 0
     started = time.perf_counter()
-    rows = build(args.suite)
+    builder = make(args.suite)
+    builder.build()
+    rows = cases(builder)
     (args.suite / "suite.yaml").write_text(suite_yaml)
     (args.suite / "cases.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
-    marker.write_text(f"{script}\n")
+    marker.write_text(f"scripts/{name}\n")
     size = sum(
         p.stat().st_size for p in args.suite.rglob("*") if p.is_file() and not p.is_symlink()
     )

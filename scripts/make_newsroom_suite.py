@@ -594,21 +594,8 @@ queries: queries
 """
 
 
-def _build(suite: Path) -> list[dict[str, Any]]:
-    builder = Builder(suite)
-    builder.build()
-    return cases(builder)
-
-
 def main(argv: list[str] | None = None) -> int:
-    return suite_main(
-        argv,
-        description=__doc__.split("\n\n")[0],
-        default_suite=DEFAULT_SUITE,
-        script="scripts/make_newsroom_suite.py",
-        suite_yaml=SUITE_YAML,
-        build=_build,
-    )
+    return suite_main(argv, __file__, SUITE_YAML, Builder, cases, DEFAULT_SUITE)
 
 
 if __name__ == "__main__":
