@@ -83,6 +83,25 @@ def ffmpeg(*args: str) -> None:
     _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *args])
 
 
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+
+
+def captioned_street(target: Path, text: str, seconds: float, when: str, size: int) -> Path:
+    """`seconds` of vtest.avi (a street scene), silent, with `text` burned in, white on a
+    black box near the bottom, while the ffmpeg expression `when` holds (e.g. 'gte(t,2)')."""
+    font = f"fontfile={FONT}:" if FONT.is_file() else ""
+    drawtext = (
+        f"drawtext={font}text='{text}':fontsize={size}:fontcolor=white:box=1:"
+        "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
+        f"enable='{when}'"
+    )
+    ffmpeg(
+        "-i", str(debian_video("vtest.avi")), "-t", str(seconds), "-vf", drawtext,
+        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-an", str(target),
+    )  # fmt: skip
+    return target
+
+
 def speak(text: str, out: Path, voice: str = "en-us", speed: int = 150) -> Path:
     """Speak `text` with espeak-ng into a 22.05 kHz mono WAV file."""
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from samples.media import MissingSampleMedia, debian_photo, debian_video, ffmpeg
+from samples.media import (
+    MissingSampleMedia,
+    captioned_street,
+    debian_photo,
+    debian_video,
+    ffmpeg,
+)
 
 FREEDESKTOP = Path("/usr/share/sounds/freedesktop/stereo")
 # (file, query): each sound and how one would ask for it.
@@ -36,7 +42,6 @@ PHOTOS = [
 # The soundtrack's ringing starts here (seconds) in the street video.
 RING_AT_S = 6.0
 VIDEO_S = 12.0
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 HEADLINE = "BRIDGE CLOSED IN RENNES AFTER STORM"
 # The silent clip shows the headline from 1 s to its end (8 s).
 HEADLINE_FROM_S, SILENT_S = 1.0, 8.0
@@ -97,29 +102,7 @@ def street_with_phone(target: Path) -> Path:
 def silent_headline(target: Path) -> Path:
     """SILENT_S seconds of vtest.avi, no sound track, HEADLINE burned in from
     HEADLINE_FROM_S: only on-screen text can find it."""
-    font = f"fontfile={FONT}:" if FONT.is_file() else ""
-    drawtext = (
-        f"drawtext={font}text='{HEADLINE}':fontsize=30:fontcolor=white:box=1:"
-        "boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
-        f"enable='gte(t,{HEADLINE_FROM_S})'"
-    )
-    ffmpeg(
-        "-i",
-        str(debian_video("vtest.avi")),
-        "-t",
-        str(SILENT_S),
-        "-vf",
-        drawtext,
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-an",
-        str(target),
-    )
-    return target
+    return captioned_street(target, HEADLINE, SILENT_S, f"gte(t,{HEADLINE_FROM_S})", 30)
 
 
 def build_senses_archive(root: Path) -> SensesArchive:

@@ -16,11 +16,10 @@ from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import Clip, IngestReport, SearchQuery
-from samples.media import debian_photo, debian_video, ffmpeg
+from samples.media import FONT, captioned_street, debian_photo
 
 pytestmark = pytest.mark.slow
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 PHOTO_TICKER = "FLOOD WARNING"
 VIDEO_CAPTION = "BRIDGE CLOSED"
 VIDEO_LENGTH_S = 10.0
@@ -52,28 +51,8 @@ def ticker_photo(target: Path) -> None:
 
 def captioned_video(target: Path) -> None:
     """The first 10 s of vtest.avi (street scene) with a caption between SHOWN[0] and [1]."""
-    font = f"fontfile={FONT}:" if FONT.is_file() else ""
-    drawtext = (
-        f"drawtext={font}text='{VIDEO_CAPTION}':fontsize=40:fontcolor=white:"
-        "box=1:boxcolor=black@0.8:boxborderw=10:x=(w-text_w)/2:y=h-text_h-30:"
-        f"enable='gte(t,{SHOWN[0]})*lt(t,{SHOWN[1]})'"
-    )
-    ffmpeg(
-        "-i",
-        str(debian_video("vtest.avi")),
-        "-t",
-        str(VIDEO_LENGTH_S),
-        "-vf",
-        drawtext,
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-        "-an",
-        str(target),
-    )
+    when = f"gte(t,{SHOWN[0]})*lt(t,{SHOWN[1]})"
+    captioned_street(target, VIDEO_CAPTION, VIDEO_LENGTH_S, when, 40)
 
 
 @pytest.fixture(scope="module")
