@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from assistant.archive import Archive
 from assistant.retrieval.clips import pad
 from assistant.schemas import Asset, Clip, Segment
@@ -79,6 +81,22 @@ def segments_clip(archive: Archive, asset: Asset, segments: list[Segment], why: 
         )
     else:
         start = end = None
+    return _cited(
+        archive,
+        asset,
+        start,
+        end,
+        snippet=" ".join(s.text.strip() for s in segments),
+        why=[why],
+        segment_ids=[s.segment_id for s in segments],
+        page=segments[0].page,
+    )
+
+
+def _cited(
+    archive: Archive, asset: Asset, start: float | None, end: float | None, **fields: Any
+) -> Clip:
+    """A clip the agent cites from the catalogue itself (not a search hit): score 1."""
     metadata = {
         name: mv.value for name, mv in archive.catalog.effective_metadata(asset.asset_id).items()
     }
@@ -90,11 +108,8 @@ def segments_clip(archive: Archive, asset: Asset, segments: list[Segment], why: 
         start_s=start,
         end_s=end,
         score=1.0,
-        snippet=" ".join(s.text.strip() for s in segments),
-        why=[why],
-        segment_ids=[s.segment_id for s in segments],
-        page=segments[0].page,
         metadata=metadata,
+        **fields,
     )
 
 
@@ -106,14 +121,4 @@ def asset_clip(archive: Archive, asset_id: str, at_s: float | None = None) -> Cl
     start = end = None
     if at_s is not None and asset.kind in ("video", "audio"):
         start, end = pad(at_s, at_s, archive.settings.search.min_clip_s, asset.duration_s)
-    metadata = {name: mv.value for name, mv in archive.catalog.effective_metadata(asset_id).items()}
-    return Clip(
-        asset_id=asset_id,
-        file=asset.rel_path,
-        path=asset.path,
-        kind=asset.kind,
-        start_s=start,
-        end_s=end,
-        score=1.0,
-        metadata=metadata,
-    )
+    return _cited(archive, asset, start, end)
