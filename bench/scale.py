@@ -628,8 +628,11 @@ def sweep_ef(folder: Path, built: dict[str, Any], args: argparse.Namespace) -> d
         for ef in beams:
             command = [sys.executable, __file__, "--assets", str(built["assets"]), "--keep"]
             command += [str(folder), "--reuse", "--sweep-ef", str(ef)]
-            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-            rows += json.loads(out.strip().splitlines()[-1])["sweep"]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            if done.returncode != 0:  # say why, keep the other beams
+                rows.append({"ef_search": ef, "error": done.stderr.strip()[-600:]})
+                continue
+            rows += json.loads(done.stdout.strip().splitlines()[-1])["sweep"]
         return {**sweep_header(folder, built), "sweep": rows, "loadavg": loadavg()}
     rng = np.random.default_rng(12)
     texts = built["texts"]
