@@ -165,9 +165,17 @@ def build(archive: Archive, media_root: Path) -> None:
         archive.catalog.set_status(asset_id, "indexed")
 
 
-def _put(
-    archive: Archive, root: Path, asset_id: str, rel: str, kind: str, duration: float | None
+def put_asset(
+    archive: Archive,
+    root: Path,
+    asset_id: str,
+    rel: str,
+    kind: str,
+    duration: float | None,
+    status: str = "pending",
+    **fields: Any,
 ) -> None:
+    """An asset row for `root/rel` (no file needed), `pending` unless said otherwise."""
     archive.catalog.put_asset(
         Asset(
             asset_id=asset_id,
@@ -176,8 +184,21 @@ def _put(
             rel_path=rel,
             kind=kind,
             duration_s=duration,
-            status="pending",  # type: ignore[arg-type]
+            status=status,
+            **fields,
         )
+    )
+
+
+def meta_value(
+    name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
+) -> MetadataValue:
+    """A metadata value (curated unless a source is given)."""
+    return MetadataValue(
+        field=name,
+        value=value,
+        source=source,  # type: ignore[arg-type]
+        confidence=confidence,
     )
 
 
@@ -197,7 +218,7 @@ def _speech_asset(
     duration: float,
     lines: list[tuple[float, float, str]],
 ) -> None:
-    _put(archive, root, asset_id, rel, kind, duration)
+    put_asset(archive, root, asset_id, rel, kind, duration)
     segments = [
         Segment(
             segment_id=make_segment_id(asset_id, "speech", i),
@@ -249,7 +270,7 @@ def _keyframes(archive: Archive, asset_id: str, frames: list[tuple[float, str]])
 
 
 def _photo(archive: Archive, root: Path, asset_id: str, rel: str, photo: str) -> None:
-    _put(archive, root, asset_id, rel, "image", None)
+    put_asset(archive, root, asset_id, rel, "image", None)
     thumb, phash = thumbnail_for(archive, photo)
     archive.catalog.replace_segments(
         asset_id,
@@ -268,7 +289,7 @@ def _photo(archive: Archive, root: Path, asset_id: str, rel: str, photo: str) ->
 
 
 def _document(archive: Archive, root: Path, asset_id: str, rel: str, chunks: list[str]) -> None:
-    _put(archive, root, asset_id, rel, "document", None)
+    put_asset(archive, root, asset_id, rel, "document", None)
     segments = [
         Segment(
             segment_id=make_segment_id(asset_id, "text", i),

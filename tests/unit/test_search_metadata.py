@@ -22,22 +22,18 @@ from assistant.schemas import Asset, Clip, Filters, MetadataValue, SearchQuery
 from assistant.similarity.calibration import FILTER_ONLY
 from assistant.store.catalog import Catalog
 from assistant.store.metadata_text import field_words, gist, searchable_text
-from tests.helpers.search_archive import IDS, build, open_archive, text_encoder
+from tests.helpers.search_archive import (
+    IDS,
+    build,
+    meta_value,
+    open_archive,
+    put_asset,
+    text_encoder,
+)
 
 SLOW_MINOR = "b1000000000000m1"
 FAST_MAJOR = "b2000000000000m2"
 STREET = "b3000000000000p3"
-
-
-def _value(
-    name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
-) -> MetadataValue:
-    return MetadataValue(
-        field=name,
-        value=value,
-        source=source,  # type: ignore[arg-type]
-        confidence=confidence,
-    )
 
 
 def _add_asset(
@@ -49,18 +45,7 @@ def _add_asset(
     duration: float | None,
     values: list[MetadataValue],
 ) -> None:
-    archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=str(root / rel),
-            root=str(root),
-            rel_path=rel,
-            kind=kind,
-            duration_s=duration,
-            status="indexed",
-            is_music=kind == "audio",  # type: ignore[arg-type]
-        )
-    )
+    put_asset(archive, root, asset_id, rel, kind, duration, "indexed", is_music=kind == "audio")
     archive.catalog.set_metadata(asset_id, values)
 
 
@@ -79,11 +64,11 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
         "audio",
         30.0,
         [
-            _value("title", "Night lament"),
-            _value("key", "A minor", analysis),
-            _value("mode", "minor", analysis),
-            _value("tempo", 72.0, analysis),
-            _value("loudness_db", -20.5, analysis),
+            meta_value("title", "Night lament"),
+            meta_value("key", "A minor", analysis),
+            meta_value("mode", "minor", analysis),
+            meta_value("tempo", 72.0, analysis),
+            meta_value("loudness_db", -20.5, analysis),
         ],
     )
     _add_asset(
@@ -94,9 +79,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
         "audio",
         2.5,
         [
-            _value("key", "C major", analysis),
-            _value("mode", "major", analysis),
-            _value("tempo", 150.0, analysis),
+            meta_value("key", "C major", analysis),
+            meta_value("mode", "major", analysis),
+            meta_value("tempo", 150.0, analysis),
         ],
     )
     _add_asset(
@@ -107,9 +92,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
         "image",
         None,
         [
-            _value("date", "2019-05-04T10:30:00", "exif"),
-            _value("camera", "Canon EOS 5D", "exif"),
-            _value("latitude", 50.8798, "exif"),
+            meta_value("date", "2019-05-04T10:30:00", "exif"),
+            meta_value("camera", "Canon EOS 5D", "exif"),
+            meta_value("latitude", 50.8798, "exif"),
         ],
     )
     return opened
@@ -137,10 +122,10 @@ def test_fields_become_words_people_type() -> None:
     effective = {
         v.field: v
         for v in [
-            _value("title", "Night lament"),
-            _value("source", "Radio One"),
-            _value("tempo", 72.0, "analysis"),
-            _value("gps", "50.1,4.2", "exif"),
+            meta_value("title", "Night lament"),
+            meta_value("source", "Radio One"),
+            meta_value("tempo", 72.0, "analysis"),
+            meta_value("gps", "50.1,4.2", "exif"),
         ]
     }
     assert "Radio One" in searchable_text(effective) and "50.1" not in searchable_text(effective)
@@ -149,8 +134,8 @@ def test_fields_become_words_people_type() -> None:
 
 
 def test_match_scores_coverage_times_confidence_and_names_the_field() -> None:
-    sure = {"place": _value("place", "Leuven")}
-    guessed = {"place": _value("place", "Leuven", "propagated", confidence=0.5)}
+    sure = {"place": meta_value("place", "Leuven")}
+    guessed = {"place": meta_value("place", "Leuven", "propagated", confidence=0.5)}
     assert _match(["Leuven", "bridge"], sure) == (0.5, "metadata: place 'Leuven'")
     assert _match(["Leuven", "bridge"], guessed)[0] == pytest.approx(0.25)
 
@@ -168,10 +153,10 @@ def test_catalog_keeps_metadata_text_in_step_with_every_write(tmp_path: Path) ->
             status="indexed",
         )
     )
-    catalog.set_metadata("c1", [_value("place", "Leuven")])
+    catalog.set_metadata("c1", [meta_value("place", "Leuven")])
     assert [a for a, _ in catalog.metadata_search("leuven", 5)] == ["c1"]
     # A user value wins over the sidecar: the old place is no longer found.
-    catalog.set_metadata("c1", [_value("place", "Ghent", "user")])
+    catalog.set_metadata("c1", [meta_value("place", "Ghent", "user")])
     assert catalog.metadata_search("leuven", 5) == []
     assert [a for a, _ in catalog.metadata_search("ghent", 5)] == ["c1"]
     assert catalog.metadata_search("ghent", 5, {"other"}) == []
@@ -241,7 +226,7 @@ def test_meaning_finds_metadata_in_other_words_and_caches_embeddings(archive: Ar
     embedded = encoder.passages
     engine.search(SearchQuery(text="a painting"))
     assert encoder.passages == embedded  # gists are embedded once (the index keeps them)
-    archive.catalog.set_metadata(IDS.fruits, [_value("description", "Apples and pears")])
+    archive.catalog.set_metadata(IDS.fruits, [meta_value("description", "Apples and pears")])
     try:
         engine.search(SearchQuery(text="apples"))
         assert encoder.passages == embedded + 1  # only the edited asset again

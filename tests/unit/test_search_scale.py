@@ -14,13 +14,14 @@ import imagehash
 import numpy as np
 import pytest
 
-from assistant.schemas import Asset, Filters, MetadataValue, Segment, make_segment_id
+from assistant.schemas import Asset, Filters, Segment, make_segment_id
 from assistant.similarity.hash_index import HashIndex, parse_hex
 from assistant.store import metadata_space
 from assistant.store.catalog import Catalog
 from assistant.store.filter_sql import FILTER_SQL
 from assistant.store.metadata_rules import matches_filters
 from assistant.store.vectors.chroma import ChromaIndex
+from tests.helpers.search_archive import meta_value
 
 PLACES = ["Leuven", "Leuven, Belgium", "Ghent", "Brussels", "Sint-Truiden", "Zürich"]
 PEOPLE = ["Anna Schmidt", "Lionel Messi", "Marc Peeters", "Élise Dubois"]
@@ -28,17 +29,6 @@ TOPICS = ["energy", "football", "weather", "budget"]
 DATES = ["2019", "2019-05", "2019-05-03", "2019:05:04 10:30:00", "2021-06-01T08:00", "soon"]
 KEYS = ["A minor", "C major", "a  MINOR", "G"]
 LANGUAGES = ["fr", "French", "de", "nl-BE", "not a language"]
-
-
-def _value(
-    name: str, value: Any, source: str = "sidecar", confidence: float = 1.0
-) -> MetadataValue:
-    return MetadataValue(
-        field=name,
-        value=value,
-        source=source,  # type: ignore[arg-type]
-        confidence=confidence,
-    )
 
 
 def _asset(catalog: Catalog, asset_id: str, kind: str, status: str = "indexed") -> None:
@@ -65,25 +55,25 @@ def _random_catalog(path: Path, n: int = 80) -> Catalog:
         _asset(catalog, asset_id, kinds[i % 4], "failed" if i % 17 == 5 else "indexed")
         values = []
         if rng.random() < 0.8:
-            values.append(_value("place", PLACES[rng.integers(len(PLACES))]))
+            values.append(meta_value("place", PLACES[rng.integers(len(PLACES))]))
         if rng.random() < 0.3:
-            values.append(_value("place", "Antwerp", "propagated", 0.5))
+            values.append(meta_value("place", "Antwerp", "propagated", 0.5))
         if rng.random() < 0.7:
-            values.append(_value("people", [PEOPLE[j] for j in rng.integers(0, 4, 2)]))
+            values.append(meta_value("people", [PEOPLE[j] for j in rng.integers(0, 4, 2)]))
         if rng.random() < 0.7:
-            values.append(_value("topics", [TOPICS[rng.integers(4)]]))
+            values.append(meta_value("topics", [TOPICS[rng.integers(4)]]))
         if rng.random() < 0.8:
-            values.append(_value("date", DATES[rng.integers(len(DATES))], "exif"))
+            values.append(meta_value("date", DATES[rng.integers(len(DATES))], "exif"))
         if rng.random() < 0.5:
-            values.append(_value("language", [LANGUAGES[j] for j in rng.integers(0, 5, 2)]))
+            values.append(meta_value("language", [LANGUAGES[j] for j in rng.integers(0, 5, 2)]))
         if rng.random() < 0.5:
-            values.append(_value("source", "Harbour authority" if i % 2 else "Belga"))
+            values.append(meta_value("source", "Harbour authority" if i % 2 else "Belga"))
         if i % 4 == 2:
             j = i // 4
             values += [
-                _value("tempo", [72.0, "fast", 150][j % 3], "analysis"),
-                _value("mode", ["minor", "Major"][j % 2], "analysis"),
-                _value("key", KEYS[j % 4], "analysis"),
+                meta_value("tempo", [72.0, "fast", 150][j % 3], "analysis"),
+                meta_value("mode", ["minor", "Major"][j % 2], "analysis"),
+                meta_value("key", KEYS[j % 4], "analysis"),
             ]
         if values:
             catalog.set_metadata(asset_id, values)
@@ -142,10 +132,10 @@ def test_every_filter_field_has_sql() -> None:
 def test_facets_follow_edits_deletes_and_old_catalogs(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
     _asset(catalog, "c1", "image")
-    catalog.set_metadata("c1", [_value("place", "Leuven")])
+    catalog.set_metadata("c1", [meta_value("place", "Leuven")])
     leuven = Filters(place="leuven")
     assert catalog.filter_assets(leuven) == {"c1"}
-    catalog.set_metadata("c1", [_value("place", "Ghent", "user")])  # curated wins
+    catalog.set_metadata("c1", [meta_value("place", "Ghent", "user")])  # curated wins
     assert catalog.filter_assets(leuven) == set()
     catalog.clear_metadata("c1", ["user"])
     assert catalog.filter_assets(leuven) == {"c1"}
@@ -252,12 +242,12 @@ def test_metadata_space_follows_every_metadata_change(tmp_path: Path) -> None:
     encoder = HashingEncoder()
     for asset_id, title in (("m1", "harbour cranes at night"), ("m2", "football final")):
         _asset(catalog, asset_id, "image")
-        catalog.set_metadata(asset_id, [_value("title", title)])
+        catalog.set_metadata(asset_id, [meta_value("title", title)])
     assert metadata_space.sync(catalog, vectors, encoder) == 2
     assert metadata_space.sync(catalog, vectors, encoder) == 0  # nothing changed
     query = encoder.encode_queries(["football"])[0]
     assert vectors.query(metadata_space.SPACE, query, 1)[0][0] == "m2"
-    catalog.set_metadata("m1", [_value("title", "football crowd", "user")])
+    catalog.set_metadata("m1", [meta_value("title", "football crowd", "user")])
     assert metadata_space.sync(catalog, vectors, encoder) == 1  # only the edited asset
     assert encoder.passages == 3
     assert {i for i, _ in vectors.query(metadata_space.SPACE, query, 5, {"m1"})} == {"m1"}
@@ -269,7 +259,7 @@ def test_metadata_space_follows_every_metadata_change(tmp_path: Path) -> None:
 def test_an_index_from_before_the_metadata_space_is_filled_in(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
     _asset(catalog, "m1", "image")
-    catalog.set_metadata("m1", [_value("title", "market stall")])
+    catalog.set_metadata("m1", [meta_value("title", "market stall")])
     catalog.clear_meaning_stale(["m1"])  # as a catalog made before the space existed
     vectors = ChromaIndex(tmp_path / "vectors")
     assert metadata_space.sync(catalog, vectors, HashingEncoder()) == 1
