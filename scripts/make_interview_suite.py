@@ -64,6 +64,19 @@ def _case(
     }
 
 
+def _ask(
+    case_id: str,
+    question: str,
+    file: str,
+    line: samples.SpeakerTurnLine,
+    must_include: list[object],
+) -> dict[str, object]:
+    """Through the agent: the answer must cite the gold speaker's turn (speaker-attributed
+    answers in the report) and hold its words."""
+    case = _case(case_id, question, file, line, {}, ["speaker", "ask"])
+    return {**case, "type": "ask", "answer_must_include": must_include}
+
+
 def build(suite: Path) -> None:
     archive = suite / "archive"
     shutil.rmtree(archive, ignore_errors=True)
@@ -125,6 +138,27 @@ def build(suite: Path) -> None:
             _line(two, "reporter", 2),
             {},
             ["speaker", "no-filter"],
+        ),
+        _ask(
+            "ask-official-ferries",
+            "What did the official answer when asked if the ferries will run?",
+            "two_voices.wav",
+            _line(two, "official", 2),
+            [["two extra ferries", "every hour"]],
+        ),
+        _ask(
+            "ask-okafor-budget",
+            "What did Paul Okafor say about the cost of the repairs?",
+            "two_voices.wav",
+            _line(two, "official", 1),
+            [["forty million", "40 million"]],
+        ),
+        _ask(
+            "ask-expert-results",
+            "What did the doctor answer about when the tests will be finished?",
+            "three_voices.wav",
+            _line(three, "expert", 1),
+            ["Friday"],
         ),
     ]
     (suite / "suite.yaml").write_text(SUITE_YAML)

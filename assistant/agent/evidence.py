@@ -155,7 +155,10 @@ class EvidenceItem:
 
     @property
     def speaker(self) -> str:
-        """Who speaks in the clip, where the catalogue knows (diarization, metadata)."""
+        """Who speaks in the clip: its voice from diarization ("Voice 2 (Name)"), else a
+        speaker the catalogue's metadata names."""
+        if self.clip.speaker:
+            return self.clip.speaker
         value = self.clip.metadata.get("speaker") or self.clip.metadata.get("speakers")
         return _plain(value) if value not in (None, "", []) else ""
 

@@ -11,6 +11,8 @@ steer them, so nothing the model writes is trusted as-is:
   speaker's mouth (or the reverse); a sentence that fails is replaced by the source's own
   words (a short framing plus the exact quote, with its timecode) or dropped, and the
   answer says so;
+- a sentence that names one voice while citing another's words, or says someone answered
+  while citing only a spoken question, is misattributed too (agent/speakers.py);
 - an answer with no supported citation at all becomes an abstention.
 Citations are then renumbered 1..m in order of appearance: [n] <-> Answer.citations[n-1].
 """
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.agent.claims import Missing, facts_in, missing_facts
 from assistant.agent.evidence import EvidenceItem, quote_sentences
+from assistant.agent.speakers import is_question_turn, speaker_pool, wrong_speaker
 from assistant.schemas import Citation
 from assistant.vocabulary.timefmt import clock
 from assistant.vocabulary.words import STOP_WORDS, words
@@ -155,7 +158,12 @@ def _check_claims(
         return sentence
     facts = facts_in(" ".join(item.checkable_text for item in cited))
     missing = missing_facts(bare, facts)
-    wrong_mouth = _misattributed(bare, cited) or _answers_speech_with_text(question, bare, cited)
+    wrong_voice = wrong_speaker(bare, cited, list(by_number.values()))
+    wrong_mouth = (
+        wrong_voice
+        or _misattributed(bare, cited)
+        or _answers_speech_with_text(question, bare, cited)
+    )
     degenerate = bool(cited) and is_degenerate(bare)
     if not missing and not wrong_mouth and not degenerate:
         return sentence
@@ -176,6 +184,10 @@ def _check_claims(
         others = [item for item in by_number.values() if _other_kind(item, cited)]
         quoted = best_quote(bare, others, _topic(question), min_focus=1)
         pool = [*cited, *(item for item in by_number.values() if item not in cited)]
+    if wrong_voice or (cited and all(is_question_turn(item) for item in cited)):
+        # Never the cited speaker's words again (the named voice's), and never a question
+        # as the answer: the answer turn's words.
+        pool = speaker_pool(bare, cited, list(by_number.values())) or pool
     # A non-answer is replaced by what answers the question, not by more of the same
     # words ("The Regional Hour" -> the sentence about the festival, not the title).
     if degenerate and question:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from assistant.agent.evidence import clip_label, clip_text
 from assistant.agent.passages import asset_clip, passage_clip
+from assistant.agent.speakers import add_answer_turns
 from assistant.agent.turn import TurnContext
 from assistant.enrich.propagate import propose_for_asset
 from assistant.enrich.visual import visual_question
@@ -97,6 +98,7 @@ class ArchiveTool(BaseTool):
             self.turn.evidence.add(clip, clip_text(clip), self.name, rank=rank)
             for rank, clip in enumerate(clips)
         ]
+        add_answer_turns(self.turn, items, self.name)
         notes = "".join(f"Note: {notice}\n" for notice in self.turn.notices)
         heard = f'Heard in the upload: "{self.turn.heard}"\n' if self.turn.heard else ""
         head = searched or self.name.replace("_", " ")

@@ -105,7 +105,7 @@ def run_suite(
         ingest_seconds = time.perf_counter() - ingest_started
         rows = _run_cases(suite, archive, backends, no_llm, sink)
         report = _report(suite, settings, archive, no_llm, rows, ingest_report, ingest_seconds)
-        report["speakers"] = speaker_report(suite_dir, archive)
+        report["speakers"] = speaker_report(suite_dir, archive, suite.cases, rows)
     finally:
         archive.close()
     report["seconds"] = round(time.perf_counter() - started, 2)

@@ -63,9 +63,15 @@ def read_gold_turns(suite_dir: Path) -> dict[str, list[Turn]]:
     return gold
 
 
-def speaker_report(suite_dir: Path, archive: Any) -> dict[str, Any] | None:
+def speaker_report(
+    suite_dir: Path,
+    archive: Any,
+    cases: list[Any] | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
     """DER per gold file and over the suite (errors summed over gold speech), against the
-    turns ingest stored; None when the suite has no speakers.jsonl."""
+    turns ingest stored, and speaker-attributed answer scores (`attribution`) when the
+    cases and their rows are given; None when the suite has no speakers.jsonl."""
     gold = read_gold_turns(suite_dir)
     if not gold:
         return None
@@ -92,7 +98,10 @@ def speaker_report(suite_dir: Path, archive: Any) -> dict[str, Any] | None:
                 "found_speakers": len({t[2] for t in found}),
                 "ingested": file in by_path,
             }
-    return {"der": round(float(abs(metric)), 4), "collar_s": COLLAR_S, "files": files}
+    report = {"der": round(float(abs(metric)), 4), "collar_s": COLLAR_S, "files": files}
+    if cases is not None and rows is not None:
+        report["attribution"] = attribution(gold, cases, rows)
+    return report
 
 
 def markdown(report: dict[str, Any] | None) -> list[str]:
@@ -102,6 +111,10 @@ def markdown(report: dict[str, Any] | None) -> list[str]:
         f"| {file} | {r['der']:.3f} | {r['gold_speakers']} | {r['found_speakers']} |"
         for file, r in report["files"].items()
     ]
+    return [*_der_lines(report, rows), *_attribution_lines(report.get("attribution"))]
+
+
+def _der_lines(report: dict[str, Any], rows: list[str]) -> list[str]:
     return [
         "## Speaker turns",
         "",
@@ -113,3 +126,64 @@ def markdown(report: dict[str, Any] | None) -> list[str]:
         *rows,
         "",
     ]
+
+
+def _attribution_lines(scores: dict[str, Any] | None) -> list[str]:
+    if not scores or not scores["cases"]:
+        return []
+    shown = [
+        f"{label}: **{scores[kind]:.2f}** of {scores[kind + '_n']}"
+        for kind, label in (("answers", "answers citing"), ("top_clips", "top clips holding"))
+        if scores[kind] is not None
+    ]
+    return [
+        "Speaker-attributed: " + "; ".join(shown) + " the gold speaker's words.",
+        "",
+    ]
+
+
+# --- speaker-attributed answers --------------------------------------------------------
+def dominant_speaker(turns: list[Turn], start: float | None, end: float | None) -> str | None:
+    """The gold speaker who speaks longest within [start, end] (None: nobody does)."""
+    if start is None or end is None:
+        return None
+    spoken: dict[str, float] = {}
+    for t_start, t_end, speaker in turns:
+        overlap = min(end, t_end) - max(start, t_start)
+        if overlap > 0:
+            spoken[speaker] = spoken.get(speaker, 0.0) + overlap
+    return max(spoken, key=lambda s: spoken[s]) if spoken else None
+
+
+def attribution(
+    gold: dict[str, list[Turn]], cases: list[Any], rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Per case whose gold evidence has a gold speaker: does the answer's first citation
+    (ask, through the agent) or the top clip (search) hold that speaker's words? An
+    abstention or an empty ranking counts as a miss."""
+    by_id = {row["id"]: row for row in rows}
+    per_case: dict[str, bool] = {}
+    kinds: dict[str, str] = {}
+    for case in cases:
+        row = by_id.get(case.id)
+        relevant = case.relevant[0] if case.relevant else None
+        if row is None or relevant is None or relevant.file not in gold:
+            continue
+        wanted = dominant_speaker(gold[relevant.file], relevant.start_s, relevant.end_s)
+        if wanted is None:
+            continue
+        clips = row["citations"] if row["mode"] == "agent" else row["retrieved"]
+        clip = clips[0] if clips else None
+        got = (
+            dominant_speaker(gold.get(clip["file"], []), clip["start_s"], clip["end_s"])
+            if clip
+            else None
+        )
+        per_case[case.id] = got == wanted
+        kinds[case.id] = "answers" if row["mode"] == "agent" else "top_clips"
+    scores: dict[str, Any] = {"cases": per_case}
+    for kind in ("answers", "top_clips"):
+        hits = [ok for case_id, ok in per_case.items() if kinds[case_id] == kind]
+        scores[kind] = round(sum(hits) / len(hits), 4) if hits else None
+        scores[f"{kind}_n"] = len(hits)
+    return scores

@@ -1,0 +1,170 @@
+"""Speakers in answers, with a scripted LLM: evidence says who speaks, a spoken question
+brings its answer turn, and a sentence giving the reporter's question as the official's
+answer (or naming the wrong voice) is replaced by the answer turn's own words."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.agent.fakes import FixedEngine, ScriptedLLM
+from assistant.agent.session import ChatSession
+from assistant.archive import Archive
+from assistant.enrich.speakers import SpeakerTurn
+from assistant.schemas import Asset, Clip, Segment, make_segment_id
+from assistant.store.voices import AssetSpeaker, VoiceStore
+
+LINES = [
+    ("S1", "Minister, how much will the repairs cost?"),
+    ("S2", "The budget is forty million euros, shared with the state."),
+    ("S1", "Will the ferries run while the bridge is closed?"),
+    ("S2", "Yes, two extra ferries will run every hour from six."),
+]
+
+
+def _answer(text: str) -> str:
+    return json.dumps({"answerable": True, "answer": text})
+
+
+@pytest.fixture
+def interview(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """An indexed two-voice interview; Voice of S2 named Paul Okafor; the engine returns
+    the reporter's ferries question first (as search did on the real interview)."""
+    llm = ScriptedLLM([_answer("unused")])
+    archive = Archive.open(test_settings, model_overrides={"llm": llm})
+    archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
+    asset = Asset(
+        asset_id="i" * 16,
+        path=str(tmp_path / "two.wav"),
+        root=str(tmp_path),
+        rel_path="two.wav",
+        kind="audio",
+        duration_s=24.0,
+    )
+    archive.catalog.put_asset(asset)
+    segments = [
+        Segment(
+            segment_id=make_segment_id(asset.asset_id, "speech", i),
+            asset_id=asset.asset_id,
+            kind="speech",
+            index=i,
+            start_s=i * 6.0,
+            end_s=i * 6.0 + 5.0,
+            text=text,
+            speaker=speaker,
+        )
+        for i, (speaker, text) in enumerate(LINES)
+    ]
+    archive.catalog.replace_segments(asset.asset_id, segments)
+    store = VoiceStore(archive.catalog)
+    reporter, official = store.new_voice(), store.new_voice()
+    store.replace_asset(
+        asset.asset_id,
+        [SpeakerTurn(s.start_s or 0.0, s.end_s or 0.0, s.speaker or "") for s in segments],
+        [
+            AssetSpeaker(asset.asset_id, "S1", reporter, 10.0, 1.0, np.ones(4, np.float32)),
+            AssetSpeaker(asset.asset_id, "S2", official, 10.0, 1.0, np.ones(4, np.float32)),
+        ],
+    )
+    store.set_name(official, "Paul Okafor", "user")
+    question = Clip(
+        asset_id=asset.asset_id,
+        file="two.wav",
+        path=asset.path,
+        kind="audio",
+        start_s=12.0,
+        end_s=17.0,
+        score=0.8,
+        snippet=LINES[2][1],
+        segment_ids=[segments[2].segment_id],
+        speaker=f"Voice {reporter}",
+    )
+    engine = FixedEngine([question])
+    yield archive, llm, engine, official
+    archive.close()
+
+
+def test_evidence_names_the_speaker_and_brings_the_answer_turn(interview) -> None:
+    archive, llm, engine, official = interview
+    llm.replies = [_answer("The official said two extra ferries will run every hour [2].")]
+    answer = ChatSession(archive, engine).ask("What did the official answer about the ferries?")
+    prompt = llm.calls[-1]["messages"][-1]["content"]
+    assert 'speaker="Voice 1"' in prompt
+    assert f'speaker="Voice {official} (Paul Okafor)"' in prompt
+    assert "two extra ferries" in prompt  # the answer turn, which search did not return
+    cited = answer.citations[0].clip
+    assert cited.start_s is not None and cited.start_s >= 17.0  # the answer, not the question
+    assert cited.speaker == f"Voice {official} (Paul Okafor)"
+    assert "two extra ferries" in answer.text
+
+
+def test_the_question_given_as_the_answer_is_replaced_by_the_answer_turn(interview) -> None:
+    archive, llm, engine, official = interview
+    llm.replies = [_answer("The official answered that the ferries will run [1].")]
+    answer = ChatSession(archive, engine).ask("What did the official answer about the ferries?")
+    assert len(answer.citations) == 1
+    cited = answer.citations[0].clip
+    assert cited.speaker == f"Voice {official} (Paul Okafor)"
+    assert '"Yes, two extra ferries will run every hour from six."' in answer.text
+    assert any("different source" in flag for flag in answer.flagged)
+
+
+def test_a_named_voice_is_not_given_another_voices_words(interview) -> None:
+    archive, llm, engine, _ = interview
+    llm.replies = [_answer("Okafor asked whether the ferries will run [1].")]
+    answer = ChatSession(archive, engine).ask("Who asked about the ferries?")
+    assert "Okafor asked" not in answer.text
+    assert all(c.clip.speaker != "Voice 1" for c in answer.citations)
+
+
+def test_a_figure_the_question_lacks_is_quoted_from_the_answer_turn(interview) -> None:
+    archive, llm, engine, official = interview
+    llm.replies = [_answer("Two extra ferries will run every hour [1].")]
+    answer = ChatSession(archive, engine).ask("How often will the ferries run?")
+    assert answer.citations[0].clip.speaker == f"Voice {official} (Paul Okafor)"
+    assert '"Yes, two extra ferries will run every hour from six."' in answer.text
+
+
+def test_a_padded_clip_holding_the_answer_too_still_finds_the_answer_turn(interview) -> None:
+    archive, llm, engine, official = interview
+    question = engine.clips[0]
+    segments = archive.catalog.segments(question.asset_id)
+    engine.clips = [
+        question.model_copy(
+            update={"end_s": 23.0, "segment_ids": [segments[3].segment_id, segments[2].segment_id]}
+        )
+    ]
+    llm.replies = [_answer("The official said two extra ferries will run every hour [2].")]
+    answer = ChatSession(archive, engine).ask("What did the official answer about the ferries?")
+    assert answer.citations[0].clip.start_s == pytest.approx(18.0, abs=4.0)
+    assert answer.citations[0].clip.speaker == f"Voice {official} (Paul Okafor)"
+
+
+def test_the_report_scores_whether_the_cited_clip_holds_the_gold_speakers_words() -> None:
+    from assistant.evaluation.speakers import attribution
+    from assistant.evaluation.suite import Case
+
+    gold = {"two.wav": [(0.0, 5.0, "reporter"), (6.0, 11.0, "official")]}
+    case = Case.model_validate(
+        {
+            "id": "a",
+            "type": "ask",
+            "question": "what did the official answer",
+            "relevant": [{"file": "two.wav", "start_s": 6.0, "end_s": 11.0}],
+        }
+    )
+    other = case.model_copy(update={"id": "b"})
+    abstained = case.model_copy(update={"id": "c"})
+
+    def row(case_id: str, start: float | None) -> dict[str, object]:
+        cited = [] if start is None else [{"file": "two.wav", "start_s": start, "end_s": start + 4}]
+        return {"id": case_id, "mode": "agent", "citations": cited, "retrieved": []}
+
+    scores = attribution(
+        gold, [case, other, abstained], [row("a", 6.5), row("b", 0.5), row("c", None)]
+    )
+    assert scores["cases"] == {"a": True, "b": False, "c": False}
+    assert scores["answers"] == round(1 / 3, 4) and scores["top_clips"] is None
