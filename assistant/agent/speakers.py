@@ -15,12 +15,12 @@ import re
 from collections.abc import Iterable
 
 from assistant.agent.evidence import EvidenceItem, clip_text
-from assistant.vocabulary.timefmt import clock
 from assistant.agent.passages import FOLLOW_SPAN_S, asset_text_segments, segments_clip
 from assistant.agent.turn import TurnContext
 from assistant.archive import Archive
 from assistant.schemas import Clip, Segment
 from assistant.store.voices import VoiceStore
+from assistant.vocabulary.timefmt import clock
 
 # Only the best few hits are looked at: each answer turn costs prompt tokens.
 ANSWER_HITS = 3
@@ -70,9 +70,7 @@ def answer_turn(archive: Archive, asked: Clip) -> Clip | None:
     asset = archive.catalog.get_asset(asked.asset_id)
     if asset is None:
         return None
-    clip = segments_clip(
-        archive, asset, chosen, f"answers the question at {clock(asked.start_s)}"
-    )
+    clip = segments_clip(archive, asset, chosen, f"answers the question at {clock(asked.start_s)}")
     clip.score = asked.score  # as strong as the question it answers: never floored away
     labels = VoiceStore(archive.catalog).labels([asset.asset_id])
     clip.speaker = labels.get((asset.asset_id, str(chosen[0].speaker)))
