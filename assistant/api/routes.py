@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from fastapi_offline import FastAPIOffline
 
 from assistant.agent.asking import StreamsAnswers
@@ -33,6 +33,8 @@ from assistant.ui.waiting import with_ticks
 
 MEDIA_ROUTE = "/api/assets/{asset_id}/media"
 CLIP_ROUTE = "/api/assets/{asset_id}/clip"
+TRANSCRIPT_ROUTE = "/api/assets/{asset_id}/transcript"
+_TRANSCRIPT_TYPES = {"vtt": "text/vtt", "srt": "application/x-subrip", "txt": "text/plain"}
 
 
 def media_link(asset_id: str, start_s: float | None = None, end_s: float | None = None) -> str:
@@ -102,10 +104,12 @@ def build_api(
     session_factory: Callable[[], StreamsAnswers],
     media_path: Callable[[str], Path | None],
     cut_clip: Callable[[str, float, float, str], Path] | None = None,
+    transcript: Callable[[str, str, float], str] | None = None,
 ) -> FastAPI:
     """The API app, to mount at /api. `media_path(asset_id)` is the file to serve, or None
     when it is gone or outside the served roots. `cut_clip(asset_id, start, end, suffix)`
-    writes a clip and its provenance sidecar (`PATH.json`) and returns the clip's path."""
+    writes a clip and its provenance sidecar (`PATH.json`) and returns the clip's path.
+    `transcript(asset_id, "vtt"|"srt"|"txt", offset_s)` is its speaker-labelled text."""
     # Swagger UI's scripts and styles come from the fastapi-offline wheel, served under
     # /api/static-offline-docs: FastAPI's default page fetches them from a CDN, which an
     # air-gapped newsroom cannot reach (the page stayed blank).
@@ -231,7 +235,37 @@ def build_api(
             return FileResponse(sidecar, filename=sidecar.name, media_type="application/json")
         return FileResponse(path, filename=path.name, content_disposition_type="attachment")
 
+    @api.get(TRANSCRIPT_ROUTE.removeprefix("/api"), response_class=PlainTextResponse)
+    def transcript_text(
+        asset_id: str,
+        format: Annotated[str, Query(pattern="^(vtt|srt|txt)$")] = "vtt",
+        offset: Annotated[float, Query(ge=0)] = 0.0,
+        download: bool = False,
+    ) -> PlainTextResponse:
+        """The asset's speaker-labelled transcript: WebVTT (the players' captions track),
+        SRT or plain text; `offset` shifts times for a player playing an excerpt."""
+        if transcript is None or media_path(asset_id) is None:
+            raise HTTPException(status_code=404, detail={"error": f"No media for {asset_id}."})
+        try:
+            text = transcript(asset_id, format, offset)
+        except AssistantError as exc:
+            raise _user_error(exc, 404) from exc
+        headers = (
+            {"Content-Disposition": f'attachment; filename="{asset_id}.{format}"'}
+            if download
+            else {}
+        )
+        return PlainTextResponse(text, media_type=_TRANSCRIPT_TYPES[format], headers=headers)
+
     return api
+
+
+def transcript_link(
+    asset_id: str, fmt: str = "vtt", offset_s: float = 0.0, download: bool = False
+) -> str:
+    """The captions track (vtt) or a transcript download a card offers."""
+    query = f"?format={fmt}" + (f"&offset={offset_s:.2f}" if offset_s else "")
+    return TRANSCRIPT_ROUTE.format(asset_id=asset_id) + query + ("&download=1" if download else "")
 
 
 def clip_link(asset_id: str, start_s: float, end_s: float, suffix: str = "mp4") -> str:

@@ -18,6 +18,8 @@ from assistant.schemas import Asset, Segment
 from assistant.store.voices import VoiceStore
 
 Format = Literal["srt", "vtt"]
+# What the app's transcript route serves: subtitles, or plain text ("[00:05] Voice 2: ...").
+TranscriptFormat = Literal["srt", "vtt", "txt"]
 MAX_CUE_S = 6.0
 MAX_CUE_CHARS = 84
 LINE_CHARS = 42
@@ -77,7 +79,7 @@ def cues(segments: list[Segment], names: dict[str, str]) -> list[Cue]:
             continue
         piece: list = []
         for word in segment.words:
-            text = "".join(w.text for w in [*piece, word]).strip()
+            text = _joined([*piece, word])
             if piece and (word.end_s - piece[0].start_s > MAX_CUE_S or len(text) > MAX_CUE_CHARS):
                 out.append(_cue(piece, who))
                 piece = []
@@ -91,9 +93,14 @@ def _cue(words: list, who: str | None) -> Cue:
     return Cue(
         words[0].start_s,
         max(words[-1].end_s, words[0].start_s + 0.2),
-        "".join(w.text for w in words).strip(),
+        _joined(words),
         who,
     )
+
+
+def _joined(words: list) -> str:
+    """Words as text: Whisper's carry their leading space, other recognisers' do not."""
+    return " ".join(w.text.strip() for w in words if w.text.strip())
 
 
 def _stamp(seconds: float, sep: str) -> str:
@@ -136,18 +143,48 @@ def subtitles(archive: Archive, file: str, fmt: Format) -> str:
     """Subtitles of an ingested file (AssistantError when it has no speech)."""
     if fmt not in ("srt", "vtt"):
         raise AssistantError(f"Unknown subtitle format '{fmt}'.", hint="Use srt or vtt.")
-    asset = find_asset(archive, file)
+    return asset_transcript(archive, find_asset(archive, file).asset_id, fmt)
+
+
+def asset_transcript(
+    archive: Archive, asset_id: str, fmt: TranscriptFormat, offset_s: float = 0.0
+) -> str:
+    """An asset's speaker-labelled transcript as SRT, WebVTT or plain text; `offset_s`
+    shifts cue times back (a player playing an excerpt that starts there), cues before it
+    dropped."""
+    if fmt not in ("srt", "vtt", "txt"):
+        raise AssistantError(f"Unknown transcript format '{fmt}'.", hint="Use srt, vtt or txt.")
+    asset = archive.catalog.get_asset(asset_id)
+    if asset is None or asset.status != "indexed":
+        raise AssistantError(f"No indexed asset {asset_id}.", hint="Search the archive first.")
     if asset.kind not in ("audio", "video"):
         raise AssistantError(
             f"{asset.rel_path} is a {asset.kind}: it has no sound to subtitle.",
             hint="Give an audio or video file.",
         )
-    items = cues(
-        archive.catalog.segments(asset.asset_id, "speech"), speaker_names(archive, asset.asset_id)
-    )
+    items = cues(archive.catalog.segments(asset_id, "speech"), speaker_names(archive, asset_id))
+    if offset_s:
+        items = [
+            Cue(c.start_s - offset_s, c.end_s - offset_s, c.text, c.speaker)
+            for c in items
+            if c.end_s > offset_s
+        ]
     if not items:
         raise AssistantError(
             f"No speech was transcribed in {asset.rel_path}.",
             hint="Check `assistant models list` (speech recognition) and ingest the file again.",
         )
+    if fmt == "txt":
+        return to_text(items)
     return to_srt(items) if fmt == "srt" else to_vtt(items)
+
+
+def to_text(items: list[Cue]) -> str:
+    """One line a cue: "[00:05] Voice 2: words", a reader's transcript."""
+    lines = []
+    for cue in items:
+        millis = round(max(0.0, cue.start_s) * 1000)
+        minutes, rest = divmod(millis // 1000, 60)
+        who = f"{cue.speaker}: " if cue.speaker else ""
+        lines.append(f"[{minutes:02d}:{rest:02d}] {who}{cue.text}")
+    return "\n".join(lines) + "\n"

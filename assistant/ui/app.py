@@ -106,11 +106,17 @@ def _api(
 
         return cached_clip(archive, asset_id, start_s, end_s, suffix)
 
+    def transcript(asset_id: str, fmt: str, offset_s: float) -> str:
+        from assistant.export.subtitles import asset_transcript
+
+        return asset_transcript(archive, asset_id, fmt, offset_s)  # type: ignore[arg-type]
+
     return build_api(
         ArchiveToolbox(engine, archive.catalog, session_factory),
         session_factory,
         media_path,
         cut_clip,
+        transcript,
     )
 
 

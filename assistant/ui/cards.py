@@ -12,7 +12,7 @@ from html import escape
 from pathlib import PurePath
 from typing import Any
 
-from assistant.api.routes import clip_link
+from assistant.api.routes import clip_link, transcript_link
 from assistant.languages import label as language_label
 from assistant.schemas import Clip, MetadataValue
 from assistant.ui.media import MediaLinks
@@ -139,17 +139,49 @@ def _media_html(clip: Clip, links: MediaLinks) -> str:
         if offset
         else ""
     )
+    track = _captions_track(clip, offset)
     if clip.kind == "video":
         poster = links.preview_url(clip.preview)
         poster_attr = f' poster="{escape(poster)}"' if poster else ""
         return (
             f'<video class="aa-media aa-player" controls preload="metadata" {times}'
-            f'{poster_attr} src="{src}"></video>{note}'
+            f'{poster_attr} src="{src}">{track}</video>{note}'
         )
+    # An <audio> shows no captions: the current cue is written under it (app.js).
+    shown = '<p class="aa-captions" aria-live="polite"></p>' if track else ""
     return (
         f'<audio class="aa-media aa-player" controls preload="metadata" {times} '
-        f'src="{src}"></audio>{note}'
+        f'src="{src}">{track}</audio>{shown}{note}'
     )
+
+
+def _has_speech(clip: Clip) -> bool:
+    return clip.kind in ("video", "audio") and (
+        bool(clip.speaker) or any(":speech:" in sid for sid in clip.segment_ids)
+    )
+
+
+def _captions_track(clip: Clip, offset_s: float) -> str:
+    """The speaker-labelled WebVTT of the asset (times shifted for an excerpt)."""
+    if not _has_speech(clip):
+        return ""
+    url = transcript_link(clip.asset_id, "vtt", offset_s)
+    lang = f' srclang="{escape(clip.language)}"' if clip.language else ""
+    return f'<track kind="captions" label="Speakers"{lang} default src="{escape(url)}">'
+
+
+def _transcript_downloads(clip: Clip) -> str:
+    """' · transcript: VTT SRT text' download links for a clip with speech."""
+    if not _has_speech(clip):
+        return ""
+    links = " ".join(
+        f'<a class="aa-transcript-download" href="{escape(url)}" download>{label}</a>'
+        for url, label in (
+            (transcript_link(clip.asset_id, fmt, download=True), label)
+            for fmt, label in (("vtt", "VTT"), ("srt", "SRT"), ("txt", "text"))
+        )
+    )
+    return f' · <span class="aa-transcript">transcript: {links}</span>'
 
 
 def _why_html(clip: Clip) -> str:
@@ -207,7 +239,7 @@ def clip_card(
     file_url = links.file_url(clip.path)
     opened = f" · {_file_link(file_url, clip.path)}" if file_url else ""
     if file_url:
-        opened += _clip_download(clip)
+        opened += _clip_download(clip) + _transcript_downloads(clip)
     return (
         f'<article class="aa-card" id="{element_id}">'
         f"<header>{''.join(head)}</header>"

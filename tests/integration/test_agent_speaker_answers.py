@@ -12,7 +12,8 @@ import pytest
 from assistant.config import load_settings
 from assistant.evaluation.runner import run_suite
 
-pytestmark = pytest.mark.slow
+# Ingest plus three agent answers: 15 min and more on 2 loaded cores (load 27 here).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -66,4 +66,23 @@
       media.dataset.stopArmed = "0";
     }
   }, true);
+
+  // Audio players show no captions: write the speaker-labelled cue under the player.
+  document.addEventListener("timeupdate", function (event) {
+    var media = event.target;
+    if (!media.matches || !media.matches("audio.aa-player") || !media.textTracks.length) return;
+    var track = media.textTracks[0];
+    if (track.mode === "disabled") track.mode = "hidden";
+    var shown = media.parentElement && media.parentElement.querySelector(".aa-captions");
+    if (!shown) return;
+    var cues = track.activeCues || [];
+    var lines = [];
+    for (var i = 0; i < cues.length; i++) {
+      var cue = cues[i];
+      var voice = /^<v ([^>]+)>/.exec(cue.text);
+      var words = cue.text.replace(/<[^>]+>/g, "");
+      lines.push((voice ? voice[1] + ": " : "") + words);
+    }
+    shown.textContent = lines.join(" ");
+  }, true);
 })();
