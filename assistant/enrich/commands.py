@@ -49,16 +49,9 @@ def _show(proposals: list[Proposal], as_json: bool, empty: str) -> None:
         Console().print(empty)
 
 
-def _metadata_app(app: typer.Typer) -> typer.Typer:
-    """The `metadata` sub-app cli.py created (found here to avoid a circular import)."""
-    for group in app.registered_groups:
-        if group.name == "metadata" and group.typer_instance is not None:
-            return group.typer_instance
-    raise RuntimeError("assistant.cli has no 'metadata' command group")
-
-
 def register(app: typer.Typer) -> None:
-    metadata_app = _metadata_app(app)
+    metadata_app = typer.Typer(no_args_is_help=True, help="Propose and review metadata.")
+    app.add_typer(metadata_app, name="metadata")
 
     @metadata_app.command("propose")
     def propose(

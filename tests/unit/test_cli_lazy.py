@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from assistant.cli import COMMAND_HOMES, COMMAND_MODULES, command_modules, invoked_command
+from assistant.cli import invoked_command
+from assistant.command_rooms import ROOMS, rooms_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,11 +18,13 @@ def test_the_invoked_command_is_found_past_root_options() -> None:
     assert invoked_command(["search", "flood"]) == "search"
     assert invoked_command(["--profile", "test", "--data-dir", "/d", "-v", "ask", "x"]) == "ask"
     assert invoked_command(["--help"]) is None and invoked_command([]) is None
-    assert command_modules(["search", "x"]) == ["assistant.retrieval.commands"]
-    # an unlisted name, or no name, registers everything: no command can go missing
-    assert command_modules(["models", "list"]) == COMMAND_MODULES
-    assert command_modules(["--help"]) == COMMAND_MODULES
-    assert set(COMMAND_HOMES.values()) == set(COMMAND_MODULES)
+    search = next(register for names, register in ROOMS if "search" in names)
+    assert rooms_for("search") == [search]
+    # no name, or a name no room lists, registers everything: no command can go missing
+    everything = [register for _, register in ROOMS]
+    assert rooms_for(None) == everything and rooms_for("serch") == everything
+    names = [name for room_names, _ in ROOMS for name in room_names]
+    assert len(names) == len(set(names))  # each command has one home
 
 
 def _imported_after(argv: list[str], modules: list[str]) -> list[str]:

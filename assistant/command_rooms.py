@@ -1,0 +1,118 @@
+"""Every room's CLI commands, in one list: each entry names the top-level commands a room
+adds and the function that adds them (the room's `register(app)`). cli.py registers them
+in this order, which is also the order `assistant --help` lists them in.
+
+Each room's module is imported inside its entry, plainly: a run of one command imports
+only that command's room (a cold `assistant search` does not load enrich, export, scipy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import typer
+
+Register = Callable[[typer.Typer], None]
+
+
+def _models(app: typer.Typer) -> None:
+    from assistant.models.commands import register
+
+    register(app)
+
+
+def _metadata(app: typer.Typer) -> None:
+    from assistant.enrich.commands import register
+
+    register(app)
+
+
+def _search(app: typer.Typer) -> None:
+    from assistant.retrieval.commands import register
+
+    register(app)
+
+
+def _ask(app: typer.Typer) -> None:
+    from assistant.agent.commands import register
+
+    register(app)
+
+
+def _eval(app: typer.Typer) -> None:
+    from assistant.evaluation.commands import register
+
+    register(app)
+
+
+def _ingest(app: typer.Typer) -> None:
+    from assistant.ingest.commands import register
+
+    register(app)
+
+
+def _serve(app: typer.Typer) -> None:
+    from assistant.ui.commands import register
+
+    register(app)
+
+
+def _mcp(app: typer.Typer) -> None:
+    from assistant.mcp_server.commands import register
+
+    register(app)
+
+
+def _index(app: typer.Typer) -> None:
+    from assistant.store.commands import register
+
+    register(app)
+
+
+def _people(app: typer.Typer) -> None:
+    from assistant.enrich.people_commands import register
+
+    register(app)
+
+
+def _reembed(app: typer.Typer) -> None:
+    from assistant.store.reembed_command import register
+
+    register(app)
+
+
+def _voices(app: typer.Typer) -> None:
+    from assistant.enrich.voice_commands import register
+
+    register(app)
+
+
+def _export(app: typer.Typer) -> None:
+    from assistant.export.commands import register
+
+    register(app)
+
+
+# (the top-level names a room adds, its register function)
+ROOMS: tuple[tuple[tuple[str, ...], Register], ...] = (
+    (("models", "doctor"), _models),
+    (("metadata",), _metadata),
+    (("search",), _search),
+    (("ask",), _ask),
+    (("eval",), _eval),
+    (("ingest",), _ingest),
+    (("serve",), _serve),
+    (("mcp",), _mcp),
+    (("index",), _index),
+    (("people",), _people),
+    (("reembed",), _reembed),
+    (("voices",), _voices),
+    (("export",), _export),
+)
+
+
+def rooms_for(command: str | None) -> list[Register]:
+    """The room that adds `command`; every room for None or a name no room lists (so
+    --help and a misspelt command see all of them)."""
+    chosen = [register for names, register in ROOMS if command in names]
+    return chosen or [register for _, register in ROOMS]
