@@ -89,6 +89,8 @@ class ModelsSettings(BaseModel):
     # Hub downloads are tried only when allowed (a connected machine).
     allow_download: bool = False
     threads: int = 2
+    # Where torch-based adapters run ("cpu", "cuda", "cuda:1", "mps"); models/inference.py.
+    device: str = "cpu"
 
     def roles(self) -> dict[str, ModelSpec]:
         """Each model role's spec, by role name."""

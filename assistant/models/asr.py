@@ -8,9 +8,10 @@ from typing import Any
 import numpy as np
 
 from assistant.models.base import SpeechSegment, Transcript, Word
+from assistant.models.inference import InferenceModel
 
 
-class FasterWhisperTranscriber:
+class FasterWhisperTranscriber(InferenceModel[Any]):
     def __init__(
         self,
         folder: Path | str,
@@ -19,25 +20,25 @@ class FasterWhisperTranscriber:
         compute_type: str = "int8",
         beam_size: int = 1,
         name: str = "",
+        device: str = "cpu",
     ) -> None:
+        super().__init__(
+            name=name or f"faster-whisper {Path(folder).name}", threads=threads, device=device
+        )
         self.folder = folder
-        self.threads = threads
         self.compute_type = compute_type
         self.beam_size = beam_size
-        self.name = name or f"faster-whisper {Path(folder).name}"
-        self._model: Any = None
 
-    def load(self) -> None:
-        if self._model is None:
-            from faster_whisper import WhisperModel
+    def _load(self) -> Any:
+        from faster_whisper import WhisperModel
 
-            self._model = WhisperModel(
-                str(self.folder),
-                device="cpu",
-                compute_type=self.compute_type,
-                cpu_threads=self.threads,
-                local_files_only=True,
-            )
+        return WhisperModel(
+            str(self.folder),
+            device=self.device,
+            compute_type=self.compute_type,
+            cpu_threads=self.threads,
+            local_files_only=True,
+        )
 
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
         return self._run(audio, language, "transcribe")
@@ -48,9 +49,8 @@ class FasterWhisperTranscriber:
         return Transcript("en", translated.duration_s, translated.segments)
 
     def _run(self, audio: np.ndarray | Path, language: str | None, task: str) -> Transcript:
-        self.load()
         source = str(audio) if isinstance(audio, Path) else audio
-        segments, info = self._model.transcribe(
+        segments, info = self.model.transcribe(
             source,
             language=language,
             task=task,
@@ -76,30 +76,30 @@ class FasterWhisperTranscriber:
 
     def language_probabilities(self, audio: np.ndarray | Path) -> list[tuple[str, float]]:
         """Whisper's probability for each of its languages (first 30 s), best first."""
-        self.load()
+        model = self.model
         from faster_whisper import decode_audio
 
         samples = decode_audio(str(audio)) if isinstance(audio, Path) else audio
-        _, _, ranked = self._model.detect_language(samples.astype(np.float32))
+        _, _, ranked = model.detect_language(samples.astype(np.float32))
         return [(str(code), float(p)) for code, p in ranked]
 
 
-class OpenAIWhisperTranscriber:
+class OpenAIWhisperTranscriber(InferenceModel[Any]):
     """The reference implementation; needs a .pt checkpoint (local path or download)."""
 
-    def __init__(self, checkpoint: Path | str, *, threads: int = 2, name: str = "") -> None:
+    def __init__(
+        self, checkpoint: Path | str, *, threads: int = 2, name: str = "", device: str = "cpu"
+    ) -> None:
+        super().__init__(
+            name=name or f"openai-whisper {Path(checkpoint).stem}", threads=threads, device=device
+        )
         self.checkpoint = checkpoint
-        self.threads = threads
-        self.name = name or f"openai-whisper {Path(checkpoint).stem}"
-        self._model: Any = None
 
-    def load(self) -> None:
-        if self._model is None:
-            import torch
-            import whisper
+    def _load(self) -> Any:
+        import whisper
 
-            torch.set_num_threads(self.threads)
-            self._model = whisper.load_model(str(self.checkpoint), device="cpu")
+        self._torch_threads()
+        return whisper.load_model(str(self.checkpoint), device=self.device)
 
     def translate(self, audio: np.ndarray | Path, language: str | None = None) -> None:
         return None  # not offered with this backend: no translation segments
@@ -108,9 +108,8 @@ class OpenAIWhisperTranscriber:
         return []  # not offered with this backend: Whisper detects while transcribing
 
     def transcribe(self, audio: np.ndarray | Path, language: str | None = None) -> Transcript:
-        self.load()
         source: Any = str(audio) if isinstance(audio, Path) else audio.astype(np.float32)
-        result = self._model.transcribe(
+        result = self.model.transcribe(
             source,
             language=language,
             word_timestamps=True,

@@ -87,25 +87,28 @@ class ModelProvider:
             )
         path = self.registry.resolve(role)
         assert path is not None
-        return _adapter(spec, Path(path), threads)
+        return _adapter(spec, Path(path), threads, self.settings.device)
 
 
-def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
+def _adapter(spec: ModelSpec, path: Path, threads: int, device: str) -> Any:
     opts = spec.options
     if spec.backend == "open_clip":
-        return OpenClipEncoder(spec.arch or "ViT-B-32", path, threads=threads, name=spec.name)
+        return OpenClipEncoder(
+            spec.arch or "ViT-B-32", path, threads=threads, device=device, name=spec.name
+        )
     if spec.backend == "sentence-transformers":
-        return SentenceTransformerEncoder(path, name=spec.name)
+        return SentenceTransformerEncoder(path, name=spec.name, threads=threads, device=device)
     if spec.backend == "faster-whisper":
         return FasterWhisperTranscriber(
             path,
             threads=threads,
+            device=device,
             compute_type=str(opts.get("compute_type", "int8")),
             beam_size=int(opts.get("beam_size", 1)),
             name=spec.name,
         )
     if spec.backend == "openai-whisper":
-        return OpenAIWhisperTranscriber(path, threads=threads, name=spec.name)
+        return OpenAIWhisperTranscriber(path, threads=threads, device=device, name=spec.name)
     if spec.backend == "llama-cpp":
         return LlamaCppChat(
             path,
@@ -115,7 +118,7 @@ def _adapter(spec: ModelSpec, path: Path, threads: int) -> Any:
             max_wait_s=float(opts.get("max_wait_s", 900)),
         )
     if spec.backend == "transformers-vqa":
-        return TransformersVQA(path, threads=threads, name=spec.name)
+        return TransformersVQA(path, threads=threads, device=device, name=spec.name)
     if spec.backend == "resemblyzer":
         return ResemblyzerEncoder(path, threads=threads, name=spec.name)
     if spec.backend == "llama-cpp-vision":

@@ -10,7 +10,6 @@ package's own (hparams: 40 mel bands, 25 ms windows, 10 ms hop, 1.6 s partials).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -18,6 +17,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assistant.errors import MissingModelError
+from assistant.models.inference import InferenceModel
 
 SAMPLE_RATE = 16_000
 MEL_BANDS = 40
@@ -37,7 +37,7 @@ class SpeakerEncoder(Protocol):
     # The audio one embedding sees, in seconds; longer spans are cut to it.
     window_s: float
 
-    def load(self) -> object:
+    def load(self) -> None:
         """Load the weights now (idempotent): a broken model turns speakers off up front."""
         ...
 
@@ -67,8 +67,8 @@ def mel_frames(samples: np.ndarray) -> np.ndarray:
     return mel.astype(np.float32).T
 
 
-class ResemblyzerEncoder:
-    """GE2E voice encoder (Resemblyzer weights) on CPU torch."""
+class ResemblyzerEncoder(InferenceModel[Any]):
+    """GE2E voice encoder (Resemblyzer weights) on CPU torch (one thread per call, below)."""
 
     window_s = PARTIAL_FRAMES * MEL_HOP / SAMPLE_RATE
 
@@ -79,15 +79,11 @@ class ResemblyzerEncoder:
         batch: int = 64,
         name: str = "Resemblyzer GE2E voice encoder",
     ) -> None:
-        self.weights, self.threads, self.batch, self.name = weights, threads, batch, name
-        self._net: Any = None
-        self._lock = threading.Lock()
+        super().__init__(name=name, threads=threads)
+        self.weights, self.batch = weights, batch
 
-    def load(self) -> Any:
-        with self._lock:
-            if self._net is None:
-                self._net = _build_network(self._weights_path())
-            return self._net
+    def _load(self) -> Any:
+        return _build_network(self._weights_path())
 
     def _weights_path(self) -> Path:
         path = self.weights or resemblyzer_weights()
@@ -104,7 +100,7 @@ class ResemblyzerEncoder:
             return np.zeros((0, EMBEDDING_SIZE), dtype=np.float32)
         import torch
 
-        net = self.load()
+        net = self.model
         # One spectrogram for the whole file, sliced per span (frame = 10 ms).
         mel = mel_frames(samples)
         frames_per_s = SAMPLE_RATE / MEL_HOP

