@@ -22,8 +22,6 @@ class Archive:
     catalog: Catalog
     vectors: VectorIndex
     models: ModelProvider
-    # Per-process notices already shown (e.g. "visual search is off"), to say them once.
-    notices: set[str] = field(default_factory=set)
     # Long-lived helpers opened on first use and closed with the archive, by name (the
     # ingest worker processes: a server's second ingest finds them warm).
     extras: dict[str, Any] = field(default_factory=dict)

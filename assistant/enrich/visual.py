@@ -7,7 +7,6 @@ turn it on, instead of failing somewhere deep in transformers.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,8 +16,6 @@ from assistant.archive import Archive
 from assistant.enrich.pictures import TimedPicture, text_segments
 from assistant.errors import AssistantError
 from assistant.schemas import Asset, Segment
-
-log = logging.getLogger(__name__)
 
 VQA_OFF_MESSAGE = "Visual questions are off: no visual question-answering model is available."
 VQA_OFF_HINT = (
@@ -91,11 +88,9 @@ def caption_segments(
     archive: Archive, asset: Asset, images: Sequence[TimedPicture]
 ) -> list[Segment]:
     """Segments of kind "caption", indexed as text so words find pictures even without
-    CLIP. Returns nothing (and notes once why) when no VQA model is available."""
+    CLIP. Returns nothing when no VQA model is available (ingest checks first and says
+    so in its report: ingest/models.py CAPTIONS_OFF)."""
     if not vqa_available(archive):
-        if "captions-off" not in archive.notices:
-            archive.notices.add("captions-off")
-            log.warning("%s Captions are skipped. %s", VQA_OFF_MESSAGE, VQA_OFF_HINT)
         return []
     model = archive.models.vqa()
     texts = [(model.caption(picture), start_s, end_s) for picture, start_s, end_s in images]

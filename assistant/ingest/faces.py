@@ -15,7 +15,7 @@ FACES_OFF = "ingest-faces-off"
 class RunFaces:
     """Callable: the face model for this run, or None (faces are then skipped)."""
 
-    def __init__(self, archive: Archive, warn: Callable[[str], None]) -> None:
+    def __init__(self, archive: Archive, warn: Callable[[str], object]) -> None:
         self.archive, self.warn = archive, warn
         self._lock = threading.Lock()
         self._checked = False
@@ -34,6 +34,6 @@ class RunFaces:
             return self._model
 
 
-def run_faces(archive: Archive, warn: Callable[[str], None]) -> RunFaces | None:
+def run_faces(archive: Archive, warn: Callable[[str], object]) -> RunFaces | None:
     """None when the profile switches faces off (ingest.faces: false)."""
     return RunFaces(archive, warn) if archive.settings.ingest.faces else None

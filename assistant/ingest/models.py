@@ -5,12 +5,12 @@ The text encoder is required as soon as there is text to embed."""
 from __future__ import annotations
 
 import threading
+from typing import Protocol
 
 from assistant.archive import Archive
 from assistant.enrich.language import TextLanguage
 from assistant.enrich.ocr import OcrReader
 from assistant.enrich.visual import VQA_OFF_HINT, vqa_available
-from assistant.ingest.report import ReportBuilder
 from assistant.models.base import ImageTextEncoder, TextEncoder, Transcriber
 from assistant.models.object_labels import INSTALL_HINT as LABELS_HINT
 from assistant.models.object_labels import EfficientNetLite0, ObjectLabeler, labeler_available
@@ -28,14 +28,21 @@ LABELS_OFF = "object-labels-off"
 SPEAKERS_OFF = "speakers-off"
 
 
+class Warns(Protocol):
+    def warn(self, message: str) -> bool:
+        """Record a warning; True when it is new (then it is also said as a notice)."""
+        ...
+
+
 class IngestModels:
-    """`report` needs only `warn(message)`. `load_clip=False` in ingest workers: pictures
-    go back to the parent, which encodes them with CLIP."""
+    """`report` is the run's ReportBuilder (a worker's pipe to it in ingest workers).
+    `load_clip=False` in ingest workers: pictures go back to the parent, which encodes
+    them with CLIP."""
 
     def __init__(
         self,
         archive: Archive,
-        report: ReportBuilder,
+        report: Warns,
         progress: ProgressSink,
         load_clip: bool = True,
     ) -> None:
@@ -55,11 +62,10 @@ class IngestModels:
         self.language = TextLanguage(archive.settings.asr.languages)
 
     def _say_once(self, key: str, message: str) -> None:
-        self.report.warn(message)
-        if key in self.archive.notices:
-            return
-        self.archive.notices.add(key)
-        self.progress.notice(message)
+        """In the run's report, and said to the user the first time this run. `key` names
+        what is off (VISUAL_OFF, ...) for readers of this module."""
+        if self.report.warn(message):
+            self.progress.notice(message)
 
     def _fix(self, role: str) -> str:
         registry = self.archive.models.registry

@@ -331,11 +331,8 @@ class IngestRun:
             name, seconds = payload
             self.report.add_seconds(name, seconds)
             self._count_stage(name)
-        elif kind == "warn":
-            self.report.warn(payload)
-            if payload not in self.archive.notices:
-                self.archive.notices.add(payload)
-                self.progress.notice(payload)
+        elif kind == "warn" and self.report.warn(payload):
+            self.progress.notice(payload)
 
     # --- extract, embed, store ------------------------------------------------------------
     def _task(self, item: Prepared) -> FileTask:

@@ -59,10 +59,13 @@ class ReportBuilder:
             if (path, reason) not in known:
                 self.report.failures.append(IngestFailure(path=path, reason=reason))
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str) -> bool:
+        """Add a warning to the run's report; True when this run had not said it yet."""
         with self._lock:
-            if message not in self.report.warnings:
-                self.report.warnings.append(message)
+            if message in self.report.warnings:
+                return False
+            self.report.warnings.append(message)
+            return True
 
     def created(self, segments: int, media_seconds: float) -> None:
         with self._lock:

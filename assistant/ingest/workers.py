@@ -67,8 +67,9 @@ class _Channel:
         with self._lock:
             self.conn.send(message)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message: str) -> bool:
         self.send("warn", message)
+        return True  # the parent's report says whether the run had it (pipeline.py)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -117,7 +118,7 @@ def _environment(spec: WorkerSpec, channel: _Channel, pool: ThreadPoolExecutor) 
     )
     models = IngestModels(
         archive,
-        channel,  # type: ignore[arg-type]
+        channel,
         NullProgress(),
         load_clip=False,
     )

@@ -272,7 +272,6 @@ class SearchEngine:
             return None
         if CLIP_OFF not in outcome.notices:
             outcome.notices.append(CLIP_OFF)
-        self.archive.notices.add(CLIP_OFF)
         return None
 
     @staticmethod
