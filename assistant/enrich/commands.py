@@ -79,11 +79,11 @@ def register(app: typer.Typer) -> None:
             else:
                 propagate.propose_all(archive)
             if apply_above is not None:
-                accepted = review.apply_above(archive, apply_above)
+                accepted = review.apply_above(archive.catalog, apply_above)
                 Console(stderr=True).print(
                     f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}"
                 )
-            proposals = propagate.pending_proposals(archive)
+            proposals = propagate.pending_proposals(archive.catalog)
         finally:
             archive.close()
         _show(proposals, as_json, "No metadata to propose.")
@@ -107,12 +107,12 @@ def register(app: typer.Typer) -> None:
         err = Console(stderr=True)
         try:
             for proposal_id in accept or []:
-                value = review.accept(archive, proposal_id)
+                value = review.accept(archive.catalog, proposal_id)
                 err.print(f"accepted {proposal_id}: {value.field} = {_value_text(value.value)}")
             for proposal_id in reject or []:
-                review.reject(archive, proposal_id)
+                review.reject(archive.catalog, proposal_id)
                 err.print(f"rejected {proposal_id}")
-            proposals = propagate.pending_proposals(archive)
+            proposals = propagate.pending_proposals(archive.catalog)
         finally:
             archive.close()
         _show(proposals, as_json, "No pending proposals.")

@@ -20,6 +20,7 @@ from assistant.enrich import entities
 from assistant.enrich.matching import Match, passage_matches, visual_matches
 from assistant.errors import AssistantError
 from assistant.schemas import CURATED_FIELDS, Asset, MetadataValue, Provenance
+from assistant.store.catalog import Catalog
 from assistant.vocabulary.sources import SOURCE_TRUST
 
 # How likely a field carries over between two assets of a kind of match. A copy of a photo
@@ -153,8 +154,8 @@ def propose_for_asset(archive: Archive, asset_id: str, store: bool = True) -> li
     return proposed
 
 
-def pending_proposals(archive: Archive, status: str | None = "pending") -> list[Proposal]:
-    paths = {a.asset_id: a.rel_path for a in archive.catalog.assets(status=None)}
+def pending_proposals(catalog: Catalog, status: str | None = "pending") -> list[Proposal]:
+    paths = {a.asset_id: a.rel_path for a in catalog.assets(status=None)}
     return [
         Proposal(
             proposal_id=row["proposal_id"],
@@ -166,7 +167,7 @@ def pending_proposals(archive: Archive, status: str | None = "pending") -> list[
             provenance=Provenance.model_validate(row["provenance"]),
             status=row["status"],
         )
-        for row in archive.catalog.proposals(status)
+        for row in catalog.proposals(status)
     ]
 
 
@@ -175,7 +176,7 @@ def propose_all(archive: Archive) -> list[Proposal]:
     for asset in archive.catalog.assets():
         if missing_fields(archive, asset.asset_id):
             propose_for_asset(archive, asset.asset_id)
-    return pending_proposals(archive)
+    return pending_proposals(archive.catalog)
 
 
 # The name docs/internals.md pins for the whole-archive pass.

@@ -7,10 +7,10 @@ rows and rank first (store/metadata_rules.py), so accepting never overwrites the
 
 from __future__ import annotations
 
-from assistant.archive import Archive
 from assistant.enrich.propagate import Proposal, pending_proposals
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue
+from assistant.store.catalog import Catalog
 from assistant.vocabulary.sources import CURATED_SOURCES, MetadataSource
 
 # Proposal methods whose values were heard in the asset itself, not copied from another.
@@ -18,8 +18,8 @@ HEARD_METHODS = {"speech-entities", "speech-topics"}
 LIST_FIELDS = {"people", "topics"}
 
 
-def _find(archive: Archive, proposal_id: int) -> Proposal:
-    for proposal in pending_proposals(archive, status=None):
+def _find(catalog: Catalog, proposal_id: int) -> Proposal:
+    for proposal in pending_proposals(catalog, status=None):
         if proposal.proposal_id == proposal_id:
             return proposal
     raise AssistantError(
@@ -31,21 +31,21 @@ def _source(proposal: Proposal) -> MetadataSource:
     return "asr" if proposal.provenance.method in HEARD_METHODS else "propagated"
 
 
-def _merged(archive: Archive, proposal: Proposal, source: MetadataSource) -> object:
+def _merged(catalog: Catalog, proposal: Proposal, source: MetadataSource) -> object:
     """List fields gather every accepted item (one proposal per person or topic)."""
     if proposal.field not in LIST_FIELDS or not isinstance(proposal.value, list):
         return proposal.value
     current = [
         v
-        for v in archive.catalog.metadata(proposal.asset_id)
+        for v in catalog.metadata(proposal.asset_id)
         if v.field == proposal.field and v.source == source
     ]
     have = current[0].value if current and isinstance(current[0].value, list) else []
     return list(dict.fromkeys([*map(str, have), *map(str, proposal.value)]))
 
 
-def accept(archive: Archive, proposal_id: int) -> MetadataValue:
-    proposal = _find(archive, proposal_id)
+def accept(catalog: Catalog, proposal_id: int) -> MetadataValue:
+    proposal = _find(catalog, proposal_id)
     if proposal.status != "pending":
         raise AssistantError(
             f"Proposal {proposal_id} is already {proposal.status}.",
@@ -54,47 +54,47 @@ def accept(archive: Archive, proposal_id: int) -> MetadataValue:
     source = _source(proposal)
     value = MetadataValue(
         field=proposal.field,
-        value=_merged(archive, proposal, source),  # type: ignore[arg-type]
+        value=_merged(catalog, proposal, source),  # type: ignore[arg-type]
         source=source,
         confidence=proposal.confidence,
         provenance=proposal.provenance,
     )
-    archive.catalog.set_metadata(proposal.asset_id, [value])
-    archive.catalog.set_proposal_status(proposal_id, "accepted")
+    catalog.set_metadata(proposal.asset_id, [value])
+    catalog.set_proposal_status(proposal_id, "accepted")
     return value
 
 
-def reject(archive: Archive, proposal_id: int) -> None:
-    proposal = _find(archive, proposal_id)
+def reject(catalog: Catalog, proposal_id: int) -> None:
+    proposal = _find(catalog, proposal_id)
     if proposal.status != "pending":
         raise AssistantError(
             f"Proposal {proposal_id} is already {proposal.status}.",
             hint="Only pending proposals can be rejected.",
         )
-    archive.catalog.set_proposal_status(proposal_id, "rejected")
+    catalog.set_proposal_status(proposal_id, "rejected")
 
 
-def apply_above(archive: Archive, threshold: float) -> list[Proposal]:
+def apply_above(catalog: Catalog, threshold: float) -> list[Proposal]:
     """Accept pending proposals at or above `threshold`, most confident first. A
     single-valued field that has a value by then (curated, or an earlier proposal) is
     left for review rather than replaced."""
     accepted = []
-    for proposal in pending_proposals(archive):
+    for proposal in pending_proposals(catalog):
         if proposal.confidence < threshold:
             continue
-        current = archive.catalog.effective_metadata(proposal.asset_id).get(proposal.field)
+        current = catalog.effective_metadata(proposal.asset_id).get(proposal.field)
         if current is not None and (
             proposal.field not in LIST_FIELDS or current.source in CURATED_SOURCES
         ):
             continue
-        accept(archive, proposal.proposal_id)
+        accept(catalog, proposal.proposal_id)
         accepted.append(proposal)
     return accepted
 
 
-def decide(archive: Archive, proposal_id: int, accepted: bool) -> None:
+def decide(catalog: Catalog, proposal_id: int, accepted: bool) -> None:
     """Accept or reject one proposal (the shape the UI's review tab takes)."""
     if accepted:
-        accept(archive, proposal_id)
+        accept(catalog, proposal_id)
     else:
-        reject(archive, proposal_id)
+        reject(catalog, proposal_id)

@@ -63,7 +63,7 @@ class ReviewHandler:
         return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.archive)]
 
     def listing(self) -> tuple[str, Choices]:
-        proposals = pending_proposals(self.archive)
+        proposals = pending_proposals(self.archive.catalog)
         if not proposals:
             return "<p>No pending proposals. Use “Find proposals” after an ingest.</p>", []
         rows = [self._row(p) for p in proposals]
@@ -101,9 +101,9 @@ class ReviewHandler:
             self.access.require_editor(user, "Accepting or rejecting metadata")
             for proposal_id in proposal_ids:
                 if accepted:
-                    review.accept(self.archive, int(proposal_id))
+                    review.accept(self.archive.catalog, int(proposal_id))
                 else:
-                    review.reject(self.archive, int(proposal_id))
+                    review.reject(self.archive.catalog, int(proposal_id))
         except AssistantError as exc:
             raise _user_error(exc) from exc
         table, choices = self.listing()

@@ -174,7 +174,7 @@ def test_naming_proposes_for_every_asset_and_never_overwrites(
     from assistant.enrich import review
 
     for proposal in archive.catalog.proposals():
-        review.accept(archive, proposal["proposal_id"])
+        review.accept(archive.catalog, proposal["proposal_id"])
     # The curated value still wins for the first photo; the others carry the name now.
     assert archive.catalog.effective_metadata(ids[0])["people"].value == ["L. T."]
     assert archive.catalog.effective_metadata(ids[1])["people"].value == ["Linus"]

@@ -215,24 +215,24 @@ def test_curated_fields_are_not_proposed(archive: Archive) -> None:
 def test_apply_above_accepts_only_confident_proposals(archive: Archive) -> None:
     proposals = propose_all(archive)
     assert {p.rel_path for p in proposals} >= {"copy.jpg", "crop.jpg", "evening-news.mp4"}
-    accepted = review.apply_above(archive, 0.9)
+    accepted = review.apply_above(archive.catalog, 0.9)
     assert accepted and all(p.confidence >= 0.9 for p in accepted)
     copy = archive.catalog.effective_metadata(COPY)
     assert copy["place"].value == "Camp Nou, Barcelona" and copy["place"].source == "propagated"
     assert "place" not in archive.catalog.effective_metadata(CROP)
-    assert all(p.confidence < 0.9 for p in pending_proposals(archive))
+    assert all(p.confidence < 0.9 for p in pending_proposals(archive.catalog))
 
 
 def test_accept_never_hides_a_curated_value(archive: Archive) -> None:
     archive.catalog.add_proposal(
         ORIGINAL, MetadataValue(field="place", value="Madrid", source="propagated", confidence=0.99)
     )
-    proposal = next(p for p in pending_proposals(archive) if p.asset_id == ORIGINAL)
-    review.accept(archive, proposal.proposal_id)
+    proposal = next(p for p in pending_proposals(archive.catalog) if p.asset_id == ORIGINAL)
+    review.accept(archive.catalog, proposal.proposal_id)
     effective = archive.catalog.effective_metadata(ORIGINAL)["place"]
     assert (effective.value, effective.source) == ("Camp Nou, Barcelona", "sidecar")
     with pytest.raises(AssistantError, match="already accepted"):
-        review.accept(archive, proposal.proposal_id)
+        review.accept(archive.catalog, proposal.proposal_id)
 
 
 def test_accepting_people_one_by_one_gathers_them_and_reject_sticks(archive: Archive) -> None:
@@ -240,16 +240,18 @@ def test_accepting_people_one_by_one_gathers_them_and_reject_sticks(archive: Arc
         archive.catalog.add_proposal(
             RERUN, MetadataValue(field="people", value=[name], source="asr", confidence=0.6)
         )
-    by_name = {p.value[0]: p.proposal_id for p in pending_proposals(archive) if p.field == "people"}
-    review.accept(archive, by_name["Maria Lopez"])
-    review.accept(archive, by_name["Jan Jansen"])
-    review.reject(archive, by_name["Noor Bakker"])
+    by_name = {
+        p.value[0]: p.proposal_id for p in pending_proposals(archive.catalog) if p.field == "people"
+    }
+    review.accept(archive.catalog, by_name["Maria Lopez"])
+    review.accept(archive.catalog, by_name["Jan Jansen"])
+    review.reject(archive.catalog, by_name["Noor Bakker"])
     people = archive.catalog.effective_metadata(RERUN)["people"]
     assert people.value == ["Maria Lopez", "Jan Jansen"]
     assert people.source == "propagated"  # add_proposal kept method "unknown": not heard
-    assert by_name["Noor Bakker"] not in {p.proposal_id for p in pending_proposals(archive)}
+    assert by_name["Noor Bakker"] not in {p.proposal_id for p in pending_proposals(archive.catalog)}
     with pytest.raises(AssistantError, match="No proposal"):
-        review.reject(archive, 99_999)
+        review.reject(archive.catalog, 99_999)
 
 
 def test_people_and_places_named_in_speech() -> None:
