@@ -15,13 +15,14 @@ def register(app: typer.Typer) -> None:
         current text encoder, so search works again after models.text changed."""
         from assistant.archive import Archive
         from assistant.ingest.progress_view import RichProgress
-        from assistant.store.text_space import current_model, recorded_model, reembed_text
+        from assistant.store.text_space import text_space
 
         archive = Archive.open(ctx.obj.settings())
         try:
-            before = recorded_model(archive) or "nothing recorded"
+            space = text_space(archive)
+            before = space.recorded_model() or "nothing recorded"
             with RichProgress(Console(stderr=True)) as progress:
-                count = reembed_text(archive, progress)
-            Console().print(f"re-embedded {count} passage(s): {before} → {current_model(archive)}")
+                count = space.reembed(progress)
+            Console().print(f"re-embedded {count} passage(s): {before} → {space.current_model()}")
         finally:
             archive.close()
