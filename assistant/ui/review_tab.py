@@ -60,7 +60,7 @@ class ReviewHandler:
 
     def rows(self) -> list[tuple[int, list[str]]]:
         """(proposal id, its cells) for each pending proposal, for one row each."""
-        return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.archive)]
+        return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.archive.catalog)]
 
     def listing(self) -> tuple[str, Choices]:
         proposals = pending_proposals(self.archive.catalog)
