@@ -1,8 +1,8 @@
 """Music attributes from 16 kHz mono samples: tempo, key and mode, loudness, duration.
 
-Tempo: the onset envelope's autocorrelation proposes a beat period; that period and its
-metrical level is where onset strength drops most between nested levels (half-bars,
-beats, half-beats), under a broad prior (estimate_tempo). Key and mode: the whole
+Tempo: the onset envelope's autocorrelation proposes a beat period, a phase-locked comb
+pins it, and a learned linear score (assistant.enrich.metrical) picks its octave: the
+beat, not its half or double (estimate_tempo). Key and mode: the whole
 excerpt's CQT chroma correlated with Temperley's key profiles
 rotated to all 24 keys. Loudness is RMS in dBFS. All of it on at most the middle two
 minutes, at 16 kHz with coarse hops: well under 0.05x real time.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.enrich.metrical import choose_level, chroma_novelty, split_envelopes
 from assistant.models.base import Transcript
 from assistant.schemas import MetadataValue, Provenance
 
@@ -39,6 +40,7 @@ TEMPO_PRIOR_BPM = 120.0
 TEMPO_PRIOR_OCTAVES = 1.0
 # CQT frames of 128 ms: key is a whole-track property, coarse frames are enough.
 CHROMA_HOP = 2048
+CHROMA_FPS = SAMPLE_RATE / CHROMA_HOP
 
 
 def _as_mono(samples_16k: np.ndarray) -> np.ndarray:
@@ -108,23 +110,23 @@ def looks_like_music(samples_16k: np.ndarray, transcript: Transcript) -> bool:
     return tonal_stability(excerpt) >= 0.3 or pulse_clarity(excerpt) >= 0.5
 
 
+def _mel(samples: np.ndarray) -> np.ndarray:
+    """40-band mel power at ONSET_FPS frames/s (512-point FFT): the one spectrogram the
+    tempo estimate needs (< 1 % of real time)."""
+    import librosa
+
+    return np.asarray(
+        librosa.feature.melspectrogram(
+            y=samples, sr=SAMPLE_RATE, n_fft=512, hop_length=ONSET_HOP, n_mels=40, fmax=8_000
+        )
+    )
+
+
 def onset_envelope(samples: np.ndarray) -> np.ndarray:
     """Spectral flux at ONSET_FPS frames/s: the mean over 40 mel bands plus the mean over
     the lowest ten (below ~500 Hz), each scaled to its peak. Kicks and bass notes mark
-    beats; hi-hats, off-beat chords and fast arpeggios fill the levels below them, so
-    weighting the low bands twice makes the beat level stand out. One small mel
-    spectrogram (512-point FFT) is the main cost of the tempo estimate (< 1 % of real
-    time)."""
-    import librosa
-
-    mel = librosa.feature.melspectrogram(
-        y=samples, sr=SAMPLE_RATE, n_fft=512, hop_length=ONSET_HOP, n_mels=40, fmax=8_000
-    )
-    flux = np.maximum(0.0, np.diff(np.log1p(1e3 * mel), axis=1))
-    mean, low = flux.mean(axis=0), flux[:10].mean(axis=0)
-    envelope = mean / (mean.max() + 1e-9) + low / (low.max() + 1e-9)
-    # Tolerate +-1 frame of timing jitter when beats are sampled at fractional periods.
-    return np.asarray(np.maximum.reduce([envelope, np.roll(envelope, 1), np.roll(envelope, -1)]))
+    beats; hi-hats, off-beat chords and fast arpeggios fill the levels below them."""
+    return split_envelopes(_mel(samples))[0]
 
 
 def _autocorrelation(envelope: np.ndarray) -> np.ndarray:
@@ -174,31 +176,10 @@ def tempo_prior(bpm: float) -> float:
     return float(np.exp(-0.5 * (np.log2(bpm / TEMPO_PRIOR_BPM) / TEMPO_PRIOR_OCTAVES) ** 2))
 
 
-def metrical_levels(envelope: np.ndarray, bpm: float) -> list[float]:
-    """Onset strength above the envelope's mean at four nested metrical levels of `bpm`:
-    [every other beat (the strongest phase), the beats in between, the half-beats, the
-    quarter-beats]. Each level holds only the positions the level above lacks."""
-    period = 60.0 * ONSET_FPS / bpm
-    _, phase = _comb(envelope, 2 * period)
-    floor = float(envelope.mean())
-    frames = np.arange(envelope.size)
-
-    def strength(start: float, step: float) -> float:
-        positions = np.arange(start, envelope.size - 1, step)
-        return float(np.interp(positions, frames, envelope).mean()) - floor
-
-    return [
-        strength(phase, 2 * period),
-        strength(phase + period, 2 * period),
-        strength(phase + period / 2, period),
-        strength(phase + period / 4, period / 2),
-    ]
-
-
 def _best_relative(envelope: np.ndarray, bpm: float) -> float:
     """Of `bpm` and its non-octave relatives (x2/3, x3/4, x4/3, x3/2), the tempo whose
     beat grid onsets fill best, times the prior. None of these grids is a subset of
-    another, so strength compares fairly here (octaves do not: metrical_levels)."""
+    another, so strength compares fairly here (octaves do not: assistant.enrich.metrical)."""
     floor = float(envelope.mean())
     scored = []
     for ratio in (1.0, 2 / 3, 3 / 4, 4 / 3, 3 / 2):
@@ -208,35 +189,33 @@ def _best_relative(envelope: np.ndarray, bpm: float) -> float:
     return max(scored)[1]
 
 
-def estimate_tempo(samples: np.ndarray) -> tuple[float, float]:
-    """(BPM, confidence). The onset autocorrelation (under a broad prior) proposes a beat
-    period, pinned by a phase-locked comb. Which metrical level is the beat is decided
-    by where onset strength drops most between nested levels (bars' halves, beats,
-    half-beats, quarter-beats): a 128 BPM piece with a kick on every beat keeps its
-    strength from half-bars to beats and loses it at the off-beats, so it is 128, not
-    64; the prior only weighs near-equal drops."""
-    envelope = onset_envelope(samples)
-    if envelope.size < 4 * ONSET_FPS or not np.any(envelope):
-        return 0.0, 0.0
+def _seed_tempo(envelope: np.ndarray) -> float:
+    """The autocorrelation's best period under the prior, then its best non-octave
+    relative: right up to an octave."""
     auto = _autocorrelation(envelope)
     grid = np.geomspace(MIN_BPM, MAX_BPM, 400)
     weighted = np.maximum(_salience(auto, grid), 0.0) * np.array([tempo_prior(b) for b in grid])
-    seed = _best_relative(envelope, float(grid[int(np.argmax(weighted))]))
-    levels = metrical_levels(envelope, seed)
-    candidates = [
-        ((levels[j] - levels[j + 1]) * tempo_prior(seed * 2 ** (j - 1)), seed * 2 ** (j - 1))
-        for j in range(3)
-        if MIN_BPM <= seed * 2 ** (j - 1) <= MAX_BPM
-    ]
-    candidates.sort(reverse=True)
-    best_drop, bpm = candidates[0]
+    return _best_relative(envelope, float(grid[int(np.argmax(weighted))]))
+
+
+def estimate_tempo(samples: np.ndarray, chroma: np.ndarray | None = None) -> tuple[float, float]:
+    """(BPM, confidence). The onset autocorrelation (under a broad prior) proposes a beat
+    period, pinned by a phase-locked comb; which octave of it is the beat (x1/2, x1, x2)
+    is chosen by assistant.enrich.metrical from percussive/harmonic onset strength and
+    harmonic change per bar. `chroma` ([12, frames] at CHROMA_FPS, from chroma_frames)
+    saves computing it twice when the key is wanted too."""
+    mel = _mel(samples)
+    envelopes = split_envelopes(mel)
+    envelope = envelopes[0]
+    if envelope.size < 4 * ONSET_FPS or not np.any(envelope):
+        return 0.0, 0.0
+    seed = _seed_tempo(envelope)
+    frames = chroma if chroma is not None else chroma_frames(samples)
+    bpm, margin = choose_level(envelopes, chroma_novelty(frames), CHROMA_FPS, seed)
+    strength = _comb(envelope, 60.0 * ONSET_FPS / bpm)[0]
     if bpm != seed:
-        bpm, _ = _refine(envelope, bpm)
-    runner_up = max(candidates[1][0], 0.0) if len(candidates) > 1 else 0.0
-    margin = 1.0 - runner_up / best_drop if best_drop > 0 else 0.0
-    contrast = float(
-        np.clip(max(levels[:2]) / (max(levels[:2]) + envelope.mean() + 1e-9), 0.0, 1.0)
-    )
+        bpm, strength = _refine(envelope, bpm)
+    contrast = float(np.clip(strength / (strength + envelope.mean() + 1e-9), 0.0, 1.0))
     confidence = float(np.clip(0.5 * contrast + 0.5 * margin, 0.0, 1.0))
     return round(bpm, 1), round(confidence, 2)
 
@@ -251,11 +230,14 @@ def key_scores(chroma_mean: np.ndarray) -> list[tuple[float, str, str]]:
     return sorted(scores, reverse=True)
 
 
-def track_chroma(samples: np.ndarray) -> np.ndarray:
-    """The excerpt's chroma: a CQT from C2 over six octaves with three bins per semitone
-    (the centre bin kept: less leakage into neighbouring pitch classes than one wide bin),
-    128 ms hops, square-root magnitudes summed over all frames, so loud passages count
-    more than quiet ones without a few loud notes swamping the rest."""
+def chroma_frames(samples: np.ndarray) -> np.ndarray:
+    """[12, frames] chroma at CHROMA_FPS: a CQT from C2 over six octaves with three bins
+    per semitone, the centre bin of each kept (less leakage into neighbouring pitch
+    classes than one wide bin), square-root magnitudes so a few loud notes do not swamp
+    the rest. The CQT starts a third of a semitone below C2 so that the centre bin of
+    each triple sits on the note (it sat a third of a semitone sharp before: keys
+    right on the tuned synthetic seed went from 36/40 to 38/40, and 2/12 rendered chorales
+    to 5/12)."""
     import librosa
 
     cqt = np.abs(
@@ -263,20 +245,25 @@ def track_chroma(samples: np.ndarray) -> np.ndarray:
             samples,
             sr=SAMPLE_RATE,
             hop_length=CHROMA_HOP,
-            fmin=librosa.note_to_hz("C2"),
+            fmin=librosa.note_to_hz("C2") * 2 ** (-1 / 36),
             n_bins=216,
             bins_per_octave=36,
         )
     )
-    energy = np.sqrt(cqt[1::3]).sum(axis=1)
-    return np.asarray(energy.reshape(6, 12).sum(axis=0))
+    return np.asarray(np.sqrt(cqt[1::3]).reshape(6, 12, -1).sum(axis=0))
 
 
-def estimate_key(samples: np.ndarray) -> tuple[str, str, float]:
+def track_chroma(samples: np.ndarray, frames: np.ndarray | None = None) -> np.ndarray:
+    """The excerpt's chroma: chroma_frames summed over all frames."""
+    found = frames if frames is not None else chroma_frames(samples)
+    return np.asarray(found.sum(axis=1))
+
+
+def estimate_key(samples: np.ndarray, frames: np.ndarray | None = None) -> tuple[str, str, float]:
     """(tonic, mode, confidence): the excerpt's chroma correlated with the 24 rotated key
     profiles. Confidence grows with the winner's correlation and its margin over the
     runner-up (often the relative or parallel key)."""
-    chroma = track_chroma(samples)
+    chroma = track_chroma(samples, frames)
     if not np.any(chroma):
         return "C", "major", 0.0
     scores = key_scores(chroma)
@@ -314,8 +301,9 @@ def music_metadata(samples_16k: np.ndarray) -> list[MetadataValue]:
     if duration_s < 2.0 or loudness_dbfs(samples) < SILENCE_DBFS:
         return values
     excerpt = middle_excerpt(samples, ANALYSIS_WINDOW_S)
-    bpm, tempo_conf = estimate_tempo(excerpt)
-    tonic, mode, key_conf = estimate_key(excerpt)
+    frames = chroma_frames(excerpt)
+    bpm, tempo_conf = estimate_tempo(excerpt, frames)
+    tonic, mode, key_conf = estimate_key(excerpt, frames)
     key_how = Provenance(method="cqt-chroma-temperley-profiles")
     return [
         MetadataValue(
@@ -323,7 +311,7 @@ def music_metadata(samples_16k: np.ndarray) -> list[MetadataValue]:
             value=bpm,
             source="analysis",
             confidence=tempo_conf,
-            provenance=Provenance(method="onset-comb-octave-check"),
+            provenance=Provenance(method="onset-comb-metrical-level"),
         ),
         MetadataValue(
             field="key",

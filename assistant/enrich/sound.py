@@ -9,6 +9,10 @@ Tags: the clip is cut into windows of WINDOW_PATCHES patches; in each, a class c
 when its best patch scores at least MIN_SCORE; the top MAX_TAGS (5) become the window's
 text ("Sounds: siren (91%), vehicle (40%)"). Consecutive windows with the same tags are
 one segment spanning them. Speech is left out (transcripts cover it), and so is silence.
+
+Sound by example: each segment also gets a profile, the best score of every class over
+its patches (speech and silence zeroed), L2-normalised: the "sound" vector space. An
+uploaded clip's profile (clip_profile) finds segments with the same sounds by cosine.
 """
 
 from __future__ import annotations
@@ -101,6 +105,25 @@ def clip_tags(scores: np.ndarray, labels: Sequence[str]) -> list[tuple[str, floa
     ][:MAX_TAGS]
 
 
+def clip_profile(scores: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+    """The clip-level score vector of a stretch of patches: each class's best patch
+    score, the skipped classes (speech, silence) zeroed, L2-normalised (zero stays zero).
+    Max rather than mean: a one-second bell in a five-second window still counts."""
+    if scores.size == 0:
+        return np.zeros(len(labels), dtype=np.float32)
+    best = scores.max(axis=0).astype(np.float32)
+    best[[i for i, label in enumerate(labels) if label in SKIPPED]] = 0.0
+    norm = float(np.linalg.norm(best))
+    return best / norm if norm > 0 else best
+
+
+def query_profile(samples_16k: np.ndarray, tagger: SoundTagger) -> np.ndarray:
+    """The profile of a whole uploaded clip (zeros when it is silent)."""
+    if samples_16k.size == 0 or not np.any(samples_16k):
+        return np.zeros(len(tagger.labels), dtype=np.float32)
+    return clip_profile(tagger.patch_scores(patches(samples_16k)), tagger.labels)
+
+
 def tag_text(tags: Sequence[tuple[str, float]]) -> str:
     return "Sounds: " + ", ".join(f"{label.lower()} ({score:.0%})" for label, score in tags)
 
@@ -109,17 +132,24 @@ def sound_segments(
     asset_id: str, samples_16k: np.ndarray, tagger: SoundTagger, duration_s: float | None = None
 ) -> list[Segment]:
     """Timed "sound" segments for one clip or soundtrack ([] when nothing is heard)."""
+    return timed_sounds(asset_id, samples_16k, tagger, duration_s)[0]
+
+
+def timed_sounds(
+    asset_id: str, samples_16k: np.ndarray, tagger: SoundTagger, duration_s: float | None = None
+) -> tuple[list[Segment], dict[str, np.ndarray]]:
+    """The "sound" segments and each one's profile (segment id -> vector)."""
     if samples_16k is None or samples_16k.size == 0 or not np.any(samples_16k):
-        return []
+        return [], {}
     scores = tagger.patch_scores(patches(samples_16k))
     end_of_clip = duration_s if duration_s is not None else samples_16k.size / RATE
-    spans: list[tuple[float, float, list[tuple[str, float]]]] = []
+    # (start, end, tags, first patch, end patch)
+    spans: list[tuple[float, float, list[tuple[str, float]], int, int]] = []
     for first in range(0, scores.shape[0], WINDOW_PATCHES):
-        tags = clip_tags(scores[first : first + WINDOW_PATCHES], tagger.labels)
+        last = min(first + WINDOW_PATCHES, scores.shape[0])
+        tags = clip_tags(scores[first:last], tagger.labels)
         start = first * PATCH_HOP_S
-        end = min(
-            end_of_clip, (min(first + WINDOW_PATCHES, scores.shape[0]) - 1) * PATCH_HOP_S + PATCH_S
-        )
+        end = min(end_of_clip, (last - 1) * PATCH_HOP_S + PATCH_S)
         if not tags:
             continue
         previous = spans[-1] if spans else None
@@ -129,10 +159,10 @@ def sound_segments(
             and abs(previous[1] - start) <= PATCH_S
         ):
             merged = [(t, max(a, b)) for (t, a), (_, b) in zip(previous[2], tags, strict=True)]
-            spans[-1] = (previous[0], end, merged)
+            spans[-1] = (previous[0], end, merged, previous[3], last)
         else:
-            spans.append((start, max(start, end), tags))
-    return [
+            spans.append((start, max(start, end), tags, first, last))
+    segments = [
         Segment(
             segment_id=make_segment_id(asset_id, SEGMENT_KIND, i),
             asset_id=asset_id,
@@ -142,5 +172,10 @@ def sound_segments(
             end_s=round(end, 2),
             text=tag_text(tags),
         )
-        for i, (start, end, tags) in enumerate(spans)
+        for i, (start, end, tags, _, _) in enumerate(spans)
     ]
+    profiles = {
+        segment.segment_id: clip_profile(scores[first:last], tagger.labels)
+        for segment, (_, _, _, first, last) in zip(segments, spans, strict=True)
+    }
+    return segments, profiles

@@ -59,6 +59,8 @@ class Extracted:
     faces: list[FoundFace] = field(default_factory=list)
     # Who spoke when (audio and video sound), stored with voices by ingest/store.py.
     speakers: Diarization | None = None
+    # segment_id -> sound profile of a "sound" segment (the "sound" space, by example)
+    sound_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -195,7 +197,8 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
     read = _picture_text(asset, visual, pictures, ctx)
     faces = _faces(asset.asset_id, pictures, ctx)
     read += senses.picture_labels(asset, visual, pictures, ctx.labeler, ctx.stage)
-    read += senses.sound_events(asset, decoded.audio_16k, ctx.sound, ctx.stage)
+    sounds, sound_vectors = senses.sound_events(asset, decoded.audio_16k, ctx.sound, ctx.stage)
+    read += sounds
     vectors: dict[str, np.ndarray] = {}
     if pictures and ctx.clip is not None:
         with ctx.stage("embed visual"):
@@ -224,6 +227,7 @@ def extract_av(asset: Asset, path: Path, ctx: ExtractContext) -> Extracted:
         vectors,
         faces,
         speakers=speakers,
+        sound_vectors=sound_vectors,
     )
 
 

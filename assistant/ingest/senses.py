@@ -17,7 +17,7 @@ from PIL import Image
 
 from assistant.enrich.labels import label_segments
 from assistant.enrich.pictures import timed_pictures
-from assistant.enrich.sound import sound_segments
+from assistant.enrich.sound import timed_sounds
 from assistant.models.object_labels import ObjectLabeler
 from assistant.models.sound_events import SoundTagger
 from assistant.schemas import Asset, Segment
@@ -50,10 +50,11 @@ def sound_events(
     samples_16k: np.ndarray | None,
     tagger: Callable[[], SoundTagger | None] | None,
     stage: Callable[[str], Any],
-) -> list[Segment]:
-    """Timed "sound" segments for an audio file or a video's soundtrack."""
+) -> tuple[list[Segment], dict[str, np.ndarray]]:
+    """Timed "sound" segments for an audio file or a video's soundtrack, and their
+    profiles for the "sound" vector space (sound by example)."""
     model = _built(tagger) if samples_16k is not None and samples_16k.size else None
     if model is None or samples_16k is None:
-        return []
+        return [], {}
     with stage("sound"):
-        return sound_segments(asset.asset_id, samples_16k, model, asset.duration_s)
+        return timed_sounds(asset.asset_id, samples_16k, model, asset.duration_s)

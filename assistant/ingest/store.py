@@ -47,7 +47,8 @@ def embed_batch(
         else []
     )
     out: list[dict[str, dict[str, np.ndarray]]] = [
-        {"text": {}, "visual": dict(item.visual_vectors)} for item in items
+        {"text": {}, "visual": dict(item.visual_vectors), "sound": dict(item.sound_vectors)}
+        for item in items
     ]
     if text_refs:
         vectors = encode_texts(text(), [t for _, _, t in text_refs], batch_size)

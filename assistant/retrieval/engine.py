@@ -10,7 +10,9 @@ Signals per query part (each a ranking of segments, calibrated to [0, 1]):
 - audio -> transcribed, then `text_vector` + `keyword` over speech, and `speech_align`
            placing the excerpt on the archive's word timestamps; the transcript also
            runs the text part's signals over the written text (document chunks, OCR,
-           captions) and the metadata, so a document saying the same thing is found too.
+           captions) and the metadata, so a document saying the same thing is found too;
+           and `sound_example` (retrieval/sound_example.py): the clip's YAMNet class
+           profile against the archive's "sound" segments, so a bell finds bells.
 All rankings are fused (fusion.py), grouped into clips (clips.py). Filters become a set
 of allowed asset ids passed into every index query, never applied after a top-k cut;
 assets passing the filters that nothing matched follow the matches (filter_matches.py).
@@ -43,6 +45,8 @@ from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
 from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.outcome import SearchOutcome
 from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
+from assistant.retrieval.sound_example import SIGNAL as SOUND_SIGNAL
+from assistant.retrieval.sound_example import sound_example_hits
 from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
@@ -200,11 +204,24 @@ class SearchEngine:
         outcome: SearchOutcome,
     ) -> dict[str, list[Hit]]:
         assert query.audio is not None
+        sounds = sound_example_hits(
+            lookup, self.archive, query.audio, self.settings.candidates, allowed
+        )
+        if sounds and not self.archive.models.available("asr"):
+            outcome.notices.append(
+                f"Matched {query.audio.name} by its sound only: no speech model is installed."
+            )
+            return {SOUND_SIGNAL: sounds}
         transcript = transcribe_query_audio(
             query.audio, self.archive.models.asr(), self.archive.settings.asr.languages
         ).text
         outcome.transcript = transcript
         if not transcript.strip():
+            if sounds:
+                outcome.notices.append(
+                    f"No speech was heard in {query.audio.name}; matched it by its sound."
+                )
+                return {SOUND_SIGNAL: sounds}
             if not query.text.strip() and query.image is None:
                 raise AssistantError(
                     f"No speech was heard in {query.audio.name}.",
@@ -234,6 +251,8 @@ class SearchEngine:
                     spoken,
                 )
             )
+        if sounds:
+            rankings[SOUND_SIGNAL] = sounds
         return rankings
 
     # --- helpers -----------------------------------------------------------------------

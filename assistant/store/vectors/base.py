@@ -12,8 +12,9 @@ from typing import Protocol
 import numpy as np
 
 # Spaces of segment vectors (ingest replaces an asset's vectors in each of these);
-# "speaker": one mean voice embedding per speaker of an asset (enrich/voices.py).
-SPACES = ("visual", "text", "speaker")
+# "speaker": one mean voice embedding per speaker of an asset (enrich/voices.py);
+# "sound": one YAMNet class profile per "sound" segment (enrich/sound.py, by example).
+SPACES = ("visual", "text", "speaker", "sound")
 # One vector per asset: its metadata's meaning (kept by store/metadata_space.py).
 META_SPACE = "meta"
 # Everything an index holds, as `assistant index migrate` copies it.
