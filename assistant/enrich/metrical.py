@@ -108,7 +108,7 @@ def candidate_features(
 def choose_level(
     envelopes: list[np.ndarray], novelty: np.ndarray, novelty_fps: float, bpm: float
 ) -> tuple[float, float]:
-    """(the chosen tempo among bpm x 1/2, 1, 2; its margin in [0, 1] over the runner-up)."""
+    """(the chosen tempo among bpm x 1/2, 1, 2; its score's gap over the runner-up)."""
     candidates = [bpm * r for r in OCTAVES if LOWEST <= bpm * r <= HIGHEST]
     scores = [
         float(candidate_features(envelopes, novelty, novelty_fps, c) @ WEIGHTS) for c in candidates
@@ -116,6 +116,5 @@ def choose_level(
     order = np.argsort(scores)[::-1]
     best = candidates[int(order[0])]
     if len(order) < 2:
-        return best, 1.0
-    gap = scores[int(order[0])] - scores[int(order[1])]
-    return best, float(np.tanh(gap / 2.0))
+        return best, float("inf")
+    return best, scores[int(order[0])] - scores[int(order[1])]

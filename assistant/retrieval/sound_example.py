@@ -19,9 +19,9 @@ from assistant.archive import Archive
 from assistant.enrich.sound import query_profile
 from assistant.errors import AssistantError
 from assistant.models.sound_events import SoundTagger, YamnetOnnx, yamnet_available
-from assistant.retrieval import calibration
-from assistant.retrieval.lookup import SegmentLookup
 from assistant.schemas import Hit
+from assistant.similarity import calibration
+from assistant.store.lookup import SegmentLookup
 
 SIGNAL = "sound_example"
 SPACE = "sound"
