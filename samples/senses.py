@@ -119,3 +119,19 @@ def build_senses_archive(root: Path) -> SensesArchive:
     street_with_phone(root / archive.video)
     silent_headline(root / archive.silent)
     return archive
+
+
+def another_take(source: Path, target: Path, seed: int, noise_dbfs: float = -60.0) -> Path:
+    """The same sound again, as an upload for sound by example: 70 % as loud, 0.4 s later
+    in the clip, over white noise at `noise_dbfs` (a 16 kHz WAV)."""
+    import numpy as np
+    import soundfile
+
+    from assistant.media.decode import load_audio_16k
+
+    samples = load_audio_16k(source)
+    lead = np.zeros(int(0.4 * 16_000), dtype=np.float32)
+    take = np.concatenate([lead, 0.7 * samples, lead])
+    noise = np.random.default_rng(seed).normal(0, 10 ** (noise_dbfs / 20), take.size)
+    soundfile.write(str(target), (take + noise).astype(np.float32), 16_000)
+    return target

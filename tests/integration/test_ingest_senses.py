@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.archive import Archive
@@ -22,6 +21,7 @@ from samples.senses import (
     RING_AT_S,
     SOUNDS,
     SensesArchive,
+    another_take,
     build_senses_archive,
     freedesktop_sound,
 )
@@ -142,24 +142,9 @@ def test_default_settings_read_a_silent_videos_headline(ingested: Ingested) -> N
     assert not _segments(ingested, "photos/messi5.jpg", "ocr")  # photos are not read
 
 
-def _another_take(source: Path, target: Path, seed: int) -> Path:
-    """The same sound again: quieter, later in the clip, over faint noise (-60 dBFS; the
-    int8 YAMNet hears -40 dBFS white noise under the alarm clock as rain)."""
-    import soundfile
-
-    from assistant.media.decode import load_audio_16k
-
-    samples = load_audio_16k(source)
-    rng = np.random.default_rng(seed)
-    lead = np.zeros(int(0.4 * 16_000), dtype=np.float32)
-    take = np.concatenate([lead, 0.7 * samples, lead])
-    take = take + rng.normal(0, 10 ** (-60 / 20), take.size).astype(np.float32)
-    soundfile.write(str(target), take, 16_000)
-    return target
-
-
-# The sound-by-example test set: another take of each archive sound is the query; its
-# own file must come first.
+# The sound-by-example test set: another take of each archive sound (quieter, later,
+# over -60 dBFS noise; the int8 YAMNet hears -40 dBFS white noise under the alarm clock
+# as rain) is the query; its own file must come first.
 BY_EXAMPLE = [name for name, _ in SOUNDS]
 
 
@@ -168,13 +153,13 @@ def test_an_uploaded_sound_finds_recordings_with_that_sound(
 ) -> None:
     engine = SearchEngine(ingested.archive)
     for i, name in enumerate(BY_EXAMPLE):
-        query = _another_take(freedesktop_sound(name), tmp_path / f"take{i}.wav", i)
+        query = another_take(freedesktop_sound(name), tmp_path / f"take{i}.wav", i)
         outcome = engine.run(SearchQuery(audio=query, k=3))
         assert outcome.clips, name
         assert outcome.clips[0].file == f"sounds/{name}", (name, [c.file for c in outcome.clips])
         assert any("sound" in n for n in outcome.notices)
     # The ring is also heard inside the street video's soundtrack, at its time.
-    ring = _another_take(freedesktop_sound("phone-incoming-call.oga"), tmp_path / "ring.wav", 9)
+    ring = another_take(freedesktop_sound("phone-incoming-call.oga"), tmp_path / "ring.wav", 9)
     clips = engine.search(SearchQuery(audio=ring, k=3))
     street = [c for c in clips if c.file == ingested.media.video]
     assert street, [c.file for c in clips]
