@@ -207,11 +207,8 @@ class SearchEngine:
         sounds = sound_example_hits(
             lookup, self.archive, query.audio, self.settings.candidates, allowed
         )
-        if sounds and not self.archive.models.available("asr"):
-            outcome.notices.append(
-                f"Matched {query.audio.name} by its sound only: no speech model is installed."
-            )
-            return {SOUND_SIGNAL: sounds}
+        if not self.archive.models.available("asr"):
+            return self._sound_only(query, sounds, outcome)
         transcript = transcribe_query_audio(
             query.audio, self.archive.models.asr(), self.archive.settings.asr.languages
         ).text
@@ -256,6 +253,27 @@ class SearchEngine:
         return rankings
 
     # --- helpers -----------------------------------------------------------------------
+    @staticmethod
+    def _sound_only(
+        query: SearchQuery, sounds: list[Hit], outcome: SearchOutcome
+    ) -> dict[str, list[Hit]]:
+        """An audio query without a speech model: its sound alone, or a clear error."""
+        assert query.audio is not None
+        name = query.audio.name
+        if sounds:
+            outcome.notices.append(
+                f"Matched {name} by its sound only: no speech model is installed."
+            )
+            return {SOUND_SIGNAL: sounds}
+        if not query.text.strip() and query.image is None:
+            raise AssistantError(
+                f"Nothing in the archive sounds like {name}, and no speech model is "
+                "installed to hear words in it.",
+                hint="Install the speech model (scripts/setup.sh), or search with text.",
+            )
+        outcome.notices.append(f"Nothing sounds like {name}; ignored it.")
+        return {}
+
     def _visual(
         self,
         lookup: SegmentLookup,
