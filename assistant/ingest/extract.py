@@ -61,6 +61,8 @@ class Extracted:
     speakers: Diarization | None = None
     # segment_id -> sound profile of a "sound" segment (the "sound" space, by example)
     sound_vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    # segment_id -> text vector already computed (a Ray ingest node embeds its own files)
+    text_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.archive import Archive
 from assistant.caches import ensure_numba_cache, own_caches
@@ -47,6 +47,9 @@ from assistant.progress import NullProgress, ProgressSink
 from assistant.schemas import Asset, IngestReport, MetadataValue
 from assistant.store import metadata_space
 from assistant.store.text_space import ensure_text_space
+
+if TYPE_CHECKING:
+    from assistant.ingest.distributed import RayWorkers
 
 READ_CHUNK = 1 << 20
 # Archive.extras key of the worker processes kept between runs.
@@ -106,7 +109,7 @@ class IngestRun:
         models: IngestModels,
         pool: ThreadPoolExecutor,
         job: ExtractJob = extract_job,
-        workers: Supervisor | None = None,
+        workers: Supervisor | RayWorkers | None = None,
     ) -> None:
         self.archive, self.root, self.report, self.progress = archive, root, report, progress
         self.models, self.pool, self.job, self.workers = models, pool, job, workers
@@ -331,6 +334,8 @@ class IngestRun:
             name, seconds = payload
             self.report.add_seconds(name, seconds)
             self._count_stage(name)
+        elif kind == "progress":  # files per Ray node
+            self.progress.update(payload[0], payload[1], 0, payload[2])
         elif kind == "warn" and self.report.warn(payload):
             self.progress.notice(payload)
 
@@ -433,9 +438,15 @@ def _worker_pool() -> Iterator[ThreadPoolExecutor]:
 
 
 @contextmanager
-def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | None]:
+def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | RayWorkers | None]:
     """Worker processes for the run (started first, so they load while files are hashed),
     or None for in-process extraction (ingest.workers = 0)."""
+    if archive.settings.ingest.ray:  # actors on a Ray cluster (ingest/distributed.py)
+        from assistant.ingest.distributed import ray_workers
+
+        with ray_workers(archive, job) as distributed:
+            yield distributed
+        return
     size = archive.settings.ingest.workers
     if size <= 0:
         yield None

@@ -35,7 +35,7 @@ def embed_batch(
         (i, s.segment_id, s.text)
         for i, item in enumerate(items)
         for s in item.segments
-        if s.kind in TEXT_KINDS and s.text.strip()
+        if s.kind in TEXT_KINDS and s.text.strip() and s.segment_id not in item.text_vectors
     ]
     picture_refs = (
         [
@@ -47,7 +47,11 @@ def embed_batch(
         else []
     )
     out: list[dict[str, dict[str, np.ndarray]]] = [
-        {"text": {}, "visual": dict(item.visual_vectors), "sound": dict(item.sound_vectors)}
+        {
+            "text": dict(item.text_vectors),
+            "visual": dict(item.visual_vectors),
+            "sound": dict(item.sound_vectors),
+        }
         for item in items
     ]
     if text_refs:
