@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -56,6 +57,7 @@ STORIES = [
     "The football club signed a young striker from the second division.",
     "Flooding closed the coastal road and three schools on Monday.",
 ]
+ACCESS = re.compile(r'"POST /v1/chat/completions HTTP/[\d.]+" (\d{3})')
 QUERIES = ["harbour budget", "storm ferries", "warehouse fire", "concert", "water protest"]
 QUESTIONS = ["What happened at the harbour?", "Why did the ferries stop?"]
 
@@ -295,10 +297,8 @@ async def burst(apps: list[str], searches: int, asks: int, limit_s: float) -> di
 def _llm_requests(log: Path) -> dict[str, int]:
     """Chat completions the LLM server answered, by HTTP status (its access log)."""
     counts: dict[str, int] = {}
-    for line in log.read_text(errors="replace").splitlines():
-        if "POST /v1/chat/completions" in line:
-            status = line.rsplit(" ", 2)[-2] if line.count(" ") >= 2 else "?"
-            counts[status] = counts.get(status, 0) + 1
+    for status in ACCESS.findall(log.read_text(errors="replace")):
+        counts[status] = counts.get(status, 0) + 1
     return counts
 
 

@@ -111,6 +111,34 @@ class OpenAICompatibleChat:
         self.model = model
         self.api_key = api_key
         self.name = name or f"{model} @ {self.url}"
+        # How a JSON schema is asked for: OpenAI's "json_schema" (vLLM, llama.cpp's
+        # llama-server), or "json_object" with the schema beside it (llama-cpp-python's
+        # server, which refuses the former): switched once when the server refuses.
+        self.schema_style = "json_schema"
+
+    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self.schema_style == "json_object":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
+
+    def _send(self, payload: dict[str, Any], schema: dict[str, Any] | None, stream: bool) -> Any:
+        """Post, with the schema in the server's style; a clear error when it fails."""
+        if schema is not None:
+            payload = {**payload, "response_format": self._format(schema)}
+        response = self._post(payload, stream)
+        if response.status_code >= 400 and stream:
+            response.read()
+        refused = response.status_code in (400, 422, 500) and "json_schema" in response.text
+        if refused and schema is not None and self.schema_style == "json_schema":
+            self.schema_style = "json_object"
+            return self._send(payload, schema, stream)
+        if response.status_code >= 400:
+            raise AssistantError(
+                f"The LLM server at {self.url} refused the request "
+                f"(HTTP {response.status_code}): {response.text[:200]}",
+                hint="Check models.llm.url and options.model against the server.",
+            )
+        return response
 
     def _post(self, payload: dict[str, Any], stream: bool) -> Any:
         import httpx
@@ -143,13 +171,7 @@ class OpenAICompatibleChat:
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
-        if json_schema is not None:
-            payload["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "reply", "schema": json_schema},
-            }
-        response = self._post(payload, stream=False)
-        response.raise_for_status()
+        response = self._send(payload, json_schema, stream=False)
         return str(response.json()["choices"][0]["message"]["content"] or "")
 
     def stream(
@@ -167,12 +189,7 @@ class OpenAICompatibleChat:
             "temperature": temperature,
             "stream": True,
         }
-        if json_schema is not None:
-            payload["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "reply", "schema": json_schema},
-            }
-        response = self._post(payload, stream=True)
+        response = self._send(payload, json_schema, stream=True)
         for line in response.iter_lines():
             if not line.startswith("data:") or line.strip() == "data: [DONE]":
                 continue
