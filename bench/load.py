@@ -46,6 +46,8 @@ from assistant.media.samples import REPORT_TEXT
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 LLM_SERVER = [str(BIN / "python"), "-m", "llama_cpp.server", "--model"]
+# Queue requests: by default this server interrupts a running answer for a newer request.
+LLM_OPTIONS = ["--n_ctx", "2048", "--interrupt_requests", "False"]
 CLI = [str(BIN / "python"), "-m", "assistant.cli", "--profile", "test", "--data-dir"]
 STORIES = [
     "The council approved the harbour budget after a long night session.",
@@ -156,7 +158,7 @@ def stack(apps: int) -> Iterator[Stack]:
         )
         running.start(
             "llm",
-            [*LLM_SERVER, str(_gguf()), "--n_ctx", "2048", *local(llm_port)],
+            [*LLM_SERVER, str(_gguf()), *LLM_OPTIONS, *local(llm_port)],
         )
         chroma, llm = f"http://127.0.0.1:{chroma_port}", f"http://127.0.0.1:{llm_port}"
         _wait_http(f"{chroma}/api/v2/heartbeat", 120, running)

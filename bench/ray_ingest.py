@@ -50,7 +50,7 @@ def build(root: Path, clips: int, photos: int) -> float:
     root.mkdir(parents=True)
     seconds = 0.0
     for i in range(clips):
-        lines = [(0.5, LINES[i % len(LINES)]), (5.0, LINES[(i + 1) % len(LINES)])]
+        lines = [(0.5, LINES[i % len(LINES)]), (5.0, f"This is report number {i + 1}.")]
         samples.audio_with_speech(lines, root / f"radio{i:02d}.wav", duration_s=10.0)
         seconds += 10.0
     for i in range(photos):

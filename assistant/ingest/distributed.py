@@ -129,6 +129,11 @@ class RayWorkers:
     def size(self) -> int:
         return len(self.slots)
 
+    @property
+    def media_batch(self) -> int:
+        """Videos and sounds are sent one per actor at once: each node takes a long file."""
+        return max(1, len(self.slots))
+
     def _start(self, node: _Node) -> Any:
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 

@@ -195,18 +195,25 @@ class IngestRun:
             self.archive.settings.ingest.max_sidecar_kb * 1024,
         )
         batch: list[Prepared] = []
+        media: list[Prepared] = []
         batch_size = self.archive.settings.ingest.batch_size
+        # Big files go alone (their frames fill the batch), or one per Ray actor at once.
+        media_batch = self.workers.media_batch if self.workers is not None else 1
         for path in found.media:
             prepared = self.prepare(path)
             if prepared is None:
                 continue
             if prepared.asset.kind in ("video", "audio"):
-                self.process([prepared])  # big files go alone; their frames fill the batch
+                media.append(prepared)
+                if len(media) >= media_batch:
+                    self.process(media)
+                    media = []
             else:
                 batch.append(prepared)
                 if len(batch) >= batch_size:
                     self.process(batch)
                     batch = []
+        self.process(media)
         self.process(batch)
         # metadata.csv files are read while their media are; now their own problems show.
         for sheet, problem in self.sidecars.sheet_problems():

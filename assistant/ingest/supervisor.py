@@ -136,6 +136,8 @@ class _Worker:
 class Supervisor:
     """`run(tasks)` -> for each task, its Extracted or the reason it failed (in order)."""
 
+    media_batch = 1  # videos and sounds go to one worker at a time (their frames batch)
+
     def __init__(self, spec: WorkerSpec, size: int, events: EventSink) -> None:
         self.spec, self.size = spec, max(1, size)
         self.events: EventSink = events

@@ -190,9 +190,18 @@ class OpenAICompatibleChat:
             "stream": True,
         }
         response = self._send(payload, json_schema, stream=True)
+        finished = False
         for line in response.iter_lines():
-            if not line.startswith("data:") or line.strip() == "data: [DONE]":
+            if line.strip() == "data: [DONE]":
+                finished = True
+            if not line.startswith("data:") or finished:
                 continue
             delta = json.loads(line[5:])["choices"][0]["delta"].get("content")
             if delta:
                 yield delta
+        if not finished:  # e.g. llama-cpp-python's server interrupting it for a newer one
+            raise AssistantError(
+                f"The LLM server at {self.url} ended the answer before it was complete.",
+                hint="Run it so that it queues requests rather than interrupting them "
+                "(llama_cpp.server: --interrupt_requests False; llama-server: --parallel N).",
+            )

@@ -50,10 +50,13 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 class _Progress:
     def __init__(self) -> None:
-        self.bars: dict[str, float] = {}
+        self.bars: dict[str, float] = {}  # stage -> last count
 
     def update(self, stage: str, done: float, total: float, message: str = "") -> None:
         self.bars[stage] = done
+
+    def notice(self, message: str) -> None:
+        self.bars.setdefault(f"notice: {message}", 1)
 
 
 def _archive(data: Path, ray: str | None) -> Archive:
