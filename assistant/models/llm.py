@@ -116,20 +116,21 @@ class OpenAICompatibleChat:
         # server, which refuses the former): switched once when the server refuses.
         self.schema_style = "json_schema"
 
-    def _format(self, schema: dict[str, Any]) -> dict[str, Any]:
-        if self.schema_style == "json_object":
+    def _format(self, schema: dict[str, Any], style: str) -> dict[str, Any]:
+        if style == "json_object":
             return {"type": "json_object", "schema": schema}
         return {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
 
     def _send(self, payload: dict[str, Any], schema: dict[str, Any] | None, stream: bool) -> Any:
         """Post, with the schema in the server's style; a clear error when it fails."""
+        style = self.schema_style  # the form sent (another thread may switch it meanwhile)
         if schema is not None:
-            payload = {**payload, "response_format": self._format(schema)}
+            payload = {**payload, "response_format": self._format(schema, style)}
         response = self._post(payload, stream)
         if response.status_code >= 400 and stream:
             response.read()
         refused = response.status_code in (400, 422, 500) and "json_schema" in response.text
-        if refused and schema is not None and self.schema_style == "json_schema":
+        if refused and schema is not None and style == "json_schema":
             self.schema_style = "json_object"
             return self._send(payload, schema, stream)
         if response.status_code >= 400:
