@@ -41,7 +41,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant.ingest.ray_local import free_port
-from assistant.media.samples import REPORT_TEXT
+from samples.media import REPORT_TEXT
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

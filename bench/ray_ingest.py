@@ -30,7 +30,7 @@ from assistant.config import load_settings
 from assistant.ingest.distributed import RAY
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.ray_local import LocalRayCluster
-from assistant.media import samples
+from samples import media as samples
 
 REPO = Path(__file__).resolve().parents[1]
 LINES = [

@@ -19,7 +19,7 @@ from assistant.config import load_settings
 from assistant.ingest.distributed import RAY
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.ray_local import LocalRayCluster
-from assistant.media.samples import REPORT_TEXT, audio_with_speech, debian_photo
+from samples.media import REPORT_TEXT, audio_with_speech, debian_photo
 from tests.helpers.hostile_jobs import misbehaving_job
 
 pytest.importorskip("ray")
