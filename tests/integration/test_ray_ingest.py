@@ -19,6 +19,7 @@ from assistant.config import load_settings
 from assistant.ingest.distributed import RAY
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.ray_local import LocalRayCluster
+from assistant.progress import NullProgress
 from samples.media import REPORT_TEXT, audio_with_speech, debian_photo
 from tests.helpers.hostile_jobs import misbehaving_job
 
@@ -48,15 +49,14 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-class _Progress:
+class _Progress(NullProgress):
+    """Keeps each bar's last count (other progress calls do nothing, as NullProgress)."""
+
     def __init__(self) -> None:
         self.bars: dict[str, float] = {}  # stage -> last count
 
     def update(self, stage: str, done: float, total: float, message: str = "") -> None:
         self.bars[stage] = done
-
-    def notice(self, message: str) -> None:
-        self.bars.setdefault(f"notice: {message}", 1)
 
 
 def _archive(data: Path, ray: str | None) -> Archive:
