@@ -40,6 +40,9 @@ import httpx
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+# The sample builders (samples/) live beside the package, not in it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from assistant.ingest.ray_local import free_port
 from samples.media import REPORT_TEXT
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,6 +25,9 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+# The sample builders (samples/) live beside the package, not in it.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.archive import Archive
 from assistant.config import load_settings
