@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,7 +42,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # The sample builders (samples/) live beside the package, not in it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.ingest.ray_local import free_port
+from assistant.ingest.ray_local import free_port, stop_process_groups
 from samples.media import REPORT_TEXT
 
 REPO = Path(__file__).resolve().parents[1]
@@ -91,15 +90,7 @@ class Stack:
         )
 
     def close(self) -> None:
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+        stop_process_groups(self.processes, wait_s=30)
 
 
 def _wait_http(url: str, limit_s: float, stack: Stack) -> None:

@@ -28,6 +28,7 @@ from assistant.ingest.extract import Extracted
 from assistant.ingest.jobs import ExtractJob, FileTask
 from assistant.ingest.ray_actor import NodeIngest
 from assistant.ingest.supervisor import START_GRACE_S, EventSink
+from assistant.ingest.warm_pool import kept_warm
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.decode import MediaDecodeError, probe_duration
 
@@ -260,14 +261,10 @@ def ray_workers(archive: Archive, job: ExtractJob) -> Iterator[RayWorkers]:
     spec = WorkerSpec(
         archive.settings.model_copy(deep=True), job, node_overrides(archive.models.overrides)
     )
-    kept = archive.extras.pop(RAY, None)
-    if kept is not None and (kept.spec != spec or kept.address != address):
-        kept.close()
-        kept = None
-    workers = kept or RayWorkers(spec, address, lambda kind, payload: None)
-    try:
+    with kept_warm(
+        archive,
+        RAY,
+        lambda kept: kept.spec == spec and kept.address == address,
+        lambda: RayWorkers(spec, address, lambda kind, payload: None),
+    ) as workers:
         yield workers
-    except BaseException:
-        workers.close()
-        raise
-    archive.extras[RAY] = workers

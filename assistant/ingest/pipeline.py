@@ -41,6 +41,7 @@ from assistant.ingest.store import (
     store_batch,
 )
 from assistant.ingest.supervisor import Supervisor, picklable_overrides
+from assistant.ingest.warm_pool import kept_warm
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.sniff import Sniffed, SniffError, sniff
 from assistant.progress import NullProgress, ProgressSink
@@ -462,17 +463,13 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | RayW
     spec = WorkerSpec(
         archive.settings.model_copy(deep=True), job, picklable_overrides(archive.models.overrides)
     )
-    kept = archive.extras.pop(WORKERS, None)
-    if kept is not None and (kept.spec != spec or kept.size != size):
-        kept.close()
-        kept = None
-    supervisor = kept or Supervisor(spec, size, lambda kind, payload: None)
-    try:
+    with kept_warm(
+        archive,
+        WORKERS,
+        lambda kept: kept.spec == spec and kept.size == size,
+        lambda: Supervisor(spec, size, lambda kind, payload: None),
+    ) as supervisor:
         yield supervisor
-    except BaseException:
-        supervisor.close()  # workers may be mid-file
-        raise
-    archive.extras[WORKERS] = supervisor  # idle and warm for the archive's next ingest
 
 
 def ingest_folder(

@@ -17,16 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.archive import Archive
 from assistant.caches import own_caches
 from assistant.errors import AssistantError
 from assistant.ingest.extract import Extracted, ExtractError
 from assistant.ingest.jobs import FileTask, make_context
 from assistant.ingest.models import IngestModels
 from assistant.ingest.store import embed_batch
-from assistant.ingest.workers import WorkerSpec, _NoStore
+from assistant.ingest.workers import WorkerSpec, storeless_archive
 from assistant.logs import configure_logging
-from assistant.models.provider import ModelProvider
 from assistant.progress import NullProgress
 
 # The LLM is not an ingest model; CLIP and the text encoder run here, on the node.
@@ -87,14 +85,7 @@ class NodeIngest:
         self.spec = spec
         self.recorder = _Recorder()
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ray-ingest")
-        overrides = {**dict.fromkeys(DRIVER_ROLES), **spec.overrides}
-        no_store: Any = _NoStore()
-        archive = Archive(
-            settings=spec.settings,
-            catalog=no_store,
-            vectors=no_store,
-            models=ModelProvider(spec.settings.models, overrides),
-        )
+        archive = storeless_archive(spec, DRIVER_ROLES)
         self.models = IngestModels(archive, self.recorder, NullProgress())  # type: ignore[arg-type]
         ctx = make_context(archive, self.models, self.pool, self.recorder.stage)
         self.env = _Env(spec.settings, ctx)

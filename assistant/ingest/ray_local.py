@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 
 def free_port() -> int:
@@ -105,15 +106,7 @@ class LocalRayCluster:
             ray.shutdown()
 
     def close(self) -> None:
-        for process in reversed(self.processes):  # our own process groups, by id
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+        stop_process_groups(list(reversed(self.processes)), wait_s=60)
         self.processes = []
         shutil.rmtree(self.temp, ignore_errors=True)
 
@@ -124,3 +117,17 @@ class LocalRayCluster:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def stop_process_groups(processes: list[subprocess.Popen[Any]], wait_s: float) -> None:
+    """Stop processes started in their own process groups (and whatever they started),
+    by their ids only: politely first, then for good after `wait_s`."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=wait_s)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)

@@ -107,15 +107,21 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _environment(spec: WorkerSpec, channel: _Channel, pool: ThreadPoolExecutor) -> _Env:
-    overrides = {**dict.fromkeys(PARENT_ROLES), **spec.overrides}
+def storeless_archive(spec: WorkerSpec, roles_elsewhere: tuple[str, ...]) -> Archive:
+    """The archive a worker analyses with: no catalog or index (only the one writer has
+    them), and no models for the roles another process runs."""
+    overrides = {**dict.fromkeys(roles_elsewhere), **spec.overrides}
     no_store: Any = _NoStore()
-    archive = Archive(
+    return Archive(
         settings=spec.settings,
         catalog=no_store,
         vectors=no_store,
         models=ModelProvider(spec.settings.models, overrides),
     )
+
+
+def _environment(spec: WorkerSpec, channel: _Channel, pool: ThreadPoolExecutor) -> _Env:
+    archive = storeless_archive(spec, PARENT_ROLES)
     models = IngestModels(
         archive,
         channel,

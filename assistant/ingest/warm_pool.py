@@ -1,0 +1,41 @@
+"""Worker pools kept warm on the archive between ingests.
+
+A server ingests again and again; starting worker processes or Ray actors (and loading
+their models) for each run would cost more than many small runs. So a run's pool stays
+on `Archive.extras` afterwards, and the next run takes it back if it still fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Protocol, TypeVar
+
+from assistant.archive import Archive
+
+
+class Closable(Protocol):
+    def close(self) -> None: ...
+
+
+PoolT = TypeVar("PoolT", bound=Closable)
+
+
+@contextmanager
+def kept_warm(
+    archive: Archive, key: str, fits: Callable[[PoolT], bool], start: Callable[[], PoolT]
+) -> Iterator[PoolT]:
+    """The pool kept under `key` when it `fits` this run, else a fresh one from `start`.
+    It goes back on the archive, idle and warm, when the run ends; a failed run closes it,
+    since its workers may be mid-file."""
+    kept: PoolT | None = archive.extras.pop(key, None)
+    if kept is not None and not fits(kept):
+        kept.close()
+        kept = None
+    pool = kept or start()
+    try:
+        yield pool
+    except BaseException:
+        pool.close()
+        raise
+    archive.extras[key] = pool
