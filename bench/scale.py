@@ -51,7 +51,6 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.extract import Extracted
 from assistant.ingest.store import store_batch
-from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.retrieval.engine import SearchEngine
 from assistant.schemas import (
     Asset,
@@ -62,6 +61,7 @@ from assistant.schemas import (
     WordTiming,
     make_segment_id,
 )
+from samples.stand_ins import FixedTranscriber
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
 REAL_PHOTOS = (
@@ -125,27 +125,6 @@ KIND_CUMULATIVE = np.cumsum(KIND_SHARE)[:-1]  # searchsorted: 0..3
 DIM = 384
 CLUSTER_NOISE = 0.05
 CHROMA_BATCH = 5000
-
-
-class FixedTranscriber:
-    """Stands in for Whisper: the transcript is set per query (transcription excluded)."""
-
-    name = "fixed-transcript"
-
-    def __init__(self) -> None:
-        self.text = ""
-
-    def translate(self, audio: Any, language: str | None = None) -> Transcript | None:
-        return None
-
-    def language_probabilities(self, audio: Any) -> list[tuple[str, float]]:
-        return []
-
-    def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
-        words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
-        return Transcript(
-            "en", len(words) * 0.4, (SpeechSegment(0.0, len(words) * 0.4, self.text, words),)
-        )
 
 
 def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:

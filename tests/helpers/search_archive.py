@@ -19,8 +19,9 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.config import Settings, load_settings
 from assistant.media.images import phash_hex
-from assistant.models.base import SpeechSegment, TextEncoder, Transcript, Word
+from assistant.models.base import TextEncoder
 from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
+from samples.stand_ins import FixedTranscriber
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
 
@@ -62,24 +63,8 @@ def text_encoder() -> TextEncoder:
     return ModelProvider(settings.models).text()
 
 
-class FakeTranscriber:
-    """Returns a fixed transcript: unit tests of the audio path without Whisper."""
-
-    name = "fake-asr"
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def translate(self, audio: Any, language: str | None = None) -> Transcript | None:
-        return None
-
-    def language_probabilities(self, audio: Any) -> list[tuple[str, float]]:
-        return []
-
-    def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
-        words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
-        segment = SpeechSegment(0.0, len(words) * 0.4, self.text, words)
-        return Transcript("en", len(words) * 0.4, (segment,) if self.text else ())
+# Unit tests of the audio path without Whisper hear a fixed transcript.
+FakeTranscriber = FixedTranscriber
 
 
 class FakeClip:

@@ -1,0 +1,28 @@
+"""Stand-ins for models that a test or benchmark deliberately leaves out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.models.base import SpeechSegment, Transcript, Word
+
+
+class FixedTranscriber:
+    """Stands in for Whisper: "hears" `text` (set it per query), so the audio query path
+    runs without transcription. Silence (no text) gives no speech segment."""
+
+    name = "fixed-transcript"
+
+    def __init__(self, text: str = "") -> None:
+        self.text = text
+
+    def translate(self, audio: Any, language: str | None = None) -> Transcript | None:
+        return None
+
+    def language_probabilities(self, audio: Any) -> list[tuple[str, float]]:
+        return []
+
+    def transcribe(self, audio: Any, language: str | None = None) -> Transcript:
+        words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
+        segment = SpeechSegment(0.0, len(words) * 0.4, self.text, words)
+        return Transcript("en", len(words) * 0.4, (segment,) if self.text else ())
