@@ -170,20 +170,31 @@ class Filters(BaseModel):
 
 class SearchQuery(BaseModel):
     text: str = ""
-    image: Path | None = None
-    audio: Path | None = None
+    # Uploaded query media by modality name (assistant/retrieval/modalities.py), e.g.
+    # {"image": Path("a.jpg")}. A modality's name is also a keyword of its own:
+    # SearchQuery(image=p) is SearchQuery(media={"image": p}); the engine says when a
+    # name is not a modality.
+    media: dict[str, Path] = Field(default_factory=dict)
     filters: Filters = Field(default_factory=Filters)
     k: int = Field(default=10, ge=1, le=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_media(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        named = {key: value for key, value in data.items() if key not in cls.model_fields}
+        if not named:
+            return data
+        kept = {key: value for key, value in data.items() if key in cls.model_fields}
+        media = dict(kept.get("media") or {})
+        media.update({key: value for key, value in named.items() if value is not None})
+        return kept | {"media": media}
 
     @model_validator(mode="after")
     def _not_empty(self) -> SearchQuery:
         # Filters alone are a query too: browse what passes them.
-        if (
-            not self.text.strip()
-            and self.image is None
-            and self.audio is None
-            and self.filters.is_empty()
-        ):
+        if not self.text.strip() and not self.media and self.filters.is_empty():
             raise AssistantError(
                 "The query is empty.",
                 hint="Give some text, an image, an audio clip or at least one filter "

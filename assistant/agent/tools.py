@@ -119,7 +119,7 @@ class ArchiveTool(BaseTool):
         """The engine's clips, with what it heard in an audio query and its notices (e.g.
         visual search is off), which the model and user should see."""
         outcome = self.turn.engine.run(query)
-        if query.audio is not None and outcome.transcript:
+        if outcome.transcript:  # only a query with speech in an upload has one
             self.turn.heard = outcome.transcript
         self.turn.notices.extend(n for n in outcome.notices if n not in self.turn.notices)
         return list(outcome.clips)
@@ -219,7 +219,10 @@ class SearchByImageTool(ArchiveTool):
         return self._add_clips(
             self._search(
                 SearchQuery(
-                    text=query, image=self.turn.image, filters=self._filters(kind=kind), k=k
+                    text=query,
+                    media={"image": self.turn.image},
+                    filters=self._filters(kind=kind),
+                    k=k,
                 )
             ),
             "searched by the uploaded image",
@@ -242,7 +245,10 @@ class SearchByAudioTool(ArchiveTool):
         return self._add_clips(
             self._search(
                 SearchQuery(
-                    text=query, audio=self.turn.audio, filters=self._filters(kind=kind), k=k
+                    text=query,
+                    media={"audio": self.turn.audio},
+                    filters=self._filters(kind=kind),
+                    k=k,
                 )
             ),
             "searched by the uploaded audio",

@@ -182,8 +182,7 @@ def run_case(
             return Outcome("agent", time.perf_counter() - started, answer.retrieved, answer)
         query = SearchQuery(
             text=case.question,
-            image=image,
-            audio=audio,
+            media={n: p for n, p in (("image", image), ("audio", audio)) if p is not None},
             filters=case.parsed_filters(),
             k=max(10, archive.settings.search.k),
         )

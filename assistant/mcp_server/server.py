@@ -21,6 +21,7 @@ from assistant.mcp_server.toolbox import (
     Facets,
     SearchResult,
 )
+from assistant.retrieval.modalities import MODALITIES
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 INSTRUCTIONS = (
@@ -43,21 +44,10 @@ def build_server(toolbox: ArchiveToolbox) -> MCPServer:
         Returns the best clips first, each with a score in [0, 1] and why it matched."""
         return _user_errors(toolbox.search, query=query, filters=filters, k=k)
 
-    @server.tool()
-    def search_by_image(
-        path: str, filters: dict[str, Any] | None = None, k: int = 10
-    ) -> SearchResult:
-        """Find a picture on this machine (full path) in the archive: copies, crops,
-        near-duplicates and video moments showing it."""
-        return _user_errors(toolbox.search, image=path, filters=filters, k=k)
-
-    @server.tool()
-    def search_by_audio(
-        path: str, filters: dict[str, Any] | None = None, k: int = 10
-    ) -> SearchResult:
-        """Find where a recorded excerpt (full path of an audio file on this machine) was
-        said in the archive; `heard` is what the excerpt was transcribed as."""
-        return _user_errors(toolbox.search, audio=path, filters=filters, k=k)
+    for modality in MODALITIES:
+        server.tool(name=modality.tool, description=modality.mcp_help)(
+            _upload_search(toolbox, modality.name)
+        )
 
     @server.tool()
     def get_clip(asset_id: str, at_s: float | None = None, window_s: float = 30.0) -> ClipDetail:
@@ -79,6 +69,17 @@ def build_server(toolbox: ArchiveToolbox) -> MCPServer:
         return _user_errors(toolbox.facets, limit=limit)
 
     return server
+
+
+def _upload_search(toolbox: ArchiveToolbox, name: str) -> Any:
+    """The search_by_<name> tool: a file on this machine, searched as that modality."""
+
+    def search_by_upload(
+        path: str, filters: dict[str, Any] | None = None, k: int = 10
+    ) -> SearchResult:
+        return _user_errors(toolbox.search, media={name: path}, filters=filters, k=k)
+
+    return search_by_upload
 
 
 def _user_errors(method: Any, *args: Any, **kwargs: Any) -> Any:

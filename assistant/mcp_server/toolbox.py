@@ -103,13 +103,16 @@ class ArchiveToolbox:
         query: str = "",
         filters: dict[str, Any] | None = None,
         k: int = 10,
-        image: str | None = None,
-        audio: str | None = None,
+        media: dict[str, str] | None = None,
     ) -> SearchResult:
+        """`media`: files on this machine by query modality name ({"image": path})."""
         search_query = SearchQuery(
             text=query,
-            image=_existing(image),
-            audio=_existing(audio),
+            media={
+                name: found
+                for name, path in (media or {}).items()
+                if (found := _existing(path)) is not None
+            },
             filters=Filters.parse(filters or {}),
             k=k,
         )

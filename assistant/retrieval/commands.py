@@ -1,4 +1,5 @@
-"""`assistant search "text" [--image F] [--audio F] [--filter key=value ...] [--k N] [--json]`."""
+"""`assistant search "text" [--image F] [--audio F] [--filter key=value ...] [--k N] [--json]`
+(one `--<name>` option per query modality, retrieval/modalities.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.errors import AssistantError
+from assistant.retrieval.media_options import with_media_options
+from assistant.retrieval.modalities import NAMES
 from assistant.schemas import Clip, Filters, SearchQuery
 from assistant.vocabulary.timefmt import full_span
 
@@ -41,6 +44,8 @@ def clip_json(clip: Clip) -> dict[str, Any]:
         "page": data["page"],
     }
 
+
+_UPLOADS = ", ".join(f"--{name}" for name in NAMES)
 
 # Below this many columns a table squeezes snippets to a few letters: print blocks instead.
 WIDE_CONSOLE = 120
@@ -89,16 +94,15 @@ def clips_table(clips: list[Clip]) -> Table:
 
 def register(app: typer.Typer) -> None:
     @app.command("search")
+    @with_media_options
     def search(
         ctx: typer.Context,
         text: Annotated[
             str,
-            typer.Argument(
-                help="What to look for (may be empty with --image, --audio or --filter)."
-            ),
+            typer.Argument(help=f"What to look for (may be empty with {_UPLOADS} or --filter)."),
         ] = "",
-        image: Annotated[Path | None, typer.Option(help="Find this picture, or copies.")] = None,
-        audio: Annotated[Path | None, typer.Option(help="Find where this was said.")] = None,
+        *,
+        media: dict[str, Path],
         filters: Annotated[
             list[str] | None,
             typer.Option(
@@ -115,9 +119,7 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.retrieval.engine import SearchEngine
 
-        query = SearchQuery(
-            text=text, image=image, audio=audio, filters=parse_filters(filters or []), k=k
-        )
+        query = SearchQuery(text=text, media=media, filters=parse_filters(filters or []), k=k)
         archive = Archive.open(ctx.obj.settings())
         try:
             outcome = SearchEngine(archive).run(query)

@@ -1,6 +1,8 @@
-"""SearchEngine: one query (text, image, audio or a mix) -> ranked, playable clips.
+"""SearchEngine: one query (text, any uploads, or a mix) -> ranked, playable clips.
 
-Signals per query part (each a ranking of segments, calibrated to [0, 1]):
+The text part runs here; each upload runs its modality's ranking (retrieval/modalities.py:
+image_query.py, audio_query.py) through a QueryRun. Signals per query part (each a
+ranking of segments, calibrated to [0, 1]):
 - text  -> `keyword` (FTS5) + `text_vector` (sentence meaning) over speech, documents,
            OCR and captions; `metadata` (FTS5) + `metadata_meaning` over each asset's
            titles, people, places, topics, music words (metadata_match.py); `clip_text`
@@ -28,35 +30,23 @@ from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
 from assistant.retrieval.clips import assemble
-from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
-from assistant.retrieval.faces import face_hits
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
 from assistant.retrieval.keywords import keyword_hits
-from assistant.retrieval.meaning import (
-    CLIP_IMAGE_SIGNAL,
-    CLIP_TEXT_SIGNAL,
-    TEXT_SIGNAL,
-    vector_hits,
-)
+from assistant.retrieval.meaning import CLIP_TEXT_SIGNAL, TEXT_SIGNAL, vector_hits
 from assistant.retrieval.metadata_match import MEANING_SIGNAL as META_MEANING_SIGNAL
 from assistant.retrieval.metadata_match import SIGNAL as METADATA_SIGNAL
 from assistant.retrieval.metadata_match import MetadataMeaning, metadata_hits
+from assistant.retrieval.modalities import ordered
 from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.outcome import SearchOutcome
-from assistant.retrieval.query_media import load_query_image, transcribe_query_audio
-from assistant.retrieval.sound_example import SIGNAL as SOUND_SIGNAL
-from assistant.retrieval.sound_example import sound_example_hits
+from assistant.retrieval.query_run import QueryRun
 from assistant.retrieval.speakers import label_speakers, speaker_scope
-from assistant.retrieval.spoken import spoken_rankings
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
 from assistant.similarity import calibration
 from assistant.similarity.hash_index import HashIndex
-from assistant.similarity.near_duplicates import SIGNAL as PHASH_SIGNAL
-from assistant.similarity.near_duplicates import near_duplicate_hits
 from assistant.store.lookup import SegmentLookup
 from assistant.store.text_space import check_text_space
-from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
 
@@ -81,7 +71,9 @@ class SearchEngine:
         if filters != query.filters:
             outcome.notices.append(f"Read as music filters: {worded(filters, query.filters)}.")
             query = query.model_copy(update={"filters": filters})
-        if (query.text.strip() or query.audio is not None) and not self._space_checked:
+        uploads = ordered(query.media)  # an unknown modality name is the user's error
+        uses_text = query.text.strip() or any("text" in m.spaces for m, _ in uploads)
+        if uses_text and not self._space_checked:
             check_text_space(self.archive)  # vectors of another encoder: say how to fix
             self._space_checked = True
         allowed = self.archive.catalog.filter_assets(query.filters)
@@ -94,11 +86,10 @@ class SearchEngine:
         lookup = SegmentLookup(self.archive.catalog)
         rankings: dict[str, list[Hit]] = {}
         if query.text.strip():
-            rankings.update(self._text(lookup, query.text, allowed, outcome))
-        if query.image is not None:
-            self._merge(rankings, self._image(lookup, query, allowed, outcome), "image")
-        if query.audio is not None:
-            self._merge(rankings, self._audio(lookup, query, allowed, outcome), "audio")
+            rankings.update(self.text_rankings(lookup, query.text, allowed, outcome))
+        run = QueryRun(self, lookup, query, allowed, outcome)
+        for modality, path in uploads:
+            self._merge(rankings, modality.rank(run, path), modality.name)
         outcome.timings["signals"] = time.perf_counter() - started
         if voice is not None:
             rankings = voice.keep(rankings, lookup)
@@ -123,7 +114,7 @@ class SearchEngine:
             into[f"{part}:{signal}" if signal in into else signal] = hits
 
     # --- query parts ----------------------------------------------------------------------
-    def _text(
+    def text_rankings(
         self,
         lookup: SegmentLookup,
         text: str,
@@ -161,120 +152,17 @@ class SearchEngine:
         }
         if not visual:
             return rankings
-        clip = self._clip_model(outcome)
+        clip = self.clip_model(outcome)
         if clip is not None:
             # Only images and video frames live in the visual space: no kind filter needed.
             vector = clip.encode_texts([text])[0]
-            rankings[CLIP_TEXT_SIGNAL] = self._visual(lookup, vector, n, allowed, CLIP_TEXT_SIGNAL)
-        return rankings
-
-    def _image(
-        self,
-        lookup: SegmentLookup,
-        query: SearchQuery,
-        allowed: set[str] | None,
-        outcome: SearchOutcome,
-    ) -> dict[str, list[Hit]]:
-        assert query.image is not None
-        image = load_query_image(query.image, self.archive.settings.ingest.max_image_pixels)
-        n = self.settings.candidates
-        # Visual segments (phashes, the visual space) exist only for images and videos.
-        rankings = {
-            PHASH_SIGNAL: near_duplicate_hits(
-                lookup, image, n, allowed, self.archive.settings.data_dir, self.hashes
-            ),
-        }
-        faces = face_hits(self.archive, lookup, image, n, allowed)
-        if faces.hits:
-            rankings[FACE_SIGNAL] = faces.hits
-        outcome.notices += faces.notices
-        clip = self._clip_model(outcome)
-        if clip is not None:
-            vector = clip.encode_images([image])[0]
-            rankings[CLIP_IMAGE_SIGNAL] = self._visual(
-                lookup, vector, n, allowed, CLIP_IMAGE_SIGNAL
+            rankings[CLIP_TEXT_SIGNAL] = self.visual_hits(
+                lookup, vector, n, allowed, CLIP_TEXT_SIGNAL
             )
         return rankings
 
-    def _audio(
-        self,
-        lookup: SegmentLookup,
-        query: SearchQuery,
-        allowed: set[str] | None,
-        outcome: SearchOutcome,
-    ) -> dict[str, list[Hit]]:
-        assert query.audio is not None
-        sounds = sound_example_hits(
-            lookup, self.archive, query.audio, self.settings.candidates, allowed
-        )
-        if not self.archive.models.available("asr"):
-            return self._sound_only(query, sounds, outcome)
-        transcript = transcribe_query_audio(
-            query.audio, self.archive.models.asr(), self.archive.settings.asr.languages
-        ).text
-        outcome.transcript = transcript
-        if not transcript.strip():
-            if sounds:
-                outcome.notices.append(
-                    f"No speech was heard in {query.audio.name}; matched it by its sound."
-                )
-                return {SOUND_SIGNAL: sounds}
-            if not query.text.strip() and query.image is None:
-                raise AssistantError(
-                    f"No speech was heard in {query.audio.name}.",
-                    hint="Upload a clip where someone speaks, or search with text instead.",
-                )
-            outcome.notices.append(f"No speech was heard in {query.audio.name}; ignored it.")
-            return {}
-        # What was said may also be written down: the text part's signals over the
-        # written text and metadata (speech is left to the spoken rankings below, so it
-        # is not counted twice). CLIP text is left out: a transcript does not describe
-        # what a picture looks like.
-        rankings = {
-            f"transcript:{signal}": hits
-            for signal, hits in self._text(
-                lookup, transcript, allowed, outcome, set(WRITTEN_KINDS), visual=False
-            ).items()
-        }
-        spoken = self._restrict(query.filters, allowed, SPOKEN_MEDIA)
-        if spoken is None or spoken:
-            rankings.update(
-                spoken_rankings(
-                    lookup,
-                    self.archive.models.text(),
-                    self.archive.vectors,
-                    transcript,
-                    self.settings.candidates,
-                    spoken,
-                )
-            )
-        if sounds:
-            rankings[SOUND_SIGNAL] = sounds
-        return rankings
-
-    # --- helpers -----------------------------------------------------------------------
-    @staticmethod
-    def _sound_only(
-        query: SearchQuery, sounds: list[Hit], outcome: SearchOutcome
-    ) -> dict[str, list[Hit]]:
-        """An audio query without a speech model: its sound alone, or a clear error."""
-        assert query.audio is not None
-        name = query.audio.name
-        if sounds:
-            outcome.notices.append(
-                f"Matched {name} by its sound only: no speech model is installed."
-            )
-            return {SOUND_SIGNAL: sounds}
-        if not query.text.strip() and query.image is None:
-            raise AssistantError(
-                f"Nothing in the archive sounds like {name}, and no speech model is "
-                "installed to hear words in it.",
-                hint="Install the speech model (scripts/setup.sh), or search with text.",
-            )
-        outcome.notices.append(f"Nothing sounds like {name}; ignored it.")
-        return {}
-
-    def _visual(
+    # --- helpers (also what modalities use: query_run.Ranker) ---------------------------
+    def visual_hits(
         self,
         lookup: SegmentLookup,
         vector: np.ndarray,
@@ -285,7 +173,7 @@ class SearchEngine:
         """Nearest images and video frames to a CLIP vector (text or image tower)."""
         return vector_hits(lookup, self.archive.vectors, "visual", vector, n, allowed, signal)
 
-    def _restrict(
+    def restrict(
         self, filters: Filters, allowed: set[str] | None, kinds: tuple[str, ...]
     ) -> set[str] | None:
         """Allowed assets narrowed to some media kinds, in SQL (never a listing of the
@@ -298,7 +186,7 @@ class SearchEngine:
             return set()
         return self.archive.catalog.filter_assets(filters.model_copy(update={"kind": narrowed}))
 
-    def _clip_model(self, outcome: SearchOutcome) -> ImageTextEncoder | None:
+    def clip_model(self, outcome: SearchOutcome) -> ImageTextEncoder | None:
         """The CLIP encoder, or None with a notice when there are no weights."""
         models = self.archive.models
         try:

@@ -67,8 +67,11 @@ class SearchHandler:
                 text=text or "",
                 filters=filters,
                 k=int(k),
-                image=check_upload(image, "image", self.max_upload_mb) if image else None,
-                audio=check_upload(audio, "audio", self.max_upload_mb) if audio else None,
+                media={
+                    name: check_upload(path, name, self.max_upload_mb)
+                    for name, path in (("image", image), ("audio", audio))
+                    if path
+                },
             )
             clips = self.engine.search(query)
         except AssistantError as exc:

@@ -83,7 +83,7 @@ class FakeEngine:
         self.queries.append(query)
         if query.text == "explode":
             raise RuntimeError("index exploded")
-        if query.image is not None:
+        if "image" in query.media:
             return [clip("photos/other.jpg"), clip("photos/p.jpg", score=0.8)]
         if "energy" in query.text:
             return [clip("news/a.mp4", 12.0, 18.0), clip("news/b.mp4", 0.0, 5.0, 0.5)]
