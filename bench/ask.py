@@ -367,11 +367,9 @@ def run_suite_bench(
             self.last: Answer | None = None
             self.tokens: dict[str, int] = {}
 
-        def ask(
-            self, question: str, image: Any = None, audio: Any = None, filters: Any = None
-        ) -> Answer:
+        def ask(self, question: str, filters: Any = None, **uploads: Any) -> Answer:
             counting["llm"].take()
-            answer = self.session.ask(question, image=image, audio=audio, filters=filters)
+            answer = self.session.ask(question, filters, **uploads)
             self.last, self.tokens = answer, counting["llm"].take()
             print(
                 json.dumps(

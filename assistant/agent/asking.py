@@ -15,20 +15,13 @@ EventStream = Generator[AgentEvent, None, None]
 
 
 class AnswersQuestions(Protocol):
+    # `uploads`: files by query modality name (retrieval/modalities.py): image=Path(...).
     def ask(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> Answer: ...
 
 
 class StreamsAnswers(AnswersQuestions, Protocol):
     def ask_stream(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> EventStream: ...

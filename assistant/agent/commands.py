@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from assistant.agent.evidence import clip_label
+from assistant.retrieval.media_options import with_media_options
 from assistant.schemas import Answer
 
 
@@ -50,13 +51,14 @@ def print_answer_sources(answer: Answer, console: Console) -> None:
 
 def register(app: typer.Typer) -> None:
     @app.command("ask")
+    @with_media_options(lambda modality: f"Attach {modality.a_noun}.")
     def ask(
         ctx: typer.Context,
         question: Annotated[
             str, typer.Argument(help="Your question (may be empty with an upload).")
         ] = "",
-        image: Annotated[Path | None, typer.Option(help="Attach an image.")] = None,
-        audio: Annotated[Path | None, typer.Option(help="Attach an audio clip.")] = None,
+        *,
+        media: dict[str, Path],
         filters: Annotated[
             list[str] | None,
             typer.Option(
@@ -86,10 +88,10 @@ def register(app: typer.Typer) -> None:
             session = ChatSession(archive, SearchEngine(archive))
             answer: Answer | None
             if as_json:
-                answer = session.ask(question, image=image, audio=audio, filters=chosen)
+                answer = session.ask(question, filters=chosen, **media)
                 sys.stdout.write(json.dumps(answer_json(answer), indent=2) + "\n")
             else:
-                answer = _ask_streaming(session, question, image, audio, chosen)
+                answer = _ask_streaming(session, question, media, chosen)
         finally:
             archive.close()
         if markdown is not None and answer is not None:
@@ -101,7 +103,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask_streaming(
-    session: Any, question: str, image: Path | None, audio: Path | None, filters: Any
+    session: Any, question: str, media: dict[str, Path], filters: Any
 ) -> Answer | None:
     """Tool steps and a progress line go to stderr; the checked answer is printed once on
     stdout (the draft the model streams may still be corrected by grounding)."""
@@ -109,7 +111,7 @@ def _ask_streaming(
     status = Console(stderr=True)
     drafted = 0
     final: Answer | None = None
-    for event in session.ask_stream(question, image=image, audio=audio, filters=filters):
+    for event in session.ask_stream(question, filters=filters, **media):
         if event.type == "tool_started" and event.tool_call is not None:
             status.print(
                 f"[dim]→ {event.tool_call.tool} {event.tool_call.arguments}[/]", highlight=False

@@ -1,7 +1,7 @@
 """Which tool runs next.
 
 The first step is chosen by rules, without the model, because it is obvious and the model
-is slow: an uploaded image is searched by image, an audio clip by audio, a follow-up
+is slow: an upload is searched by its own modality's tool (an image by image), a follow-up
 ("what did she say after that?") reads on from the last cited clip, anything else is a
 search with the question. Later steps are chosen by the model through JSON constrained
 to the tool names (a 1.5B model does not call tools reliably in free form).
@@ -16,13 +16,12 @@ from typing import Any
 
 from assistant.agent.grounding import content_words
 from assistant.agent.turn import TurnContext
+from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.schemas import Answer, Clip
 from assistant.vocabulary.timefmt import clock
 from assistant.vocabulary.tools import (
     RECORD_TOOLS,
     SEARCH_ARCHIVE,
-    SEARCH_BY_AUDIO,
-    SEARCH_BY_IMAGE,
     VISUAL_QUESTION,
 )
 
@@ -93,22 +92,14 @@ def anchor_clip(previous: list[Answer]) -> Clip | None:
 
 
 def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
-    if ctx.image is not None:
-        return Step(
-            SEARCH_BY_IMAGE,
-            {"query": question},
-            "rule: an image was uploaded",
-            "Where does this picture, or one like it, appear in the archive? "
-            "Name the file and cite it.",
-        )
-    if ctx.audio is not None:
-        return Step(
-            SEARCH_BY_AUDIO,
-            {"query": question},
-            "rule: audio was uploaded",
-            "Where in the archive was this audio clip said or played? Name the "
-            "file and time and cite it.",
-        )
+    for modality in MODALITIES:  # an upload is searched first, in registry order
+        if modality.name in ctx.uploads:
+            return Step(
+                modality.tool,
+                {"query": question},
+                f"rule: {modality.name} was uploaded",
+                modality.first_question,
+            )
     anchor = anchor_clip(previous)
     if anchor is not None:
         follow = _follow_up(question, anchor, previous)
@@ -178,9 +169,8 @@ def step_from_plan(reply: dict[str, Any], question: str, ctx: TurnContext) -> St
     query = str(reply.get("query") or "").strip()
     if tool == SEARCH_ARCHIVE:
         return Step(tool, {"query": query or question}, "model")
-    if tool == SEARCH_BY_IMAGE and ctx.image is not None:
-        return Step(tool, {"query": query}, "model")
-    if tool == SEARCH_BY_AUDIO and ctx.audio is not None:
+    uploaded = by_tool(tool)
+    if uploaded is not None and uploaded.name in ctx.uploads:
         return Step(tool, {"query": query}, "model")
     if tool == VISUAL_QUESTION and number is not None:
         return Step(tool, {"evidence": number, "question": query or question}, "model")

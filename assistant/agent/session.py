@@ -40,16 +40,16 @@ from assistant.agent.support import (
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import TurnContext
 from assistant.agent.uploads import upload_answer
+from assistant.agent.uploads_given import checked_uploads
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.models.base import ChatLLM, Message
+from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.retrieval.music_words import with_music_filters
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Answer, Filters, ToolCall
 from assistant.vocabulary.tools import (
     SEARCH_ARCHIVE,
-    SEARCH_BY_AUDIO,
-    SEARCH_BY_IMAGE,
     VISUAL_QUESTION,
 )
 
@@ -76,8 +76,7 @@ _REFERS_BACK = re.compile(
 @dataclass
 class Turn:
     question: str
-    image: Path | None
-    audio: Path | None
+    uploads: dict[str, Path]  # by query modality name
     answer: Answer
 
 
@@ -91,34 +90,27 @@ class ChatSession:
 
     # --- public -------------------------------------------------------------------------
     def ask(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> Answer:
+        """`uploads`: files by query modality name (retrieval/modalities.py), e.g.
+        image=Path("a.jpg"); None means not given."""
         final: Answer | None = None
-        for event in self.ask_stream(question, image=image, audio=audio, filters=filters):
+        for event in self.ask_stream(question, filters=filters, **uploads):
             if event.answer is not None:
                 final = event.answer
         assert final is not None
         return final
 
     def ask_stream(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> EventStream:
         started = time.perf_counter()
         question = " ".join(question.split())
-        _check_inputs(question, image, audio)
+        given = checked_uploads(question, uploads)
         ctx = TurnContext(
             self.archive,
             self.engine,
-            _path(image),
-            _path(audio),
+            given,
             with_music_filters(question, filters or Filters()),
             evidence=EvidenceBook(names=self._archive_names()),
         )
@@ -128,7 +120,7 @@ class ChatSession:
         yield from self._gather(question, ctx, tools, trace, timings)
         allowed = ctx.evidence.shown(self.settings.evidence_items)
         grounded: Grounded | None = None
-        if ctx.image is not None or ctx.audio is not None:
+        if ctx.uploads:
             grounded = upload_answer(question, ctx.evidence.items, self.archive)
             if grounded is not None:
                 yield AgentEvent(type="token", text=grounded.text)
@@ -164,7 +156,7 @@ class ChatSession:
                 grounded = None  # the only figure is the record's own date or number
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
-        self.turns.append(Turn(question, ctx.image, ctx.audio, answer))
+        self.turns.append(Turn(question, ctx.uploads, answer))
         yield AgentEvent(type="answer", answer=answer)
 
     @property
@@ -237,7 +229,7 @@ class ChatSession:
         """Search again with the model's rewordings when the question's own words did not
         find clips that share them (a paraphrase), or always/never by setting."""
         mode = self.settings.rewrite
-        if mode == "never" or ctx.restated or ctx.image is not None or ctx.audio is not None:
+        if mode == "never" or ctx.restated or ctx.uploads:
             return
         if mode == "auto" and not needs_rewrite(question, ctx.retrieved):
             return
@@ -407,20 +399,18 @@ def _cited_items(grounded: Grounded, allowed: list[EvidenceItem]) -> list[Eviden
 def _offered(name: str, ctx: TurnContext) -> bool:
     """Tools the planner may pick: upload searches only with an upload, visual questions
     only with visual-QA weights (a small model picks an offered tool even when it is off)."""
-    if name == SEARCH_BY_IMAGE:
-        return ctx.image is not None
-    if name == SEARCH_BY_AUDIO:
-        return ctx.audio is not None
+    uploaded = by_tool(name)
+    if uploaded is not None:
+        return uploaded.name in ctx.uploads
     if name == VISUAL_QUESTION:
         return ctx.archive.models.available("vqa")
     return True
 
 
 def _upload_label(ctx: TurnContext) -> str:
-    if ctx.image is not None:
-        return f"image ({defang(ctx.image.name)})"
-    if ctx.audio is not None:
-        return f"audio clip ({defang(ctx.audio.name)})"
+    for modality in MODALITIES:
+        if modality.name in ctx.uploads:
+            return f"{modality.noun} ({defang(ctx.uploads[modality.name].name)})"
     return ""
 
 
@@ -431,20 +421,3 @@ def _model_question(question: str, ctx: TurnContext) -> str:
     if ctx.heard:
         asked += f' The uploaded clip says: "{defang(withhold_instructions(ctx.heard))}"'
     return asked
-
-
-def _path(value: Path | str | None) -> Path | None:
-    return Path(value) if value is not None else None
-
-
-def _check_inputs(question: str, image: Path | None, audio: Path | None) -> None:
-    if not question and image is None and audio is None:
-        raise AssistantError(
-            "The question is empty.", hint="Ask a question, or upload an image or an audio clip."
-        )
-    for label, value in (("image", image), ("audio", audio)):
-        if value is not None and not Path(value).is_file():
-            raise AssistantError(
-                f"The uploaded {label} {value} does not exist.",
-                hint="Check the path of the file you attached.",
-            )

@@ -21,6 +21,7 @@ from assistant.agent.turn import TurnContext
 from assistant.enrich.propagate import propose_for_asset
 from assistant.enrich.visual import visual_question
 from assistant.errors import AssistantError
+from assistant.retrieval.modalities import MODALITIES, QueryModality
 from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery
 from assistant.vocabulary.kinds import MediaKind
 from assistant.vocabulary.timefmt import clock
@@ -28,8 +29,6 @@ from assistant.vocabulary.tools import (
     LOOKUP_METADATA,
     PROPOSE_METADATA,
     SEARCH_ARCHIVE,
-    SEARCH_BY_AUDIO,
-    SEARCH_BY_IMAGE,
     VISUAL_QUESTION,
 )
 
@@ -203,55 +202,23 @@ class SearchArchiveTool(ArchiveTool):
         )
 
 
-class SearchByImageTool(ArchiveTool):
-    name: str = SEARCH_BY_IMAGE
-    description: str = (
-        "Find photos and video moments that look like the image the user uploaded this "
-        "turn (same scene, same person, near-duplicates). Use it whenever an image was "
-        "uploaded. Takes no file argument: it uses the upload."
-    )
+class UploadSearchTool(ArchiveTool):
+    """search_by_<modality>: the turn's upload of one query modality (one tool each)."""
+
+    modality: QueryModality = Field(exclude=True)
     args_schema: type[BaseModel] = UploadSearchArgs
 
     def _run(self, query: str = "", kind: list[MediaKind] | None = None) -> str:
-        if self.turn.image is None:
-            return "No image was uploaded this turn; use search_archive instead."
+        name = self.modality.name
+        upload = self.turn.uploads.get(name)
+        if upload is None:
+            return f"No {name} was uploaded this turn; use search_archive instead."
         k = self.turn.archive.settings.search.k
         return self._add_clips(
             self._search(
-                SearchQuery(
-                    text=query,
-                    media={"image": self.turn.image},
-                    filters=self._filters(kind=kind),
-                    k=k,
-                )
+                SearchQuery(text=query, media={name: upload}, filters=self._filters(kind=kind), k=k)
             ),
-            "searched by the uploaded image",
-        )
-
-
-class SearchByAudioTool(ArchiveTool):
-    name: str = SEARCH_BY_AUDIO
-    description: str = (
-        "Find where the audio clip the user uploaded this turn occurs in the archive's "
-        "recordings and videos (the same speech or sound). Use it whenever an audio clip "
-        "was uploaded. Takes no file argument: it uses the upload."
-    )
-    args_schema: type[BaseModel] = UploadSearchArgs
-
-    def _run(self, query: str = "", kind: list[MediaKind] | None = None) -> str:
-        if self.turn.audio is None:
-            return "No audio was uploaded this turn; use search_archive instead."
-        k = self.turn.archive.settings.search.k
-        return self._add_clips(
-            self._search(
-                SearchQuery(
-                    text=query,
-                    media={"audio": self.turn.audio},
-                    filters=self._filters(kind=kind),
-                    k=k,
-                )
-            ),
-            "searched by the uploaded audio",
+            self.modality.searched,
         )
 
 
@@ -359,8 +326,6 @@ def _describe(value: MetadataValue) -> str:
 
 TOOL_CLASSES: tuple[type[ArchiveTool], ...] = (
     SearchArchiveTool,
-    SearchByImageTool,
-    SearchByAudioTool,
     VisualQuestionTool,
     LookupMetadataTool,
     ProposeMetadataTool,
@@ -368,5 +333,10 @@ TOOL_CLASSES: tuple[type[ArchiveTool], ...] = (
 
 
 def build_tools(ctx: TurnContext) -> dict[str, ArchiveTool]:
-    tools = [cls(ctx=ctx) for cls in TOOL_CLASSES]  # type: ignore[call-arg]
-    return {tool.name: tool for tool in tools}
+    """Search, one search_by_<name> per query modality, then the other tools."""
+    search, *others = [cls(ctx=ctx) for cls in TOOL_CLASSES]  # type: ignore[call-arg]
+    uploads = [
+        UploadSearchTool(ctx=ctx, name=m.tool, description=m.tool_help, modality=m)
+        for m in MODALITIES
+    ]
+    return {tool.name: tool for tool in (search, *uploads, *others)}

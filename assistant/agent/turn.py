@@ -16,8 +16,8 @@ from assistant.schemas import Clip, Filters
 class TurnContext:
     archive: Archive
     engine: SearchesClips
-    image: Path | None = None
-    audio: Path | None = None
+    # This turn's uploads by query modality name (retrieval/modalities.py).
+    uploads: dict[str, Path] = field(default_factory=dict)
     filters: Filters = field(default_factory=Filters)
     evidence: EvidenceBook = field(default_factory=EvidenceBook)
     retrieved: list[Clip] = field(default_factory=list)

@@ -14,11 +14,11 @@ import re
 from assistant.agent.evidence import EvidenceItem
 from assistant.agent.grounding import Grounded
 from assistant.archive import Archive
+from assistant.retrieval.modalities import MODALITIES
 from assistant.schemas import Citation, MetadataValue
 from assistant.vocabulary.timefmt import clock
-from assistant.vocabulary.tools import UPLOAD_TOOLS
 
-_UPLOAD_SOURCES = UPLOAD_TOOLS
+_UPLOAD_SOURCES = tuple(m.tool for m in MODALITIES)
 # A match weaker than this is not presented as the upload's origin.
 MIN_SIMILARITY = 0.3
 _ASKS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (

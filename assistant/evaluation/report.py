@@ -149,7 +149,9 @@ def _misses(cases: Sequence[Mapping[str, Any]]) -> list[str]:
         return []
     lines = ["## Misses (gold not all in the top 5)", ""]
     for case in missed:
-        query = case.get("question") or case.get("query_image") or case.get("query_audio")
+        query = case.get("question") or next(
+            (value for key, value in case.items() if key.startswith("query_") and value), None
+        )
         lines.append(f"- **{case['id']}** — {query}")
         if case.get("error"):
             lines.append(f"  - error: `{case['error']}`")

@@ -170,7 +170,7 @@ def run_case(
 ) -> Outcome:
     """One case through search, or through the agent; an exception becomes the case's error."""
     mode: Mode = "search" if case.type == "search" else ("retrieval" if no_llm else "agent")
-    image, audio = suite.query_path(case.query_image), suite.query_path(case.query_audio)
+    media = {name: suite.query_path(relative) for name, relative in case.query_media.items()}
     started = time.perf_counter()
     try:
         if mode == "agent":
@@ -178,11 +178,11 @@ def run_case(
             for question in case.earlier:  # the chat this case follows up on
                 session.ask(question)
             started = time.perf_counter()
-            answer = _ask(session, case, image, audio)
+            answer = _ask(session, case, media)
             return Outcome("agent", time.perf_counter() - started, answer.retrieved, answer)
         query = SearchQuery(
             text=case.question,
-            media={n: p for n, p in (("image", image), ("audio", audio)) if p is not None},
+            media={name: path for name, path in media.items() if path is not None},
             filters=case.parsed_filters(),
             k=max(10, archive.settings.search.k),
         )
@@ -195,10 +195,10 @@ def run_case(
         )
 
 
-def _ask(session: AnswersQuestions, case: Case, image: Path | None, audio: Path | None) -> Answer:
+def _ask(session: AnswersQuestions, case: Case, media: dict[str, Path | None]) -> Answer:
     # The case's filters go in as the UI's filter panel passes them.
     filters = case.parsed_filters() if case.filters else None
-    return session.ask(case.question, image=image, audio=audio, filters=filters)
+    return session.ask(case.question, filters, **media)
 
 
 def _report(

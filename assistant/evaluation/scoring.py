@@ -45,8 +45,7 @@ def score_case(
         "mode": outcome.mode,
         "tags": case.tags,
         "question": case.question,
-        "query_image": case.query_image,
-        "query_audio": case.query_audio,
+        **case.query_fields(),
         "latency": round(outcome.latency, 4),
         "error": outcome.error,
     }

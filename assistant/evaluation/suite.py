@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assistant.errors import AssistantError
+from assistant.retrieval.modalities import NAMES
 from assistant.schemas import Filters
 
 # One `answer_must_include` item: a phrase, or a list of alternative phrases.
@@ -48,8 +49,9 @@ class Case(BaseModel):
     id: str
     type: Literal["search", "ask"]
     question: str = ""
-    query_image: str | None = None
-    query_audio: str | None = None
+    # Query uploads by modality name, written `query_<name>` in a suite ("query_image":
+    # "frame.jpg"); retrieval/modalities.py names them.
+    query_media: dict[str, str] = Field(default_factory=dict)
     filters: dict[str, Any] = Field(default_factory=dict)
     relevant: list[RelevantItem] = Field(default_factory=list)
     answer_must_include: list[Fact] = Field(default_factory=list)
@@ -59,11 +61,26 @@ class Case(BaseModel):
     # what did he say after that?"). Only the last answer is scored and timed.
     earlier: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _query_fields(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        fields = {f"query_{name}": name for name in NAMES}
+        media = {fields[key]: value for key, value in data.items() if key in fields and value}
+        kept = {key: value for key, value in data.items() if key not in fields}
+        return kept | {"query_media": media} if media else kept
+
     @model_validator(mode="after")
     def _has_query(self) -> Case:
-        if not self.question.strip() and not self.query_image and not self.query_audio:
-            raise ValueError(f"case {self.id}: give a question, a query_image or a query_audio")
+        if not self.question.strip() and not self.query_media:
+            fields = ", ".join(f"query_{name}" for name in NAMES)
+            raise ValueError(f"case {self.id}: give a question or one of {fields}")
         return self
+
+    def query_fields(self) -> dict[str, str | None]:
+        """Every `query_<name>` field as a suite writes it (None: not given)."""
+        return {f"query_{name}": self.query_media.get(name) for name in NAMES}
 
     def parsed_filters(self) -> Filters:
         return Filters.parse(self.filters)
@@ -156,7 +173,7 @@ def read_cases(path: Path) -> list[Case]:
 
 def _check_queries_exist(suite: Suite) -> None:
     for case in suite.cases:
-        for relative in (case.query_image, case.query_audio):
+        for relative in case.query_media.values():
             path = suite.query_path(relative)
             if path is not None and not path.is_file():
                 raise AssistantError(

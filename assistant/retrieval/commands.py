@@ -94,7 +94,7 @@ def clips_table(clips: list[Clip]) -> Table:
 
 def register(app: typer.Typer) -> None:
     @app.command("search")
-    @with_media_options
+    @with_media_options(lambda modality: modality.option_help)
     def search(
         ctx: typer.Context,
         text: Annotated[

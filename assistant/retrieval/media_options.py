@@ -10,16 +10,29 @@ from typing import Annotated, Any
 
 import typer
 
-from assistant.retrieval.modalities import MODALITIES
+from assistant.retrieval.modalities import MODALITIES, QueryModality
 
 
-def with_media_options(command: Callable[..., None]) -> Callable[..., None]:
+def with_media_options(
+    helped: Callable[[QueryModality], str],
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Wrap a typer command that takes `media: dict[str, Path]` (the files given, by
-    modality name) so that its command line has one option per modality instead.
+    modality name) so that its command line has one option per modality instead, each
+    with the help `helped(modality)`.
 
     typer reads a command's options from its signature: the wrapper's signature is the
     command's own, with `media` replaced by the modalities' keyword options.
     """
+
+    def wrap(command: Callable[..., None]) -> Callable[..., None]:
+        return _wrapped(command, helped)
+
+    return wrap
+
+
+def _wrapped(
+    command: Callable[..., None], helped: Callable[[QueryModality], str]
+) -> Callable[..., None]:
     names = [m.name for m in MODALITIES]
 
     @functools.wraps(command)
@@ -34,7 +47,7 @@ def with_media_options(command: Callable[..., None]) -> Callable[..., None]:
             m.name,
             inspect.Parameter.KEYWORD_ONLY,
             default=None,
-            annotation=Annotated[Path | None, typer.Option(help=m.option_help)],
+            annotation=Annotated[Path | None, typer.Option(help=helped(m))],
         )
         for m in MODALITIES
     ]

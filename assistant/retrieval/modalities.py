@@ -40,8 +40,16 @@ class QueryModality:
     mcp_help: str  # the MCP server's search_by_<name> description (it takes a path)
     first_question: str  # what the planner's first step asks the model about the upload
     formats: str  # named in hints: "JPEG, PNG, ..."
-    # The app's upload control: a picture box, a recorder, or a plain file picker.
+    # The app: its upload control (a picture box, a recorder, or a plain file picker),
+    # the control's label, and what the chat box accepts (Gradio file types).
     widget: Literal["image", "audio", "file"] = "file"
+    app_label: str = ""
+    accepts: tuple[str, ...] = ()
+
+    @property
+    def a_noun(self) -> str:
+        """'an image', 'an audio clip'."""
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
 
     @property
     def tool(self) -> str:
@@ -70,6 +78,8 @@ MODALITIES: tuple[QueryModality, ...] = (
         "Name the file and cite it.",
         formats="JPEG, PNG, WebP, GIF, TIFF",
         widget="image",
+        app_label="Photo: find it and near-copies",
+        accepts=("image",),
     ),
     QueryModality(
         name="audio",
@@ -87,6 +97,8 @@ MODALITIES: tuple[QueryModality, ...] = (
         "file and time and cite it.",
         formats="WAV, MP3, FLAC, OGG, M4A",
         widget="audio",
+        app_label="Audio: find where this was said",
+        accepts=("audio",),
     ),
 )
 

@@ -14,6 +14,7 @@ from assistant.agent.asking import StreamsAnswers
 from assistant.agent.events import AgentEvent
 from assistant.errors import AssistantError
 from assistant.models.generation_queue import QueueWatch
+from assistant.retrieval.modalities import MODALITIES
 from assistant.schemas import Answer, ToolCall
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.media import MediaLinks
@@ -51,11 +52,12 @@ def _error_text(exc: AssistantError) -> str:
     return f"⚠️ {exc.message}" + (f"\n\n→ {exc.hint}" if exc.hint else "")
 
 
-def _user_messages(text: str, image: Path | None, audio: Path | None) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    for upload in (image, audio):
-        if upload is not None:
-            messages.append({"role": "user", "content": {"path": str(upload)}})
+def _user_messages(text: str, uploads: dict[str, Path]) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": {"path": str(uploads[m.name])}}
+        for m in MODALITIES
+        if m.name in uploads
+    ]
     if text:
         messages.append({"role": "user", "content": text})
     return messages
@@ -79,22 +81,21 @@ class ChatHandler:
     ) -> Iterator[Outputs]:
         text, files = _message_parts(message)
         try:
-            image, audio = split_uploads(files, self.max_upload_mb)
+            uploads = split_uploads(files, self.max_upload_mb)
         except AssistantError as exc:
             raise gr.Error(_error_text(exc)) from exc
-        if not text and image is None and audio is None:
-            raise gr.Error("Type a question, or attach a photo or an audio clip.")
+        if not text and not uploads:
+            nouns = " or ".join(m.a_noun for m in MODALITIES)
+            raise gr.Error(f"Type a question, or attach {nouns}.")
         state = state or Conversation(self.session_factory())
         turn = len(state.evidence) + 1
-        history = [*history, *_user_messages(text, image, audio)]
+        history = [*history, *_user_messages(text, uploads)]
         working = _Turn(turn)
         yield self._view(history, working, state)
         watch = QueueWatch()
         session = state.session
         try:
-            for event in with_ticks(
-                lambda: session.ask_stream(text, image=image, audio=audio), watch
-            ):
+            for event in with_ticks(lambda: session.ask_stream(text, None, **uploads), watch):
                 if event is None:  # no event for a while: show where the turn waits
                     if working.wait(waiting_text(watch.ahead)):
                         yield self._view(history, working, state)
@@ -227,7 +228,7 @@ def build_chat_tab(handler: ChatHandler) -> None:
             )
             box = gr.MultimodalTextbox(
                 placeholder="Ask a question — attach a photo or audio clip, or record one",
-                file_types=["image", "audio"],
+                file_types=[kind for m in MODALITIES for kind in m.accepts],
                 file_count="multiple",
                 sources=["upload", "microphone"],
                 show_label=False,

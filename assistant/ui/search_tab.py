@@ -7,6 +7,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.retrieval.modalities import MODALITIES, NAMES, QueryModality
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Filters, SearchQuery
 from assistant.ui.cards import cards_grid, clip_card, weak_section
@@ -60,8 +61,9 @@ class SearchHandler:
         self.max_upload_mb = max_upload_mb
 
     def search(
-        self, text: str, image: str | None, audio: str | None, k: float, filters: Filters
+        self, text: str, uploads: dict[str, str | None], k: float, filters: Filters
     ) -> tuple[str, str]:
+        """`uploads`: the upload controls' files by modality name (None: left empty)."""
         try:
             query = SearchQuery(
                 text=text or "",
@@ -69,7 +71,7 @@ class SearchHandler:
                 k=int(k),
                 media={
                     name: check_upload(path, name, self.max_upload_mb)
-                    for name, path in (("image", image), ("audio", audio))
+                    for name, path in uploads.items()
                     if path
                 },
             )
@@ -97,24 +99,25 @@ class SearchHandler:
         return summary, cards_grid(cards[:strong]) + folded
 
 
+def _upload_control(modality: QueryModality) -> gr.components.Component:
+    """The modality's upload control: a picture box, a recorder, or a file picker."""
+    label = modality.app_label or f"{modality.noun.capitalize()}: find it in the archive"
+    if modality.widget == "image":
+        return gr.Image(label=label, type="filepath", height=180, sources=["upload", "clipboard"])
+    if modality.widget == "audio":
+        return gr.Audio(label=label, type="filepath", sources=["upload", "microphone"])
+    return gr.File(label=label, type="filepath")
+
+
 def build_search_tab(handler: SearchHandler) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=300):
             text = gr.Textbox(
                 label="Search for", placeholder="words, a scene, a topic…", elem_id="aa-search-text"
             )
-            with gr.Accordion("…or search by photo or audio clip", open=False):
-                image = gr.Image(
-                    label="Photo: find it and near-copies",
-                    type="filepath",
-                    height=180,
-                    sources=["upload", "clipboard"],
-                )
-                audio = gr.Audio(
-                    label="Audio: find where this was said",
-                    type="filepath",
-                    sources=["upload", "microphone"],
-                )
+            nouns = " or ".join(m.noun for m in MODALITIES)
+            with gr.Accordion(f"…or search by {nouns}", open=False):
+                uploads = [_upload_control(m) for m in MODALITIES]
             with gr.Accordion("Filters", open=True):
                 kind = gr.CheckboxGroup(list(MEDIA_KINDS), label="Kind")
                 with gr.Row():
@@ -141,10 +144,14 @@ def build_search_tab(handler: SearchHandler) -> None:
             summary = gr.Markdown("Results appear here.", elem_id="aa-search-summary")
             results = gr.HTML("", elem_id="aa-search-results")
 
-    def search(
+    def search(text: str, *values: Any) -> tuple[str, str]:
+        """The inputs' values: one per modality's control, then the filters and k."""
+        given = dict(zip(NAMES, values[: len(NAMES)], strict=True))
+        return _search(text, given, *values[len(NAMES) :])
+
+    def _search(
         text: str,
-        image: str | None,
-        audio: str | None,
+        given: dict[str, str | None],
         kind: list[str] | None,
         date_from: str,
         date_to: str,
@@ -176,13 +183,12 @@ def build_search_tab(handler: SearchHandler) -> None:
             )
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
-        return handler.search(text, image, audio, k, filters)
+        return handler.search(text, given, k, filters)
 
     # `language` comes last so API callers written before it keep their positions.
     inputs = [
         text,
-        image,
-        audio,
+        *uploads,
         kind,
         date_from,
         date_to,

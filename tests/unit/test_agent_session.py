@@ -236,7 +236,7 @@ def test_image_upload_searches_by_image_first(archive: Archive, tmp_path: Path) 
     session, _, engine = _session(archive, [_answer("A similar harbour photo [3].")])
     answer = session.ask("", image=picture)
     assert answer.trace[0].tool == "search_by_image"
-    assert engine.queries[0].image == picture
+    assert engine.queries[0].media == {"image": picture}
 
 
 def test_audio_upload_searches_by_audio_first(archive: Archive, tmp_path: Path) -> None:
@@ -245,7 +245,10 @@ def test_audio_upload_searches_by_audio_first(archive: Archive, tmp_path: Path) 
     session, _, engine = _session(archive, [_answer("It is from the briefing [1].")])
     answer = session.ask("where was this said?", audio=clip)
     assert answer.trace[0].tool == "search_by_audio"
-    assert engine.queries[0].audio == clip and engine.queries[0].text == "where was this said?"
+    assert (
+        engine.queries[0].media == {"audio": clip}
+        and engine.queries[0].text == "where was this said?"
+    )
 
 
 def test_upload_question_is_spelled_out_and_not_replanned(archive: Archive, tmp_path: Path) -> None:

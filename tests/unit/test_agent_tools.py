@@ -16,14 +16,14 @@ from assistant.agent.tools import (
     LookupMetadataTool,
     ProposeMetadataTool,
     SearchArchiveTool,
-    SearchByAudioTool,
-    SearchByImageTool,
+    UploadSearchTool,
     VisualQuestionTool,
     build_tools,
 )
 from assistant.agent.turn import TurnContext
 from assistant.archive import Archive
 from assistant.config import load_settings
+from assistant.retrieval.modalities import modality
 from assistant.schemas import Asset, Clip, MetadataValue, Provenance
 
 PHOTO = Clip(
@@ -64,16 +64,30 @@ class TestSearchArchiveStandard(_Standard):
         return {"query": "flood in the old town", "kind": ["video"], "date_from": "2019-01-01"}
 
 
-class TestSearchByImageStandard(_Standard):
-    tool_class = SearchByImageTool
+class _UploadStandard(_Standard):
+    tool_class = UploadSearchTool
+    modality_name = ""
+
+    @property
+    def tool_constructor_params(self) -> dict[str, Any]:
+        upload = modality(self.modality_name)
+        return super().tool_constructor_params | {
+            "name": upload.tool,
+            "description": upload.tool_help,
+            "modality": upload,
+        }
+
+
+class TestSearchByImageStandard(_UploadStandard):
+    modality_name = "image"
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:
         return {"query": "harbour"}
 
 
-class TestSearchByAudioStandard(_Standard):
-    tool_class = SearchByAudioTool
+class TestSearchByAudioStandard(_UploadStandard):
+    modality_name = "audio"
 
     @property
     def tool_invoke_params_example(self) -> dict[str, Any]:

@@ -98,11 +98,7 @@ class FakeSession:
         self.engine = engine
 
     def ask(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> Answer:
         retrieved = self.engine.search(SearchQuery(text=question))
         if "1970" in question:
@@ -236,7 +232,7 @@ def test_query_paths_may_name_the_queries_folder(suite_dir: Path) -> None:
         '{"id": "q2", "type": "search", "query_image": "frame.jpg"}\n'
     )
     suite = load_suite(suite_dir)
-    first, second = (suite.query_path(case.query_image) for case in suite.cases)
+    first, second = (suite.query_path(case.query_media["image"]) for case in suite.cases)
     assert first == second == suite.queries / "frame.jpg"
     (suite_dir / "cases.jsonl").write_text(
         '{"id": "q3", "type": "search", "query_image": "queries/missing.jpg"}\n'

@@ -41,27 +41,19 @@ class _Session:
     def __init__(self, answer: Answer | None, fail: AssistantError | None = None) -> None:
         self.answer = answer
         self.fail = fail
-        self.calls: list[tuple[str, Path | None, Path | None]] = []
+        self.calls: list[tuple[str, dict[str, Path | str | None]]] = []
 
     def ask(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> Answer:
-        events = list(self.ask_stream(question, image, audio, filters))
+        events = list(self.ask_stream(question, filters, **uploads))
         assert events[-1].answer is not None
         return events[-1].answer
 
     def ask_stream(
-        self,
-        question: str,
-        image: Path | None = None,
-        audio: Path | None = None,
-        filters: Filters | None = None,
+        self, question: str, filters: Filters | None = None, **uploads: Path | str | None
     ) -> Iterator[AgentEvent]:
-        self.calls.append((question, image, audio))
+        self.calls.append((question, uploads))
         call = ToolCall(tool="search_archive", arguments={"query": question})
         yield AgentEvent(type="tool_started", tool_call=call)
         summary = "(rule: search the question) Found 1 clip(s):\n[1] a/news.mp3"

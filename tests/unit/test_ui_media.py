@@ -163,7 +163,7 @@ def test_uploads_checked_by_content_and_size(tmp_path: Path) -> None:
     photo = tmp_path / "p.png"
     Image.new("RGB", (8, 8)).save(photo)
     wav = _tone(tmp_path / "clip.wav", [])
-    assert split_uploads([str(photo), str(wav)], max_mb=5) == (photo, wav)
+    assert split_uploads([str(photo), str(wav)], max_mb=5) == {"image": photo, "audio": wav}
     renamed = tmp_path / "fake.png"
     renamed.write_bytes(b"MZ executable, not a picture" * 10)
     with pytest.raises(AssistantError, match="not an image"):

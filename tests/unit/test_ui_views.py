@@ -191,7 +191,7 @@ def _search_view(scores: list[float]) -> tuple[str, str]:
     from assistant.ui.search_tab import SearchHandler
 
     handler = SearchHandler(_FixedEngine(scores), FakeLinks(), max_upload_mb=10)  # type: ignore[arg-type]
-    return handler.search("flooding", None, None, 10, Filters())
+    return handler.search("flooding", {}, 10, Filters())
 
 
 def test_weak_search_results_are_folded_below_the_real_matches() -> None:
