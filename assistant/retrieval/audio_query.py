@@ -11,6 +11,7 @@ import filetype
 
 from assistant.errors import AssistantError
 from assistant.retrieval.query_media import transcribe_query_audio
+from assistant.retrieval.query_modality import QueryModality
 from assistant.retrieval.query_run import QueryRun
 from assistant.retrieval.sound_example import SIGNAL as SOUND_SIGNAL
 from assistant.retrieval.sound_example import sound_example_hits
@@ -35,24 +36,32 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
     archive = run.engine.archive
     sounds = sound_example_hits(run.lookup, archive, path, run.candidates, run.allowed)
     if not archive.models.available("asr"):
-        return _sound_only(run, path, sounds)
+        return _by_sound(
+            run,
+            sounds,
+            f"Matched {path.name} by its sound only: no speech model is installed.",
+            AssistantError(
+                f"Nothing in the archive sounds like {path.name}, and no speech model is "
+                "installed to hear words in it.",
+                hint="Install the speech model (scripts/setup.sh), or search with text.",
+            ),
+            f"Nothing sounds like {path.name}; ignored it.",
+        )
     transcript = transcribe_query_audio(
         path, archive.models.asr(), archive.settings.asr.languages
     ).text
     run.outcome.transcript = transcript
     if not transcript.strip():
-        if sounds:
-            run.outcome.notices.append(
-                f"No speech was heard in {path.name}; matched it by its sound."
-            )
-            return {SOUND_SIGNAL: sounds}
-        if run.alone():
-            raise AssistantError(
+        return _by_sound(
+            run,
+            sounds,
+            f"No speech was heard in {path.name}; matched it by its sound.",
+            AssistantError(
                 f"No speech was heard in {path.name}.",
                 hint="Upload a clip where someone speaks, or search with text instead.",
-            )
-        run.outcome.notices.append(f"No speech was heard in {path.name}; ignored it.")
-        return {}
+            ),
+            f"No speech was heard in {path.name}; ignored it.",
+        )
     # What was said may also be written down: the text part's signals over the
     # written text and metadata (speech is left to the spoken rankings below, so it
     # is not counted twice). CLIP text is left out: a transcript does not describe
@@ -80,19 +89,36 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
     return rankings
 
 
-def _sound_only(run: QueryRun, path: Path, sounds: list[Hit]) -> dict[str, list[Hit]]:
-    """An audio query without a speech model: its sound alone, or a clear error."""
-    name = path.name
+def _by_sound(
+    run: QueryRun, sounds: list[Hit], matched: str, nothing: AssistantError, ignored: str
+) -> dict[str, list[Hit]]:
+    """A clip whose words cannot be used: its sound alone (saying `matched`); without
+    sound matches, `nothing` when the clip is the whole query, else the `ignored` notice."""
     if sounds:
-        run.outcome.notices.append(
-            f"Matched {name} by its sound only: no speech model is installed."
-        )
+        run.outcome.notices.append(matched)
         return {SOUND_SIGNAL: sounds}
     if run.alone():
-        raise AssistantError(
-            f"Nothing in the archive sounds like {name}, and no speech model is "
-            "installed to hear words in it.",
-            hint="Install the speech model (scripts/setup.sh), or search with text.",
-        )
-    run.outcome.notices.append(f"Nothing sounds like {name}; ignored it.")
+        raise nothing
+    run.outcome.notices.append(ignored)
     return {}
+
+
+AUDIO = QueryModality(
+    name="audio",
+    noun="audio clip",
+    spaces=("text", "sound"),
+    rank=audio_rankings,
+    recognise=is_audio,
+    option_help="Find where this was said.",
+    tool_help="Find where the audio clip the user uploaded this turn occurs in the "
+    "archive's recordings and videos (the same speech or sound). Use it whenever an audio "
+    "clip was uploaded. Takes no file argument: it uses the upload.",
+    mcp_help="Find where a recorded excerpt (full path of an audio file on this machine) "
+    "was said in the archive; `heard` is what the excerpt was transcribed as.",
+    first_question="Where in the archive was this audio clip said or played? Name the "
+    "file and time and cite it.",
+    formats="WAV, MP3, FLAC, OGG, M4A",
+    widget="audio",
+    app_label="Audio: find where this was said",
+    accepts=("audio",),
+)

@@ -11,6 +11,7 @@ from assistant.retrieval.faces import SIGNAL as FACE_SIGNAL
 from assistant.retrieval.faces import face_hits
 from assistant.retrieval.meaning import CLIP_IMAGE_SIGNAL
 from assistant.retrieval.query_media import load_query_image
+from assistant.retrieval.query_modality import QueryModality
 from assistant.retrieval.query_run import QueryRun
 from assistant.schemas import Hit
 from assistant.similarity.near_duplicates import SIGNAL as PHASH_SIGNAL
@@ -44,3 +45,24 @@ def image_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
             lookup, vector, n, allowed, CLIP_IMAGE_SIGNAL
         )
     return rankings
+
+
+IMAGE = QueryModality(
+    name="image",
+    noun="image",
+    spaces=("visual", "phash", "faces"),
+    rank=image_rankings,
+    recognise=is_image,
+    option_help="Find this picture, or copies.",
+    tool_help="Find photos and video moments that look like the image the user uploaded "
+    "this turn (same scene, same person, near-duplicates). Use it whenever an image was "
+    "uploaded. Takes no file argument: it uses the upload.",
+    mcp_help="Find a picture on this machine (full path) in the archive: copies, crops, "
+    "near-duplicates and video moments showing it.",
+    first_question="Where does this picture, or one like it, appear in the archive? "
+    "Name the file and cite it.",
+    formats="JPEG, PNG, WebP, GIF, TIFF",
+    widget="image",
+    app_label="Photo: find it and near-copies",
+    accepts=("image",),
+)
