@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from assistant.retrieval.query_run import QueryRun
 from assistant.schemas import Hit
 
-if TYPE_CHECKING:
-    from assistant.retrieval.query_run import QueryRun
-
-Ranking = Callable[["QueryRun", Path], dict[str, list[Hit]]]
+Ranking = Callable[[QueryRun, Path], dict[str, list[Hit]]]
 
 
 @dataclass(frozen=True)
