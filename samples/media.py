@@ -789,3 +789,77 @@ THREE_VOICE_TURNS = [
     ("expert", "We expect the final results on Friday, after three clean samples in a row."),
     ("official", "Until then, please boil tap water for at least one minute."),
 ]
+
+
+_SUBJECTS = [
+    "The city council",
+    "Our engineers",
+    "The harbour authority",
+    "The minister",
+    "Local schools",
+    "The water board",
+    "Two ferry companies",
+    "The hospital",
+]
+_VERBS = [
+    "will review",
+    "has approved",
+    "cannot promise",
+    "expects to finish",
+    "is testing",
+    "will publish",
+    "has delayed",
+    "wants to discuss",
+]
+_OBJECTS = [
+    "the new budget",
+    "the bridge repairs",
+    "the flood report",
+    "every water sample",
+    "the school timetable",
+    "the ferry schedule",
+    "the road closures",
+    "the final plan",
+]
+_WHEN = [
+    "before the summer",
+    "next week",
+    "on Friday morning",
+    "within two years",
+    "after the elections",
+    "by the end of the month",
+    "this evening",
+    "in the spring",
+]
+
+
+def long_interview(minutes: float, out: Path, seed: int = 15) -> tuple[Path, list[SpeakerTurnLine]]:
+    """An interview of about `minutes`: three voices taking turns (never the same voice
+    twice in a row), each turn one or two sentences drawn from a small grammar, so no
+    stretch of audio repeats; for diarization cost and accuracy on long files."""
+    rng = np.random.default_rng(seed)
+    speakers = list(INTERVIEW_VOICES)
+    turns: list[tuple[str, str]] = []
+    last = -1
+    while len(turns) < max(1, round(minutes * 60 / 6.7)):  # about 6.7 s a turn with its pause
+        who = int(rng.choice([i for i in range(len(speakers)) if i != last]))
+        sentences = [
+            f"{rng.choice(_SUBJECTS)} {rng.choice(_VERBS)} {rng.choice(_OBJECTS)} "
+            f"{rng.choice(_WHEN)}."
+            for _ in range(int(rng.integers(1, 3)))
+        ]
+        turns.append((speakers[who], " ".join(sentences)))
+        last = who
+    return interview(turns, INTERVIEW_VOICES, out)
+
+
+EXAMPLE_WORDS = "Thank you for having me. I would like to say a few words today."
+
+
+def voice_examples(folder: Path) -> dict[str, Path]:
+    """One clip per interview voice saying words no interview holds (voice by example)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        who: interview([(who, EXAMPLE_WORDS)], INTERVIEW_VOICES, folder / f"{who}.wav")[0]
+        for who in INTERVIEW_VOICES
+    }

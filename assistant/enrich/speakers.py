@@ -5,7 +5,9 @@ out; nothing is stored here, so it runs in any worker process).
 2. Each region is cut into windows of the encoder's length (1.6 s) every `hop_s`, and
    all windows of the file go through the voice encoder in batches, once.
 3. Windows are clustered: agglomerative, average linkage on cosine distance, cut at a
-   calibrated threshold (the number of speakers is not known beforehand). Clusters with
+   calibrated threshold (the number of speakers is not known beforehand), in chunks of a
+   few minutes merged by the same rule so a long file costs linear time (enrich/
+   speaker_clusters.py). Clusters with
    too little speech are folded into the nearest big one (a cough, a window straddling
    two voices).
 4. Each window owns the time closest to its centre; neighbouring pieces of one speaker
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assistant.enrich.speaker_clusters import CHUNK_WINDOWS, cluster_bounded
 from assistant.enrich.vad import VadOptions, speech_regions
 from assistant.models.base import l2_normalise
 from assistant.models.speaker import SpeakerEncoder
@@ -32,6 +35,9 @@ class DiarizeOptions:
     # are different speakers. Same-voice 1.6 s windows sit at 0.1-0.25, different espeak
     # voices at 0.35-0.6 (tests/integration/test_speakers.py).
     threshold: float = 0.3
+    # Windows clustered at once; longer files are clustered chunk by chunk against the
+    # voices of the chunks before (enrich/speaker_clusters.py), so the cost stays linear.
+    chunk_windows: int = CHUNK_WINDOWS
     # A cluster with less speech than this (seconds) joins its nearest neighbour.
     min_speaker_s: float = 2.0
     # Same-speaker pieces closer than this merge into one turn.
@@ -69,7 +75,7 @@ def diarize(
     if not windows:
         return Diarization([])
     vectors = l2_normalise(encoder.embed(samples, [(a, b) for a, b, _ in windows]))
-    labels = cluster(vectors, opts.threshold)
+    labels = cluster_bounded(vectors, opts.threshold, opts.chunk_windows)
     labels = fold_small(labels, vectors, windows, opts.min_speaker_s)
     labels = smooth(labels, windows)
     return _result(windows, labels, vectors, opts.join_gap_s)
@@ -91,31 +97,27 @@ def speech_windows(
     return out
 
 
-def cluster(vectors: np.ndarray, threshold: float) -> np.ndarray:
-    """Cluster labels (0..k-1) of L2-normalised rows: average linkage, cosine distance."""
-    if len(vectors) == 1:
-        return np.zeros(1, dtype=int)
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    tree = linkage(vectors.astype(np.float64), method="average", metric="cosine")
-    return np.asarray(fcluster(tree, t=threshold, criterion="distance"), dtype=int) - 1
-
-
 def fold_small(
     labels: np.ndarray, vectors: np.ndarray, windows: list[tuple[float, float, int]], min_s: float
 ) -> np.ndarray:
-    """Clusters holding under `min_s` of speech join the nearest cluster that does not."""
-    seconds = _seconds_per_label(labels, windows)
-    big = [label for label, s in seconds.items() if s >= min_s]
-    if not big:  # all small: keep the largest only
-        big = [max(seconds, key=lambda label: seconds[label])]
-    centroids = l2_normalise(np.stack([vectors[labels == b].mean(axis=0) for b in big]))
-    out = labels.copy()
-    for label in set(seconds) - set(big):
-        rows = labels == label
-        nearest = int(np.argmax(centroids @ vectors[rows].mean(axis=0)))
-        out[rows] = big[nearest]
-    return out
+    """Clusters holding under `min_s` of speech join the nearest cluster that does not
+    (one pass over the windows: long files fold many small clusters)."""
+    k = int(labels.max()) + 1
+    durations = np.array([end - start for start, end, _ in windows])
+    seconds = np.bincount(labels, weights=durations, minlength=k)
+    present = np.bincount(labels, minlength=k) > 0
+    big = present & (seconds >= min_s)
+    if not big.any():  # all small: keep the largest only
+        big[int(np.argmax(seconds))] = True
+    sums = np.zeros((k, vectors.shape[1]))
+    np.add.at(sums, labels, vectors)
+    big_ids = np.flatnonzero(big)
+    small = np.flatnonzero(present & ~big)
+    target = np.arange(k)
+    if small.size:
+        nearest = np.argmax(sums[small] @ l2_normalise(sums[big_ids]).T, axis=1)
+        target[small] = big_ids[nearest]
+    return target[labels]
 
 
 def smooth(labels: np.ndarray, windows: list[tuple[float, float, int]]) -> np.ndarray:
@@ -129,15 +131,6 @@ def smooth(labels: np.ndarray, windows: list[tuple[float, float, int]]) -> np.nd
         ):
             out[i] = labels[i - 1]
     return out
-
-
-def _seconds_per_label(
-    labels: np.ndarray, windows: list[tuple[float, float, int]]
-) -> dict[int, float]:
-    seconds: dict[int, float] = {}
-    for label, (start, end, _) in zip(labels.tolist(), windows, strict=True):
-        seconds[label] = seconds.get(label, 0.0) + (end - start)
-    return seconds
 
 
 def _pieces(

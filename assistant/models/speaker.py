@@ -104,12 +104,6 @@ class ResemblyzerEncoder(InferenceModel[Any]):
         # One spectrogram for the whole file, sliced per span (frame = 10 ms).
         mel = mel_frames(samples)
         frames_per_s = SAMPLE_RATE / MEL_HOP
-        mels = np.stack(
-            [
-                _fixed_frames(mel[round(a * frames_per_s) : round(b * frames_per_s)])
-                for a, b in spans
-            ]
-        )
         out = []
         # The LSTM steps through 160 frames of small matrices: one thread is as fast as
         # two when idle and ten times faster on a loaded machine (threads spin at each
@@ -118,8 +112,16 @@ class ResemblyzerEncoder(InferenceModel[Any]):
         torch.set_num_threads(1)
         try:
             with torch.inference_mode():
-                for start in range(0, len(mels), self.batch):
-                    out.append(net(torch.from_numpy(mels[start : start + self.batch])).numpy())
+                for start in range(0, len(spans), self.batch):
+                    # A batch's frames at a time: a long file's windows together would
+                    # hold 25 KB each (1.2 GB for ten hours).
+                    mels = np.stack(
+                        [
+                            _fixed_frames(mel[round(a * frames_per_s) : round(b * frames_per_s)])
+                            for a, b in spans[start : start + self.batch]
+                        ]
+                    )
+                    out.append(net(torch.from_numpy(mels)).numpy())
         finally:
             torch.set_num_threads(threads)
         return np.concatenate(out).astype(np.float32)

@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.enrich.speaker_clusters import cluster, cluster_bounded, merge_groups
 from assistant.enrich.speaker_words import speaker_at, split_by_speaker
-from assistant.enrich.speakers import SpeakerTurn, cluster, fold_small, speech_windows
+from assistant.enrich.speakers import SpeakerTurn, fold_small, speech_windows
 from assistant.evaluation.speakers import diarization_error, read_gold_turns
 from assistant.export.subtitles import Cue, cues, to_srt, to_vtt
 from assistant.models.base import SpeechSegment, Word
@@ -84,6 +85,39 @@ def test_clustering_separates_two_directions_and_folds_a_stray_window() -> None:
     folded = fold_small(labels, vectors, windows, min_s=2.0)
     assert folded[12] == folded[0]  # the stray window joins the voice it is closest to
     assert set(folded) == {folded[0], folded[6]}
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _same_partition(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal up to renaming the labels."""
+    pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+    return len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
+
+
+def test_merging_groups_is_average_linkage_on_their_members() -> None:
+    # Singletons merged by (sum, count) end where scipy's average linkage cuts.
+    rng = np.random.default_rng(3)
+    centres = np.eye(16)[:4]
+    vectors = _unit(np.repeat(centres, 10, axis=0) + rng.normal(0, 0.25, (40, 16)))
+    owner, sums, counts = merge_groups(vectors, np.ones(40), 0.6)
+    assert _same_partition(owner, cluster(vectors, 0.6))
+    assert counts.sum() == 40 and len(sums) == len(set(owner.tolist()))
+
+
+def test_long_files_are_clustered_chunk_by_chunk_into_the_same_voices() -> None:
+    # Three voices taking turns over 1,500 windows, clustered in chunks of 100: each voice
+    # keeps one label across all chunks (also voices absent from a whole chunk).
+    rng = np.random.default_rng(5)
+    turns = rng.integers(0, 3, 150)
+    turns[40:60] = 0  # the other two are silent for two chunks
+    truth = np.repeat(turns, 10)
+    vectors = _unit(np.eye(8)[truth] + rng.normal(0, 0.05, (len(truth), 8)))
+    labels = cluster_bounded(vectors, 0.3, chunk=100)
+    assert _same_partition(labels, truth)
+    assert np.array_equal(cluster_bounded(vectors[:90], 0.3, chunk=100), cluster(vectors[:90], 0.3))
 
 
 def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
