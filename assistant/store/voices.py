@@ -37,6 +37,18 @@ class Voice:
         return voice_label(self.voice_id, self.name)
 
 
+@dataclass(frozen=True)
+class VoiceSample:
+    """How often a voice speaks, and its longest turn: the one to play as its sample."""
+
+    voice_id: int
+    turns: int
+    asset_id: str
+    speaker: str
+    start_s: float
+    end_s: float
+
+
 def voice_label(voice_id: int, name: str | None) -> str:
     return f"Voice {voice_id} ({name})" if name else f"Voice {voice_id}"
 
@@ -148,6 +160,24 @@ class VoiceStore:
             )
             for r in rows
         ]
+
+    def samples(self) -> dict[int, VoiceSample]:
+        """voice_id -> its turn count over indexed assets and its longest turn (one query:
+        the Voices view lists every voice with a sample to play)."""
+        rows = self._rows(
+            "SELECT voice_id, turns, asset_id, speaker, start_s, end_s FROM ("
+            "SELECT s.voice_id, t.asset_id, t.speaker, t.start_s, t.end_s, "
+            "COUNT(*) OVER (PARTITION BY s.voice_id) AS turns, ROW_NUMBER() OVER ("
+            "PARTITION BY s.voice_id ORDER BY t.end_s - t.start_s DESC, t.asset_id, t.idx) AS n "
+            "FROM speaker_turns t JOIN asset_speakers s USING (asset_id, speaker) "
+            "JOIN assets a ON a.asset_id = t.asset_id WHERE a.status='indexed') WHERE n = 1"
+        )
+        return {
+            r["voice_id"]: VoiceSample(
+                r["voice_id"], r["turns"], r["asset_id"], r["speaker"], r["start_s"], r["end_s"]
+            )
+            for r in rows
+        }
 
     def voice(self, voice_id: int) -> Voice | None:
         return next((v for v in self.voices() if v.voice_id == voice_id), None)

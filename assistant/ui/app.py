@@ -1,4 +1,5 @@
-"""The Gradio app: Ask, Search, Archive, Metadata review and People tabs over one archive.
+"""The Gradio app: Ask, Search, Archive, Metadata review, People and Voices tabs over one
+archive.
 
 A thin layer: every answer, search, ingest and proposal comes from the rooms that own
 them (agent, retrieval, ingest, enrich); this module only lays them out.
@@ -25,6 +26,7 @@ from assistant.ui.people_tab import PeopleHandler, build_people_tab
 from assistant.ui.review_tab import ReviewHandler, build_review_tab
 from assistant.ui.search_tab import SearchHandler, build_search_tab
 from assistant.ui.server import ArchiveBlocks
+from assistant.ui.voices_tab import VoicesHandler, build_voices_tab
 
 TITLE = "Archive Assistant"
 
@@ -82,6 +84,8 @@ def build_app(
                 build_review_tab(ReviewHandler(archive, links, access), blocks)
             with gr.Tab("People", id="people"):
                 build_people_tab(PeopleHandler(archive, access), blocks)
+            with gr.Tab("Voices", id="voices"):
+                build_voices_tab(VoicesHandler(archive, links, access, max_mb), blocks)
     blocks.served_files = served  # read by launch_app
     blocks.access = access
     blocks.api = _api(archive, engine, session_factory, served)  # mounted at /api
