@@ -14,8 +14,7 @@ from assistant.archive import Archive
 from assistant.enrich.people import delete_person, name_person
 from assistant.errors import AssistantError
 from assistant.ui.access import Access
-
-Choices = list[tuple[str, int]]
+from assistant.ui.naming import Choices, naming_events, relisted
 
 
 class PeopleHandler:
@@ -83,19 +82,11 @@ def build_people_tab(handler: PeopleHandler, blocks: gr.Blocks) -> None:
         forget = gr.Button("Delete this person", variant="stop")
     status = gr.Markdown("")
 
-    def list_people() -> tuple[Any, Any]:
-        items, choices = handler.listing()
-        return items, gr.Dropdown(choices=choices, value=None)
-
-    def name_cluster(person_id: int | None, text: str, request: gr.Request) -> tuple[Any, Any, str]:
-        message = handler.name(person_id, text, request.username)
-        items, choices = handler.listing()
-        return items, gr.Dropdown(choices=choices, value=person_id), message
+    list_people, name_cluster = naming_events(handler)
 
     def delete_cluster(person_id: int | None, request: gr.Request) -> tuple[Any, Any, str]:
         message = handler.delete(person_id, request.username)
-        items, choices = handler.listing()
-        return items, gr.Dropdown(choices=choices, value=None), message
+        return (*relisted(handler), message)
 
     reload.click(list_people, None, [gallery, person], api_name="list_people")
     save.click(name_cluster, [person, name], [gallery, person, status], api_name="name_person")

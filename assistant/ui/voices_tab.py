@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import gradio as gr
 
@@ -22,15 +21,11 @@ from assistant.errors import AssistantError
 from assistant.schemas import Clip
 from assistant.store.voices import VoiceStore
 from assistant.ui.access import Access
+from assistant.ui.archive_tab import _user_error
 from assistant.ui.cards import cards_grid, clip_card
 from assistant.ui.media import MediaLinks
+from assistant.ui.naming import Choices, naming_events
 from assistant.ui.uploads import check_upload
-
-Choices = list[tuple[str, int]]
-
-
-def _user_error(exc: AssistantError) -> gr.Error:
-    return gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else ""))
 
 
 class VoicesHandler:
@@ -200,14 +195,7 @@ def build_voices_tab(handler: VoicesHandler, blocks: gr.Blocks) -> None:
             summary = gr.Markdown("Matching recordings appear here.", elem_id="aa-voice-summary")
             matches = gr.HTML("", elem_id="aa-voice-matches")
 
-    def list_voices() -> tuple[str, Any]:
-        cards, choices = handler.listing()
-        return cards, gr.Dropdown(choices=choices, value=None)
-
-    def name_picked(voice_id: int | None, text: str, request: gr.Request) -> tuple[str, Any, str]:
-        message = handler.name(voice_id, text, request.username)
-        cards, choices = handler.listing()
-        return cards, gr.Dropdown(choices=choices, value=voice_id), message
+    list_voices, name_picked = naming_events(handler)
 
     reload.click(list_voices, None, [listing, voice], api_name="list_voices")
     save.click(name_picked, [voice, name], [listing, voice, status], api_name="name_voice")

@@ -88,3 +88,34 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         finally:
             blocks.close()
             archive.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def app_page(live_app: LiveApp) -> Iterator[Any]:
+    """A real headless Chromium tab (Debian's chromium) on the live app, one per module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs the Debian chromium package")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": 1440, "height": 960})
+        tab.set_default_timeout(60_000)
+        tab.goto(live_app.url)
+        tab.wait_for_selector("#aa-ask-box textarea")
+        yield tab
+        browser.close()

@@ -6,42 +6,18 @@ The LLM is scripted (see conftest): this checks the UI plumbing, not answer qual
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.conftest import SCREENSHOTS
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def page(live_app: Any) -> Iterator[Any]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs the Debian chromium package")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1440, "height": 960})
-        tab.set_default_timeout(60_000)
-        tab.goto(live_app.url)
-        tab.wait_for_selector("#aa-ask-box textarea")
-        yield tab
-        browser.close()
+def page(app_page: Any) -> Any:
+    return app_page
 
 
 def _video_time(page: Any, card_id: str) -> float:

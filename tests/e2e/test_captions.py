@@ -7,16 +7,15 @@ The screenshot tests/e2e/screenshots/07_captions_in_player.png shows the caption
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.e2e.conftest import SCREENSHOTS
+
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 CAPTIONS_SHOT = SCREENSHOTS / "07_captions_in_player.png"
 
 
@@ -62,26 +61,8 @@ def _times(vtt: str) -> list[tuple[float, float]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def browser_page(live_app: Any) -> Iterator[Any]:
-    from tests.e2e.test_app_browser import CHROMIUM, CHROMIUM_ARGS
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs the Debian chromium package")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1440, "height": 960})
-        tab.set_default_timeout(60_000)
-        tab.goto(live_app.url)
-        tab.wait_for_selector("#aa-ask-box textarea")
-        yield tab
-        browser.close()
-
-
-def test_cited_video_shows_speaker_captions(browser_page: Any) -> None:
-    page = browser_page
+def test_cited_video_shows_speaker_captions(app_page: Any) -> None:
+    page = app_page
     page.fill("#aa-ask-box textarea", "What closed the river road after the flooding?")
     page.keyboard.press("Enter")
     card = page.locator("#aa-evidence article.aa-card:has(video track)").first

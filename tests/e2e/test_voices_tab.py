@@ -15,10 +15,10 @@ import pytest
 
 from assistant.store.voices import VoiceStore
 from samples import media as samples
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.e2e
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 VOICES_SHOT = SCREENSHOTS / "08_voices_named_and_found.png"
 NAME = "Erin Voss"
 
@@ -40,13 +40,8 @@ def restore_voice_names(live_app: Any) -> Iterator[None]:
 
 
 def test_voices_are_listed_named_and_found_by_example(
-    live_app: Any, tmp_path: Path, restore_voice_names: None
+    live_app: Any, app_page: Any, tmp_path: Path, restore_voice_names: None
 ) -> None:
-    from tests.e2e.test_app_browser import CHROMIUM, CHROMIUM_ARGS
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs the Debian chromium package")
     archive = live_app.archive
     store = VoiceStore(archive.catalog)
     voices = store.voices()
@@ -54,46 +49,38 @@ def test_voices_are_listed_named_and_found_by_example(
     voice = max(voices, key=lambda v: (v.files, v.seconds))
     members = {m.asset_id for m in store.members(voice.voice_id)}
     example = samples.speak(samples.EXAMPLE_WORDS, tmp_path / "example.wav")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1400})
-        page.set_default_timeout(60_000)
-        page.goto(live_app.url)
-        page.get_by_role("tab", name="Voices").click()
-        listed = page.locator("#aa-voices section.aa-voice")
-        listed.first.wait_for()
-        assert listed.count() == len(voices)
-        sample = page.locator(f"#aa-voice-{voice.voice_id} article.aa-card")
-        assert sample.locator("audio, video").count() == 1  # a playable sample turn
-        assert (
-            f"{voice.files} recording(s)"
-            in page.locator(f"#aa-voice-{voice.voice_id} h4").inner_text()
-        )
+    page = app_page
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    page.get_by_role("tab", name="Voices").click()
+    listed = page.locator("#aa-voices section.aa-voice")
+    listed.first.wait_for()
+    assert listed.count() == len(voices)
+    sample = page.locator(f"#aa-voice-{voice.voice_id} article.aa-card")
+    assert sample.locator("audio, video").count() == 1  # a playable sample turn
+    assert (
+        f"{voice.files} recording(s)" in page.locator(f"#aa-voice-{voice.voice_id} h4").inner_text()
+    )
 
-        page.locator("#aa-voice-pick input").click()
-        page.get_by_role("option").filter(has_text=f"Voice {voice.voice_id} ").first.click()
-        page.fill("#aa-voice-name textarea, #aa-voice-name input", NAME)
-        page.locator("#aa-voice-save").click()
-        page.locator("#aa-voice-status").get_by_text(
-            "proposal(s) wait in Metadata review"
-        ).wait_for()
-        page.locator(f"#aa-voice-{voice.voice_id} h4").get_by_text(NAME).wait_for()
+    page.locator("#aa-voice-pick input").click()
+    page.get_by_role("option").filter(has_text=f"Voice {voice.voice_id} ").first.click()
+    page.fill("#aa-voice-name textarea, #aa-voice-name input", NAME)
+    page.locator("#aa-voice-save").click()
+    page.locator("#aa-voice-status").get_by_text("proposal(s) wait in Metadata review").wait_for()
+    page.locator(f"#aa-voice-{voice.voice_id} h4").get_by_text(NAME).wait_for()
 
-        page.set_input_files("#aa-voice-example input[type=file]", str(example))
-        page.locator(
-            "#aa-voice-example audio, #aa-voice-example .waveform-container"
-        ).first.wait_for(state="attached")
-        page.locator("#aa-voice-find").click()
-        page.locator("#aa-voice-summary").get_by_text("recording(s) with this voice").wait_for()
-        cards = page.locator("#aa-voice-matches article.aa-card")
-        first = cards.first
-        first.wait_for()
-        assert first.locator("audio, video").count() == 1
-        assert NAME in first.locator(".aa-speaker").inner_text()
-        page.locator("#aa-voice-matches").scroll_into_view_if_needed()
-        page.screenshot(path=str(VOICES_SHOT), full_page=True)
-        browser.close()
+    page.set_input_files("#aa-voice-example input[type=file]", str(example))
+    page.locator("#aa-voice-example audio, #aa-voice-example .waveform-container").first.wait_for(
+        state="attached"
+    )
+    page.locator("#aa-voice-find").click()
+    page.locator("#aa-voice-summary").get_by_text("recording(s) with this voice").wait_for()
+    cards = page.locator("#aa-voice-matches article.aa-card")
+    first = cards.first
+    first.wait_for()
+    assert first.locator("audio, video").count() == 1
+    assert NAME in first.locator(".aa-speaker").inner_text()
+    page.locator("#aa-voice-matches").scroll_into_view_if_needed()
+    page.screenshot(path=str(VOICES_SHOT), full_page=True)
     assert VOICES_SHOT.stat().st_size > 10_000
     # What naming proposed, through the review flow: `people` for each file the voice
     # speaks in that did not already carry the name, with voice-match provenance.
