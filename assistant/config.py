@@ -84,6 +84,17 @@ class ModelsSettings(BaseModel):
             backend="resemblyzer", name="Resemblyzer GE2E voice encoder", packaged="resemblyzer"
         )
     )
+    # The agent's support check (agent/meaning.py): does a cited sentence mean what was
+    # asked? all-MiniLM-L6-v2 separates paraphrases from unrelated clips where e5 did not.
+    # backend none: the check reads words only.
+    support: ModelSpec = Field(
+        default_factory=lambda: ModelSpec(
+            backend="sentence-transformers",
+            name="all-MiniLM-L6-v2",
+            packaged="all-minilm-l6-v2",
+            hub="sentence-transformers/all-MiniLM-L6-v2",
+        )
+    )
     # Where packaged weights are assembled and `models pull` writes.
     cache_dir: Path = Field(default_factory=default_model_cache)
     # Hub downloads are tried only when allowed (a connected machine).
@@ -101,6 +112,7 @@ class ModelsSettings(BaseModel):
             "llm": self.llm,
             "vqa": self.vqa,
             "speaker": self.speaker,
+            "support": self.support,
         }
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -341,24 +342,36 @@ def _spread(values: list[float]) -> dict[str, float | None]:
 
 def unsupported_figures(answer: Answer) -> list[str]:
     """Sentences stating a figure or date that the clips they cite do not hold."""
-    import re
-
     from assistant.agent.claims import facts_in, missing_facts
     from assistant.agent.evidence import clip_facts
     from assistant.agent.grounding import CITATION
 
     found = []
-    for sentence in re.split(r"(?<=[.!?])\s+", answer.text):
+    # A verbatim quote of a cited clip is its own words (grounding's re-quotes), whatever
+    # sentences it holds: only the framing around it is checked.
+    cited = [c.clip for c in answer.citations]
+    text = _QUOTED.sub(lambda m: '"…"' if _said_in(m.group(1), cited) else m.group(0), answer.text)
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
         clips = [answer.citations[n - 1].clip for n in numbers if 0 < n <= len(answer.citations)]
         if not clips:
             continue
-        evidence = " ".join(" ".join([c.snippet, c.file, *clip_facts(c).values()]) for c in clips)
+        evidence = " ".join(
+            " ".join([c.snippet, c.file, c.speaker or "", *clip_facts(c).values()]) for c in clips
+        )
         # The match's similarity is the tool's own score, not a claim about the archive.
         claim = re.sub(r"\(similarity [\d.]+\)", "", CITATION.sub("", sentence))
         if any(m.kind in ("figure", "date") for m in missing_facts(claim, facts_in(evidence))):
             found.append(sentence)
     return found
+
+
+_QUOTED = re.compile(r'"([^"]+)"')
+
+
+def _said_in(quote: str, clips: list[Any]) -> bool:
+    plain = " ".join(quote.split()).strip(" .")
+    return bool(plain) and any(plain in " ".join(c.snippet.split()) for c in clips)
 
 
 def run_suite_bench(

@@ -98,7 +98,7 @@ def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Ground
     result = Grounded(text="")
     text = _FENCE_FRAGMENT.sub(_fragment_citation, text)
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-    checked = [_check_sentence(sentence, by_number, result) for sentence in sentences]
+    checked = [_check_sentence(sentence, by_number, result, question) for sentence in sentences]
     checked = _fold_bare_markers(checked)
     checked = [_check_claims(sentence, by_number, result, question) for sentence in checked]
     body = " ".join(sentence for sentence in checked if sentence)
@@ -319,12 +319,29 @@ def framing(item: EvidenceItem) -> str:
     return f"The text on {clip.file} reads"
 
 
-def _check_sentence(sentence: str, by_number: dict[int, EvidenceItem], result: Grounded) -> str:
+def _check_sentence(
+    sentence: str, by_number: dict[int, EvidenceItem], result: Grounded, question: str = ""
+) -> str:
     words = content_words(CITATION.sub("", sentence))
     cited = [int(n) for group in CITATION.findall(sentence) for n in re.split(r"[,;]", group)]
+    bare, tail = _split_punctuation(CITATION.sub("", sentence).rstrip())
+    # A spoken question is never the answer (speakers.py finds the turn that answers it).
+    echoed = [
+        by_number[n]
+        for n in dict.fromkeys(cited)
+        if n in by_number and not is_question_turn(by_number[n])
+    ]
+    if echoed and echoes(bare, question):
+        # "Yes, the cost of grain went up [1]": the question said back, cited to a clip
+        # that words it otherwise. The clip's own words answer; the support check then
+        # judges whether they mean what was asked (support.py, meaning.py).
+        quoted = best_quote(question, echoed, _topic(question)) or _first_quote(echoed)
+        if quoted is not None and quoted not in result.quotes:
+            result.quotes.append(quoted)
+            result.flagged.append(f"{bare}{tail} (restates the question)")
+            return quoted
     kept = [n for n in dict.fromkeys(cited) if n in by_number and _supports(by_number[n], words)]
     result.removed.extend(n for n in cited if n not in kept)
-    bare, tail = _split_punctuation(CITATION.sub("", sentence).rstrip())
     if not kept:
         best = _best_support(words, by_number)
         if best is not None:
@@ -333,6 +350,35 @@ def _check_sentence(sentence: str, by_number: dict[int, EvidenceItem], result: G
             result.flagged.append(bare + tail)
     markers = "".join(f"[{n}]" for n in kept)
     return f"{bare} {markers}{tail}" if markers else bare + tail
+
+
+# Words a sentence may add to the question's and still only say it back ("went" in "Yes,
+# the cost of grain went up").
+ECHO_NEW_WORDS = 1
+_YES_NO = frozenset({"yes", "indeed"})
+
+
+def echoes(sentence: str, question: str) -> bool:
+    """Is the sentence the question said back, adding no figure and at most one word ("Yes,
+    bread is going to get more expensive" for "Is bread going to get more expensive?")?
+    "The library will stay open late on Fridays" adds what was asked for: not an echo."""
+    said = {_root(w) for w in content_words(sentence) - _YES_NO}
+    asked = {_root(w) for w in content_words(question)}
+    if not said or not asked or len(said & asked) < 2:
+        return False
+    return len(said - asked) <= ECHO_NEW_WORDS and not facts_in(sentence).numbers
+
+
+def _root(word: str) -> str:
+    return word[:4]
+
+
+def _first_quote(items: list[EvidenceItem]) -> str | None:
+    for item in items:
+        quotes = quote_sentences(item)
+        if quotes:
+            return f'{framing(item)}: "{quotes[0]}" [{item.n}].'
+    return None
 
 
 def _fragment_citation(match: re.Match[str]) -> str:

@@ -28,15 +28,7 @@ from assistant.agent.planner import (
 )
 from assistant.agent.prompting import render
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
-from assistant.agent.support import (
-    addresses_question,
-    asks_about_record,
-    asks_for_figure,
-    asks_for_quantity,
-    figure_from_words,
-    states_figure,
-    states_quantity,
-)
+from assistant.agent.support import supports
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import TurnContext
 from assistant.agent.uploads import upload_answer
@@ -129,31 +121,15 @@ class ChatSession:
             for piece in self._generate(question, ctx, reply, timings, started):
                 yield AgentEvent(type="token", text=piece)
             grounded = self._ground(reply, allowed, question)
-            if (
-                grounded is not None
-                and not ctx.restated
-                and not addresses_question(question, ctx.rewrites, _cited_items(grounded, allowed))
+            if grounded is not None and not supports(
+                question,
+                grounded.text,
+                _cited_items(grounded, allowed),
+                ctx.rewrites,
+                self.archive.models.support(),
+                restated=bool(ctx.restated),
             ):
-                grounded = None  # true sentences, but about something else than was asked
-            elif (
-                grounded is not None
-                and asks_for_figure(question)
-                and not states_figure(grounded.text)
-            ):
-                grounded = None  # asked "how much" / "when": the sources give no figure
-            elif (
-                grounded is not None
-                and asks_for_quantity(question)
-                and not states_quantity(grounded.text)
-            ):
-                grounded = None  # asked "how many": a date is not a quantity
-            elif (
-                grounded is not None
-                and asks_for_figure(question)
-                and not asks_about_record(question)
-                and not figure_from_words(grounded.text, _cited_items(grounded, allowed))
-            ):
-                grounded = None  # the only figure is the record's own date or number
+                grounded = None  # support.py: not about what was asked, or not its kind
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, trace, timings)
         self.turns.append(Turn(question, ctx.uploads, answer))

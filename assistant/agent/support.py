@@ -6,16 +6,29 @@ and writes a true sentence about the wrong thing. Its citations and figures then
 out, so a separate test looks at the question's topic: the words that are not names,
 roles or question framing ("metro", "extending") must mostly appear in what the answer
 cites. A paraphrase ("Will power bills stay the same?") is judged by the model's rewordings
-of it too ("electricity tariffs frozen"), which is what found the clip in the first place.
+of it too ("electricity tariffs frozen"), which is what found the clip in the first place,
+and by meaning (meaning.py): "Did the cost of grain go up?" shares no topic word with "Wheat
+prices rose", but a sentence encoder puts them close. Closeness of topic is not an answer,
+so the answer must also be of the kind asked: a figure or date for "how much / when", a
+quantity for "how many", a name for "who / where" (`supports`).
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.agent.claims import MONTHS, WEEKDAYS, facts_in, fold, missing_facts, numbers_in
+from assistant.agent.claims import (
+    MONTHS,
+    WEEKDAYS,
+    facts_in,
+    fold,
+    missing_facts,
+    name_candidates,
+    numbers_in,
+)
 from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.grounding import content_words
+from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
 
 # Share of the topic words the cited evidence must hold.
 MIN_COVERAGE = 0.5
@@ -56,11 +69,19 @@ def coverage(topic: set[str], evidence: str) -> float:
     return sum(_stem(word) in stems for word in topic) / len(topic)
 
 
-def addresses_question(question: str, rewrites: list[str], cited: list[EvidenceItem]) -> bool:
+def addresses_question(
+    question: str,
+    rewrites: list[str],
+    cited: list[EvidenceItem],
+    encoder: SentenceEncoder | None = None,
+) -> bool:
     """True when the cited evidence holds most of the topic of the question (or of one of
-    the model's rewordings of it)."""
+    the model's rewordings of it), or, with an encoder, a cited sentence is close to it in
+    meaning (a paraphrase)."""
     if not cited:
         return False
+    if encoder is not None and closeness([question, *rewrites], cited, encoder) >= MIN_MEANING:
+        return True
     names = {
         fold(w)
         for item in cited
@@ -154,3 +175,49 @@ def states_quantity(answer: str) -> bool:
     """Does the answer give a number that is not part of a date, a timecode or a [n]?"""
     text = _DATE.sub(" ", _FILE.sub(" ", _NOTE.sub(" ", answer)))
     return bool(numbers_in(text))
+
+
+# "Who / whom / whose" asks for a person, "where" for a place: an answer naming neither
+# (only the quote about the festival, for "Who is the headline act?") does not answer it.
+_ASKS_NAME = re.compile(r"^\W*(?:and\s+|so\s+)?(who|whom|whose|where)\b", re.IGNORECASE)
+_NOT_NAMES = frozenset({"voice", "recording", "document", "quote"})
+
+
+def asks_for_name(question: str) -> bool:
+    return bool(_ASKS_NAME.search(question))
+
+
+def states_name(answer: str, question: str) -> bool:
+    """Does the answer name someone or somewhere the question did not already name?"""
+    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    asked = {fold(w) for w in _WORD.findall(question)}
+    return any(
+        fold(name) not in asked and fold(name) not in _NOT_NAMES for name in name_candidates(text)
+    )
+
+
+def supports(
+    question: str,
+    answer: str,
+    cited: list[EvidenceItem],
+    rewrites: list[str],
+    encoder: SentenceEncoder | None = None,
+    restated: bool = False,
+) -> bool:
+    """Does this turn's grounded answer, with what it cites, answer this turn's question?
+    Its topic (words or meaning; a follow-up a rule spelled out is about the clip it reads
+    on from), then the kind of answer asked for."""
+    if not restated and not addresses_question(question, rewrites, cited, encoder):
+        return False  # true sentences, but about something else than was asked
+    if asks_for_figure(question) and not states_figure(answer):
+        return False  # asked "how much" / "when": the sources give no figure
+    if asks_for_quantity(question) and not states_quantity(answer):
+        return False  # asked "how many": a date is not a quantity
+    if asks_for_name(question) and not states_name(answer, question):
+        return False  # asked "who" / "where": no one and nowhere is named
+    # The only figure is the record's own date or number.
+    return not (
+        asks_for_figure(question)
+        and not asks_about_record(question)
+        and not figure_from_words(answer, cited)
+    )

@@ -68,6 +68,13 @@ class ModelProvider:
     def speaker(self) -> SpeakerEncoder:
         return self._get("speaker")
 
+    def support(self) -> TextEncoder | None:
+        """The agent's support-check encoder, or None when the profile turns it off or its
+        weights are missing (the check then reads words only)."""
+        if "support" not in self._built and not self.available("support"):
+            self._built["support"] = None
+        return self._get("support")
+
     def _build(self, role: str, spec: ModelSpec) -> Any:
         threads = self.settings.threads
         opts = spec.options

@@ -59,7 +59,7 @@ class ModelRegistry:
         if spec is None:
             raise MissingModelError(
                 f"Unknown model role '{role}'.",
-                hint="Use one of clip, text, asr, llm, vqa, speaker.",
+                hint="Use one of clip, text, asr, llm, vqa, speaker, support.",
             )
         return spec
 

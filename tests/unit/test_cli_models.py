@@ -28,10 +28,12 @@ def test_models_list_json_reports_each_role(tmp_path: Path) -> None:
     result = _run("--profile", "test", "--data-dir", str(tmp_path), "models", "list", "--json")
     assert result.returncode == 0, result.stderr
     rows = {row["role"]: row for row in json.loads(result.stdout)}
-    assert set(rows) == {"clip", "text", "asr", "llm", "vqa", "speaker"}
+    assert set(rows) == {"clip", "text", "asr", "llm", "vqa", "speaker", "support"}
     assert rows["text"]["ready"] and rows["text"]["source"] == "packaged"
     assert rows["speaker"]["ready"] and rows["speaker"]["source"] == "packaged"
     assert rows["vqa"]["source"] == "disabled"
+    # The test profile's support check reads words only (configs/test.yaml).
+    assert rows["support"]["source"] == "disabled"
     assert not rows["clip"]["ready"]
     assert "ASSISTANT_MODELS__CLIP__PATH" in rows["clip"]["fix"]
 

@@ -1,0 +1,183 @@
+"""The support check by meaning (agent/meaning.py) and by the kind of answer asked for
+(agent/support.py), through whole turns with a scripted LLM and a small concept encoder:
+a paraphrase sharing no topic word is answered, a name shared with an unrelated clip is
+not a topic, and a "who" question answered without anyone named abstains."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from assistant.agent.evidence import EvidenceBook
+from assistant.agent.fakes import FixedEngine, ScriptedLLM
+from assistant.agent.meaning import MIN_MEANING, closeness, unnamed
+from assistant.agent.session import ChatSession
+from assistant.agent.support import asks_for_name, states_name
+from assistant.archive import Archive
+from assistant.schemas import Clip
+from assistant.vocabulary.words import STOP_WORDS, words
+
+# Words that mean one thing, as a sentence encoder would place them close together.
+_SAME = {
+    "grain": "cereal",
+    "wheat": "cereal",
+    "cost": "price",
+    "prices": "price",
+    "up": "rise",
+    "go": "rise",
+    "rose": "rise",
+    "say": "speak",
+    "speaking": "speak",
+}
+_IGNORED = STOP_WORDS | {"did", "does", "what", "good"}
+_DIM = 64
+
+
+class ConceptEncoder:
+    """Bag of concepts: each content word (or its synonym's concept) is one dimension."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def _vector(self, text: str) -> np.ndarray:
+        self.seen.append(text)
+        vector = np.zeros(_DIM, dtype=np.float32)
+        for word in words(text.lower()):
+            if word not in _IGNORED and len(word) > 1:
+                vector[sum(map(ord, _SAME.get(word, word))) % _DIM] += 1.0
+        norm = float(np.linalg.norm(vector))
+        return vector / norm if norm else vector
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self._vector(t) for t in texts])
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_queries(texts)
+
+
+WHEAT = Clip(
+    asset_id="wheat".ljust(16, "0"),
+    file="radio/wheat_report.ogg",
+    path="/a/radio/wheat_report.ogg",
+    kind="audio",
+    start_s=1.0,
+    end_s=8.0,
+    score=0.9,
+    snippet="Wheat prices rose in Rouen because the harvest was poor after the long drought.",
+    metadata={"place": "Rouen"},
+)
+BRIEFING = Clip(
+    asset_id="briefing".ljust(16, "0"),
+    file="video/council_briefing.mp4",
+    path="/a/video/council_briefing.mp4",
+    kind="video",
+    start_s=1.0,
+    end_s=6.0,
+    score=0.9,
+    snippet="Good morning. Commissioner Elena Varga speaking at the council briefing in Brussels.",
+    metadata={"people": ["Elena Varga"], "place": "Brussels"},
+)
+FESTIVAL = Clip(
+    asset_id="festival".ljust(16, "0"),
+    file="video/regional_hour.mp4",
+    path="/a/video/regional_hour.mp4",
+    kind="video",
+    start_s=12.0,
+    end_s=18.0,
+    score=0.9,
+    snippet="The summer festival moves to the fifth of July because of the storm.",
+    metadata={"place": "Rennes"},
+)
+
+
+def _reply(text: str) -> str:
+    return json.dumps({"answerable": True, "answer": text})
+
+
+@pytest.fixture
+def ask(test_settings):
+    opened: list[Archive] = []
+
+    def run(question: str, reply: str, clip: Clip, encoder: ConceptEncoder | None):
+        overrides = {"llm": ScriptedLLM([_reply(reply)]), "support": encoder}
+        archive = Archive.open(test_settings, model_overrides=overrides)
+        opened.append(archive)
+        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
+        return ChatSession(archive, FixedEngine([clip])).ask(question)
+
+    yield run
+    for archive in opened:
+        archive.close()
+
+
+def test_a_paraphrase_sharing_no_topic_word_is_answered_by_meaning(ask) -> None:
+    question, draft = "Did the cost of grain go up?", "Wheat prices rose in Rouen [1]."
+    # Words alone ("cost", "grain" are not in the clip) reject the true, cited answer ...
+    assert ask(question, draft, WHEAT, None).abstained
+    # ... its meaning (price of cereal rising) keeps it, with its citation.
+    encoder = ConceptEncoder()
+    answer = ask(question, draft, WHEAT, encoder)
+    assert not answer.abstained and answer.citations[0].clip.file == WHEAT.file
+    assert "Wheat prices rose" in answer.text
+    # The encoder read the question and the cited words, without their names.
+    assert any("Rouen" not in seen and "harvest" in seen for seen in encoder.seen)
+
+
+def test_a_name_shared_with_an_unrelated_clip_is_not_its_topic(ask) -> None:
+    question = "What did Elena Varga say about the pipeline?"
+    item = EvidenceBook().add(BRIEFING, BRIEFING.snippet, "search_archive")
+    encoder = ConceptEncoder()
+    spoken = "Commissioner Elena Varga speaking at the council briefing in Brussels."
+    named = encoder.encode_queries([question]) @ encoder.encode_passages([spoken]).T
+    assert float(named[0, 0]) >= MIN_MEANING  # names in, the encoder would call it close
+    assert closeness([question], [item], encoder) < MIN_MEANING
+    assert unnamed(question) == "What did say about the pipeline?"
+    answer = ask(question, "Elena Varga spoke at the council briefing [1].", BRIEFING, encoder)
+    assert answer.abstained and answer.citations == []
+
+
+def test_a_who_question_answered_without_anyone_named_abstains(ask) -> None:
+    encoder = ConceptEncoder()
+    # The invented act is not in the clip: grounding quotes the festival sentence instead,
+    # which names no one, so the question is not answered.
+    invented = ask(
+        "Who is the headline act at the summer festival?",
+        "The headline act at the summer festival is Daft Punk [1].",
+        FESTIVAL,
+        encoder,
+    )
+    assert invented.abstained and "Daft Punk" not in invented.text
+    assert asks_for_name("Where will Minister Okafor travel?")
+    assert not asks_for_name("What did the mayor say about who pays?")
+    assert states_name("The harbour master is Jonas Berg [1].", "Who is the harbour master?")
+    assert not states_name(
+        'In video/regional_hour.mp4 at 00:12, the recording says: "The summer festival '
+        'moves to the fifth of July." [1].',
+        "Who is the headline act at the summer festival?",
+    )
+    # A name the question already gave is not an answer to it.
+    assert not states_name("Okafor will travel [1].", "Where will Minister Okafor travel?")
+
+
+def test_the_question_said_back_gives_way_to_the_clips_own_words(ask) -> None:
+    """A small model answers a paraphrase by echoing it ("Yes, the cost of grain went up");
+    the clip it cites is quoted instead, and its meaning decides whether it answers."""
+    echo = "Yes, the cost of grain went up [1]."
+    answer = ask("Did the cost of grain go up?", echo, WHEAT, ConceptEncoder())
+    assert not answer.abstained and "went up" not in answer.text
+    assert '"Wheat prices rose in Rouen because the harvest was poor' in answer.text
+    assert answer.citations[0].clip.file == WHEAT.file
+    assert any("restates the question" in flagged for flagged in answer.flagged)
+    # The same echo citing a clip about something else is still not an answer.
+    assert ask("Did the cost of grain go up?", echo, FESTIVAL, ConceptEncoder()).abstained
+    # An answer that adds what was asked is kept as written.
+    kept = ask(
+        "When will the summer festival move?",
+        "The summer festival moves to the fifth of July [1].",
+        FESTIVAL,
+        ConceptEncoder(),
+    )
+    assert kept.text.startswith("The summer festival moves to the fifth of July [1]")
