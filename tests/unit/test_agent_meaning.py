@@ -19,6 +19,7 @@ from assistant.agent.support import asks_for_name, states_name
 from assistant.archive import Archive
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS, words
+from tests.helpers.clips import passage
 
 # Words that mean one thing, as a sentence encoder would place them close together.
 _SAME = {
@@ -58,37 +59,28 @@ class ConceptEncoder:
         return self.encode_queries(texts)
 
 
-WHEAT = Clip(
-    asset_id="wheat".ljust(16, "0"),
-    file="radio/wheat_report.ogg",
-    path="/a/radio/wheat_report.ogg",
-    kind="audio",
-    start_s=1.0,
-    end_s=8.0,
-    score=0.9,
-    snippet="Wheat prices rose in Rouen because the harvest was poor after the long drought.",
+WHEAT = passage(
+    "radio/wheat_report.ogg",
+    "audio",
+    "Wheat prices rose in Rouen because the harvest was poor after the long drought.",
+    1.0,
+    8.0,
     metadata={"place": "Rouen"},
 )
-BRIEFING = Clip(
-    asset_id="briefing".ljust(16, "0"),
-    file="video/council_briefing.mp4",
-    path="/a/video/council_briefing.mp4",
-    kind="video",
-    start_s=1.0,
-    end_s=6.0,
-    score=0.9,
-    snippet="Good morning. Commissioner Elena Varga speaking at the council briefing in Brussels.",
+BRIEFING = passage(
+    "video/council_briefing.mp4",
+    "video",
+    "Good morning. Commissioner Elena Varga speaking at the council briefing in Brussels.",
+    1.0,
+    6.0,
     metadata={"people": ["Elena Varga"], "place": "Brussels"},
 )
-FESTIVAL = Clip(
-    asset_id="festival".ljust(16, "0"),
-    file="video/regional_hour.mp4",
-    path="/a/video/regional_hour.mp4",
-    kind="video",
-    start_s=12.0,
-    end_s=18.0,
-    score=0.9,
-    snippet="The summer festival moves to the fifth of July because of the storm.",
+FESTIVAL = passage(
+    "video/regional_hour.mp4",
+    "video",
+    "The summer festival moves to the fifth of July because of the storm.",
+    12.0,
+    18.0,
     metadata={"place": "Rennes"},
 )
 

@@ -16,6 +16,7 @@ from assistant.agent.rewrite import REWRITE_SCHEMA, needs_rewrite
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
 from assistant.schemas import Asset, Clip, MetadataValue, SearchQuery
+from tests.helpers.clips import passage
 
 
 def _answer(text: str, answerable: bool = True) -> str:
@@ -31,15 +32,15 @@ def _clip(
     score: float = 0.9,
     **metadata: object,
 ) -> Clip:
-    return Clip(
+    end = None if start is None else start + 8.0
+    return passage(
+        file,
+        kind,
+        snippet,
+        start,
+        end,
         asset_id=asset_id.ljust(16, "0"),
-        file=file,
-        path="/a/" + file,
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start,
-        end_s=None if start is None else start + 8.0,
         score=score,
-        snippet=snippet,
         metadata=dict(metadata),
     )
 

@@ -9,18 +9,16 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from assistant.schemas import Answer, Citation, Clip
+from assistant.schemas import Answer, Citation
+from tests.helpers.clips import passage
 
 REPO = Path(__file__).resolve().parents[2]
-HARBOUR = Clip(
-    asset_id="harbour".ljust(16, "0"),
-    file="radio/harbour_interview.m4a",
-    path="/a/radio/harbour_interview.m4a",
-    kind="audio",
-    start_s=0.4,
-    end_s=9.0,
-    score=0.9,
-    snippet="Good morning, my guest is Jonas Berg. Container traffic grew by twelve percent.",
+HARBOUR = passage(
+    "radio/harbour_interview.m4a",
+    "audio",
+    "Good morning, my guest is Jonas Berg. Container traffic grew by twelve percent.",
+    0.4,
+    9.0,
     speaker="Voice 1",
 )
 

@@ -1,0 +1,29 @@
+"""Search hits for agent tests: a Clip of one file's passage, from a few words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.schemas import Clip
+
+
+def passage(
+    file: str,
+    kind: str,
+    snippet: str,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    **extra: Any,
+) -> Clip:
+    """A hit on `file` (asset id from its stem unless given), scored 0.9 unless given."""
+    stem = file.rsplit("/", 1)[-1].split(".")[0][:16]
+    fields: dict[str, Any] = {"score": 0.9, "asset_id": stem.ljust(16, "0"), **extra}
+    return Clip(
+        file=file,
+        path="/a/" + file,
+        kind=kind,  # type: ignore[arg-type]
+        start_s=start_s,
+        end_s=end_s,
+        snippet=snippet,
+        **fields,
+    )
