@@ -42,7 +42,7 @@ class Archive:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return cls(
             settings=settings,
-            catalog=Catalog(settings.catalog_path),
+            catalog=Catalog(settings.catalog_path, settings.store.fts_rank_budget),
             vectors=open_index(settings),
             models=ModelProvider(settings.models, model_overrides),
         )

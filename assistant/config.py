@@ -152,6 +152,9 @@ class StoreSettings(BaseModel):
     # A filter allowing at most this many assets is answered by exact search over their
     # vectors instead of the index's filtered graph walk (faster and exact when small).
     exact_max_assets: int = 2000
+    # Rows one full-text query ranks by bm25 at most: words held by more rows only fill
+    # up after the ranked ones (store/fts_bounded.py), so a common word costs no more.
+    fts_rank_budget: int = Field(default=20_000, ge=100)
 
 
 class IngestSettings(BaseModel):

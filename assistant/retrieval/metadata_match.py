@@ -79,6 +79,9 @@ def _short(value: object) -> str:
 class MetadataMeaning:
     """Query-to-metadata meaning over the index's `meta` space (metadata_space.py)."""
 
+    def __init__(self) -> None:
+        self._backfilled = False  # the empty-space check ran (once per engine)
+
     def hits(
         self,
         lookup: SegmentLookup,
@@ -90,7 +93,14 @@ class MetadataMeaning:
     ) -> list[Hit]:
         if vectors is None or (asset_ids is not None and not asset_ids):
             return []
-        metadata_space.sync(lookup.catalog, vectors, encoder, metadata_space.SYNC_PER_QUERY)
+        metadata_space.sync(
+            lookup.catalog,
+            vectors,
+            encoder,
+            metadata_space.SYNC_PER_QUERY,
+            backfill=not self._backfilled,
+        )
+        self._backfilled = True
         nearest = vectors.query(
             metadata_space.SPACE, np.asarray(query_vector, np.float32), k, asset_ids
         )

@@ -23,6 +23,7 @@ from assistant.schemas import (
     Segment,
     WordTiming,
 )
+from assistant.store import fts_bounded
 from assistant.store.filter_sql import facet_row, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
@@ -68,16 +69,22 @@ def _metadata(row: sqlite3.Row) -> MetadataValue:
     )
 
 
-def fts_query(text: str) -> str:
-    """Turn free text into a safe FTS5 query: quoted terms OR-ed (bm25 ranks them)."""
+def fts_terms(text: str) -> list[str]:
+    """Free text as FTS5-safe terms (letters and digits of each word), in query order."""
     terms = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
-    return " OR ".join(f'"{term}"' for term in terms if term)
+    return [term for term in terms if term]
+
+
+# Rows one full-text query ranks by bm25 at most (store/fts_bounded.py; settings:
+# store.fts_rank_budget).
+FTS_RANK_BUDGET = 20_000
 
 
 class Catalog:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, fts_rank_budget: int = FTS_RANK_BUDGET) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.fts_rank_budget = fts_rank_budget
         self._lock = threading.RLock()
         self._writes = 0  # commits through this connection (data_version)
         self._depth = 0  # nesting of transaction() (inner ones join the outer)
@@ -337,26 +344,52 @@ class Catalog:
     ) -> list[tuple[str, float]]:
         """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
         The allowed assets go into the query itself (json_each), so a filter never removes
-        hits after the LIMIT has cut the ranking short."""
-        query = fts_query(text)
-        if not query or (asset_ids is not None and not asset_ids):
+        hits after the LIMIT has cut the ranking short. Words held by more rows than the
+        rank budget only fill up after the ranked rows (store/fts_bounded.py)."""
+        terms = fts_terms(text)
+        if not terms or (asset_ids is not None and not asset_ids):
             return []
-        allowed_sql, params = "", [query]
+        scope_sql, scope = "", list[Any]()
         if asset_ids is not None:
-            allowed_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(sorted(asset_ids)))
+            scope_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
+            scope.append(json.dumps(sorted(asset_ids)))
         if kinds:
-            allowed_sql += f" AND t.kind IN ({', '.join('?' * len(kinds))})"
-            params.extend(kinds)
-        rows = self._rows(
-            f"SELECT t.{key} AS hit, bm25({fts}) AS rank "
-            f"FROM {fts} JOIN {table} t ON t.rowid = {fts}.rowid "
-            "JOIN assets a ON a.asset_id = t.asset_id "
-            f"WHERE {fts} MATCH ? AND a.status='indexed'{allowed_sql} "
-            "ORDER BY rank LIMIT ?",
-            [*params, k],
-        )
-        return [(row["hit"], -float(row["rank"])) for row in rows]
+            scope_sql += f" AND t.kind IN ({', '.join('?' * len(kinds))})"
+            scope.extend(kinds)
+        split = fts_bounded.split_terms(self._rows, fts, terms, self.fts_rank_budget)
+        found: list[tuple[str, float]] = []
+        if split.rare:
+            rare = set(split.rare)
+            query = " OR ".join(fts_bounded.quoted(t) for t in terms if t in rare)
+            # The best 4k by bm25 alone first (no join per matched row); all ranked rows
+            # joined only when too few of those pass the status, kinds and filters.
+            for depth in (k * 4, None):
+                ranked = f"(SELECT rowid, bm25({fts}) AS rank FROM {fts} WHERE {fts} MATCH ? " + (
+                    "ORDER BY rank LIMIT ?)" if depth else ")"
+                )
+                rows = self._rows(
+                    f"SELECT t.{key} AS hit, m.rank AS rank FROM {ranked} m "
+                    f"JOIN {table} t ON t.rowid = m.rowid "
+                    "JOIN assets a ON a.asset_id = t.asset_id "
+                    f"WHERE a.status='indexed'{scope_sql} ORDER BY m.rank LIMIT ?",
+                    [query, *([depth] if depth else []), *scope, k],
+                )
+                found = [(row["hit"], -float(row["rank"])) for row in rows]
+                if len(found) >= k or (depth and depth >= split.rows):
+                    break
+        for query in fts_bounded.fill_expressions(split.common):
+            if len(found) >= k:
+                break
+            seen = {hit for hit, _ in found}
+            rows = self._rows(
+                f"SELECT t.{key} AS hit FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? "
+                f"ORDER BY rowid DESC LIMIT ?) m JOIN {table} t ON t.rowid = m.rowid "
+                "JOIN assets a ON a.asset_id = t.asset_id "
+                f"WHERE a.status='indexed'{scope_sql} ORDER BY m.rowid DESC LIMIT ?",
+                [query, self.fts_rank_budget, *scope, k + len(seen)],
+            )
+            found += [(row["hit"], 0.0) for row in rows if row["hit"] not in seen][: k - len(found)]
+        return found
 
     # --- metadata -----------------------------------------------------------------------
     def set_metadata(self, asset_id: str, values: Iterable[MetadataValue]) -> None:

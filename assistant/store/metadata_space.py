@@ -35,10 +35,17 @@ def stale_batches(catalog: Catalog, size: int) -> Iterator[list[tuple[str, str |
 
 
 def sync(
-    catalog: Catalog, vectors: VectorIndex, encoder: TextEncoder, limit: int | None = None
+    catalog: Catalog,
+    vectors: VectorIndex,
+    encoder: TextEncoder,
+    limit: int | None = None,
+    *,
+    backfill: bool = True,
 ) -> int:
-    """Embed changed gists into the `meta` space (at most `limit`); returns how many."""
-    if vectors.count(SPACE) == 0 and not catalog.stale_meaning(1):
+    """Embed changed gists into the `meta` space (at most `limit`); returns how many.
+    `backfill` first checks whether the space is empty while gists exist (an index made
+    before this space): a count of the space, so a warm engine checks once, not per query."""
+    if backfill and not catalog.stale_meaning(1) and vectors.count(SPACE) == 0:
         catalog.mark_all_meaning_stale()  # an index made before this space existed
     done = 0
     for batch in stale_batches(catalog, SYNC_BATCH):

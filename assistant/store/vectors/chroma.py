@@ -142,23 +142,22 @@ class ChromaIndex:
     def _query(
         self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None
     ) -> list[tuple[str, float]]:
+        # No count() first: it costs a scan of the space (0.17 s at 300k vectors), and
+        # Chroma answers an n_results beyond its size (or an empty space) with what it has.
         collection = self._collection(space)
         if asset_ids is not None and not asset_ids:
             return []
-        total = collection.count()
-        if total == 0:
-            return []
         query = np.asarray(vector, dtype=np.float32)
         if asset_ids is None:
-            return self._nearest(collection, query, min(k, total), None)
+            return self._nearest(collection, query, k, None)[0]
         where = {"asset_id": {"$in": sorted(asset_ids)}}
         if len(asset_ids) <= self.exact_max_assets:
             return self._exact(collection, query, k, where)
         for depth in (k * 4, k * 32):
-            found = self._nearest(collection, query, min(depth, total), None, asset_ids)
-            if len(found) >= k or depth >= total:
+            found, reached = self._nearest(collection, query, depth, None, asset_ids)
+            if len(found) >= k or reached < depth:  # enough, or the whole space was seen
                 return found[:k]
-        return self._nearest(collection, query, min(k, total), where)
+        return self._nearest(collection, query, k, where)[0]
 
     @staticmethod
     def _nearest(
@@ -167,7 +166,8 @@ class ChromaIndex:
         n: int,
         where: Any,
         keep: set[str] | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> tuple[list[tuple[str, float]], int]:
+        """(hits, best first, of `keep`'s assets when given; how many the index gave)."""
         result = collection.query(
             query_embeddings=[query],
             n_results=n,
@@ -177,13 +177,14 @@ class ChromaIndex:
         ids, distances = result["ids"][0], result["distances"][0]
         found = [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
         if keep is None:
-            return found
+            return found, len(found)
         metas = result["metadatas"][0]
-        return [
+        kept = [
             hit
             for hit, meta in zip(found, metas, strict=True)
             if (meta or {}).get("asset_id") in keep
         ]
+        return kept, len(found)
 
     @staticmethod
     def _exact(collection: Any, vector: np.ndarray, k: int, where: Any) -> list[tuple[str, float]]:
