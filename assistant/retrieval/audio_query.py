@@ -82,6 +82,7 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
                 transcript,
                 run.candidates,
                 spoken,
+                run.engine.query_vector(transcript),
             )
         )
     if sounds:

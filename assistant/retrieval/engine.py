@@ -48,6 +48,8 @@ from assistant.similarity.hash_index import HashIndex
 from assistant.store.lookup import SegmentLookup
 from assistant.store.text_space import check_text_space
 
+# Query vectors kept by one engine (a few MB at most).
+QUERY_VECTORS_KEPT = 256
 CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to enable it)"
 
 
@@ -59,6 +61,7 @@ class SearchEngine:
         self._space_checked = False
         # Every stored pHash in one array, read once and then appended to (hash_index.py).
         self.hashes = HashIndex()
+        self._vectors: dict[str, np.ndarray] = {}  # query text -> its text vector
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -131,7 +134,7 @@ class SearchEngine:
         # so the other kinds do not crowd the wanted ones out.
         depth = n if kinds is None else n * 2
         encoder = self.archive.models.text()
-        vector = encoder.encode_queries([text])[0]
+        vector = self.query_vector(text)
         rankings = {
             "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
             TEXT_SIGNAL: vector_hits(
@@ -162,6 +165,15 @@ class SearchEngine:
         return rankings
 
     # --- helpers (also what modalities use: query_run.Ranker) ---------------------------
+    def query_vector(self, text: str) -> np.ndarray:
+        """The text encoder's query vector, encoded once per text (an audio query's
+        transcript serves the written and the spoken rankings; a repeated query)."""
+        if text not in self._vectors:
+            if len(self._vectors) >= QUERY_VECTORS_KEPT:
+                self._vectors.clear()
+            self._vectors[text] = self.archive.models.text().encode_queries([text])[0]
+        return self._vectors[text]
+
     def visual_hits(
         self,
         lookup: SegmentLookup,

@@ -1,6 +1,6 @@
 """What a query modality's ranking gets: the query being run, and the engine whose shared
-signals (`text_rankings`, `visual_hits`, `clip_model`, `restrict`) and pieces it may use,
-so a modality module never rebuilds what the engine holds."""
+signals (`text_rankings`, `query_vector`, `visual_hits`, `clip_model`, `restrict`) and
+pieces it may use, so a modality module never rebuilds what the engine holds."""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ clip starts where the excerpt was said, not where Whisper's segment happened to 
 
 from __future__ import annotations
 
+import numpy as np
+
 from assistant.models.base import TextEncoder
 from assistant.retrieval.keywords import keyword_hits
 from assistant.retrieval.meaning import TEXT_SIGNAL, vector_hits
@@ -30,9 +32,12 @@ def spoken_rankings(
     transcript: str,
     k: int,
     asset_ids: set[str] | None,
+    query_vector: np.ndarray | None = None,
 ) -> dict[str, list[Hit]]:
-    """Rankings for a transcribed query: meaning, keyword, and word alignment."""
-    query_vector = encoder.encode_queries([transcript])[0]
+    """Rankings for a transcribed query: meaning, keyword, and word alignment.
+    `query_vector`: the transcript already encoded (the text part did it)."""
+    if query_vector is None:
+        query_vector = encoder.encode_queries([transcript])[0]
     meaning = vector_hits(
         lookup,
         vectors,

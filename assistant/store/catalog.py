@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,43 @@ def fts_terms(text: str) -> list[str]:
     """Free text as FTS5-safe terms (letters and digits of each word), in query order."""
     terms = ["".join(ch for ch in word if ch.isalnum()) for word in text.split()]
     return [term for term in terms if term]
+
+
+@dataclass(frozen=True)
+class _FtsScope:
+    """What one full-text query may return: rows of `table` (through its FTS5 index
+    `fts`, keyed by `key`) of indexed assets, of some segment kinds, of allowed assets."""
+
+    fts: str
+    table: str
+    key: str
+    asset_ids: set[str] | None
+    kinds_list: list[str] | None
+
+    @property
+    def joins(self) -> str:
+        return f"JOIN {self.table} t ON t.rowid = m.rowid JOIN assets a ON a.asset_id = t.asset_id"
+
+    @property
+    def where(self) -> str:
+        kinds = self.kinds_list or []
+        return "WHERE a.status='indexed'" + (
+            f" AND t.kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+        )
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(self.kinds_list or [])
+
+    def allowed_sql(self) -> tuple[str, list[str]]:
+        if self.asset_ids is None:
+            return "", []
+        return " AND t.asset_id IN (SELECT value FROM json_each(?))", [
+            json.dumps(sorted(self.asset_ids))
+        ]
+
+    def keeps(self, row: sqlite3.Row) -> bool:
+        return self.asset_ids is None or row["asset"] in self.asset_ids
 
 
 # Rows one full-text query ranks by bm25 at most (store/fts_bounded.py; settings:
@@ -343,53 +381,61 @@ class Catalog:
         kinds: list[str] | None = None,
     ) -> list[tuple[str, float]]:
         """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
-        The allowed assets go into the query itself (json_each), so a filter never removes
-        hits after the LIMIT has cut the ranking short. Words held by more rows than the
-        rank budget only fill up after the ranked rows (store/fts_bounded.py)."""
+        Filters never remove hits after a LIMIT has cut the ranking short: the best 4k
+        rows by bm25 alone are joined and kept when k of them pass; else every ranked row
+        is, with the allowed assets inside the query (json_each). Words held by more rows
+        than the rank budget only fill up after the ranked rows (store/fts_bounded.py)."""
         terms = fts_terms(text)
         if not terms or (asset_ids is not None and not asset_ids):
             return []
-        scope_sql, scope = "", list[Any]()
-        if asset_ids is not None:
-            scope_sql = " AND t.asset_id IN (SELECT value FROM json_each(?))"
-            scope.append(json.dumps(sorted(asset_ids)))
-        if kinds:
-            scope_sql += f" AND t.kind IN ({', '.join('?' * len(kinds))})"
-            scope.extend(kinds)
+        scope = _FtsScope(fts, table, key, asset_ids, kinds)
         split = fts_bounded.split_terms(self._rows, fts, terms, self.fts_rank_budget)
         found: list[tuple[str, float]] = []
         if split.rare:
             rare = set(split.rare)
             query = " OR ".join(fts_bounded.quoted(t) for t in terms if t in rare)
-            # The best 4k by bm25 alone first (no join per matched row); all ranked rows
-            # joined only when too few of those pass the status, kinds and filters.
-            for depth in (k * 4, None):
-                ranked = f"(SELECT rowid, bm25({fts}) AS rank FROM {fts} WHERE {fts} MATCH ? " + (
-                    "ORDER BY rank LIMIT ?)" if depth else ")"
-                )
-                rows = self._rows(
-                    f"SELECT t.{key} AS hit, m.rank AS rank FROM {ranked} m "
-                    f"JOIN {table} t ON t.rowid = m.rowid "
-                    "JOIN assets a ON a.asset_id = t.asset_id "
-                    f"WHERE a.status='indexed'{scope_sql} ORDER BY m.rank LIMIT ?",
-                    [query, *([depth] if depth else []), *scope, k],
-                )
-                found = [(row["hit"], -float(row["rank"])) for row in rows]
-                if len(found) >= k or (depth and depth >= split.rows):
-                    break
+            found = self._fts_best(scope, query, k, k * 4)
+            if len(found) < k and k * 4 < split.rows:
+                found = self._fts_best(scope, query, k, None)
         for query in fts_bounded.fill_expressions(split.common):
             if len(found) >= k:
                 break
             seen = {hit for hit, _ in found}
             rows = self._rows(
-                f"SELECT t.{key} AS hit FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? "
-                f"ORDER BY rowid DESC LIMIT ?) m JOIN {table} t ON t.rowid = m.rowid "
-                "JOIN assets a ON a.asset_id = t.asset_id "
-                f"WHERE a.status='indexed'{scope_sql} ORDER BY m.rowid DESC LIMIT ?",
-                [query, self.fts_rank_budget, *scope, k + len(seen)],
+                f"SELECT t.{key} AS hit, t.asset_id AS asset FROM (SELECT rowid FROM {fts} "
+                f"WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?) m {scope.joins} "
+                f"{scope.where} ORDER BY m.rowid DESC" + (" LIMIT ?" if asset_ids is None else ""),
+                [query, self.fts_rank_budget, *scope.kinds]
+                + ([k + len(seen)] if asset_ids is None else []),
             )
-            found += [(row["hit"], 0.0) for row in rows if row["hit"] not in seen][: k - len(found)]
+            fill = [
+                (row["hit"], 0.0) for row in rows if row["hit"] not in seen and scope.keeps(row)
+            ]
+            found += fill[: k - len(found)]
         return found
+
+    def _fts_best(
+        self, scope: _FtsScope, query: str, k: int, depth: int | None
+    ) -> list[tuple[str, float]]:
+        """The k best rows by bm25 passing the scope: among the `depth` best overall
+        (the allowed assets checked here), or among all matches (inside the query)."""
+        fts, key = scope.fts, scope.key
+        if depth is not None:
+            rows = self._rows(
+                f"SELECT t.{key} AS hit, t.asset_id AS asset, m.rank AS rank FROM "
+                f"(SELECT rowid, bm25({fts}) AS rank FROM {fts} WHERE {fts} MATCH ? "
+                f"ORDER BY rank LIMIT ?) m {scope.joins} {scope.where} ORDER BY m.rank",
+                [query, depth, *scope.kinds],
+            )
+            return [(row["hit"], -float(row["rank"])) for row in rows if scope.keeps(row)][:k]
+        allowed_sql, allowed = scope.allowed_sql()
+        rows = self._rows(
+            f"SELECT t.{key} AS hit, m.rank AS rank FROM "
+            f"(SELECT rowid, bm25({fts}) AS rank FROM {fts} WHERE {fts} MATCH ?) m "
+            f"{scope.joins} {scope.where}{allowed_sql} ORDER BY m.rank LIMIT ?",
+            [query, *scope.kinds, *allowed, k],
+        )
+        return [(row["hit"], -float(row["rank"])) for row in rows]
 
     # --- metadata -----------------------------------------------------------------------
     def set_metadata(self, asset_id: str, values: Iterable[MetadataValue]) -> None:

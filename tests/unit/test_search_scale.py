@@ -262,6 +262,8 @@ def test_an_index_from_before_the_metadata_space_is_filled_in(tmp_path: Path) ->
     catalog.set_metadata("m1", [meta_value("title", "market stall")])
     catalog.clear_meaning_stale(["m1"])  # as a catalog made before the space existed
     vectors = ChromaIndex(tmp_path / "vectors")
+    # A warm engine skips the check (it ran on its first query): nothing to embed.
+    assert metadata_space.sync(catalog, vectors, HashingEncoder(), backfill=False) == 0
     assert metadata_space.sync(catalog, vectors, HashingEncoder()) == 1
     assert vectors.count(metadata_space.SPACE) == 1
 
@@ -287,3 +289,32 @@ def test_exact_search_for_few_assets_agrees_with_the_graph(tmp_path: Path) -> No
         assert [i for i, _ in found] == [i for i, _ in graph.query("text", query, 10, allowed)]
         assert all(abs(c - float(matrix[ids.index(i)] @ query)) < 1e-4 for i, c in found)
     assert list(itertools.islice(exact.query("text", matrix[0], 10, set()), 1)) == []
+
+
+def test_queries_never_count_the_space(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A count is a scan of the space (0.17 s at 3e5 vectors): a query asks for k, and an
+    index holding fewer (or none, or fewer allowed) answers with what it has."""
+    import chromadb.api.models.Collection as chroma_collection
+
+    rng = np.random.default_rng(4)
+    matrix = rng.standard_normal((30, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = [f"a{i // 3}:text:{i % 3}" for i in range(30)]
+    assets = [f"a{i // 3}" for i in range(30)]
+    index = ChromaIndex(tmp_path / "v", exact_max_assets=0)  # filters walk the graph
+    index.upsert("text", ids, matrix, assets)
+    index.upsert("meta", ["m"], matrix[:1], ["m"])
+    index.delete_assets("meta", ["m"])
+
+    def refuse(self: object) -> int:
+        raise AssertionError("a query counted the space")
+
+    monkeypatch.setattr(chroma_collection.Collection, "count", refuse)
+    assert index.query("meta", matrix[0], 5) == []  # an empty space
+    everything = index.query("text", matrix[0], 100)
+    brute = sorted(range(30), key=lambda i: -float(matrix[i] @ matrix[0]))
+    assert [i for i, _ in everything] == [ids[i] for i in brute]
+    # Allowed assets hold 6 vectors, k is 50: the walk ends when the index runs out.
+    allowed = {"a2", "a7"}
+    found = index.query("text", matrix[0], 50, allowed)
+    assert [i for i, _ in found] == [ids[i] for i in brute if assets[i] in allowed]
