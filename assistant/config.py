@@ -144,17 +144,20 @@ class StoreSettings(BaseModel):
     chroma_url: str | None = None
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     # HNSW graph: neighbours per node (M) and build-time beam, fixed when a space is
-    # created; the query-time beam (ef) can change on an existing index. Recall@50 against
-    # exact search per setting: bench/scale.py --ef, docs/search.md ("Speed").
-    hnsw_m: int = 16
-    hnsw_ef_construction: int = 100
-    hnsw_ef_search: int = 100
+    # created (an index made before keeps M 16 / 100: `assistant reembed` rebuilds the
+    # text space); the query-time beam (ef) applies to existing indexes too. Recall@50
+    # against exact search (bench/scale.py --sweep-ef, docs/search.md "Speed"): 10k
+    # assets, M 32 / 200: 0.64 at ef 100, 0.92 at 400, 0.98 at 800; 100k, M 16 / 100:
+    # 0.23, 0.51, 0.68 (MiniLM queries against random clusters, the hard case).
+    hnsw_m: int = 32
+    hnsw_ef_construction: int = 200
+    hnsw_ef_search: int = 800
     # A filter allowing at most this many assets is answered by exact search over their
     # vectors instead of the index's filtered graph walk (faster and exact when small).
     exact_max_assets: int = 2000
     # Rows one full-text query ranks by bm25 at most: words held by more rows only fill
     # up after the ranked ones (store/fts_bounded.py), so a common word costs no more.
-    fts_rank_budget: int = Field(default=20_000, ge=100)
+    fts_rank_budget: int = Field(default=10_000, ge=100)
 
 
 class IngestSettings(BaseModel):

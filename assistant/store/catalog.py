@@ -115,7 +115,7 @@ class _FtsScope:
 
 # Rows one full-text query ranks by bm25 at most (store/fts_bounded.py; settings:
 # store.fts_rank_budget).
-FTS_RANK_BUDGET = 20_000
+FTS_RANK_BUDGET = 10_000
 
 
 class Catalog:

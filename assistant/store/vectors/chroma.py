@@ -53,9 +53,9 @@ class HnswParams:
     """HNSW graph settings (config.StoreSettings): M and the build beam are fixed when a
     space is created; the query beam `ef_search` is applied to existing spaces too."""
 
-    m: int = 16
-    ef_construction: int = 100
-    ef_search: int = 100
+    m: int = 32
+    ef_construction: int = 200
+    ef_search: int = 800
 
 
 class ChromaIndex:
