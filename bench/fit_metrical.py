@@ -3,10 +3,11 @@
     .venv/bin/python bench/fit_metrical.py [--work DIR]
 
 Renders bench/music.py's tuning seeds (TUNED_SEEDS, 40 tracks of 20 s each) and its 13
-fixed tracks, describes every candidate tempo of each track (metrical.candidate_features)
-and fits a pairwise logistic regression: the right candidate's numbers minus each wrong
-one's, no intercept. Reports leave-one-seed-out accuracy (each seed scored by weights fitted
-without it) and the weights fitted on all tracks, to paste into WEIGHTS. Never renders
+fixed tracks, each whole and its first 10 s, describes every candidate tempo of each
+clip (metrical.candidate_features) and fits a pairwise logistic regression: the right
+candidate's numbers minus each wrong one's, no intercept. Reports leave-one-seed-out
+accuracy (each seed scored by weights fitted without it) and the weights fitted on all
+clips, to paste into WEIGHTS. Never renders
 the held-out seeds.
 """
 
@@ -32,8 +33,13 @@ from samples.music_corpus import draw_specs, write_track
 Track = tuple[np.ndarray, list[bool]]  # candidate features [n, k], which are right
 
 
-def describe(path: Path, bpm: float) -> Track:
+def describe(path: Path, bpm: float) -> list[Track]:
+    """The whole track and its first 10 s (short clips have few bars to judge by)."""
     samples = librosa.load(str(path), sr=16_000)[0]
+    return [_describe(samples, bpm), _describe(samples[: 10 * 16_000], bpm)]
+
+
+def _describe(samples: np.ndarray, bpm: float) -> Track:
     envelopes = metrical.split_envelopes(_mel(samples))
     frames = chroma_frames(samples)
     novelty = metrical.chroma_novelty(frames)
@@ -76,12 +82,16 @@ def main() -> None:
         groups: dict[str, list[Track]] = {}
         for seed in TUNED_SEEDS:
             groups[str(seed)] = [
-                describe(write_track(spec, work / f"seed{seed}"), spec.bpm)
+                clip
                 for spec in draw_specs(seed, 40, 20.0)
+                for clip in describe(write_track(spec, work / f"seed{seed}"), spec.bpm)
             ]
         groups["fixed"] = [
-            describe(synth_music(work / f"fixed_{b}.wav", bpm=b, key=k, mode=m, seconds=20.0), b)
+            clip
             for b, k, m in LEGACY
+            for clip in describe(
+                synth_music(work / f"fixed_{b}.wav", bpm=b, key=k, mode=m, seconds=20.0), b
+            )
         ]
     held_out = {
         name: right(tracks, fit([t for n, g in groups.items() if n != name for t in g]))
