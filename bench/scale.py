@@ -586,9 +586,11 @@ def measure(
         "recall_at_50_ms": recall_ms,
         "recall_at_50_near_queries": near,
         "recall_at_50_near_ms": near_ms,
-        "hnsw": {
-            "m": settings.store.hnsw_m,
-            "ef_construction": settings.store.hnsw_ef_construction,
+        "hnsw": {  # M and the build beam are the build's (fixed then), not the settings'
+            "m": built.get("hnsw_m", settings.store.hnsw_m),
+            "ef_construction": built.get(
+                "hnsw_ef_construction", settings.store.hnsw_ef_construction
+            ),
             "ef_search": settings.store.hnsw_ef_search,
         },
     }
