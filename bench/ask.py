@@ -278,10 +278,10 @@ def prepare(work: Path, profile: str) -> tuple[Archive, TestArchive]:
 
 
 def run(work: Path, profile: str, only: list[str]) -> dict[str, Any]:
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
 
     archive, manifest = prepare(work, profile)
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     llm = CountingLLM(archive.models.llm())
     archive.models._built["llm"] = llm
     sessions: dict[str, ChatSession] = {}

@@ -51,7 +51,7 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.extract import Extracted
 from assistant.ingest.store import store_batch
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import (
     Asset,
     Filters,
@@ -539,7 +539,7 @@ def measure(
         settings.store.hnsw_ef_search = args.ef
     started = time.perf_counter()
     archive = Archive.open(settings, model_overrides={"clip": None, "asr": transcriber})
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     engine.run(SearchQuery(text="energy prices in winter", k=10))
     cold = time.perf_counter() - started
     texts = built["texts"]

@@ -35,7 +35,7 @@ from assistant.config import load_settings
 from assistant.errors import AssistantError
 from assistant.ingest.pipeline import ingest_folder
 from assistant.models.provider import ModelProvider
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.schemas import SearchQuery
 from samples.senses import SOUNDS, another_take, build_senses_archive, freedesktop_sound
 
@@ -125,7 +125,7 @@ def main() -> None:
         text = ModelProvider(settings.models).text()
         archive = Archive.open(settings, model_overrides={"clip": None, "asr": None, "text": text})
         report = ingest_folder(archive, media.root)
-        engine = SearchEngine(archive)
+        engine = search_engine(archive)
         assets = archive.catalog.assets()
         audio_s = sum(a.duration_s or 0.0 for a in assets if a.kind in ("audio", "video"))
         pictures = sum(len(archive.catalog.segments(a.asset_id, "visual")) for a in assets)

@@ -80,12 +80,12 @@ def register(app: typer.Typer) -> None:
         from assistant.agent.session import ChatSession
         from assistant.archive import Archive
         from assistant.retrieval.commands import parse_filters
-        from assistant.retrieval.engine import SearchEngine
+        from assistant.retrieval.engine import search_engine
 
         chosen = parse_filters(filters or [])
         archive = Archive.open(ctx.obj.settings())
         try:
-            session = ChatSession(archive, SearchEngine(archive))
+            session = ChatSession(archive, search_engine(archive))
             answer: Answer | None
             if as_json:
                 answer = session.ask(question, filters=chosen, **media)

@@ -15,6 +15,7 @@ from assistant.archive import Archive
 from assistant.enrich.speakers import Diarization
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue, Provenance
+from assistant.store.catalog import Catalog
 from assistant.store.voices import AssetSpeaker, Voice, VoiceStore
 
 SPACE = "speaker"
@@ -106,9 +107,9 @@ def _nearest_voice(
 
 
 # --- naming -------------------------------------------------------------------------------
-def find_voice(archive: Archive, text: str) -> list[int]:
+def find_voice(catalog: Catalog, text: str) -> list[int]:
     """Voice ids meant by "2", "Voice 2", "v2" or a name (case-insensitive)."""
-    store = VoiceStore(archive.catalog)
+    store = VoiceStore(catalog)
     match = re.fullmatch(r"\s*(?:voice\s*|v)?(\d+)\s*", text, flags=re.IGNORECASE)
     ids = [int(match.group(1))] if match else store.voice_ids_named(text.strip())
     known = {v.voice_id for v in store.voices()}
@@ -129,7 +130,7 @@ def name_voice(archive: Archive, voice: str, name: str) -> tuple[Voice, int]:
     if not name:
         raise AssistantError("The name is empty.", hint='Give a name: voices name 2 "Ana Ruiz".')
     store = VoiceStore(archive.catalog)
-    voice_id = find_voice(archive, voice)[0]
+    voice_id = find_voice(archive.catalog, voice)[0]
     store.set_name(voice_id, name, "user", "named by a user")
     made = sum(_propose_for(archive, store, s) for s in store.members(voice_id))
     named = store.voice(voice_id)

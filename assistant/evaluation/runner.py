@@ -56,9 +56,9 @@ def _ingest(archive: Archive, root: Path, progress: ProgressSink | None) -> Inge
 
 
 def _engine(archive: Archive) -> SearchesClips:
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
 
-    return SearchEngine(archive)
+    return search_engine(archive)
 
 
 def _session(archive: Archive, engine: SearchesClips) -> AnswersQuestions:

@@ -30,12 +30,12 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.mcp_server.server import build_server, serve_http
         from assistant.mcp_server.toolbox import ArchiveToolbox
-        from assistant.retrieval.engine import SearchEngine
+        from assistant.retrieval.engine import search_engine
 
         settings = ctx.obj.settings()
         archive = Archive.open(settings)
         try:
-            engine = SearchEngine(archive)
+            engine = search_engine(archive)
             toolbox = ArchiveToolbox(
                 engine, archive.catalog, lambda: ChatSession(archive, engine), media_base_url
             )

@@ -33,9 +33,11 @@ def is_audio(path: Path) -> bool:
 
 
 def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
-    archive = run.engine.archive
-    sounds = sound_example_hits(run.lookup, archive, path, run.candidates, run.allowed)
-    if not archive.models.available("asr"):
+    engine = run.engine
+    sounds = sound_example_hits(
+        run.lookup, engine.vectors, engine.sound_tagger(), path, run.candidates, run.allowed
+    )
+    if not engine.models.available("asr"):
         return _by_sound(
             run,
             sounds,
@@ -47,9 +49,7 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
             ),
             f"Nothing sounds like {path.name}; ignored it.",
         )
-    transcript = transcribe_query_audio(
-        path, archive.models.asr(), archive.settings.asr.languages
-    ).text
+    transcript = transcribe_query_audio(path, engine.models.asr(), engine.config.asr.languages).text
     run.outcome.transcript = transcript
     if not transcript.strip():
         return _by_sound(
@@ -77,8 +77,8 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
         rankings.update(
             spoken_rankings(
                 run.lookup,
-                archive.models.text(),
-                archive.vectors,
+                engine.models.text(),
+                engine.vectors,
                 transcript,
                 run.candidates,
                 spoken,

@@ -117,12 +117,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Search the archive by text, picture or spoken excerpt."""
         from assistant.archive import Archive
-        from assistant.retrieval.engine import SearchEngine
+        from assistant.retrieval.engine import search_engine
 
         query = SearchQuery(text=text, media=media, filters=parse_filters(filters or []), k=k)
         archive = Archive.open(ctx.obj.settings())
         try:
-            outcome = SearchEngine(archive).run(query)
+            outcome = search_engine(archive).run(query)
         finally:
             archive.close()
         err = Console(stderr=True)

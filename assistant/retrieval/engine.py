@@ -23,12 +23,16 @@ assets passing the filters that nothing matched follow the matches (filter_match
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.archive import Archive
+from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.models.base import ImageTextEncoder
+from assistant.models.provider import ModelProvider
+from assistant.models.sound_events import SoundTagger
 from assistant.retrieval.clips import assemble
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
@@ -41,12 +45,19 @@ from assistant.retrieval.modalities import ordered
 from assistant.retrieval.music_words import with_music_filters, worded
 from assistant.retrieval.outcome import SearchOutcome
 from assistant.retrieval.query_run import QueryRun
+from assistant.retrieval.sound_example import query_tagger
 from assistant.retrieval.speakers import label_speakers, speaker_scope
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
 from assistant.similarity import calibration
 from assistant.similarity.hash_index import HashIndex
+from assistant.store.catalog import Catalog
 from assistant.store.lookup import SegmentLookup
-from assistant.store.text_space import check_text_space
+from assistant.store.text_space import TextSpace
+from assistant.store.vectors.base import VectorIndex
+
+if TYPE_CHECKING:
+    from assistant.archive import Archive
+    from assistant.store.faces import FaceStore
 
 # Query vectors kept by one engine (a few MB at most).
 QUERY_VECTORS_KEPT = 256
@@ -54,9 +65,23 @@ CLIP_OFF = "visual similarity is off: no CLIP weights (set models.clip.path to e
 
 
 class SearchEngine:
-    def __init__(self, archive: Archive) -> None:
-        self.archive = archive
-        self.settings = archive.settings.search
+    def __init__(
+        self,
+        settings: Settings,
+        catalog: Catalog,
+        vectors: VectorIndex,
+        models: ModelProvider,
+        faces: Callable[[], FaceStore],
+    ) -> None:
+        """The pieces it searches: `faces` gives the face store on a picture query's
+        first use (opening it writes its tables). `search_engine(archive)` builds one."""
+        self.config = settings
+        self.settings = settings.search
+        self.catalog = catalog
+        self.vectors = vectors
+        self.models = models
+        self.faces = faces
+        self._tagger: SoundTagger | None = None
         self.metadata_meaning = MetadataMeaning()
         self._space_checked = False
         # Every stored pHash in one array, read once and then appended to (hash_index.py).
@@ -77,16 +102,17 @@ class SearchEngine:
         uploads = ordered(query.media)  # an unknown modality name is the user's error
         uses_text = query.text.strip() or any("text" in m.spaces for m, _ in uploads)
         if uses_text and not self._space_checked:
-            check_text_space(self.archive)  # vectors of another encoder: say how to fix
+            # Vectors of another encoder: say how to fix (check() never embeds: batch 1).
+            TextSpace(self.catalog, self.vectors, self.models.text, 1).check()
             self._space_checked = True
-        allowed = self.archive.catalog.filter_assets(query.filters)
-        voice = speaker_scope(self.archive, query.filters)
+        allowed = self.catalog.filter_assets(query.filters)
+        voice = speaker_scope(self.catalog, query.filters)
         if voice is not None:
             allowed = voice.allowed(allowed)
         if allowed is not None and not allowed:
             outcome.notices.append("No asset in the archive matches these filters.")
             return outcome
-        lookup = SegmentLookup(self.archive.catalog)
+        lookup = SegmentLookup(self.catalog)
         rankings: dict[str, list[Hit]] = {}
         if query.text.strip():
             rankings.update(self.text_rankings(lookup, query.text, allowed, outcome))
@@ -97,7 +123,7 @@ class SearchEngine:
         if voice is not None:
             rankings = voice.keep(rankings, lookup)
         fused = fuse(rankings, self.settings.rrf_k)
-        root = self.archive.settings.data_dir
+        root = self.config.data_dir
         outcome.clips = assemble(fused, lookup, self.settings, root, query.k)
         if allowed is not None:
             outcome.clips = with_filter_matches(
@@ -106,7 +132,7 @@ class SearchEngine:
         self._mark_clip_off(outcome)
         if voice is not None:
             voice.retarget(outcome.clips, lookup)
-        label_speakers(outcome.clips, lookup, self.archive)
+        label_speakers(outcome.clips, lookup, self.catalog)
         outcome.timings["total"] = time.perf_counter() - started
         return outcome
 
@@ -133,13 +159,13 @@ class SearchEngine:
         # Segment kinds are picked after the index's top-k cut: dig deeper when picking,
         # so the other kinds do not crowd the wanted ones out.
         depth = n if kinds is None else n * 2
-        encoder = self.archive.models.text()
+        encoder = self.models.text()
         vector = self.query_vector(text)
         rankings = {
             "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
             TEXT_SIGNAL: vector_hits(
                 lookup,
-                self.archive.vectors,
+                self.vectors,
                 "text",
                 vector,
                 depth,
@@ -150,7 +176,7 @@ class SearchEngine:
             )[:n],
             METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
             META_MEANING_SIGNAL: self.metadata_meaning.hits(
-                lookup, encoder, vector, n, allowed, self.archive.vectors
+                lookup, encoder, vector, n, allowed, self.vectors
             ),
         }
         if not visual:
@@ -171,7 +197,7 @@ class SearchEngine:
         if text not in self._vectors:
             if len(self._vectors) >= QUERY_VECTORS_KEPT:
                 self._vectors.clear()
-            self._vectors[text] = self.archive.models.text().encode_queries([text])[0]
+            self._vectors[text] = self.models.text().encode_queries([text])[0]
         return self._vectors[text]
 
     def visual_hits(
@@ -183,7 +209,7 @@ class SearchEngine:
         signal: str,
     ) -> list[Hit]:
         """Nearest images and video frames to a CLIP vector (text or image tower)."""
-        return vector_hits(lookup, self.archive.vectors, "visual", vector, n, allowed, signal)
+        return vector_hits(lookup, self.vectors, "visual", vector, n, allowed, signal)
 
     def restrict(
         self, filters: Filters, allowed: set[str] | None, kinds: tuple[str, ...]
@@ -196,11 +222,17 @@ class SearchEngine:
         narrowed = [kind for kind in (filters.kind or kinds) if kind in kinds]
         if not narrowed:
             return set()
-        return self.archive.catalog.filter_assets(filters.model_copy(update={"kind": narrowed}))
+        return self.catalog.filter_assets(filters.model_copy(update={"kind": narrowed}))
+
+    def sound_tagger(self) -> SoundTagger | None:
+        """YAMNet for sound-by-example, built on the first audio query that can use it."""
+        if self._tagger is None:
+            self._tagger = query_tagger(self.vectors, self.config.models)
+        return self._tagger
 
     def clip_model(self, outcome: SearchOutcome) -> ImageTextEncoder | None:
         """The CLIP encoder, or None with a notice when there are no weights."""
-        models = self.archive.models
+        models = self.models
         try:
             if models.available("clip"):
                 return models.clip()
@@ -219,3 +251,10 @@ class SearchEngine:
         for clip in outcome.clips:
             if clip.kind == "image" or any(":visual:" in s for s in clip.segment_ids):
                 clip.why.append("(visual similarity off: no CLIP weights)")
+
+
+def search_engine(archive: Archive) -> SearchEngine:
+    """The engine over an opened archive's pieces (what entry points and tests build)."""
+    return SearchEngine(
+        archive.settings, archive.catalog, archive.vectors, archive.models, lambda: archive.faces
+    )

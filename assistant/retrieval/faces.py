@@ -9,14 +9,19 @@ clustering threshold), with the person's name when one was given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from assistant.archive import Archive
 from assistant.enrich.faces import MATCH, find_faces, match_score
 from assistant.schemas import Hit
 from assistant.store.lookup import SegmentLookup
+
+if TYPE_CHECKING:  # both are opened only when a picture query meets stored faces
+    from assistant.models.faces import FaceModel
+    from assistant.store.faces import FaceStore
 
 SIGNAL = "face"
 QUERY_FACES = 3
@@ -31,13 +36,18 @@ class FaceSearch:
 
 
 def face_hits(
-    archive: Archive, lookup: SegmentLookup, image: Image.Image, k: int, asset_ids: set[str] | None
+    store: FaceStore,
+    face_model: Callable[[], FaceModel | None],
+    lookup: SegmentLookup,
+    image: Image.Image,
+    k: int,
+    asset_ids: set[str] | None,
 ) -> FaceSearch:
-    """Photos and keyframes showing a person whose face is in `image`, best first."""
-    store = archive.faces
+    """Photos and keyframes showing a person whose face is in `image`, best first.
+    `face_model` gives the model (None: not installed) only when faces are indexed."""
     if store.count() == 0:
         return FaceSearch()  # nothing indexed: do not load the model for nothing
-    model = archive.models.faces()
+    model = face_model()
     if model is None:
         return FaceSearch(notices=[FACES_OFF])
     query = find_faces(model, image)[:QUERY_FACES]
@@ -47,7 +57,7 @@ def face_hits(
     for face in query:
         for face_id, distance in store.nearest(face.encoding, k, MATCH, asset_ids):
             best[face_id] = min(distance, best.get(face_id, distance))
-    scored = sorted(_by_segment(archive, best).items(), key=lambda item: item[1][0])[:k]
+    scored = sorted(_by_segment(store, best).items(), key=lambda item: item[1][0])[:k]
     return FaceSearch(
         hits=lookup.hits(
             [
@@ -59,12 +69,12 @@ def face_hits(
     )
 
 
-def _by_segment(archive: Archive, best: dict[str, float]) -> dict[str, tuple[float, str]]:
+def _by_segment(store: FaceStore, best: dict[str, float]) -> dict[str, tuple[float, str]]:
     """The nearest face per picture, with the words shown in `why`."""
-    faces = archive.faces.faces(face_ids=best)
+    faces = store.faces(face_ids=best)
     names = {
         p.person_id: p.name
-        for p in archive.faces.people({f.person_id for f in faces if f.person_id is not None})
+        for p in store.people({f.person_id for f in faces if f.person_id is not None})
     }
     out: dict[str, tuple[float, str]] = {}
     for face in faces:

@@ -25,16 +25,16 @@ def is_image(path: Path) -> bool:
 
 
 def image_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
-    settings = run.engine.archive.settings
-    image = load_query_image(path, settings.ingest.max_image_pixels)
+    engine = run.engine
+    image = load_query_image(path, engine.config.ingest.max_image_pixels)
     n, lookup, allowed = run.candidates, run.lookup, run.allowed
     # Visual segments (phashes, the visual space) exist only for images and videos.
     rankings = {
         PHASH_SIGNAL: near_duplicate_hits(
-            lookup, image, n, allowed, settings.data_dir, run.engine.hashes
+            lookup, image, n, allowed, engine.config.data_dir, engine.hashes
         ),
     }
-    faces = face_hits(run.engine.archive, lookup, image, n, allowed)
+    faces = face_hits(engine.faces(), engine.models.faces, lookup, image, n, allowed)
     if faces.hits:
         rankings[FACE_SIGNAL] = faces.hits
     run.outcome.notices += faces.notices

@@ -23,7 +23,7 @@ def clip_document(clip: Clip) -> Document:
 
 
 class ArchiveRetriever(BaseRetriever):
-    """`ArchiveRetriever(engine=SearchEngine(archive), k=4, filters=Filters(...))`."""
+    """`ArchiveRetriever(engine=search_engine(archive), k=4, filters=Filters(...))`."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.archive import Archive
 from assistant.schemas import Clip, Filters, Hit
+from assistant.store.catalog import Catalog
 from assistant.store.lookup import SegmentLookup
 from assistant.store.voices import VoiceStore
 
@@ -61,17 +61,17 @@ class SpeakerScope:
             clip.start_s, clip.end_s, clip.snippet = first.start_s, first.end_s, first.text
 
 
-def speaker_scope(archive: Archive, filters: Filters) -> SpeakerScope | None:
+def speaker_scope(catalog: Catalog, filters: Filters) -> SpeakerScope | None:
     """None without a speaker filter; AssistantError naming the fix for an unknown voice."""
     if not filters.speaker:
         return None
     from assistant.enrich.voices import find_voice
 
-    voice_ids = find_voice(archive, filters.speaker)
-    return SpeakerScope(VoiceStore(archive.catalog).speakers_of_voices(voice_ids))
+    voice_ids = find_voice(catalog, filters.speaker)
+    return SpeakerScope(VoiceStore(catalog).speakers_of_voices(voice_ids))
 
 
-def label_speakers(clips: list[Clip], lookup: SegmentLookup, archive: Archive) -> None:
+def label_speakers(clips: list[Clip], lookup: SegmentLookup, catalog: Catalog) -> None:
     """Set `Clip.speaker` from the clip's best speech segment ("Voice 2 (Name)")."""
     speakers: dict[int, tuple[str, str]] = {}
     for n, clip in enumerate(clips):
@@ -85,6 +85,6 @@ def label_speakers(clips: list[Clip], lookup: SegmentLookup, archive: Archive) -
             speakers[n] = (clip.asset_id, str(spoken[0].speaker))
     if not speakers:
         return
-    labels = VoiceStore(archive.catalog).labels([a for a, _ in speakers.values()])
+    labels = VoiceStore(catalog).labels([a for a, _ in speakers.values()])
     for n, key in speakers.items():
         clips[n].speaker = labels.get(key)

@@ -127,7 +127,7 @@ def _api(
 def create_app(archive: Archive) -> ArchiveBlocks:
     """The app wired to the real search engine and chat agent (entry points use this)."""
     from assistant.agent.session import ChatSession
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
 
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     return build_app(archive, engine, lambda: ChatSession(archive, engine))

@@ -65,7 +65,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
     from samples.media import build_test_archive
@@ -79,7 +79,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
         llm = ScriptedLLM([scripted_reply], chunk_chars=12)
         archive = Archive.open(settings, model_overrides={"llm": llm})
         ingest_folder(archive, manifest.root)
-        engine = SearchEngine(archive)
+        engine = search_engine(archive)
         blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
         port = free_port()
         launch_app(blocks, settings, block=False, server_port=port)

@@ -77,14 +77,14 @@ def _serve(live_app: Any, **serve_updates: Any) -> tuple[str, Any]:
     from conftest import free_port
 
     from assistant.agent.session import ChatSession
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
 
     archive = live_app.archive
     settings = archive.settings
     serve = settings.serve.model_copy(update={"port": free_port(), **serve_updates})
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
     launch_app(blocks, settings.model_copy(update={"serve": serve}), block=False)
     return f"http://127.0.0.1:{serve.port}/", blocks

@@ -55,7 +55,7 @@ def real_llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
 
@@ -76,7 +76,7 @@ def real_llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         )
         archive = Archive.open(settings)  # the test profile's real models: SmolLM2, MiniLM
         ingest_folder(archive, root)
-        engine = SearchEngine(archive)
+        engine = search_engine(archive)
         blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
         launch_app(blocks, settings, block=False)
         try:

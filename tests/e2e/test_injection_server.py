@@ -110,7 +110,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
 
@@ -126,7 +126,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     archive = Archive.open(load_settings("test", data_dir=base / "data"), {"llm": llm})
     report = ingest_folder(archive, root)
     assert report.counts_by_kind.get("document") == len(DOCUMENTS), report
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
     port = free_port()
     launch_app(blocks, archive.settings, block=False, server_port=port)

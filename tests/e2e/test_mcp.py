@@ -47,9 +47,9 @@ def in_process(live_app: LiveApp) -> Any:
     from assistant.agent.session import ChatSession
     from assistant.mcp_server.server import build_server
     from assistant.mcp_server.toolbox import ArchiveToolbox
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
 
-    engine = SearchEngine(live_app.archive)
+    engine = search_engine(live_app.archive)
     toolbox = ArchiveToolbox(
         engine, live_app.archive.catalog, lambda: ChatSession(live_app.archive, engine)
     )

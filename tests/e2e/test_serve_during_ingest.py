@@ -45,7 +45,7 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
     from assistant.archive import Archive
     from assistant.config import load_settings
     from assistant.ingest.pipeline import ingest_folder
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
     from assistant.ui.app import build_app
     from assistant.ui.server import launch_app
     from samples.media import build_test_archive
@@ -57,7 +57,7 @@ def test_search_answers_during_an_ingest_and_sees_its_new_assets(tmp_path: Path)
     settings = load_settings("test", data_dir=tmp_path / "data")
     archive = Archive.open(settings, model_overrides={"clip": None})
     ingest_folder(archive, root)
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     blocks = build_app(archive, engine, lambda: ChatSession(archive, engine))
     port = free_port()
     launch_app(blocks, settings, block=False, server_port=port)

@@ -135,9 +135,9 @@ def qwen(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _engine(archive: Archive):
-    from assistant.retrieval.engine import SearchEngine
+    from assistant.retrieval.engine import search_engine
 
-    return SearchEngine(archive)
+    return search_engine(archive)
 
 
 def test_smollm2_runs_the_whole_turn_and_grounding_holds(smol: Archive) -> None:

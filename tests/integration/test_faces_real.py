@@ -19,7 +19,7 @@ from assistant.enrich.faces import SAME_PERSON, distances, find_faces
 from assistant.errors import AssistantError
 from assistant.ingest.pipeline import ingest_folder
 from assistant.models.faces import DlibFaceModel, packaged_face_files
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Filters, SearchQuery
 from samples.faces import face_samples, slideshow, write_samples, yale_faces
 from samples.media import MissingSampleMedia, debian_photo
@@ -125,7 +125,7 @@ def test_ingest_clusters_people_and_names_one_from_its_sidecar(faces_archive) ->
 
 def test_search_by_an_unseen_photo_finds_the_person_and_the_video_moment(faces_archive) -> None:  # type: ignore[no-untyped-def]
     archive, root = faces_archive
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
     query = root.parent / "yale_4.jpg"
     SAMPLES["yale_4.jpg"].image().save(query)
     found = engine.run(SearchQuery(image=query, k=5)).clips

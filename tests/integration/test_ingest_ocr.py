@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Clip, IngestReport, SearchQuery
 from samples.media import FONT, captioned_street, debian_photo
 
@@ -77,7 +77,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
 
 
 def _hits(ingested: Ingested, text: str, asset_id: str) -> list[Clip]:
-    clips = SearchEngine(ingested.archive).search(SearchQuery(text=text))
+    clips = search_engine(ingested.archive).search(SearchQuery(text=text))
     return [c for c in clips if c.asset_id == asset_id]
 
 

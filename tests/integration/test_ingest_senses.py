@@ -14,7 +14,7 @@ import pytest
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Clip, IngestReport, SearchQuery
 from samples.senses import (
     HEADLINE_FROM_S,
@@ -62,7 +62,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ingested]:
 
 
 def _top(ingested: Ingested, text: str, k: int = 3) -> list[Clip]:
-    return SearchEngine(ingested.archive).search(SearchQuery(text=text, k=k))
+    return search_engine(ingested.archive).search(SearchQuery(text=text, k=k))
 
 
 def _segments(ingested: Ingested, rel: str, kind: str) -> list[str]:
@@ -151,7 +151,7 @@ BY_EXAMPLE = [name for name, _ in SOUNDS]
 def test_an_uploaded_sound_finds_recordings_with_that_sound(
     ingested: Ingested, tmp_path: Path
 ) -> None:
-    engine = SearchEngine(ingested.archive)
+    engine = search_engine(ingested.archive)
     for i, name in enumerate(BY_EXAMPLE):
         query = another_take(freedesktop_sound(name), tmp_path / f"take{i}.wav", i)
         outcome = engine.run(SearchQuery(audio=query, k=3))

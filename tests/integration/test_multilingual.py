@@ -14,7 +14,7 @@ import pytest
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.query_media import transcribe_query_audio
 from assistant.schemas import Filters, SearchQuery
 from samples import media as samples
@@ -70,7 +70,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     )
     archive = Archive.open(settings, model_overrides={"clip": None})
     ingest_folder(archive, root)
-    return Built(archive, SearchEngine(archive), question)
+    return Built(archive, search_engine(archive), question)
 
 
 def _asset(built: Built, rel: str) -> str:

@@ -14,7 +14,7 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.pipeline import ingest_folder
-from assistant.retrieval.engine import CLIP_OFF, SearchEngine
+from assistant.retrieval.engine import CLIP_OFF, SearchEngine, search_engine
 from assistant.schemas import Clip, Filters, SearchQuery
 from samples.media import TestArchive, build_test_archive, debian_photo, ffmpeg, speak
 
@@ -42,7 +42,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Indexed]:
     )
     report = ingest_folder(archive, manifest.root)
     assert report.counts_by_status.get("indexed", 0) >= len(manifest.good_files) - 1
-    yield Indexed(manifest, archive, SearchEngine(archive), base / "work")
+    yield Indexed(manifest, archive, search_engine(archive), base / "work")
     archive.close()
 
 
@@ -164,7 +164,7 @@ def test_tiny_clip_adds_visual_signals_once_vectors_exist(indexed: Indexed, tmp_
     )
     filled, problems = fill_visual_vectors(with_clip, clip)
     assert filled > 0 and problems == []
-    engine = SearchEngine(with_clip)
+    engine = search_engine(with_clip)
     outcome = engine.run(
         SearchQuery(text="a football player", filters=Filters.parse({"kind": "image"}))
     )

@@ -22,7 +22,7 @@ from assistant.evaluation.speakers import diarization_error
 from assistant.export.subtitles import subtitles
 from assistant.ingest.pipeline import ingest_folder
 from assistant.media.decode import decode_media
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Filters, SearchQuery
 from assistant.store.voices import VoiceStore
 from samples import media as samples
@@ -152,7 +152,7 @@ def test_naming_a_voice_proposes_people(built: Built) -> None:
 
 
 def test_speaker_filter_finds_the_answer_not_the_question(built: Built) -> None:
-    engine = SearchEngine(built.archive)
+    engine = search_engine(built.archive)
     query = "will the ferries run while the bridge is closed"
     unfiltered = engine.search(SearchQuery(text=query))
     # without the filter the reporter's question ranks first: it shares every word

@@ -21,7 +21,7 @@ from assistant.ingest.pipeline import ingest_folder
 from assistant.languages import label, normalise
 from assistant.models.asr_language import transcribe_in
 from assistant.models.base import SpeechSegment, Transcript, Word
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Filters, SearchQuery
 from assistant.store.catalog import Catalog
 from assistant.store.text_space import check_text_space, reembed_text
@@ -155,7 +155,7 @@ def test_ingest_stores_languages_and_the_filter_selects_them(
         segment = archive.catalog.segments(by_file["fr.txt"])[0]
         assert segment.language == "fr"
         assert archive.catalog.effective_metadata(by_file["de.txt"])["language"].value == ["de"]
-        engine = SearchEngine(archive)
+        engine = search_engine(archive)
         everything = engine.search(SearchQuery(text="pont Solarpark pesca library", k=10))
         assert {c.file for c in everything} == {"fr.txt", "de.txt", "es.txt", "en.txt"}
         chosen = engine.search(
@@ -207,12 +207,12 @@ def test_text_index_of_another_encoder_is_refused_then_reembedded(
     second = _open(test_settings, HashingEncoder("multilingual", 96))  # another dimension
     try:
         with pytest.raises(AssistantError, match="english-only") as raised:
-            SearchEngine(second).search(SearchQuery(text="pont", k=3))
+            search_engine(second).search(SearchQuery(text="pont", k=3))
         assert "assistant reembed" in (raised.value.hint or "")
         assert reembed_text(second) == stored
         check_text_space(second)  # no longer raises
         assert second.catalog.space_model("text") == "multilingual"
-        found = SearchEngine(second).search(SearchQuery(text="nouveau pont fleuve", k=1))
+        found = search_engine(second).search(SearchQuery(text="nouveau pont fleuve", k=1))
         assert found[0].file == "fr.txt"
     finally:
         second.close()
@@ -230,7 +230,7 @@ def test_ingest_reembeds_an_index_built_by_another_encoder(
     try:
         report = ingest_folder(second, folder)
         assert any("re-embedded" in warning for warning in report.warnings)
-        found = SearchEngine(second).search(SearchQuery(text="Solarpark Flughafen", k=1))
+        found = search_engine(second).search(SearchQuery(text="Solarpark Flughafen", k=1))
         assert found[0].file == "de.txt"
     finally:
         second.close()
@@ -322,7 +322,7 @@ def test_translations_are_stored_beside_the_original_and_cited_as_such(
         kinds = {s.kind: s for s in archive.catalog.segments(asset_id)}
         assert kinds["speech"].language == "fr" and kinds["translation"].language == "en"
         assert archive.catalog.effective_metadata(asset_id)["language"].value == ["fr"]
-        clip = SearchEngine(archive).search(SearchQuery(text="bridge closed", k=1))[0]
+        clip = search_engine(archive).search(SearchQuery(text="bridge closed", k=1))[0]
         assert clip.snippet.startswith(
             "“The bridge over the river is closed.” (translated "
             "from French; original: “Le pont sur le fleuve"

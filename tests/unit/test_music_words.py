@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.archive import Archive
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.retrieval.music_words import music_filters, with_music_filters
 from assistant.schemas import Asset, Filters, MetadataValue, SearchQuery
 from tests.helpers.search_archive import open_archive
@@ -83,7 +83,7 @@ def test_search_reads_music_words_as_filters(tmp_path: Path) -> None:
     _music(archive, media, "c1000000000000m1", "lament.flac", "A minor", 72.0)
     _music(archive, media, "c2000000000000m2", "march.mp3", "C major", 131.0)
     _music(archive, media, "c3000000000000m3", "waltz.ogg", "D minor", 140.0)
-    engine = SearchEngine(archive)
+    engine = search_engine(archive)
 
     slow = engine.run(SearchQuery(text="slow music in a minor key"))
     assert [c.file for c in slow.clips] == ["lament.flac"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assistant.archive import Archive
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import search_engine
 from assistant.schemas import Clip, MetadataValue, SearchQuery, Segment, make_segment_id
 from tests.helpers.search_archive import (
     FakeTranscriber,
@@ -76,7 +76,7 @@ def _ocr(archive: Archive, asset_id: str, text: str) -> None:
 
 
 def heard(data_dir: Path, transcript: str, tmp_path: Path, **query: Any) -> list[Clip]:
-    engine = SearchEngine(open_archive(data_dir, asr=FakeTranscriber(transcript)))
+    engine = search_engine(open_archive(data_dir, asr=FakeTranscriber(transcript)))
     upload = tmp_path / "excerpt.wav"
     upload.write_bytes(b"RIFF-not-decoded-by-the-fake")
     return engine.run(SearchQuery(audio=upload, **query)).clips

@@ -14,7 +14,7 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.media.images import phash_hex
-from assistant.retrieval.engine import CLIP_OFF, SearchEngine
+from assistant.retrieval.engine import CLIP_OFF, SearchEngine, search_engine
 from assistant.schemas import Clip, Filters, SearchQuery
 from tests.helpers.search_archive import (
     IDS,
@@ -34,7 +34,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
 
 @pytest.fixture(scope="module")
 def engine(archive: Archive) -> SearchEngine:
-    return SearchEngine(archive)
+    return search_engine(archive)
 
 
 def search(engine: SearchEngine, **query: Any) -> list[Clip]:
@@ -125,12 +125,12 @@ class SpyIndex:
 def test_filters_go_into_the_vector_query_not_after_it(archive: Archive) -> None:
     spy = SpyIndex(archive.vectors)
     spied = Archive(archive.settings, archive.catalog, spy, archive.models)
-    clips = SearchEngine(spied).search(
+    clips = search_engine(spied).search(
         SearchQuery(text="energy prices", filters=Filters.parse({"place": "Ghent,Antwerp"}), k=1)
     )
     # "Ghent,Antwerp" is one substring: nothing matches, no index is asked anything.
     assert clips == [] and spy.calls == []
-    SearchEngine(spied).search(
+    search_engine(spied).search(
         SearchQuery(text="energy prices", k=1, filters=Filters.parse({"place": "Antwerp"}))
     )
     # The text space and the metadata-meaning space, each with the filter inside.
@@ -202,7 +202,7 @@ def test_audio_excerpt_in_other_words_lands_on_the_second(archive: Archive, tmp_
     spoken = open_archive(archive.settings.data_dir, asr=FakeTranscriber(heard))
     upload = tmp_path / "excerpt.wav"
     upload.write_bytes(b"RIFF-not-decoded-by-the-fake")
-    outcome = SearchEngine(spoken).run(SearchQuery(audio=upload))
+    outcome = search_engine(spoken).run(SearchQuery(audio=upload))
     top = outcome.clips[0]
     assert outcome.transcript == heard
     assert top.file == "press/council_briefing.mp4"
@@ -216,7 +216,7 @@ def test_clip_powered_text_and_image_search(archive: Archive) -> None:
     fruits_hash = phash_hex(Image.open(PHOTOS / "fruits.jpg").convert("RGB"))
     clip = FakeClip({"football": 0, messi_hash: 0, "fruit": 1, fruits_hash: 1})
     add_visual_vectors(archive, clip)
-    with_clip = SearchEngine(open_archive(archive.settings.data_dir, clip=clip))
+    with_clip = search_engine(open_archive(archive.settings.data_dir, clip=clip))
     outcome = with_clip.run(SearchQuery(text="fruit"))
     assert outcome.clips[0].asset_id == IDS.fruits
     assert outcome.clips[0].why[0].startswith("looks like the description")
@@ -253,7 +253,7 @@ def test_empty_query_and_unknown_filters_are_user_errors() -> None:
 
 
 def test_audio_with_no_speech_says_so(archive: Archive, tmp_path: Path) -> None:
-    silent = SearchEngine(open_archive(archive.settings.data_dir, asr=FakeTranscriber("")))
+    silent = search_engine(open_archive(archive.settings.data_dir, asr=FakeTranscriber("")))
     upload = tmp_path / "silence.wav"
     upload.write_bytes(b"x")
     with pytest.raises(AssistantError, match="No speech"):

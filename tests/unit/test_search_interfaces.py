@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from assistant.archive import Archive
 from assistant.cli import app
 from assistant.errors import AssistantError
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.langchain_retriever import ArchiveRetriever
 from tests.helpers.search_archive import IDS, PHOTOS, built_archive
 
@@ -67,7 +67,7 @@ def test_cli_bad_queries_are_user_errors(archive: Archive, args: list[str]) -> N
 
 
 def test_retriever_documents_carry_the_clip(archive: Archive) -> None:
-    retriever = ArchiveRetriever(engine=SearchEngine(archive), k=2)
+    retriever = ArchiveRetriever(engine=search_engine(archive), k=2)
     docs = retriever.invoke("cod quotas for fishermen")
     assert len(docs) == 2 and all(isinstance(doc, Document) for doc in docs)
     assert docs[0].metadata["file"] == "docs/harbour.md"
@@ -84,7 +84,7 @@ class TestArchiveRetrieverStandard(RetrieversIntegrationTests):
 
     @pytest.fixture(autouse=True)
     def _engine(self, archive: Archive) -> None:
-        self.engine = SearchEngine(archive)
+        self.engine = search_engine(archive)
 
     @property
     def retriever_constructor(self) -> type[ArchiveRetriever]:
@@ -100,7 +100,7 @@ class TestArchiveRetrieverStandard(RetrieversIntegrationTests):
 
 
 def test_photo_documents_have_readable_content(archive: Archive, tmp_path: Path) -> None:
-    retriever = ArchiveRetriever(engine=SearchEngine(archive), k=1)
+    retriever = ArchiveRetriever(engine=search_engine(archive), k=1)
     docs = retriever.invoke("fruit market", filters={"kind": "image", "place": "ghent"})
     # No CLIP here: nothing visual matches text, so no fruit clip is invented either.
     assert all(doc.page_content for doc in docs)

@@ -15,7 +15,7 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.retrieval.engine import SearchEngine
+from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.filter_matches import WHY as FILTER_WHY
 from assistant.retrieval.metadata_match import _match
 from assistant.schemas import Asset, Clip, Filters, MetadataValue, SearchQuery
@@ -102,7 +102,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
 
 @pytest.fixture(scope="module")
 def engine(archive: Archive) -> SearchEngine:
-    return SearchEngine(archive)
+    return search_engine(archive)
 
 
 def search(engine: SearchEngine, **query: Any) -> list[Clip]:
@@ -218,7 +218,7 @@ def test_asset_metadata_joins_the_best_moment_without_stretching_it(engine: Sear
 
 def test_meaning_finds_metadata_in_other_words_and_caches_embeddings(archive: Archive) -> None:
     encoder = CountingEncoder()
-    engine = SearchEngine(open_archive(archive.settings.data_dir, text=encoder))
+    engine = search_engine(open_archive(archive.settings.data_dir, text=encoder))
     top = engine.search(SearchQuery(text="soccer player"))[0]
     assert top.asset_id == IDS.messi
     assert any(w.startswith("metadata meaning ") for w in top.why)
