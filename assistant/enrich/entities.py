@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
-from assistant.archive import Archive
+from assistant.models.base import TextEncoder
 from assistant.schemas import Asset, MetadataValue, Provenance
 from assistant.similarity import calibration
+from assistant.store.catalog import Catalog
 from assistant.vocabulary.words import STOP_WORDS, content_terms, fold, words
 
 TITLES = (
@@ -117,8 +119,8 @@ def _mentions_confidence(base: float, count: int, ceiling: float) -> float:
     return round(min(ceiling, base + 0.1 * (count - 1)), 2)
 
 
-def _speech_text(archive: Archive, asset_id: str) -> str:
-    return " ".join(s.text.strip() for s in archive.catalog.segments(asset_id, "speech"))
+def _speech_text(catalog: Catalog, asset_id: str) -> str:
+    return " ".join(s.text.strip() for s in catalog.segments(asset_id, "speech"))
 
 
 def entity_values(text: str) -> list[MetadataValue]:
@@ -152,10 +154,10 @@ def entity_values(text: str) -> list[MetadataValue]:
     return values
 
 
-def topic_vocabulary(archive: Archive, exclude: str) -> list[str]:
+def topic_vocabulary(catalog: Catalog, exclude: str) -> list[str]:
     """Topics catalogued assets already use (their effective values), deduplicated."""
     seen: dict[str, str] = {}
-    for asset_id, values in archive.catalog.all_effective_metadata().items():
+    for asset_id, values in catalog.all_effective_metadata().items():
         topics = values.get("topics")
         if asset_id == exclude or topics is None:
             continue
@@ -177,15 +179,16 @@ def _lexical_topic_scores(text: str, vocabulary: list[str]) -> dict[str, float]:
 
 
 def _semantic_topic_scores(
-    archive: Archive, asset_id: str, vocabulary: list[str]
+    catalog: Catalog, text: Callable[[], TextEncoder] | None, asset_id: str, vocabulary: list[str]
 ) -> dict[str, float]:
-    """Each topic's best calibrated cosine against the asset's speech segments."""
-    if not archive.models.available("text"):
+    """Each topic's best calibrated cosine against the asset's speech segments (none
+    without a text encoder)."""
+    if text is None:
         return {}
-    segments = [s.text for s in archive.catalog.segments(asset_id, "speech") if s.text.strip()]
+    segments = [s.text for s in catalog.segments(asset_id, "speech") if s.text.strip()]
     if not segments:
         return {}
-    encoder = archive.models.text()
+    encoder = text()
     cosines = encoder.encode_queries(vocabulary) @ encoder.encode_passages(segments).T
     # Meaning alone is a weaker hint than the topic's words being said: scaled down.
     scale = calibration.text_scale(encoder)
@@ -195,16 +198,18 @@ def _semantic_topic_scores(
     }
 
 
-def topic_values(archive: Archive, asset: Asset) -> list[MetadataValue]:
+def topic_values(
+    catalog: Catalog, encoder: Callable[[], TextEncoder] | None, asset: Asset
+) -> list[MetadataValue]:
     """Topics for an asset from what is said in it, drawn from the archive's vocabulary."""
-    text = _speech_text(archive, asset.asset_id)
+    text = _speech_text(catalog, asset.asset_id)
     if len(content_terms(text)) < 8:
         return []
-    vocabulary = topic_vocabulary(archive, asset.asset_id)
+    vocabulary = topic_vocabulary(catalog, asset.asset_id)
     if not vocabulary:
         return _keyword_topics(text)
     lexical = _lexical_topic_scores(text, vocabulary)
-    semantic = _semantic_topic_scores(archive, asset.asset_id, vocabulary)
+    semantic = _semantic_topic_scores(catalog, encoder, asset.asset_id, vocabulary)
     scores = {t: max(lexical.get(t, 0.0), semantic.get(t, 0.0)) for t in vocabulary}
     chosen = sorted((t for t in scores if scores[t] >= 0.45), key=lambda t: -scores[t])
     return [
@@ -244,12 +249,14 @@ def content_terms_all(text: str) -> list[str]:
     return [w for w in words(text) if w.lower() not in STOP_WORDS]
 
 
-def speech_proposals(archive: Archive, asset: Asset, missing: set[str]) -> list[MetadataValue]:
+def speech_proposals(
+    catalog: Catalog, encoder: Callable[[], TextEncoder] | None, asset: Asset, missing: set[str]
+) -> list[MetadataValue]:
     """People, place and topics heard in the asset's speech, for the fields it lacks."""
-    text = _speech_text(archive, asset.asset_id)
+    text = _speech_text(catalog, asset.asset_id)
     if not text:
         return []
     values = [v for v in entity_values(text) if v.field in missing]
     if "topics" in missing:
-        values += topic_values(archive, asset)
+        values += topic_values(catalog, encoder, asset)
     return values

@@ -13,16 +13,19 @@ metadata propagation stands on.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
-from assistant.archive import Archive
+from assistant.models.base import TextEncoder
 from assistant.schemas import Asset, Segment
 from assistant.similarity import calibration
 from assistant.similarity.near_duplicates import near_duplicate_hits, resolve_thumbnail
+from assistant.store.catalog import Catalog
 from assistant.store.lookup import SegmentLookup
+from assistant.store.vectors.base import VectorIndex
 from assistant.vocabulary.kinds import PASSAGE_KINDS
 from assistant.vocabulary.words import content_terms, fold
 
@@ -58,7 +61,7 @@ def _best_per_asset(matches: Iterable[Match]) -> list[Match]:
     return sorted(best.values(), key=lambda m: m.similarity, reverse=True)
 
 
-def _pictures(archive: Archive, asset: Asset) -> list[Image.Image]:
+def _pictures(catalog: Catalog, data_dir: Path, asset: Asset) -> list[Image.Image]:
     """The asset's own pictures: the photo file itself (full detail for the crop search),
     else its visual segments' thumbnails (a video's keyframes)."""
     if asset.kind == "image":
@@ -68,11 +71,11 @@ def _pictures(archive: Archive, asset: Asset) -> list[Image.Image]:
         except OSError:
             pass  # moved or unreadable: fall back to the stored thumbnail
     pictures = []
-    for segment in archive.catalog.segments(asset.asset_id, "visual")[:MAX_KEYFRAMES]:
+    for segment in catalog.segments(asset.asset_id, "visual")[:MAX_KEYFRAMES]:
         if not segment.thumbnail:
             continue
         try:
-            path = resolve_thumbnail(segment.thumbnail, archive.settings.data_dir)
+            path = resolve_thumbnail(segment.thumbnail, data_dir)
             with Image.open(path) as opened:
                 pictures.append(opened.convert("RGB"))
         except OSError:
@@ -80,16 +83,18 @@ def _pictures(archive: Archive, asset: Asset) -> list[Image.Image]:
     return pictures
 
 
-def visual_matches(archive: Archive, asset: Asset, candidates: set[str]) -> list[Match]:
+def visual_matches(
+    catalog: Catalog, data_dir: Path, asset: Asset, candidates: set[str]
+) -> list[Match]:
     """Assets in `candidates` whose pictures are copies, frames or crops of this one's,
     found by the same near-duplicate search an image query uses."""
     allowed = candidates - {asset.asset_id}
-    if not allowed or not archive.catalog.phashes(allowed):
+    if not allowed or not catalog.phashes(allowed):
         return []
-    lookup = SegmentLookup(archive.catalog)
+    lookup = SegmentLookup(catalog)
     found = []
-    for picture in _pictures(archive, asset):
-        for hit in near_duplicate_hits(lookup, picture, 10, allowed, archive.settings.data_dir):
+    for picture in _pictures(catalog, data_dir, asset):
+        for hit in near_duplicate_hits(lookup, picture, 10, allowed, data_dir):
             if hit.score < STRONG_PICTURE or hit.asset_id not in allowed:
                 continue
             method = "crop" if "crop" in hit.detail else "near-duplicate"
@@ -106,35 +111,43 @@ def word_overlap(passage: str, other: str) -> float:
     return len(terms & present) / len(terms)
 
 
-def _context(archive: Archive, segment: Segment) -> str:
+def _context(catalog: Catalog, segment: Segment) -> str:
     """The matched segment with its neighbours: two transcripts of one speech cut their
     segments at different places, so a passage may straddle two of the other's."""
     around = [
         s
-        for s in archive.catalog.segments(segment.asset_id, segment.kind)
+        for s in catalog.segments(segment.asset_id, segment.kind)
         if abs(s.index - segment.index) <= 1
     ]
     return " ".join(s.text for s in around)
 
 
-def passage_matches(archive: Archive, asset: Asset, candidates: set[str]) -> list[Match]:
-    """Assets in `candidates` that say or contain the same passages as this one."""
+def passage_matches(
+    catalog: Catalog,
+    vectors: VectorIndex,
+    text: Callable[[], TextEncoder] | None,
+    asset: Asset,
+    candidates: set[str],
+) -> list[Match]:
+    """Assets in `candidates` that say or contain the same passages as this one; `text`
+    gives the text encoder (None: none is configured, keywords only)."""
     passages = [
         s
         for kind in PASSAGE_KINDS
-        for s in archive.catalog.segments(asset.asset_id, kind)
+        for s in catalog.segments(asset.asset_id, kind)
         if len(content_terms(s.text)) >= MIN_PASSAGE_TERMS
     ][:MAX_PASSAGES]
     allowed = candidates - {asset.asset_id}
     if not passages or not allowed:
         return []
     found: list[Match] = []
-    for passage, neighbours in zip(passages, _neighbours(archive, passages, allowed), strict=True):
+    nearest = _neighbours(catalog, vectors, text, passages, allowed)
+    for passage, neighbours in zip(passages, nearest, strict=True):
         for segment_id, meaning in neighbours:
-            segment = archive.catalog.segments_by_id([segment_id]).get(segment_id)
+            segment = catalog.segments_by_id([segment_id]).get(segment_id)
             if segment is None or segment.asset_id not in allowed:
                 continue
-            shared = word_overlap(passage.text, _context(archive, segment))
+            shared = word_overlap(passage.text, _context(catalog, segment))
             similarity = math.sqrt(meaning * shared)
             if similarity >= STRONG_PASSAGE:
                 found.append(
@@ -149,26 +162,30 @@ def passage_matches(archive: Archive, asset: Asset, candidates: set[str]) -> lis
 
 
 def _neighbours(
-    archive: Archive, passages: list[Segment], allowed: set[str]
+    catalog: Catalog,
+    vectors: VectorIndex,
+    text: Callable[[], TextEncoder] | None,
+    passages: list[Segment],
+    allowed: set[str],
 ) -> list[list[tuple[str, float]]]:
     """Per passage: (segment_id, meaning similarity 0-1) of the closest other segments.
     With a text model: cosine in the "text" space, calibrated. Without one: the keyword
     index, where the word-overlap check alone then decides."""
-    if archive.models.available("text") and archive.vectors.count("text"):
-        encoder = archive.models.text()
-        vectors = encoder.encode_passages([p.text for p in passages])
+    if text is not None and vectors.count("text"):
+        encoder = text()
+        embedded = encoder.encode_passages([p.text for p in passages])
         scale = calibration.text_scale(encoder)
         return [
             [
                 (segment_id, calibration.text_similarity(cosine, scale))
-                for segment_id, cosine in archive.vectors.query("text", vector, 5, allowed)
+                for segment_id, cosine in vectors.query("text", vector, 5, allowed)
             ]
-            for vector in vectors
+            for vector in embedded
         ]
     return [
         [
             (segment_id, KEYWORD_ONLY_MEANING)
-            for segment_id, _ in archive.catalog.keyword_search(p.text, 5, allowed)
+            for segment_id, _ in catalog.keyword_search(p.text, 5, allowed)
         ]
         for p in passages
     ]

@@ -11,6 +11,8 @@ in the asset's own speech are proposed alongside (enrich/entities.py).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,8 +21,10 @@ from assistant.archive import Archive
 from assistant.enrich import entities
 from assistant.enrich.matching import Match, passage_matches, visual_matches
 from assistant.errors import AssistantError
+from assistant.models.base import TextEncoder
 from assistant.schemas import CURATED_FIELDS, Asset, MetadataValue, Provenance
 from assistant.store.catalog import Catalog
+from assistant.store.vectors.base import VectorIndex
 from assistant.vocabulary.sources import SOURCE_TRUST
 
 # How likely a field carries over between two assets of a kind of match. A copy of a photo
@@ -62,14 +66,14 @@ class Proposal(BaseModel):
     status: str
 
 
-def missing_fields(archive: Archive, asset_id: str) -> set[str]:
-    return set(CURATED_FIELDS) - set(archive.catalog.effective_metadata(asset_id))
+def missing_fields(catalog: Catalog, asset_id: str) -> set[str]:
+    return set(CURATED_FIELDS) - set(catalog.effective_metadata(asset_id))
 
 
-def donors(archive: Archive, fields: set[str]) -> dict[str, dict[str, MetadataValue]]:
+def donors(catalog: Catalog, fields: set[str]) -> dict[str, dict[str, MetadataValue]]:
     """Indexed assets holding a trusted value for any of `fields`, with those values."""
     found: dict[str, dict[str, MetadataValue]] = {}
-    for asset_id, values in archive.catalog.all_effective_metadata().items():
+    for asset_id, values in catalog.all_effective_metadata().items():
         given = {
             name: value
             for name, value in values.items()
@@ -118,8 +122,8 @@ def _strongest(values: list[MetadataValue]) -> list[MetadataValue]:
     return list(best.values())
 
 
-def _asset(archive: Archive, asset_id: str) -> Asset:
-    asset = archive.catalog.get_asset(asset_id)
+def _asset(catalog: Catalog, asset_id: str) -> Asset:
+    asset = catalog.get_asset(asset_id)
     if asset is None or asset.status != "indexed":
         raise AssistantError(
             f"No indexed asset {asset_id} in the archive.",
@@ -128,30 +132,65 @@ def _asset(archive: Archive, asset_id: str) -> Asset:
     return asset
 
 
+class Propagation:
+    """Proposals from the pieces the matches are found with: the catalog, the vector
+    index ("text" space), the text encoder when one is configured (given on first use;
+    None: passages match by keywords) and the data dir (thumbnails)."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorIndex,
+        text: Callable[[], TextEncoder] | None,
+        data_dir: Path,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.text = text
+        self.data_dir = data_dir
+
+    def for_asset(self, asset_id: str, store: bool = True) -> list[MetadataValue]:
+        """Values proposed for the curated fields this asset lacks, best first; stored as
+        pending proposals unless `store` is False."""
+        catalog = self.catalog
+        asset = _asset(catalog, asset_id)
+        missing = missing_fields(catalog, asset_id)
+        if not missing:
+            return []
+        givers = donors(catalog, missing)
+        givers.pop(asset_id, None)
+        proposed: list[MetadataValue] = []
+        for match in [
+            *visual_matches(catalog, self.data_dir, asset, set(givers)),
+            *passage_matches(catalog, self.vectors, self.text, asset, set(givers)),
+        ]:
+            donor = catalog.get_asset(match.asset_id)
+            proposed += values_from_match(
+                match, givers[match.asset_id], donor.rel_path if donor else match.asset_id
+            )
+        proposed += entities.speech_proposals(catalog, self.text, asset, missing)
+        proposed = sorted(_strongest(proposed), key=lambda v: v.confidence, reverse=True)
+        if store:
+            for value in proposed:
+                catalog.add_proposal(asset_id, value)
+        return proposed
+
+    def for_all(self) -> list[Proposal]:
+        """Propose for every indexed asset that lacks a curated field; all pending ones."""
+        for asset in self.catalog.assets():
+            if missing_fields(self.catalog, asset.asset_id):
+                self.for_asset(asset.asset_id)
+        return pending_proposals(self.catalog)
+
+
+def propagation(archive: Archive) -> Propagation:
+    """The door for callers holding an opened archive."""
+    text = archive.models.text if archive.models.available("text") else None
+    return Propagation(archive.catalog, archive.vectors, text, archive.settings.data_dir)
+
+
 def propose_for_asset(archive: Archive, asset_id: str, store: bool = True) -> list[MetadataValue]:
-    """Values proposed for the curated fields this asset lacks, best first; stored as
-    pending proposals unless `store` is False."""
-    asset = _asset(archive, asset_id)
-    missing = missing_fields(archive, asset_id)
-    if not missing:
-        return []
-    givers = donors(archive, missing)
-    givers.pop(asset_id, None)
-    proposed: list[MetadataValue] = []
-    for match in [
-        *visual_matches(archive, asset, set(givers)),
-        *passage_matches(archive, asset, set(givers)),
-    ]:
-        donor = archive.catalog.get_asset(match.asset_id)
-        proposed += values_from_match(
-            match, givers[match.asset_id], donor.rel_path if donor else match.asset_id
-        )
-    proposed += entities.speech_proposals(archive, asset, missing)
-    proposed = sorted(_strongest(proposed), key=lambda v: v.confidence, reverse=True)
-    if store:
-        for value in proposed:
-            archive.catalog.add_proposal(asset_id, value)
-    return proposed
+    return propagation(archive).for_asset(asset_id, store)
 
 
 def pending_proposals(catalog: Catalog, status: str | None = "pending") -> list[Proposal]:
@@ -172,11 +211,7 @@ def pending_proposals(catalog: Catalog, status: str | None = "pending") -> list[
 
 
 def propose_all(archive: Archive) -> list[Proposal]:
-    """Propose for every indexed asset that lacks a curated field; all pending proposals."""
-    for asset in archive.catalog.assets():
-        if missing_fields(archive, asset.asset_id):
-            propose_for_asset(archive, asset.asset_id)
-    return pending_proposals(archive.catalog)
+    return propagation(archive).for_all()
 
 
 # The name docs/internals.md pins for the whole-archive pass.
