@@ -170,6 +170,22 @@ def test_image_finds_its_resized_reencoded_copy_without_clip(
     assert clips[0].snippet == "Football star on the pitch"  # no text: the title
 
 
+def test_engine_from_pieces_opens_the_face_store_only_for_a_picture(
+    archive: Archive, tmp_path: Path
+) -> None:
+    opened: list[str] = []
+
+    def faces() -> Any:
+        opened.append("faces")
+        return archive.faces
+
+    engine = SearchEngine(archive.settings, archive.catalog, archive.vectors, archive.models, faces)
+    spoken = search(engine, text="energy prices this winter")
+    assert spoken[0].asset_id == IDS.video and opened == []
+    query = crop((0, 0, 1, 1), tmp_path / "small.jpg", size=(200, 120))
+    assert search(engine, image=query)[0].asset_id == IDS.messi and opened == ["faces"]
+
+
 @pytest.mark.parametrize(
     "box", [(0.15, 0.15, 0.85, 0.85), (0.0, 0.0, 0.7, 0.7), (0.1, 0.1, 0.9, 0.9)]
 )
