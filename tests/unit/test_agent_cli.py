@@ -32,7 +32,7 @@ def cli(test_settings, monkeypatch: pytest.MonkeyPatch):
     def run(reply: dict, clips: list[Clip], *args: str):
         llm = ScriptedLLM([json.dumps(reply)])
         monkeypatch.setattr(ModelProvider, "llm", lambda self: llm)
-        monkeypatch.setattr(engine_module, "SearchEngine", lambda archive: FixedEngine(clips))
+        monkeypatch.setattr(engine_module, "search_engine", lambda archive: FixedEngine(clips))
         return CliRunner().invoke(
             app, ["--profile", "test", "--data-dir", str(test_settings.data_dir), "ask", *args]
         )
