@@ -7,14 +7,12 @@ Both take a JSON schema for constrained output: the agent picks tools that way b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
 from assistant.models.base import Message, TokenStream
 from assistant.models.generation_queue import GenerationQueue
-from assistant.models.json_skeleton import Field, closed, skeleton
 
 
 def _response_format(json_schema: dict[str, Any] | None) -> dict[str, Any]:
@@ -43,8 +41,6 @@ class LlamaCppChat:
         self.threads = threads
         self.name = name or Path(model_path).name
         self._llama: Any = None
-        self._formatter: Any = None
-        self._grammars: dict[str, Any] = {}
         self.queue = GenerationQueue(max_wait_s=max_wait_s)
 
     def load(self) -> None:
@@ -89,14 +85,8 @@ class LlamaCppChat:
         temperature: float = 0.0,
         json_schema: dict[str, Any] | None = None,
     ) -> TokenStream:
-        fields = skeleton(json_schema)
-
         def produce() -> TokenStream:  # runs in the queue's worker, holding the turn
             self._load()
-            prompt = self._chat_tokens(messages) if fields else None
-            if fields and prompt is not None:
-                yield from self._staged(prompt, fields, max_tokens, temperature)
-                return
             for chunk in self._llama.create_chat_completion(
                 messages=messages,
                 max_tokens=max_tokens,
@@ -109,72 +99,6 @@ class LlamaCppChat:
                     yield piece
 
         return self.queue.stream(produce)
-
-    def _chat_tokens(self, messages: list[Message]) -> list[int] | None:
-        """The prompt create_chat_completion would read (the GGUF's own chat template), as
-        tokens; None for a model without a template (then the chat path formats it)."""
-        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-        llama = self._llama
-        template = llama.metadata.get("tokenizer.chat_template")
-        if not template:
-            return None
-        if self._formatter is None:
-
-            def text(token: int) -> str:
-                return llama.detokenize([token], special=True).decode() if token != -1 else ""
-
-            self._formatter = Jinja2ChatFormatter(
-                template=template,
-                eos_token=text(llama.token_eos()),
-                bos_token=text(llama.token_bos()),
-            )
-        result = self._formatter(messages=messages)
-        return list(
-            llama.tokenize(
-                result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
-            )
-        )
-
-    def _staged(
-        self, prompt: list[int], fields: list[Field], max_tokens: int, temperature: float
-    ) -> Iterator[str]:
-        """The object field by field (models/json_skeleton.py): keys and quotes go into the
-        prompt, only values are generated. Yields the same JSON text as the whole-object
-        grammar; stops where the token limit cuts a value, like the chat path."""
-        from llama_cpp import LlamaGrammar
-
-        written = ""
-        left = max_tokens
-        for index, field in enumerate(fields):
-            lead = field.lead(first=index == 0)
-            written += lead
-            yield lead
-            grammar = self._grammars.get(field.kind)
-            if grammar is None:
-                grammar = LlamaGrammar.from_string(field.grammar, verbose=False)
-                self._grammars[field.kind] = grammar
-            tokens = prompt + list(self._llama.tokenize(written.encode(), add_bos=False))
-            value = ""
-            chunks = self._llama.create_completion(
-                tokens, max_tokens=left, temperature=temperature, grammar=grammar, stream=True
-            )
-            try:
-                for chunk in chunks:
-                    left -= 1
-                    piece = chunk["choices"][0]["text"]
-                    value += piece
-                    if piece:
-                        yield piece
-                    # Complete: stop before the model decodes the token after it.
-                    if closed(field.kind, value) or left <= 0:
-                        break
-            finally:
-                chunks.close()
-            written += value
-            if not closed(field.kind, value):
-                return
-        yield "}"
 
 
 class OpenAICompatibleChat:
