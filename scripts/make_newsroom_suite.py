@@ -430,6 +430,35 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             [["pay rise", *eight]],
             ["paraphrase", "heldout"],
         ),
+        # harder paraphrases (issue 17, second round): no topic word in common either
+        ask(
+            "para-07",
+            "Is the government taking on more educators?",
+            [said("okafor.teachers")],
+            [["two thousand", "2,000", "2000"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-08",
+            "Will household energy charges be held where they are?",
+            [said("briefing.tariffs")],
+            ["frozen"],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-09",
+            "Will rail passengers have fewer services during the walkout?",
+            [said("strike.trains")],
+            [["every hour", "hourly"]],
+            ["paraphrase", "heldout"],
+        ),
+        ask(
+            "para-10",
+            "Did shipping through the port increase?",
+            [said("harbour.growth")],
+            [["twelve percent", "12 %", "12%", "12 percent"]],
+            ["paraphrase", "heldout"],
+        ),
         # whose words: the document is not the commissioner
         ask(
             "attrib-01",
@@ -532,6 +561,11 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             "How many trains were cancelled during the rail strike in Lyon?",
             ["figure", "heldout"],
         ),
+        # traps: the clip is on the topic but does not say who or where
+        none("none-13", "Who will replace the old crane in the harbour?", ["trap"]),
+        none("none-14", "Who repaired the city pool in Lyon?", ["trap"]),
+        none("none-15", "Who will pay for the new housing?", ["trap", "heldout"]),
+        none("none-16", "Where will the rail union hold its next protest?", ["trap", "heldout"]),
         # follow-ups in one chat (the earlier questions are asked first, not scored):
         # "after that" / "before that" move along the cited clip's timeline, and an
         # earlier turn's answer or abstention must not decide this one
