@@ -100,7 +100,9 @@ def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Ground
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     checked = [_check_sentence(sentence, by_number, result, question) for sentence in sentences]
     checked = _fold_bare_markers(checked)
+    checked = [_requote_echo(sentence, by_number, result, question) for sentence in checked]
     checked = [_check_claims(sentence, by_number, result, question) for sentence in checked]
+    checked = [_plural_as_cited(sentence, by_number) for sentence in checked]
     body = " ".join(sentence for sentence in checked if sentence)
     result.text = _renumber(body, by_number, result)
     if result.citations and (result.replaced or result.dropped):
@@ -325,21 +327,8 @@ def _check_sentence(
     words = content_words(CITATION.sub("", sentence))
     cited = [int(n) for group in CITATION.findall(sentence) for n in re.split(r"[,;]", group)]
     bare, tail = _split_punctuation(CITATION.sub("", sentence).rstrip())
-    # A spoken question is never the answer (speakers.py finds the turn that answers it).
-    echoed = [
-        by_number[n]
-        for n in dict.fromkeys(cited)
-        if n in by_number and not is_question_turn(by_number[n])
-    ]
-    if echoed and echoes(bare, question):
-        # "Yes, the cost of grain went up [1]": the question said back, cited to a clip
-        # that words it otherwise. The clip's own words answer; the support check then
-        # judges whether they mean what was asked (support.py, meaning.py).
-        quoted = best_quote(question, echoed, _topic(question)) or _first_quote(echoed)
-        if quoted is not None and quoted not in result.quotes:
-            result.quotes.append(quoted)
-            result.flagged.append(f"{bare}{tail} (restates the question)")
-            return quoted
+    if echoes(bare, question) and any(n in by_number for n in cited):
+        return sentence  # _requote_echo gives the cited clip's own words instead
     kept = [n for n in dict.fromkeys(cited) if n in by_number and _supports(by_number[n], words)]
     result.removed.extend(n for n in cited if n not in kept)
     if not kept:
@@ -350,6 +339,30 @@ def _check_sentence(
             result.flagged.append(bare + tail)
     markers = "".join(f"[{n}]" for n in kept)
     return f"{bare} {markers}{tail}" if markers else bare + tail
+
+
+def _requote_echo(
+    sentence: str, by_number: dict[int, EvidenceItem], result: Grounded, question: str
+) -> str:
+    """ "Yes, the cost of grain went up [1]": the question said back, cited to a clip that
+    words it otherwise. The clip's own words answer instead; the support check then judges
+    whether they mean what was asked (support.py, meaning.py)."""
+    bare, tail = _split_punctuation(CITATION.sub("", sentence).strip())
+    if not echoes(bare, question):
+        return sentence
+    numbers = dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence))
+    # A spoken question is never the answer (speakers.py finds the turn that answers it).
+    echoed = [
+        by_number[n] for n in numbers if n in by_number and not is_question_turn(by_number[n])
+    ]
+    quoted = (
+        (best_quote(question, echoed, _topic(question)) or _first_quote(echoed)) if echoed else None
+    )
+    if quoted is None or quoted in result.quotes:
+        return sentence
+    result.quotes.append(quoted)
+    result.flagged.append(f"{bare}{tail} (restates the question)")
+    return quoted
 
 
 # Words a sentence may add to the question's and still only say it back ("went" in "Yes,
@@ -379,6 +392,21 @@ def _first_quote(items: list[EvidenceItem]) -> str | None:
         if quotes:
             return f'{framing(item)}: "{quotes[0]}" [{item.n}].'
     return None
+
+
+_POSSESSIVE = re.compile(r"\b([A-Za-z]+)['’]s\b")
+
+
+def _plural_as_cited(sentence: str, by_number: dict[int, EvidenceItem]) -> str:
+    """ "Open late on Friday's" where the cited clip says "Fridays": the clip's plural."""
+    cited = [by_number[int(n)] for n in re.findall(r"\[(\d+)\]", sentence) if int(n) in by_number]
+    heard = {w.lower() for item in cited for w in words(item.checkable_text)}
+
+    def plural(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return word + "s" if (word + "s").lower() in heard else match.group(0)
+
+    return _POSSESSIVE.sub(plural, sentence) if cited else sentence
 
 
 def _fragment_citation(match: re.Match[str]) -> str:

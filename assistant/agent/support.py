@@ -187,13 +187,24 @@ def asks_for_name(question: str) -> bool:
     return bool(_ASKS_NAME.search(question))
 
 
-def states_name(answer: str, question: str) -> bool:
-    """Does the answer name someone or somewhere the question did not already name?"""
+def states_name(answer: str, question: str, cited: list[EvidenceItem] | None = None) -> bool:
+    """Does the answer name someone or somewhere the question did not already name, and
+    (given `cited`) that the cited clips' own words name? "Jonas Berg will replace the old
+    crane" cites "He warns that the old crane must be replaced": the name is only the
+    record's; who speaks is the record's answer only when asked who said it."""
     text = _FILE.sub(" ", _NOTE.sub(" ", answer))
     asked = {fold(w) for w in _WORD.findall(question)}
-    return any(
-        fold(name) not in asked and fold(name) not in _NOT_NAMES for name in name_candidates(text)
-    )
+    names = [
+        fold(name)
+        for name in name_candidates(text)
+        if fold(name) not in asked and fold(name) not in _NOT_NAMES
+    ]
+    if cited is None or not names:
+        return bool(names)
+    record = asks_about_record(question)
+    heard = " ".join(item.checkable_text if record else clean_text(item.text) for item in cited)
+    held = {fold(w) for w in _WORD.findall(heard)}
+    return any(name in held for name in names)
 
 
 def supports(
@@ -213,7 +224,7 @@ def supports(
         return False  # asked "how much" / "when": the sources give no figure
     if asks_for_quantity(question) and not states_quantity(answer):
         return False  # asked "how many": a date is not a quantity
-    if asks_for_name(question) and not states_name(answer, question):
+    if asks_for_name(question) and not states_name(answer, question, cited):
         return False  # asked "who" / "where": no one and nowhere is named
     # The only figure is the record's own date or number.
     return not (

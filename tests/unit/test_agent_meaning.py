@@ -173,3 +173,39 @@ def test_the_question_said_back_gives_way_to_the_clips_own_words(ask) -> None:
         ConceptEncoder(),
     )
     assert kept.text.startswith("The summer festival moves to the fifth of July [1]")
+
+
+def test_a_possessive_the_clip_says_as_a_plural_is_written_as_the_clip_does() -> None:
+    from assistant.agent.grounding import ground
+
+    library = passage(
+        "radio/library_notice.mp3",
+        "audio",
+        "The library will stay open late on Fridays this month.",
+        4.0,
+        8.0,
+    )
+    item = EvidenceBook().add(library, library.snippet, "search_archive")
+    grounded = ground("The library will stay open late on Friday's this month [1].", [item])
+    assert grounded.text == "The library will stay open late on Fridays this month [1]."
+    # A possessive the clip does not hold as a plural stays.
+    kept = ground("The library's doors stay open late on Fridays [1].", [item]).text
+    assert kept.startswith("The library's doors stay open late on Fridays [1]")
+
+
+def test_who_needs_a_name_the_cited_words_give_not_only_the_record(ask) -> None:
+    """The interview's guest is on its record, but "He warns that the old crane must be
+    replaced" does not say who will replace it; asked who said it, the record answers."""
+    crane = passage(
+        "radio/harbour_interview.m4a",
+        "audio",
+        "He warns that the old crane must be replaced within two years.",
+        11.0,
+        15.0,
+        metadata={"people": ["Jonas Berg"]},
+    )
+    item = EvidenceBook().add(crane, crane.snippet, "search_archive")
+    berg = "Jonas Berg will replace the old crane [1]."
+    assert not states_name(berg, "Who will replace the old crane?", [item])
+    assert states_name(berg, "Who said the old crane must be replaced?", [item])
+    assert ask("Who will replace the old crane?", berg, crane, ConceptEncoder()).abstained
