@@ -82,6 +82,13 @@ class Segment(BaseModel):
     # Speech: the asset's speaker label (S1, S2, ...; enrich/speakers.py), None if unknown.
     speaker: str | None = None
 
+    @classmethod
+    def of(cls, asset_id: str, kind: SegmentKind, index: int, **fields: Any) -> Segment:
+        """The `index`-th segment of its kind in an asset, its id made from the three (the
+        id contract lives in make_segment_id, so no caller spells it out again)."""
+        segment_id = make_segment_id(asset_id, kind, index)
+        return cls(segment_id=segment_id, asset_id=asset_id, kind=kind, index=index, **fields)
+
     @model_validator(mode="after")
     def _time_order(self) -> Segment:
         if self.start_s is not None and self.end_s is not None and self.start_s > self.end_s:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from assistant.enrich.pictures import TimedPicture
 from assistant.models.object_labels import ObjectLabeler
-from assistant.schemas import Segment, make_segment_id
+from assistant.schemas import Segment
 
 TOP_K = 3
 # Below this a label is mostly a guess (scenes score 0.1-0.3 spread over many classes).
@@ -58,14 +58,6 @@ def label_segments(
     ]
     runs = _runs([item for item in found if item[0]])
     return [
-        Segment(
-            segment_id=make_segment_id(asset_id, SEGMENT_KIND, i),
-            asset_id=asset_id,
-            kind=SEGMENT_KIND,
-            index=i,
-            start_s=start_s,
-            end_s=end_s,
-            text=label_text(labels),
-        )
+        Segment.of(asset_id, SEGMENT_KIND, i, start_s=start_s, end_s=end_s, text=label_text(labels))
         for i, (labels, start_s, end_s) in enumerate(runs)
     ]

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.models.sound_events import SoundTagger
-from assistant.schemas import Segment, make_segment_id
+from assistant.schemas import Segment
 
 RATE = 16_000
 FRAME, HOP, FFT, MELS = 400, 160, 512, 64
@@ -163,11 +163,10 @@ def timed_sounds(
         else:
             spans.append((start, max(start, end), tags, first, last))
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset_id, SEGMENT_KIND, i),
-            asset_id=asset_id,
-            kind=SEGMENT_KIND,
-            index=i,
+        Segment.of(
+            asset_id,
+            SEGMENT_KIND,
+            i,
             start_s=round(start, 2),
             end_s=round(end, 2),
             text=tag_text(tags),

@@ -30,7 +30,7 @@ from assistant.models.base import ImageTextEncoder, SpeechSegment, Transcriber, 
 from assistant.models.faces import FaceModel
 from assistant.models.object_labels import ObjectLabeler
 from assistant.models.sound_events import SoundTagger
-from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
+from assistant.schemas import Asset, MetadataValue, Segment, WordTiming
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
 if TYPE_CHECKING:
@@ -114,11 +114,10 @@ def _visual_segment(
         thumbnail_dir(ctx.settings, asset_id) / f"{index}.jpg",
         ctx.settings.ingest.thumbnail_px,
     )
-    return Segment(
-        segment_id=make_segment_id(asset_id, "visual", index),
-        asset_id=asset_id,
-        kind="visual",
-        index=index,
+    return Segment.of(
+        asset_id,
+        "visual",
+        index,
         start_s=span[0] if span else None,
         end_s=span[1] if span else None,
         thumbnail=str(thumb),
@@ -153,11 +152,10 @@ def extract_document(asset: Asset, path: Path, mime: str, ctx: ExtractContext) -
         pages, ctx.settings.ingest.chunk_chars, ctx.settings.ingest.chunk_overlap
     )
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset.asset_id, "text", i),
-            asset_id=asset.asset_id,
-            kind="text",
-            index=i,
+        Segment.of(
+            asset.asset_id,
+            "text",
+            i,
             text=c.text,
             char_start=c.char_start,
             char_end=c.char_end,
@@ -307,11 +305,10 @@ def _speech_segment(
     # the word timings are tighter, so the segment spans its first to last word.
     start = words[0].start_s if words else speech.start_s
     end = words[-1].end_s if words else speech.end_s
-    return Segment(
-        segment_id=make_segment_id(asset_id, "speech", index),
-        asset_id=asset_id,
-        kind="speech",
-        index=index,
+    return Segment.of(
+        asset_id,
+        "speech",
+        index,
         start_s=start,
         end_s=max(start, end),
         text=speech.text,

@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.ingest.speech_timing import tighten
 from assistant.models.base import Transcript
-from assistant.schemas import Segment, make_segment_id
+from assistant.schemas import Segment
 
 if TYPE_CHECKING:
     from assistant.ingest.extract import ExtractContext
@@ -46,11 +46,10 @@ def translation_segments(
         start = line.words[0].start_s if line.words else line.start_s
         end = line.words[-1].end_s if line.words else line.end_s
         out.append(
-            Segment(
-                segment_id=make_segment_id(asset_id, "translation", index),
-                asset_id=asset_id,
-                kind="translation",
-                index=index,
+            Segment.of(
+                asset_id,
+                "translation",
+                index,
                 start_s=start,
                 end_s=max(start, end),
                 text=line.text.strip(),

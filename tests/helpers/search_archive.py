@@ -20,8 +20,9 @@ from assistant.archive import Archive
 from assistant.config import Settings, load_settings
 from assistant.media.images import phash_hex
 from assistant.models.base import TextEncoder
-from assistant.schemas import Asset, MetadataValue, Segment, WordTiming, make_segment_id
+from assistant.schemas import MetadataValue, Segment, WordTiming
 from samples.stand_ins import FixedTranscriber
+from tests.helpers.builders import asset_row
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
 
@@ -162,16 +163,7 @@ def put_asset(
 ) -> None:
     """An asset row for `root/rel` (no file needed), `pending` unless said otherwise."""
     archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=str(root / rel),
-            root=str(root),
-            rel_path=rel,
-            kind=kind,
-            duration_s=duration,
-            status=status,
-            **fields,
-        )
+        asset_row(root, rel, kind, asset_id, duration_s=duration, status=status, **fields)
     )
 
 
@@ -205,11 +197,10 @@ def _speech_asset(
 ) -> None:
     put_asset(archive, root, asset_id, rel, kind, duration)
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset_id, "speech", i),
-            asset_id=asset_id,
-            kind="speech",
-            index=i,
+        Segment.of(
+            asset_id,
+            "speech",
+            i,
             start_s=start,
             end_s=end,
             text=text,
@@ -239,11 +230,10 @@ def _keyframes(archive: Archive, asset_id: str, frames: list[tuple[float, str]])
     for i, (at, photo) in enumerate(frames):
         thumb, phash = thumbnail_for(archive, photo)
         segments.append(
-            Segment(
-                segment_id=make_segment_id(asset_id, "visual", i),
-                asset_id=asset_id,
-                kind="visual",
-                index=i,
+            Segment.of(
+                asset_id,
+                "visual",
+                i,
                 start_s=at,
                 end_s=at,
                 thumbnail=thumb,
@@ -259,32 +249,15 @@ def _photo(archive: Archive, root: Path, asset_id: str, rel: str, photo: str) ->
     thumb, phash = thumbnail_for(archive, photo)
     archive.catalog.replace_segments(
         asset_id,
-        [
-            Segment(
-                segment_id=make_segment_id(asset_id, "visual", 0),
-                asset_id=asset_id,
-                kind="visual",
-                index=0,
-                thumbnail=thumb,
-                phash=phash,
-                embedded=False,
-            )
-        ],
+        [Segment.of(asset_id, "visual", 0, thumbnail=thumb, phash=phash, embedded=False)],
     )
 
 
 def _document(archive: Archive, root: Path, asset_id: str, rel: str, chunks: list[str]) -> None:
     put_asset(archive, root, asset_id, rel, "document", None)
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset_id, "text", i),
-            asset_id=asset_id,
-            kind="text",
-            index=i,
-            text=text,
-            char_start=i * 100,
-            char_end=i * 100 + len(text),
-            page=1,
+        Segment.of(
+            asset_id, "text", i, text=text, char_start=i * 100, char_end=i * 100 + len(text), page=1
         )
         for i, text in enumerate(chunks)
     ]

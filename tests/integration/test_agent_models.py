@@ -18,7 +18,7 @@ import pytest
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.config import load_settings
-from assistant.schemas import Asset, Segment, make_segment_id
+from assistant.schemas import Asset, Segment
 
 pytestmark = pytest.mark.slow
 
@@ -75,15 +75,7 @@ def build_small_archive(archive: Archive, root: Path) -> None:
             duration_s=40.0,
         ),
         [
-            Segment(
-                segment_id=make_segment_id(radio_id, "speech", i),
-                asset_id=radio_id,
-                kind="speech",
-                index=i,
-                start_s=start,
-                end_s=end,
-                text=text,
-            )
+            Segment.of(radio_id, "speech", i, start_s=start, end_s=end, text=text)
             for i, (start, end, text) in enumerate(RADIO)
         ],
     )
@@ -98,17 +90,7 @@ def build_small_archive(archive: Archive, root: Path) -> None:
                 rel_path=rel_path,
                 kind="document",
             ),
-            [
-                Segment(
-                    segment_id=make_segment_id(asset_id, "text", 0),
-                    asset_id=asset_id,
-                    kind="text",
-                    index=0,
-                    text=text,
-                    char_start=0,
-                    char_end=len(text),
-                )
-            ],
+            [Segment.of(asset_id, "text", 0, text=text, char_start=0, char_end=len(text))],
         )
 
 

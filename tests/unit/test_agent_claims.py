@@ -12,8 +12,9 @@ from assistant.agent.claims import facts_in, missing_facts, numbers_in
 from assistant.agent.evidence import EvidenceBook, withhold_instructions
 from assistant.agent.grounding import ground, is_degenerate
 from assistant.agent.names import archive_names, respell
-from assistant.schemas import Asset, Clip, MetadataValue
+from assistant.schemas import Clip, MetadataValue
 from assistant.store.catalog import Catalog
+from tests.helpers.builders import asset_row, clip_of
 
 
 def _clip(
@@ -24,17 +25,10 @@ def _clip(
     metadata: dict | None = None,
     score: float = 0.8,
 ) -> Clip:
-    return Clip(
-        asset_id=file[:16].ljust(16, "0"),
-        file=file,
-        path="/a/" + file,
-        kind=kind,
-        start_s=start,
-        end_s=None if start is None else start + 8,  # type: ignore[arg-type]
-        score=score,
-        snippet=snippet,
-        metadata=metadata or {},
-    )
+    end = None if start is None else start + 8
+    asset_id = file[:16].ljust(16, "0")
+    clip = clip_of(file, kind, start, end, asset_id=asset_id, score=score, snippet=snippet)
+    return clip.model_copy(update={"metadata": metadata or {}})
 
 
 def _book(*clips: Clip) -> EvidenceBook:
@@ -250,14 +244,7 @@ def test_names_elsewhere_in_the_archive_respell_recordings_more_strictly(tmp_pat
     catalog = Catalog(tmp_path / "catalog.sqlite")
     for asset_id, people in (("portrait", ["Jonas Berg"]), ("briefing", ["Elena Varga"])):
         catalog.put_asset(
-            Asset(
-                asset_id=asset_id,
-                path=f"/m/{asset_id}",
-                root="/m",
-                rel_path=f"image/{asset_id}.jpg",
-                kind="image",
-                status="indexed",
-            )
+            asset_row("/m", f"image/{asset_id}.jpg", "image", asset_id, status="indexed")
         )
         catalog.set_metadata(
             asset_id, [MetadataValue(field="people", value=people, source="sidecar")]

@@ -11,17 +11,10 @@ from typer.testing import CliRunner
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.cli import app
 from assistant.schemas import Clip
+from tests.helpers.builders import clip_of
 
-CLIP = Clip(
-    asset_id="a" * 16,
-    file="press/briefing.mp4",
-    path="/a/press/briefing.mp4",
-    kind="video",
-    start_s=65.0,
-    end_s=71.5,
-    score=0.8,
-    snippet="The commissioner said energy prices will rise this winter.",
-)
+SAID = "The commissioner said energy prices will rise this winter."
+CLIP = clip_of("press/briefing.mp4", "video", 65.0, 71.5, score=0.8, snippet=SAID)
 
 
 @pytest.fixture

@@ -12,21 +12,15 @@ from assistant.agent.grounding import ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer
 from assistant.agent.planner import _follow_up, plan_schema
 from assistant.schemas import Answer, Clip
+from tests.helpers.builders import clip_of
 
 
 def _clip(
     name: str, start: float | None = None, end: float | None = None, snippet: str = ""
 ) -> Clip:
-    return Clip(
-        asset_id=name[:16].ljust(16, "0"),
-        file=name,
-        path="/x/" + name,
-        kind="video" if start is not None else "document",
-        start_s=start,
-        end_s=end,
-        score=0.5,
-        snippet=snippet,
-    )
+    kind = "video" if start is not None else "document"
+    asset_id = name[:16].ljust(16, "0")
+    return clip_of(name, kind, start, end, root="/x", asset_id=asset_id, score=0.5, snippet=snippet)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])

@@ -13,7 +13,8 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.schemas import Asset, Clip, Filters, MetadataValue, Segment, make_segment_id
+from assistant.schemas import Clip, Filters, MetadataValue, Segment
+from tests.helpers.builders import asset_row, clip_of
 
 SPEECH = [
     (0.0, 10.0, "Good morning and welcome to the council briefing."),
@@ -40,49 +41,20 @@ def _plan(tool: str, evidence: int = 0, query: str = "") -> str:
 def archive(test_settings, tmp_path: Path):
     opened = Archive.open(test_settings, model_overrides={"llm": ScriptedLLM([_answer("x")])})
     catalog = opened.catalog
-    video = Asset(
-        asset_id="a" * 16,
-        path=str(tmp_path / "briefing.mp4"),
-        root=str(tmp_path),
-        rel_path="press/briefing.mp4",
-        kind="video",
-        duration_s=40.0,
-    )
-    memo = Asset(
-        asset_id="b" * 16,
-        path=str(tmp_path / "memo.txt"),
-        root=str(tmp_path),
-        rel_path="docs/memo.txt",
-        kind="document",
-    )
+    video = asset_row(tmp_path, "press/briefing.mp4", "video", "a" * 16, duration_s=40.0)
+    memo = asset_row(tmp_path, "docs/memo.txt", "document", "b" * 16)
     for asset in (video, memo):
         catalog.put_asset(asset)
     catalog.replace_segments(
         video.asset_id,
         [
-            Segment(
-                segment_id=make_segment_id(video.asset_id, "speech", i),
-                asset_id=video.asset_id,
-                kind="speech",
-                index=i,
-                start_s=start,
-                end_s=end,
-                text=text,
-            )
+            Segment.of(video.asset_id, "speech", i, start_s=start, end_s=end, text=text)
             for i, (start, end, text) in enumerate(SPEECH)
         ],
     )
     catalog.replace_segments(
         memo.asset_id,
-        [
-            Segment(
-                segment_id=make_segment_id(memo.asset_id, "text", 0),
-                asset_id=memo.asset_id,
-                kind="text",
-                index=0,
-                text=INJECTION,
-            )
-        ],
+        [Segment.of(memo.asset_id, "text", 0, text=INJECTION)],
     )
     catalog.set_metadata(
         video.asset_id,
@@ -104,15 +76,8 @@ def _clip(
     snippet: str,
     score: float,
 ) -> Clip:
-    return Clip(
-        asset_id=asset_id,
-        file=file,
-        path=f"/archive/{file}",
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start,
-        end_s=end,
-        score=score,
-        snippet=snippet,
+    return clip_of(
+        file, kind, start, end, root="/archive", asset_id=asset_id, score=score, snippet=snippet
     )
 
 

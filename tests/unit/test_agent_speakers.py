@@ -14,8 +14,9 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.enrich.speakers import SpeakerTurn
-from assistant.schemas import Asset, Clip, Segment, make_segment_id
+from assistant.schemas import Clip, Segment
 from assistant.store.voices import AssetSpeaker, VoiceStore
+from tests.helpers.builders import asset_row
 
 LINES = [
     ("S1", "Minister, how much will the repairs cost?"),
@@ -36,21 +37,13 @@ def interview(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     llm = ScriptedLLM([_answer("unused")])
     archive = Archive.open(test_settings, model_overrides={"llm": llm})
     archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-    asset = Asset(
-        asset_id="i" * 16,
-        path=str(tmp_path / "two.wav"),
-        root=str(tmp_path),
-        rel_path="two.wav",
-        kind="audio",
-        duration_s=24.0,
-    )
+    asset = asset_row(tmp_path, "two.wav", "audio", "i" * 16, duration_s=24.0)
     archive.catalog.put_asset(asset)
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset.asset_id, "speech", i),
-            asset_id=asset.asset_id,
-            kind="speech",
-            index=i,
+        Segment.of(
+            asset.asset_id,
+            "speech",
+            i,
             start_s=i * 6.0,
             end_s=i * 6.0 + 5.0,
             text=text,

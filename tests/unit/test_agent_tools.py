@@ -24,16 +24,11 @@ from assistant.agent.turn import TurnContext
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.retrieval.modalities import modality
-from assistant.schemas import Asset, Clip, MetadataValue, Provenance
+from assistant.schemas import MetadataValue, Provenance
+from tests.helpers.builders import asset_row, clip_of
 
-PHOTO = Clip(
-    asset_id="d" * 16,
-    file="photos/market.jpg",
-    path="/a/photos/market.jpg",
-    kind="image",
-    score=0.8,
-    snippet="",
-    metadata={"place": "Lyon"},
+PHOTO = clip_of(
+    "photos/market.jpg", "image", asset_id="d" * 16, score=0.8, metadata={"place": "Lyon"}
 )
 
 
@@ -123,15 +118,7 @@ class TestProposeMetadataStandard(_Standard):
 def ctx(test_settings, tmp_path: Path):
     archive = Archive.open(test_settings)
     archive.catalog.put_asset(
-        Asset(
-            asset_id="d" * 16,
-            path=str(tmp_path / "market.jpg"),
-            root=str(tmp_path),
-            rel_path="photos/market.jpg",
-            kind="image",
-            width=640,
-            height=480,
-        )
+        asset_row(tmp_path, "photos/market.jpg", "image", "d" * 16, width=640, height=480)
     )
     archive.catalog.set_metadata(
         "d" * 16,

@@ -15,7 +15,8 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.rewrite import REWRITE_SCHEMA, needs_rewrite
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
-from assistant.schemas import Asset, Clip, MetadataValue, SearchQuery
+from assistant.schemas import Clip, MetadataValue, SearchQuery
+from tests.helpers.builders import asset_row
 from tests.helpers.clips import passage
 
 
@@ -204,16 +205,7 @@ def test_upload_where_and_when_come_from_the_matched_assets_record(
     match = _clip("council", "video/council.mp4", "video", "", 7.0, score=0.93)
     session, llm, _ = session_for([_answer("unused")], [match])
     archive = session.archive
-    archive.catalog.put_asset(
-        Asset(
-            asset_id=match.asset_id,
-            path=match.path,
-            root="/a",
-            rel_path=match.file,
-            kind="video",
-            duration_s=60.0,
-        )
-    )
+    archive.catalog.put_asset(asset_row("/a", match.file, "video", match.asset_id, duration_s=60.0))
     archive.catalog.set_metadata(
         match.asset_id,
         [
@@ -285,33 +277,17 @@ def test_nothing_found_says_so_in_the_step(session_for) -> None:
 
 
 def test_follow_up_never_returns_the_clip_it_follows(session_for, tmp_path: Path) -> None:
-    from assistant.schemas import Segment, make_segment_id
+    from assistant.schemas import Segment
 
     session, _, _ = session_for(
         [_answer("She spoke of prices [1]."), _answer("Then she spoke of vouchers [1].")], []
     )
     archive = session.archive
-    asset = Asset(
-        asset_id="v" * 16,
-        path=str(tmp_path / "v.mp4"),
-        root=str(tmp_path),
-        rel_path="v.mp4",
-        kind="video",
-        duration_s=40.0,
-        status="indexed",
-    )
+    asset = asset_row(tmp_path, "v.mp4", "video", "v" * 16, duration_s=40.0, status="indexed")
     archive.catalog.put_asset(asset)
     lines = ["Welcome.", "Prices will rise.", "Vouchers come in January.", "Goodbye."]
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset.asset_id, "speech", i),
-            asset_id=asset.asset_id,
-            kind="speech",
-            index=i,
-            start_s=i * 3.0,
-            end_s=i * 3.0 + 2.5,
-            text=text,
-        )
+        Segment.of(asset.asset_id, "speech", i, start_s=i * 3.0, end_s=i * 3.0 + 2.5, text=text)
         for i, text in enumerate(lines)
     ]
     archive.catalog.replace_segments(asset.asset_id, segments)

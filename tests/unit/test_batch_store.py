@@ -12,28 +12,16 @@ from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.ingest.extract import Extracted
 from assistant.ingest.store import store_batch, store_extracted
-from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
+from assistant.schemas import MetadataValue, Segment
+from tests.helpers.builders import asset_row
 
 
 def _item(i: int) -> tuple[Extracted, dict[str, dict[str, np.ndarray]]]:
     asset_id = f"{i:016x}"
     segments = [
-        Segment(
-            segment_id=make_segment_id(asset_id, "text", j),
-            asset_id=asset_id,
-            kind="text",
-            index=j,
-            text=f"harbour report {i} part {j}",
-        )
-        for j in range(2)
+        Segment.of(asset_id, "text", j, text=f"harbour report {i} part {j}") for j in range(2)
     ]
-    asset = Asset(
-        asset_id=asset_id,
-        path=f"/a/doc{i}.txt",
-        root="/a",
-        rel_path=f"doc{i}.txt",
-        kind="document",
-    )
+    asset = asset_row("/a", f"doc{i}.txt", "document", asset_id)
     metadata = [MetadataValue(field="place", value=f"Leuven {i}", source="sidecar")]
     rng = np.random.default_rng(i)
     vectors = rng.standard_normal((2, 8)).astype(np.float32)

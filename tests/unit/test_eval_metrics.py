@@ -12,6 +12,7 @@ from assistant.evaluation.archive_text import transcript_between
 from assistant.evaluation.matching import clip_matches, is_supported, ranked_doc_ids
 from assistant.evaluation.suite import RelevantItem
 from assistant.schemas import Clip, Segment, WordTiming
+from tests.helpers.builders import clip_of
 
 
 def clip(
@@ -23,16 +24,7 @@ def clip(
     snippet: str = "",
     kind: str = "video",
 ) -> Clip:
-    return Clip(
-        asset_id=asset,
-        file=file,
-        path=f"/x/{file}",
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start,
-        end_s=end,
-        score=0.5,
-        snippet=snippet,
-    )
+    return clip_of(file, kind, start, end, root="/x", asset_id=asset, score=0.5, snippet=snippet)
 
 
 GOLD = RelevantItem(file="news/briefing.mp4", start_s=12.0, end_s=20.0)
@@ -168,21 +160,19 @@ def test_transcript_between_uses_word_times() -> None:
         for s, w in [(1.0, " energy"), (1.5, " prices"), (2.0, " rose"), (9.0, " later")]
     ]
     speech = [
-        Segment(
-            segment_id="a:speech:0",
-            asset_id="a",
-            kind="speech",
-            index=0,
+        Segment.of(
+            "a",
+            "speech",
+            0,
             start_s=1.0,
             end_s=9.4,
             text="energy prices rose later",
             words=words,
         ),
-        Segment(
-            segment_id="a:speech:1",
-            asset_id="a",
-            kind="speech",
-            index=1,
+        Segment.of(
+            "a",
+            "speech",
+            1,
             start_s=12.0,
             end_s=14.0,
             text="no words here",
@@ -192,11 +182,10 @@ def test_transcript_between_uses_word_times() -> None:
     assert transcript_between(speech, 8.0, 15.0) == "later no words here"
     assert transcript_between(speech, 1.8, 2.4, slack_s=0.0) == "rose"
     stretched = [
-        Segment(
-            segment_id="b:speech:0",
-            asset_id="b",
-            kind="speech",
-            index=0,
+        Segment.of(
+            "b",
+            "speech",
+            0,
             start_s=0.0,
             end_s=2.0,
             text="Heavy flooding",

@@ -17,6 +17,7 @@ from assistant.evaluation.runner import Backends, run_suite
 from assistant.evaluation.suite import load_suite
 from assistant.retrieval.outcome import SearchOutcome
 from assistant.schemas import Answer, Citation, Clip, Filters, IngestReport, SearchQuery
+from tests.helpers.builders import clip_of
 
 CASES = [
     {
@@ -64,15 +65,7 @@ def clip(
     file: str, start: float | None = None, end: float | None = None, score: float = 0.9
 ) -> Clip:
     kind = "image" if file.endswith(".jpg") else "video"
-    return Clip(
-        asset_id=file,
-        file=file,
-        path=f"/a/{file}",
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start,
-        end_s=end,
-        score=score,
-    )
+    return clip_of(file, kind, start, end, asset_id=file, score=score)
 
 
 class FakeEngine:

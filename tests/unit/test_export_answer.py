@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from assistant.export.answer import answer_markdown
 from assistant.schemas import Answer, Citation, Clip
+from tests.helpers.builders import clip_of
 
 
 def _clip(
@@ -15,17 +16,7 @@ def _clip(
     snippet: str = "",
     page: int | None = None,
 ) -> Clip:
-    return Clip(
-        asset_id="a",
-        file=file,
-        path=f"/a/{file}",
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start,
-        end_s=end,
-        score=0.9,
-        snippet=snippet,
-        page=page,
-    )
+    return clip_of(file, kind, start, end, asset_id="a", snippet=snippet, page=page)
 
 
 def test_answer_with_sources_and_timecodes() -> None:

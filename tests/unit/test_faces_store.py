@@ -13,7 +13,8 @@ from assistant.archive import Archive
 from assistant.enrich import people
 from assistant.enrich.faces import MATCH, SAME_PERSON, FoundFace, match_score
 from assistant.errors import AssistantError
-from assistant.schemas import Asset, MetadataValue, Segment
+from assistant.schemas import MetadataValue, Segment
+from tests.helpers.builders import asset_row
 
 
 def _vector(seed: int) -> np.ndarray:
@@ -38,31 +39,11 @@ def _add_asset(
     kind: str = "image",
 ) -> str:
     asset_id = f"{abs(hash(name)) % 16**16:016x}"
-    archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=str(tmp / name),
-            root=str(tmp),
-            rel_path=name,
-            kind=kind,
-            mime="image/jpeg",
-            status="pending",
-        )
-    )
-    segment_id = f"{asset_id}:visual:0"
-    archive.catalog.replace_segments(
-        asset_id,
-        [
-            Segment(
-                segment_id=segment_id,
-                asset_id=asset_id,
-                kind="visual",
-                index=0,
-                start_s=12.0 if kind == "video" else None,
-                end_s=15.0 if kind == "video" else None,
-            )
-        ],
-    )
+    archive.catalog.put_asset(asset_row(tmp, name, kind, asset_id, mime="image/jpeg"))
+    times = {"start_s": 12.0, "end_s": 15.0} if kind == "video" else {}
+    segment = Segment.of(asset_id, "visual", 0, **times)
+    segment_id = segment.segment_id
+    archive.catalog.replace_segments(asset_id, [segment])
     if people_value:
         archive.catalog.set_metadata(
             asset_id, [MetadataValue(field="people", value=people_value, source="sidecar")]

@@ -20,17 +20,16 @@ from assistant.ingest.lock import data_dir_lock
 from assistant.ingest.pipeline import ingest_folder
 from assistant.schemas import IngestReport
 from samples.media import REPORT_TEXT, debian_photo
+from tests.helpers.hashing_text import text_only
 from tests.helpers.hostile_jobs import misbehaving_job
-from tests.unit.test_ingest_pipeline import HashingTextEncoder
+from tests.helpers.progress import RecordingSink
 
 
 def _archive(test_settings: Any, **ingest: Any) -> Archive:
     settings = test_settings.model_copy(
         update={"ingest": test_settings.ingest.model_copy(update={"workers": 2, **ingest})}
     )
-    return Archive.open(
-        settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
-    )
+    return Archive.open(settings, model_overrides=text_only())
 
 
 def _folder(tmp_path: Path, *marked: str) -> Path:
@@ -185,7 +184,6 @@ def test_a_second_ingest_of_the_same_data_dir_refuses_or_waits(
     assert "--wait" in (refused.value.hint or "")
     assert archive.catalog.assets(status=None) == []
 
-    said: list[str] = []
     held = threading.Event()
 
     def hold_for_a_second() -> None:
@@ -197,20 +195,11 @@ def test_a_second_ingest_of_the_same_data_dir_refuses_or_waits(
     holder.start()
     held.wait(10)
 
-    class Sink:
-        def update(self, stage: str, done: float, total: float, message: str = "") -> None:
-            pass
-
-        def notice(self, message: str) -> None:
-            said.append(message)
-
-        def working_on(self, names: list[str], done: int, total: int) -> None:
-            pass
-
-    report = ingest_folder(archive, root, Sink(), wait=True)
+    sink = RecordingSink()
+    report = ingest_folder(archive, root, sink, wait=True)
     holder.join()
     assert report.counts_by_status == {"indexed": 3}
-    assert any("Waiting for it to finish" in s for s in said)
+    assert any("Waiting for it to finish" in s for s in sink.notices)
     archive.close()
 
 

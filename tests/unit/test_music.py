@@ -13,10 +13,11 @@ import soundfile
 
 from assistant.enrich.music import looks_like_music, music_metadata
 from assistant.models.base import SpeechSegment, Transcript, Word
-from assistant.schemas import Asset, Filters
+from assistant.schemas import Filters
 from assistant.store.catalog import Catalog
 from samples.media import speak, synth_music
 from samples.music_corpus import TrackSpec, write_track
+from tests.helpers.builders import asset_row
 
 # (bpm, tonic, mode): slow and fast, both modes, sharps included.
 TRACKS = [(72.0, "A", "minor"), (96.0, "F#", "major"), (128.0, "G", "major"), (110.0, "C", "minor")]
@@ -94,16 +95,7 @@ def test_slow_minor_track_is_found_by_tempo_and_mode_filters(
     catalog = Catalog(tmp_path / "catalog.db")
     for n, (_track, values) in enumerate(analysed.items()):
         asset_id = f"{n:016x}"
-        catalog.put_asset(
-            Asset(
-                asset_id=asset_id,
-                path=f"/m/{n}.wav",
-                root="/m",
-                rel_path=f"{n}.wav",
-                kind="audio",
-                is_music=True,
-            )
-        )
+        catalog.put_asset(asset_row("/m", f"{n}.wav", "audio", asset_id, is_music=True))
         catalog.set_metadata(asset_id, values.values())
     found = catalog.filter_assets(Filters(mode="minor", tempo_max=100))
     slow_minor = [f"{n:016x}" for n, t in enumerate(analysed) if t == (72.0, "A", "minor")]

@@ -9,7 +9,8 @@ import pytest
 from assistant.archive import Archive
 from assistant.retrieval.engine import search_engine
 from assistant.retrieval.music_words import music_filters, with_music_filters
-from assistant.schemas import Asset, Filters, MetadataValue, SearchQuery
+from assistant.schemas import Filters, MetadataValue, SearchQuery
+from tests.helpers.builders import asset_row
 from tests.helpers.search_archive import open_archive
 
 
@@ -57,16 +58,7 @@ def test_explicit_filters_win_over_words() -> None:
 
 
 def _music(archive: Archive, root: Path, asset_id: str, name: str, key: str, tempo: float) -> None:
-    archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=str(root / name),
-            root=str(root),
-            rel_path=name,
-            kind="audio",
-            is_music=True,
-        )
-    )
+    archive.catalog.put_asset(asset_row(root, name, "audio", asset_id, is_music=True))
     archive.catalog.set_metadata(
         asset_id,
         [

@@ -15,8 +15,9 @@ from assistant.enrich.entities import entity_values, people_in, places_in
 from assistant.enrich.propagate import pending_proposals, propose_all, propose_for_asset
 from assistant.errors import AssistantError
 from assistant.media.images import phash_hex, save_thumbnail
-from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
+from assistant.schemas import MetadataValue, Segment
 from samples.media import debian_photo
+from tests.helpers.builders import asset_row
 
 SPEECH = (
     "Commissioner Maria Lopez said in Brussels that energy prices will rise again "
@@ -39,25 +40,16 @@ def _add_photo(
     path = folder / name
     picture.save(path)
     archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=str(path),
-            root=str(folder),
-            rel_path=name,
-            kind="image",
-            width=picture.width,
-            height=picture.height,
-        )
+        asset_row(folder, name, "image", asset_id, width=picture.width, height=picture.height)
     )
     thumb = save_thumbnail(picture, archive.settings.thumbnails_dir / asset_id / "0.jpg", 320)
     archive.catalog.replace_segments(
         asset_id,
         [
-            Segment(
-                segment_id=make_segment_id(asset_id, "visual", 0),
-                asset_id=asset_id,
-                kind="visual",
-                index=0,
+            Segment.of(
+                asset_id,
+                "visual",
+                0,
                 thumbnail=str(thumb),
                 phash=phash_hex(picture),
                 embedded=False,
@@ -75,27 +67,12 @@ def _add_speech(
     metadata: list[MetadataValue] | None = None,
 ) -> None:
     archive.catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=f"/media/{name}",
-            root="/media",
-            rel_path=name,
-            kind="video",
-            duration_s=6.0 * len(lines),
-        )
+        asset_row("/media", name, "video", asset_id, duration_s=6.0 * len(lines))
     )
     archive.catalog.replace_segments(
         asset_id,
         [
-            Segment(
-                segment_id=make_segment_id(asset_id, "speech", i),
-                asset_id=asset_id,
-                kind="speech",
-                index=i,
-                start_s=6.0 * i,
-                end_s=6.0 * i + 5.5,
-                text=line,
-            )
+            Segment.of(asset_id, "speech", i, start_s=6.0 * i, end_s=6.0 * i + 5.5, text=line)
             for i, line in enumerate(lines)
         ],
     )

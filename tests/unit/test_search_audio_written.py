@@ -11,7 +11,7 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.retrieval.engine import search_engine
-from assistant.schemas import Clip, MetadataValue, SearchQuery, Segment, make_segment_id
+from assistant.schemas import Clip, MetadataValue, SearchQuery, Segment
 from tests.helpers.search_archive import (
     FakeTranscriber,
     _document,
@@ -64,13 +64,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _ocr(archive: Archive, asset_id: str, text: str) -> None:
-    segment = Segment(
-        segment_id=make_segment_id(asset_id, "ocr", 0),
-        asset_id=asset_id,
-        kind="ocr",
-        index=0,
-        text=text,
-    )
+    segment = Segment.of(asset_id, "ocr", 0, text=text)
     archive.catalog.replace_segments(asset_id, [*archive.catalog.segments(asset_id, None), segment])
     _embed_text(archive, [segment])
 

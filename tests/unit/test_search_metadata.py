@@ -18,10 +18,11 @@ from assistant.errors import AssistantError
 from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.filter_matches import WHY as FILTER_WHY
 from assistant.retrieval.metadata_match import _match
-from assistant.schemas import Asset, Clip, Filters, MetadataValue, SearchQuery
+from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery
 from assistant.similarity.calibration import FILTER_ONLY
 from assistant.store.catalog import Catalog
 from assistant.store.metadata_text import field_words, gist, searchable_text
+from tests.helpers.builders import asset_row
 from tests.helpers.search_archive import (
     IDS,
     build,
@@ -143,16 +144,7 @@ def test_match_scores_coverage_times_confidence_and_names_the_field() -> None:
 # --- the catalog keeps metadata text in step -----------------------------------------------
 def test_catalog_keeps_metadata_text_in_step_with_every_write(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
-    catalog.put_asset(
-        Asset(
-            asset_id="c1",
-            path="/m/a.jpg",
-            root="/m",
-            rel_path="a.jpg",
-            kind="image",
-            status="indexed",
-        )
-    )
+    catalog.put_asset(asset_row("/m", "a.jpg", "image", "c1", status="indexed"))
     catalog.set_metadata("c1", [meta_value("place", "Leuven")])
     assert [a for a, _ in catalog.metadata_search("leuven", 5)] == ["c1"]
     # A user value wins over the sidecar: the old place is no longer found.

@@ -120,11 +120,10 @@ def test_pad_widens_short_spans_and_clamps_to_duration() -> None:
 def speech(index: int, start: float, end: float, text: str) -> Segment:
     words = text.split()
     step = (end - start) / len(words)
-    return Segment(
-        segment_id=f"v:speech:{index}",
-        asset_id="v",
-        kind="speech",
-        index=index,
+    return Segment.of(
+        "v",
+        "speech",
+        index,
         start_s=start,
         end_s=end,
         text=text,

@@ -14,13 +14,14 @@ import imagehash
 import numpy as np
 import pytest
 
-from assistant.schemas import Asset, Filters, Segment, make_segment_id
+from assistant.schemas import Filters, Segment
 from assistant.similarity.hash_index import HashIndex, parse_hex
 from assistant.store import metadata_space
 from assistant.store.catalog import Catalog
 from assistant.store.filter_sql import FILTER_SQL
 from assistant.store.metadata_rules import matches_filters
 from assistant.store.vectors.chroma import ChromaIndex
+from tests.helpers.builders import asset_row
 from tests.helpers.search_archive import meta_value
 
 PLACES = ["Leuven", "Leuven, Belgium", "Ghent", "Brussels", "Sint-Truiden", "Zürich"]
@@ -32,16 +33,7 @@ LANGUAGES = ["fr", "French", "de", "nl-BE", "not a language"]
 
 
 def _asset(catalog: Catalog, asset_id: str, kind: str, status: str = "indexed") -> None:
-    catalog.put_asset(
-        Asset(
-            asset_id=asset_id,
-            path=f"/m/{asset_id}",
-            root="/m",
-            rel_path=f"{kind}/{asset_id}",
-            kind=kind,  # type: ignore[arg-type]
-            status=status,
-        )
-    )  # type: ignore[arg-type]
+    catalog.put_asset(asset_row("/m", f"{kind}/{asset_id}", kind, asset_id, status=status))
 
 
 def _random_catalog(path: Path, n: int = 80) -> Catalog:
@@ -170,14 +162,7 @@ def test_hex_parsing_matches_python_and_flags_bad_hashes() -> None:
 
 
 def _visual(asset_id: str, index: int, phash: str) -> Segment:
-    return Segment(
-        segment_id=make_segment_id(asset_id, "visual", index),
-        asset_id=asset_id,
-        kind="visual",
-        index=index,
-        phash=phash,
-        embedded=False,
-    )
+    return Segment.of(asset_id, "visual", index, phash=phash, embedded=False)
 
 
 def test_hash_index_appends_new_rows_and_rereads_after_deletes(tmp_path: Path) -> None:

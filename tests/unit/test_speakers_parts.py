@@ -141,11 +141,10 @@ def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
 
 def test_subtitle_cues_are_cut_on_words_and_labelled() -> None:
     words = [WordTiming(start_s=i * 0.5, end_s=i * 0.5 + 0.4, text=f" word{i}") for i in range(20)]
-    segment = Segment(
-        segment_id="a:speech:0",
-        asset_id="a",
-        kind="speech",
-        index=0,
+    segment = Segment.of(
+        "a",
+        "speech",
+        0,
         start_s=0.0,
         end_s=9.9,
         text="...",

@@ -15,7 +15,6 @@ from assistant.errors import AssistantError
 from assistant.schemas import (
     Answer,
     Citation,
-    Clip,
     Filters,
     IngestFailure,
     IngestReport,
@@ -23,18 +22,10 @@ from assistant.schemas import (
 )
 from assistant.ui.archive_tab import models_html, report_html
 from assistant.ui.chat_tab import ChatHandler
+from tests.helpers.builders import clip_of
 from tests.helpers.fake_links import FakeLinks
 
-CLIP = Clip(
-    asset_id="b" * 16,
-    file="a/news.mp3",
-    path="/arch/a/news.mp3",
-    kind="audio",
-    start_s=5.0,
-    end_s=9.0,
-    score=0.9,
-    snippet="wildfire",
-)
+CLIP = clip_of("a/news.mp3", "audio", 5.0, 9.0, root="/arch", asset_id="b" * 16, snippet="wildfire")
 
 
 class _Session:

@@ -16,7 +16,7 @@ from assistant.ingest.pipeline import ingest_folder
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import ArchiveHandler
 from assistant.ui.ingest_progress import ProgressSnapshot, progress_html
-from tests.unit.test_ingest_pipeline import HashingTextEncoder
+from tests.helpers.hashing_text import text_only
 
 NOTES = {
     "ferry.md": "The ferry strike ended on Tuesday after talks at the harbour office.",
@@ -27,9 +27,7 @@ NOTES = {
 
 @pytest.fixture
 def archive(test_settings: Any) -> Any:
-    opened = Archive.open(
-        test_settings, model_overrides={"clip": None, "asr": None, "text": HashingTextEncoder()}
-    )
+    opened = Archive.open(test_settings, model_overrides=text_only())
     yield opened
     opened.close()
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import AssistantError
-from assistant.schemas import Asset
 from assistant.store.catalog import Catalog
 from assistant.ui.media import FILE_ROUTE, PlayableCopies, ServedFiles, browser_plays
 from assistant.ui.uploads import check_upload, split_uploads
 from samples.media import ffmpeg
+from tests.helpers.builders import asset_row
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
@@ -26,15 +26,7 @@ def served(test_settings, tmp_path: Path) -> tuple[ServedFiles, Path]:
     photo = root / "photos" / "a.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0fake")
     catalog = Catalog(test_settings.catalog_path)
-    catalog.put_asset(
-        Asset(
-            asset_id="0" * 16,
-            path=str(photo),
-            root=str(root),
-            rel_path="photos/a.jpg",
-            kind="image",
-        )
-    )
+    catalog.put_asset(asset_row(root, "photos/a.jpg", "image", "0" * 16))
     return ServedFiles(test_settings, catalog), root
 
 
@@ -67,15 +59,7 @@ def test_new_root_is_published_to_blocks(served: tuple[ServedFiles, Path], tmp_p
     newer.mkdir()
     (newer / "b.jpg").write_bytes(b"\xff\xd8\xff\xe0fake")
     assert files.url(newer / "b.jpg") is None
-    files.catalog.put_asset(
-        Asset(
-            asset_id="1" * 16,
-            path=str(newer / "b.jpg"),
-            root=str(newer),
-            rel_path="b.jpg",
-            kind="image",
-        )
-    )
+    files.catalog.put_asset(asset_row(newer, "b.jpg", "image", "1" * 16))
 
     class Blocks:
         def __init__(self) -> None:

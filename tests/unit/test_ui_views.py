@@ -11,22 +11,19 @@ from assistant.schemas import Answer, Citation, Clip
 from assistant.ui.answer_view import evidence_html, link_citations
 from assistant.ui.cards import clip_card, metadata_html
 from assistant.vocabulary.timefmt import clock, span
+from tests.helpers.builders import clip_of
 from tests.helpers.fake_links import FakeLinks
 
 
 def _clip(**update: object) -> Clip:
-    base = Clip(
-        asset_id="a" * 16,
-        file="video/news.mp4",
-        path="/arch/video/news.mp4",
-        kind="video",
-        start_s=41.0,
-        end_s=58.4,
-        score=0.734,
-        snippet="flooding",
-        why=["speech: 'flooding'"],
-    )
-    return base.model_copy(update=update)
+    why = ["speech: 'flooding'"]
+    base = clip_of("video/news.mp4", "video", 41.0, 58.4, root="/arch", score=0.734, why=why)
+    return base.model_copy(update={"snippet": "flooding", **update})
+
+
+def _whole_file(kind: str, file: str, **update: object) -> Clip:
+    """A clip on a whole file under /arch (a document or picture: no times)."""
+    return _clip(kind=kind, file=file, path=f"/arch/{file}", start_s=None, end_s=None, **update)
 
 
 @pytest.mark.parametrize(
@@ -83,15 +80,7 @@ def test_card_escapes_archive_text() -> None:
 
 
 def test_document_card_highlights_passage_with_page() -> None:
-    clip = _clip(
-        kind="document",
-        file="docs/e.pdf",
-        path="/arch/docs/e.pdf",
-        start_s=None,
-        end_s=None,
-        snippet="green party doubled its seats",
-        page=2,
-    )
+    clip = _whole_file("document", "docs/e.pdf", snippet="green party doubled its seats", page=2)
     html = clip_card(clip, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert "<mark>green party doubled its seats</mark>" in html
     assert "page 2" in html
@@ -157,21 +146,14 @@ def test_static_assets_ship_with_package() -> None:
 
 
 def test_active_archive_files_are_downloaded_not_opened() -> None:
-    page = _clip(
-        kind="document",
-        file="docs/b.html",
-        path="/arch/docs/b.html",
-        start_s=None,
-        end_s=None,
-        snippet="railway strike",
-    )
+    page = _whole_file("document", "docs/b.html", snippet="railway strike")
     html = clip_card(page, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert 'href="/f/arch/docs/b.html" download' in html and 'target="_blank"' not in html
-    svg = _clip(kind="image", file="p/logo.svg", path="/arch/p/logo.svg", start_s=None, end_s=None)
+    svg = _whole_file("image", "p/logo.svg")
     html = clip_card(svg, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
     assert '<img class="aa-media" src="/f/arch/p/logo.svg"' in html
     assert 'target="_blank"' not in html
-    pdf = _clip(kind="document", file="d/e.pdf", path="/arch/d/e.pdf", start_s=None, end_s=None)
+    pdf = _whole_file("document", "d/e.pdf")
     assert "open file" in clip_card(pdf, links=FakeLinks(), element_id="c")  # type: ignore[arg-type]
 
 

@@ -15,8 +15,8 @@ from assistant.config import load_settings
 from assistant.enrich.visual import caption_segments, visual_question
 from assistant.errors import AssistantError
 from assistant.models.vqa import TransformersVQA
-from assistant.schemas import Asset
 from samples.media import debian_photo, debian_video
+from tests.helpers.builders import asset_row
 
 VOCAB = [
     "[PAD]",
@@ -97,21 +97,8 @@ def archive_with_media(test_settings, tiny_blip: Path):
     )
     photo, video = debian_photo("messi5.jpg"), debian_video("vtest.avi")
     for asset in (
-        Asset(
-            asset_id="a" * 16,
-            path=str(photo),
-            root=str(photo.parent),
-            rel_path=photo.name,
-            kind="image",
-        ),
-        Asset(
-            asset_id="b" * 16,
-            path=str(video),
-            root=str(video.parent),
-            rel_path=video.name,
-            kind="video",
-            duration_s=80.0,
-        ),
+        asset_row(photo.parent, photo.name, "image", "a" * 16),
+        asset_row(video.parent, video.name, "video", "b" * 16, duration_s=80.0),
     ):
         archive.catalog.put_asset(asset)
     yield archive
@@ -152,13 +139,7 @@ def test_captions_become_timed_text_segments(archive_with_media: Archive) -> Non
 def test_without_weights_visual_questions_say_how_to_enable(test_settings) -> None:
     archive = Archive.open(test_settings)
     photo = debian_photo("messi5.jpg")
-    asset = Asset(
-        asset_id="a" * 16,
-        path=str(photo),
-        root=str(photo.parent),
-        rel_path=photo.name,
-        kind="image",
-    )
+    asset = asset_row(photo.parent, photo.name, "image", "a" * 16)
     archive.catalog.put_asset(asset)
     try:
         with pytest.raises(AssistantError) as raised:

@@ -1,0 +1,50 @@
+"""Builders for the schema objects tests make by the dozen. The fields a test does not
+care about get one plain default here, so each test names only what it checks (and a new
+required field is added in one place, not in every test module)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assistant.schemas import Asset, Clip
+
+
+def asset_row(
+    root: Path | str, rel: str, kind: str, asset_id: str = "a" * 16, **fields: Any
+) -> Asset:
+    """The catalog row of the file `root/rel` (the file itself need not exist)."""
+    return Asset(
+        asset_id=asset_id,
+        path=str(Path(root) / rel),
+        root=str(root),
+        rel_path=rel,
+        kind=kind,  # type: ignore[arg-type]
+        **fields,
+    )
+
+
+def clip_of(
+    file: str,
+    kind: str = "video",
+    start: float | None = None,
+    end: float | None = None,
+    *,
+    root: str = "/a",
+    asset_id: str = "a" * 16,
+    score: float = 0.9,
+    snippet: str = "",
+    **fields: Any,
+) -> Clip:
+    """A search hit on `file` (under `root`), from `start` to `end` seconds."""
+    return Clip(
+        asset_id=asset_id,
+        file=file,
+        path=f"{root}/{file}",
+        kind=kind,  # type: ignore[arg-type]
+        start_s=start,
+        end_s=end,
+        score=score,
+        snippet=snippet,
+        **fields,
+    )
