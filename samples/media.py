@@ -83,6 +83,14 @@ def ffmpeg(*args: str) -> None:
     _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *args])
 
 
+def excerpt_16k(media: Path, start_s: float, end_s: float, out: Path, *filters: str) -> None:
+    """The sound of `media` from `start_s` to `end_s` as 16 kHz mono, through ffmpeg's
+    audio `filters` (joined in order) if any."""
+    shaped = ["-af", ",".join(filters)] if filters else []
+    cut = ["-ss", f"{start_s:.2f}", "-to", f"{end_s:.2f}", "-i", str(media)]
+    ffmpeg(*cut, "-vn", "-ac", "1", "-ar", "16000", *shaped, str(out))
+
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 
 

@@ -34,6 +34,14 @@ class SuiteBuilder:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
 
+    def place(self, rel: str, lines: dict[str, tuple[float, str]], spans: list[SpokenLine]) -> None:
+        """Record where each of `lines` (key -> (at_s, text)) was spoken: `spans` as the
+        media builder placed them, in the archive file `rel`."""
+        by_text = {span.text: span for span in spans}
+        for key, (_, text) in lines.items():
+            self.spoken[key] = by_text[text]
+            self.files[key] = rel
+
     def said(self, key: str, transcript: bool = False) -> dict[str, Any]:
         """The gold item of a spoken line: its file and span, widened to tenths of a
         second so the span always holds the speech (and its words, if asked)."""

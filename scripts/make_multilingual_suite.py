@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -207,10 +206,7 @@ class Builder(SuiteBuilder):
                 _, spans = samples.audio_with_speech(
                     list(lines.values()), out, duration_s=16.0, voice=voice
                 )
-            by_text = {span.text: span for span in spans}
-            for key, (_, text) in lines.items():
-                self.spoken[key] = by_text[text]
-                self.files[key] = rel
+            self.place(rel, lines, spans)
         for rel, (_, text) in DOCS.items():
             (self.archive / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.archive / rel).write_text(text)
@@ -237,28 +233,8 @@ def _noisy_excerpt(media: Path, start_s: float, end_s: float, out: Path) -> None
 
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "cut.wav"
-        subprocess.run(
-            [
-                "ffmpeg",
-                "-nostdin",
-                "-y",
-                "-loglevel",
-                "error",
-                "-ss",
-                f"{start_s:.2f}",
-                "-to",
-                f"{end_s:.2f}",
-                "-i",
-                str(media),
-                "-ac",
-                "1",
-                "-ar",
-                "16000",
-                "-af",
-                "highpass=f=300,lowpass=f=3000,volume=0.5",
-                str(wav),
-            ],
-            check=True,
+        samples.excerpt_16k(
+            media, start_s, end_s, wav, "highpass=f=300", "lowpass=f=3000", "volume=0.5"
         )
         samples_16k, rate = soundfile.read(str(wav), dtype="float32")
     rng = np.random.default_rng(11)

@@ -23,7 +23,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.media import SpokenLine
 from samples.suites import SuiteBuilder, case_row, suite_main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,12 +111,6 @@ class Builder(SuiteBuilder):
         self.documents()
         self.query_media()
 
-    def _place(self, rel: str, lines: Lines, spans: list[SpokenLine]) -> None:
-        by_text = {span.text: span for span in spans}
-        for key, (_, text) in lines.items():
-            self.spoken[key] = by_text[text]
-            self.files[key] = rel
-
     def videos(self) -> None:
         folder = self.archive / "video"
         folder.mkdir()
@@ -137,7 +130,7 @@ class Builder(SuiteBuilder):
             _, spans = samples.video_with_speech(
                 source, list(lines.values()), folder / name, duration_s=seconds
             )
-            self._place(f"video/{name}", lines, spans)
+            self.place(f"video/{name}", lines, spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
             "council_briefing.mp4,Council briefing,2019-03-12,Brussels,Elena Varga,"
@@ -162,7 +155,7 @@ class Builder(SuiteBuilder):
             _, spans = samples.audio_with_speech(
                 list(lines.values()), folder / name, duration_s=seconds, voice=voice
             )
-            self._place(f"radio/{name}", lines, spans)
+            self.place(f"radio/{name}", lines, spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
             "strike_bulletin.mp3,Rail strike bulletin,2022-11-14,Lyon,,strike;rail,Radio One\n"

@@ -33,7 +33,6 @@ from PIL import Image, ImageEnhance
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.media import SpokenLine
 from samples.suites import SuiteBuilder, case_row, suite_main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,14 +101,6 @@ class Builder(SuiteBuilder):
         self.broken()
         self.query_media()
 
-    def _place(
-        self, rel: str, lines: dict[str, tuple[float, str]], spans: list[SpokenLine]
-    ) -> None:
-        by_text = {span.text: span for span in spans}
-        for key, (_, text) in lines.items():
-            self.spoken[key] = by_text[text]
-            self.files[key] = rel
-
     def videos(self) -> None:
         folder = self.archive / "video"
         folder.mkdir()
@@ -120,13 +111,13 @@ class Builder(SuiteBuilder):
             duration_s=22.0,
             tags={"title": "Council briefing", "creation_time": "2021-03-15T18:00:00Z"},
         )
-        self._place("video/council_briefing.mp4", COUNCIL, spans)
+        self.place("video/council_briefing.mp4", COUNCIL, spans)
         _, spans = samples.video_with_speech(
             [(samples.debian_video("tree.avi"), 8.0), (samples.debian_video("Megamind.avi"), 8.0)],
             list(FLOOD.values()),
             folder / "flood_report.mp4",
         )
-        self._place("video/flood_report.mp4", FLOOD, spans)
+        self.place("video/flood_report.mp4", FLOOD, spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
             "council_briefing.mp4,Council briefing,2021-03-15,Leuven,,transport;budget;energy,"
@@ -141,7 +132,7 @@ class Builder(SuiteBuilder):
         _, spans = samples.audio_with_speech(
             list(MORNING.values()), folder / "morning_bulletin.mp3", duration_s=26.0
         )
-        self._place("radio/morning_bulletin.mp3", MORNING, spans)
+        self.place("radio/morning_bulletin.mp3", MORNING, spans)
         (folder / "morning_bulletin.mp3.json").write_text(
             json.dumps(
                 {
@@ -155,11 +146,11 @@ class Builder(SuiteBuilder):
         _, spans = samples.audio_with_speech(
             list(EVENING.values()), folder / "evening_news.m4a", duration_s=15.0, voice="en-gb"
         )
-        self._place("radio/evening_news.m4a", EVENING, spans)  # no metadata at all
+        self.place("radio/evening_news.m4a", EVENING, spans)  # no metadata at all
         _, spans = samples.audio_with_speech(
             list(INTERVIEW.values()), folder / "interview.ogg", duration_s=12.0, voice="en-us+f3"
         )
-        self._place("radio/interview.ogg", INTERVIEW, spans)
+        self.place("radio/interview.ogg", INTERVIEW, spans)
 
     def music(self) -> None:
         (self.archive / "music").mkdir()
@@ -251,14 +242,14 @@ class Builder(SuiteBuilder):
                 (image.width // 2, image.height // 2)
             ).save(q / "fruits_small.png")
         strike = self.spoken["morning.strike"]
-        _excerpt(
+        samples.excerpt_16k(
             self.archive / "radio/morning_bulletin.mp3",
             strike.start_s - 0.3,
             strike.end_s + 0.3,
             q / "excerpt_strike.wav",
         )
         rescue = self.spoken["flood.rescue"]
-        _excerpt(
+        samples.excerpt_16k(
             self.archive / "video/flood_report.mp4",
             rescue.start_s - 0.3,
             rescue.end_s + 0.3,
@@ -314,23 +305,6 @@ def _save_with_exif(path: Path, taken: str) -> None:
 
 def _grab_frame(video: Path, at_s: float, out: Path) -> None:
     samples.ffmpeg("-ss", f"{at_s}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(out))
-
-
-def _excerpt(media: Path, start_s: float, end_s: float, out: Path) -> None:
-    samples.ffmpeg(
-        "-ss",
-        f"{start_s:.2f}",
-        "-to",
-        f"{end_s:.2f}",
-        "-i",
-        str(media),
-        "-vn",
-        "-ac",
-        "1",
-        "-ar",
-        "16000",
-        str(out),
-    )
 
 
 # --- cases ------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import httpx
 import pytest
 from gradio_client import Client, handle_file
 
+from tests.helpers.app_search import search_api
+
 pytestmark = pytest.mark.e2e
 
 
@@ -90,38 +92,8 @@ def test_upload_of_wrong_type_is_refused_with_a_clear_message(
 def _search(
     client: Client, text: str, kind: list[str], image: str | None = None, **filters: Any
 ) -> tuple[str, str]:
-    values = {
-        "date_from": "",
-        "date_to": "",
-        "place": "",
-        "people": "",
-        "topics": "",
-        "source": "",
-        "tempo_min": "",
-        "tempo_max": "",
-        "mode": "any",
-        "key": "",
-    }
-    values.update(filters)
     upload = handle_file(image) if image else None
-    return client.predict(
-        text,
-        upload,
-        None,
-        kind,
-        values["date_from"],
-        values["date_to"],
-        values["place"],
-        values["people"],
-        values["topics"],
-        values["source"],
-        values["tempo_min"],
-        values["tempo_max"],
-        values["mode"],
-        values["key"],
-        10,
-        api_name="/search",
-    )
+    return search_api(client, text, kind, upload, **filters)  # type: ignore[no-any-return]
 
 
 def test_search_with_filters_returns_only_matching_kinds(client: Client) -> None:

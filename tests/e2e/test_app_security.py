@@ -11,6 +11,8 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from tests.helpers.app_search import search_api
+
 pytestmark = pytest.mark.e2e
 
 
@@ -159,24 +161,7 @@ def test_readers_search_and_ask_but_cannot_ingest_or_review(
     with pytest.raises(Exception):  # noqa: B017 - the client raises a plain ValueError
         _client(url)
     reader = _client(url, READER)
-    summary, results = reader.predict(
-        "river road flooding",
-        None,
-        None,
-        [],
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "any",
-        "",
-        8,
-        api_name="/search",
-    )
+    summary, results = search_api(reader, "river road flooding", limit=8)
     assert "clip" in summary.lower() and results
     history, *_ = reader.predict(
         {"text": "What closed the river road?", "files": []}, api_name="/ask"
@@ -200,24 +185,7 @@ def test_editor_ingests_only_under_the_ingest_roots(
     report, counts = editor.predict(str(folder), api_name="/ingest")
     assert "Ingested" in report and "broken.jpg" in report and "memo.md" not in report
     assert "document" in counts
-    _, results = editor.predict(
-        "ferry strike",
-        None,
-        None,
-        ["document"],
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "any",
-        "",
-        8,
-        api_name="/search",
-    )
+    _, results = search_api(editor, "ferry strike", ["document"], limit=8)
     assert "memo.md" in results
     with pytest.raises(Exception, match="not a folder"):
         editor.predict(str(incoming / "no_such_folder"), api_name="/ingest")

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 from gradio_client import Client
 
+from tests.helpers.app_search import search_api
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CHATS = 10
@@ -101,9 +103,7 @@ def _chat(url: str, question: str) -> tuple[float, str]:
 
 def _search(url: str, text: str) -> tuple[float, str]:
     began = time.perf_counter()
-    summary, _ = _client(url).predict(
-        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 8, api_name="/search"
-    )
+    summary, _ = search_api(_client(url), text, limit=8)
     return time.perf_counter() - began, summary
 
 

@@ -8,7 +8,6 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import LiveApp, free_port
+from tests.helpers.cli_process import cli_argv
 
 pytestmark = pytest.mark.e2e
 mcp = pytest.importorskip("mcp")
@@ -115,17 +115,7 @@ def data_copy(live_app: LiveApp, tmp_path_factory: pytest.TempPathFactory) -> Pa
 
 
 def _command(data_dir: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--profile",
-        "test",
-        "--data-dir",
-        str(data_dir),
-        "mcp",
-        *extra,
-    ]
+    return cli_argv(data_dir, "mcp", *extra)
 
 
 def _env() -> dict[str, str]:

@@ -8,11 +8,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.app_search import search_api
+from tests.helpers.cli_process import cli_argv
 
 pytestmark = pytest.mark.e2e
 REPO = Path(__file__).resolve().parents[2]
@@ -21,16 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _cli(data: Path, out: Path, *args: str) -> subprocess.Popen[bytes]:
     """The CLI with its output in files (a pipe nobody reads while polling could fill)."""
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant.cli",
-            "--profile",
-            "test",
-            "--data-dir",
-            str(data),
-            *args,
-        ],
+        cli_argv(data, *args),
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=out.with_suffix(".out").open("wb"),
@@ -103,6 +96,4 @@ def _wait_until_it_holds_the_lock(data_dir: Path, process: subprocess.Popen[byte
 
 
 def _search(client: object, text: str) -> tuple[str, str]:
-    return client.predict(  # type: ignore[attr-defined, no-any-return]
-        text, None, None, [], "", "", "", "", "", "", "", "", "any", "", 10, api_name="/search"
-    )
+    return search_api(client, text)  # type: ignore[no-any-return]

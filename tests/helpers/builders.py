@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.schemas import Asset, Clip
+from assistant.schemas import Asset, Clip, Segment
 
 
 def asset_row(
@@ -48,3 +48,11 @@ def clip_of(
         snippet=snippet,
         **fields,
     )
+
+
+def clip_on(asset: Asset, segment: Segment, score: float = 0.9, **fields: Any) -> Clip:
+    """The search hit on one stored segment of `asset` (made by asset_row): the segment's
+    times, text and id."""
+    fields = {"snippet": segment.text, "segment_ids": [segment.segment_id], **fields}
+    where = {"root": asset.root, "asset_id": asset.asset_id, "score": score}
+    return clip_of(asset.rel_path, asset.kind, segment.start_s, segment.end_s, **where, **fields)

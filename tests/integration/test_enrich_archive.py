@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from assistant.enrich.propagate import Proposal, propose_all
 from assistant.ingest.pipeline import ingest_folder
 from assistant.schemas import Filters
 from samples.media import debian_photo, debian_video, synth_music, video_with_speech
+from tests.helpers.cli_process import cli_argv
 
 pytestmark = pytest.mark.slow
 
@@ -125,16 +125,7 @@ def test_music_is_analysed_and_filterable(ingested) -> None:
 def test_cli_applies_confident_proposals_and_reviews_the_rest(ingested) -> None:
     archive, _ = ingested
     env = dict(os.environ)
-    base = [
-        sys.executable,
-        "-m",
-        "assistant.cli",
-        "--profile",
-        "test",
-        "--data-dir",
-        str(archive.settings.data_dir),
-        "metadata",
-    ]
+    base = cli_argv(archive.settings.data_dir, "metadata")
 
     def run(*args: str) -> list[dict]:
         done = subprocess.run(

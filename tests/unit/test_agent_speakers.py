@@ -14,9 +14,9 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.enrich.speakers import SpeakerTurn
-from assistant.schemas import Clip, Segment
+from assistant.schemas import Segment
 from assistant.store.voices import AssetSpeaker, VoiceStore
-from tests.helpers.builders import asset_row
+from tests.helpers.builders import asset_row, clip_on
 
 LINES = [
     ("S1", "Minister, how much will the repairs cost?"),
@@ -63,18 +63,7 @@ def interview(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
         ],
     )
     store.set_name(official, "Paul Okafor", "user")
-    question = Clip(
-        asset_id=asset.asset_id,
-        file="two.wav",
-        path=asset.path,
-        kind="audio",
-        start_s=12.0,
-        end_s=17.0,
-        score=0.8,
-        snippet=LINES[2][1],
-        segment_ids=[segments[2].segment_id],
-        speaker=f"Voice {reporter}",
-    )
+    question = clip_on(asset, segments[2], score=0.8, speaker=f"Voice {reporter}")
     engine = FixedEngine([question])
     yield archive, llm, engine, official
     archive.close()

@@ -16,7 +16,7 @@ from assistant.agent.rewrite import REWRITE_SCHEMA, needs_rewrite
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
 from assistant.schemas import Clip, MetadataValue, SearchQuery
-from tests.helpers.builders import asset_row
+from tests.helpers.builders import asset_row, clip_on
 from tests.helpers.clips import passage
 
 
@@ -292,17 +292,7 @@ def test_follow_up_never_returns_the_clip_it_follows(session_for, tmp_path: Path
     ]
     archive.catalog.replace_segments(asset.asset_id, segments)
     # The cited clip was padded to 8 s, past the start of the next two lines.
-    cited = Clip(
-        asset_id=asset.asset_id,
-        file="v.mp4",
-        path=asset.path,
-        kind="video",
-        start_s=3.0,
-        end_s=5.5,
-        score=0.9,
-        snippet="Prices will rise.",
-        segment_ids=[segments[1].segment_id],
-    )
+    cited = clip_on(asset, segments[1])
     session.engine.clips = [cited]  # type: ignore[attr-defined]
     session.ask("What about prices?")
     answer = session.ask("and what did she say after that?")

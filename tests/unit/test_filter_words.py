@@ -8,22 +8,10 @@ import pytest
 from assistant.errors import AssistantError
 from assistant.schemas import Filters
 from assistant.ui.search_tab import _filters
+from tests.helpers.app_search import FILTER_BOXES
 
 # The Search tab's boxes, in _filters' order, all empty.
-EMPTY = {
-    "kind": None,
-    "date_from": "",
-    "date_to": "",
-    "place": "",
-    "people": "",
-    "topics": "",
-    "source": "",
-    "tempo_min": "",
-    "tempo_max": "",
-    "mode": "any",
-    "key": "",
-    "language": "",
-}
+EMPTY = {"kind": None, **FILTER_BOXES, "language": ""}
 PYDANTIC_WORDS = ("Input should", "type=", "validation error", "pydantic", "For further")
 
 

@@ -3,7 +3,6 @@ music/speech decision on real espeak-ng speech."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import librosa
@@ -15,7 +14,7 @@ from assistant.enrich.music import looks_like_music, music_metadata
 from assistant.models.base import SpeechSegment, Transcript, Word
 from assistant.schemas import Filters
 from assistant.store.catalog import Catalog
-from samples.media import speak, synth_music
+from samples.media import ffmpeg, speak, synth_music
 from samples.music_corpus import TrackSpec, write_track
 from tests.helpers.builders import asset_row
 
@@ -49,21 +48,7 @@ def test_slow_track_in_noise_through_mp3(tmp_path: Path) -> None:
     )
     noise = np.random.default_rng(0).normal(0, 10 ** (-26 / 20), clean.size)
     soundfile.write(str(tmp_path / "noisy.wav"), (clean + noise).astype(np.float32), rate)
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-nostdin",
-            "-y",
-            "-loglevel",
-            "error",
-            "-i",
-            str(tmp_path / "noisy.wav"),
-            "-b:a",
-            "64k",
-            str(tmp_path / "noisy.mp3"),
-        ],
-        check=True,
-    )
+    ffmpeg("-i", str(tmp_path / "noisy.wav"), "-b:a", "64k", str(tmp_path / "noisy.mp3"))
     values = {v.field: v.value for v in music_metadata(_load_16k(tmp_path / "noisy.mp3"))}
     assert values["key"] == "A minor"
     if abs(float(values["tempo"]) - 72.0) > 2.0:  # type: ignore[arg-type]
