@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.schemas import Clip
+from tests.helpers.builders import clip_of
 
 
 def passage(
@@ -18,12 +19,4 @@ def passage(
     """A hit on `file` (asset id from its stem unless given), scored 0.9 unless given."""
     stem = file.rsplit("/", 1)[-1].split(".")[0][:16]
     fields: dict[str, Any] = {"score": 0.9, "asset_id": stem.ljust(16, "0"), **extra}
-    return Clip(
-        file=file,
-        path="/a/" + file,
-        kind=kind,  # type: ignore[arg-type]
-        start_s=start_s,
-        end_s=end_s,
-        snippet=snippet,
-        **fields,
-    )
+    return clip_of(file, kind, start_s, end_s, snippet=snippet, **fields)
