@@ -49,6 +49,14 @@ class VoiceSample:
     end_s: float
 
 
+def name_fits(name: str, people: list[str]) -> bool:
+    """May a recording's turns carry this voice's name? Not when the recording's own record
+    names other people and not this one: a voice matched across files (espeak reads every
+    part alike, and two real voices can be close) must not put a name on words the record
+    gives to someone else. With no people on record the voice match is all there is."""
+    return not people or name.casefold() in {p.casefold() for p in people}
+
+
 def voice_label(voice_id: int, name: str | None) -> str:
     return f"Voice {voice_id} ({name})" if name else f"Voice {voice_id}"
 
@@ -125,7 +133,8 @@ class VoiceStore:
         return {(row["asset_id"], row["speaker"]): _speaker(row) for row in rows}
 
     def labels(self, asset_ids: list[str]) -> dict[tuple[str, str], str]:
-        """(asset_id, speaker) -> "Voice 2 (Name)" for the given assets."""
+        """(asset_id, speaker) -> "Voice 2 (Name)" for the given assets; "Voice 2" where
+        the asset's record names other people (name_fits)."""
         if not asset_ids:
             return {}
         rows = self._rows(
@@ -133,7 +142,22 @@ class VoiceStore:
             "JOIN voices v USING (voice_id) WHERE s.asset_id IN (SELECT value FROM json_each(?))",
             [json.dumps(sorted(set(asset_ids)))],
         )
-        return {(r["asset_id"], r["speaker"]): voice_label(r["voice_id"], r["name"]) for r in rows}
+        people = {r["asset_id"]: self._people(r["asset_id"]) for r in rows if r["name"]}
+        return {
+            (r["asset_id"], r["speaker"]): voice_label(
+                r["voice_id"],
+                r["name"] if r["name"] and name_fits(r["name"], people[r["asset_id"]]) else None,
+            )
+            for r in rows
+        }
+
+    def _people(self, asset_id: str) -> list[str]:
+        """The people the asset's own record names (its effective `people` value)."""
+        found = self.catalog.effective_metadata(asset_id).get("people")
+        if found is None:
+            return []
+        value = found.value
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
     # --- voices --------------------------------------------------------------------------
     def new_voice(self) -> int:

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.enrich.speakers import SpeakerTurn
-from assistant.schemas import Asset, Segment, make_segment_id
+from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
 from assistant.store.voices import AssetSpeaker, VoiceStore
 from assistant.ui.voices_tab import VoicesHandler
 from tests.helpers.fake_links import FakeLinks
@@ -102,3 +102,26 @@ def test_naming_a_voice_proposes_people_and_refuses_unknown_voices(interview) ->
         handler.name(None, "Paul Okafor")
     with pytest.raises(gr.Error, match="No voice '99'"):
         handler.name(99, "Nobody")
+
+
+@pytest.mark.parametrize(
+    ("people", "shown"),
+    [
+        (None, "Paul Okafor"),  # nothing on record: the voice match names him
+        (["paul okafor", "Anna Lind"], "Paul Okafor"),  # the record agrees
+        (["Elena Varga"], None),  # the record gives these words to someone else
+    ],
+)
+def test_a_voices_name_reaches_a_recording_unless_its_record_names_others(
+    interview: tuple[Archive, int, int], people: list[str] | None, shown: str | None
+) -> None:
+    archive, _, official = interview
+    asset_id = "v" * 16
+    store = VoiceStore(archive.catalog)
+    store.set_name(official, "Paul Okafor", "user")
+    if people is not None:
+        archive.catalog.set_metadata(
+            asset_id, [MetadataValue(field="people", value=people, source="sidecar")]
+        )
+    label = store.labels([asset_id])[(asset_id, "S2")]
+    assert label == (f"Voice {official} ({shown})" if shown else f"Voice {official}")
