@@ -128,6 +128,7 @@ class ChatSession:
                 ctx.rewrites,
                 self.archive.models.support(),
                 restated=bool(ctx.restated),
+                upload=bool(ctx.uploads),
             ):
                 grounded = None  # support.py: not about what was asked, or not its kind
         timings["total_s"] = round(time.perf_counter() - started, 3)

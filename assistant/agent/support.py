@@ -183,8 +183,17 @@ _ASKS_NAME = re.compile(r"^\W*(?:and\s+|so\s+)?(who|whom|whose|where)\b", re.IGN
 _NOT_NAMES = frozenset({"voice", "recording", "document", "quote"})
 
 
-def asks_for_name(question: str) -> bool:
-    return bool(_ASKS_NAME.search(question))
+# "Where else does this photo appear?" asks which files and clips, not for a place.
+_WHERE_IN_ARCHIVE = re.compile(r"^\W*where\s+else\b|\b(?:appears?|appeared|used|shown)\b", re.I)
+
+
+def asks_for_name(question: str, upload: bool = False) -> bool:
+    """Does the question ask for a person or a place? A "where" about an upload, or about
+    where in the archive something appears, is answered by the matching clips instead."""
+    asked = _ASKS_NAME.search(question)
+    if asked is None:
+        return False
+    return asked.group(1).lower() != "where" or not (upload or _WHERE_IN_ARCHIVE.search(question))
 
 
 def states_name(answer: str, question: str, cited: list[EvidenceItem] | None = None) -> bool:
@@ -214,6 +223,7 @@ def supports(
     rewrites: list[str],
     encoder: SentenceEncoder | None = None,
     restated: bool = False,
+    upload: bool = False,
 ) -> bool:
     """Does this turn's grounded answer, with what it cites, answer this turn's question?
     Its topic (words or meaning; a follow-up a rule spelled out is about the clip it reads
@@ -224,7 +234,7 @@ def supports(
         return False  # asked "how much" / "when": the sources give no figure
     if asks_for_quantity(question) and not states_quantity(answer):
         return False  # asked "how many": a date is not a quantity
-    if asks_for_name(question) and not states_name(answer, question, cited):
+    if asks_for_name(question, upload) and not states_name(answer, question, cited):
         return False  # asked "who" / "where": no one and nowhere is named
     # The only figure is the record's own date or number.
     return not (

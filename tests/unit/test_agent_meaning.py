@@ -154,6 +154,16 @@ def test_a_who_question_answered_without_anyone_named_abstains(ask) -> None:
     assert not states_name("Okafor will travel [1].", "Where will Minister Okafor travel?")
 
 
+def test_where_in_the_archive_or_about_an_upload_is_answered_by_clips_not_a_place() -> None:
+    # "Where else does this photo appear?" is answered by the files that hold it.
+    assert not asks_for_name("Where else does this photo appear?")
+    assert not asks_for_name("Where does the commissioner appear?")
+    assert not asks_for_name("Where is this from?", upload=True)
+    assert asks_for_name("Where is this from?")
+    assert asks_for_name("Who is in this picture?", upload=True)
+    assert asks_for_name("Where will Minister Okafor travel?")
+
+
 def test_the_question_said_back_gives_way_to_the_clips_own_words(ask) -> None:
     """A small model answers a paraphrase by echoing it ("Yes, the cost of grain went up");
     the clip it cites is quoted instead, and its meaning decides whether it answers."""
