@@ -132,9 +132,10 @@ class VoiceStore:
         )
         return {(row["asset_id"], row["speaker"]): _speaker(row) for row in rows}
 
-    def labels(self, asset_ids: list[str]) -> dict[tuple[str, str], str]:
+    def labels(self, asset_ids: list[str], check_record: bool = True) -> dict[tuple[str, str], str]:
         """(asset_id, speaker) -> "Voice 2 (Name)" for the given assets; "Voice 2" where
-        the asset's record names other people (name_fits)."""
+        the asset's record names other people (name_fits), unless `check_record` is off
+        (the Voices tab, which shows the voice itself, not who the record says speaks)."""
         if not asset_ids:
             return {}
         rows = self._rows(
@@ -146,7 +147,9 @@ class VoiceStore:
         return {
             (r["asset_id"], r["speaker"]): voice_label(
                 r["voice_id"],
-                r["name"] if r["name"] and name_fits(r["name"], people[r["asset_id"]]) else None,
+                r["name"]
+                if r["name"] and (not check_record or name_fits(r["name"], people[r["asset_id"]]))
+                else None,
             )
             for r in rows
         }

@@ -65,7 +65,8 @@ class VoicesHandler:
             else asset_clip(self.archive, asset_id, start_s)
         )
         if clip is not None:
-            label = VoiceStore(self.archive.catalog).labels([asset_id]).get((asset_id, speaker))
+            labels = VoiceStore(self.archive.catalog).labels([asset_id], check_record=False)
+            label = labels.get((asset_id, speaker))
             clip.speaker, clip.why = label, [why]
         return clip
 

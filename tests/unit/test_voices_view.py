@@ -125,3 +125,6 @@ def test_a_voices_name_reaches_a_recording_unless_its_record_names_others(
         )
     label = store.labels([asset_id])[(asset_id, "S2")]
     assert label == (f"Voice {official} ({shown})" if shown else f"Voice {official}")
+    # The Voices tab shows the voice itself, whatever the record says.
+    named = store.labels([asset_id], check_record=False)[(asset_id, "S2")]
+    assert named == f"Voice {official} (Paul Okafor)"
