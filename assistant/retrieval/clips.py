@@ -202,7 +202,11 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
     language = _own_language(segments, [best_id, *(m.segment_id for m in group.members)])
     best_text = _best_textual(hits)
     if best_text is not None and best_text.segment_kind == "translation":
-        snippet, language = translated_snippet(best_text, lookup, SNIPPET_CHARS)
+        snippet, original = translated_snippet(best_text, lookup, SNIPPET_CHARS)
+        # The original's language when the overlapping speech says it; else what the
+        # clip's own segments or the asset's record say (a translated line whose times
+        # overlap no stored speech segment must not lose the language it was heard in).
+        language = original or language or _record_language(metadata)
     return Clip(
         asset_id=asset.asset_id,
         file=asset.rel_path,
@@ -219,6 +223,14 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         metadata=metadata,
         language=language,
     )
+
+
+def _record_language(metadata: dict[str, object]) -> str | None:
+    """The asset's one recorded language, if it has exactly one."""
+    found = metadata.get("language")
+    if isinstance(found, list) and len(found) == 1:
+        return str(found[0])
+    return found if isinstance(found, str) else None
 
 
 def _own_language(segments: dict[str, Segment], ranked_ids: list[str | None]) -> str | None:
