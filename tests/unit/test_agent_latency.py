@@ -17,15 +17,14 @@ from assistant.agent.session import ABSTAIN_TEXT, ANSWER_SCHEMA, ChatSession
 from assistant.archive import Archive
 from assistant.models.base import Message
 from assistant.schemas import Clip
+from tests.helpers.builders import clip_of
 
-ELECTION = Clip(
+ELECTION = clip_of(
+    "video/okafor.mp4",
+    "video",
+    12.0,
+    20.0,
     asset_id="e" * 16,
-    file="video/okafor.mp4",
-    path="/a/video/okafor.mp4",
-    kind="video",
-    start_s=12.0,
-    end_s=20.0,
-    score=0.9,
     snippet="The minister said the election will be held on the ninth of June.",
 )
 LIBRARY = ELECTION.model_copy(
