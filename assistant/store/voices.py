@@ -143,7 +143,8 @@ class VoiceStore:
             "JOIN voices v USING (voice_id) WHERE s.asset_id IN (SELECT value FROM json_each(?))",
             [json.dumps(sorted(set(asset_ids)))],
         )
-        people = {r["asset_id"]: self._people(r["asset_id"]) for r in rows if r["name"]}
+        named = {r["asset_id"] for r in rows if r["name"]}
+        people = {asset_id: self._people(asset_id) for asset_id in named}  # once an asset
         return {
             (r["asset_id"], r["speaker"]): voice_label(
                 r["voice_id"],
