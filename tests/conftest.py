@@ -9,8 +9,13 @@ import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # imported late at run time: pytest_configure sets the caches up first
+    from assistant.archive import Archive
+    from assistant.config import Settings
 
 _OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -89,3 +94,16 @@ def test_settings(data_dir: Path):  # type: ignore[no-untyped-def]
     settings = load_settings("test", data_dir=data_dir)
     settings.ingest.workers = 0
     return settings
+
+
+@pytest.fixture
+def archive(test_settings: Settings) -> Iterator[Archive]:
+    """An archive on test_settings with no CLIP and no speech model, texts embedded by the
+    hashing encoder (tests/helpers/hashing_text.py); closed after the test. Test modules
+    that need another archive define their own `archive` fixture, which wins."""
+    from assistant.archive import Archive
+    from tests.helpers.hashing_text import text_only
+
+    opened = Archive.open(test_settings, model_overrides=text_only())
+    yield opened
+    opened.close()

@@ -5,6 +5,7 @@ answers here are the ones measured in issue 17 and 21."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,21 +15,14 @@ from assistant.agent.grounding import ground, is_degenerate
 from assistant.agent.names import archive_names, respell
 from assistant.schemas import Clip, MetadataValue
 from assistant.store.catalog import Catalog
-from tests.helpers.builders import asset_row, clip_of
+from tests.helpers.builders import asset_row
+from tests.helpers.clips import passage
 
 
-def _clip(
-    file: str,
-    kind: str,
-    snippet: str,
-    start: float | None = None,
-    metadata: dict | None = None,
-    score: float = 0.8,
-) -> Clip:
+def _clip(file: str, kind: str, snippet: str, start: float | None = None, **extra: Any) -> Clip:
+    """A passage scored 0.8 that lasts 8 s from `start` (a document's has no times)."""
     end = None if start is None else start + 8
-    asset_id = file[:16].ljust(16, "0")
-    clip = clip_of(file, kind, start, end, asset_id=asset_id, score=score, snippet=snippet)
-    return clip.model_copy(update={"metadata": metadata or {}})
+    return passage(file, kind, snippet, start, end, **{"score": 0.8, **extra})
 
 
 def _book(*clips: Clip) -> EvidenceBook:
@@ -126,7 +120,7 @@ def test_a_place_or_name_the_evidence_lacks_is_caught() -> None:
         "video",
         "Solène Marchetti said the bike lanes on the ring road will be finished by autumn.",
         3.0,
-        {"people": ["Solène Marchetti"], "place": "Nantes"},
+        metadata={"people": ["Solène Marchetti"], "place": "Nantes"},
     )
     result = ground(
         "Solene Marchetti said that the metro in Rennes should be extended [1].", _book(clip).items
@@ -153,7 +147,7 @@ def test_a_degenerate_answer_becomes_the_quote_that_answers_the_question() -> No
         "This is The Regional Hour. Tonight the festival "
         "moves to the fifth of July because of the storm.",
         0.0,
-        {"title": "The Regional Hour"},
+        metadata={"title": "The Regional Hour"},
     )
     result = ground(
         "The Regional Hour [1].", _book(clip).items, question="When is the festival now?"
@@ -172,7 +166,7 @@ def test_a_documents_words_are_not_put_in_a_speakers_mouth() -> None:
         "video",
         "Good morning, I will take questions on the budget.",
         41.0,
-        {"people": ["Elena Varga"]},
+        metadata={"people": ["Elena Varga"]},
     )
     book = _book(speech, summary)
     result = ground(
@@ -189,7 +183,9 @@ def test_a_documents_words_are_not_put_in_a_speakers_mouth() -> None:
 
 
 def test_evidence_says_what_kind_of_source_speaks() -> None:
-    speech = _clip("video/briefing.mp4", "video", "We will act.", 41.0, {"speaker": "Elena Varga"})
+    speech = _clip(
+        "video/briefing.mp4", "video", "We will act.", 41.0, metadata={"speaker": "Elena Varga"}
+    )
     book = _book(speech, RENT)
     assert 'type="recording" speaker="Elena Varga"' in book.items[0].render()
     assert 'type="document"' in book.items[1].render()
@@ -228,7 +224,7 @@ def test_respelled_evidence_keeps_the_raw_asr_text_as_provenance() -> None:
         "video",
         "Minister Okaffert said the election is in May.",
         12.0,
-        {"people": ["Paul Okafor"], "place": "Rouen"},
+        metadata={"people": ["Paul Okafor"], "place": "Rouen"},
     )
     item = _book(clip).items[0]
     assert item.text == "Minister Okafor said the election is in May."

@@ -20,13 +20,6 @@ from tests.helpers.progress import RecordingSink
 
 
 @pytest.fixture
-def archive(test_settings: Any) -> Any:
-    opened = Archive.open(test_settings, model_overrides=text_only())
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "archive"
     (root / "docs").mkdir(parents=True)

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from assistant.retrieval.commands import render_clips
 from assistant.schemas import Clip
+from tests.helpers.builders import clip_of
 
 SNIPPET = (
     "The commissioner warned that energy prices will rise sharply this winter, "
@@ -18,22 +19,20 @@ SNIPPET = (
 
 def _clips() -> list[Clip]:
     return [
-        Clip(
+        clip_of(
+            "press/2019/council_briefing_full_session.mp4",
+            "video",
+            8.0,
+            16.5,
             asset_id="a1",
-            file="press/2019/council_briefing_full_session.mp4",
-            path="/a/x.mp4",
-            kind="video",
-            start_s=8.0,
-            end_s=16.5,
             score=0.91,
             snippet=SNIPPET,
             why=["words: energy, prices", "meaning"],
         ),
-        Clip(
+        clip_of(
+            "docs/harbour_report.pdf",
+            "document",
             asset_id="a2",
-            file="docs/harbour_report.pdf",
-            path="/a/h.pdf",
-            kind="document",
             page=2,
             score=0.4,
             snippet="Container volumes rose by twelve percent.",

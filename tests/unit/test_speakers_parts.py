@@ -16,6 +16,7 @@ from assistant.evaluation.speakers import diarization_error, read_gold_turns
 from assistant.export.subtitles import Cue, cues, to_srt, to_vtt
 from assistant.models.base import SpeechSegment, Word
 from assistant.schemas import Filters, Segment, WordTiming
+from tests.helpers.builders import clip_of
 
 TURNS = [SpeakerTurn(0.0, 3.0, "S1"), SpeakerTurn(3.5, 8.0, "S2")]
 
@@ -177,7 +178,6 @@ def test_speaker_is_a_filter() -> None:
 
 
 def test_clip_cards_show_who_speaks() -> None:
-    from assistant.schemas import Clip
     from assistant.ui.cards import clip_card
 
     class NoLinks:  # nothing playable: the card still says who speaks
@@ -190,13 +190,13 @@ def test_clip_cards_show_who_speaks() -> None:
         def preview_url(self, path: object) -> None:
             return None
 
-    clip = Clip(
+    clip = clip_of(
+        "i.wav",
+        "audio",
+        1.0,
+        5.0,
+        root="/x",
         asset_id="a",
-        file="i.wav",
-        path="/x/i.wav",
-        kind="audio",
-        start_s=1.0,
-        end_s=5.0,
         score=0.5,
         snippet="Yes, two extra ferries.",
         speaker="Voice 2 (Paul <Okafor>)",

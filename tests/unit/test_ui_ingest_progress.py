@@ -10,26 +10,17 @@ from typing import Any
 
 import pytest
 
-from assistant.archive import Archive
 from assistant.config import ServeSettings
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import ArchiveHandler
 from assistant.ui.ingest_progress import ProgressSnapshot, progress_html
-from tests.helpers.hashing_text import text_only
 
 NOTES = {
     "ferry.md": "The ferry strike ended on Tuesday after talks at the harbour office.",
     "flood.md": "Heavy flooding closed the river road near the old stone bridge.",
     "budget.md": "The council approved the budget for the new library on Monday.",
 }
-
-
-@pytest.fixture
-def archive(test_settings: Any) -> Any:
-    opened = Archive.open(test_settings, model_overrides=text_only())
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
