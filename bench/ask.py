@@ -42,6 +42,7 @@ from assistant.config import load_settings
 from assistant.evaluation.matching import clip_matches, normalise_text
 from assistant.evaluation.metrics import fact_present
 from assistant.evaluation.suite import RelevantItem
+from assistant.models.base import ChatRequest
 from assistant.schemas import Answer
 from samples.media import TestArchive, build_test_archive
 
@@ -69,40 +70,20 @@ class CountingLLM:
         self.calls += 1
         self.prompt_tokens += sum(self._count(m["content"]) for m in messages[1:])
 
-    def complete(
-        self,
-        messages: list[dict[str, Any]],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> str:
-        text = str(
-            self.inner.complete(
-                messages, max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
-            )
-        )
-        self._prompt(messages)
+    def complete(self, request: ChatRequest) -> str:
+        text = str(self.inner.complete(request))
+        self._prompt(request.messages)
         self.generated_tokens += self._count(text)
         return text
 
-    def stream(
-        self,
-        messages: list[dict[str, Any]],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> Any:
+    def stream(self, request: ChatRequest) -> Any:
         pieces = []
         try:
-            for piece in self.inner.stream(
-                messages, max_tokens=max_tokens, temperature=temperature, json_schema=json_schema
-            ):
+            for piece in self.inner.stream(request):
                 pieces.append(piece)
                 yield piece
         finally:  # the agent stops reading once the answer is complete
-            self._prompt(messages)
+            self._prompt(request.messages)
             self.generated_tokens += self._count("".join(pieces))
 
     def _perf(self) -> dict[str, float]:

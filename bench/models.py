@@ -78,6 +78,7 @@ def bench_text(profile: str) -> dict[str, float | str]:
 
 def bench_llm(profile: str) -> dict[str, float | str]:
     from assistant.config import load_settings
+    from assistant.models.base import ChatRequest
     from assistant.models.provider import ModelProvider
 
     llm = ModelProvider(load_settings(profile).models).llm()
@@ -87,7 +88,7 @@ def bench_llm(profile: str) -> dict[str, float | str]:
     messages = [{"role": "user", "content": f"Summarise in two sentences: {SENTENCE * 4}"}]
     first: float | None = None
     pieces = 0
-    for _ in llm.stream(messages, max_tokens=64):
+    for _ in llm.stream(ChatRequest(messages, max_tokens=64)):
         first = first or time.perf_counter()
         pieces += 1
     done = time.perf_counter()

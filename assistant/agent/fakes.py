@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from assistant.models.base import Message, TokenStream
+from assistant.models.base import ChatRequest, Message, TokenStream
 from assistant.retrieval.outcome import SearchOutcome
 from assistant.schemas import Clip, SearchQuery
 
@@ -28,30 +28,13 @@ class ScriptedLLM:
         self.chunk_chars = chunk_chars
         self.calls: list[dict[str, Any]] = []
 
-    def _next(self, messages: list[Message], json_schema: dict[str, Any] | None) -> str:
-        self.calls.append({"messages": messages, "json_schema": json_schema})
+    def complete(self, request: ChatRequest) -> str:
+        self.calls.append({"messages": request.messages, "json_schema": request.json_schema})
         reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
-        return reply(messages, json_schema) if callable(reply) else reply
+        return reply(request.messages, request.json_schema) if callable(reply) else reply
 
-    def complete(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> str:
-        return self._next(messages, json_schema)
-
-    def stream(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> TokenStream:
-        text = self._next(messages, json_schema)
+    def stream(self, request: ChatRequest) -> TokenStream:
+        text = self.complete(request)
         for start in range(0, len(text), self.chunk_chars):
             yield text[start : start + self.chunk_chars]
 

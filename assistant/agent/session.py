@@ -35,7 +35,7 @@ from assistant.agent.uploads import upload_answer
 from assistant.agent.uploads_given import checked_uploads
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.models.base import ChatLLM, Message
+from assistant.models.base import ChatLLM, ChatRequest, Message
 from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.retrieval.music_words import with_music_filters
 from assistant.retrieval.outcome import SearchesClips
@@ -232,10 +232,11 @@ class ChatSession:
         messages = self._messages(question, ctx, render("agent_plan.j2", tools=offered))
         began = time.perf_counter()
         raw = self._llm().complete(
-            messages,
-            max_tokens=self.settings.max_plan_tokens,
-            temperature=0.0,
-            json_schema=plan_schema([tool.name for tool in offered]),
+            ChatRequest(
+                messages,
+                max_tokens=self.settings.max_plan_tokens,
+                json_schema=plan_schema([tool.name for tool in offered]),
+            )
         )
         timings[f"plan_{number}_s"] = round(time.perf_counter() - began, 3)
         reply = parse_reply(raw)
@@ -257,10 +258,12 @@ class ChatSession:
         shown = ""
         # Every ChatLLM streams under a JSON schema (models/base.py).
         chunks = self._llm().stream(
-            messages,
-            max_tokens=self.settings.max_answer_tokens,
-            temperature=self.settings.temperature,
-            json_schema=ANSWER_SCHEMA,
+            ChatRequest(
+                messages,
+                max_tokens=self.settings.max_answer_tokens,
+                temperature=self.settings.temperature,
+                json_schema=ANSWER_SCHEMA,
+            )
         )
         for chunk in chunks:
             piece = streamer.feed(chunk)

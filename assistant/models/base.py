@@ -94,29 +94,26 @@ Message = dict[str, Any]
 TokenStream = Generator[str, None, None]
 
 
+@dataclass(frozen=True)
+class ChatRequest:
+    """One call to a chat model: what it is shown and how it may answer. `json_schema`
+    constrains the output to JSON matching the schema."""
+
+    messages: list[Message]
+    max_tokens: int
+    temperature: float = 0.0
+    json_schema: dict[str, Any] | None = None
+
+
 @runtime_checkable
 class ChatLLM(Protocol):
-    """A chat model. `json_schema` constrains the output to JSON matching the schema."""
+    """A chat model: the whole reply at once, or its pieces as they are made."""
 
     name: str
 
-    def complete(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> str: ...
+    def complete(self, request: ChatRequest) -> str: ...
 
-    def stream(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> TokenStream: ...
+    def stream(self, request: ChatRequest) -> TokenStream: ...
 
 
 @runtime_checkable

@@ -11,14 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.models.base import Message, TokenStream
+from assistant.models.base import ChatRequest, TokenStream
 from assistant.models.generation_queue import GenerationQueue
 
 
-def _response_format(json_schema: dict[str, Any] | None) -> dict[str, Any]:
-    if json_schema is None:
-        return {}
-    return {"response_format": {"type": "json_object", "schema": json_schema}}
+def _llama_arguments(request: ChatRequest) -> dict[str, Any]:
+    """llama-cpp-python's create_chat_completion arguments for one request."""
+    arguments: dict[str, Any] = {
+        "messages": request.messages,
+        "max_tokens": request.max_tokens,
+        "temperature": request.temperature,
+    }
+    if request.json_schema is not None:
+        arguments["response_format"] = {"type": "json_object", "schema": request.json_schema}
+    return arguments
 
 
 class LlamaCppChat:
@@ -59,40 +65,17 @@ class LlamaCppChat:
                 verbose=False,
             )
 
-    def complete(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> str:
+    def complete(self, request: ChatRequest) -> str:
         with self.queue.turn():
             self._load()
-            result = self._llama.create_chat_completion(
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                **_response_format(json_schema),
-            )
+            result = self._llama.create_chat_completion(**_llama_arguments(request))
         return str(result["choices"][0]["message"]["content"] or "")
 
-    def stream(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> TokenStream:
+    def stream(self, request: ChatRequest) -> TokenStream:
         def produce() -> TokenStream:  # runs in the queue's worker, holding the turn
             self._load()
             for chunk in self._llama.create_chat_completion(
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stream=True,
-                **_response_format(json_schema),
+                stream=True, **_llama_arguments(request)
             ):
                 piece = chunk["choices"][0]["delta"].get("content")
                 if piece:
@@ -158,39 +141,23 @@ class OpenAICompatibleChat:
                 hint="Start the server, or set models.llm.url to where it runs.",
             ) from exc
 
-    def complete(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> str:
-        payload: dict[str, Any] = {
+    def _payload(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+        return {
             "model": self.model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "temperature": temperature,
+            "messages": request.messages,
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            **({"stream": True} if stream else {}),
         }
-        response = self._send(payload, json_schema, stream=False)
+
+    def complete(self, request: ChatRequest) -> str:
+        payload = self._payload(request, stream=False)
+        response = self._send(payload, request.json_schema, stream=False)
         return str(response.json()["choices"][0]["message"]["content"] or "")
 
-    def stream(
-        self,
-        messages: list[Message],
-        *,
-        max_tokens: int,
-        temperature: float = 0.0,
-        json_schema: dict[str, Any] | None = None,
-    ) -> TokenStream:
-        payload: dict[str, Any] = {
-            "model": self.model,
-            "messages": messages,
-            "max_tokens": max_tokens,
-            "temperature": temperature,
-            "stream": True,
-        }
-        response = self._send(payload, json_schema, stream=True)
+    def stream(self, request: ChatRequest) -> TokenStream:
+        payload = self._payload(request, stream=True)
+        response = self._send(payload, request.json_schema, stream=True)
         finished = False
         for line in response.iter_lines():
             if line.strip() == "data: [DONE]":

@@ -50,6 +50,7 @@ def llm_server() -> Iterator[str]:
 
 
 def test_openai_backend_gets_schema_json_from_llama_cpp_python_server(llm_server: str) -> None:
+    from assistant.models.base import ChatRequest
     from assistant.models.llm import OpenAICompatibleChat
 
     chat = OpenAICompatibleChat(f"{llm_server}/v1", model="smollm2")
@@ -59,11 +60,11 @@ def test_openai_backend_gets_schema_json_from_llama_cpp_python_server(llm_server
         "required": ["found"],
     }
     messages = [{"role": "user", "content": "Did the ferries stop? Reply in JSON."}]
-    reply = json.loads(chat.complete(messages, max_tokens=20, json_schema=schema))
+    reply = json.loads(chat.complete(ChatRequest(messages, max_tokens=20, json_schema=schema)))
     assert isinstance(reply["found"], bool)  # the grammar held the small model to the schema
     # This server refuses OpenAI's "json_schema" form: the backend switched once.
     assert chat.schema_style == "json_object"
-    streamed = "".join(chat.stream(messages, max_tokens=20, json_schema=schema))
+    streamed = "".join(chat.stream(ChatRequest(messages, max_tokens=20, json_schema=schema)))
     assert isinstance(json.loads(streamed)["found"], bool)
 
 

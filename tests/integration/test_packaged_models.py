@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.config import Settings, load_settings
+from assistant.models.base import ChatRequest
 from assistant.models.provider import ModelProvider
 
 pytestmark = pytest.mark.slow
@@ -68,7 +69,7 @@ def test_text_encoder_ranks_the_similar_pair_higher(provider: ModelProvider) -> 
 
 def test_small_gguf_generates_text(provider: ModelProvider) -> None:
     reply = provider.llm().complete(
-        [{"role": "user", "content": "Say hello."}], max_tokens=8, temperature=0.0
+        ChatRequest([{"role": "user", "content": "Say hello."}], max_tokens=8)
     )
     assert isinstance(reply, str) and reply.strip()
 
@@ -85,8 +86,10 @@ def test_grammar_constrained_json_from_the_1_5b_model() -> None:
         "required": ["city"],
     }
     reply = llm.complete(
-        [{"role": "user", "content": "What is the capital of France? Answer in JSON."}],
-        max_tokens=24,
-        json_schema=schema,
+        ChatRequest(
+            [{"role": "user", "content": "What is the capital of France? Answer in JSON."}],
+            max_tokens=24,
+            json_schema=schema,
+        )
     )
     assert json.loads(reply)["city"].strip().lower() == "paris"

@@ -87,7 +87,7 @@ def test_a_declined_answer_is_not_generated(archive: Archive) -> None:
     made: list[str] = []
 
     class Declining(ScriptedLLM):
-        def stream(self, messages, *, max_tokens, temperature=0.0, json_schema=None):
+        def stream(self, request):
             yield from ['{"answer', 'able": ', "false", ', "answer": "']
             for word in ("The", " archive", " does", " not", " say", '."}'):
                 made.append(word)

@@ -357,7 +357,7 @@ def test_generation_stops_once_the_answer_string_is_closed(archive: Archive) -> 
     class Rambling(ScriptedLLM):
         produced = 0
 
-        def stream(self, messages, *, max_tokens, temperature=0.0, json_schema=None):
+        def stream(self, request):
             yield '{"answerable": true, "answer": "Prices rise [1]."'
             while True:  # whitespace the grammar allows, forever
                 Rambling.produced += 1

@@ -6,7 +6,10 @@ import threading
 import time
 from typing import Any
 
+from assistant.models.base import ChatRequest
 from assistant.models.llm import LlamaCppChat
+
+HI = ChatRequest([{"role": "user", "content": "hi"}], max_tokens=4)
 
 
 class OverlapDetectingLlama:
@@ -52,13 +55,11 @@ def test_streams_and_completions_from_many_threads_never_overlap() -> None:
 
     def worker(i: int) -> None:
         if i % 2:
-            outputs.append("".join(chat.stream([{"role": "user", "content": "hi"}], max_tokens=4)))
+            outputs.append("".join(chat.stream(HI)))
         else:
             outputs.append(
                 chat.complete(
-                    [{"role": "user", "content": "hi"}],
-                    max_tokens=4,
-                    json_schema={"type": "object"},
+                    ChatRequest(HI.messages, max_tokens=4, json_schema={"type": "object"})
                 )
             )
 
@@ -78,7 +79,7 @@ def test_stream_closed_on_another_thread_does_not_wedge_the_model() -> None:
     and the session closed it on another; the RLock was never released."""
     chat = LlamaCppChat("unused.gguf")
     chat._llama = OverlapDetectingLlama()
-    stream = chat.stream([{"role": "user", "content": "hi"}], max_tokens=4)
+    stream = chat.stream(HI)
     first: list[str] = []
     reader = threading.Thread(target=lambda: first.append(next(stream)))
     reader.start()
@@ -88,9 +89,7 @@ def test_stream_closed_on_another_thread_does_not_wedge_the_model() -> None:
     closer.join(5)
     assert first == ["a"]
     done: list[str] = []
-    follower = threading.Thread(
-        target=lambda: done.append(chat.complete([{"role": "user", "content": "hi"}], max_tokens=4))
-    )
+    follower = threading.Thread(target=lambda: done.append(chat.complete(HI)))
     follower.start()
     follower.join(5)
     assert done == ["ok"], "the model stayed locked after the stream was closed"
