@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, PlainTextResponse, StreamingResponse
 from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel, Field
 
 from assistant.agent.asking import StreamsAnswers
 from assistant.agent.events import AgentEvent
@@ -53,25 +54,20 @@ def _user_error(exc: AssistantError, status: int = 400) -> HTTPException:
     return HTTPException(status_code=status, detail={"error": exc.message, "hint": exc.hint})
 
 
-def _filters(
-    kind: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    place: str | None,
-    people: str | None,
-    topics: str | None,
-    source: str | None,
-) -> dict[str, Any]:
-    given = {
-        "kind": kind,
-        "date_from": date_from,
-        "date_to": date_to,
-        "place": place,
-        "people": people,
-        "topics": topics,
-        "source": source,
-    }
-    return {name: value for name, value in given.items() if value not in (None, "")}
+class FilterParams(BaseModel):
+    """The filter query parameters /search and /ask share (Filters.parse checks them)."""
+
+    kind: str | None = Field(None, description="image,video,audio,document")
+    date_from: str | None = Field(None, description="YYYY-MM-DD")
+    date_to: str | None = Field(None, description="YYYY-MM-DD")
+    place: str | None = None
+    people: str | None = Field(None, description="comma-separated")
+    topics: str | None = Field(None, description="comma-separated")
+    source: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        """The parameters the caller filled in."""
+        return {name: value for name, value in self.model_dump().items() if value not in (None, "")}
 
 
 def _event_json(event: AgentEvent, toolbox: ArchiveToolbox) -> tuple[str, str]:
@@ -126,21 +122,13 @@ def build_api(
 
     @api.get("/search", response_model=SearchResult)
     def search(
+        filters: Annotated[FilterParams, Query()],
         q: Annotated[str, Query(description="What to look for")] = "",
         k: Annotated[int, Query(ge=1, le=200)] = 10,
-        kind: Annotated[str | None, Query(description="image,video,audio,document")] = None,
-        date_from: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
-        date_to: Annotated[str | None, Query(description="YYYY-MM-DD")] = None,
-        place: str | None = None,
-        people: Annotated[str | None, Query(description="comma-separated")] = None,
-        topics: Annotated[str | None, Query(description="comma-separated")] = None,
-        source: str | None = None,
     ) -> SearchResult:
         """Clips matching the words and the filters (filters alone browse)."""
         try:
-            result = toolbox.search(
-                q, _filters(kind, date_from, date_to, place, people, topics, source), k=k
-            )
+            result = toolbox.search(q, filters.given(), k=k)
         except AssistantError as exc:
             raise _user_error(exc) from exc
         return result.model_copy(update={"clips": [_relink(c) for c in result.clips]})
@@ -159,19 +147,11 @@ def build_api(
     )
     def ask(
         q: Annotated[str, Query(description="The question")],
-        kind: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        place: str | None = None,
-        people: str | None = None,
-        topics: str | None = None,
-        source: str | None = None,
+        filters: Annotated[FilterParams, Query()],
     ) -> StreamingResponse:
         """Ask a question; the answer streams as server-sent events, citations last."""
         try:
-            chosen = Filters.parse(
-                _filters(kind, date_from, date_to, place, people, topics, source)
-            )
+            chosen = Filters.parse(filters.given())
         except AssistantError as exc:
             raise _user_error(exc) from exc
         session = session_factory()

@@ -16,34 +16,30 @@ from assistant.ui.uploads import check_upload
 from assistant.vocabulary.kinds import MEDIA_KINDS
 
 
-def _filters(
-    kind: list[str] | None,
-    date_from: str,
-    date_to: str,
-    place: str,
-    people: str,
-    topics: str,
-    source: str,
-    tempo_min: str | None,
-    tempo_max: str | None,
-    mode: str | None,
-    key: str,
-    language: str = "",
-) -> Filters:
-    pairs: dict[str, Any] = {
-        "kind": kind or None,
-        "date_from": date_from,
-        "date_to": date_to,
-        "place": place,
-        "people": people,
-        "topics": topics,
-        "source": source,
-        "tempo_min": tempo_min,
-        "tempo_max": tempo_max,
-        "mode": mode if mode in ("major", "minor") else None,
-        "key": key,
-        "language": language,
-    }
+# The /search inputs after the text and the uploads, in order: the filter boxes by filter
+# name, then k. `language` comes last so API callers written before it keep their positions.
+INPUT_ORDER = (
+    "kind",
+    "date_from",
+    "date_to",
+    "place",
+    "people",
+    "topics",
+    "source",
+    "tempo_min",
+    "tempo_max",
+    "mode",
+    "key",
+    "k",
+    "language",
+)
+
+
+def _filters(**boxes: Any) -> Filters:
+    """Filters from the filter boxes' values by filter name; empty boxes filter nothing,
+    nor does the mode left at "any"."""
+    mode = boxes.get("mode")
+    pairs = {**boxes, "mode": mode if mode in ("major", "minor") else None}
     cleaned = {
         name: value.strip() if isinstance(value, str) else value for name, value in pairs.items()
     }
@@ -118,90 +114,46 @@ def build_search_tab(handler: SearchHandler) -> None:
             nouns = " or ".join(m.noun for m in MODALITIES)
             with gr.Accordion(f"…or search by {nouns}", open=False):
                 uploads = [_upload_control(m) for m in MODALITIES]
+            boxes: dict[str, gr.components.Component] = {}
             with gr.Accordion("Filters", open=True):
-                kind = gr.CheckboxGroup(list(MEDIA_KINDS), label="Kind")
+                boxes["kind"] = gr.CheckboxGroup(list(MEDIA_KINDS), label="Kind")
                 with gr.Row():
-                    date_from = gr.Textbox(label="From date", placeholder="2019-01-31")
-                    date_to = gr.Textbox(label="To date", placeholder="2019-12-31")
+                    boxes["date_from"] = gr.Textbox(label="From date", placeholder="2019-01-31")
+                    boxes["date_to"] = gr.Textbox(label="To date", placeholder="2019-12-31")
                 with gr.Row():
-                    place = gr.Textbox(label="Place")
-                    people = gr.Textbox(label="People", placeholder="comma separated")
+                    boxes["place"] = gr.Textbox(label="Place")
+                    boxes["people"] = gr.Textbox(label="People", placeholder="comma separated")
                 with gr.Row():
-                    topics = gr.Textbox(label="Topics", placeholder="comma separated")
-                    source = gr.Textbox(label="Source")
+                    boxes["topics"] = gr.Textbox(label="Topics", placeholder="comma separated")
+                    boxes["source"] = gr.Textbox(label="Source")
                 with gr.Row():
-                    tempo_min = gr.Textbox(label="Tempo from (BPM)", placeholder="90")
-                    tempo_max = gr.Textbox(label="Tempo to (BPM)", placeholder="130")
+                    boxes["tempo_min"] = gr.Textbox(label="Tempo from (BPM)", placeholder="90")
+                    boxes["tempo_max"] = gr.Textbox(label="Tempo to (BPM)", placeholder="130")
                 with gr.Row():
-                    mode = gr.Dropdown(["any", "major", "minor"], value="any", label="Mode")
-                    key = gr.Textbox(label="Key", placeholder="A minor")
-                language = gr.Textbox(
+                    boxes["mode"] = gr.Dropdown(
+                        ["any", "major", "minor"], value="any", label="Mode"
+                    )
+                    boxes["key"] = gr.Textbox(label="Key", placeholder="A minor")
+                boxes["language"] = gr.Textbox(
                     label="Language", value="", placeholder="fr, de (comma separated)"
                 )
-            k = gr.Slider(1, 50, value=12, step=1, label="Results")
+            boxes["k"] = gr.Slider(1, 50, value=12, step=1, label="Results")
             go = gr.Button("Search", variant="primary", elem_id="aa-search-go")
         with gr.Column(scale=5, min_width=380):
             summary = gr.Markdown("Results appear here.", elem_id="aa-search-summary")
             results = gr.HTML("", elem_id="aa-search-results")
 
     def search(text: str, *values: Any) -> tuple[str, str]:
-        """The inputs' values: one per modality's control, then the filters and k."""
+        """The inputs' values: one per modality's control, then INPUT_ORDER's."""
         given = dict(zip(NAMES, values[: len(NAMES)], strict=True))
-        return _search(text, given, *values[len(NAMES) :])
-
-    def _search(
-        text: str,
-        given: dict[str, str | None],
-        kind: list[str] | None,
-        date_from: str,
-        date_to: str,
-        place: str,
-        people: str,
-        topics: str,
-        source: str,
-        tempo_min: str | None,
-        tempo_max: str | None,
-        mode: str | None,
-        key: str,
-        k: float,
-        language: str = "",
-    ) -> tuple[str, str]:
+        chosen = dict(zip(INPUT_ORDER, values[len(NAMES) :], strict=True))
+        k = chosen.pop("k")
         try:
-            filters = _filters(
-                kind,
-                date_from,
-                date_to,
-                place,
-                people,
-                topics,
-                source,
-                tempo_min,
-                tempo_max,
-                mode,
-                key,
-                language,
-            )
+            filters = _filters(**chosen)
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         return handler.search(text, given, k, filters)
 
-    # `language` comes last so API callers written before it keep their positions.
-    inputs = [
-        text,
-        *uploads,
-        kind,
-        date_from,
-        date_to,
-        place,
-        people,
-        topics,
-        source,
-        tempo_min,
-        tempo_max,
-        mode,
-        key,
-        k,
-        language,
-    ]
+    inputs = [text, *uploads, *(boxes[name] for name in INPUT_ORDER)]
     go.click(search, inputs, [summary, results], api_name="search")
     text.submit(search, inputs, [summary, results], api_visibility="private")
