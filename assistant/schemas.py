@@ -247,6 +247,19 @@ class Clip(BaseModel):
     # Who speaks in the clip's best speech segment: "Voice 2", "Voice 2 (Paul Okafor)".
     speaker: str | None = None
 
+    @classmethod
+    def of(cls, asset: Asset, start_s: float | None, end_s: float | None, **fields: Any) -> Clip:
+        """A clip of `asset` from start_s to end_s (None: all of it)."""
+        return cls(
+            asset_id=asset.asset_id,
+            file=asset.rel_path,
+            path=asset.path,
+            kind=asset.kind,
+            start_s=start_s,
+            end_s=end_s,
+            **fields,
+        )
+
 
 class Citation(BaseModel):
     n: int  # [n] in the answer text <-> Answer.citations[n-1]

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from assistant.agent.evidence import clip_label
-from assistant.retrieval.media_options import with_media_options
+from assistant.retrieval.media_options import FilterOption, with_media_options
 from assistant.schemas import Answer
 
 
@@ -59,14 +59,7 @@ def register(app: typer.Typer) -> None:
         ] = "",
         *,
         media: dict[str, Path],
-        filters: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--filter",
-                help="key=value: kind, date_from, date_to, place, people, topics, "
-                "source, tempo_min, tempo_max, mode, key. Repeatable.",
-            ),
-        ] = None,
+        filters: FilterOption = None,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
         markdown: Annotated[
             Path | None,

@@ -100,17 +100,7 @@ def _cited(
     metadata = {
         name: mv.value for name, mv in archive.catalog.effective_metadata(asset.asset_id).items()
     }
-    return Clip(
-        asset_id=asset.asset_id,
-        file=asset.rel_path,
-        path=asset.path,
-        kind=asset.kind,
-        start_s=start,
-        end_s=end,
-        score=1.0,
-        metadata=metadata,
-        **fields,
-    )
+    return Clip.of(asset, start, end, score=1.0, metadata=metadata, **fields)
 
 
 def asset_clip(archive: Archive, asset_id: str, at_s: float | None = None) -> Clip | None:

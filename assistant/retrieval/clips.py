@@ -207,13 +207,10 @@ def _clip(group: _Group, lookup: SegmentLookup, settings: SearchSettings, root: 
         # clip's own segments or the asset's record say (a translated line whose times
         # overlap no stored speech segment must not lose the language it was heard in).
         language = original or language or _record_language(metadata)
-    return Clip(
-        asset_id=asset.asset_id,
-        file=asset.rel_path,
-        path=asset.path,
-        kind=asset.kind,
-        start_s=start,
-        end_s=end,
+    return Clip.of(
+        asset,
+        start,
+        end,
         score=round(min(1.0, max(0.0, group.score)), 4),
         snippet=snippet,
         preview=_preview(group, lookup, start, root),

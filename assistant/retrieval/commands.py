@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assistant.errors import AssistantError
-from assistant.retrieval.media_options import with_media_options
+from assistant.retrieval.media_options import FilterOption, with_media_options
 from assistant.retrieval.modalities import NAMES
 from assistant.schemas import Clip, Filters, SearchQuery
 from assistant.vocabulary.timefmt import full_span
@@ -103,15 +103,7 @@ def register(app: typer.Typer) -> None:
         ] = "",
         *,
         media: dict[str, Path],
-        filters: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--filter",
-                help="key=value: kind, date_from, date_to, place, people, topics, "
-                "source, tempo_min, tempo_max, mode, key, language (e.g. language=fr). "
-                "Repeatable.",
-            ),
-        ] = None,
+        filters: FilterOption = None,
         k: Annotated[int, typer.Option(help="How many clips.", min=1, max=200)] = 10,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:

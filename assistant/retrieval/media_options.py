@@ -1,4 +1,5 @@
-"""One `--<name> FILE` option per query modality, for the `search` and `ask` commands."""
+"""The options the `search` and `ask` commands share: one `--<name> FILE` per query
+modality, and the repeatable `--filter`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from assistant.retrieval.modalities import MODALITIES, QueryModality
+from assistant.schemas import Filters
+
+# `--filter key=value`, repeatable (retrieval/commands.parse_filters reads the pairs).
+FilterOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--filter",
+        help=f"key=value: {', '.join(Filters.model_fields)} (e.g. language=fr). Repeatable.",
+    ),
+]
 
 
 def with_media_options(

@@ -15,7 +15,6 @@ from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
 from assistant.vocabulary.kinds import MEDIA_KINDS
 
-
 # The /search inputs after the text and the uploads, in order: the filter boxes by filter
 # name, then k. `language` comes last so API callers written before it keep their positions.
 INPUT_ORDER = (
