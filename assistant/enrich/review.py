@@ -18,10 +18,17 @@ HEARD_METHODS = {"speech-entities", "speech-topics"}
 LIST_FIELDS = {"people", "topics"}
 
 
-def _find(catalog: Catalog, proposal_id: int) -> Proposal:
+def _pending(catalog: Catalog, proposal_id: int, action: str) -> Proposal:
+    """The pending proposal `proposal_id`, to be `action` ("accepted", "rejected")."""
     for proposal in pending_proposals(catalog, status=None):
-        if proposal.proposal_id == proposal_id:
-            return proposal
+        if proposal.proposal_id != proposal_id:
+            continue
+        if proposal.status != "pending":
+            raise AssistantError(
+                f"Proposal {proposal_id} is already {proposal.status}.",
+                hint=f"Only pending proposals can be {action}.",
+            )
+        return proposal
     raise AssistantError(
         f"No proposal {proposal_id}.", hint="List them with `assistant metadata review`."
     )
@@ -45,12 +52,7 @@ def _merged(catalog: Catalog, proposal: Proposal, source: MetadataSource) -> obj
 
 
 def accept(catalog: Catalog, proposal_id: int) -> MetadataValue:
-    proposal = _find(catalog, proposal_id)
-    if proposal.status != "pending":
-        raise AssistantError(
-            f"Proposal {proposal_id} is already {proposal.status}.",
-            hint="Only pending proposals can be accepted.",
-        )
+    proposal = _pending(catalog, proposal_id, "accepted")
     source = _source(proposal)
     value = MetadataValue(
         field=proposal.field,
@@ -65,12 +67,7 @@ def accept(catalog: Catalog, proposal_id: int) -> MetadataValue:
 
 
 def reject(catalog: Catalog, proposal_id: int) -> None:
-    proposal = _find(catalog, proposal_id)
-    if proposal.status != "pending":
-        raise AssistantError(
-            f"Proposal {proposal_id} is already {proposal.status}.",
-            hint="Only pending proposals can be rejected.",
-        )
+    _pending(catalog, proposal_id, "rejected")
     catalog.set_proposal_status(proposal_id, "rejected")
 
 

@@ -10,10 +10,8 @@ class is also usable (and tested) as a plain object.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.extract import Extracted, ExtractError
 from assistant.ingest.jobs import FileTask, make_context
 from assistant.ingest.models import IngestModels
+from assistant.ingest.report import timed
 from assistant.ingest.store import embed_batch
 from assistant.ingest.workers import WorkerSpec, storeless_archive
 from assistant.logs import configure_logging
@@ -53,13 +52,8 @@ class _Recorder:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages.append((name, time.perf_counter() - start))
+    def stage(self, name: str) -> AbstractContextManager[None]:
+        return timed(lambda seconds: self.stages.append((name, seconds)))
 
     def take(self) -> tuple[list[tuple[str, float]], list[str]]:
         stages, warnings = self.stages, self.warnings

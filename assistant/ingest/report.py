@@ -3,10 +3,11 @@ seconds per stage. Stages run in worker threads too, so the tally is locked."""
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 
 from assistant.schemas import IngestFailure, IngestReport
@@ -24,6 +25,21 @@ STATUSES = (
 )
 
 
+@contextmanager
+def timed(record: Callable[[float], None]) -> Iterator[None]:
+    """Time the block: `record(seconds)` when it ends, also when it raises."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        record(time.perf_counter() - start)
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """Counts by name, in name order: "3 video, 1 audio"."""
+    return ", ".join(f"{n} {name}" for name, n in sorted(counts.items()))
+
+
 class ReportBuilder:
     def __init__(self, root: str, run_id: int | None = None) -> None:
         self._lock = threading.Lock()
@@ -32,14 +48,9 @@ class ReportBuilder:
         # Unrounded, so rounding once at the end keeps stage times <= the total.
         self._stage_seconds: dict[str, float] = {}
 
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
+    def stage(self, name: str) -> AbstractContextManager[None]:
         """Time a stage; concurrent stages each count their own wall time."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.add_seconds(name, time.perf_counter() - start)
+        return timed(functools.partial(self.add_seconds, name))
 
     def add_seconds(self, stage: str, seconds: float) -> None:
         with self._lock:
@@ -83,8 +94,8 @@ class ReportBuilder:
 
 def summary_lines(report: IngestReport) -> list[str]:
     """A human summary of a run, for the CLI and logs."""
-    statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.counts_by_status.items()))
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.counts_by_kind.items()))
+    statuses = counts_text(report.counts_by_status)
+    kinds = counts_text(report.counts_by_kind)
     lines = [
         f"Ingested {report.root} in {report.seconds:.1f}s: {statuses or 'no files'}.",
         f"By kind: {kinds or '-'}; {report.segments_created} segments created; "

@@ -11,6 +11,7 @@ import gradio as gr
 
 from assistant.archive import Archive
 from assistant.errors import AssistantError
+from assistant.ingest.report import counts_text
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
 from assistant.ui.ingest_progress import Background, ProgressSnapshot, progress_html
@@ -25,8 +26,8 @@ def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
 
 
 def report_html(report: IngestReport) -> str:
-    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(report.counts_by_kind.items()))
-    statuses = ", ".join(f"{n} {s}" for s, n in sorted(report.counts_by_status.items()))
+    kinds = counts_text(report.counts_by_kind)
+    statuses = counts_text(report.counts_by_status)
     parts = [
         f"<h3>Ingested {escape(report.root)}</h3>",
         f"<p>{report.seconds:.1f} s · {escape(kinds) or 'no files'} · "
