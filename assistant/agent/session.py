@@ -28,6 +28,7 @@ from assistant.agent.planner import (
 )
 from assistant.agent.prompting import render
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
+from assistant.agent.speakers import with_asked_questions
 from assistant.agent.support import supports
 from assistant.agent.tools import ArchiveTool, build_tools
 from assistant.agent.turn import TurnContext
@@ -124,7 +125,7 @@ class ChatSession:
             if grounded is not None and not supports(
                 question,
                 grounded.text,
-                _cited_items(grounded, allowed),
+                with_asked_questions(_cited_items(grounded, allowed), allowed, ctx.answered),
                 ctx.rewrites,
                 self.archive.models.support(),
                 restated=bool(ctx.restated),

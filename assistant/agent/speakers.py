@@ -4,7 +4,11 @@ question, and the check that one speaker's words are not put in another's mouth.
 Search ranks a reporter's question above the official's answer when both share the
 question's words ("will the ferries run while the bridge is closed?"). So a spoken
 question among the best hits brings the turn that answers it (the next words by another
-voice) into the evidence, and the grounding check refuses a sentence that says someone
+voice) into the evidence, as strong as the question (also when search found the answer on
+its own, lower: else the relative floor drops it from what the model reads). The answer
+turn is about what its question asked ("Yes, two extra ferries…" answers "Will the ferries
+run?"), so the support check reads the pair (`with_asked_questions`). The grounding check
+refuses a sentence that says someone
 answered or said something while citing only a question, or that names one voice while
 citing another's words.
 """
@@ -47,7 +51,23 @@ def add_answer_turns(ctx: TurnContext, items: list[EvidenceItem], source: str) -
         if clip is None:
             continue
         ctx.record([clip])
-        ctx.evidence.add(clip, clip_text(clip), source, rank=item.rank)
+        answer = ctx.evidence.add(clip, clip_text(clip), source, rank=item.rank)
+        if answer.clip.score < clip.score:
+            # Search found the answer turn itself, lower than its question: the item keeps
+            # its number but reads as the answer, as strong as what it answers.
+            answer.clip = clip
+        ctx.answered.setdefault(answer.n, item.n)
+
+
+def with_asked_questions(
+    cited: list[EvidenceItem], shown: list[EvidenceItem], answered: dict[int, int]
+) -> list[EvidenceItem]:
+    """The cited items plus the spoken question each cited answer turn answers (`answered`:
+    answer item n -> question item n): what the answer is about is what was asked."""
+    by_number = {item.n: item for item in shown}
+    numbers = {item.n for item in cited}
+    asked = dict.fromkeys(answered[item.n] for item in cited if item.n in answered)
+    return cited + [by_number[n] for n in asked if n in by_number and n not in numbers]
 
 
 def answer_turn(archive: Archive, asked: Clip) -> Clip | None:

@@ -30,6 +30,8 @@ class TurnContext:
     anchor_segments: list[str] = field(default_factory=list)
     # The model's rewordings of the question (a paraphrase), searched too.
     rewrites: list[str] = field(default_factory=list)
+    # Evidence number of an answer turn -> that of the spoken question it answers.
+    answered: dict[int, int] = field(default_factory=dict)
 
     def record(self, clips: list[Clip]) -> None:
         """Remember clips a tool returned (Answer.retrieved, what eval scores)."""

@@ -125,6 +125,54 @@ def test_a_padded_clip_holding_the_answer_too_still_finds_the_answer_turn(interv
     assert answer.citations[0].clip.speaker == f"Voice {official} (Paul Okafor)"
 
 
+def test_an_answer_turn_search_ranked_low_is_still_read_as_strong_as_its_question(
+    interview,
+) -> None:
+    """Search found both turns, the answer far below its question (0.2 of 0.8): the answer
+    turn keeps its number but is not dropped by the relative floor."""
+    archive, llm, engine, official = interview
+    question = engine.clips[0]
+    answer_segment = archive.catalog.segments(question.asset_id)[3]
+    engine.clips = [question, clip_on(question_asset(archive, question), answer_segment, 0.2)]
+    llm.replies = [_answer("The official said two extra ferries will run every hour [2].")]
+    answer = ChatSession(archive, engine).ask("What did the official answer about the ferries?")
+    prompt = llm.calls[-1]["messages"][-1]["content"]
+    assert "two extra ferries" in prompt
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].clip.speaker == f"Voice {official} (Paul Okafor)"
+
+
+def test_an_answer_is_about_what_its_spoken_question_asked(interview) -> None:
+    """'the cost of the repairs' shares no topic word with 'The budget is forty million':
+    the support check reads the answer turn with the question it answers."""
+    archive, llm, engine, official = interview
+    segments = archive.catalog.segments(engine.clips[0].asset_id)
+    engine.clips = [clip_on(question_asset(archive, engine.clips[0]), segments[0], 0.8)]
+    llm.replies = [_answer("Paul Okafor said the budget is forty million euros [2].")]
+    answer = ChatSession(archive, engine).ask(
+        "What did Paul Okafor say about the cost of the repairs?"
+    )
+    assert not answer.abstained, answer.text
+    cited = answer.citations[0].clip
+    assert cited.speaker == f"Voice {official} (Paul Okafor)"
+    assert "forty million" in cited.snippet
+
+
+def test_an_answer_on_another_topic_still_abstains(interview) -> None:
+    """The pair widens the topic only to what the reporter asked: the ferries answer does
+    not answer a question about the budget."""
+    archive, llm, engine, _ = interview
+    llm.replies = [_answer("Paul Okafor said two extra ferries will run every hour [2].")]
+    answer = ChatSession(archive, engine).ask("What did Paul Okafor say about the budget?")
+    assert answer.abstained, answer.text
+
+
+def question_asset(archive: Archive, clip):  # type: ignore[no-untyped-def]
+    asset = archive.catalog.get_asset(clip.asset_id)
+    assert asset is not None
+    return asset
+
+
 def test_the_report_scores_whether_the_cited_clip_holds_the_gold_speakers_words() -> None:
     from assistant.evaluation.speakers import attribution
     from assistant.evaluation.suite import Case
