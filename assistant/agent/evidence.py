@@ -198,6 +198,11 @@ class EvidenceBook:
     fence: str = field(default_factory=new_fence)
     # Curated names elsewhere in the archive (names.archive_names), for respelling.
     names: list[str] = field(default_factory=list)
+    # Hits scoring under this share of the best are left out (`shown`). 0 when the turn
+    # is already narrowed to the records the question named (record_dates.py): their
+    # title and date then match the question, so the record's start outscores the line
+    # that answers, which is not noise.
+    relative_floor: float = RELATIVE_FLOOR
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.
@@ -226,11 +231,11 @@ class EvidenceBook:
 
     def shown(self, limit: int) -> list[EvidenceItem]:
         """What the model reads: the best `limit` search hits, leaving out hits scoring under
-        RELATIVE_FLOOR of the best (noise that costs prompt time and misleads a small
+        `relative_floor` of the best (noise that costs prompt time and misleads a small
         model), plus every item from the other tools."""
         searches = [item for item in self.items if item.source not in _DISTINCT_SOURCES]
         best = max((item.clip.score for item in searches), default=0.0)
-        strong = [item for item in searches if item.clip.score >= best * RELATIVE_FLOOR]
+        strong = [item for item in searches if item.clip.score >= best * self.relative_floor]
         # Each search's best hits first: a rewritten query's top hit beats the first
         # search's fifth.
         strong.sort(key=lambda item: (item.rank, item.n))

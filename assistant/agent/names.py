@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.agent.claims import fold
+from assistant.agent.heard_plurals import plural_weekdays
 
 if TYPE_CHECKING:
     from assistant.agent.evidence import EvidenceItem
@@ -129,11 +130,17 @@ def respell_item(item: EvidenceItem, others: list[str] | None = None) -> None:
     if item.clip.kind not in ("video", "audio"):
         return
     text, changes = respell(item.text, curated_names(item.clip.metadata), others)
-    if not changes:
+    text, plurals = plural_weekdays(text)
+    if not changes and not plurals:
         return
-    item.raw_text, item.text, item.respelled = item.text, text, changes
-    note = "names spelled as in the catalogue: " + ", ".join(
-        f"heard '{heard}' → '{curated}'" for heard, curated in changes
-    )
+    item.raw_text, item.text, item.respelled = item.text, text, changes + plurals
+    notes = [
+        f"{what}: " + ", ".join(f"heard '{heard}' → '{shown}'" for heard, shown in pairs)
+        for what, pairs in (
+            ("names spelled as in the catalogue", changes),
+            ("weekday plurals", plurals),
+        )
+        if pairs
+    ]
     snippet = text if item.clip.snippet.strip() == item.raw_text.strip() else item.clip.snippet
-    item.clip = item.clip.model_copy(update={"snippet": snippet, "why": [*item.clip.why, note]})
+    item.clip = item.clip.model_copy(update={"snippet": snippet, "why": [*item.clip.why, *notes]})

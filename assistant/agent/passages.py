@@ -14,6 +14,9 @@ from assistant.vocabulary.timefmt import clock
 # A follow-up reads about this much of the transcript: a few sentences, a playable clip.
 FOLLOW_SPAN_S = 30.0
 FOLLOW_SEGMENTS = 3
+# Fewer words than this right before a moment ("Yes.", "Thank you.") is not yet what was
+# said before it: the sentence before that is read too.
+MIN_STATEMENT_WORDS = 6
 
 
 def asset_text_segments(archive: Archive, asset_id: str) -> list[Segment]:
@@ -41,7 +44,7 @@ def passage_clip(
     if after_s is not None:
         chosen = [s for s in segments if (s.start_s or 0.0) >= after_s - 0.5][:FOLLOW_SEGMENTS]
     elif before_s is not None:
-        chosen = [s for s in segments if (s.end_s or 0.0) <= before_s + 0.5][-FOLLOW_SEGMENTS:]
+        chosen = _just_before([s for s in segments if (s.end_s or 0.0) <= before_s + 0.5])
     else:
         chosen = segments[:FOLLOW_SEGMENTS]
     chosen = _within_span(chosen, before=before_s is not None)
@@ -55,6 +58,19 @@ def passage_clip(
         else "start of the text"
     )
     return segments_clip(archive, asset, chosen, why)
+
+
+def _just_before(earlier: list[Segment]) -> list[Segment]:
+    """What was said right before: the last sentence, with the ones before it only while
+    what is kept is too short to be a statement. Three sentences read in order put the
+    farthest first, and a small model quoted it ("thank you for joining us") instead of
+    the line that came just before the one followed up."""
+    chosen: list[Segment] = []
+    for segment in reversed(earlier[-FOLLOW_SEGMENTS:]):
+        chosen.insert(0, segment)
+        if sum(len(s.text.split()) for s in chosen) >= MIN_STATEMENT_WORDS:
+            break
+    return chosen
 
 
 def _within_span(segments: list[Segment], before: bool) -> list[Segment]:

@@ -14,7 +14,13 @@ from typing import Any
 
 from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
-from assistant.agent.evidence import EvidenceBook, EvidenceItem, defang, withhold_instructions
+from assistant.agent.evidence import (
+    RELATIVE_FLOOR,
+    EvidenceBook,
+    EvidenceItem,
+    defang,
+    withhold_instructions,
+)
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
 from assistant.agent.names import archive_names
@@ -27,6 +33,7 @@ from assistant.agent.planner import (
     wants_planning,
 )
 from assistant.agent.prompting import render
+from assistant.agent.record_dates import with_record_date
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
 from assistant.agent.speakers import with_asked_questions
 from assistant.agent.support import supports
@@ -100,12 +107,18 @@ class ChatSession:
         started = time.perf_counter()
         question = " ".join(question.split())
         given = checked_uploads(question, uploads)
+        worded = with_music_filters(question, filters or Filters())
+        # A named record date ("the brief of 9 January 2024") filters to that day.
+        dated = with_record_date(question, worded, self.archive.catalog)
         ctx = TurnContext(
             self.archive,
             self.engine,
             given,
-            with_music_filters(question, filters or Filters()),
-            evidence=EvidenceBook(names=self._archive_names()),
+            dated,
+            evidence=EvidenceBook(
+                names=self._archive_names(),
+                relative_floor=0.0 if dated is not worded else RELATIVE_FLOOR,
+            ),
         )
         tools = build_tools(ctx)
         trace: list[ToolCall] = []

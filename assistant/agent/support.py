@@ -105,6 +105,15 @@ _ASKS_FIGURE = re.compile(
 )
 _FILE = re.compile(r"\S+\.[A-Za-z0-9]{2,4}\b")
 _NOTE = re.compile(r"\(Checked against the sources:.*?\)")
+# A diarized speaker's label ("Voice 1 (Jonas Berg) says: ...") is who speaks, not a
+# figure: counted as one, a quote with no figure passed for "by how many euros?".
+_VOICE = re.compile(r"\bVoice \d+\b")
+
+
+def _statements(answer: str) -> str:
+    """The answer without what frames its claims: file names, the grounding note and
+    speaker labels."""
+    return _VOICE.sub(" ", _FILE.sub(" ", _NOTE.sub(" ", answer)))
 
 
 def asks_for_figure(question: str) -> bool:
@@ -113,7 +122,7 @@ def asks_for_figure(question: str) -> bool:
 
 def states_figure(answer: str) -> bool:
     """Does the answer give any figure, date, weekday or month (file names aside)?"""
-    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    text = _statements(answer)
     facts = facts_in(text)
     plural_days = any(fold(w).rstrip("s") in WEEKDAYS for w in _WORD.findall(text))
     return bool(facts.numbers or facts.months or facts.weekdays or plural_days)
@@ -136,7 +145,7 @@ def figure_from_words(answer: str, cited: list[EvidenceItem]) -> bool:
     """Does the answer give a figure or date the cited clips' own words hold? A catalogue
     record's date is when a recording was made, not when what it mentions happened: "When
     did Jonas Berg become harbour master?" is not answered by the interview's 2023-04-18."""
-    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    text = _statements(answer)
     claimed = facts_in(text)
     stated = len(numbers_in(text)) + len(claimed.months) + len(claimed.weekdays)
     heard = " ".join(clean_text(item.text) for item in cited)
@@ -173,7 +182,7 @@ def asks_for_quantity(question: str) -> bool:
 
 def states_quantity(answer: str) -> bool:
     """Does the answer give a number that is not part of a date, a timecode or a [n]?"""
-    text = _DATE.sub(" ", _FILE.sub(" ", _NOTE.sub(" ", answer)))
+    text = _DATE.sub(" ", _statements(answer))
     return bool(numbers_in(text))
 
 
@@ -201,7 +210,7 @@ def states_name(answer: str, question: str, cited: list[EvidenceItem] | None = N
     (given `cited`) that the cited clips' own words name? "Jonas Berg will replace the old
     crane" cites "He warns that the old crane must be replaced": the name is only the
     record's; who speaks is the record's answer only when asked who said it."""
-    text = _FILE.sub(" ", _NOTE.sub(" ", answer))
+    text = _statements(answer)
     asked = {fold(w) for w in _WORD.findall(question)}
     names = [
         fold(name)

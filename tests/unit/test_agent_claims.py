@@ -375,3 +375,18 @@ def test_asked_what_a_speaker_said_a_documents_words_give_way_to_the_recording()
     asked = "What does the council summary say about housing?"
     kept = ground("The housing plan was approved [1].", _book(summary, housing).items, asked)
     assert kept.text == "The housing plan was approved [1]."
+
+
+def test_a_weekday_plural_heard_as_a_possessive_is_shown_as_a_plural() -> None:
+    """ "on Friday's this month" reaches the model as "on Fridays"; "Friday's match" is a
+    possessive and stays; the raw words are kept with the change noted."""
+    notice = _clip(
+        "radio/library.mp3", "audio", "The library stays open on Friday's this month.", 4.0
+    )
+    item = EvidenceBook().add(notice, notice.snippet, "search_archive")
+    assert item.text == "The library stays open on Fridays this month."
+    assert item.raw_text == notice.snippet
+    assert any("Friday's" in why and "Fridays" in why for why in item.clip.why)
+    assert "Fridays" in item.clip.snippet
+    match = _clip("radio/sport.mp3", "audio", "Tickets for Friday's match are sold out.", 1.0)
+    assert EvidenceBook().add(match, match.snippet, "search_archive").text == match.snippet
