@@ -72,7 +72,8 @@ def test_the_agent_searches_the_brief_of_the_day_the_question_names(test_setting
     )
     brief.start_s, brief.end_s = 4.5, 7.4
     reply = {"answerable": True, "answer": "The city pool stays closed for another week [2]."}
-    archive = Archive.open(test_settings, model_overrides={"llm": ScriptedLLM([json.dumps(reply)])})
+    llm = ScriptedLLM([json.dumps(reply)])
+    archive = Archive.open(test_settings, model_overrides={"llm": llm})
     try:
         archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
         for asset_id, day in (("mon", "2024-01-08"), ("tue", "2024-01-09")):
@@ -82,7 +83,6 @@ def test_the_agent_searches_the_brief_of_the_day_the_question_names(test_setting
             archive.catalog.set_metadata(
                 asset_id, [MetadataValue(field="date", value=day, source="sidecar")]
             )
-        llm = archive.models.llm()
         engine = FixedEngine([intro, brief])
         answer = ChatSession(archive, engine).ask(
             "What did the morning brief of 9 January 2024 say about the city pool?"
