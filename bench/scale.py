@@ -58,10 +58,8 @@ from assistant.schemas import (
     MetadataValue,
     SearchQuery,
     Segment,
-    WordTiming,
-    make_segment_id,
 )
-from samples.stand_ins import FixedTranscriber
+from samples.stand_ins import FixedTranscriber, spoken_line
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
 REAL_PHOTOS = (
@@ -188,15 +186,6 @@ def query_from(rng: np.random.Generator, text: str, words: int = 4) -> str:
     return " ".join(parts[i] for i in picked)
 
 
-def timed(start: float, end: float, text: str) -> list[WordTiming]:
-    words = text.split()
-    step = (end - start) / len(words)
-    return [  # model_construct: the values are known to be valid (build speed)
-        WordTiming.model_construct(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
-        for i, w in enumerate(words)
-    ]
-
-
 def real_thumbnails(data_dir: Path) -> list[tuple[str, str]]:
     """(thumbnail path relative to the data dir, phash hex) of a few real photos."""
     from PIL import Image
@@ -251,11 +240,10 @@ def segments_for(
         thumb, phash = thumbs[int(rng.integers(0, len(thumbs)))] if thumbs else ("", "")
         if not real or not phash:
             phash = f"{int(rng.integers(0, 2**63)) * 2 + int(rng.integers(0, 2)):016x}"
-        return Segment(
-            segment_id=make_segment_id(asset_id, "visual", i),
-            asset_id=asset_id,
-            kind="visual",
-            index=i,
+        return Segment.of(
+            asset_id,
+            "visual",
+            i,
             start_s=at,
             end_s=at,
             thumbnail=thumb or None,
@@ -266,11 +254,10 @@ def segments_for(
     if kind == "image":
         out.append(visual(0, None))
         out += [
-            Segment(
-                segment_id=make_segment_id(asset_id, "caption", i),
-                asset_id=asset_id,
-                kind="caption",
-                index=i,
+            Segment.of(
+                asset_id,
+                "caption",
+                i,
                 text=sentence(rng, 8),
             )
             for i in range(n - 1)
@@ -283,11 +270,10 @@ def segments_for(
         out += [_speech(rng, asset_id, i) for i in range(n)]
     else:
         out += [
-            Segment(
-                segment_id=make_segment_id(asset_id, "text", i),
-                asset_id=asset_id,
-                kind="text",
-                index=i,
+            Segment.of(
+                asset_id,
+                "text",
+                i,
                 text=sentence(rng, 30),
                 char_start=i * 300,
                 char_end=i * 300 + 290,
@@ -301,16 +287,7 @@ def segments_for(
 def _speech(rng: np.random.Generator, asset_id: str, i: int) -> Segment:
     text = sentence(rng, 14)
     start, end = i * 8.0, i * 8.0 + 7.5
-    return Segment(
-        segment_id=make_segment_id(asset_id, "speech", i),
-        asset_id=asset_id,
-        kind="speech",
-        index=i,
-        start_s=start,
-        end_s=end,
-        text=text,
-        words=timed(start, end, text),
-    )
+    return spoken_line(asset_id, i, start, end, text)
 
 
 def synthetic_batch(

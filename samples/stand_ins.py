@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.models.base import SpeechSegment, Transcript, Word
+from assistant.schemas import Segment, WordTiming
 
 
 class FixedTranscriber:
@@ -26,3 +27,14 @@ class FixedTranscriber:
         words = tuple(Word(i * 0.4, i * 0.4 + 0.3, w) for i, w in enumerate(self.text.split()))
         segment = SpeechSegment(0.0, len(words) * 0.4, self.text, words)
         return Transcript("en", len(words) * 0.4, (segment,) if self.text else ())
+
+
+def spoken_line(asset_id: str, index: int, start: float, end: float, text: str) -> Segment:
+    """A made-up speech segment, as if transcribed: `text`'s words spread evenly over it."""
+    words = text.split()
+    step = (end - start) / len(words)
+    timings = [  # model_construct: the values are known to be valid (a 1M-segment build's speed)
+        WordTiming.model_construct(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
+        for i, w in enumerate(words)
+    ]
+    return Segment.of(asset_id, "speech", index, start_s=start, end_s=end, text=text, words=timings)

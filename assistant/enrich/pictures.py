@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 from PIL import Image
 
-from assistant.schemas import Segment, make_segment_id
+from assistant.schemas import Segment
 
 # (picture, start_s, end_s); photos have no times.
 TimedPicture = tuple[Image.Image, float | None, float | None]
@@ -41,11 +41,10 @@ def text_segments(
             continue
         runs.append([text, start_s, end_s])
     return [
-        Segment(
-            segment_id=make_segment_id(asset_id, kind, i),
-            asset_id=asset_id,
-            kind=kind,  # type: ignore[arg-type]
-            index=i,
+        Segment.of(
+            asset_id,
+            kind,  # type: ignore[arg-type]
+            i,
             text=text,
             start_s=start_s,
             end_s=end_s,

@@ -20,8 +20,8 @@ from assistant.archive import Archive
 from assistant.config import Settings, load_settings
 from assistant.media.images import phash_hex
 from assistant.models.base import TextEncoder
-from assistant.schemas import MetadataValue, Segment, WordTiming
-from samples.stand_ins import FixedTranscriber
+from assistant.schemas import MetadataValue, Segment
+from samples.stand_ins import FixedTranscriber, spoken_line
 from tests.helpers.builders import asset_row
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
@@ -101,15 +101,6 @@ class FakeClip:
 
     def encode_texts(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self._vector(text.lower().split()) for text in texts])
-
-
-def timed_words(start: float, end: float, text: str) -> list[WordTiming]:
-    words = text.split()
-    step = (end - start) / len(words)
-    return [
-        WordTiming(start_s=start + i * step, end_s=start + (i + 1) * step, text=w)
-        for i, w in enumerate(words)
-    ]
 
 
 def open_archive(data_dir: Path, **overrides: Any) -> Archive:
@@ -197,16 +188,7 @@ def _speech_asset(
 ) -> None:
     put_asset(archive, root, asset_id, rel, kind, duration)
     segments = [
-        Segment.of(
-            asset_id,
-            "speech",
-            i,
-            start_s=start,
-            end_s=end,
-            text=text,
-            words=timed_words(start, end, text),
-        )
-        for i, (start, end, text) in enumerate(lines)
+        spoken_line(asset_id, i, start, end, text) for i, (start, end, text) in enumerate(lines)
     ]
     archive.catalog.replace_segments(asset_id, segments)
     _embed_text(archive, segments)
