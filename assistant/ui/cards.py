@@ -122,7 +122,7 @@ def _media_html(clip: Clip, links: MediaLinks) -> str:
         page = f'<span class="aa-page">page {clip.page}</span>' if clip.page else ""
         text = escape(clip.snippet) or "(no passage text)"
         return f'<div class="aa-passage">{page}<mark>{text}</mark></div>'
-    found = links.play(clip.path, clip.asset_id, clip.kind, clip.start_s, clip.end_s)
+    found = links.play(clip)
     if not found:
         return (
             f'<p class="aa-missing">This {clip.kind} cannot be played in the browser; '

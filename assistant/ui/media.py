@@ -18,6 +18,7 @@ from urllib.parse import quote
 import av
 
 from assistant.config import Settings
+from assistant.schemas import Clip
 from assistant.store.catalog import Catalog
 
 FILE_ROUTE = "/gradio_api/file="
@@ -241,17 +242,10 @@ class MediaLinks:
             return self.served.url(path) or self.served.url(preview)
         return self.served.url(preview)
 
-    def play(
-        self,
-        path: str,
-        asset_id: str,
-        kind: str,
-        start_s: float | None = None,
-        end_s: float | None = None,
-    ) -> tuple[str, float] | None:
+    def play(self, clip: Clip) -> tuple[str, float] | None:
         """(URL, offset_s) of what the browser should play for this clip, or None."""
-        if self.served.url(path) is None:  # outside the archive roots, or gone
+        if self.served.url(clip.path) is None:  # outside the archive roots, or gone
             return None
-        playable = self.copies.get(path, asset_id, kind, start_s, end_s)
+        playable = self.copies.get(clip.path, clip.asset_id, clip.kind, clip.start_s, clip.end_s)
         url = self.served.url(playable.path) if playable else None
         return (url, playable.offset_s) if url and playable else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.schemas import Clip
+
 FILE = "file"
 
 
@@ -24,14 +26,7 @@ class FakeLinks:
     def image_url(self, path: str, preview: str | None) -> str | None:
         return self.file_url(path)
 
-    def play(
-        self,
-        path: str,
-        asset_id: str,
-        kind: str,
-        start_s: float | None = None,
-        end_s: float | None = None,
-    ) -> tuple[str, float] | None:
+    def play(self, clip: Clip) -> tuple[str, float] | None:
         if self.play_as == FILE:
-            return f"/f{path}", 0.0
+            return f"/f{clip.path}", 0.0
         return self.play_as if not isinstance(self.play_as, str) else None
