@@ -80,6 +80,10 @@ def case_row(
     }
 
 
+# Where every built suite keeps its media and its uploaded queries (suite.yaml's keys).
+SUITE_LAYOUT = "archive: archive\nqueries: queries\n"
+
+
 def suite_main(
     argv: list[str] | None,
     script: str,
@@ -90,7 +94,8 @@ def suite_main(
 ) -> int:
     """The command line of a suite builder `script` (its __file__): build the suite unless
     its marker says it is built (`--force` rebuilds). `make(suite).build()` makes the media,
-    `cases(builder)` the rows; suite.yaml and cases.jsonl are written here."""
+    `cases(builder)` the rows; suite.yaml (`suite_yaml`, then SUITE_LAYOUT) and cases.jsonl
+    are written here."""
     name = Path(script).name
     parser = argparse.ArgumentParser(
         description=f"Build an eval suite ({name}; see its docstring)."
@@ -106,7 +111,7 @@ def suite_main(
     builder = make(args.suite)
     builder.build()
     rows = cases(builder)
-    (args.suite / "suite.yaml").write_text(suite_yaml)
+    (args.suite / "suite.yaml").write_text(suite_yaml + SUITE_LAYOUT)
     (args.suite / "cases.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     marker.write_text(f"scripts/{name}\n")
     size = sum(

@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
+from samples.suites import SUITE_LAYOUT
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE_YAML = """name: interviews
@@ -26,8 +27,6 @@ description: >-
   Who spoke when: espeak-ng interviews with two and three voices (different voices, pitches
   and speeds), scored for speaker turns (DER against speakers.jsonl) and for finding the
   answer, not the question, when asked what someone said.
-archive: archive
-queries: queries
 """
 
 
@@ -161,7 +160,7 @@ def build(suite: Path) -> None:
             ["Friday"],
         ),
     ]
-    (suite / "suite.yaml").write_text(SUITE_YAML)
+    (suite / "suite.yaml").write_text(SUITE_YAML + SUITE_LAYOUT)
     (suite / "speakers.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
     (suite / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in cases))
 

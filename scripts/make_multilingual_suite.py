@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.suites import SuiteBuilder, case_row
+from samples.suites import SUITE_LAYOUT, SuiteBuilder, case_row
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "multilingual"
@@ -470,8 +470,7 @@ def write_suite(suite: Path, built: Builder) -> None:
         "  video and radio, documents in five languages, questions asked in another\n"
         "  language than the evidence (tags like en>fr). Built by\n"
         "  scripts/make_multilingual_suite.py.\n"
-        "archive: archive\n"
-        "queries: queries\n"
+        f"{SUITE_LAYOUT}"
         "# The languages this newsroom declares (settings.asr.languages): Whisper picks\n"
         "# among them (alone it heard the French video as Thai).\n"
         "settings:\n"

@@ -616,8 +616,6 @@ description: >-
   summary document, a document carrying a prompt injection, uploaded frames and an audio
   excerpt, and questions the archive cannot answer about people and places it holds.
   Cases tagged heldout were not looked at while tuning the agent.
-archive: archive
-queries: queries
 """
 
 

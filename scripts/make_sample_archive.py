@@ -715,8 +715,6 @@ description: >-
   opencv-doc and MATE photos with and without sidecar metadata, near-duplicates, documents
   and broken files. No CLIP weights here: text-to-image relies on curated metadata and image
   queries on perceptual hashes.
-archive: archive
-queries: queries
 """
 
 

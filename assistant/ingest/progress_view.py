@@ -3,8 +3,6 @@ vectors ...), and notices (e.g. "visual search is off") printed once, above the 
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -45,12 +43,7 @@ class RichProgress:
         self.progress.start()
         return self
 
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
     def update(self, stage: str, done: float, total: float, message: str = "") -> None:
