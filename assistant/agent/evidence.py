@@ -21,6 +21,9 @@ from assistant.vocabulary.tools import RECORD_TOOLS, VISUAL_QUESTION
 EVIDENCE_CHARS = 280
 _FENCE = "evidence"
 RELATIVE_FLOOR = 0.5
+# The floor for further lines of a record with a hit above RELATIVE_FLOOR (`shown`);
+# label lines ("Sounds: rustle", "Objects: candle") of such a record score under it.
+SAME_RECORD_FLOOR = 0.25
 # Curated fields shown with each search hit.
 FACT_FIELDS = ("title", "date", "place", "people")
 
@@ -198,11 +201,6 @@ class EvidenceBook:
     fence: str = field(default_factory=new_fence)
     # Curated names elsewhere in the archive (names.archive_names), for respelling.
     names: list[str] = field(default_factory=list)
-    # Hits scoring under this share of the best are left out (`shown`). 0 when the turn
-    # is already narrowed to the records the question named (record_dates.py): their
-    # title and date then match the question, so the record's start outscores the line
-    # that answers, which is not noise.
-    relative_floor: float = RELATIVE_FLOOR
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.
@@ -231,11 +229,20 @@ class EvidenceBook:
 
     def shown(self, limit: int) -> list[EvidenceItem]:
         """What the model reads: the best `limit` search hits, leaving out hits scoring under
-        `relative_floor` of the best (noise that costs prompt time and misleads a small
-        model), plus every item from the other tools."""
+        RELATIVE_FLOOR of the best (noise that costs prompt time and misleads a small
+        model), plus every item from the other tools. A record's title, date or topics
+        matching the question lift the hit at its start (whole_asset.py) far above its
+        own line that answers ("the briefing" 0.98, its housing sentence 0.32): lines of
+        a record already shown count as strong down to SAME_RECORD_FLOOR."""
         searches = [item for item in self.items if item.source not in _DISTINCT_SOURCES]
         best = max((item.clip.score for item in searches), default=0.0)
-        strong = [item for item in searches if item.clip.score >= best * self.relative_floor]
+        shown = {i.clip.asset_id for i in searches if i.clip.score >= best * RELATIVE_FLOOR}
+        strong = [
+            item
+            for item in searches
+            if item.clip.score >= best * RELATIVE_FLOOR
+            or (item.clip.asset_id in shown and item.clip.score >= best * SAME_RECORD_FLOOR)
+        ]
         # Each search's best hits first: a rewritten query's top hit beats the first
         # search's fifth.
         strong.sort(key=lambda item: (item.rank, item.n))

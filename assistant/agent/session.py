@@ -14,13 +14,7 @@ from typing import Any
 
 from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
-from assistant.agent.evidence import (
-    RELATIVE_FLOOR,
-    EvidenceBook,
-    EvidenceItem,
-    defang,
-    withhold_instructions,
-)
+from assistant.agent.evidence import EvidenceBook, EvidenceItem, defang, withhold_instructions
 from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
 from assistant.agent.names import archive_names
@@ -108,17 +102,13 @@ class ChatSession:
         question = " ".join(question.split())
         given = checked_uploads(question, uploads)
         worded = with_music_filters(question, filters or Filters())
-        # A named record date ("the brief of 9 January 2024") filters to that day.
-        dated = with_record_date(question, worded, self.archive.catalog)
         ctx = TurnContext(
             self.archive,
             self.engine,
             given,
-            dated,
-            evidence=EvidenceBook(
-                names=self._archive_names(),
-                relative_floor=0.0 if dated is not worded else RELATIVE_FLOOR,
-            ),
+            # A named record date ("the brief of 9 January 2024") filters to that day.
+            with_record_date(question, worded, self.archive.catalog),
+            evidence=EvidenceBook(names=self._archive_names()),
         )
         tools = build_tools(ctx)
         trace: list[ToolCall] = []

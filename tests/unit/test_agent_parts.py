@@ -200,3 +200,21 @@ def test_follow_up_rules(question: str, expected: dict | None) -> None:
         return
     assert step is not None and step.args["asset_id"] == anchor.asset_id
     assert expected.items() <= step.args.items()
+
+
+def test_a_records_own_line_is_shown_beside_its_higher_scoring_start() -> None:
+    """The briefing's start matches the question by its title and topics (0.98); its
+    housing sentence (0.32) is shown too, not another file's equal hit or its labels."""
+    from tests.helpers.clips import passage
+
+    start = passage("video/briefing.mp4", "video", "Commissioner Varga speaking.", 0.0, 6.0)
+    start.score = 0.98
+    housing = start.model_copy(
+        update={"snippet": "We will spend four billion on housing.", "score": 0.32}
+    )
+    label = start.model_copy(update={"snippet": "Objects: candle (21%)", "score": 0.05})
+    other = passage("radio/brief.mp3", "audio", "The pool stays closed.", 1.0, 5.0, score=0.32)
+    book = EvidenceBook()
+    for rank, clip in enumerate([start, other, housing, label]):
+        book.add(clip, clip.snippet, "search_archive", rank)
+    assert [item.text for item in book.shown(5)] == [start.snippet, housing.snippet]
