@@ -522,12 +522,34 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             [["closed", "another week"]],
             ["near-identical", "heldout"],
         ),
+        # the question's date picks the day's brief; its own line answers, not its start
+        ask(
+            "brief-02",
+            "What did the morning brief of 8 January 2024 say about the temperature tonight?",
+            [said("mon.cold")],
+            [["minus three", "-3", "minus 3"]],
+            ["near-identical", "figure"],
+        ),
+        ask(
+            "brief-03",
+            "On January 9th, 2024, what did the morning brief say about the city pool?",
+            [said("tue.pool")],
+            [["closed", "another week"]],
+            ["near-identical", "heldout"],
+        ),
         ask(
             "library-01",
             "When will the library stay open late?",
             [said("library.late")],
             ["fridays"],
             ["distractor"],
+        ),
+        ask(
+            "library-02",
+            "On which days does the library stay open late this month?",
+            [said("library.late")],
+            ["fridays"],
+            ["distractor", "heldout"],
         ),
         # facts the archive does not hold, about people and places it does hold
         none(
@@ -559,6 +581,13 @@ def cases(built: Builder) -> list[dict[str, Any]]:
         none("none-14", "Who repaired the city pool in Lyon?", ["trap"]),
         none("none-15", "Who will pay for the new housing?", ["trap", "heldout"]),
         none("none-16", "Where will the rail union hold its next protest?", ["trap", "heldout"]),
+        # a quote framed "Voice 1 (Jonas Berg) says" holds no figure: the 1 is a label
+        none("none-17", "How many tonnes of wheat were harvested near Rouen?", ["figure"]),
+        none(
+            "none-18",
+            "By how many euros will the harbour master's budget grow?",
+            ["figure", "heldout"],
+        ),
         # follow-ups in one chat (the earlier questions are asked first, not scored):
         # "after that" / "before that" move along the cited clip's timeline, and an
         # earlier turn's answer or abstention must not decide this one
@@ -577,6 +606,14 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             [["ninth of june", "9 june", "june 9", "9th of june"]],
             ["followup"],
             earlier=["What did Minister Okafor promise about teachers?"],
+        ),
+        ask(
+            "follow-06",
+            "And what did he say just before that?",
+            [said("okafor.teachers")],
+            [["two thousand", "2,000", "2000"]],
+            ["followup", "heldout"],
+            earlier=["Where will Minister Okafor travel to meet the regional governors?"],
         ),
         ask(
             "follow-03",
