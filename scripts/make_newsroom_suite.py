@@ -334,7 +334,7 @@ def cases(built: Builder) -> list[dict[str, Any]]:
             "figure-13",
             "According to the morning brief of 9 January 2024, how cold will it get tonight?",
             [said("tue.cold")],
-            [["minus seven", "-7"]],
+            [["minus seven", "-7", "minus 7"]],
             ["figure", "near-identical"],
         ),
         ask(
