@@ -11,8 +11,11 @@ tuning and is scored only with --held-out, once, at the end (its figures are the
 ones), together with FRESH_SEED. The fixed tracks of samples.media.synth_music are scored too.
 
 Real recordings: Bach chorales from music21's corpus rendered by fluidsynth with the
-FluidR3 General MIDI soundfont (samples/score_corpus.py; key and mode from the score's
-own key signature and <mode>, tempo the one written into the MIDI). CHORALES_TUNED (12)
+FluidR3 General MIDI soundfont (samples/score_corpus.py; key and mode from the score: the
+key of the final cadence against the key signature, the stated opening key also right
+when the chorale opens in it: samples.score_corpus.chorale_key; tempo the quarter note
+written into the MIDI, reported also at any octave, as chorales have no drum to say
+which level is the beat). CHORALES_TUNED (12)
 were looked at while tuning; CHORALES_HELD_OUT (28 others) only with --held-out.
 Skipped with a note when music21/fluidsynth/the soundfont are missing.
 
@@ -71,7 +74,10 @@ def _same_key(found: str, tonic: str, mode: str) -> bool:
     return found_mode == mode and FLATS.get(name, name) == FLATS.get(tonic, tonic)
 
 
-def _score(path: Path, bpm: float, tonic: str, mode: str, seconds: float) -> dict[str, Any]:
+def _score(
+    path: Path, bpm: float, tonic: str, mode: str, seconds: float, also: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One track's figures; `also`: other keys ("A major") that count as right."""
     samples, _ = librosa.load(str(path), sr=16_000)
     seconds = samples.size / 16_000
     started = time.perf_counter()
@@ -79,10 +85,12 @@ def _score(path: Path, bpm: float, tonic: str, mode: str, seconds: float) -> dic
     cost = time.perf_counter() - started
     tempo = float(values["tempo"].value)  # type: ignore[arg-type]
     error = abs(tempo - bpm) / bpm
+    keys = [(tonic, mode), *(tuple(k.split(" ")) for k in also)]
+    found = str(values["key"].value)
     return {
         "file": path.name,
         "bpm": bpm,
-        "key": f"{tonic} {mode}",
+        "key": " or ".join(f"{t} {m}" for t, m in keys),
         "tempo": tempo,
         "tempo_ok": error <= 0.04,
         "tempo_error": (
@@ -97,8 +105,8 @@ def _score(path: Path, bpm: float, tonic: str, mode: str, seconds: float) -> dic
         "tempo_confidence": values["tempo"].confidence,
         "key_found": values["key"].value,
         "key_confidence": values["key"].confidence,
-        "key_ok": _same_key(str(values["key"].value), tonic, mode),
-        "mode_ok": values["mode"].value == mode,
+        "key_ok": any(_same_key(found, t, m) for t, m in keys),
+        "mode_ok": any(values["mode"].value == m for _, m in keys),
         "rtf": round(cost / seconds, 4),
     }
 
@@ -109,6 +117,9 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "tracks": n,
         "tempo_within_4pct": round(sum(r["tempo_ok"] for r in rows) / n, 3),
+        "tempo_within_4pct_any_octave": round(
+            sum(r["tempo_error"] != "other" for r in rows) / n, 3
+        ),
         "key_and_mode_right": round(sum(r["key_ok"] for r in rows) / n, 3),
         "mode_right": round(sum(r["mode_ok"] for r in rows) / n, 3),
         "rtf_mean": round(sum(rtfs) / n, 4),
@@ -136,7 +147,7 @@ def chorales(count: int, skip: int, work: Path) -> dict[str, Any]:
     rows = []
     for track, score in score_corpus.draw_tracks(CHORALE_SEED, count, skip):
         path = score_corpus.write_track(track, score, work / "chorales")
-        row = _score(path, track.bpm, track.tonic, track.mode, 0.0)
+        row = _score(path, track.bpm, track.tonic, track.mode, 0.0, track.keys[1:])
         rows.append({**row, "spec": f"{track.name}/{track.program}/{track.meter}"})
     return _summary(rows)
 

@@ -1,12 +1,17 @@
 """Real scores rendered with real instrument samples: Bach chorales with known key and mode.
 
 The chorales ship in the PyPI package `music21` (its corpus: MusicXML with a key
-signature *and* a `<mode>`, so the key's tonic and mode come from the score itself, not
-from any analyser). Each is rendered through MIDI by Debian's `fluidsynth` with the
-General MIDI soundfont of `fluid-soundfont-gm` (sampled organ, strings, choir, brass,
-piano...): recorded instrument sounds, played in time. The tempo is the one written
-into the MIDI (the quarter note: every chorale chosen is in 4/4 or 3/4), drawn per
-chorale from a seeded range, so it is known exactly.
+signature *and* a `<mode>`); the key's tonic and mode come from the score itself, not
+from any analyser: the key of its final cadence, read against that signature
+(chorale_key says why the stated `<mode>` alone is not the key). Each is rendered
+through MIDI by Debian's `fluidsynth` with the General MIDI soundfont of
+`fluid-soundfont-gm` (sampled organ, strings, choir, brass, piano...): recorded
+instrument sounds, played in time. The tempo is the one written into the MIDI (the
+quarter note: every chorale chosen is in 4/4 or 3/4), drawn per chorale from a seeded
+range, so it is known exactly. It is the metronome's quarter note; a chorale moves in
+quarters under phrase-end fermatas, so at the slow and fast ends of the range a listener
+may fairly tap half or eighth notes: bench/music.py reports the quarter-note figure and,
+beside it, the figure at any octave.
 
 Used by bench/music.py as the corpus of real recordings; nothing here knows how
 assistant.enrich.music works.
@@ -49,14 +54,21 @@ INSTALL_HINT = (
 class ScoreTrack:
     name: str  # the corpus path, e.g. "bach/bwv26.6"
     bpm: float
-    tonic: str
+    tonic: str  # the key of the final cadence (chorale_key)
     mode: str
     program: str
     meter: str
+    # The stated key, when the chorale opens in it and closes in another (chorale_key).
+    opening: str | None = None
 
     @property
     def key(self) -> str:
         return f"{self.tonic} {self.mode}"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The keys a listener may rightly name: the closing key, and the opening one."""
+        return (self.key,) if self.opening is None else (self.key, self.opening)
 
 
 def available() -> bool:
@@ -91,6 +103,48 @@ def _score_key(score: object) -> tuple[str, str] | None:
     return PITCH_CLASSES[tonic], str(mode)
 
 
+def _fifths_apart(a: int, b: int) -> int:
+    """Distance of two key signatures (in sharps, flats negative) round the circle of fifths."""
+    return abs((a - b + 6) % 12 - 6)
+
+
+def _bass_notes(score: object) -> list[object]:
+    return list(score.parts[-1].flatten().notes)  # type: ignore[attr-defined]
+
+
+def chorale_key(score: object) -> tuple[str, str, str | None] | None:
+    """(tonic, mode, opening key or None): which key the chorale is in.
+
+    The encoder's `<mode>` on the first key signature is not enough on its own, for two
+    musical reasons. Chorale melodies are often modal, and Bach kept their old
+    signatures: bwv296 is written with no sharps ("C major") but opens and closes on G,
+    a G-major (Mixolydian) piece. And a chorale may open in one key and close in its
+    relative (bwv244.40: stated F# minor, final cadence on A major). A chorale is in the
+    key of its final cadence, as the final defines a mode: the tonic is the last bass
+    note (every chorale ends on its tonic chord), and the mode is whichever of that
+    tonic's major and minor signatures is nearer the written one (a Dorian or Mixolydian
+    signature is one accidental off; a Picardy third on the last chord stays minor, as
+    the signature says); on a tie, the stated mode. The stated key is kept as the
+    opening key when the first bass note is its tonic and it differs from the closing
+    one: such a piece is in both."""
+    from music21 import key
+
+    stated = _score_key(score)
+    bass = _bass_notes(score)
+    if stated is None or not bass:
+        return None
+    signature = next(iter(score.recurse().getElementsByClass(key.KeySignature))).sharps  # type: ignore[attr-defined]
+    final = bass[-1].pitches[0].name  # type: ignore[attr-defined]
+    distance = {
+        mode: _fifths_apart(key.Key(final, mode).sharps, signature) for mode in ("major", "minor")
+    }
+    mode = min(distance, key=lambda m: (distance[m], m != stated[1]))
+    tonic = PITCH_CLASSES[key.Key(final, mode).tonic.pitchClass]
+    first = PITCH_CLASSES[bass[0].pitches[0].pitchClass]  # type: ignore[attr-defined]
+    opens_stated = first == stated[0] and (tonic, mode) != stated
+    return tonic, mode, f"{stated[0]} {stated[1]}" if opens_stated else None
+
+
 def _meter(score: object) -> str | None:
     from music21 import meter
 
@@ -116,7 +170,7 @@ def draw_tracks(seed: int, count: int, skip: int = 0) -> list[tuple[ScoreTrack, 
         if len(picked) == count:
             break
         score = corpus.parse(name)
-        found, meter = _score_key(score), _meter(score)
+        found, meter = chorale_key(score), _meter(score)
         if found is None or meter not in ("4/4", "3/4"):
             continue
         usable += 1
@@ -126,7 +180,8 @@ def draw_tracks(seed: int, count: int, skip: int = 0) -> list[tuple[ScoreTrack, 
         local = np.random.default_rng(zlib.crc32(f"{seed}:{name}".encode()))
         bpm = float(round(local.uniform(edges[i], edges[i + 1]), 1))
         program = list(PROGRAMS)[int(local.integers(len(PROGRAMS)))]
-        picked.append((ScoreTrack(name, bpm, found[0], found[1], program, str(meter)), score))
+        track = ScoreTrack(name, bpm, found[0], found[1], program, str(meter), found[2])
+        picked.append((track, score))
     return picked
 
 
