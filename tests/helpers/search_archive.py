@@ -150,12 +150,16 @@ def put_asset(
     kind: str,
     duration: float | None,
     status: str = "pending",
+    metadata: list[MetadataValue] | None = None,
     **fields: Any,
 ) -> None:
-    """An asset row for `root/rel` (no file needed), `pending` unless said otherwise."""
+    """An asset row for `root/rel` (no file needed), `pending` unless said otherwise, with
+    its `metadata` values when given."""
     archive.catalog.put_asset(
         asset_row(root, rel, kind, asset_id, duration_s=duration, status=status, **fields)
     )
+    if metadata:
+        archive.catalog.set_metadata(asset_id, metadata)
 
 
 def meta_value(

@@ -13,7 +13,7 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.schemas import Clip, Filters, MetadataValue, Segment
+from assistant.schemas import Answer, Clip, Filters, MetadataValue, Segment
 from tests.helpers.builders import asset_row, clip_of
 
 SPEECH = [
@@ -195,25 +195,23 @@ def test_uncited_claim_is_attributed_to_the_evidence_it_restates(archive: Archiv
     assert answer.citations[0].clip.asset_id == ENERGY.asset_id
 
 
-def test_image_upload_searches_by_image_first(archive: Archive, tmp_path: Path) -> None:
-    picture = tmp_path / "query.jpg"
-    picture.write_bytes(b"not decoded by the fake engine")
-    session, _, engine = _session(archive, [_answer("A similar harbour photo [3].")])
-    answer = session.ask("", image=picture)
-    assert answer.trace[0].tool == "search_by_image"
-    assert engine.queries[0].media == {"image": picture}
-
-
-def test_audio_upload_searches_by_audio_first(archive: Archive, tmp_path: Path) -> None:
-    clip = tmp_path / "excerpt.wav"
-    clip.write_bytes(b"RIFF")
-    session, _, engine = _session(archive, [_answer("It is from the briefing [1].")])
-    answer = session.ask("where was this said?", audio=clip)
-    assert answer.trace[0].tool == "search_by_audio"
-    assert (
-        engine.queries[0].media == {"audio": clip}
-        and engine.queries[0].text == "where was this said?"
-    )
+@pytest.mark.parametrize(
+    ("medium", "name", "question", "reply"),
+    [
+        ("image", "query.jpg", "", "A similar harbour photo [3]."),
+        ("audio", "excerpt.wav", "where was this said?", "It is from the briefing [1]."),
+    ],
+)
+def test_an_upload_is_searched_by_its_medium_first(
+    archive: Archive, tmp_path: Path, medium: str, name: str, question: str, reply: str
+) -> None:
+    upload = tmp_path / name
+    upload.write_bytes(b"not decoded by the fake engine")
+    session, _, engine = _session(archive, [_answer(reply)])
+    answer = session.ask(question, **{medium: upload})  # type: ignore[arg-type]
+    assert answer.trace[0].tool == f"search_by_{medium}"
+    assert engine.queries[0].media == {medium: upload}
+    assert engine.queries[0].text == question
 
 
 def test_upload_question_is_spelled_out_and_not_replanned(archive: Archive, tmp_path: Path) -> None:
@@ -265,16 +263,21 @@ def test_filters_reach_the_engine(archive: Archive) -> None:
     assert engine.queries[0].filters.place == "Brussels"
 
 
-def test_follow_up_reads_on_after_the_last_cited_clip(archive: Archive) -> None:
-    session, _, engine = _session(
-        archive,
-        [
-            _answer("The commissioner said energy prices will rise this winter [1]."),
-            _answer("She added that households will get support vouchers [1]."),
-        ],
-    )
+def _follow_up(archive: Archive, reply: str, follow_up: str) -> tuple[Answer, FixedEngine]:
+    """The commissioner's energy question asked and answered, then `follow_up`, which the
+    model answers with `reply`."""
+    first = _answer("The commissioner said energy prices will rise this winter [1].")
+    session, _, engine = _session(archive, [first, _answer(reply)])
     session.ask("What did the commissioner say about energy prices?")
-    answer = session.ask("and what did she say after that?")
+    return session.ask(follow_up), engine
+
+
+def test_follow_up_reads_on_after_the_last_cited_clip(archive: Archive) -> None:
+    answer, engine = _follow_up(
+        archive,
+        "She added that households will get support vouchers [1].",
+        "and what did she say after that?",
+    )
 
     step = answer.trace[0]
     assert step.tool == "search_archive"
@@ -286,15 +289,9 @@ def test_follow_up_reads_on_after_the_last_cited_clip(archive: Archive) -> None:
 
 
 def test_more_from_that_speech_searches_inside_that_asset(archive: Archive) -> None:
-    session, _, engine = _session(
-        archive,
-        [
-            _answer("The commissioner said energy prices will rise this winter [1]."),
-            _answer("More from the briefing: prices will rise [1]."),
-        ],
+    answer, engine = _follow_up(
+        archive, "More from the briefing: prices will rise [1].", "show me more from that speech"
     )
-    session.ask("What did the commissioner say about energy prices?")
-    answer = session.ask("show me more from that speech")
     assert answer.trace[0].arguments["asset_id"] == ENERGY.asset_id
     # The vague follow-up searches with the earlier question, kept to the one asset.
     assert engine.queries[-1].text == "What did the commissioner say about energy prices?"

@@ -15,7 +15,7 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.rewrite import REWRITE_SCHEMA, needs_rewrite
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
 from assistant.archive import Archive
-from assistant.schemas import Clip, MetadataValue, SearchQuery
+from assistant.schemas import Answer, Clip, MetadataValue, SearchQuery
 from tests.helpers.builders import asset_row, clip_on
 from tests.helpers.clips import passage
 
@@ -132,6 +132,12 @@ def session_for(test_settings) -> Callable[..., tuple[ChatSession, ScriptedLLM, 
     yield make
     for archive in opened:
         archive.close()
+
+
+def _asked(session_for: Callable[..., tuple], reply: str, clip: Clip, question: str) -> Answer:
+    """`question` asked once of a fresh session whose model replies `reply` over `clip`."""
+    session, _, _ = session_for([_answer(reply)], [clip])
+    return session.ask(question)
 
 
 def test_abstention_is_decided_per_turn_over_a_long_mixed_session(session_for) -> None:
@@ -311,14 +317,13 @@ def test_a_true_sentence_about_something_else_is_an_abstention(session_for) -> N
         people=["Solène Marchetti"],
         place="Rennes",
     )
-    reply = _answer(
-        "Solène Marchetti said the bike lanes on the ring road will be finished by October [1]."
-    )
-    session, _, _ = session_for([reply], [bikes])
-    off_topic = session.ask("What did Solène Marchetti say about extending the metro in Rennes?")
+    reply = "Solène Marchetti said the bike lanes on the ring road will be finished by October [1]."
+    metro = "What did Solène Marchetti say about extending the metro in Rennes?"
+    off_topic = _asked(session_for, reply, bikes, metro)
     assert off_topic.abstained and off_topic.citations == []
-    session, _, _ = session_for([reply], [bikes])
-    on_topic = session.ask("What did Solène Marchetti say about the bike lanes?")
+    on_topic = _asked(
+        session_for, reply, bikes, "What did Solène Marchetti say about the bike lanes?"
+    )
     assert not on_topic.abstained and "October" in on_topic.text
 
 
@@ -342,10 +347,8 @@ def test_a_how_much_question_whose_figure_was_invented_abstains(session_for) -> 
         "The city wants a rent cap for new "
         "leases in the old town. The council will vote on the plan in the spring.",
     )
-    session, _, _ = session_for(
-        [_answer("The rent cap is 2.10 euros per square metre [1].")], [rent]
-    )
-    answer = session.ask("How high is the rent cap per square metre?")
+    reply = "The rent cap is 2.10 euros per square metre [1]."
+    answer = _asked(session_for, reply, rent, "How high is the rent cap per square metre?")
     assert answer.abstained and "2.10" not in answer.text
     library = _clip(
         "lib",
@@ -354,8 +357,10 @@ def test_a_how_much_question_whose_figure_was_invented_abstains(session_for) -> 
         "The library will stay open late on Fridays this month.",
         4.0,
     )
-    session, _, _ = session_for([_answer("It stays open late on Fridays [1].")], [library])
-    assert not session.ask("When will the library stay open late?").abstained
+    reply = "It stays open late on Fridays [1]."
+    assert not _asked(
+        session_for, reply, library, "When will the library stay open late?"
+    ).abstained
 
 
 def test_a_when_question_answered_only_by_the_records_date_abstains(session_for) -> None:
@@ -369,16 +374,11 @@ def test_a_when_question_answered_only_by_the_records_date_abstains(session_for)
         5.0,
     )
     harbour.metadata.update({"date": "2023-04-18", "place": "Antwerp"})
-    session, _, _ = session_for(
-        [_answer("Jonas Berg became harbour master on April 18, 2023, in Antwerp [1].")],
-        [harbour],
-    )
-    answer = session.ask("When did Jonas Berg become harbour master?")
+    reply = "Jonas Berg became harbour master on April 18, 2023, in Antwerp [1]."
+    answer = _asked(session_for, reply, harbour, "When did Jonas Berg become harbour master?")
     assert answer.abstained and "2023" not in answer.text
-    session, _, _ = session_for(
-        [_answer("The interview was recorded on 2023-04-18 in Antwerp [1].")], [harbour]
-    )
-    answer = session.ask("When was the harbour interview recorded?")
+    reply = "The interview was recorded on 2023-04-18 in Antwerp [1]."
+    answer = _asked(session_for, reply, harbour, "When was the harbour interview recorded?")
     assert not answer.abstained and "2023-04-18" in answer.text
 
 
@@ -390,13 +390,10 @@ def test_a_how_many_question_answered_with_a_date_abstains(session_for) -> None:
         "The summer festival moves to the fifth of July because of the storm.",
         12.0,
     )
-    session, _, _ = session_for(
-        [_answer("The summer festival moved to the 5th of July because of the storm [1].")],
-        [festival],
-    )
-    answer = session.ask("How many people attended the summer festival last year?")
+    reply = "The summer festival moved to the 5th of July because of the storm [1]."
+    question = "How many people attended the summer festival last year?"
+    answer = _asked(session_for, reply, festival, question)
     assert answer.abstained and "July" not in answer.text
-    session, _, _ = session_for(
-        [_answer("The summer festival moves to the fifth of July [1].")], [festival]
-    )
-    assert not session.ask("To which date does the summer festival move?").abstained
+    reply = "The summer festival moves to the fifth of July [1]."
+    question = "To which date does the summer festival move?"
+    assert not _asked(session_for, reply, festival, question).abstained

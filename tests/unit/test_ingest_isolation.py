@@ -45,6 +45,13 @@ def _folder(tmp_path: Path, *marked: str) -> Path:
     return root
 
 
+def _folder_and_note_beside(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """The archive folder (_folder) and a note that lies beside it, outside the archive."""
+    note = tmp_path / "outside.md"
+    note.write_text(text + "\n")
+    return _folder(tmp_path), note
+
+
 def _failures(report: IngestReport) -> dict[str, str]:
     return {f.path: f.reason for f in report.failures}
 
@@ -108,9 +115,7 @@ def test_a_file_needing_too_much_memory_fails_alone(test_settings: Any, tmp_path
 def test_hostile_entries_are_refused_without_opening_them(
     test_settings: Any, tmp_path: Path
 ) -> None:
-    root = _folder(tmp_path)
-    outside = tmp_path / "private.md"
-    outside.write_text("A private note that lives outside the archive.\n")
+    root, outside = _folder_and_note_beside(tmp_path, "A private note that lives outside it.")
     os.mkfifo(root / "pipe.mp4")
     (root / "escape.md").symlink_to(outside)
     (root / "loop.jpg").symlink_to(root / "loop.jpg")
@@ -148,9 +153,7 @@ def test_hostile_entries_are_refused_without_opening_them(
 def test_links_out_of_the_archive_are_followed_only_when_allowed(
     test_settings: Any, tmp_path: Path
 ) -> None:
-    root = _folder(tmp_path)
-    outside = tmp_path / "shared_note.md"
-    outside.write_text("A shared note linked into the archive on purpose.\n")
+    root, outside = _folder_and_note_beside(tmp_path, "A shared note linked in on purpose.")
     (root / "linked.md").symlink_to(outside)
     archive = _archive(test_settings, follow_outside_links=True)
     report = ingest_folder(archive, root)

@@ -176,16 +176,22 @@ def test_old_catalog_gains_the_language_column_and_its_text_encoder(tmp_path: Pa
         catalog.close()
 
 
-def test_text_index_of_another_encoder_is_refused_then_reembedded(
-    test_settings: Any, folder: Path
-) -> None:
-    first = _open(test_settings, HashingTextEncoder("english-only", 64))
+def _reopened_with_another_encoder(settings: Any, folder: Path) -> tuple[Archive, int]:
+    """`folder` ingested with a 64-dimension English-only encoder, then the archive opened
+    again with a 96-dimension multilingual one; with how many text vectors the first stored."""
+    first = _open(settings, HashingTextEncoder("english-only", 64))
     try:
         ingest_folder(first, folder)
         stored = first.vectors.count("text")
     finally:
         first.close()
-    second = _open(test_settings, HashingTextEncoder("multilingual", 96))  # another dimension
+    return _open(settings, HashingTextEncoder("multilingual", 96)), stored
+
+
+def test_text_index_of_another_encoder_is_refused_then_reembedded(
+    test_settings: Any, folder: Path
+) -> None:
+    second, stored = _reopened_with_another_encoder(test_settings, folder)
     try:
         with pytest.raises(AssistantError, match="english-only") as raised:
             search_engine(second).search(SearchQuery(text="pont", k=3))
@@ -202,12 +208,7 @@ def test_text_index_of_another_encoder_is_refused_then_reembedded(
 def test_ingest_reembeds_an_index_built_by_another_encoder(
     test_settings: Any, folder: Path
 ) -> None:
-    first = _open(test_settings, HashingTextEncoder("english-only", 64))
-    try:
-        ingest_folder(first, folder)
-    finally:
-        first.close()
-    second = _open(test_settings, HashingTextEncoder("multilingual", 96))
+    second, _ = _reopened_with_another_encoder(test_settings, folder)
     try:
         report = ingest_folder(second, folder)
         assert any("re-embedded" in warning for warning in report.warnings)

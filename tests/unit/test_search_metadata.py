@@ -18,14 +18,14 @@ from assistant.errors import AssistantError
 from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.filter_matches import WHY as FILTER_WHY
 from assistant.retrieval.metadata_match import _match
-from assistant.schemas import Clip, Filters, MetadataValue, SearchQuery
+from assistant.schemas import Clip, Filters, SearchQuery
 from assistant.similarity.calibration import FILTER_ONLY
 from assistant.store.catalog import Catalog
 from assistant.store.metadata_text import field_words, gist, searchable_text
 from tests.helpers.builders import asset_row
 from tests.helpers.search_archive import (
     IDS,
-    build,
+    built_archive,
     meta_value,
     open_archive,
     put_asset,
@@ -37,34 +37,22 @@ FAST_MAJOR = "b2000000000000m2"
 STREET = "b3000000000000p3"
 
 
-def _add_asset(
-    archive: Archive,
-    root: Path,
-    asset_id: str,
-    rel: str,
-    kind: str,
-    duration: float | None,
-    values: list[MetadataValue],
-) -> None:
-    put_asset(archive, root, asset_id, rel, kind, duration, "indexed", is_music=kind == "audio")
-    archive.catalog.set_metadata(asset_id, values)
-
-
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     root = tmp_path_factory.mktemp("search-metadata")
-    opened = open_archive(root / "data")
+    opened = built_archive(root)
     media = root / "media"
-    build(opened, media)
     analysis = "analysis"
-    _add_asset(
+    put_asset(
         opened,
         media,
         SLOW_MINOR,
         "music/lament.flac",
         "audio",
         30.0,
-        [
+        "indexed",
+        is_music=True,
+        metadata=[
             meta_value("title", "Night lament"),
             meta_value("key", "A minor", analysis),
             meta_value("mode", "minor", analysis),
@@ -72,27 +60,30 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
             meta_value("loudness_db", -20.5, analysis),
         ],
     )
-    _add_asset(
+    put_asset(
         opened,
         media,
         FAST_MAJOR,
         "music/march.mp3",
         "audio",
         2.5,
-        [
+        "indexed",
+        is_music=True,
+        metadata=[
             meta_value("key", "C major", analysis),
             meta_value("mode", "major", analysis),
             meta_value("tempo", 150.0, analysis),
         ],
     )
-    _add_asset(
+    put_asset(
         opened,
         media,
         STREET,
         "photos/street.jpg",
         "image",
         None,
-        [
+        "indexed",
+        metadata=[
             meta_value("date", "2019-05-04T10:30:00", "exif"),
             meta_value("camera", "Canon EOS 5D", "exif"),
             meta_value("latitude", 50.8798, "exif"),

@@ -27,6 +27,13 @@ def hit(segment_id: str, signal: str, score: float) -> Hit:
     )
 
 
+def votes(**signals: list[tuple[str, float]]) -> dict[str, list[Hit]]:
+    """Each signal's ranking, best first, from (segment id, score) pairs."""
+    return {
+        name: [hit(seg, name, score) for seg, score in ranked] for name, ranked in signals.items()
+    }
+
+
 def test_ramp_clamps_and_is_linear() -> None:
     assert calibration.ramp(0.1, 0.25, 0.75) == 0.0
     assert calibration.ramp(0.5, 0.25, 0.75) == pytest.approx(0.5)
@@ -48,13 +55,10 @@ def test_rank_term_equals_score_at_rank_one_and_decays() -> None:
 
 
 def test_fusion_rewards_agreement_and_stays_in_unit_interval() -> None:
-    rankings = {
-        "keyword": [hit("a:speech:0", "keyword", 0.8), hit("b:speech:0", "keyword", 0.9)],
-        "text_vector": [
-            hit("b:speech:0", "text_vector", 0.9),
-            hit("c:speech:0", "text_vector", 0.9),
-        ],
-    }
+    rankings = votes(
+        keyword=[("a:speech:0", 0.8), ("b:speech:0", 0.9)],
+        text_vector=[("b:speech:0", 0.9), ("c:speech:0", 0.9)],
+    )
     fused = fuse(rankings, rrf_k=60)
     by_id = {entry.segment_id: entry for entry in fused}
     # b is found by both signals: it beats a (one top-ranked vote) and c (one vote).
@@ -67,22 +71,16 @@ def test_fusion_rewards_agreement_and_stays_in_unit_interval() -> None:
 
 
 def test_a_signal_votes_once_per_segment() -> None:
-    twice = {"keyword": [hit("a:speech:0", "keyword", 0.5), hit("a:speech:0", "keyword", 0.5)]}
+    twice = votes(keyword=[("a:speech:0", 0.5), ("a:speech:0", 0.5)])
     assert fuse(twice, 60)[0].score == pytest.approx(0.5)
 
 
 def test_exact_ties_go_to_the_clip_more_signals_agree_on() -> None:
-    rankings = {
-        "keyword": [hit("doc:text:0", "keyword", 1.0), hit("radio:speech:1", "keyword", 1.0)],
-        "speech_align": [
-            hit("radio:speech:1", "speech_align", 1.0),
-            hit("tv:speech:0", "speech_align", 0.0),
-        ],
-        "text_vector": [
-            hit("tv:speech:0", "text_vector", 0.0),
-            hit("pod:speech:0", "text_vector", 0.0),
-        ],
-    }
+    rankings = votes(
+        keyword=[("doc:text:0", 1.0), ("radio:speech:1", 1.0)],
+        speech_align=[("radio:speech:1", 1.0), ("tv:speech:0", 0.0)],
+        text_vector=[("tv:speech:0", 0.0), ("pod:speech:0", 0.0)],
+    )
     fused = {entry.segment_id: entry for entry in fuse(rankings, 60)}
 
     def group(segment_id: str) -> _Group:
