@@ -8,6 +8,7 @@ from typing import Any
 from assistant.archive import Archive
 from assistant.retrieval.clips import pad
 from assistant.schemas import Asset, Clip, Segment
+from assistant.store.catalog import Catalog
 from assistant.vocabulary.kinds import OWN_WORDS_KINDS
 from assistant.vocabulary.timefmt import clock
 
@@ -98,7 +99,7 @@ def segments_clip(archive: Archive, asset: Asset, segments: list[Segment], why: 
     else:
         start = end = None
     return _cited(
-        archive,
+        archive.catalog,
         asset,
         start,
         end,
@@ -110,12 +111,10 @@ def segments_clip(archive: Archive, asset: Asset, segments: list[Segment], why: 
 
 
 def _cited(
-    archive: Archive, asset: Asset, start: float | None, end: float | None, **fields: Any
+    catalog: Catalog, asset: Asset, start: float | None, end: float | None, **fields: Any
 ) -> Clip:
     """A clip the agent cites from the catalogue itself (not a search hit): score 1."""
-    metadata = {
-        name: mv.value for name, mv in archive.catalog.effective_metadata(asset.asset_id).items()
-    }
+    metadata = {name: mv.value for name, mv in catalog.effective_metadata(asset.asset_id).items()}
     return Clip.of(asset, start, end, score=1.0, metadata=metadata, **fields)
 
 
@@ -127,4 +126,4 @@ def asset_clip(archive: Archive, asset_id: str, at_s: float | None = None) -> Cl
     start = end = None
     if at_s is not None and asset.kind in ("video", "audio"):
         start, end = pad(at_s, at_s, archive.settings.search.min_clip_s, asset.duration_s)
-    return _cited(archive, asset, start, end)
+    return _cited(archive.catalog, asset, start, end)

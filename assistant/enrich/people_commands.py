@@ -11,17 +11,17 @@ from rich.console import Console
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from assistant.archive import Archive
+    from assistant.enrich.people import People
 
 
-def _people_rows(archive: Archive) -> list[dict[str, Any]]:
+def _people_rows(people: People) -> list[dict[str, Any]]:
     rows = []
-    for person in archive.faces.people():
+    for person in people.faces.people():
         files = sorted(
             {
                 asset.rel_path
-                for face in archive.faces.faces(person_id=person.person_id)
-                if (asset := archive.catalog.get_asset(face.asset_id)) is not None
+                for face in people.faces.faces(person_id=person.person_id)
+                if (asset := people.catalog.get_asset(face.asset_id)) is not None
             }
         )
         rows.append(
@@ -51,10 +51,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """People found in photos and video keyframes, most faces first."""
         from assistant.archive import Archive
+        from assistant.enrich.people import People
 
         archive = Archive.open(ctx.obj.settings())
         try:
-            rows = _people_rows(archive)
+            rows = _people_rows(People(archive.catalog, archive.faces))
         finally:
             archive.close()
         if as_json:

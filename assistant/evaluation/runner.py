@@ -22,6 +22,7 @@ from assistant.evaluation.archive_text import ArchiveText
 from assistant.evaluation.scoring import Mode, Outcome, score_case
 from assistant.evaluation.speakers import speaker_report
 from assistant.evaluation.suite import Case, Suite, load_suite
+from assistant.models.provider import ModelProvider
 from assistant.progress import NullProgress, ProgressSink
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Answer, IngestReport, SearchQuery
@@ -104,7 +105,9 @@ def run_suite(
         ingest_report = backends.ingest(archive, suite.archive, progress)
         ingest_seconds = time.perf_counter() - ingest_started
         rows = _run_cases(suite, archive, backends, no_llm, sink)
-        report = _report(suite, settings, archive, no_llm, rows, ingest_report, ingest_seconds)
+        report = _report(
+            suite, settings, archive.models, no_llm, rows, ingest_report, ingest_seconds
+        )
         report["speakers"] = speaker_report(suite_dir, archive, suite.cases, rows)
     finally:
         archive.close()
@@ -204,7 +207,7 @@ def _ask(session: AnswersQuestions, case: Case, media: dict[str, Path | None]) -
 def _report(
     suite: Suite,
     settings: Settings,
-    archive: Archive,
+    provider: ModelProvider,
     no_llm: bool,
     rows: list[dict[str, Any]],
     ingest_report: IngestReport,
@@ -218,7 +221,7 @@ def _report(
         "cases_run": len(rows),
         "no_llm": no_llm,
         "settings": settings.model_dump(mode="json", exclude={"serve"}),
-        "models": _models(settings, archive, no_llm),
+        "models": _models(settings, provider, no_llm),
         "versions": _versions(),
         "ingest": {**ingest_report.model_dump(mode="json"), "wall_seconds": ingest_seconds},
         "aggregate": aggregate,
@@ -232,12 +235,12 @@ def _report(
     }
 
 
-def _models(settings: Settings, archive: Archive, no_llm: bool) -> dict[str, Any]:
+def _models(settings: Settings, provider: ModelProvider, no_llm: bool) -> dict[str, Any]:
     models: dict[str, Any] = {}
     for role in ("clip", "text", "asr", "llm", "vqa"):
         spec = settings.models.roles()[role]
         try:
-            available = archive.models.available(role)
+            available = provider.available(role)
         except Exception:  # an unresolvable spec is simply not available
             available = False
         models[role] = {"name": spec.name, "backend": spec.backend, "available": available}

@@ -16,6 +16,7 @@ from assistant.errors import AssistantError
 from assistant.export.subtitles import find_asset, speaker_names
 from assistant.media.cut import cut_clip
 from assistant.schemas import Asset, Segment
+from assistant.store.catalog import Catalog
 from assistant.vocabulary.kinds import QUOTED_KINDS
 from assistant.vocabulary.timefmt import span
 
@@ -46,7 +47,7 @@ class ClipProvenance(BaseModel):
 def export_clip(
     archive: Archive, file: str, start_s: float, end_s: float, output: Path
 ) -> ClipProvenance:
-    asset = find_asset(archive, file)
+    asset = find_asset(archive.catalog, file)
     if asset.kind not in ("video", "audio"):
         raise AssistantError(
             f"{asset.rel_path} is a {asset.kind}: only video and audio have clips to cut.",
@@ -59,7 +60,7 @@ def export_clip(
         )
     end_s = min(end_s, asset.duration_s) if asset.duration_s else end_s
     cut_clip(Path(asset.path), output, start_s, end_s, has_video=asset.kind == "video")
-    provenance = _provenance(archive, asset, start_s, end_s, output)
+    provenance = _provenance(archive.catalog, asset, start_s, end_s, output)
     sidecar = output.with_name(output.name + ".json")
     sidecar.write_text(provenance.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return provenance
@@ -75,19 +76,18 @@ def cached_clip(archive: Archive, asset_id: str, start_s: float, end_s: float, s
 
 
 def _provenance(
-    archive: Archive, asset: Asset, start_s: float, end_s: float, output: Path
+    catalog: Catalog, asset: Asset, start_s: float, end_s: float, output: Path
 ) -> ClipProvenance:
-    names = speaker_names(archive, asset.asset_id)
+    names = speaker_names(catalog, asset.asset_id)
     lines = [
         _line(s, names)
-        for s in archive.catalog.segments(asset.asset_id)
+        for s in catalog.segments(asset.asset_id)
         if s.kind in QUOTED_KINDS and _overlaps(s, start_s, end_s)
     ]
     lines.sort(key=lambda line: (line.start_s, line.kind))
     timecode = span(start_s, end_s)
     metadata = {
-        name: value.value
-        for name, value in archive.catalog.effective_metadata(asset.asset_id).items()
+        name: value.value for name, value in catalog.effective_metadata(asset.asset_id).items()
     }
     return ClipProvenance(
         clip=str(output.resolve()),

@@ -15,6 +15,7 @@ from typing import Literal
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.schemas import Asset, Segment
+from assistant.store.catalog import Catalog
 from assistant.store.voices import VoiceStore
 
 Format = Literal["srt", "vtt"]
@@ -33,9 +34,8 @@ class Cue:
     speaker: str | None = None
 
 
-def find_asset(archive: Archive, file: str) -> Asset:
+def find_asset(catalog: Catalog, file: str) -> Asset:
     """The indexed asset for a path (as given, or relative to an ingested root) or an id."""
-    catalog = archive.catalog
     path = Path(file).expanduser()
     candidates = catalog.assets_at_path(str(path.resolve())) if path.exists() else []
     if not candidates:
@@ -55,9 +55,9 @@ def find_asset(archive: Archive, file: str) -> Asset:
     return indexed[0]
 
 
-def speaker_names(archive: Archive, asset_id: str) -> dict[str, str]:
+def speaker_names(catalog: Catalog, asset_id: str) -> dict[str, str]:
     """The asset's speaker label -> what subtitles show: the voice's name, else "Voice 2"."""
-    store = VoiceStore(archive.catalog)
+    store = VoiceStore(catalog)
     shown = {}
     for speaker in store.asset_speakers(asset_id):
         voice = store.voice(speaker.voice_id)
@@ -143,18 +143,18 @@ def subtitles(archive: Archive, file: str, fmt: Format) -> str:
     """Subtitles of an ingested file (AssistantError when it has no speech)."""
     if fmt not in ("srt", "vtt"):
         raise AssistantError(f"Unknown subtitle format '{fmt}'.", hint="Use srt or vtt.")
-    return asset_transcript(archive, find_asset(archive, file).asset_id, fmt)
+    return asset_transcript(archive.catalog, find_asset(archive.catalog, file).asset_id, fmt)
 
 
 def asset_transcript(
-    archive: Archive, asset_id: str, fmt: TranscriptFormat, offset_s: float = 0.0
+    catalog: Catalog, asset_id: str, fmt: TranscriptFormat, offset_s: float = 0.0
 ) -> str:
     """An asset's speaker-labelled transcript as SRT, WebVTT or plain text; `offset_s`
     shifts cue times back (a player playing an excerpt that starts there), cues before it
     dropped."""
     if fmt not in ("srt", "vtt", "txt"):
         raise AssistantError(f"Unknown transcript format '{fmt}'.", hint="Use srt, vtt or txt.")
-    asset = archive.catalog.get_asset(asset_id)
+    asset = catalog.get_asset(asset_id)
     if asset is None or asset.status != "indexed":
         raise AssistantError(f"No indexed asset {asset_id}.", hint="Search the archive first.")
     if asset.kind not in ("audio", "video"):
@@ -162,7 +162,7 @@ def asset_transcript(
             f"{asset.rel_path} is a {asset.kind}: it has no sound to subtitle.",
             hint="Give an audio or video file.",
         )
-    items = cues(archive.catalog.segments(asset_id, "speech"), speaker_names(archive, asset_id))
+    items = cues(catalog.segments(asset_id, "speech"), speaker_names(catalog, asset_id))
     if offset_s:
         items = [
             Cue(c.start_s - offset_s, c.end_s - offset_s, c.text, c.speaker)

@@ -15,17 +15,18 @@ from assistant.media.images import open_image
 from assistant.models.base import ImageTextEncoder
 from assistant.progress import ProgressSink
 from assistant.schemas import Segment
+from assistant.store.catalog import Catalog
 
 
-def _picture(archive: Archive, segment: Segment) -> Image.Image:
+def _picture(catalog: Catalog, segment: Segment, max_pixels: int) -> Image.Image:
     if segment.thumbnail and Path(segment.thumbnail).is_file():
         with Image.open(segment.thumbnail) as thumb:
             return thumb.convert("RGB")
-    asset = archive.catalog.get_asset(segment.asset_id)
+    asset = catalog.get_asset(segment.asset_id)
     if asset is None:
         raise FileNotFoundError(segment.asset_id)
     if asset.kind == "image":
-        return open_image(Path(asset.path), archive.settings.ingest.max_image_pixels).image
+        return open_image(Path(asset.path), max_pixels).image
     return frame_at(Path(asset.path), segment.start_s or 0.0)
 
 
@@ -36,11 +37,12 @@ def fill_visual_vectors(
     pending = archive.catalog.unembedded_visual_segments()
     filled, problems = 0, []
     batch_size = archive.settings.ingest.batch_size
+    max_pixels = archive.settings.ingest.max_image_pixels
     for part in in_batches(len(pending), batch_size):
         segments, pictures = [], []
         for segment in pending[part]:
             try:
-                pictures.append(_picture(archive, segment))
+                pictures.append(_picture(archive.catalog, segment, max_pixels))
                 segments.append(segment)
             except Exception as exc:
                 problems.append(f"{segment.segment_id}: cannot regenerate picture: {exc}")

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from assistant.agent.asking import StreamsAnswers
 from assistant.archive import Archive
+from assistant.enrich.people import People
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
@@ -83,7 +84,8 @@ def build_app(
             with gr.Tab("Metadata review", id="review"):
                 build_review_tab(ReviewHandler(archive, links, access), blocks)
             with gr.Tab("People", id="people"):
-                build_people_tab(PeopleHandler(archive, access), blocks)
+                people = People(archive.catalog, archive.faces)
+                build_people_tab(PeopleHandler(people, access), blocks)
             with gr.Tab("Voices", id="voices"):
                 build_voices_tab(VoicesHandler(archive, links, access, max_mb), blocks)
     blocks.served_files = served  # read by launch_app
@@ -113,7 +115,7 @@ def _api(
     def transcript(asset_id: str, fmt: str, offset_s: float) -> str:
         from assistant.export.subtitles import asset_transcript
 
-        return asset_transcript(archive, asset_id, fmt, offset_s)  # type: ignore[arg-type]
+        return asset_transcript(archive.catalog, asset_id, fmt, offset_s)  # type: ignore[arg-type]
 
     return build_api(
         ArchiveToolbox(engine, archive.catalog, session_factory),

@@ -10,25 +10,24 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.archive import Archive
-from assistant.enrich.people import delete_person, name_person
+from assistant.enrich.people import People
 from assistant.errors import AssistantError
 from assistant.ui.access import Access
 from assistant.ui.naming import Choices, naming_events, relisted
 
 
 class PeopleHandler:
-    def __init__(self, archive: Archive, access: Access | None = None) -> None:
-        self.archive = archive
+    def __init__(self, people: People, access: Access) -> None:
+        self.people = people
         # Naming proposes metadata and deleting forgets faces: both are for editors.
-        self.access = access or Access(archive.settings.serve)
+        self.access = access
 
     def listing(self) -> tuple[list[tuple[str, str]], Choices]:
         """Gallery items (thumbnail path, caption) and the person picker's choices. The
         thumbnails live under the data dir's thumbnails folder, which the app serves."""
         gallery: list[tuple[str, str]] = []
         choices: Choices = []
-        for person in self.archive.faces.people():
+        for person in self.people.faces.people():
             label = (
                 f"#{person.person_id} {person.name or 'unnamed'} · {person.faces} "
                 f"face(s) in {person.assets} file(s)"
@@ -43,7 +42,7 @@ class PeopleHandler:
             raise gr.Error("Pick a person first.")
         try:
             self.access.require_editor(user, "Naming people")
-            naming = name_person(self.archive, int(person_id), name)
+            naming = self.people.name_person(int(person_id), name)
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         return (
@@ -56,7 +55,7 @@ class PeopleHandler:
             raise gr.Error("Pick a person first.")
         try:
             self.access.require_editor(user, "Deleting people")
-            removed = delete_person(self.archive, int(person_id))
+            removed = self.people.delete_person(int(person_id))
         except AssistantError as exc:
             raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
         return f"Person #{person_id} deleted: {removed} face(s) and their thumbnails removed."

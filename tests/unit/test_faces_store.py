@@ -222,12 +222,15 @@ def test_deleting_an_asset_takes_its_faces(archive: Archive, tmp_path: Path) -> 
 def test_people_tab_lists_names_and_deletes(archive: Archive, tmp_path: Path) -> None:
     import gradio as gr
 
+    from assistant.ui.access import Access
     from assistant.ui.people_tab import PeopleHandler
 
     face = _vector(50)
     _add_asset(archive, "p1.jpg", tmp_path, [face])
     _add_asset(archive, "p2.jpg", tmp_path, [_near(face, 0.2, 51)])
-    handler = PeopleHandler(archive)
+    handler = PeopleHandler(
+        people.People(archive.catalog, archive.faces), Access(archive.settings.serve)
+    )
     gallery, choices = handler.listing()
     assert len(gallery) == 1 and Path(gallery[0][0]).is_file()
     assert "2 face(s) in 2 file(s)" in gallery[0][1]
@@ -249,7 +252,7 @@ def test_people_tab_naming_and_deleting_are_for_editors(archive: Archive, tmp_pa
 
     _add_asset(archive, "p1.jpg", tmp_path, [_vector(60)])
     access = Access(ServeSettings(password="r", editor_password="e"))
-    handler = PeopleHandler(archive, access)
+    handler = PeopleHandler(people.People(archive.catalog, archive.faces), access)
     person_id = handler.listing()[1][0][1]
     for attempt in (
         lambda: handler.name(person_id, "Ada", user="archive"),  # the reader account
