@@ -25,6 +25,7 @@ from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.scan import printable
 from assistant.schemas import IngestReport
 from samples.media import TestArchive, build_test_archive
+from tests.helpers.snapshots import metadata_rows, vector_counts
 from tests.helpers.tiny_clip import tiny_clip_encoder
 
 pytestmark = pytest.mark.slow
@@ -90,16 +91,12 @@ def snapshot(archive: Archive) -> dict[str, Any]:
             for a in assets
             for s in catalog.segments(a.asset_id)
         ),
-        "metadata": sorted(
-            (a.rel_path, m.field, m.source, str(m.value))
-            for a in assets
-            for m in catalog.metadata(a.asset_id)
-        ),
+        "metadata": metadata_rows(archive, assets),
         "vectors": {
             space: sorted(i for a in assets for i in archive.vectors.ids(space, a.asset_id))
             for space in ("text", "visual")
         },
-        "counts": {space: archive.vectors.count(space) for space in ("text", "visual")},
+        "counts": vector_counts(archive),
         "failures": sorted((Path(f["path"]).name, f["reason"]) for f in catalog.failures()),
     }
 
@@ -277,21 +274,7 @@ def test_run_killed_with_sigkill_resumes_to_the_same_result(
     full: tuple[Archive, IngestReport], shared: Shared
 ) -> None:
     data = shared.base / "killed"
-    env = dict(os.environ)
-    child = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            _CHILD,
-            str(data),
-            str(shared.manifest.root),
-            str(shared.base / "clip-child"),
-        ],
-        cwd=REPO,
-        env={**env, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    child = _start_child(data, shared, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240
     indexed = 0
     while time.monotonic() < deadline and child.poll() is None:
@@ -365,7 +348,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _start_child(data: Path, shared: Shared) -> subprocess.Popen[bytes]:
+def _start_child(
+    data: Path, shared: Shared, stderr: int = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """A child process that ingests the test archive into `data` (run until killed)."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -378,7 +364,7 @@ def _start_child(data: Path, shared: Shared) -> subprocess.Popen[bytes]:
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
     )
 
 

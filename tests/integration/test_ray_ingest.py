@@ -22,6 +22,7 @@ from assistant.ingest.ray_local import LocalRayCluster
 from assistant.progress import NullProgress
 from samples.media import REPORT_TEXT, audio_with_speech, debian_photo
 from tests.helpers.hostile_jobs import misbehaving_job
+from tests.helpers.snapshots import metadata_rows, vector_counts
 
 pytest.importorskip("ray")
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -83,12 +84,8 @@ def _snapshot(archive: Archive) -> dict[str, Any]:
             for a in assets
             for s in catalog.segments(a.asset_id)
         ),
-        "metadata": sorted(
-            (a.rel_path, m.field, m.source, str(m.value))
-            for a in assets
-            for m in catalog.metadata(a.asset_id)
-        ),
-        "counts": {space: archive.vectors.count(space) for space in ("text", "visual")},
+        "metadata": metadata_rows(archive, assets),
+        "counts": vector_counts(archive),
     }
 
 
