@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.agent.claims import fold
 from assistant.agent.heard_plurals import plural_weekdays
+from assistant.vocabulary.values import value_items
 
 if TYPE_CHECKING:
     from assistant.agent.evidence import EvidenceItem
@@ -51,8 +52,7 @@ def curated_names(metadata: Mapping[str, object]) -> list[str]:
         value = metadata.get(name)
         if isinstance(value, dict) and "value" in value:
             value = value["value"]
-        values = value if isinstance(value, list) else [value] if value else []
-        for item in values:
+        for item in value_items(value):
             words += [w for w in _WORD.findall(str(item)) if w[0].isupper() and len(w) >= 4]
     return list(dict.fromkeys(words))
 

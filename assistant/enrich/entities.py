@@ -18,6 +18,7 @@ from assistant.models.base import TextEncoder
 from assistant.schemas import Asset, MetadataValue, Provenance
 from assistant.similarity import calibration
 from assistant.store.catalog import Catalog
+from assistant.vocabulary.values import value_items
 from assistant.vocabulary.words import STOP_WORDS, content_terms, fold, words
 
 TITLES = (
@@ -161,8 +162,7 @@ def topic_vocabulary(catalog: Catalog, exclude: str) -> list[str]:
         topics = values.get("topics")
         if asset_id == exclude or topics is None:
             continue
-        items = topics.value if isinstance(topics.value, list) else [str(topics.value)]
-        for item in items:
+        for item in value_items(topics.value):
             seen.setdefault(str(item).strip().lower(), str(item).strip())
     return [topic for key, topic in seen.items() if key]
 

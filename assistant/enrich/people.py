@@ -26,6 +26,7 @@ from assistant.schemas import MetadataValue, Provenance
 from assistant.store.catalog import Catalog
 from assistant.store.faces import FaceStore, StoredFace
 from assistant.vocabulary.sources import CURATED_SOURCES
+from assistant.vocabulary.values import value_items
 
 METHOD = "face-match"
 # Nearest clustered faces that vote on a new face's person.
@@ -85,9 +86,7 @@ class People:
         value = self.catalog.effective_metadata(asset_id).get("people")
         if value is None or value.source not in CURATED_SOURCES:
             return None
-        return (
-            [str(v) for v in value.value] if isinstance(value.value, list) else [str(value.value)]
-        )
+        return [str(v) for v in value_items(value.value)]
 
     def name_from_sidecar(self, person_id: int) -> str | None:
         """Name an unnamed person from a photo with exactly one face whose curated `people`
@@ -166,11 +165,7 @@ class People:
 
     def _all_people(self, asset_id: str) -> list[str]:
         value = self.catalog.effective_metadata(asset_id).get("people")
-        if value is None:
-            return []
-        return (
-            [str(v) for v in value.value] if isinstance(value.value, list) else [str(value.value)]
-        )
+        return [str(v) for v in value_items(value.value if value else None)]
 
     def _proposal(
         self,

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.schemas import MetadataValue
 from assistant.store.metadata_rules import parse_date
+from assistant.vocabulary.values import value_items
 
 LIST_FIELDS = {"people", "topics"}
 CSV_NAME = "metadata.csv"
@@ -95,7 +96,7 @@ def validate_fields(raw: dict[str, Any]) -> tuple[list[MetadataValue], list[str]
             continue
         if key in LIST_FIELDS:
             if not isinstance(value, str | list) or not all(
-                isinstance(item, str | int | float) for item in _as_list(value)
+                isinstance(item, str | int | float) for item in value_items(value)
             ):
                 problems.append(f"'{key}' must be a list of names")
                 continue
@@ -115,10 +116,6 @@ def validate_fields(raw: dict[str, Any]) -> tuple[list[MetadataValue], list[str]
             continue
         values.append(MetadataValue(field=key, value=value, source="sidecar", confidence=1.0))
     return values, problems
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def parse_json_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict[str, Any]:
@@ -170,7 +167,7 @@ def parse_xmp_sidecar(path: Path, max_bytes: int = MAX_SIDECAR_BYTES) -> dict[st
         for prop, name in XMP_FIELDS.items():
             value = _xmp_value(description, prop)
             if value and name not in found:
-                found[name] = value if name != "topics" else _as_list(value)
+                found[name] = value if name != "topics" else value_items(value)
         for prop in XMP_PLACE:
             value = _xmp_value(description, prop)
             if isinstance(value, str) and value and value not in place:

@@ -10,6 +10,7 @@ import numpy as np
 
 from assistant.enrich.speakers import SpeakerTurn
 from assistant.store.catalog import Catalog
+from assistant.vocabulary.values import value_items
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,7 @@ class VoiceStore:
     def _people(self, asset_id: str) -> list[str]:
         """The people the asset's own record names (its effective `people` value)."""
         found = self.catalog.effective_metadata(asset_id).get("people")
-        if found is None:
-            return []
-        value = found.value
-        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        return [str(v) for v in value_items(found.value if found else None)]
 
     # --- voices --------------------------------------------------------------------------
     def new_voice(self) -> int:
