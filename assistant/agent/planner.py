@@ -109,21 +109,19 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
 
 
 def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | None:
-    timed = anchor.start_s is not None and anchor.end_s is not None
-    if timed and _AFTER.search(question):
-        return Step(
-            SEARCH_ARCHIVE,
-            {"query": "", "asset_id": anchor.asset_id, "after_s": anchor.end_s},
-            f"rule: follow-up, after {anchor.file} {anchor.end_s:.1f}s",
-            f"What is said next in {anchor.file}, after {clock(anchor.end_s)}?",
-        )
-    if timed and _BEFORE.search(question):
-        return Step(
-            SEARCH_ARCHIVE,
-            {"query": "", "asset_id": anchor.asset_id, "before_s": anchor.start_s},
-            f"rule: follow-up, before {anchor.file} {anchor.start_s:.1f}s",
-            f"What is said in {anchor.file} just before {clock(anchor.start_s)}?",
-        )
+    if anchor.start_s is not None and anchor.end_s is not None:
+        # (the words asking for it, the search bound, the clip's edge, the question restated)
+        for words, bound, edge, restated in (
+            (_AFTER, "after", anchor.end_s, "What is said next in {file}, after {at}?"),
+            (_BEFORE, "before", anchor.start_s, "What is said in {file} just before {at}?"),
+        ):
+            if words.search(question):
+                return Step(
+                    SEARCH_ARCHIVE,
+                    {"query": "", "asset_id": anchor.asset_id, f"{bound}_s": edge},
+                    f"rule: follow-up, {bound} {anchor.file} {edge:.1f}s",
+                    restated.format(file=anchor.file, at=clock(edge)),
+                )
     if _SAME_ASSET.search(question):
         topic = content_words(question) - _REFERENCE_WORDS
         query = question if len(topic) >= 2 else previous[-1].question
