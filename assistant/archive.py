@@ -47,6 +47,12 @@ class Archive:
             models=ModelProvider(settings.models, model_overrides),
         )
 
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         for extra in self.extras.values():
             extra.close()

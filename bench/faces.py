@@ -103,8 +103,7 @@ def _purity(tmp: Path) -> dict:
     root = tmp / "root"
     labels = write_samples(root, face_samples())
     settings = load_settings("test", data_dir=tmp / "data", ingest={"faces": True})
-    archive = Archive.open(settings)
-    try:
+    with Archive.open(settings) as archive:
         started = time.perf_counter()
         ingest_folder(archive, root)
         seconds = time.perf_counter() - started
@@ -115,8 +114,6 @@ def _purity(tmp: Path) -> dict:
             ]
             for p in archive.faces.people()
         ]
-    finally:
-        archive.close()
     majority = sum(Counter(labels[n] for n in c).most_common(1)[0][1] for c in clusters)
     faces = sum(len(c) for c in clusters)
     per_person: dict[str, set[int]] = {}

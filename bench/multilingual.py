@@ -57,13 +57,10 @@ def profile(folder: Path, name: str, text: dict[str, Any]) -> Path:
 
 def strip_translations(data_dir: Path, profile_path: Path) -> int:
     settings = load_settings(profile_path, data_dir=data_dir)
-    archive = Archive.open(settings)
-    try:
+    with Archive.open(settings) as archive:
         with archive.catalog.transaction() as db:
             removed = db.execute("DELETE FROM segments WHERE kind='translation'").rowcount
         reembed_text(archive)
-    finally:
-        archive.close()
     return int(removed)
 
 

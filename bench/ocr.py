@@ -49,8 +49,7 @@ def run(base: Path, name: str, folder: Path, ocr: bool, text: TextEncoder) -> di
     settings = settings.model_copy(
         update={"ingest": settings.ingest.model_copy(update={"ocr": ocr})}
     )
-    archive = Archive.open(settings, model_overrides={"clip": None, "text": text})
-    try:
+    with Archive.open(settings, model_overrides={"clip": None, "text": text}) as archive:
         started = time.perf_counter()
         report = ingest_folder(archive, folder)
         seconds = time.perf_counter() - started
@@ -58,8 +57,6 @@ def run(base: Path, name: str, folder: Path, ocr: bool, text: TextEncoder) -> di
         pictures = sum(
             len(archive.catalog.segments(a.asset_id, "visual")) for a in archive.catalog.assets()
         )
-    finally:
-        archive.close()
     figures: dict[str, Any] = {"seconds": round(seconds, 2), "pictures": pictures}
     if name == "photos":
         figures["photos_per_s"] = round(report.counts_by_kind.get("image", 0) / seconds, 2)

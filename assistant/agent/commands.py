@@ -76,8 +76,7 @@ def register(app: typer.Typer) -> None:
         from assistant.retrieval.engine import search_engine
 
         chosen = parse_filters(filters or [])
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             session = ChatSession(archive, search_engine(archive))
             answer: Answer | None
             if as_json:
@@ -85,8 +84,6 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(json.dumps(answer_json(answer), indent=2) + "\n")
             else:
                 answer = _ask_streaming(session, question, media, chosen)
-        finally:
-            archive.close()
         if markdown is not None and answer is not None:
             from assistant.export.answer import answer_markdown
 

@@ -72,8 +72,7 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.enrich import propagate, review
 
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             if asset:
                 propagate.propose_for_asset(archive, asset)
             else:
@@ -84,8 +83,6 @@ def register(app: typer.Typer) -> None:
                     f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}"
                 )
             proposals = propagate.pending_proposals(archive.catalog)
-        finally:
-            archive.close()
         _show(proposals, as_json, "No metadata to propose.")
 
     @metadata_app.command("review")
@@ -103,9 +100,8 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.enrich import propagate, review
 
-        archive = Archive.open(ctx.obj.settings())
         err = Console(stderr=True)
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             for proposal_id in accept or []:
                 value = review.accept(archive.catalog, proposal_id)
                 err.print(f"accepted {proposal_id}: {value.field} = {_value_text(value.value)}")
@@ -113,6 +109,4 @@ def register(app: typer.Typer) -> None:
                 review.reject(archive.catalog, proposal_id)
                 err.print(f"rejected {proposal_id}")
             proposals = propagate.pending_proposals(archive.catalog)
-        finally:
-            archive.close()
         _show(proposals, as_json, "No pending proposals.")

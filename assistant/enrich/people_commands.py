@@ -53,11 +53,8 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.enrich.people import People
 
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             rows = _people_rows(People(archive.catalog, archive.faces))
-        finally:
-            archive.close()
         if as_json:
             sys.stdout.write(json.dumps(rows, indent=2) + "\n")
             return
@@ -87,11 +84,8 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.enrich.people import name_person
 
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             naming = name_person(archive, person, name)
-        finally:
-            archive.close()
         Console(stderr=True).print(
             f"person {naming.person_id} is now '{naming.name}': {naming.proposed} proposal(s) "
             "to review with `assistant metadata review`"
@@ -107,11 +101,8 @@ def register(app: typer.Typer) -> None:
         from assistant.archive import Archive
         from assistant.enrich.people import merge_people
 
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             naming = merge_people(archive, keep, other)
-        finally:
-            archive.close()
         extra = f"; {naming.proposed} proposal(s) for '{naming.name}'" if naming else ""
         Console(stderr=True).print(f"person {other} merged into {keep}{extra}")
 
@@ -134,12 +125,9 @@ def register(app: typer.Typer) -> None:
             raise AssistantError(
                 "Say which person to delete, or --all.", hint="e.g. `assistant people delete 7`."
             )
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             removed = (
                 delete_all_people(archive) if everyone else delete_person(archive, person or 0)
             )
-        finally:
-            archive.close()
         who = "everyone" if everyone else f"person {person}"
         Console(stderr=True).print(f"{who} deleted ({removed} face(s) removed)")

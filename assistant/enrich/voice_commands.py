@@ -28,11 +28,8 @@ def list_cmd(
     from assistant.archive import Archive
     from assistant.store.voices import VoiceStore
 
-    archive = Archive.open(ctx.obj.settings())
-    try:
+    with Archive.open(ctx.obj.settings()) as archive:
         voices = VoiceStore(archive.catalog).voices()
-    finally:
-        archive.close()
     if as_json:
         sys.stdout.write(
             json.dumps([{**v.__dict__, "label": v.label} for v in voices], indent=2) + "\n"
@@ -60,11 +57,8 @@ def name_cmd(
     from assistant.archive import Archive
     from assistant.enrich.voices import name_voice
 
-    archive = Archive.open(ctx.obj.settings())
-    try:
+    with Archive.open(ctx.obj.settings()) as archive:
         named, proposals = name_voice(archive, voice, name)
-    finally:
-        archive.close()
     Console(stderr=True).print(
         f"{named.label}: {proposals} people proposal(s) for review (`assistant metadata review`)"
     )
@@ -81,11 +75,8 @@ def find_cmd(
     from assistant.archive import Archive
     from assistant.enrich.voice_search import find_by_example
 
-    archive = Archive.open(ctx.obj.settings())
-    try:
+    with Archive.open(ctx.obj.settings()) as archive:
         matches = find_by_example(archive, clip, archive.models.speaker(), k)
-    finally:
-        archive.close()
     if as_json:
         sys.stdout.write(json.dumps([m.__dict__ for m in matches], indent=2) + "\n")
         return

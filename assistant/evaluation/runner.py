@@ -99,8 +99,7 @@ def run_suite(
     settings = settings.model_copy(update={"data_dir": _data_dir(out_dir, data_dir)})
     backends = backends or default_backends()
     sink = progress or NullProgress()
-    archive = Archive.open(settings, model_overrides=model_overrides)
-    try:
+    with Archive.open(settings, model_overrides=model_overrides) as archive:
         ingest_started = time.perf_counter()
         ingest_report = backends.ingest(archive, suite.archive, progress)
         ingest_seconds = time.perf_counter() - ingest_started
@@ -109,8 +108,6 @@ def run_suite(
             suite, settings, archive.models, no_llm, rows, ingest_report, ingest_seconds
         )
         report["speakers"] = speaker_report(suite_dir, archive, suite.cases, rows)
-    finally:
-        archive.close()
     report["seconds"] = round(time.perf_counter() - started, 2)
     write_report(report, out_dir)
     return report

@@ -29,11 +29,8 @@ def subtitles_cmd(
     from assistant.archive import Archive
     from assistant.export.subtitles import subtitles
 
-    archive = Archive.open(ctx.obj.settings())
-    try:
+    with Archive.open(ctx.obj.settings()) as archive:
         text = subtitles(archive, file, fmt.lower())  # type: ignore[arg-type]
-    finally:
-        archive.close()
     if output is None:
         sys.stdout.write(text)
     else:
@@ -55,10 +52,7 @@ def clip_cmd(
     from assistant.archive import Archive
     from assistant.export.clip import export_clip
 
-    archive = Archive.open(ctx.obj.settings())
-    try:
+    with Archive.open(ctx.obj.settings()) as archive:
         provenance = export_clip(archive, file, start, end, output)
-    finally:
-        archive.close()
     typer.echo(f"wrote {output} ({provenance.timecode}) and {output}.json", err=True)
     typer.echo(provenance.citation)

@@ -52,12 +52,8 @@ def register(app: typer.Typer) -> None:
         settings = ctx.obj.settings()
         if ray:
             settings.ingest.ray = ray
-        archive = Archive.open(settings)
-        try:
-            with RichProgress(Console(stderr=True)) as progress:
-                report = ingest_folder(archive, path, progress, wait=wait)
-        finally:
-            archive.close()
+        with Archive.open(settings) as archive, RichProgress(Console(stderr=True)) as progress:
+            report = ingest_folder(archive, path, progress, wait=wait)
         if as_json:
             sys.stdout.write(report.model_dump_json(indent=2) + "\n")
             return

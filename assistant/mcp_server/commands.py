@@ -33,8 +33,7 @@ def register(app: typer.Typer) -> None:
         from assistant.retrieval.engine import search_engine
 
         settings = ctx.obj.settings()
-        archive = Archive.open(settings)
-        try:
+        with Archive.open(settings) as archive:
             engine = search_engine(archive)
             toolbox = ArchiveToolbox(
                 engine, archive.catalog, lambda: ChatSession(archive, engine), media_base_url
@@ -47,5 +46,3 @@ def register(app: typer.Typer) -> None:
                 serve_http(server, host, port, tokens)
             else:
                 server.run("stdio")
-        finally:
-            archive.close()

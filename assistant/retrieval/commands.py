@@ -112,11 +112,8 @@ def register(app: typer.Typer) -> None:
         from assistant.retrieval.engine import search_engine
 
         query = SearchQuery(text=text, media=media, filters=parse_filters(filters or []), k=k)
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             outcome = search_engine(archive).run(query)
-        finally:
-            archive.close()
         err = Console(stderr=True)
         for notice in outcome.notices:
             err.print(f"[yellow]note:[/] {notice}")

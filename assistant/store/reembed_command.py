@@ -17,12 +17,9 @@ def register(app: typer.Typer) -> None:
         from assistant.ingest.progress_view import RichProgress
         from assistant.store.text_space import text_space
 
-        archive = Archive.open(ctx.obj.settings())
-        try:
+        with Archive.open(ctx.obj.settings()) as archive:
             space = text_space(archive)
             before = space.recorded_model() or "nothing recorded"
             with RichProgress(Console(stderr=True)) as progress:
                 count = space.reembed(progress)
             Console().print(f"re-embedded {count} passage(s): {before} → {space.current_model()}")
-        finally:
-            archive.close()

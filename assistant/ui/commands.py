@@ -50,8 +50,5 @@ def register(app: typer.Typer) -> None:
                 "address colleagues open in serve.allowed_hosts "
                 "(ASSISTANT_SERVE__ALLOWED_HOSTS='[\"archive.desk\"]')."
             )
-        archive = Archive.open(settings)
-        try:
+        with Archive.open(settings) as archive:
             launch_app(create_app(archive), settings, block=True)
-        finally:
-            archive.close()
