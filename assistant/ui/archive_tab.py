@@ -14,6 +14,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.report import counts_text
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
+from assistant.ui.errors import user_error
 from assistant.ui.ingest_progress import Background, ProgressSnapshot, progress_html
 
 
@@ -80,10 +81,6 @@ def models_html(rows: list[dict[str, Any]]) -> str:
 TICK_S = 0.5
 
 
-def _user_error(exc: AssistantError) -> gr.Error:
-    return gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else ""))
-
-
 class ArchiveHandler:
     def __init__(
         self,
@@ -107,7 +104,7 @@ class ArchiveHandler:
         try:
             root = self.access.ingest_folder(user, folder)
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         sink = ProgressSnapshot()
         run = Background(lambda: self.ingest_folder(self.archive, root, progress=sink))
         for _ in run.ticks(TICK_S):
@@ -115,7 +112,7 @@ class ArchiveHandler:
         try:
             report = run.result()
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         self.on_change()
         yield report_html(report), counts_html(self.archive.catalog.counts())
 

@@ -13,6 +13,7 @@ import gradio as gr
 from assistant.enrich.people import People
 from assistant.errors import AssistantError
 from assistant.ui.access import Access
+from assistant.ui.errors import user_error
 from assistant.ui.naming import Choices, naming_events, relisted
 
 
@@ -44,7 +45,7 @@ class PeopleHandler:
             self.access.require_editor(user, "Naming people")
             naming = self.people.name_person(int(person_id), name)
         except AssistantError as exc:
-            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+            raise user_error(exc) from exc
         return (
             f"Person #{naming.person_id} is now “{naming.name}”: {naming.proposed} "
             "proposal(s) wait in Metadata review."
@@ -57,7 +58,7 @@ class PeopleHandler:
             self.access.require_editor(user, "Deleting people")
             removed = self.people.delete_person(int(person_id))
         except AssistantError as exc:
-            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+            raise user_error(exc) from exc
         return f"Person #{person_id} deleted: {removed} face(s) and their thumbnails removed."
 
 

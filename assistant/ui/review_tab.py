@@ -16,6 +16,7 @@ from assistant.enrich.propagate import Proposal, pending_proposals, propose_all
 from assistant.errors import AssistantError
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import _table
+from assistant.ui.errors import user_error
 from assistant.ui.media import MediaLinks
 
 Choices = list[tuple[str, int]]
@@ -23,10 +24,6 @@ Choices = list[tuple[str, int]]
 
 def _value_text(value: Any) -> str:
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-
-def _user_error(exc: AssistantError) -> gr.Error:
-    return gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else ""))
 
 
 class ReviewHandler:
@@ -88,7 +85,7 @@ class ReviewHandler:
             self.access.require_editor(user, "Finding metadata proposals")
             found = propose_all(self.archive)
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         table, choices = self.listing()
         return table, choices, f"{len(found)} proposals waiting for review."
 
@@ -105,7 +102,7 @@ class ReviewHandler:
                 else:
                     review.reject(self.archive.catalog, int(proposal_id))
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         table, choices = self.listing()
         verb = "Accepted" if accepted else "Rejected"
         return table, choices, f"{verb} {len(proposal_ids)} proposal(s)."

@@ -11,6 +11,7 @@ from assistant.retrieval.modalities import MODALITIES, NAMES, QueryModality
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Filters, SearchQuery
 from assistant.ui.cards import cards_grid, clip_card, weak_section
+from assistant.ui.errors import user_error
 from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
 from assistant.vocabulary.kinds import MEDIA_KINDS
@@ -72,7 +73,7 @@ class SearchHandler:
             )
             clips = self.engine.search(query)
         except AssistantError as exc:
-            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+            raise user_error(exc) from exc
         if not clips:
             return "No clips match. Loosen the filters or try other words.", ""
         cards = [
@@ -150,7 +151,7 @@ def build_search_tab(handler: SearchHandler) -> None:
         try:
             filters = _filters(**chosen)
         except AssistantError as exc:
-            raise gr.Error(exc.message + (f" → {exc.hint}" if exc.hint else "")) from exc
+            raise user_error(exc) from exc
         return handler.search(text, given, k, filters)
 
     inputs = [text, *uploads, *(boxes[name] for name in INPUT_ORDER)]

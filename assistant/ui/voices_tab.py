@@ -21,8 +21,8 @@ from assistant.errors import AssistantError
 from assistant.schemas import Clip
 from assistant.store.voices import VoiceStore
 from assistant.ui.access import Access
-from assistant.ui.archive_tab import _user_error
 from assistant.ui.cards import cards_grid, clip_card
+from assistant.ui.errors import user_error
 from assistant.ui.media import MediaLinks
 from assistant.ui.naming import Choices, naming_events
 from assistant.ui.uploads import check_upload
@@ -117,7 +117,7 @@ class VoicesHandler:
             self.access.require_editor(user, "Naming voices")
             named, proposed = name_voice(self.archive, str(int(voice_id)), name)
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         return (
             f"{named.label}: {proposed} `people` proposal(s) wait in Metadata review "
             "(voice match, with its similarity)."
@@ -133,7 +133,7 @@ class VoicesHandler:
                 self.archive, Path(path), self.archive.models.speaker(), int(k)
             )
         except AssistantError as exc:
-            raise _user_error(exc) from exc
+            raise user_error(exc) from exc
         if not matches:
             return "No recording holds a voice yet.", ""
         store = VoiceStore(self.archive.catalog)
