@@ -72,10 +72,9 @@ def align_candidates(lookup: SegmentLookup, transcript: str, segment_ids: list[s
             ALIGN_SIGNAL,
             calibration.speech_alignment_similarity(found.ratio),
             f"speech match at {clock(found.start_s)}",
-            found.start_s,
-            found.end_s,
         )
-        hit.text = found.text
+        # The words the excerpt matched, not the whole segment's.
+        hit.start_s, hit.end_s, hit.text = found.start_s, found.end_s, found.text
         if anchor.segment_id not in best or hit.score > best[anchor.segment_id].score:
             best[anchor.segment_id] = hit
     return sorted(best.values(), key=lambda hit: -hit.score)

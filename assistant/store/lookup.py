@@ -69,14 +69,8 @@ class SegmentLookup:
         ]
 
 
-def make_hit(
-    segment: Segment,
-    signal: str,
-    score: float,
-    detail: str,
-    start_s: float | None = None,
-    end_s: float | None = None,
-) -> Hit:
+def make_hit(segment: Segment, signal: str, score: float, detail: str) -> Hit:
+    """A hit on the whole of `segment` (its times and text)."""
     return Hit(
         segment_id=segment.segment_id,
         asset_id=segment.asset_id,
@@ -84,7 +78,7 @@ def make_hit(
         signal=signal,
         score=min(1.0, max(0.0, score)),
         detail=detail,
-        start_s=segment.start_s if start_s is None else start_s,
-        end_s=segment.end_s if end_s is None else end_s,
+        start_s=segment.start_s,
+        end_s=segment.end_s,
         text=segment.text,
     )
