@@ -82,10 +82,17 @@ _METADATA_CUES = re.compile(
 
 
 def anchor_clip(previous: list[Answer]) -> Clip | None:
-    """The clip a follow-up refers to: the last one cited, else the nearest shown."""
+    """The clip a follow-up refers to: of the last answer's citations, the one whose
+    words the answer shares most (the last on a tie), else the nearest shown. An answer
+    also cites the interview's opening for the minister's name; "before that" then
+    means before the promise it quoted, not before the opening."""
     for answer in reversed(previous):
         if answer.citations:
-            return answer.citations[-1].clip
+            said = content_words(answer.text)
+            return max(
+                reversed([citation.clip for citation in answer.citations]),
+                key=lambda clip: len(said & content_words(clip.snippet)),
+            )
         if answer.nearest:
             return answer.nearest[0]
     return None

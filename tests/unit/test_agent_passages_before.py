@@ -37,3 +37,30 @@ def test_before_that_reads_the_sentence_just_before_not_the_programmes_start(
         assert lines[0] not in before_teachers.snippet
     finally:
         archive.close()
+
+
+def test_a_follow_up_reads_on_from_the_cited_line_the_answer_quoted() -> None:
+    """The answer cites the interview's opening for the minister's name and the promise
+    it reports: "before that" is before the promise, whichever is cited last."""
+    from assistant.agent.planner import anchor_clip
+    from assistant.schemas import Answer, Citation
+    from tests.helpers.clips import passage
+
+    opening = passage(
+        "video/okafor.mp4", "video", "Minister Okafor, thank you for joining us.", 0.4, 5.0
+    )
+    promise = passage(
+        "video/okafor.mp4",
+        "video",
+        "We will hire 2,000 new teachers before the autumn.",
+        10.0,
+        15.0,
+    )
+    text = "Minister Okafor promised to hire 2,000 new teachers before the autumn [1][2]."
+    for cited in ([promise, opening], [opening, promise]):
+        answer = Answer(
+            question="What did Minister Okafor promise about teachers?",
+            text=text,
+            citations=[Citation(n=n, clip=clip) for n, clip in enumerate(cited, start=1)],
+        )
+        assert anchor_clip([answer]) is promise
