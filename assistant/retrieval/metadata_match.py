@@ -42,12 +42,16 @@ def metadata_hits(
     if not terms:
         return []
     scored: list[tuple[float, Hit]] = []
-    for asset_id, _ in lookup.catalog.metadata_search(" ".join(terms), k, asset_ids):
+    found = [
+        asset_id for asset_id, _ in lookup.catalog.metadata_search(" ".join(terms), k, asset_ids)
+    ]
+    lookup.prefetch(found, segments=True)  # one query for all hits, not one per hit
+    metadata = lookup.effective_metadata(found)
+    for asset_id in found:
         asset = lookup.asset(asset_id)
         if asset is None:
             continue
-        effective = lookup.catalog.effective_metadata(asset_id)
-        score, detail = _match(terms, effective)
+        score, detail = _match(terms, metadata[asset_id])
         scored.append((score, whole_asset_hit(lookup, asset, SIGNAL, score, detail)))
     # bm25 found them; coverage x confidence is the calibrated order.
     scored.sort(key=lambda pair: -pair[0])
@@ -104,6 +108,7 @@ class MetadataMeaning:
         nearest = vectors.query(
             metadata_space.SPACE, np.asarray(query_vector, np.float32), k, asset_ids
         )
+        lookup.prefetch([asset_id for asset_id, _ in nearest], segments=True)
         hits: list[Hit] = []
         for asset_id, cosine in nearest:
             score = calibration.text_similarity(cosine, calibration.text_scale(encoder))

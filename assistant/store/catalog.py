@@ -203,6 +203,15 @@ class Catalog:
         rows = self._rows(f"SELECT {_ASSET_COLUMNS} FROM assets WHERE asset_id=?", [asset_id])
         return _asset(rows[0]) if rows else None
 
+    def get_assets(self, asset_ids: Iterable[str]) -> dict[str, Asset]:
+        """Several assets by id in one query (unknown ids left out)."""
+        rows = self._rows(
+            f"SELECT {_ASSET_COLUMNS} FROM assets WHERE asset_id IN "
+            "(SELECT value FROM json_each(?))",
+            [json.dumps(sorted(set(asset_ids)))],
+        )
+        return {row["asset_id"]: _asset(row) for row in rows}
+
     def assets_at_path(self, path: str) -> list[Asset]:
         rows = self._rows(f"SELECT {_ASSET_COLUMNS} FROM assets WHERE path=?", [path])
         return [_asset(row) for row in rows]
@@ -306,6 +315,19 @@ class Catalog:
                 ],
             )
 
+    def segments_of(self, asset_ids: Iterable[str]) -> dict[str, list[Segment]]:
+        """Every segment of several assets in one query, each asset's in kind, idx order."""
+        wanted = sorted(set(asset_ids))
+        rows = self._rows(
+            f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE asset_id IN "
+            "(SELECT value FROM json_each(?)) ORDER BY asset_id, kind, idx",
+            [json.dumps(wanted)],
+        )
+        found: dict[str, list[Segment]] = {asset_id: [] for asset_id in wanted}
+        for row in rows:
+            found[row["asset_id"]].append(_segment(row))
+        return found
+
     def segments(self, asset_id: str, kind: str | None = None) -> list[Segment]:
         sql, params = f"SELECT {_SEGMENT_COLUMNS} FROM segments WHERE asset_id=?", [asset_id]
         if kind:
@@ -401,16 +423,16 @@ class Catalog:
             if len(found) >= k:
                 break
             seen = {hit for hit, _ in found}
+            # The allowed assets inside the query: only the rows kept reach Python (the
+            # budget's 10k rows did, at 0.1-0.15 s for a 1 % filter at 10^5 assets).
+            allowed_sql, allowed = scope.allowed_sql()
             rows = self._rows(
-                f"SELECT t.{key} AS hit, t.asset_id AS asset FROM (SELECT rowid FROM {fts} "
-                f"WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?) m {scope.joins} "
-                f"{scope.where} ORDER BY m.rowid DESC" + (" LIMIT ?" if asset_ids is None else ""),
-                [query, self.fts_rank_budget, *scope.kinds]
-                + ([k + len(seen)] if asset_ids is None else []),
+                f"SELECT t.{key} AS hit FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH ? "
+                f"ORDER BY rowid DESC LIMIT ?) m {scope.joins} {scope.where}{allowed_sql} "
+                "ORDER BY m.rowid DESC LIMIT ?",
+                [query, self.fts_rank_budget, *scope.kinds, *allowed, k + len(seen)],
             )
-            fill = [
-                (row["hit"], 0.0) for row in rows if row["hit"] not in seen and scope.keeps(row)
-            ]
+            fill = [(row["hit"], 0.0) for row in rows if row["hit"] not in seen]
             found += fill[: k - len(found)]
         return found
 
@@ -554,6 +576,22 @@ class Catalog:
     def effective_metadata(self, asset_id: str) -> dict[str, MetadataValue]:
         return effective_values(self.metadata(asset_id))
 
+    def effective_metadata_of(
+        self, asset_ids: Iterable[str]
+    ) -> dict[str, dict[str, MetadataValue]]:
+        """Effective metadata of several assets in one query (a query's hits, not one
+        query each); an asset without metadata maps to {}."""
+        wanted = sorted(set(asset_ids))
+        rows = self._rows(
+            "SELECT asset_id, field, source, value, confidence, provenance FROM metadata "
+            "WHERE asset_id IN (SELECT value FROM json_each(?)) ORDER BY field, source",
+            [json.dumps(wanted)],
+        )
+        grouped: dict[str, list[MetadataValue]] = {asset_id: [] for asset_id in wanted}
+        for row in rows:
+            grouped[row["asset_id"]].append(_metadata(row))
+        return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
+
     def all_effective_metadata(self) -> dict[str, dict[str, MetadataValue]]:
         """Every indexed asset's effective metadata (reads the whole catalog: not for a
         query path; filters run in SQL, filter_assets)."""
@@ -577,8 +615,12 @@ class Catalog:
         if filters.is_empty():
             return None
         condition, params = filters_sql(filters)
-        rows = self._rows(f"SELECT a.asset_id {self._FILTERED}{condition}", params)
-        return {row[0] for row in rows}
+        # One JSON array, not a row object per asset: half of 10^5 assets came back as
+        # 50k sqlite3.Row objects (most of a broad filter's cost).
+        rows = self._rows(
+            f"SELECT json_group_array(a.asset_id) {self._FILTERED}{condition}", params
+        )
+        return set(json.loads(rows[0][0])) if rows and rows[0][0] else set()
 
     def filtered_assets(
         self, filters: Filters, limit: int, exclude: Iterable[str] = ()

@@ -52,6 +52,25 @@ class SegmentLookup:
             self._by_asset[key] = found
         return self._by_asset[key]
 
+    def prefetch(self, asset_ids: Iterable[str], *, segments: bool = False) -> None:
+        """Read the assets (and, with `segments`, all their segments) of a ranking in one
+        query each, instead of one query per hit."""
+        missing = [i for i in dict.fromkeys(asset_ids) if i not in self._assets]
+        if missing:
+            found = self.catalog.get_assets(missing)
+            for asset_id in missing:
+                asset = found.get(asset_id)
+                self._assets[asset_id] = asset if asset and asset.status == "indexed" else None
+        if segments:
+            wanted = [i for i in dict.fromkeys(asset_ids) if (i, "") not in self._by_asset]
+            for asset_id, found_segments in self.catalog.segments_of(wanted).items():
+                self._segments.update({s.segment_id: s for s in found_segments})
+                self._by_asset[(asset_id, "")] = found_segments
+
+    def effective_metadata(self, asset_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Effective metadata (MetadataValue per field) of several assets, one query."""
+        return self.catalog.effective_metadata_of(asset_ids)
+
     def metadata(self, asset_id: str) -> dict[str, Any]:
         """Effective metadata as plain field -> value."""
         if asset_id not in self._metadata:

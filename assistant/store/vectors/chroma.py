@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from assistant.errors import AssistantError
+from assistant.store.vectors.rows import VectorRows
 
 logger = logging.getLogger(__name__)
 _BATCH = 5000  # large batches (ingest at scale), under Chroma's max batch size (5461)
@@ -65,11 +66,15 @@ class ChromaIndex:
         url: str | None = None,
         hnsw: HnswParams | None = None,
         exact_max_assets: int = 2000,
+        rows: VectorRows | None = None,
     ) -> None:
+        """`rows`: the same vectors as flat rows, for exact search of few assets
+        (rows.py; embedded only: a server may be written by other clients)."""
         self._client = _client(path, url)
         self._collections: dict[str, Any] = {}
         self.hnsw = hnsw or HnswParams()
         self.exact_max_assets = exact_max_assets
+        self.rows = rows
 
     def _collection(self, space: str) -> Any:
         if space not in self._collections:
@@ -99,6 +104,9 @@ class ChromaIndex:
         if not ids:
             return
         collection = self._collection(space)
+        # A space new to the rows is complete there only when the index held nothing yet
+        # (one count per space and process; an older index needs `backfill_rows`).
+        fresh = self.rows is not None and not self.rows.known(space) and collection.count() == 0
         for start in range(0, len(ids), _BATCH):
             stop = start + _BATCH
             try:
@@ -115,10 +123,21 @@ class ChromaIndex:
                         "delete the vectors folder and ingest again.",
                     ) from exc
                 raise
+        if self.rows is not None:
+            self.rows.upsert(space, ids, vectors, asset_ids, complete=fresh)
 
     def delete_assets(self, space: str, asset_ids: list[str]) -> None:
         if asset_ids:
             self._collection(space).delete(where={"asset_id": {"$in": list(asset_ids)}})
+            if self.rows is not None:
+                self.rows.delete_assets(space, asset_ids)
+
+    def backfill_rows(self, space: str) -> int:
+        """Copy a space made before the rows existed into them (rows.py); 0 when there
+        are no rows or they are complete already."""
+        if self.rows is None or self.rows.complete(space):
+            return 0
+        return self.rows.backfill(space, self.scan(space))
 
     def query(
         self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
@@ -150,14 +169,15 @@ class ChromaIndex:
         query = np.asarray(vector, dtype=np.float32)
         if asset_ids is None:
             return self._nearest(collection, query, k, None)[0]
-        where = {"asset_id": {"$in": sorted(asset_ids)}}
         if len(asset_ids) <= self.exact_max_assets:
-            return self._exact(collection, query, k, where)
+            if self.rows is not None and self.rows.complete(space):
+                return self.rows.nearest(space, query, k, asset_ids)
+            return self._exact(collection, query, k, {"asset_id": {"$in": sorted(asset_ids)}})
         for depth in (k * 4, k * 32):
             found, reached = self._nearest(collection, query, depth, None, asset_ids)
             if len(found) >= k or reached < depth:  # enough, or the whole space was seen
                 return found[:k]
-        return self._nearest(collection, query, k, where)[0]
+        return self._nearest(collection, query, k, {"asset_id": {"$in": sorted(asset_ids)}})[0]
 
     @staticmethod
     def _nearest(
@@ -204,6 +224,8 @@ class ChromaIndex:
 
     def drop_space(self, space: str) -> None:
         self._collections.pop(space, None)
+        if self.rows is not None:
+            self.rows.drop(space)
         try:
             self._client.delete_collection(name=space)
         except Exception as exc:  # absent already: nothing to drop
@@ -228,4 +250,6 @@ class ChromaIndex:
             )
 
     def close(self) -> None:
-        """Nothing to release: Chroma's client lives as long as the process."""
+        """Chroma's client lives as long as the process; the rows' file is closed."""
+        if self.rows is not None:
+            self.rows.close()

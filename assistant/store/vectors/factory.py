@@ -14,10 +14,14 @@ def open_index(settings: Settings) -> VectorIndex:
 
         return QdrantIndex(store.qdrant, local_path=settings.data_dir / "qdrant")
     from assistant.store.vectors.chroma import ChromaIndex, HnswParams
+    from assistant.store.vectors.rows import VectorRows
 
     return ChromaIndex(
         settings.vectors_dir,
         store.chroma_url,
         HnswParams(store.hnsw_m, store.hnsw_ef_construction, store.hnsw_ef_search),
         store.exact_max_assets,
+        # Exact search of few assets over flat rows (embedded only: a shared server may
+        # be written by other clients, which would not update these rows).
+        rows=None if store.chroma_url else VectorRows(settings.data_dir / "vector_rows"),
     )

@@ -1,0 +1,78 @@
+"""Exact search of few assets over flat vector rows (store/vectors/rows.py): the same
+answer as brute force and as Chroma's own exact path, kept in step with every write, and
+never used for a space it does not fully hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.store.vectors.chroma import ChromaIndex
+from assistant.store.vectors.rows import VectorRows
+
+
+def _unit(rng: np.random.Generator, n: int, dim: int = 24) -> np.ndarray:
+    rows = rng.standard_normal((n, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _brute(
+    matrix: np.ndarray, ids: list[str], assets: list[str], query: np.ndarray, allowed: set[str]
+) -> list[str]:
+    kept = [i for i in range(len(ids)) if assets[i] in allowed]
+    return [ids[i] for i in sorted(kept, key=lambda i: -float(matrix[i] @ query))]
+
+
+def test_rows_answer_as_brute_force_and_follow_writes(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    matrix = _unit(rng, 120)
+    ids = [f"a{i // 3}:text:{i % 3}" for i in range(120)]
+    assets = [f"a{i // 3}" for i in range(120)]
+    index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
+    index.upsert("text", ids, matrix, assets)
+    assert index.rows is not None and index.rows.complete("text")
+    allowed = {f"a{i}" for i in range(0, 40, 3)}
+    for query in matrix[:3]:
+        found = index.query("text", query, 8, allowed)
+        assert [i for i, _ in found] == _brute(matrix, ids, assets, query, allowed)[:8]
+        assert all(abs(c - float(matrix[ids.index(i)] @ query)) < 1e-5 for i, c in found)
+    # A re-embedded vector replaces the old one; a deleted asset is gone.
+    moved = _unit(rng, 1)
+    index.upsert("text", [ids[9]], moved, [assets[9]])  # a3: allowed
+    index.delete_assets("text", ["a0"])
+    found = dict(index.query("text", moved[0], 50, allowed))
+    assert abs(found[ids[9]] - 1.0) < 1e-5
+    assert not any(i.startswith("a0:") for i in found)
+    index.close()
+
+
+def test_an_index_made_before_the_rows_is_used_only_after_backfill(tmp_path: Path) -> None:
+    rng = np.random.default_rng(6)
+    matrix = _unit(rng, 60)
+    ids = [f"b{i // 2}:text:{i % 2}" for i in range(60)]
+    assets = [f"b{i // 2}" for i in range(60)]
+    ChromaIndex(tmp_path / "v").upsert("text", ids[:40], matrix[:40], assets[:40])
+    index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
+    index.upsert("text", ids[40:], matrix[40:], assets[40:])  # rows hold only these
+    rows = index.rows
+    assert rows is not None and rows.known("text") and not rows.complete("text")
+    allowed = {"b1", "b5", "b25"}
+    truth = _brute(matrix, ids, assets, matrix[2], allowed)
+    # Incomplete rows are not used: the index's own exact path answers (b1, b5 included).
+    assert [i for i, _ in index.query("text", matrix[2], 6, allowed)] == truth
+    assert index.backfill_rows("text") == 60
+    assert rows.complete("text") and index.backfill_rows("text") == 0
+    assert [i for i, _ in rows.nearest("text", matrix[2], 6, allowed)] == truth
+    index.drop_space("text")
+    assert not rows.known("text") and rows.nearest("text", matrix[2], 6, allowed) == []
+    index.close()
+
+
+def test_rows_refuse_another_dimension(tmp_path: Path) -> None:
+    rows = VectorRows(tmp_path / "rows")
+    rows.upsert("text", ["x"], np.ones((1, 4), np.float32), ["x"], complete=True)
+    with pytest.raises(ValueError, match="dimension 4"):
+        rows.upsert("text", ["y"], np.ones((1, 8), np.float32), ["y"])
+    rows.close()
