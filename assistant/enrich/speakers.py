@@ -81,6 +81,16 @@ def diarize(
     return _result(windows, labels, vectors, opts.join_gap_s)
 
 
+def main_voice(samples: np.ndarray, encoder: SpeakerEncoder) -> np.ndarray | None:
+    """The embedding of the clip's main voice (who speaks longest in it); None when no
+    one speaks."""
+    found = diarize(samples, encoder) if samples.size else None
+    if found is None or not found.turns:
+        return None
+    main = max(found.speakers, key=lambda s: found.seconds.get(s, 0.0))
+    return found.embeddings[main]
+
+
 def speech_windows(
     regions: list[tuple[float, float]], window_s: float, hop_s: float
 ) -> list[tuple[float, float, int]]:

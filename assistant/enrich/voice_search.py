@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.archive import Archive
-from assistant.enrich.speakers import diarize
+from assistant.enrich.speakers import main_voice
 from assistant.enrich.voices import SPACE, _key
 from assistant.errors import AssistantError
 from assistant.models.speaker import SpeakerEncoder
@@ -39,14 +39,13 @@ def find_by_example(
         raise AssistantError(
             f"Cannot read {clip.name}: {exc}", hint="Give an audio or video file with speech."
         ) from exc
-    found = diarize(audio, encoder) if audio is not None and audio.size else None
-    if found is None or not found.turns:
+    voice = main_voice(audio, encoder) if audio is not None else None
+    if voice is None:
         raise AssistantError(
             f"No voice was heard in {clip.name}.",
             hint="Give a clip where someone speaks for a few seconds.",
         )
-    main = max(found.speakers, key=lambda s: found.seconds.get(s, 0.0))
-    hits = archive.vectors.query(SPACE, found.embeddings[main], k)
+    hits = archive.vectors.query(SPACE, voice, k)
     store = VoiceStore(archive.catalog)
     rows = store.speakers_by_key([_key(i) for i, _ in hits])
     names = {v.voice_id: v.name for v in store.voices()}

@@ -1,7 +1,8 @@
 """The audio query modality: a recorded excerpt (or a video's sound track) -> where it was
 said (transcribed, then `text_vector` + `keyword` + `speech_align` over speech, and the
 text signals over written text and metadata) and what sounds like it (`sound_example`,
-YAMNet profiles in the "sound" space)."""
+YAMNet profiles in the "sound" space), and who says it (`voice_example`: speech by the
+clip's main voice, voice_example.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from assistant.retrieval.query_run import QueryRun
 from assistant.retrieval.sound_example import SIGNAL as SOUND_SIGNAL
 from assistant.retrieval.sound_example import sound_example_hits
 from assistant.retrieval.spoken import spoken_rankings
+from assistant.retrieval.voice_example import SIGNAL as VOICE_SIGNAL
+from assistant.retrieval.voice_example import SPACE as VOICE_SPACE
+from assistant.retrieval.voice_example import voice_example_hits
 from assistant.schemas import Hit
 from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 
@@ -87,7 +91,29 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
         )
     if sounds:
         rankings[SOUND_SIGNAL] = sounds
+    voices = _voice_hits(run, path, spoken)
+    if voices:
+        rankings[VOICE_SIGNAL] = voices
     return rankings
+
+
+def _voice_hits(run: QueryRun, path: Path, spoken: set[str] | None) -> list[Hit]:
+    """The upload's voice as a signal over speech (voice_example.py); [] where the
+    archive has no speaker model or the filters leave no spoken media."""
+    models = run.engine.models
+    if spoken is not None and not spoken:
+        return []
+    if run.engine.vectors.count(VOICE_SPACE) == 0 or not models.available("speaker"):
+        return []  # no voices were stored: the encoder is not even loaded
+    from assistant.media.decode import MediaDecodeError, load_audio_16k
+
+    try:
+        samples = load_audio_16k(path)
+    except MediaDecodeError:
+        return []  # the transcript was read from it: the sound signal says what failed
+    return voice_example_hits(
+        run.lookup, run.engine.vectors, models.speaker(), samples, run.candidates, spoken
+    )
 
 
 def _by_sound(
