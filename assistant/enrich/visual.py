@@ -15,6 +15,7 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.enrich.pictures import TimedPicture, text_segments
 from assistant.errors import AssistantError
+from assistant.models.provider import ModelProvider
 from assistant.schemas import Asset, Segment
 
 VQA_OFF_MESSAGE = "Visual questions are off: no visual question-answering model is available."
@@ -25,12 +26,12 @@ VQA_OFF_HINT = (
 )
 
 
-def vqa_available(archive: Archive) -> bool:
-    return archive.models.available("vqa")
+def vqa_available(models: ModelProvider) -> bool:
+    return models.available("vqa")
 
 
-def require_vqa(archive: Archive) -> None:
-    if not vqa_available(archive):
+def require_vqa(models: ModelProvider) -> None:
+    if not vqa_available(models):
         raise AssistantError(VQA_OFF_MESSAGE, hint=VQA_OFF_HINT)
 
 
@@ -80,18 +81,18 @@ def visual_question(
         raise AssistantError(
             f"No asset {asset_id} in the archive.", hint="Use an asset id from a search result."
         )
-    require_vqa(archive)
+    require_vqa(archive.models)
     return archive.models.vqa().answer(picture_of(asset, at_s), question.strip())
 
 
 def caption_segments(
-    archive: Archive, asset: Asset, images: Sequence[TimedPicture]
+    models: ModelProvider, asset: Asset, images: Sequence[TimedPicture]
 ) -> list[Segment]:
     """Segments of kind "caption", indexed as text so words find pictures even without
     CLIP. Returns nothing when no VQA model is available (ingest checks first and says
     so in its report: ingest/models.py CAPTIONS_OFF)."""
-    if not vqa_available(archive):
+    if not vqa_available(models):
         return []
-    model = archive.models.vqa()
+    model = models.vqa()
     texts = [(model.caption(picture), start_s, end_s) for picture, start_s, end_s in images]
     return text_segments(asset.asset_id, "caption", texts)

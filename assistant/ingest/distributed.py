@@ -262,7 +262,7 @@ def ray_workers(archive: Archive, job: ExtractJob) -> Iterator[RayWorkers]:
         archive.settings.model_copy(deep=True), job, node_overrides(archive.models.overrides)
     )
     with kept_warm(
-        archive,
+        archive.extras,
         RAY,
         lambda kept: kept.spec == spec and kept.address == address,
         lambda: RayWorkers(spec, address, lambda kind, payload: None),

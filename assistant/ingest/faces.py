@@ -6,8 +6,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from assistant.archive import Archive
+from assistant.config import IngestSettings
 from assistant.models.faces import INSTALL_HINT, FaceModel
+from assistant.models.provider import ModelProvider
 
 FACES_OFF = "ingest-faces-off"
 
@@ -15,8 +16,8 @@ FACES_OFF = "ingest-faces-off"
 class RunFaces:
     """Callable: the face model for this run, or None (faces are then skipped)."""
 
-    def __init__(self, archive: Archive, warn: Callable[[str], object]) -> None:
-        self.archive, self.warn = archive, warn
+    def __init__(self, models: ModelProvider, warn: Callable[[str], object]) -> None:
+        self.models, self.warn = models, warn
         self._lock = threading.Lock()
         self._checked = False
         self._model: FaceModel | None = None
@@ -25,7 +26,7 @@ class RunFaces:
         with self._lock:
             if not self._checked:
                 self._checked = True
-                self._model = self.archive.models.faces()
+                self._model = self.models.faces()
                 if self._model is None:
                     self.warn(
                         "Faces are off: ingest.faces is on but the face models are "
@@ -34,6 +35,8 @@ class RunFaces:
             return self._model
 
 
-def run_faces(archive: Archive, warn: Callable[[str], object]) -> RunFaces | None:
+def run_faces(
+    settings: IngestSettings, models: ModelProvider, warn: Callable[[str], object]
+) -> RunFaces | None:
     """None when the profile switches faces off (ingest.faces: false)."""
-    return RunFaces(archive, warn) if archive.settings.ingest.faces else None
+    return RunFaces(models, warn) if settings.faces else None

@@ -177,7 +177,7 @@ class IngestModels:
         """Captions at ingest: asked for in settings and a visual-QA model is present."""
         if not self.archive.settings.ingest.captions:
             return False
-        if vqa_available(self.archive):
+        if vqa_available(self.archive.models):
             return True
         self._say_once(
             CAPTIONS_OFF,

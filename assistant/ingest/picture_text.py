@@ -10,10 +10,10 @@ from typing import Any
 
 from PIL import Image
 
-from assistant.archive import Archive
 from assistant.enrich.ocr import OcrReader, ocr_segments
 from assistant.enrich.pictures import timed_pictures
 from assistant.enrich.visual import caption_segments
+from assistant.models.provider import ModelProvider
 from assistant.schemas import Asset, Segment
 
 
@@ -23,12 +23,12 @@ class PictureText:
 
     def __init__(
         self,
-        archive: Archive,
+        models: ModelProvider,
         reader: Callable[[], OcrReader] | None,
         captions: bool,
         photos: bool = True,
     ) -> None:
-        self.archive, self._reader, self.captions = archive, reader, captions
+        self.models, self._reader, self.captions = models, reader, captions
         # OCR of photos as well as video keyframes (ingest.ocr; keyframes: ocr_keyframes).
         self.ocr_photos = photos
         # RapidOCR builds its engine on first call and is not documented as thread-safe;
@@ -57,5 +57,5 @@ class PictureText:
                 found += ocr_segments(asset.asset_id, timed, self._reader())
         if self.captions:
             with self._lock, stage("caption"):
-                found += caption_segments(self.archive, asset, timed)
+                found += caption_segments(self.models, asset, timed)
         return found

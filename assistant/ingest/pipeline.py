@@ -464,7 +464,7 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | RayW
         archive.settings.model_copy(deep=True), job, picklable_overrides(archive.models.overrides)
     )
     with kept_warm(
-        archive,
+        archive.extras,
         WORKERS,
         lambda kept: kept.spec == spec and kept.size == size,
         lambda: Supervisor(spec, size, lambda kind, payload: None),

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Protocol, TypeVar
-
-from assistant.archive import Archive
+from typing import Any, Protocol, TypeVar
 
 
 class Closable(Protocol):
@@ -23,12 +21,12 @@ PoolT = TypeVar("PoolT", bound=Closable)
 
 @contextmanager
 def kept_warm(
-    archive: Archive, key: str, fits: Callable[[PoolT], bool], start: Callable[[], PoolT]
+    extras: dict[str, Any], key: str, fits: Callable[[PoolT], bool], start: Callable[[], PoolT]
 ) -> Iterator[PoolT]:
     """The pool kept under `key` when it `fits` this run, else a fresh one from `start`.
-    It goes back on the archive, idle and warm, when the run ends; a failed run closes it,
-    since its workers may be mid-file."""
-    kept: PoolT | None = archive.extras.pop(key, None)
+    It goes back into `extras` (the archive's, closed with it), idle and warm, when the
+    run ends; a failed run closes it, since its workers may be mid-file."""
+    kept: PoolT | None = extras.pop(key, None)
     if kept is not None and not fits(kept):
         kept.close()
         kept = None
@@ -38,4 +36,4 @@ def kept_warm(
     except BaseException:
         pool.close()
         raise
-    archive.extras[key] = pool
+    extras[key] = pool

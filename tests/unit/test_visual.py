@@ -130,7 +130,7 @@ def test_captions_become_timed_text_segments(archive_with_media: Archive) -> Non
     ]
     asset = archive_with_media.catalog.get_asset("b" * 16)
     assert asset is not None
-    segments = caption_segments(archive_with_media, asset, frames)
+    segments = caption_segments(archive_with_media.models, asset, frames)
     assert segments and all(s.kind == "caption" and s.text for s in segments)
     assert segments[0].segment_id == f"{'b' * 16}:caption:0"
     assert segments[0].start_s == 0.0 and segments[-1].end_s == 9.0
@@ -146,7 +146,7 @@ def test_without_weights_visual_questions_say_how_to_enable(test_settings) -> No
             visual_question(archive, "a" * 16, "what is in the picture?")
         assert "off" in raised.value.message
         assert "ASSISTANT_MODELS__VQA__PATH" in (raised.value.hint or "")
-        assert caption_segments(archive, asset, [(Image.open(photo), None, None)]) == []
+        assert caption_segments(archive.models, asset, [(Image.open(photo), None, None)]) == []
     finally:
         archive.close()
 
