@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,15 @@ _REFERS_BACK = re.compile(
 
 
 @dataclass
+class _Steps:
+    """A turn's tools, and what its steps record: the tool calls made and their times."""
+
+    tools: dict[str, ArchiveTool]
+    trace: list[ToolCall] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
 class Turn:
     question: str
     uploads: dict[str, Path]  # by query modality name
@@ -110,10 +119,9 @@ class ChatSession:
             with_record_date(question, worded, self.archive.catalog),
             evidence=EvidenceBook(names=self._archive_names()),
         )
-        tools = build_tools(ctx)
-        trace: list[ToolCall] = []
-        timings: dict[str, float] = {}
-        yield from self._gather(question, ctx, tools, trace, timings)
+        steps = _Steps(build_tools(ctx))
+        timings = steps.timings
+        yield from self._gather(question, ctx, steps)
         allowed = ctx.evidence.shown(self.settings.evidence_items)
         grounded: Grounded | None = None
         if ctx.uploads:
@@ -136,7 +144,7 @@ class ChatSession:
             ):
                 grounded = None  # support.py: not about what was asked, or not its kind
         timings["total_s"] = round(time.perf_counter() - started, 3)
-        answer = self._answer(question, ctx, grounded, trace, timings)
+        answer = self._answer(question, ctx, grounded, steps)
         self.turns.append(Turn(question, ctx.uploads, answer))
         yield AgentEvent(type="answer", answer=answer)
 
@@ -152,9 +160,7 @@ class ChatSession:
         self,
         question: str,
         ctx: TurnContext,
-        tools: dict[str, ArchiveTool],
-        trace: list[ToolCall],
-        timings: dict[str, float],
+        steps: _Steps,
     ) -> Iterator[AgentEvent]:
         first = first_step(question, ctx, self.answers)
         ctx.restated = first.restated
@@ -167,44 +173,40 @@ class ChatSession:
             if step is None or step.key() in done:
                 return
             done.add(step.key())
-            yield from self._run_step(number, step, tools, trace, timings)
+            yield from self._run_step(number, step, steps)
             if number == 1 and step is first:
-                yield from self._broaden(question, ctx, tools, trace, timings, done)
+                yield from self._broaden(question, ctx, steps, done)
             if number >= self.settings.max_steps or not wants_planning(
                 question, ctx, self.settings.planner
             ):
                 return
-            step = self._plan(question, ctx, tools, timings, number)
+            step = self._plan(question, ctx, steps, number)
 
     def _run_step(
         self,
         number: int,
         step: Step,
-        tools: dict[str, ArchiveTool],
-        trace: list[ToolCall],
-        timings: dict[str, float],
+        steps: _Steps,
     ) -> Iterator[AgentEvent]:
         call = ToolCall(tool=step.tool, arguments=step.args)
         yield AgentEvent(type="tool_started", tool_call=call.model_copy())
         began = time.perf_counter()
         try:
-            call.summary = f"({step.reason}) {tools[step.tool].invoke(step.args)}"
+            call.summary = f"({step.reason}) {steps.tools[step.tool].invoke(step.args)}"
         except AssistantError as exc:
             call.error = exc.message
         except Exception as exc:  # one failed tool must not lose the turn
             call.error = f"{type(exc).__name__}: {exc}"
         call.seconds = round(time.perf_counter() - began, 3)
-        timings[f"step_{number}_{step.tool}_s"] = call.seconds
-        trace.append(call)
+        steps.timings[f"step_{number}_{step.tool}_s"] = call.seconds
+        steps.trace.append(call)
         yield AgentEvent(type="tool_finished", tool_call=call)
 
     def _broaden(
         self,
         question: str,
         ctx: TurnContext,
-        tools: dict[str, ArchiveTool],
-        trace: list[ToolCall],
-        timings: dict[str, float],
+        steps: _Steps,
         done: set[str],
     ) -> Iterator[AgentEvent]:
         """Search again with the model's rewordings when the question's own words did not
@@ -217,22 +219,21 @@ class ChatSession:
         began = time.perf_counter()
         queries = rewrite_queries(self._llm(), defang(question))
         ctx.rewrites = list(queries)
-        timings["rewrite_s"] = round(time.perf_counter() - began, 3)
+        steps.timings["rewrite_s"] = round(time.perf_counter() - began, 3)
         for number, query in enumerate(queries, start=1):
             step = Step(SEARCH_ARCHIVE, {"query": query}, "rewritten query")
             if step.key() not in done:
                 done.add(step.key())
-                yield from self._run_step(100 + number, step, tools, trace, timings)
+                yield from self._run_step(100 + number, step, steps)
 
     def _plan(
         self,
         question: str,
         ctx: TurnContext,
-        tools: dict[str, ArchiveTool],
-        timings: dict[str, float],
+        steps: _Steps,
         number: int,
     ) -> Step | None:
-        offered = [tool for tool in tools.values() if _offered(tool.name, ctx)]
+        offered = [tool for tool in steps.tools.values() if _offered(tool.name, ctx)]
         messages = self._messages(question, ctx, render("agent_plan.j2", tools=offered))
         began = time.perf_counter()
         raw = self._llm().complete(
@@ -242,7 +243,7 @@ class ChatSession:
                 json_schema=plan_schema([tool.name for tool in offered]),
             )
         )
-        timings[f"plan_{number}_s"] = round(time.perf_counter() - began, 3)
+        steps.timings[f"plan_{number}_s"] = round(time.perf_counter() - began, 3)
         reply = parse_reply(raw)
         return step_from_plan(reply, question, ctx) if reply else None
 
@@ -301,8 +302,7 @@ class ChatSession:
         question: str,
         ctx: TurnContext,
         grounded: Grounded | None,
-        trace: list[ToolCall],
-        timings: dict[str, float],
+        steps: _Steps,
     ) -> Answer:
         if grounded is None:
             nearest = ctx.retrieved[:NEAREST_COUNT] or [
@@ -314,16 +314,16 @@ class ChatSession:
                 abstained=True,
                 nearest=nearest,
                 retrieved=list(ctx.retrieved),
-                trace=trace,
-                timings=timings,
+                trace=steps.trace,
+                timings=steps.timings,
             )
         return Answer(
             question=question,
             text=grounded.text,
             citations=grounded.citations,
             retrieved=list(ctx.retrieved),
-            trace=trace,
-            timings=timings,
+            trace=steps.trace,
+            timings=steps.timings,
             flagged=grounded.flagged,
         )
 
