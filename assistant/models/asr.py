@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from assistant.models.base import SpeechSegment, Transcript, Word
-from assistant.models.inference import InferenceModel
+from assistant.models.inference import FolderModel, InferenceModel, Runtime
 
 
-class FasterWhisperTranscriber(InferenceModel[Any]):
+class FasterWhisperTranscriber(FolderModel[Any]):
     def __init__(
         self,
         folder: Path | str,
         *,
-        threads: int = 2,
         compute_type: str = "int8",
         beam_size: int = 1,
-        name: str = "",
-        device: str = "cpu",
+        **runtime: Unpack[Runtime],
     ) -> None:
-        super().__init__(
-            name=name or f"faster-whisper {Path(folder).name}", threads=threads, device=device
-        )
-        self.folder = folder
+        runtime["name"] = runtime.get("name") or f"faster-whisper {Path(folder).name}"
+        super().__init__(folder, **runtime)
         self.compute_type = compute_type
         self.beam_size = beam_size
 

@@ -11,9 +11,19 @@ reach the loaded model through `self.model`.
 from __future__ import annotations
 
 import threading
-from typing import Generic, TypeVar
+from pathlib import Path
+from typing import Generic, TypedDict, TypeVar
 
 Loaded = TypeVar("Loaded")
+
+
+class Runtime(TypedDict, total=False):
+    """How an adapter runs (from settings): its shown name, CPU threads and device. An
+    adapter with options of its own takes these as `**runtime: Unpack[Runtime]`."""
+
+    name: str
+    threads: int
+    device: str
 
 
 class InferenceModel(Generic[Loaded]):
@@ -51,3 +61,13 @@ class InferenceModel(Generic[Loaded]):
         import torch
 
         torch.set_num_threads(self.threads)
+
+
+class FolderModel(InferenceModel[Loaded]):
+    """An adapter whose weights are one folder, named after it unless given a name."""
+
+    def __init__(
+        self, folder: Path | str, *, name: str = "", threads: int = 2, device: str = "cpu"
+    ) -> None:
+        super().__init__(name=name or Path(folder).name, threads=threads, device=device)
+        self.folder = folder

@@ -5,29 +5,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 
 from assistant.models.base import l2_normalise
-from assistant.models.inference import InferenceModel
+from assistant.models.inference import FolderModel, InferenceModel, Runtime
 
 
-class SentenceTransformerEncoder(InferenceModel[Any]):
+class SentenceTransformerEncoder(FolderModel[Any]):
     # Calibration (retrieval/calibration.py TEXT_COSINE, measured on all-MiniLM-L6-v2).
     cosine_range = (0.25, 0.75)
 
     def __init__(
-        self,
-        folder: Path | str,
-        *,
-        name: str = "",
-        batch_size: int = 32,
-        threads: int = 2,
-        device: str = "cpu",
+        self, folder: Path | str, *, batch_size: int = 32, **runtime: Unpack[Runtime]
     ) -> None:
-        super().__init__(name=name or Path(folder).name, threads=threads, device=device)
-        self.folder = folder
+        super().__init__(folder, **runtime)
         self.batch_size = batch_size
 
     def _load(self) -> Any:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from PIL import Image
 
-from assistant.models.inference import InferenceModel
+from assistant.models.inference import FolderModel, Runtime
 
 
 @dataclass(frozen=True)
@@ -21,18 +21,11 @@ class _Blip:
     processor: Any
 
 
-class TransformersVQA(InferenceModel[_Blip]):
+class TransformersVQA(FolderModel[_Blip]):
     def __init__(
-        self,
-        folder: Path | str,
-        *,
-        threads: int = 2,
-        name: str = "",
-        max_new_tokens: int = 24,
-        device: str = "cpu",
+        self, folder: Path | str, *, max_new_tokens: int = 24, **runtime: Unpack[Runtime]
     ) -> None:
-        super().__init__(name=name or Path(folder).name, threads=threads, device=device)
-        self.folder = folder
+        super().__init__(folder, **runtime)
         self.max_new_tokens = max_new_tokens
 
     def _load(self) -> _Blip:
