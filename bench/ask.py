@@ -117,6 +117,50 @@ class CountingLLM:
         return counts
 
 
+class CountingContinuingLLM(CountingLLM):
+    """The same, for a model that continues a reply after a prefix (agent/skeleton.py)."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
+        self._continued: Any = None
+
+    def stream_after(
+        self,
+        messages: list[dict[str, Any]],
+        prefix: str,
+        *,
+        grammar: str,
+        max_tokens: int,
+        temperature: float = 0.0,
+        keep: bool = False,
+    ) -> Any:
+        """The skeleton answer's calls (agent/skeleton.py): its two calls on one prompt
+        count as one call, their prefixes as prompt; only what is sampled as generated."""
+        pieces = []
+        try:
+            for piece in self.inner.stream_after(
+                messages,
+                prefix,
+                grammar=grammar,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                keep=keep,
+            ):
+                pieces.append(piece)
+                yield piece
+        finally:
+            if messages is not self._continued:
+                self._continued = messages
+                self._prompt(messages)
+            self.prompt_tokens += self._count(prefix)
+            self.generated_tokens += self._count("".join(pieces))
+
+
+def counting_llm(inner: Any) -> CountingLLM:
+    """A counter that offers what the model offers (the agent picks its path by that)."""
+    return CountingContinuingLLM(inner) if hasattr(inner, "stream_after") else CountingLLM(inner)
+
+
 def throughput(llm: Any) -> dict[str, float]:
     """Prompt and generation tokens/s of the model on this machine right now."""
     llama = llm.inner._llama
@@ -263,7 +307,7 @@ def run(work: Path, profile: str, only: list[str]) -> dict[str, Any]:
 
     archive, manifest = prepare(work, profile)
     engine = search_engine(archive)
-    llm = CountingLLM(archive.models.llm())
+    llm = counting_llm(archive.models.llm())
     archive.models._built["llm"] = llm
     sessions: dict[str, ChatSession] = {}
     rows = []
@@ -418,7 +462,7 @@ def run_suite_bench(
 
     def session(archive: Archive, engine: Any) -> Recording:
         if "llm" not in counting:
-            counting["llm"] = CountingLLM(archive.models.llm())
+            counting["llm"] = counting_llm(archive.models.llm())
             archive.models._built["llm"] = counting["llm"]
         recordings.append(Recording(ChatSession(archive, engine)))
         return recordings[-1]

@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.agent.jsonstream import parse_reply
 from assistant.agent.prompting import render
+from assistant.agent.skeleton import QUERIES_GRAMMAR, QUERIES_OPENING, ContinuesReplies
 from assistant.agent.support import MIN_COVERAGE, coverage, topic_words
 from assistant.models.base import ChatLLM, ChatRequest
 from assistant.schemas import Clip
@@ -51,7 +52,19 @@ def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = REWRITE_TOKEN
         {"role": "system", "content": render("agent_system.j2")},
         {"role": "user", "content": f"{render('agent_rewrite.j2')}\n\nQuestion: {question}"},
     ]
-    raw = llm.complete(ChatRequest(messages, max_tokens, json_schema=REWRITE_SCHEMA))
+    if isinstance(llm, ContinuesReplies):  # '{"queries": ["' read, not generated
+        raw = QUERIES_OPENING + "".join(
+            llm.stream_after(
+                messages,
+                QUERIES_OPENING,
+                grammar=QUERIES_GRAMMAR,
+                max_tokens=max_tokens,
+                temperature=0.0,
+                keep=True,  # the next turn's rewrite starts with the same instructions
+            )
+        )
+    else:
+        raw = llm.complete(ChatRequest(messages, max_tokens, json_schema=REWRITE_SCHEMA))
     reply = parse_reply(raw) or parse_reply(raw + '"]}') or {}
     queries = reply.get("queries") if isinstance(reply, dict) else None
     if not isinstance(queries, list):

@@ -29,6 +29,7 @@ from assistant.agent.planner import (
 from assistant.agent.prompting import render
 from assistant.agent.record_dates import with_record_date
 from assistant.agent.rewrite import needs_rewrite, rewrite_queries
+from assistant.agent.skeleton import ContinuesReplies, stream_answer_json
 from assistant.agent.speakers import with_asked_questions
 from assistant.agent.support import supports
 from assistant.agent.tools import ArchiveTool, build_tools
@@ -37,7 +38,7 @@ from assistant.agent.uploads import upload_answer
 from assistant.agent.uploads_given import checked_uploads
 from assistant.archive import Archive
 from assistant.errors import AssistantError
-from assistant.models.base import ChatLLM, ChatRequest, Message
+from assistant.models.base import ChatLLM, ChatRequest, Message, TokenStream
 from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.retrieval.music_words import with_music_filters
 from assistant.retrieval.outcome import SearchesClips
@@ -261,15 +262,24 @@ class ChatSession:
         streamer = JsonStringFieldStreamer("answer")
         began = time.perf_counter()
         shown = ""
-        # Every ChatLLM streams under a JSON schema (models/base.py).
-        chunks = self._llm().stream(
-            ChatRequest(
+        llm = self._llm()
+        chunks: TokenStream
+        if isinstance(llm, ContinuesReplies):  # its fixed JSON read, not generated
+            chunks = stream_answer_json(
+                llm,
                 messages,
                 max_tokens=self.settings.max_answer_tokens,
                 temperature=self.settings.temperature,
-                json_schema=ANSWER_SCHEMA,
             )
-        )
+        else:  # every ChatLLM streams under a JSON schema (models/base.py)
+            chunks = llm.stream(
+                ChatRequest(
+                    messages,
+                    max_tokens=self.settings.max_answer_tokens,
+                    temperature=self.settings.temperature,
+                    json_schema=ANSWER_SCHEMA,
+                )
+            )
         for chunk in chunks:
             piece = streamer.feed(chunk)
             if piece:
