@@ -11,7 +11,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.export.subtitles import find_asset, speaker_names
 from assistant.media.cut import cut_clip
@@ -45,9 +44,9 @@ class ClipProvenance(BaseModel):
 
 
 def export_clip(
-    archive: Archive, file: str, start_s: float, end_s: float, output: Path
+    catalog: Catalog, file: str, start_s: float, end_s: float, output: Path
 ) -> ClipProvenance:
-    asset = find_asset(archive.catalog, file)
+    asset = find_asset(catalog, file)
     if asset.kind not in ("video", "audio"):
         raise AssistantError(
             f"{asset.rel_path} is a {asset.kind}: only video and audio have clips to cut.",
@@ -60,18 +59,20 @@ def export_clip(
         )
     end_s = min(end_s, asset.duration_s) if asset.duration_s else end_s
     cut_clip(Path(asset.path), output, start_s, end_s, has_video=asset.kind == "video")
-    provenance = _provenance(archive.catalog, asset, start_s, end_s, output)
+    provenance = _provenance(catalog, asset, start_s, end_s, output)
     sidecar = output.with_name(output.name + ".json")
     sidecar.write_text(provenance.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return provenance
 
 
-def cached_clip(archive: Archive, asset_id: str, start_s: float, end_s: float, suffix: str) -> Path:
-    """A clip cut once into DATA_DIR/exports (the app's "Download clip"), reused after."""
-    folder = archive.settings.data_dir / "exports"
+def cached_clip(
+    catalog: Catalog, folder: Path, asset_id: str, start_s: float, end_s: float, suffix: str
+) -> Path:
+    """A clip cut once into `folder` (DATA_DIR/exports: the app's "Download clip"), reused
+    after."""
     target = folder / f"{asset_id}_{start_s:.2f}_{end_s:.2f}{suffix}"
     if not (target.is_file() and target.with_name(target.name + ".json").is_file()):
-        export_clip(archive, asset_id, start_s, end_s, target)
+        export_clip(catalog, asset_id, start_s, end_s, target)
     return target
 
 

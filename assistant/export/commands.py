@@ -53,6 +53,6 @@ def clip_cmd(
     from assistant.export.clip import export_clip
 
     with Archive.open(ctx.obj.settings()) as archive:
-        provenance = export_clip(archive, file, start, end, output)
+        provenance = export_clip(archive.catalog, file, start, end, output)
     typer.echo(f"wrote {output} ({provenance.timecode}) and {output}.json", err=True)
     typer.echo(provenance.citation)

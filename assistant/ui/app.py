@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from assistant.agent.asking import StreamsAnswers
 from assistant.archive import Archive
 from assistant.enrich.people import People
+from assistant.enrich.propagate import propose_all
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
@@ -82,7 +83,8 @@ def build_app(
                     blocks,
                 )
             with gr.Tab("Metadata review", id="review"):
-                build_review_tab(ReviewHandler(archive, links, access), blocks)
+                review = ReviewHandler(archive.catalog, lambda: propose_all(archive), links, access)
+                build_review_tab(review, blocks)
             with gr.Tab("People", id="people"):
                 people = People(archive.catalog, archive.faces)
                 build_people_tab(PeopleHandler(people, access), blocks)
@@ -110,7 +112,8 @@ def _api(
     def cut_clip(asset_id: str, start_s: float, end_s: float, suffix: str) -> Path:
         from assistant.export.clip import cached_clip
 
-        return cached_clip(archive, asset_id, start_s, end_s, suffix)
+        exports = archive.settings.data_dir / "exports"
+        return cached_clip(archive.catalog, exports, asset_id, start_s, end_s, suffix)
 
     def transcript(asset_id: str, fmt: str, offset_s: float) -> str:
         from assistant.export.subtitles import asset_transcript

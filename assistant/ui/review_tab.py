@@ -5,15 +5,16 @@ enrich/review.py); this tab only shows them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
 import gradio as gr
 
-from assistant.archive import Archive
 from assistant.enrich import review
-from assistant.enrich.propagate import Proposal, pending_proposals, propose_all
+from assistant.enrich.propagate import Proposal, pending_proposals
 from assistant.errors import AssistantError
+from assistant.store.catalog import Catalog
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import _table
 from assistant.ui.errors import user_error
@@ -27,16 +28,23 @@ def _value_text(value: Any) -> str:
 
 
 class ReviewHandler:
-    def __init__(self, archive: Archive, links: MediaLinks, access: Access | None = None) -> None:
-        self.archive = archive
+    def __init__(
+        self,
+        catalog: Catalog,
+        propose_all: Callable[[], list[Proposal]],
+        links: MediaLinks,
+        access: Access,
+    ) -> None:
+        # propose_all: the whole-archive propagation pass (enrich/propagate.propose_all).
+        self.catalog, self.propose_all = catalog, propose_all
         self.links = links
-        self.access = access or Access(archive.settings.serve)
+        self.access = access
 
     def _file(self, asset_id: str) -> str:
         """The file name, with its thumbnail when it has one (photos, video frames)."""
-        asset = self.archive.catalog.get_asset(asset_id)
+        asset = self.catalog.get_asset(asset_id)
         name = escape(asset.rel_path if asset else asset_id)
-        visual = self.archive.catalog.segments(asset_id, "visual") if asset else []
+        visual = self.catalog.segments(asset_id, "visual") if asset else []
         url = self.links.preview_url(visual[0].thumbnail) if visual else None
         return f'<img class="aa-thumb" src="{escape(url)}" alt="">{name}' if url else name
 
@@ -57,10 +65,10 @@ class ReviewHandler:
 
     def rows(self) -> list[tuple[int, list[str]]]:
         """(proposal id, its cells) for each pending proposal, for one row each."""
-        return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.archive.catalog)]
+        return [(p.proposal_id, self._row(p)) for p in pending_proposals(self.catalog)]
 
     def listing(self) -> tuple[str, Choices]:
-        proposals = pending_proposals(self.archive.catalog)
+        proposals = pending_proposals(self.catalog)
         if not proposals:
             return "<p>No pending proposals. Use “Find proposals” after an ingest.</p>", []
         rows = [self._row(p) for p in proposals]
@@ -83,7 +91,7 @@ class ReviewHandler:
     def propose(self, user: str | None = None) -> tuple[str, Choices, str]:
         try:
             self.access.require_editor(user, "Finding metadata proposals")
-            found = propose_all(self.archive)
+            found = self.propose_all()
         except AssistantError as exc:
             raise user_error(exc) from exc
         table, choices = self.listing()
@@ -98,9 +106,9 @@ class ReviewHandler:
             self.access.require_editor(user, "Accepting or rejecting metadata")
             for proposal_id in proposal_ids:
                 if accepted:
-                    review.accept(self.archive.catalog, int(proposal_id))
+                    review.accept(self.catalog, int(proposal_id))
                 else:
-                    review.reject(self.archive.catalog, int(proposal_id))
+                    review.reject(self.catalog, int(proposal_id))
         except AssistantError as exc:
             raise user_error(exc) from exc
         table, choices = self.listing()

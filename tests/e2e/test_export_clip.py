@@ -40,7 +40,7 @@ def _probe(path: Path) -> tuple[float, set[str]]:
 
 def test_video_clip_and_its_provenance(live_app: LiveApp, tmp_path: Path) -> None:
     target = tmp_path / "out" / "flood.mp4"
-    provenance = export_clip(live_app.archive, "video/street_news.mp4", 7.0, 13.0, target)
+    provenance = export_clip(live_app.archive.catalog, "video/street_news.mp4", 7.0, 13.0, target)
     duration, streams = _probe(target)
     assert duration == pytest.approx(6.0, abs=0.35) and streams == {"video", "audio"}
     sidecar = json.loads((tmp_path / "out" / "flood.mp4.json").read_text())
@@ -97,7 +97,7 @@ def test_bad_requests_say_what_to_do(
     live_app: LiveApp, tmp_path: Path, file: str, start: float, end: float, name: str, message: str
 ) -> None:
     with pytest.raises(AssistantError, match=message):
-        export_clip(live_app.archive, file, start, end, tmp_path / name)
+        export_clip(live_app.archive.catalog, file, start, end, tmp_path / name)
     assert not (tmp_path / name).exists()
 
 
