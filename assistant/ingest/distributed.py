@@ -27,7 +27,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.extract import Extracted
 from assistant.ingest.jobs import ExtractJob, FileTask
 from assistant.ingest.ray_actor import NodeIngest
-from assistant.ingest.supervisor import START_GRACE_S, EventSink
+from assistant.ingest.supervisor import START_GRACE_S, EventSink, no_events
 from assistant.ingest.warm_pool import kept_warm
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.decode import MediaDecodeError, probe_duration
@@ -114,6 +114,7 @@ class RayWorkers:
 
     def __init__(self, spec: WorkerSpec, address: str, events: EventSink) -> None:
         self.spec, self.address, self.events = spec, address, events
+        self.started_for = (spec, address)
         self.limits = spec.settings.ingest
         _connect(address)
         ray = _ray()
@@ -258,13 +259,8 @@ def ray_workers(archive: Archive, job: ExtractJob) -> Iterator[RayWorkers]:
     second ingest finds the models loaded), replaced when the settings changed."""
     address = archive.settings.ingest.ray
     assert address
-    spec = WorkerSpec(
-        archive.settings.model_copy(deep=True), job, node_overrides(archive.models.overrides)
-    )
+    spec = WorkerSpec.for_run(archive, job, node_overrides)
     with kept_warm(
-        archive.extras,
-        RAY,
-        lambda kept: kept.spec == spec and kept.address == address,
-        lambda: RayWorkers(spec, address, lambda kind, payload: None),
+        archive.extras, RAY, (spec, address), lambda: RayWorkers(spec, address, no_events)
     ) as workers:
         yield workers

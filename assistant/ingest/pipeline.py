@@ -40,7 +40,7 @@ from assistant.ingest.store import (
     remove_asset,
     store_batch,
 )
-from assistant.ingest.supervisor import Supervisor, picklable_overrides
+from assistant.ingest.supervisor import Supervisor, no_events, picklable_overrides
 from assistant.ingest.warm_pool import kept_warm
 from assistant.ingest.workers import WorkerSpec
 from assistant.media.sniff import Sniffed, SniffError, sniff
@@ -459,17 +459,11 @@ def _supervisor(archive: Archive, job: ExtractJob) -> Iterator[Supervisor | RayW
     if size <= 0:
         yield None
         return
-    # A copy: settings changed in place later must not go unnoticed by a kept pool.
-    spec = WorkerSpec(
-        archive.settings.model_copy(deep=True), job, picklable_overrides(archive.models.overrides)
-    )
+    spec = WorkerSpec.for_run(archive, job, picklable_overrides)
     with kept_warm(
-        archive.extras,
-        WORKERS,
-        lambda kept: kept.spec == spec and kept.size == size,
-        lambda: Supervisor(spec, size, lambda kind, payload: None),
-    ) as supervisor:
-        yield supervisor
+        archive.extras, WORKERS, (spec, size), lambda: Supervisor(spec, size, no_events)
+    ) as pool:
+        yield pool
 
 
 def ingest_folder(

@@ -56,6 +56,11 @@ START_GRACE_S = 120.0
 EventSink = Callable[[str, Any], None]
 
 
+def no_events(kind: str, payload: Any) -> None:
+    """The EventSink of a pool started for a run whose events go elsewhere (each run
+    sets the pool's `events` to its own sink)."""
+
+
 def who(stage: str | None) -> str:
     if stage is None:
         return "the file's analysis"
@@ -140,6 +145,7 @@ class Supervisor:
 
     def __init__(self, spec: WorkerSpec, size: int, events: EventSink) -> None:
         self.spec, self.size = spec, max(1, size)
+        self.started_for = (spec, size)
         self.events: EventSink = events
         self.limits = spec.settings.ingest
         self.context = multiprocessing.get_context("forkserver")

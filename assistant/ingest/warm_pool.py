@@ -12,22 +12,30 @@ from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 
-class Closable(Protocol):
+class Pool(Protocol):
+    # What the pool was started for: the run's WorkerSpec and where its workers run (a
+    # process count, a Ray address). A kept pool serves the next run that asks the same.
+    @property
+    def started_for(self) -> tuple[object, object]: ...
+
     def close(self) -> None: ...
 
 
-PoolT = TypeVar("PoolT", bound=Closable)
+PoolT = TypeVar("PoolT", bound=Pool)
 
 
 @contextmanager
 def kept_warm(
-    extras: dict[str, Any], key: str, fits: Callable[[PoolT], bool], start: Callable[[], PoolT]
+    extras: dict[str, Any],
+    key: str,
+    started_for: tuple[object, object],
+    start: Callable[[], PoolT],
 ) -> Iterator[PoolT]:
-    """The pool kept under `key` when it `fits` this run, else a fresh one from `start`.
-    It goes back into `extras` (the archive's, closed with it), idle and warm, when the
-    run ends; a failed run closes it, since its workers may be mid-file."""
+    """The pool kept under `key` when it was `started_for` the same, else a fresh one from
+    `start`. It goes back into `extras` (the archive's, closed with it), idle and warm,
+    when the run ends; a failed run closes it, since its workers may be mid-file."""
     kept: PoolT | None = extras.pop(key, None)
-    if kept is not None and not fits(kept):
+    if kept is not None and kept.started_for != started_for:
         kept.close()
         kept = None
     pool = kept or start()

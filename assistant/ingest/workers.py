@@ -14,7 +14,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +44,17 @@ class WorkerSpec:
     job: ExtractJob
     # Picklable model overrides (tests' fakes); other roles are built from settings.
     overrides: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def for_run(
+        cls,
+        archive: Archive,
+        job: ExtractJob,
+        sendable: Callable[[dict[str, Any]], dict[str, Any]],
+    ) -> WorkerSpec:
+        """This run's spec: a copy of the settings (settings changed in place later must
+        not go unnoticed by a kept pool), the job, and the overrides `sendable` passes."""
+        return cls(archive.settings.model_copy(deep=True), job, sendable(archive.models.overrides))
 
 
 class _NoStore:
