@@ -27,9 +27,11 @@ STRING_REST_GRAMMAR = r"""root ::= char* "\"" "}"
 char ::= [^"\\\x00-\x1F] | "\\" (["\\/bfnrt] | "u" hex hex hex hex)
 hex ::= [0-9a-fA-F]
 """
-QUERIES_OPENING = '{"queries": ["'
+# Written as the model writes it unconstrained (no spaces): a forced space changes its
+# queries ("recruit more staff" for "recruit more school staff").
+QUERIES_OPENING = '{"queries":["'
 # The rewrite's two search queries (rewrite.py's REWRITE_SCHEMA: 3 to 60 characters each).
-QUERIES_GRAMMAR = r"""root ::= query "\", \"" query "\"]}"
+QUERIES_GRAMMAR = r"""root ::= query "\",\"" query "\"]}"
 query ::= [^"\\\x00-\x1F]{3,60}
 """
 

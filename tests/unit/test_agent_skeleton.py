@@ -104,7 +104,7 @@ def test_a_false_verdict_costs_one_token_and_abstains(archive: Archive) -> None:
 
 
 def test_the_rewrite_reads_its_opening_and_keeps_the_state_for_the_next_turn() -> None:
-    llm = Continuing("", "", queries='electricity tariffs frozen", "energy prices"]}')
+    llm = Continuing("", "", queries='electricity tariffs frozen","energy prices"]}')
     queries = rewrite_queries(llm, "Will power bills stay the same?")
     assert queries == ["electricity tariffs frozen", "energy prices"]
     assert llm.after == [
