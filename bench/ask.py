@@ -42,7 +42,7 @@ from assistant.config import load_settings
 from assistant.evaluation.matching import clip_matches, normalise_text
 from assistant.evaluation.metrics import fact_present
 from assistant.evaluation.suite import RelevantItem
-from assistant.models.base import ChatRequest
+from assistant.models.base import ChatRequest, Continuation
 from assistant.schemas import Answer
 from samples.media import TestArchive, build_test_archive
 
@@ -124,35 +124,19 @@ class CountingContinuingLLM(CountingLLM):
         super().__init__(inner)
         self._continued: Any = None
 
-    def stream_after(
-        self,
-        messages: list[dict[str, Any]],
-        prefix: str,
-        *,
-        grammar: str,
-        max_tokens: int,
-        temperature: float = 0.0,
-        keep: bool = False,
-    ) -> Any:
+    def stream_after(self, request: ChatRequest, after: Continuation) -> Any:
         """The skeleton answer's calls (agent/skeleton.py): its two calls on one prompt
         count as one call, their prefixes as prompt; only what is sampled as generated."""
         pieces = []
         try:
-            for piece in self.inner.stream_after(
-                messages,
-                prefix,
-                grammar=grammar,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                keep=keep,
-            ):
+            for piece in self.inner.stream_after(request, after):
                 pieces.append(piece)
                 yield piece
         finally:
-            if messages is not self._continued:
-                self._continued = messages
-                self._prompt(messages)
-            self.prompt_tokens += self._count(prefix)
+            if request.messages is not self._continued:
+                self._continued = request.messages
+                self._prompt(request.messages)
+            self.prompt_tokens += self._count(after.prefix)
             self.generated_tokens += self._count("".join(pieces))
 
 

@@ -13,7 +13,7 @@ from assistant.agent.jsonstream import parse_reply
 from assistant.agent.prompting import render
 from assistant.agent.skeleton import QUERIES_GRAMMAR, QUERIES_OPENING, ContinuesReplies
 from assistant.agent.support import MIN_COVERAGE, coverage, topic_words
-from assistant.models.base import ChatLLM, ChatRequest
+from assistant.models.base import ChatLLM, ChatRequest, Continuation
 from assistant.schemas import Clip
 
 MAX_QUERY_CHARS = 60
@@ -55,12 +55,9 @@ def rewrite_queries(llm: ChatLLM, question: str, max_tokens: int = REWRITE_TOKEN
     if isinstance(llm, ContinuesReplies):  # '{"queries": ["' read, not generated
         raw = QUERIES_OPENING + "".join(
             llm.stream_after(
-                messages,
-                QUERIES_OPENING,
-                grammar=QUERIES_GRAMMAR,
-                max_tokens=max_tokens,
-                temperature=0.0,
-                keep=True,  # the next turn's rewrite starts with the same instructions
+                ChatRequest(messages, max_tokens),
+                # keep: the next turn's rewrite starts with the same instructions
+                Continuation(QUERIES_OPENING, QUERIES_GRAMMAR, keep=True),
             )
         )
     else:

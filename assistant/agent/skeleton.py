@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from assistant.models.base import Message, TokenStream
+from assistant.models.base import ChatRequest, Continuation, Message, TokenStream
 
 ANSWERABLE_OPENING = '{"answerable":'
 ANSWER_OPENING = ', "answer": "'
@@ -38,30 +38,16 @@ query ::= [^"\\\x00-\x1F]{3,60}
 
 @runtime_checkable
 class ContinuesReplies(Protocol):
-    def stream_after(
-        self,
-        messages: list[Message],
-        prefix: str,
-        *,
-        grammar: str,
-        max_tokens: int,
-        temperature: float = 0.0,
-        keep: bool = False,
-    ) -> TokenStream: ...
+    def stream_after(self, request: ChatRequest, after: Continuation) -> TokenStream: ...
 
 
 def stream_answer_json(
     llm: ContinuesReplies, messages: list[Message], *, max_tokens: int, temperature: float
 ) -> TokenStream:
     """The answer reply's raw JSON text, pieces as they come (close it to stop early)."""
+    verdict_call = ChatRequest(messages, max_tokens=1, temperature=temperature)
     verdict = "".join(
-        llm.stream_after(
-            messages,
-            ANSWERABLE_OPENING,
-            grammar=VERDICT_GRAMMAR,
-            max_tokens=1,
-            temperature=temperature,
-        )
+        llm.stream_after(verdict_call, Continuation(ANSWERABLE_OPENING, VERDICT_GRAMMAR))
     ).strip()
     # Anything but a clear true (an empty reply included) is a "no": the turn abstains.
     answerable = verdict.startswith("t")
@@ -70,9 +56,6 @@ def stream_answer_json(
         return
     yield ANSWER_OPENING
     yield from llm.stream_after(
-        messages,
-        f"{ANSWERABLE_OPENING} true{ANSWER_OPENING}",
-        grammar=STRING_REST_GRAMMAR,
-        max_tokens=max_tokens,
-        temperature=temperature,
+        ChatRequest(messages, max_tokens, temperature),
+        Continuation(f"{ANSWERABLE_OPENING} true{ANSWER_OPENING}", STRING_REST_GRAMMAR),
     )

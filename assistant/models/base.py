@@ -105,6 +105,17 @@ class ChatRequest:
     json_schema: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Continuation:
+    """A reply continued after `prefix` (read with the prompt, not generated) and
+    constrained by `grammar` (GBNF). `keep`: keep the evaluated state afterwards for a
+    later prompt that starts the same way (the query rewrite's instructions)."""
+
+    prefix: str
+    grammar: str
+    keep: bool = False
+
+
 @runtime_checkable
 class ChatLLM(Protocol):
     """A chat model: the whole reply at once, or its pieces as they are made."""

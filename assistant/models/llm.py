@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.models.base import ChatRequest, Message, TokenStream
+from assistant.models.base import ChatRequest, Continuation, Message, TokenStream
 from assistant.models.generation_queue import GenerationQueue
 
 
@@ -91,18 +91,9 @@ class LlamaCppChat:
 
         return self.queue.stream(produce)
 
-    def stream_after(
-        self,
-        messages: list[Message],
-        prefix: str,
-        *,
-        grammar: str,
-        max_tokens: int,
-        temperature: float = 0.0,
-        keep: bool = False,
-    ) -> TokenStream:
-        """The assistant's reply continued after `prefix`, constrained by `grammar` (GBNF).
-        `keep`: keep the evaluated state once the reply is complete (see `_keep`).
+    def stream_after(self, request: ChatRequest, after: Continuation) -> TokenStream:
+        """The assistant's reply continued after `after.prefix`, constrained by its
+        grammar (GBNF); with `after.keep` the evaluated state is kept (see `_keep`).
 
         The prefix is read with the prompt, in one batch, instead of being generated one
         token at a time (~75 ms each on 2 cores): the fixed parts of a JSON reply
@@ -113,26 +104,26 @@ class LlamaCppChat:
             from llama_cpp import LlamaGrammar
 
             self._load()
-            tokens = self._chat_tokens(messages) + self._llama.tokenize(
-                prefix.encode(), add_bos=False, special=False
+            tokens = self._chat_tokens(request.messages) + self._llama.tokenize(
+                after.prefix.encode(), add_bos=False, special=False
             )
             self._resume(tokens)
             for chunk in self._llama.create_completion(
                 prompt=tokens,
-                max_tokens=max_tokens,
+                max_tokens=request.max_tokens,
                 # create_chat_completion's sampling defaults, so both paths choose alike
-                temperature=temperature,
+                temperature=request.temperature,
                 top_p=0.95,
                 top_k=40,
                 min_p=0.05,
                 repeat_penalty=1.0,
-                grammar=LlamaGrammar.from_string(grammar, verbose=False),
+                grammar=LlamaGrammar.from_string(after.grammar, verbose=False),
                 stream=True,
             ):
                 piece = chunk["choices"][0]["text"]
                 if piece:
                     yield piece
-            if keep:
+            if after.keep:
                 self._keep()
 
         return self.queue.stream(produce)
@@ -169,7 +160,7 @@ class LlamaCppChat:
         )
 
     def _keep(self) -> None:
-        """Keep the context's evaluated state (after a `stream_after(keep=True)` call, the
+        """Keep the context's evaluated state (after a `stream_after` call with `keep`, the
         query rewrite) for a later prompt that starts the same way."""
         import llama_cpp
 

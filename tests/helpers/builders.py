@@ -56,3 +56,21 @@ def clip_on(asset: Asset, segment: Segment, score: float = 0.9, **fields: Any) -
     fields = {"snippet": segment.text, "segment_ids": [segment.segment_id], **fields}
     where = {"root": asset.root, "asset_id": asset.asset_id, "score": score}
     return clip_of(asset.rel_path, asset.kind, segment.start_s, segment.end_s, **where, **fields)
+
+
+def spoken_turns(
+    asset_id: str, lines: list[tuple[str, str]], every_s: float, length_s: float
+) -> list[Segment]:
+    """Speech segments, one per (speaker, text) line, starting every `every_s` seconds."""
+    return [
+        Segment.of(
+            asset_id,
+            "speech",
+            i,
+            start_s=i * every_s,
+            end_s=i * every_s + length_s,
+            text=text,
+            speaker=speaker,
+        )
+        for i, (speaker, text) in enumerate(lines)
+    ]

@@ -20,3 +20,15 @@ def passage(
     stem = file.rsplit("/", 1)[-1].split(".")[0][:16]
     fields: dict[str, Any] = {"score": 0.9, "asset_id": stem.ljust(16, "0"), **extra}
     return clip_of(file, kind, start_s, end_s, snippet=snippet, **fields)
+
+
+# The minister's election line: the one-clip answer the agent's latency and skeleton
+# tests ask about.
+ELECTION = clip_of(
+    "video/okafor.mp4",
+    "video",
+    12.0,
+    20.0,
+    asset_id="e" * 16,
+    snippet="The minister said the election will be held on the ninth of June.",
+)

@@ -16,7 +16,7 @@ from assistant.agent.session import ANSWER_SCHEMA
 from assistant.agent.skeleton import QUERIES_GRAMMAR, QUERIES_OPENING, stream_answer_json
 from assistant.archive import Archive
 from assistant.config import load_settings
-from assistant.models.base import ChatRequest
+from assistant.models.base import ChatRequest, Continuation
 
 pytestmark = pytest.mark.slow
 
@@ -55,12 +55,8 @@ def _evaluated(chat: Any) -> int:
 def _rewrite(chat: Any, question: str) -> str:
     return "".join(
         chat.stream_after(
-            _messages(f"{TASK}\n\nQuestion: {question}"),
-            QUERIES_OPENING,
-            grammar=QUERIES_GRAMMAR,
-            max_tokens=24,
-            temperature=0.0,
-            keep=True,
+            ChatRequest(_messages(f"{TASK}\n\nQuestion: {question}"), max_tokens=24),
+            Continuation(QUERIES_OPENING, QUERIES_GRAMMAR, keep=True),
         )
     )
 

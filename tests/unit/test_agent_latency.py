@@ -17,16 +17,9 @@ from assistant.agent.session import ABSTAIN_TEXT, ANSWER_SCHEMA, ChatSession
 from assistant.archive import Archive
 from assistant.models.base import Message
 from assistant.schemas import Clip
-from tests.helpers.builders import clip_of
+from tests.helpers.clips import ELECTION
+from tests.helpers.rewriting import archive_rewriting
 
-ELECTION = clip_of(
-    "video/okafor.mp4",
-    "video",
-    12.0,
-    20.0,
-    asset_id="e" * 16,
-    snippet="The minister said the election will be held on the ninth of June.",
-)
 LIBRARY = ELECTION.model_copy(
     update={
         "asset_id": "f" * 16,
@@ -42,10 +35,8 @@ def _answer(text: str, answerable: bool = True) -> str:
 
 @pytest.fixture
 def archive(test_settings) -> Iterator[Archive]:
-    opened = Archive.open(test_settings)
-    opened.settings.agent = opened.settings.agent.model_copy(update={"rewrite": "auto"})
-    yield opened
-    opened.close()
+    with archive_rewriting(test_settings, "auto") as opened:
+        yield opened
 
 
 def _session(archive: Archive, llm: ScriptedLLM, clips: list[Clip]) -> ChatSession:

@@ -24,16 +24,9 @@ from assistant.agent.skeleton import (
     stream_answer_json,
 )
 from assistant.archive import Archive
-from tests.helpers.builders import clip_of
-
-ELECTION = clip_of(
-    "video/okafor.mp4",
-    "video",
-    12.0,
-    20.0,
-    asset_id="e" * 16,
-    snippet="The minister said the election will be held on the ninth of June.",
-)
+from assistant.models.base import ChatRequest, Continuation
+from tests.helpers.clips import ELECTION
+from tests.helpers.rewriting import archive_rewriting
 
 
 class Continuing(ScriptedLLM):
@@ -45,14 +38,17 @@ class Continuing(ScriptedLLM):
         self.after: list[dict[str, Any]] = []
         self.sampled: list[str] = []
 
-    def stream_after(
-        self, messages, prefix, *, grammar, max_tokens, temperature=0.0, keep=False
-    ) -> Iterator[str]:
+    def stream_after(self, request: ChatRequest, after: Continuation) -> Iterator[str]:
         self.after.append(
-            {"prefix": prefix, "grammar": grammar, "max_tokens": max_tokens, "keep": keep}
+            {
+                "prefix": after.prefix,
+                "grammar": after.grammar,
+                "max_tokens": request.max_tokens,
+                "keep": after.keep,
+            }
         )
         text = {ANSWERABLE_OPENING: self.verdict, QUERIES_OPENING: self.queries}.get(
-            prefix, self.rest
+            after.prefix, self.rest
         )
         for start in range(0, len(text), 3):
             self.sampled.append(text[start : start + 3])
@@ -61,10 +57,8 @@ class Continuing(ScriptedLLM):
 
 @pytest.fixture
 def archive(test_settings) -> Iterator[Archive]:
-    opened = Archive.open(test_settings)
-    opened.settings.agent = opened.settings.agent.model_copy(update={"rewrite": "never"})
-    yield opened
-    opened.close()
+    with archive_rewriting(test_settings, "never") as opened:
+        yield opened
 
 
 def test_the_skeleton_yields_the_same_json_the_schema_path_would() -> None:

@@ -14,9 +14,8 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.enrich.speakers import SpeakerTurn
-from assistant.schemas import Segment
 from assistant.store.voices import AssetSpeaker, VoiceStore
-from tests.helpers.builders import asset_row, clip_on
+from tests.helpers.builders import asset_row, clip_on, spoken_turns
 
 LINES = [
     ("S1", "Minister, how much will the repairs cost?"),
@@ -39,18 +38,7 @@ def interview(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
     asset = asset_row(tmp_path, "two.wav", "audio", "i" * 16, duration_s=24.0)
     archive.catalog.put_asset(asset)
-    segments = [
-        Segment.of(
-            asset.asset_id,
-            "speech",
-            i,
-            start_s=i * 6.0,
-            end_s=i * 6.0 + 5.0,
-            text=text,
-            speaker=speaker,
-        )
-        for i, (speaker, text) in enumerate(LINES)
-    ]
+    segments = spoken_turns(asset.asset_id, LINES, 6.0, 5.0)
     archive.catalog.replace_segments(asset.asset_id, segments)
     store = VoiceStore(archive.catalog)
     reporter, official = store.new_voice(), store.new_voice()

@@ -11,9 +11,8 @@ import pytest
 from assistant.archive import Archive
 from assistant.retrieval import voice_example
 from assistant.retrieval.voice_example import VOICE_WEIGHT, voice_example_hits
-from assistant.schemas import Segment
 from assistant.store.lookup import SegmentLookup
-from tests.helpers.builders import asset_row
+from tests.helpers.builders import asset_row, spoken_turns
 
 
 class NearestVoices:
@@ -35,21 +34,7 @@ def lookup(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     asset = asset_row(tmp_path, "two.wav", "audio", "v" * 16, status="indexed")
     archive.catalog.put_asset(asset)
     lines = [("S1", "Will the ferries run?"), ("S2", "Yes, every hour."), ("S2", "From six.")]
-    archive.catalog.replace_segments(
-        asset.asset_id,
-        [
-            Segment.of(
-                asset.asset_id,
-                "speech",
-                i,
-                start_s=i * 3.0,
-                end_s=i * 3.0 + 2.0,
-                text=text,
-                speaker=speaker,
-            )
-            for i, (speaker, text) in enumerate(lines)
-        ],
-    )
+    archive.catalog.replace_segments(asset.asset_id, spoken_turns(asset.asset_id, lines, 3.0, 2.0))
     yield SegmentLookup(archive.catalog)
     archive.close()
 
