@@ -68,14 +68,17 @@ class SegmentLookup:
                 self._by_asset[(asset_id, "")] = found_segments
 
     def effective_metadata(self, asset_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Effective metadata (MetadataValue per field) of several assets, one query."""
-        return self.catalog.effective_metadata_of(asset_ids)
+        """Effective metadata (MetadataValue per field) of several assets, one query; their
+        plain values are kept for `metadata`, so building their clips reads none again."""
+        found = self.catalog.effective_metadata_of(asset_ids)
+        for asset_id, effective in found.items():
+            self._metadata.setdefault(asset_id, _plain(effective))
+        return found
 
     def metadata(self, asset_id: str) -> dict[str, Any]:
         """Effective metadata as plain field -> value."""
         if asset_id not in self._metadata:
-            effective = self.catalog.effective_metadata(asset_id)
-            self._metadata[asset_id] = {name: mv.value for name, mv in effective.items()}
+            self._metadata[asset_id] = _plain(self.catalog.effective_metadata(asset_id))
         return self._metadata[asset_id]
 
     def hits(self, scored: list[tuple[str, float, str]], signal: str) -> list[Hit]:
@@ -86,6 +89,10 @@ class SegmentLookup:
             for segment_id, score, detail in scored
             if segment_id in segments
         ]
+
+
+def _plain(effective: dict[str, Any]) -> dict[str, Any]:
+    return {name: value.value for name, value in effective.items()}
 
 
 def make_hit(segment: Segment, signal: str, score: float, detail: str) -> Hit:
