@@ -201,6 +201,9 @@ class EvidenceBook:
     fence: str = field(default_factory=new_fence)
     # Curated names elsewhere in the archive (names.archive_names), for respelling.
     names: list[str] = field(default_factory=list)
+    # Search hits shown whatever their fused score: the lines closest in meaning to the
+    # question (line_rank.py), which a record's title or opening outscores.
+    lifted: list[int] = field(default_factory=list)
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.
@@ -234,7 +237,7 @@ class EvidenceBook:
         matching the question lift the hit at its start (whole_asset.py) far above its
         own line that answers ("the briefing" 0.98, its housing sentence 0.32): lines of
         a record already shown count as strong down to SAME_RECORD_FLOOR."""
-        searches = [item for item in self.items if item.source not in _DISTINCT_SOURCES]
+        searches = self.search_items()
         best = max((item.clip.score for item in searches), default=0.0)
         shown = {i.clip.asset_id for i in searches if i.clip.score >= best * RELATIVE_FLOOR}
         strong = [
@@ -246,8 +249,13 @@ class EvidenceBook:
         # Each search's best hits first: a rewritten query's top hit beats the first
         # search's fifth.
         strong.sort(key=lambda item: (item.rank, item.n))
+        chosen = strong[:limit]
+        lifted = [i for i in searches if i.n in self.lifted and i not in chosen]
         others = [item for item in self.items if item.source in _DISTINCT_SOURCES]
-        return sorted(strong[:limit] + others, key=lambda item: item.n)
+        return sorted(chosen + lifted + others, key=lambda item: item.n)
+
+    def search_items(self) -> list[EvidenceItem]:
+        return [item for item in self.items if item.source not in _DISTINCT_SOURCES]
 
 
 # Tools whose items are statements about an asset rather than search hits.

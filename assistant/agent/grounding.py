@@ -77,6 +77,16 @@ def looks_like_refusal(text: str) -> bool:
     return bool(_REFUSAL.search(text))
 
 
+def without_refusals(text: str) -> str:
+    """The draft's sentences that claim something. "The dry weather affected farmers by
+    causing wheat prices to rise ... The archive does not contain information about Lyon."
+    answers, then hedges about what was not asked: the hedge goes, the claim is checked
+    like any other (and the support check still judges the answer); a draft of refusals
+    only is empty, so the turn abstains."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    return " ".join(s for s in sentences if not looks_like_refusal(s))
+
+
 @dataclass
 class Grounded:
     text: str

@@ -15,8 +15,9 @@ from typing import Any
 from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
 from assistant.agent.evidence import EvidenceBook, EvidenceItem, defang, withhold_instructions
-from assistant.agent.grounding import CITATION, Grounded, ground, looks_like_refusal
+from assistant.agent.grounding import CITATION, Grounded, ground, without_refusals
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
+from assistant.agent.line_rank import lift_answering_lines
 from assistant.agent.names import archive_names
 from assistant.agent.planner import (
     Step,
@@ -123,6 +124,10 @@ class ChatSession:
         steps = _Steps(build_tools(ctx))
         timings = steps.timings
         yield from self._gather(question, ctx, steps)
+        if not ctx.restated and not ctx.uploads:  # line_rank.py: the line that answers
+            lift_answering_lines(
+                ctx.evidence, [question, *ctx.rewrites], self.archive.models.support()
+            )
         allowed = ctx.evidence.shown(self.settings.evidence_items)
         grounded: Grounded | None = None
         if ctx.uploads:
@@ -301,8 +306,8 @@ class ChatSession:
     def _ground(
         self, reply: dict[str, Any], allowed: list[EvidenceItem], question: str = ""
     ) -> Grounded | None:
-        text = str(reply.get("answer") or "").strip()
-        if reply.get("answerable") is not True or not text or looks_like_refusal(text):
+        text = without_refusals(str(reply.get("answer") or ""))
+        if reply.get("answerable") is not True or not text:
             return None
         grounded = ground(text, allowed, question)
         return grounded if grounded.citations else None

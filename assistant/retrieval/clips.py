@@ -241,18 +241,41 @@ def _own_language(segments: dict[str, Segment], ranked_ids: list[str | None]) ->
 
 def _best_textual(hits: list[Hit]) -> Hit | None:
     textual = [hit for hit in hits if hit.segment_kind in TEXT_KINDS and hit.text.strip()]
-    return max(textual, key=lambda hit: (hit.signal == "speech_align", hit.score), default=None)
+    return max(textual, key=_textual_rank, default=None)
 
 
 def _snippet(hits: list[Hit], metadata: dict[str, object]) -> str:
     best = _best_textual(hits)
     if best is not None:
+        lines = _clip_lines(hits) if best.segment_kind in OWN_WORDS_KINDS else []
+        if len(lines) > 1 and len(joined := " ".join(lines)) <= SNIPPET_CHARS:
+            return joined
         text = " ".join(best.text.split())
         return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1] + "…"
     for name in ("description", "title"):
         if metadata.get(name):
             return str(metadata[name])
     return ""
+
+
+def _clip_lines(hits: list[Hit]) -> list[str]:
+    """The words of each line the clip spans, in time order. A clip that joined a
+    programme's opening ("This is The Regional Hour.", lifted by the title the question
+    names) to the line after it ("... the bike lanes will be finished by October") must
+    show both: its best-scoring line alone hid the one that answers."""
+    by_segment: dict[str, Hit] = {}
+    for hit in hits:
+        if hit.segment_kind not in OWN_WORDS_KINDS or not hit.text.strip():
+            continue
+        kept = by_segment.get(hit.segment_id)
+        if kept is None or _textual_rank(hit) > _textual_rank(kept):
+            by_segment[hit.segment_id] = hit
+    ordered = sorted(by_segment.values(), key=lambda hit: (hit.start_s is None, hit.start_s or 0.0))
+    return list(dict.fromkeys(" ".join(hit.text.split()) for hit in ordered))
+
+
+def _textual_rank(hit: Hit) -> tuple[bool, float]:
+    return (hit.signal == "speech_align", hit.score)
 
 
 def _why(hits: list[Hit]) -> list[str]:
