@@ -63,10 +63,17 @@ def chroma(samples: np.ndarray, hop: int = 2048) -> np.ndarray:
     """[12, frames] chroma, one frame per `hop` samples at 16 kHz (a power of two of at
     least 64): square-root magnitudes of the notes C2-B7 summed over octaves, so a few
     loud notes do not swamp the rest."""
+    return chroma_and_bass(samples, hop)[0]
+
+
+def chroma_and_bass(samples: np.ndarray, hop: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """(chroma as chroma() gives it, [24, frames] note magnitudes of C2-B3 in pitch
+    order): the same spectra, the two lowest octaves also kept apart, where a bass line
+    says which note a chord stands on (assistant.enrich.cadence)."""
     import soxr  # librosa's own resampler, without importing all of librosa
 
     signal = np.asarray(samples, dtype=np.float32)
-    total: np.ndarray | None = None
+    octaves: dict[int, np.ndarray] = {}
     previous = RATE
     for octave, rate in _octave_rates():
         signal = soxr.resample(signal, previous, rate, quality="HQ")
@@ -74,11 +81,8 @@ def chroma(samples: np.ndarray, hop: int = 2048) -> np.ndarray:
         magnitudes = _magnitudes(signal, hop * rate // RATE)
         lower, upper, weight = _note_bins(rate, octave)
         notes = (1.0 - weight)[:, None] * magnitudes[lower] + weight[:, None] * magnitudes[upper]
-        part = np.sqrt(notes)
-        if total is None:
-            total = part
-        else:
-            frames = min(total.shape[1], part.shape[1])
-            total = total[:, :frames] + part[:, :frames]
-    assert total is not None
-    return np.asarray(total)
+        octaves[octave] = np.sqrt(notes)
+    frames = min(part.shape[1] for part in octaves.values())
+    total = np.sum([part[:, :frames] for part in octaves.values()], axis=0)
+    bass = np.vstack([octaves[0][:, :frames], octaves[1][:, :frames]])
+    return np.asarray(total), np.asarray(bass)

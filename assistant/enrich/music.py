@@ -4,7 +4,9 @@ Tempo: the onset envelope's autocorrelation proposes a beat period, a phase-lock
 pins it, and a learned linear score (assistant.enrich.metrical) picks its octave: the
 beat, not its half or double (estimate_tempo). Key and mode: the whole
 excerpt's chroma (per-octave spectra at the notes) correlated with Temperley's key profiles
-rotated to all 24 keys, the opening and closing weighted more. Loudness is RMS in dBFS.
+rotated to all 24 keys, the opening and closing weighted more, then the best key and its
+relative major/minor weighed by the final cadence (assistant.enrich.cadence). Loudness
+is RMS in dBFS.
 Tempo on at most the middle two minutes, key on at most the middle ten, at 16 kHz with
 coarse hops: well under 0.05x real time.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.enrich.chroma import chroma
+from assistant.enrich.cadence import minor_evidence
+from assistant.enrich.chroma import chroma, chroma_and_bass
 from assistant.enrich.metrical import choose_level, split_envelopes
 from assistant.models.base import Transcript
 from assistant.schemas import MetadataValue, Provenance
@@ -265,14 +268,43 @@ def track_chroma(samples: np.ndarray, frames: np.ndarray | None = None) -> np.nd
     return np.asarray(found @ weights)
 
 
-def estimate_key(samples: np.ndarray, frames: np.ndarray | None = None) -> tuple[str, str, float]:
+def _relative(tonic: str, mode: str) -> tuple[str, str]:
+    shift = 9 if mode == "major" else 3
+    return PITCH_CLASSES[(PITCH_CLASSES.index(tonic) + shift) % 12], (
+        "minor" if mode == "major" else "major"
+    )
+
+
+def _with_cadence(
+    scores: list[tuple[float, str, str]], frames: np.ndarray, bass: np.ndarray
+) -> list[tuple[float, str, str]]:
+    """`scores` with the best key's minor/relative-major pair re-weighed by how the piece
+    ends (assistant.enrich.cadence): the minor's score gains its evidence."""
+    _, tonic, mode = scores[0]
+    pair = {(tonic, mode), _relative(tonic, mode)}
+    minor_tonic = next(PITCH_CLASSES.index(t) for t, m in pair if m == "minor")
+    evidence = minor_evidence(frames, bass, CHROMA_FPS, minor_tonic)
+    adjusted = [
+        (score + (evidence if m == "minor" else 0.0), t, m) if (t, m) in pair else (score, t, m)
+        for score, t, m in scores
+    ]
+    return sorted(adjusted, reverse=True)
+
+
+def estimate_key(
+    samples: np.ndarray, frames: np.ndarray | None = None, bass: np.ndarray | None = None
+) -> tuple[str, str, float]:
     """(tonic, mode, confidence): the excerpt's chroma correlated with the 24 rotated key
-    profiles. Confidence grows with the winner's correlation and its margin over the
-    runner-up (often the relative or parallel key)."""
+    profiles, the best key and its relative then weighed by the final cadence (`frames`
+    and `bass` from chroma_and_bass, computed when not given). Confidence grows with the
+    winner's correlation and its margin over the runner-up (often the relative or
+    parallel key)."""
+    if frames is None or bass is None:
+        frames, bass = chroma_and_bass(samples, CHROMA_HOP)
     chroma = track_chroma(samples, frames)
     if not np.any(chroma):
         return "C", "major", 0.0
-    scores = key_scores(chroma)
+    scores = _with_cadence(key_scores(chroma), frames, bass)
     (best, tonic, mode), (second, _, _) = scores[0], scores[1]
     confidence = float(
         np.clip(0.3 + 0.7 * max(best, 0.0) * min((best - second) * 8, 1.0), 0.0, 1.0)
@@ -308,12 +340,12 @@ def music_metadata(samples_16k: np.ndarray) -> list[MetadataValue]:
         return values
     excerpt = middle_excerpt(samples, ANALYSIS_WINDOW_S)
     keyed = middle_excerpt(samples, KEY_WINDOW_S)
-    key_frames = chroma_frames(keyed)
+    key_frames, bass = chroma_and_bass(keyed, CHROMA_HOP)
     # The tempo's share of those frames: its excerpt is the middle of the key's.
     skip = (keyed.size - excerpt.size) // 2 // CHROMA_HOP
     frames = key_frames[:, skip : skip + excerpt.size // CHROMA_HOP + 1]
     bpm, tempo_conf = estimate_tempo(excerpt, frames)
-    tonic, mode, key_conf = estimate_key(keyed, key_frames)
+    tonic, mode, key_conf = estimate_key(keyed, key_frames, bass)
     key_how = Provenance(method="note-chroma-temperley-profiles")
     return [
         MetadataValue(
