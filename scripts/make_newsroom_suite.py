@@ -10,8 +10,10 @@ morning briefs of two days, a council summary document beside the commissioner's
 words, paraphrased questions, questions about an uploaded frame or audio excerpt, a
 document with a prompt injection, and questions about facts the archive does not hold
 whose people and places it does hold. Cases tagged `heldout` were written with the rest
-but not looked at while tuning the agent. Deterministic; the archive is generated (not
-committed), suite.yaml and cases.jsonl are committed.
+but not looked at while tuning the agent; those also tagged `heldout-2` were added after
+the tuning of issue 17's support work and never tuned on (tune with `--skip-tag heldout`).
+Deterministic; the archive is generated (not committed), suite.yaml and cases.jsonl are
+committed.
 """
 
 from __future__ import annotations
@@ -642,6 +644,124 @@ def cases(built: Builder) -> list[dict[str, Any]]:
                 "Did the commissioner resign?",
             ],
         ),
+        # Second held-out set (tags heldout, heldout-2), written after the agent was tuned
+        # and never tuned on: more paraphrases, more programme-or-person-named questions
+        # whose answering line sits after an opening, and more unanswerable ones.
+        *heldout_two(said),
+    ]
+
+
+def heldout_two(said: Any) -> list[dict[str, Any]]:
+    def ask(id_: str, question: str, line: str, facts: list[Any], tags: list[str]) -> Any:
+        return case_row(
+            id_,
+            "ask",
+            question,
+            [said(line)],
+            [*tags, "heldout", "heldout-2"],
+            answer_must_include=facts,
+        )
+
+    def none(id_: str, question: str, tags: list[str]) -> dict[str, Any]:
+        return case_row(
+            id_,
+            "ask",
+            question,
+            [],
+            ["abstain", *tags, "heldout", "heldout-2"],
+            answer_must_include=[],
+            must_abstain=True,
+        )
+
+    billions = ["four billion", "4 billion"]
+    return [
+        ask(
+            "para-11",
+            "Is the council putting money into homes?",
+            "briefing.housing",
+            [billions],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-12",
+            "How long will the rail walkout go on?",
+            "strike.until",
+            ["thursday"],
+            ["paraphrase", "date"],
+        ),
+        ask(
+            "para-13",
+            "Does the port's old lifting equipment need replacing?",
+            "harbour.crane",
+            [["two years", "2 years"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-14",
+            "When do voters go to the polls?",
+            "okafor.election",
+            [["ninth of june", "9 june", "june 9", "9th of june"]],
+            ["paraphrase", "date"],
+        ),
+        ask(
+            "para-15",
+            "Is the summer festival being rescheduled?",
+            "regional.festival",
+            [["fifth of july", "5 july", "july 5", "5th of july"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "title-03",
+            "What did the Farm report say about bread?",
+            "wheat.bread",
+            [["ten cents", "10 cents"]],
+            ["title"],
+        ),
+        ask(
+            "title-04",
+            "What did the Rail strike bulletin say about commuter trains?",
+            "strike.trains",
+            [["every hour", "hourly"]],
+            ["title"],
+        ),
+        ask(
+            "title-05",
+            "What did the Harbour interview say about container traffic?",
+            "harbour.growth",
+            [["twelve percent", "12 %", "12%", "12 percent"]],
+            ["title"],
+        ),
+        ask(
+            "title-06",
+            "What did the Council briefing say about new housing?",
+            "briefing.housing",
+            [billions],
+            ["title"],
+        ),
+        ask(
+            "name-06",
+            "What did Jonas Berg say about the old crane?",
+            "harbour.crane",
+            [["two years", "2 years"]],
+            ["name"],
+        ),
+        ask(
+            "name-07",
+            "What did Commissioner Varga say about housing?",
+            "briefing.housing",
+            [billions],
+            ["name"],
+        ),
+        ask(
+            "name-08",
+            "What did Paul Okafor promise about teachers?",
+            "okafor.teachers",
+            [["two thousand", "2,000", "2000"]],
+            ["name"],
+        ),
+        none("none-19", "What did Jonas Berg say about fuel prices at the port?", ["name"]),
+        none("none-20", "What did The Regional Hour say about the new tram line?", ["title"]),
+        none("none-21", "How much will the new crane cost?", ["figure"]),
     ]
 
 
