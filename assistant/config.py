@@ -78,7 +78,7 @@ class ModelsSettings(BaseModel):
     asr: ModelSpec
     llm: ModelSpec
     vqa: ModelSpec
-    # Voice embeddings for speaker turns and voices (enrich/speakers.py); ships in a wheel.
+    # Voice embeddings for speaker turns and voices (diarization/speakers.py); ships in a wheel.
     speaker: ModelSpec = Field(
         default_factory=lambda: ModelSpec(
             backend="resemblyzer", name="Resemblyzer GE2E voice encoder", packaged="resemblyzer"
@@ -213,7 +213,7 @@ class IngestSettings(BaseModel):
     sound_events: bool = True
     object_labels: bool = True
     # Who spoke when: speaker turns in audio and video sound, and voices across the
-    # archive (enrich/speakers.py, ≈ 0.07× real time on 2 busy cores).
+    # archive (diarization/speakers.py, ≈ 0.07× real time on 2 busy cores).
     speakers: bool = True
 
 

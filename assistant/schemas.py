@@ -79,7 +79,7 @@ class Segment(BaseModel):
     # ISO 639-1 code of the segment's language (speech: Whisper's; written text: the text
     # detector's); None when unknown (pictures, text too short to tell).
     language: str | None = None
-    # Speech: the asset's speaker label (S1, S2, ...; enrich/speakers.py), None if unknown.
+    # Speech: the asset's speaker label (S1, S2, ...; diarization/speakers.py), None if unknown.
     speaker: str | None = None
 
     @classmethod

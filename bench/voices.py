@@ -66,9 +66,9 @@ def _suite(suite: Path, work: Path) -> dict[str, Any]:
 
 
 def _long(minutes: float, work: Path) -> dict[str, Any]:
-    from assistant.enrich.speaker_clusters import cluster, cluster_bounded
-    from assistant.enrich.speakers import DiarizeOptions, diarize, speech_windows
-    from assistant.enrich.vad import speech_regions
+    from assistant.diarization.speaker_clusters import cluster, cluster_bounded
+    from assistant.diarization.speakers import DiarizeOptions, diarize, speech_windows
+    from assistant.diarization.vad import speech_regions
     from assistant.evaluation.speakers import diarization_error
     from assistant.media.decode import decode_media
     from assistant.models.base import l2_normalise

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assistant.enrich.speakers import SpeakerTurn
+from assistant.diarization.speakers import SpeakerTurn
 from assistant.models.base import SpeechSegment, Word
 
 

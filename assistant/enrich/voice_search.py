@@ -1,6 +1,6 @@
 """Voice by example: an uploaded clip finds the recordings where the same voice speaks.
 
-The clip's main speaker (its turns' longest speaker, enrich/speakers.py) is embedded like
+The clip's main speaker (its turns' longest speaker, diarization/speakers.py) is embedded like
 any ingested speaker and looked up in the "speaker" vector space; each hit is an asset
 speaker, shown with its voice and where it first speaks.
 """
@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.archive import Archive
-from assistant.enrich.speakers import main_voice
-from assistant.enrich.voices import SPACE, _key
+from assistant.diarization.speakers import main_voice
 from assistant.errors import AssistantError
 from assistant.models.speaker import SpeakerEncoder
-from assistant.store.voices import VoiceStore, voice_label
+from assistant.store.voices import SPEAKER_SPACE, VoiceStore, speaker_key, voice_label
 
 
 @dataclass(frozen=True)
@@ -45,13 +44,13 @@ def find_by_example(
             f"No voice was heard in {clip.name}.",
             hint="Give a clip where someone speaks for a few seconds.",
         )
-    hits = archive.vectors.query(SPACE, voice, k)
+    hits = archive.vectors.query(SPEAKER_SPACE, voice, k)
     store = VoiceStore(archive.catalog)
-    rows = store.speakers_by_key([_key(i) for i, _ in hits])
+    rows = store.speakers_by_key([speaker_key(i) for i, _ in hits])
     names = {v.voice_id: v.name for v in store.voices()}
     out = []
     for hit_id, similarity in hits:
-        row = rows.get(_key(hit_id))
+        row = rows.get(speaker_key(hit_id))
         asset = archive.catalog.get_asset(row.asset_id) if row else None
         if row is None or asset is None or asset.status != "indexed":
             continue

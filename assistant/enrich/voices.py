@@ -1,4 +1,4 @@
-"""Voices across the archive: each asset's speakers (enrich/speakers.py) join the voice
+"""Voices across the archive: each asset's speakers (diarization/speakers.py) join the voice
 of their nearest neighbour in the "speaker" vector space when it is close enough, else
 start a new voice. Naming a voice (the CLI, the app, or a sidecar naming the single
 speaker of a file) proposes `people` metadata for every other asset where that voice
@@ -12,27 +12,24 @@ import re
 import numpy as np
 
 from assistant.archive import Archive
-from assistant.enrich.speakers import Diarization
+from assistant.diarization.speakers import Diarization
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue, Provenance
 from assistant.store.catalog import Catalog
-from assistant.store.voices import AssetSpeaker, Voice, VoiceStore
+from assistant.store.voices import (
+    SPEAKER_SPACE,
+    AssetSpeaker,
+    Voice,
+    VoiceStore,
+    speaker_key,
+    speaker_vector_id,
+)
 
-SPACE = "speaker"
 # Mean-embedding cosine at or above which two speakers are one voice. Same espeak voice
 # across files scores 0.9+, different voices 0.5-0.75 (tests/integration/test_voices.py).
 VOICE_MATCH = 0.8
 NEIGHBOURS = 10
 METHOD = "voice-match"
-
-
-def vector_id(asset_id: str, speaker: str) -> str:
-    return f"{asset_id}:speaker:{speaker}"
-
-
-def _key(vector_id_: str) -> tuple[str, str]:
-    asset_id, _, speaker = vector_id_.split(":", 2)
-    return asset_id, speaker
 
 
 def store_speakers(
@@ -47,15 +44,15 @@ def store_speakers(
     from the sidecar when it names the file's only speaker; propose known voices' names."""
     store = VoiceStore(archive.catalog)
     if not vectors_cleared:  # a batch writer (ingest/store.py) deleted them for all at once
-        archive.vectors.delete_assets(SPACE, [asset_id])
+        archive.vectors.delete_assets(SPEAKER_SPACE, [asset_id])
     if found is None or not found.turns:
         store.replace_asset(asset_id, [], [])
         return []
     speakers = _assign(archive, store, asset_id, found)
     store.replace_asset(asset_id, found.turns, speakers)
-    ids = [vector_id(asset_id, s.speaker) for s in speakers]
+    ids = [speaker_vector_id(asset_id, s.speaker) for s in speakers]
     archive.vectors.upsert(
-        SPACE, ids, np.stack([s.embedding for s in speakers]), [asset_id] * len(ids)
+        SPEAKER_SPACE, ids, np.stack([s.embedding for s in speakers]), [asset_id] * len(ids)
     )
     if sidecar_people and len(sidecar_people) == 1 and len(speakers) == 1:
         voice = store.voice(speakers[0].voice_id)
@@ -96,10 +93,10 @@ def _assign(
 def _nearest_voice(
     archive: Archive, store: VoiceStore, vector: np.ndarray, taken: set[int]
 ) -> tuple[int | None, float]:
-    hits = archive.vectors.query(SPACE, vector, NEIGHBOURS)
-    rows = store.speakers_by_key([_key(i) for i, _ in hits])
+    hits = archive.vectors.query(SPEAKER_SPACE, vector, NEIGHBOURS)
+    rows = store.speakers_by_key([speaker_key(i) for i, _ in hits])
     for hit_id, similarity in hits:  # best first
-        row = rows.get(_key(hit_id))
+        row = rows.get(speaker_key(hit_id))
         if row is None or row.voice_id in taken:
             continue
         return (row.voice_id, similarity) if similarity >= VOICE_MATCH else (None, 0.0)

@@ -34,7 +34,7 @@ from assistant.schemas import Asset, MetadataValue, Segment, WordTiming
 
 # Below this peak level a track is silence: Whisper would only hallucinate on it.
 if TYPE_CHECKING:
-    from assistant.enrich.speakers import Diarization
+    from assistant.diarization.speakers import Diarization
     from assistant.ingest.picture_text import PictureText
     from assistant.models.speaker import SpeakerEncoder
 
@@ -271,7 +271,7 @@ def _diarize(samples: np.ndarray | None, ctx: ExtractContext) -> Diarization | N
     encoder = ctx.speaker_encoder() if ctx.speaker_encoder is not None else None
     if encoder is None:
         return None
-    from assistant.enrich.speakers import diarize
+    from assistant.diarization.speakers import diarize
 
     with ctx.stage("speakers"):
         return diarize(samples, encoder)

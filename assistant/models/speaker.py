@@ -4,7 +4,7 @@ The shipped backend is Resemblyzer's GE2E voice encoder (`resemblyzer/pretrained
 17 MB, Apache-2.0, inside the wheel). We rebuild its three-layer LSTM here and load the
 weights file directly instead of importing `resemblyzer`: its package imports a SciPy
 module that newer SciPy removed, prints on load, and needs `webrtcvad` (we use
-`webrtcvad-wheels`, see enrich/vad.py). The network and the mel front end are the
+`webrtcvad-wheels`, see diarization/vad.py). The network and the mel front end are the
 package's own (hparams: 40 mel bands, 25 ms windows, 10 ms hop, 1.6 s partials).
 """
 

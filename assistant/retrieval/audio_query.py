@@ -18,9 +18,9 @@ from assistant.retrieval.sound_example import SIGNAL as SOUND_SIGNAL
 from assistant.retrieval.sound_example import sound_example_hits
 from assistant.retrieval.spoken import spoken_rankings
 from assistant.retrieval.voice_example import SIGNAL as VOICE_SIGNAL
-from assistant.retrieval.voice_example import SPACE as VOICE_SPACE
 from assistant.retrieval.voice_example import voice_example_hits
 from assistant.schemas import Hit
+from assistant.store.voices import VoiceStore
 from assistant.vocabulary.kinds import SPOKEN_MEDIA, WRITTEN_KINDS
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".webm"}
@@ -103,7 +103,8 @@ def _voice_hits(run: QueryRun, path: Path, spoken: set[str] | None) -> list[Hit]
     models = run.engine.models
     if spoken is not None and not spoken:
         return []
-    if run.engine.vectors.count(VOICE_SPACE) == 0 or not models.available("speaker"):
+    # One indexed row lookup (not a count of the "speaker" space) per audio query.
+    if not models.available("speaker") or not VoiceStore(run.engine.catalog).has_speakers():
         return []  # no voices were stored: the encoder is not even loaded
     from assistant.media.decode import MediaDecodeError, load_audio_16k
 

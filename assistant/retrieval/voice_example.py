@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.enrich.speakers import main_voice
-from assistant.enrich.voices import NEIGHBOURS, SPACE, _key
+from assistant.diarization.speakers import main_voice
 from assistant.models.speaker import SpeakerEncoder
 from assistant.schemas import Hit
 from assistant.similarity import calibration
 from assistant.store.lookup import SegmentLookup
 from assistant.store.vectors.base import VectorIndex
+from assistant.store.voices import SPEAKER_SPACE, speaker_key
 
 SIGNAL = "voice_example"
 # Resemblyzer mean-embedding cosine: different espeak voices score 0.5-0.75, the same
 # voice across files 0.9+ (enrich/voices.py VOICE_MATCH 0.8 merges at 0.8).
 VOICE_COSINE = (0.75, 0.9)
 VOICE_WEIGHT = 0.4
+# Asset speakers looked at, nearest first, before the hits are cut to k.
+NEIGHBOURS = 10
 
 
 def voice_example_hits(
@@ -36,18 +38,20 @@ def voice_example_hits(
     allowed: set[str] | None,
 ) -> list[Hit]:
     """Speech segments by the clip's main voice, closest voices first ([] without an
-    encoder, without speaker vectors, or when no voice is heard in the clip)."""
-    if encoder is None or (allowed is not None and not allowed) or vectors.count(SPACE) == 0:
+    encoder, without speaker vectors, or when no voice is heard in the clip). The caller
+    asks first whether the archive has any speakers (audio_query.py), so the encoder is
+    not loaded for an archive without them."""
+    if encoder is None or (allowed is not None and not allowed):
         return []
     voice = main_voice(samples, encoder)
     if voice is None:
         return []
     scored: list[tuple[str, float, str]] = []
-    for vector_id, cosine in vectors.query(SPACE, voice, NEIGHBOURS, allowed):
+    for vector_id, cosine in vectors.query(SPEAKER_SPACE, voice, NEIGHBOURS, allowed):
         score = VOICE_WEIGHT * calibration.ramp(cosine, *VOICE_COSINE)
         if score <= 0.0:
             continue
-        asset_id, speaker = _key(vector_id)
+        asset_id, speaker = speaker_key(vector_id)
         said = [s for s in lookup.asset_segments(asset_id, "speech") if s.speaker == speaker]
         scored += [(s.segment_id, score, f"same voice {cosine:.2f}") for s in said]
         if len(scored) >= k:

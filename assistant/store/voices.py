@@ -8,9 +8,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.enrich.speakers import SpeakerTurn
+from assistant.diarization.speakers import SpeakerTurn
 from assistant.store.catalog import Catalog
 from assistant.vocabulary.values import value_items
+
+# The vector space of asset speakers: one mean voice embedding per (asset, speaker label),
+# written by enrich/voices.py and read by voice search (enrich) and audio queries
+# (retrieval), so its id format lives here, below both.
+SPEAKER_SPACE = "speaker"
+
+
+def speaker_vector_id(asset_id: str, speaker: str) -> str:
+    return f"{asset_id}:speaker:{speaker}"
+
+
+def speaker_key(vector_id: str) -> tuple[str, str]:
+    """(asset_id, speaker label) of a "speaker" space vector id."""
+    asset_id, _, speaker = vector_id.split(":", 2)
+    return asset_id, speaker
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,11 @@ class VoiceStore:
             "SELECT * FROM asset_speakers WHERE asset_id=? ORDER BY speaker", [asset_id]
         )
         return [_speaker(row) for row in rows]
+
+    def has_speakers(self) -> bool:
+        """Whether any asset has a stored speaker (so the "speaker" space has vectors: both
+        are written together by enrich/voices.py). One row read, not a count."""
+        return bool(self._rows("SELECT 1 FROM asset_speakers LIMIT 1"))
 
     def speakers_by_key(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], AssetSpeaker]:
         """(asset_id, speaker) -> its row, for vector hits on the "speaker" space."""

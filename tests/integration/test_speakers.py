@@ -16,7 +16,7 @@ import pytest
 
 from assistant.archive import Archive
 from assistant.config import load_settings
-from assistant.enrich.speakers import diarize
+from assistant.diarization.speakers import diarize
 from assistant.enrich.voices import name_voice
 from assistant.evaluation.speakers import diarization_error
 from assistant.export.subtitles import subtitles
@@ -209,7 +209,7 @@ def test_voice_by_example_finds_every_recording_of_the_voice(built: Built, tmp_p
 def test_a_long_interview_is_clustered_in_chunks_into_its_voices(tmp_path: Path) -> None:
     """Two minutes of three voices clustered 60 windows (45 s) at a time: the chunks'
     clusters join into the same three voices, at the short files' accuracy and cost."""
-    from assistant.enrich.speakers import DiarizeOptions
+    from assistant.diarization.speakers import DiarizeOptions
     from assistant.models.speaker import ResemblyzerEncoder
 
     path, lines = samples.long_interview(2, tmp_path / "long.wav")

@@ -13,7 +13,7 @@ import pytest
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
-from assistant.enrich.speakers import SpeakerTurn
+from assistant.diarization.speakers import SpeakerTurn
 from assistant.store.voices import AssetSpeaker, VoiceStore
 from tests.helpers.builders import asset_row, clip_on, spoken_turns
 

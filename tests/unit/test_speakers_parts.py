@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.enrich.speaker_clusters import cluster, cluster_bounded, merge_groups
+from assistant.diarization.speaker_clusters import cluster, cluster_bounded, merge_groups
+from assistant.diarization.speakers import SpeakerTurn, fold_small, speech_windows
 from assistant.enrich.speaker_words import speaker_at, split_by_speaker
-from assistant.enrich.speakers import SpeakerTurn, fold_small, speech_windows
 from assistant.evaluation.speakers import diarization_error, read_gold_turns
 from assistant.export.subtitles import Cue, cues, to_srt, to_vtt
 from assistant.models.base import SpeechSegment, Word
@@ -122,7 +122,7 @@ def test_long_files_are_clustered_chunk_by_chunk_into_the_same_voices() -> None:
 
 
 def test_vad_finds_the_spoken_lines(tmp_path: Path) -> None:
-    from assistant.enrich.vad import speech_regions
+    from assistant.diarization.vad import speech_regions
     from assistant.media.decode import decode_media
     from samples import media as samples
 

@@ -54,3 +54,20 @@ def test_a_clip_without_a_voice_adds_nothing(lookup, monkeypatch) -> None:
     vectors = NearestVoices([("v" * 16 + ":speaker:S2", 0.93)])
     assert voice_example_hits(lookup, vectors, object(), np.zeros(16), 10, None) == []  # type: ignore[arg-type]
     assert voice_example_hits(lookup, vectors, None, np.ones(16), 10, None) == []
+
+
+def test_audio_queries_ask_the_catalog_whether_any_speaker_is_stored(
+    test_settings, tmp_path: Path
+) -> None:
+    from assistant.store.voices import AssetSpeaker, VoiceStore, speaker_key, speaker_vector_id
+
+    with Archive.open(test_settings) as archive:
+        asset = asset_row(tmp_path, "two.wav", "audio", "w" * 16, status="indexed")
+        archive.catalog.put_asset(asset)
+        store = VoiceStore(archive.catalog)
+        assert not store.has_speakers()  # the voice encoder is then never loaded
+        voice = store.new_voice()
+        speaker = AssetSpeaker(asset.asset_id, "S1", voice, 4.0, 1.0, np.ones(4))
+        store.replace_asset(asset.asset_id, [], [speaker])
+        assert store.has_speakers()
+    assert speaker_key(speaker_vector_id("w" * 16, "S1")) == ("w" * 16, "S1")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.archive import Archive
-from assistant.enrich.speakers import SpeakerTurn
+from assistant.diarization.speakers import SpeakerTurn
 from assistant.schemas import Asset, MetadataValue, Segment, make_segment_id
 from assistant.store.voices import AssetSpeaker, VoiceStore
 from assistant.ui.voices_tab import VoicesHandler

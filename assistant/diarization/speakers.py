@@ -1,15 +1,14 @@
 """Who spoke when: speaker turns from 16 kHz samples (a pure function: samples in, turns
 out; nothing is stored here, so it runs in any worker process).
 
-1. Voice activity (enrich/vad.py) gives the regions where someone speaks.
+1. Voice activity (diarization/vad.py) gives the regions where someone speaks.
 2. Each region is cut into windows of the encoder's length (1.6 s) every `hop_s`, and
    all windows of the file go through the voice encoder in batches, once.
 3. Windows are clustered: agglomerative, average linkage on cosine distance, cut at a
    calibrated threshold (the number of speakers is not known beforehand), in chunks of a
-   few minutes merged by the same rule so a long file costs linear time (enrich/
-   speaker_clusters.py). Clusters with
-   too little speech are folded into the nearest big one (a cough, a window straddling
-   two voices).
+   few minutes merged by the same rule so a long file costs linear time
+   (diarization/speaker_clusters.py). Clusters with too little speech are folded into
+   the nearest big one (a cough, a window straddling two voices).
 4. Each window owns the time closest to its centre; neighbouring pieces of one speaker
    join into turns. Speakers are named S1, S2, ... in order of first appearance.
 Each speaker also gets one embedding (its windows' mean) for voices across the archive.
@@ -21,8 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.enrich.speaker_clusters import CHUNK_WINDOWS, cluster_bounded
-from assistant.enrich.vad import VadOptions, speech_regions
+from assistant.diarization.speaker_clusters import CHUNK_WINDOWS, cluster_bounded
+from assistant.diarization.vad import VadOptions, speech_regions
 from assistant.models.base import l2_normalise
 from assistant.models.speaker import SpeakerEncoder
 
@@ -36,7 +35,7 @@ class DiarizeOptions:
     # voices at 0.35-0.6 (tests/integration/test_speakers.py).
     threshold: float = 0.3
     # Windows clustered at once; longer files are clustered chunk by chunk against the
-    # voices of the chunks before (enrich/speaker_clusters.py), so the cost stays linear.
+    # voices of the chunks before (diarization/speaker_clusters.py), so the cost stays linear.
     chunk_windows: int = CHUNK_WINDOWS
     # A cluster with less speech than this (seconds) joins its nearest neighbour.
     min_speaker_s: float = 2.0
