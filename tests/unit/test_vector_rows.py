@@ -76,3 +76,28 @@ def test_rows_refuse_another_dimension(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="dimension 4"):
         rows.upsert("text", ["y"], np.ones((1, 8), np.float32), ["y"])
     rows.close()
+
+
+def test_a_query_that_is_not_unit_length_gets_true_cosines(tmp_path: Path) -> None:
+    rng = np.random.default_rng(8)
+    matrix = _unit(rng, 30)
+    ids = [f"c{i}:text:0" for i in range(30)]
+    assets = [f"c{i}" for i in range(30)]
+    index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
+    index.upsert("text", ids, matrix * 3.0, assets)  # stored rows are not unit either
+    rows = index.rows
+    assert rows is not None and rows.complete("text")
+    allowed = set(assets[:10])
+    unit = dict(rows.nearest("text", matrix[4], 5, allowed))
+    scaled = rows.nearest("text", matrix[4] * 7.5, 5, allowed)
+    # Cosines, not dot products: the same ids, the same scores, the query's own row at 1.
+    assert [i for i, _ in scaled] == list(unit) and scaled[0] == (ids[4], pytest.approx(1.0))
+    assert all(abs(c - unit[i]) < 1e-5 for i, c in scaled)
+    # Chroma's own exact path (no rows) gives the same answer for the scaled query.
+    plain = ChromaIndex(tmp_path / "v2")
+    plain.upsert("text", ids, matrix, assets)
+    assert [(i, round(c, 4)) for i, c in plain.query("text", matrix[4] * 7.5, 5, allowed)] == [
+        (i, round(c, 4)) for i, c in scaled
+    ]
+    index.close()
+    plain.close()

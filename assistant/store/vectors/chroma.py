@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from assistant.errors import AssistantError
+from assistant.store.vectors.exact import cosine_top
 from assistant.store.vectors.rows import VectorRows
 
 logger = logging.getLogger(__name__)
@@ -213,11 +214,8 @@ class ChromaIndex:
         found = collection.get(where=where, include=["embeddings"])
         if not found["ids"]:
             return []
-        matrix = np.asarray(found["embeddings"], dtype=np.float32)
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        cosines = matrix @ np.asarray(vector, dtype=np.float32)
-        top = np.argsort(-cosines, kind="stable")[:k]
-        return [(found["ids"][i], float(cosines[i])) for i in top]
+        top = cosine_top(np.asarray(found["embeddings"]), vector, k)
+        return [(found["ids"][i], cosine) for i, cosine in top]
 
     def count(self, space: str) -> int:
         return int(self._collection(space).count())

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.store.vectors.exact import cosine_top
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spaces (space TEXT PRIMARY KEY, dim INTEGER NOT NULL,
                                    complete INTEGER NOT NULL DEFAULT 0);
@@ -168,11 +170,8 @@ class VectorRows:
             ).fetchall()
         if not rows:
             return []
-        matrix = np.asarray(self._matrix(space, found[0])[[row for _, row in rows]])
-        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-        cosines = matrix @ np.asarray(vector, dtype=np.float32)
-        top = np.argsort(-cosines, kind="stable")[:k]
-        return [(rows[i][0], float(cosines[i])) for i in top]
+        matrix = self._matrix(space, found[0])[[row for _, row in rows]]
+        return [(rows[i][0], cosine) for i, cosine in cosine_top(matrix, vector, k)]
 
     def _matrix(self, space: str, dim: int) -> np.ndarray:
         """The space's file, memory-mapped (mapped again when another writer grew it)."""
