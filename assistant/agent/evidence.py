@@ -239,12 +239,13 @@ class EvidenceBook:
         a record already shown count as strong down to SAME_RECORD_FLOOR."""
         searches = self.search_items()
         best = max((item.clip.score for item in searches), default=0.0)
-        shown = {i.clip.asset_id for i in searches if i.clip.score >= best * RELATIVE_FLOOR}
+        floor, record_floor = best * RELATIVE_FLOOR, best * SAME_RECORD_FLOOR
+        shown = {item.clip.asset_id for item in searches if item.clip.score >= floor}
         strong = [
             item
             for item in searches
-            if item.clip.score >= best * RELATIVE_FLOOR
-            or (item.clip.asset_id in shown and item.clip.score >= best * SAME_RECORD_FLOOR)
+            if item.clip.score >= floor
+            or (item.clip.asset_id in shown and item.clip.score >= record_floor)
         ]
         # Each search's best hits first: a rewritten query's top hit beats the first
         # search's fifth.
