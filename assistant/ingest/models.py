@@ -5,7 +5,8 @@ The text encoder is required as soon as there is text to embed."""
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast
 
 from assistant.archive import Archive
 from assistant.enrich.language import TextLanguage
@@ -26,6 +27,8 @@ CAPTIONS_OFF = "ingest-captions-off"
 SOUND_OFF = "sound-events-off"
 LABELS_OFF = "object-labels-off"
 SPEAKERS_OFF = "speakers-off"
+
+T = TypeVar("T")
 
 
 class Warns(Protocol):
@@ -48,14 +51,9 @@ class IngestModels:
     ) -> None:
         self.archive, self.report, self.progress = archive, report, progress
         self._lock = threading.Lock()
-        self._asr: Transcriber | None = None
-        self._asr_checked = False
         self._ocr: OcrReader | None = None
-        self._sound: SoundTagger | None = None
-        self._labeler: ObjectLabeler | None = None
-        self._checked: set[str] = set()
-        self._speaker: SpeakerEncoder | None = None
-        self._speaker_checked = False
+        # name -> the optional model built for it on first use (None: off this run).
+        self._built: dict[str, object] = {}
         self.clip = self._clip() if load_clip else None
         self.captions = self._captions()
         # Language of written text (loaded on first use; the archive's languages only).
@@ -93,40 +91,46 @@ class IngestModels:
     def text(self) -> TextEncoder:
         return self.archive.models.text()
 
-    def transcriber(self) -> Transcriber | None:
+    def _once(self, name: str, build: Callable[[], T | None]) -> T | None:
+        """`build()` the first time this run asks for `name` (under the lock: parallel
+        files share one model); its result, None included, every time after."""
         with self._lock:
-            if not self._asr_checked:
-                self._asr_checked = True
-                if self.archive.models.available("asr"):
-                    self._asr = self.archive.models.asr()
-                else:
-                    self._say_once(
-                        SPEECH_OFF,
-                        "Speech search is off: no speech recognition weights, so audio and "
-                        f"video sound are not transcribed; to enable it, {self._fix('asr')}, "
-                        "then re-ingest the audio and video files.",
-                    )
-            return self._asr
+            if name not in self._built:
+                self._built[name] = build()
+            return cast("T | None", self._built[name])
+
+    def transcriber(self) -> Transcriber | None:
+        return self._once("asr", self._transcriber)
+
+    def _transcriber(self) -> Transcriber | None:
+        if self.archive.models.available("asr"):
+            return self.archive.models.asr()
+        self._say_once(
+            SPEECH_OFF,
+            "Speech search is off: no speech recognition weights, so audio and "
+            f"video sound are not transcribed; to enable it, {self._fix('asr')}, "
+            "then re-ingest the audio and video files.",
+        )
+        return None
 
     def speaker_encoder(self) -> SpeakerEncoder | None:
         """The voice encoder for speaker turns, loaded on first use; None when it is off."""
-        with self._lock:
-            if self._speaker_checked:
-                return self._speaker
-            self._speaker_checked = True
-            if not self.archive.settings.ingest.speakers:
-                return None
-            try:
-                encoder = self.archive.models.speaker()
-                encoder.load()
-                self._speaker = encoder
-            except Exception as exc:
-                self._say_once(
-                    SPEAKERS_OFF,
-                    f"Speaker turns are off ({exc}); to enable them, {self._fix('speaker')}, "
-                    "then re-ingest the audio and video files.",
-                )
-            return self._speaker
+        return self._once("speaker", self._speaker_encoder)
+
+    def _speaker_encoder(self) -> SpeakerEncoder | None:
+        if not self.archive.settings.ingest.speakers:
+            return None
+        try:
+            encoder = self.archive.models.speaker()
+            encoder.load()
+            return encoder
+        except Exception as exc:
+            self._say_once(
+                SPEAKERS_OFF,
+                f"Speaker turns are off ({exc}); to enable them, {self._fix('speaker')}, "
+                "then re-ingest the audio and video files.",
+            )
+            return None
 
     def ocr(self) -> OcrReader:
         """The run's one OCR reader, built on first use."""
@@ -137,36 +141,25 @@ class IngestModels:
 
     def sound_tagger(self) -> SoundTagger | None:
         """The run's YAMNet, built on first use; None when off or not installed."""
-        with self._lock:
-            if "sound" not in self._checked:
-                self._checked.add("sound")
-                if self._wanted(
-                    self.archive.settings.ingest.sound_events,
-                    yamnet_available(),
-                    SOUND_OFF,
-                    f"Sound-event tags are off: {SOUND_HINT}",
-                ):
-                    self._sound = YamnetOnnx(
-                        self.archive.settings.models.cache_dir, self.archive.settings.models.threads
-                    )
-            return self._sound
+        return self._once("sound", self._sound_tagger)
+
+    def _sound_tagger(self) -> SoundTagger | None:
+        settings = self.archive.settings
+        hint = f"Sound-event tags are off: {SOUND_HINT}"
+        if not self._wanted(settings.ingest.sound_events, yamnet_available(), SOUND_OFF, hint):
+            return None
+        return YamnetOnnx(settings.models.cache_dir, settings.models.threads)
 
     def object_labeler(self) -> ObjectLabeler | None:
         """The run's EfficientNet-Lite0, built on first use; None when off or missing."""
-        with self._lock:
-            if "labels" not in self._checked:
-                self._checked.add("labels")
-                if self._wanted(
-                    self.archive.settings.ingest.object_labels,
-                    labeler_available(),
-                    LABELS_OFF,
-                    f"Object labels are off: {LABELS_HINT}",
-                ):
-                    self._labeler = EfficientNetLite0(
-                        self.archive.settings.models.threads,
-                        self.archive.settings.ingest.batch_size,
-                    )
-            return self._labeler
+        return self._once("labels", self._object_labeler)
+
+    def _object_labeler(self) -> ObjectLabeler | None:
+        settings = self.archive.settings
+        hint = f"Object labels are off: {LABELS_HINT}"
+        if not self._wanted(settings.ingest.object_labels, labeler_available(), LABELS_OFF, hint):
+            return None
+        return EfficientNetLite0(settings.models.threads, settings.ingest.batch_size)
 
     def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:
         if enabled and not installed:
