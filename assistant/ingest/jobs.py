@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.archive import Archive
 from assistant.config import Settings
 from assistant.ingest.extract import ExtractContext, Extracted, ExtractError, extract
 from assistant.ingest.faces import run_faces
@@ -48,19 +47,20 @@ ExtractJob = Callable[[FileTask, JobEnv], Extracted]
 
 
 def make_context(
-    archive: Archive, models: IngestModels, pool: Executor, stage: Callable[[str], Any]
+    models: IngestModels, pool: Executor, stage: Callable[[str], Any]
 ) -> ExtractContext:
-    """The extraction context, built the same way in the parent and in workers."""
-    wants = archive.settings.ingest
+    """The extraction context, built the same way in the parent and in workers (from the
+    run's settings and models only: extraction never reaches the catalog or the index)."""
+    wants = models.settings.ingest
     reader = models.ocr if wants.ocr or wants.ocr_keyframes else None
     return ExtractContext(
-        archive.settings,
+        models.settings,
         models.transcriber,
         pool,
         stage,
         models.clip,
-        PictureText(archive.models, reader, models.captions, photos=wants.ocr),
-        run_faces(archive.settings.ingest, archive.models, models.report.warn),
+        PictureText(models.provider, reader, models.captions, photos=wants.ocr),
+        run_faces(wants, models.provider, models.report.warn),
         sound=models.sound_tagger,
         labeler=models.object_labeler,
         speaker_encoder=models.speaker_encoder,

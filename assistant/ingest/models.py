@@ -8,13 +8,14 @@ import threading
 from collections.abc import Callable
 from typing import Protocol, TypeVar, cast
 
-from assistant.archive import Archive
+from assistant.config import Settings
 from assistant.enrich.language import TextLanguage
 from assistant.enrich.ocr import OcrReader
 from assistant.enrich.visual import VQA_OFF_HINT, vqa_available
 from assistant.models.base import ImageTextEncoder, TextEncoder, Transcriber
 from assistant.models.object_labels import INSTALL_HINT as LABELS_HINT
 from assistant.models.object_labels import EfficientNetLite0, ObjectLabeler, labeler_available
+from assistant.models.provider import ModelProvider
 from assistant.models.registry import how_to_fix
 from assistant.models.sound_events import INSTALL_HINT as SOUND_HINT
 from assistant.models.sound_events import SoundTagger, YamnetOnnx, yamnet_available
@@ -44,12 +45,14 @@ class IngestModels:
 
     def __init__(
         self,
-        archive: Archive,
+        settings: Settings,
+        provider: ModelProvider,
         report: Warns,
         progress: ProgressSink,
         load_clip: bool = True,
     ) -> None:
-        self.archive, self.report, self.progress = archive, report, progress
+        self.settings, self.provider = settings, provider
+        self.report, self.progress = report, progress
         self._lock = threading.Lock()
         self._ocr: OcrReader | None = None
         # name -> the optional model built for it on first use (None: off this run).
@@ -57,7 +60,7 @@ class IngestModels:
         self.clip = self._clip() if load_clip else None
         self.captions = self._captions()
         # Language of written text (loaded on first use; the archive's languages only).
-        self.language = TextLanguage(archive.settings.asr.languages)
+        self.language = TextLanguage(settings.asr.languages)
 
     def _say_once(self, key: str, message: str) -> None:
         """In the run's report, and said to the user the first time this run. `key` names
@@ -66,11 +69,11 @@ class IngestModels:
             self.progress.notice(message)
 
     def _fix(self, role: str) -> str:
-        registry = self.archive.models.registry
+        registry = self.provider.registry
         return how_to_fix(role, registry.spec(role))
 
     def _clip(self) -> ImageTextEncoder | None:
-        models = self.archive.models
+        models = self.provider
         problem = ""
         if models.available("clip"):
             try:
@@ -89,7 +92,7 @@ class IngestModels:
         return None
 
     def text(self) -> TextEncoder:
-        return self.archive.models.text()
+        return self.provider.text()
 
     def _once(self, name: str, build: Callable[[], T | None]) -> T | None:
         """`build()` the first time this run asks for `name` (under the lock: parallel
@@ -103,8 +106,8 @@ class IngestModels:
         return self._once("asr", self._transcriber)
 
     def _transcriber(self) -> Transcriber | None:
-        if self.archive.models.available("asr"):
-            return self.archive.models.asr()
+        if self.provider.available("asr"):
+            return self.provider.asr()
         self._say_once(
             SPEECH_OFF,
             "Speech search is off: no speech recognition weights, so audio and "
@@ -118,10 +121,10 @@ class IngestModels:
         return self._once("speaker", self._speaker_encoder)
 
     def _speaker_encoder(self) -> SpeakerEncoder | None:
-        if not self.archive.settings.ingest.speakers:
+        if not self.settings.ingest.speakers:
             return None
         try:
-            encoder = self.archive.models.speaker()
+            encoder = self.provider.speaker()
             encoder.load()
             return encoder
         except Exception as exc:
@@ -136,7 +139,7 @@ class IngestModels:
         """The run's one OCR reader, built on first use."""
         with self._lock:
             if self._ocr is None:
-                self._ocr = OcrReader(threads=self.archive.settings.models.threads)
+                self._ocr = OcrReader(threads=self.settings.models.threads)
             return self._ocr
 
     def sound_tagger(self) -> SoundTagger | None:
@@ -144,7 +147,7 @@ class IngestModels:
         return self._once("sound", self._sound_tagger)
 
     def _sound_tagger(self) -> SoundTagger | None:
-        settings = self.archive.settings
+        settings = self.settings
         hint = f"Sound-event tags are off: {SOUND_HINT}"
         if not self._wanted(settings.ingest.sound_events, yamnet_available(), SOUND_OFF, hint):
             return None
@@ -155,7 +158,7 @@ class IngestModels:
         return self._once("labels", self._object_labeler)
 
     def _object_labeler(self) -> ObjectLabeler | None:
-        settings = self.archive.settings
+        settings = self.settings
         hint = f"Object labels are off: {LABELS_HINT}"
         if not self._wanted(settings.ingest.object_labels, labeler_available(), LABELS_OFF, hint):
             return None
@@ -168,9 +171,9 @@ class IngestModels:
 
     def _captions(self) -> bool:
         """Captions at ingest: asked for in settings and a visual-QA model is present."""
-        if not self.archive.settings.ingest.captions:
+        if not self.settings.ingest.captions:
             return False
-        if vqa_available(self.archive.models):
+        if vqa_available(self.provider):
             return True
         self._say_once(
             CAPTIONS_OFF,

@@ -127,7 +127,7 @@ class IngestRun:
         self.sidecars: SidecarIndex | None = None
         self._count_lock = threading.Lock()
         self._stage_counts: dict[str, int] = {}
-        self.env = InProcessEnv(archive.settings, make_context(archive, models, pool, self._stage))
+        self.env = InProcessEnv(archive.settings, make_context(models, pool, self._stage))
         # Embedding and storing a batch overlaps extracting the next (one batch in flight).
         self._store_pool: ThreadPoolExecutor | None = None
         self._storing: Future[None] | None = None
@@ -502,7 +502,7 @@ def _ingest(archive: Archive, root: Path, progress: ProgressSink, job: ExtractJo
             "text encoder)"
         )
     with _supervisor(archive, job) as workers:
-        models = IngestModels(archive, report, progress)
+        models = IngestModels(archive.settings, archive.models, report, progress)
         with _worker_pool() as pool:
             IngestRun(archive, root, report, progress, models, pool, job, workers).run()
     if models.clip is not None:

@@ -22,7 +22,7 @@ from assistant.ingest.jobs import FileTask, make_context
 from assistant.ingest.models import IngestModels
 from assistant.ingest.report import timed
 from assistant.ingest.store import embed_batch
-from assistant.ingest.workers import WorkerSpec, storeless_archive
+from assistant.ingest.workers import WorkerSpec, worker_models
 from assistant.logs import configure_logging
 from assistant.progress import NullProgress
 
@@ -79,9 +79,9 @@ class NodeIngest:
         self.spec = spec
         self.recorder = _Recorder()
         self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ray-ingest")
-        archive = storeless_archive(spec, DRIVER_ROLES)
-        self.models = IngestModels(archive, self.recorder, NullProgress())  # type: ignore[arg-type]
-        ctx = make_context(archive, self.models, self.pool, self.recorder.stage)
+        provider = worker_models(spec, DRIVER_ROLES)
+        self.models = IngestModels(spec.settings, provider, self.recorder, NullProgress())  # type: ignore[arg-type]
+        ctx = make_context(self.models, self.pool, self.recorder.stage)
         self.env = _Env(spec.settings, ctx)
 
     def ready(self) -> int:

@@ -57,16 +57,6 @@ class WorkerSpec:
         return cls(archive.settings.model_copy(deep=True), job, sendable(archive.models.overrides))
 
 
-class _NoStore:
-    """The catalog and vectors are the parent's: a job that reaches for them is a bug."""
-
-    def __getattr__(self, name: str) -> Any:
-        raise RuntimeError(
-            "ingest workers do not open the catalog or the vector index: "
-            "return what a job finds in Extracted; the parent stores it"
-        )
-
-
 class _Channel:
     """The pipe to the parent, shared by the job's threads."""
 
@@ -118,28 +108,18 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def storeless_archive(spec: WorkerSpec, roles_elsewhere: tuple[str, ...]) -> Archive:
-    """The archive a worker analyses with: no catalog or index (only the one writer has
-    them), and no models for the roles another process runs."""
+def worker_models(spec: WorkerSpec, roles_elsewhere: tuple[str, ...]) -> ModelProvider:
+    """The models a worker analyses with: none for the roles another process runs. A
+    worker gets settings and models only, never the catalog or the index (only the one
+    writer has them)."""
     overrides = {**dict.fromkeys(roles_elsewhere), **spec.overrides}
-    no_store: Any = _NoStore()
-    return Archive(
-        settings=spec.settings,
-        catalog=no_store,
-        vectors=no_store,
-        models=ModelProvider(spec.settings.models, overrides),
-    )
+    return ModelProvider(spec.settings.models, overrides)
 
 
 def _environment(spec: WorkerSpec, channel: _Channel, pool: ThreadPoolExecutor) -> _Env:
-    archive = storeless_archive(spec, PARENT_ROLES)
-    models = IngestModels(
-        archive,
-        channel,
-        NullProgress(),
-        load_clip=False,
-    )
-    return _Env(spec.settings, make_context(archive, models, pool, channel.stage), channel)
+    provider = worker_models(spec, PARENT_ROLES)
+    models = IngestModels(spec.settings, provider, channel, NullProgress(), load_clip=False)
+    return _Env(spec.settings, make_context(models, pool, channel.stage), channel)
 
 
 def worker_main(conn: Connection, spec: WorkerSpec) -> None:

@@ -35,7 +35,7 @@ class Notices:
 
 def test_a_missing_model_is_said_once_and_stays_off(archive: Archive) -> None:
     report, progress = Report(), Notices()
-    models = IngestModels(archive, report, progress, load_clip=False)
+    models = IngestModels(archive.settings, archive.models, report, progress, load_clip=False)
     assert models.transcriber() is None and models.transcriber() is None
     assert len(report.warnings) == 1 and report.warnings[0].startswith("Speech search is off")
     assert progress.said == report.warnings  # said to the user, once
@@ -53,6 +53,6 @@ def test_a_present_model_is_built_once_per_run(archive: Archive, monkeypatch: An
 
     monkeypatch.setattr(archive.models, "available", lambda role: role == "asr")
     monkeypatch.setattr(archive.models, "asr", asr)
-    models = IngestModels(archive, Report(), Notices(), load_clip=False)
+    models = IngestModels(archive.settings, archive.models, Report(), Notices(), load_clip=False)
     first = models.transcriber()
     assert first is not None and models.transcriber() is first and len(built) == 1
