@@ -20,10 +20,8 @@ FOLLOW_SEGMENTS = 3
 MIN_STATEMENT_WORDS = 6
 
 
-def asset_text_segments(archive: Archive, asset_id: str) -> list[Segment]:
-    segments = [
-        s for s in archive.catalog.segments(asset_id) if s.kind in OWN_WORDS_KINDS and s.text
-    ]
+def asset_text_segments(catalog: Catalog, asset_id: str) -> list[Segment]:
+    segments = [s for s in catalog.segments(asset_id) if s.kind in OWN_WORDS_KINDS and s.text]
     return sorted(segments, key=lambda s: (s.start_s or 0.0, s.index))
 
 
@@ -41,7 +39,9 @@ def passage_clip(
     if asset is None or asset.status != "indexed":
         return None
     skipped = set(skip or [])
-    segments = [s for s in asset_text_segments(archive, asset_id) if s.segment_id not in skipped]
+    segments = [
+        s for s in asset_text_segments(archive.catalog, asset_id) if s.segment_id not in skipped
+    ]
     if after_s is not None:
         chosen = [s for s in segments if (s.start_s or 0.0) >= after_s - 0.5][:FOLLOW_SEGMENTS]
     elif before_s is not None:

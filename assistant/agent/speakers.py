@@ -73,7 +73,7 @@ def with_asked_questions(
 def answer_turn(archive: Archive, asked: Clip) -> Clip | None:
     """The words right after a spoken question, by the next voice, until the voice changes
     again (within FOLLOW_SPAN_S); None when nobody else speaks next."""
-    speech = [s for s in asset_text_segments(archive, asked.asset_id) if s.kind == "speech"]
+    speech = [s for s in asset_text_segments(archive.catalog, asked.asset_id) if s.kind == "speech"]
     mine = [s for s in speech if s.segment_id in set(asked.segment_ids)]
     # A padded clip may hold the next turn too: the question is its segment ending in "?".
     questions = [s for s in mine if s.text.rstrip(" \"'”’").endswith("?")] or mine

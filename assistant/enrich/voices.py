@@ -16,6 +16,7 @@ from assistant.diarization.speakers import Diarization
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue, Provenance
 from assistant.store.catalog import Catalog
+from assistant.store.vectors.base import VectorIndex
 from assistant.store.voices import (
     SPEAKER_SPACE,
     AssetSpeaker,
@@ -48,7 +49,7 @@ def store_speakers(
     if found is None or not found.turns:
         store.replace_asset(asset_id, [], [])
         return []
-    speakers = _assign(archive, store, asset_id, found)
+    speakers = _assign(archive.vectors, store, asset_id, found)
     store.replace_asset(asset_id, found.turns, speakers)
     ids = [speaker_vector_id(asset_id, s.speaker) for s in speakers]
     archive.vectors.upsert(
@@ -61,19 +62,19 @@ def store_speakers(
                 speakers[0].voice_id, sidecar_people[0], "sidecar", f"sidecar of {asset_id}"
             )
     for speaker in speakers:
-        _propose_for(archive, store, speaker)
+        _propose_for(store, speaker)
     return speakers
 
 
 def _assign(
-    archive: Archive, store: VoiceStore, asset_id: str, found: Diarization
+    vectors: VectorIndex, store: VoiceStore, asset_id: str, found: Diarization
 ) -> list[AssetSpeaker]:
     """Each speaker joins the closest voice (not one already taken in this asset)."""
     taken: set[int] = set()
     out = []
     for speaker in sorted(found.speakers, key=lambda s: -found.seconds.get(s, 0.0)):
         vector = found.embeddings[speaker]
-        voice_id, similarity = _nearest_voice(archive, store, vector, taken)
+        voice_id, similarity = _nearest_voice(vectors, store, vector, taken)
         if voice_id is None:
             voice_id, similarity = store.new_voice(), 1.0
         taken.add(voice_id)
@@ -91,9 +92,9 @@ def _assign(
 
 
 def _nearest_voice(
-    archive: Archive, store: VoiceStore, vector: np.ndarray, taken: set[int]
+    vectors: VectorIndex, store: VoiceStore, vector: np.ndarray, taken: set[int]
 ) -> tuple[int | None, float]:
-    hits = archive.vectors.query(SPEAKER_SPACE, vector, NEIGHBOURS)
+    hits = vectors.query(SPEAKER_SPACE, vector, NEIGHBOURS)
     rows = store.speakers_by_key([speaker_key(i) for i, _ in hits])
     for hit_id, similarity in hits:  # best first
         row = rows.get(speaker_key(hit_id))
@@ -129,23 +130,23 @@ def name_voice(archive: Archive, voice: str, name: str) -> tuple[Voice, int]:
     store = VoiceStore(archive.catalog)
     voice_id = find_voice(archive.catalog, voice)[0]
     store.set_name(voice_id, name, "user", "named by a user")
-    made = sum(_propose_for(archive, store, s) for s in store.members(voice_id))
+    made = sum(_propose_for(store, s) for s in store.members(voice_id))
     named = store.voice(voice_id)
     assert named is not None
     return named, made
 
 
-def _propose_for(archive: Archive, store: VoiceStore, speaker: AssetSpeaker) -> bool:
+def _propose_for(store: VoiceStore, speaker: AssetSpeaker) -> bool:
     """Propose the voice's name as `people` of the speaker's asset (unless it is there)."""
     voice = store.voice(speaker.voice_id)
     if voice is None or not voice.name:
         return False
-    people = archive.catalog.effective_metadata(speaker.asset_id).get("people")
+    people = store.catalog.effective_metadata(speaker.asset_id).get("people")
     have = people.value if people and isinstance(people.value, list) else []
     if voice.name.lower() in (str(p).lower() for p in have):
         return False
     similarity = _similarity_to_voice(store, speaker)
-    archive.catalog.add_proposal(
+    store.catalog.add_proposal(
         speaker.asset_id,
         MetadataValue(
             field="people",

@@ -12,15 +12,16 @@ from assistant.archive import Archive
 from assistant.enrich.voice_search import find_by_example
 from assistant.evaluation.speakers import Turn, dominant_speaker
 from assistant.models.speaker import SpeakerEncoder
+from assistant.store.catalog import Catalog
 from assistant.store.voices import VoiceStore
 
 Pair = tuple[str, str]  # (asset_id, the asset's speaker label)
 
 
-def voice_members(archive: Archive, gold: dict[str, list[Turn]]) -> dict[str, set[Pair]]:
+def voice_members(catalog: Catalog, gold: dict[str, list[Turn]]) -> dict[str, set[Pair]]:
     """Gold speaker -> the asset speakers whose stored turns are mostly that speaker's."""
-    by_path = {asset.rel_path: asset.asset_id for asset in archive.catalog.assets()}
-    store = VoiceStore(archive.catalog)
+    by_path = {asset.rel_path: asset.asset_id for asset in catalog.assets()}
+    store = VoiceStore(catalog)
     members: dict[str, set[Pair]] = {}
     for file, turns in gold.items():
         asset_id = by_path.get(file)
@@ -40,7 +41,7 @@ def voice_recall(
 ) -> dict[str, Any]:
     """Recall@k over all gold speakers with an example clip, and per speaker: how many
     of their recordings were found, and whether the best match is one of them."""
-    members = voice_members(archive, gold)
+    members = voice_members(archive.catalog, gold)
     voices: dict[str, dict[str, Any]] = {}
     for who, clip in sorted(examples.items()):
         matches = find_by_example(archive, clip, encoder, k)
