@@ -80,6 +80,11 @@ def tiny_blip(tmp_path_factory: pytest.TempPathFactory) -> Path:
         vision_config={**tiny, "image_size": 32, "patch_size": 8},
         projection_dim=16,
     )
+    import torch
+
+    # Seeded: random weights of another draw can generate only special tokens, and an
+    # empty answer failed the test now and then.
+    torch.manual_seed(0)
     BlipForQuestionAnswering(config).save_pretrained(folder)
     processor = BlipProcessor(
         image_processor=BlipImageProcessor(size={"height": 32, "width": 32}),
