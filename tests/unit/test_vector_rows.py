@@ -18,6 +18,15 @@ def _unit(rng: np.random.Generator, n: int, dim: int = 24) -> np.ndarray:
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
+def _vectors(
+    prefix: str, n: int, per_asset: int, seed: int
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """n unit vectors, `per_asset` to an asset: (matrix, segment ids, asset ids)."""
+    matrix = _unit(np.random.default_rng(seed), n)
+    assets = [f"{prefix}{i // per_asset}" for i in range(n)]
+    return matrix, [f"{a}:text:{i % per_asset}" for i, a in enumerate(assets)], assets
+
+
 def _brute(
     matrix: np.ndarray, ids: list[str], assets: list[str], query: np.ndarray, allowed: set[str]
 ) -> list[str]:
@@ -26,10 +35,7 @@ def _brute(
 
 
 def test_rows_answer_as_brute_force_and_follow_writes(tmp_path: Path) -> None:
-    rng = np.random.default_rng(5)
-    matrix = _unit(rng, 120)
-    ids = [f"a{i // 3}:text:{i % 3}" for i in range(120)]
-    assets = [f"a{i // 3}" for i in range(120)]
+    matrix, ids, assets = _vectors("a", 120, 3, seed=5)
     index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
     index.upsert("text", ids, matrix, assets)
     assert index.rows is not None and index.rows.complete("text")
@@ -39,7 +45,7 @@ def test_rows_answer_as_brute_force_and_follow_writes(tmp_path: Path) -> None:
         assert [i for i, _ in found] == _brute(matrix, ids, assets, query, allowed)[:8]
         assert all(abs(c - float(matrix[ids.index(i)] @ query)) < 1e-5 for i, c in found)
     # A re-embedded vector replaces the old one; a deleted asset is gone.
-    moved = _unit(rng, 1)
+    moved = _unit(np.random.default_rng(55), 1)
     index.upsert("text", [ids[9]], moved, [assets[9]])  # a3: allowed
     index.delete_assets("text", ["a0"])
     found = dict(index.query("text", moved[0], 50, allowed))
@@ -49,10 +55,7 @@ def test_rows_answer_as_brute_force_and_follow_writes(tmp_path: Path) -> None:
 
 
 def test_an_index_made_before_the_rows_is_used_only_after_backfill(tmp_path: Path) -> None:
-    rng = np.random.default_rng(6)
-    matrix = _unit(rng, 60)
-    ids = [f"b{i // 2}:text:{i % 2}" for i in range(60)]
-    assets = [f"b{i // 2}" for i in range(60)]
+    matrix, ids, assets = _vectors("b", 60, 2, seed=6)
     ChromaIndex(tmp_path / "v").upsert("text", ids[:40], matrix[:40], assets[:40])
     index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
     index.upsert("text", ids[40:], matrix[40:], assets[40:])  # rows hold only these
@@ -79,10 +82,7 @@ def test_rows_refuse_another_dimension(tmp_path: Path) -> None:
 
 
 def test_a_query_that_is_not_unit_length_gets_true_cosines(tmp_path: Path) -> None:
-    rng = np.random.default_rng(8)
-    matrix = _unit(rng, 30)
-    ids = [f"c{i}:text:0" for i in range(30)]
-    assets = [f"c{i}" for i in range(30)]
+    matrix, ids, assets = _vectors("c", 30, 1, seed=8)
     index = ChromaIndex(tmp_path / "v", rows=VectorRows(tmp_path / "rows"))
     index.upsert("text", ids, matrix * 3.0, assets)  # stored rows are not unit either
     rows = index.rows
