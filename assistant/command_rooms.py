@@ -15,6 +15,17 @@ import typer
 Register = Callable[[typer.Typer], None]
 
 
+def command_group(name: str, help: str) -> tuple[typer.Typer, Register]:
+    """A room's group of sub-commands (`assistant NAME ...`) and the `register(app)` that
+    adds it under NAME: a room whose commands all sit in one group makes it here."""
+    group = typer.Typer(no_args_is_help=True, help=help)
+
+    def register(app: typer.Typer) -> None:
+        app.add_typer(group, name=name)
+
+    return group, register
+
+
 def _models(app: typer.Typer) -> None:
     from assistant.models.commands import register
 

@@ -11,13 +11,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-voices_app = typer.Typer(
-    no_args_is_help=True, help="Voices recognised across the archive; name them."
-)
+from assistant.command_rooms import command_group
 
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(voices_app, name="voices")
+voices_app, register = command_group("voices", "Voices recognised across the archive; name them.")
 
 
 @voices_app.command("list")

@@ -9,11 +9,9 @@ from typing import Annotated
 
 import typer
 
-export_app = typer.Typer(no_args_is_help=True, help="Export subtitles and clips of ingested files.")
+from assistant.command_rooms import command_group
 
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(export_app, name="export")
+export_app, register = command_group("export", "Export subtitles and clips of ingested files.")
 
 
 @export_app.command("subtitles")

@@ -7,14 +7,11 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 
+from assistant.command_rooms import command_group
 from assistant.config import Settings
 from assistant.errors import AssistantError
 
-index_app = typer.Typer(no_args_is_help=True, help="The vector index: move it between engines.")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(index_app, name="index")
+index_app, register = command_group("index", "The vector index: move it between engines.")
 
 
 @index_app.command("migrate")
