@@ -7,21 +7,19 @@ speaks, through the review flow (catalog.add_proposal → enrich/review.py).
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.archive import Archive
 from assistant.diarization.speakers import Diarization
 from assistant.errors import AssistantError
 from assistant.schemas import MetadataValue, Provenance
-from assistant.store.catalog import Catalog
 from assistant.store.vectors.base import VectorIndex
 from assistant.store.voices import (
     SPEAKER_SPACE,
     AssetSpeaker,
     Voice,
     VoiceStore,
+    find_voice,
     speaker_key,
     speaker_vector_id,
 )
@@ -105,22 +103,6 @@ def _nearest_voice(
 
 
 # --- naming -------------------------------------------------------------------------------
-def find_voice(catalog: Catalog, text: str) -> list[int]:
-    """Voice ids meant by "2", "Voice 2", "v2" or a name (case-insensitive)."""
-    store = VoiceStore(catalog)
-    match = re.fullmatch(r"\s*(?:voice\s*|v)?(\d+)\s*", text, flags=re.IGNORECASE)
-    ids = [int(match.group(1))] if match else store.voice_ids_named(text.strip())
-    known = {v.voice_id for v in store.voices()}
-    found = [i for i in ids if i in known]
-    if not found:
-        raise AssistantError(
-            f"No voice '{text}' in the archive.",
-            hint="List voices with `assistant voices list`; give a number (2, 'Voice 2') "
-            "or a name given with `assistant voices name`.",
-        )
-    return found
-
-
 def name_voice(archive: Archive, voice: str, name: str) -> tuple[Voice, int]:
     """Name a voice (source user) and propose `people` for the assets it speaks in.
     Returns the voice and how many proposals were made."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.schemas import Clip, Filters, Hit
 from assistant.store.catalog import Catalog
 from assistant.store.lookup import SegmentLookup
-from assistant.store.voices import VoiceStore
+from assistant.store.voices import VoiceStore, find_voice
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,6 @@ def speaker_scope(catalog: Catalog, filters: Filters) -> SpeakerScope | None:
     """None without a speaker filter; AssistantError naming the fix for an unknown voice."""
     if not filters.speaker:
         return None
-    from assistant.enrich.voices import find_voice
-
     voice_ids = find_voice(catalog, filters.speaker)
     return SpeakerScope(VoiceStore(catalog).speakers_of_voices(voice_ids))
 

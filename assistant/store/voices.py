@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.diarization.speakers import SpeakerTurn
+from assistant.errors import AssistantError
 from assistant.store.catalog import Catalog
 from assistant.vocabulary.values import value_items
 
@@ -258,3 +260,19 @@ class VoiceStore:
         for row in rows:
             found.setdefault(row["asset_id"], set()).add(row["speaker"])
         return found
+
+
+def find_voice(catalog: Catalog, text: str) -> list[int]:
+    """Voice ids meant by "2", "Voice 2", "v2" or a name (case-insensitive)."""
+    store = VoiceStore(catalog)
+    match = re.fullmatch(r"\s*(?:voice\s*|v)?(\d+)\s*", text, flags=re.IGNORECASE)
+    ids = [int(match.group(1))] if match else store.voice_ids_named(text.strip())
+    known = {v.voice_id for v in store.voices()}
+    found = [i for i in ids if i in known]
+    if not found:
+        raise AssistantError(
+            f"No voice '{text}' in the archive.",
+            hint="List voices with `assistant voices list`; give a number (2, 'Voice 2') "
+            "or a name given with `assistant voices name`.",
+        )
+    return found
