@@ -599,13 +599,14 @@ def backfill_rows(folder: Path) -> float:
     """Copy an index built before the flat vector rows (store/vectors/rows.py) into them,
     once, before the cold start is timed: seconds it took (0.0 when they were there)."""
     from assistant.store.vectors.base import ALL_SPACES
+    from assistant.store.vectors.chroma import ChromaIndex
 
     started = time.perf_counter()
     archive = Archive.open(load_settings("test", data_dir=folder), model_overrides={"clip": None})
+    vectors = archive.vectors  # only Chroma keeps flat rows beside its graph
     copied = 0
-    for space in ALL_SPACES:
-        fill = getattr(archive.vectors, "backfill_rows", None)
-        copied += fill(space) if fill is not None else 0
+    if isinstance(vectors, ChromaIndex):
+        copied = sum(vectors.backfill_rows(space) for space in ALL_SPACES)
     archive.close()
     return round(time.perf_counter() - started, 1) if copied else 0.0
 
