@@ -28,7 +28,7 @@ def subtitles_cmd(
     from assistant.export.subtitles import subtitles
 
     with Archive.open(ctx.obj.settings()) as archive:
-        text = subtitles(archive, file, fmt.lower())  # type: ignore[arg-type]
+        text = subtitles(archive.catalog, file, fmt.lower())  # type: ignore[arg-type]
     if output is None:
         sys.stdout.write(text)
     else:

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.schemas import Asset, Segment
 from assistant.store.catalog import Catalog
@@ -139,11 +138,11 @@ def to_vtt(items: list[Cue]) -> str:
     return "\n".join(blocks)
 
 
-def subtitles(archive: Archive, file: str, fmt: Format) -> str:
+def subtitles(catalog: Catalog, file: str, fmt: Format) -> str:
     """Subtitles of an ingested file (AssistantError when it has no speech)."""
     if fmt not in ("srt", "vtt"):
         raise AssistantError(f"Unknown subtitle format '{fmt}'.", hint="Use srt or vtt.")
-    return asset_transcript(archive.catalog, find_asset(archive.catalog, file).asset_id, fmt)
+    return asset_transcript(catalog, find_asset(catalog, file).asset_id, fmt)
 
 
 def asset_transcript(

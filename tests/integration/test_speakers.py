@@ -166,10 +166,10 @@ def test_speaker_filter_finds_the_answer_not_the_question(built: Built) -> None:
 
 
 def test_subtitles_are_speaker_labelled(built: Built) -> None:
-    vtt = subtitles(built.archive, str(built.root / "two_voices.wav"), "vtt")
+    vtt = subtitles(built.archive.catalog, str(built.root / "two_voices.wav"), "vtt")
     assert vtt.startswith("WEBVTT")
     assert "<v Paul Okafor>" in vtt and "<v " in vtt.replace("<v Paul Okafor>", "")
-    srt = subtitles(built.archive, "two_voices.wav", "srt")
+    srt = subtitles(built.archive.catalog, "two_voices.wav", "srt")
     assert srt.splitlines()[0] == "1" and "[Paul Okafor]" in srt
     assert " --> " in srt.splitlines()[1]
 
