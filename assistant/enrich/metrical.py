@@ -59,7 +59,10 @@ HARMONIC_FRAMES, PERCUSSIVE_BANDS = 17, 7
 # The candidates: the proposed tempo and its octaves. x2/3 and x3/2 as candidates here
 # too fixed 2 more tuned clips (468/480) but put 4 of 12 tuned chorales at x3/2.
 RATIOS = (0.5, 1.0, 2.0)
-LOWEST, HIGHEST = 40.0, 250.0
+# The beat a listener taps lies in 40-200 BPM: a faster candidate is the eighth-note level
+# of a slower piece (a 62.2 BPM chorale was read at 248.8, four times its quarter note).
+# The seed (music.MAX_BPM) never exceeds 200, so the seed itself is always a candidate.
+LOWEST, HIGHEST = 40.0, 200.0
 
 
 def _on_grid(envelope: np.ndarray, period: float, phase: float) -> float:
