@@ -6,9 +6,7 @@ abstentions, through whole turns with a scripted LLM and a small concept encoder
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
-import numpy as np
 import pytest
 
 from assistant.agent.evidence import EvidenceBook
@@ -19,29 +17,17 @@ from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.retrieval.clips import _snippet
 from assistant.schemas import Hit
-from assistant.vocabulary.words import STOP_WORDS, words
+from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.clips import passage
+from tests.helpers.concepts import ConceptEncoder
 
 # Words a sentence encoder places together: charges/tariffs, held/frozen.
 _SAME = {"charges": "tariff", "tariffs": "tariff", "held": "frozen", "energy": "power"}
 _SAME |= {"electricity": "power", "household": "power"}
-_DIM = 64
 
 
-class ConceptEncoder:
-    def _vector(self, text: str) -> np.ndarray:
-        vector = np.zeros(_DIM, dtype=np.float32)
-        for word in words(text.lower()):
-            if word not in STOP_WORDS | {"will", "be", "where", "they"} and len(word) > 2:
-                vector[sum(map(ord, _SAME.get(word, word))) % _DIM] += 1.0
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts])
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_queries(texts)
+def _encoder() -> ConceptEncoder:
+    return ConceptEncoder(_SAME, STOP_WORDS | {"will", "be", "where", "they"}, 3)
 
 
 QUESTION = "Will household energy charges be held where they are?"
@@ -67,7 +53,7 @@ def test_the_answering_line_is_shown_although_the_opening_outscores_it() -> None
     book = _book()
     # Fused scores alone: the answering line (0.05 against the opening's 0.9) is noise.
     assert [item.clip.snippet for item in book.shown(5)] == [OPENING.snippet, SUMMARY.snippet]
-    lifted = lift_answering_lines(book, [QUESTION], ConceptEncoder())
+    lifted = lift_answering_lines(book, [QUESTION], _encoder())
     shown = [item.clip.snippet for item in book.shown(5)]
     assert TARIFFS.snippet in shown and NOISE.snippet not in shown
     first = book.get(lifted[0])
@@ -77,7 +63,7 @@ def test_the_answering_line_is_shown_although_the_opening_outscores_it() -> None
 def test_no_line_is_lifted_without_an_encoder_or_when_none_is_close() -> None:
     book = _book()
     assert lift_answering_lines(book, [QUESTION], None) == []
-    assert answering_lines(["Who won the chess final in Oslo?"], book.items, ConceptEncoder()) == []
+    assert answering_lines(["Who won the chess final in Oslo?"], book.items, _encoder()) == []
     assert len(book.shown(5)) == 2
 
 
@@ -135,7 +121,7 @@ def test_a_turn_reads_and_cites_the_answering_line(session) -> None:
     chat, llm = session(
         "Electricity tariffs will be frozen for the whole of next year [4].",
         [OPENING, SUMMARY, NOISE, TARIFFS],
-        ConceptEncoder(),
+        _encoder(),
     )
     answer = chat.ask(QUESTION)
     prompt = " ".join(m["content"] for m in llm.calls[-1]["messages"])

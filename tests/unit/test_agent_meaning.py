@@ -6,9 +6,7 @@ not a topic, and a "who" question answered without anyone named abstains."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
-import numpy as np
 import pytest
 
 from assistant.agent.evidence import EvidenceBook
@@ -18,8 +16,9 @@ from assistant.agent.session import ChatSession
 from assistant.agent.support import asks_for_name, states_name
 from assistant.archive import Archive
 from assistant.schemas import Clip
-from assistant.vocabulary.words import STOP_WORDS, words
+from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.clips import passage
+from tests.helpers.concepts import ConceptEncoder
 
 # Words that mean one thing, as a sentence encoder would place them close together.
 _SAME = {
@@ -34,29 +33,10 @@ _SAME = {
     "speaking": "speak",
 }
 _IGNORED = STOP_WORDS | {"did", "does", "what", "good"}
-_DIM = 64
 
 
-class ConceptEncoder:
-    """Bag of concepts: each content word (or its synonym's concept) is one dimension."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def _vector(self, text: str) -> np.ndarray:
-        self.seen.append(text)
-        vector = np.zeros(_DIM, dtype=np.float32)
-        for word in words(text.lower()):
-            if word not in _IGNORED and len(word) > 1:
-                vector[sum(map(ord, _SAME.get(word, word))) % _DIM] += 1.0
-        norm = float(np.linalg.norm(vector))
-        return vector / norm if norm else vector
-
-    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts])
-
-    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self.encode_queries(texts)
+def _encoder() -> ConceptEncoder:
+    return ConceptEncoder(_SAME, _IGNORED, 2)
 
 
 WHEAT = passage(
@@ -110,7 +90,7 @@ def test_a_paraphrase_sharing_no_topic_word_is_answered_by_meaning(ask) -> None:
     # Words alone ("cost", "grain" are not in the clip) reject the true, cited answer ...
     assert ask(question, draft, WHEAT, None).abstained
     # ... its meaning (price of cereal rising) keeps it, with its citation.
-    encoder = ConceptEncoder()
+    encoder = _encoder()
     answer = ask(question, draft, WHEAT, encoder)
     assert not answer.abstained and answer.citations[0].clip.file == WHEAT.file
     assert "Wheat prices rose" in answer.text
@@ -121,7 +101,7 @@ def test_a_paraphrase_sharing_no_topic_word_is_answered_by_meaning(ask) -> None:
 def test_a_name_shared_with_an_unrelated_clip_is_not_its_topic(ask) -> None:
     question = "What did Elena Varga say about the pipeline?"
     item = EvidenceBook().add(BRIEFING, BRIEFING.snippet, "search_archive")
-    encoder = ConceptEncoder()
+    encoder = _encoder()
     spoken = "Commissioner Elena Varga speaking at the council briefing in Brussels."
     named = encoder.encode_queries([question]) @ encoder.encode_passages([spoken]).T
     assert float(named[0, 0]) >= MIN_MEANING  # names in, the encoder would call it close
@@ -132,7 +112,7 @@ def test_a_name_shared_with_an_unrelated_clip_is_not_its_topic(ask) -> None:
 
 
 def test_a_who_question_answered_without_anyone_named_abstains(ask) -> None:
-    encoder = ConceptEncoder()
+    encoder = _encoder()
     # The invented act is not in the clip: grounding quotes the festival sentence instead,
     # which names no one, so the question is not answered.
     invented = ask(
@@ -168,19 +148,19 @@ def test_the_question_said_back_gives_way_to_the_clips_own_words(ask) -> None:
     """A small model answers a paraphrase by echoing it ("Yes, the cost of grain went up");
     the clip it cites is quoted instead, and its meaning decides whether it answers."""
     echo = "Yes, the cost of grain went up [1]."
-    answer = ask("Did the cost of grain go up?", echo, WHEAT, ConceptEncoder())
+    answer = ask("Did the cost of grain go up?", echo, WHEAT, _encoder())
     assert not answer.abstained and "went up" not in answer.text
     assert '"Wheat prices rose in Rouen because the harvest was poor' in answer.text
     assert answer.citations[0].clip.file == WHEAT.file
     assert any("restates the question" in flagged for flagged in answer.flagged)
     # The same echo citing a clip about something else is still not an answer.
-    assert ask("Did the cost of grain go up?", echo, FESTIVAL, ConceptEncoder()).abstained
+    assert ask("Did the cost of grain go up?", echo, FESTIVAL, _encoder()).abstained
     # An answer that adds what was asked is kept as written.
     kept = ask(
         "When will the summer festival move?",
         "The summer festival moves to the fifth of July [1].",
         FESTIVAL,
-        ConceptEncoder(),
+        _encoder(),
     )
     assert kept.text.startswith("The summer festival moves to the fifth of July [1]")
 
@@ -218,4 +198,4 @@ def test_who_needs_a_name_the_cited_words_give_not_only_the_record(ask) -> None:
     berg = "Jonas Berg will replace the old crane [1]."
     assert not states_name(berg, "Who will replace the old crane?", [item])
     assert states_name(berg, "Who said the old crane must be replaced?", [item])
-    assert ask("Who will replace the old crane?", berg, crane, ConceptEncoder()).abstained
+    assert ask("Who will replace the old crane?", berg, crane, _encoder()).abstained
