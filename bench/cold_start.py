@@ -41,21 +41,10 @@ def read_bytes() -> int:
 
 def evict(paths: list[Path]) -> int:
     """Drop these files' pages from the page cache; bytes of the files named."""
-    total = 0
-    for root in paths:
-        files = [root] if root.is_file() else [p for p in root.rglob("*") if p.is_file()]
-        for path in files:
-            try:
-                descriptor = os.open(path, os.O_RDONLY)
-            except OSError:
-                continue
-            try:
-                os.fsync(descriptor) if os.access(path, os.W_OK) else None
-                os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
-                total += os.fstat(descriptor).st_size
-            finally:
-                os.close(descriptor)
-    return total
+    from assistant.retrieval.warm_up import advise
+
+    files = [p for root in paths for p in ([root] if root.is_file() else root.rglob("*"))]
+    return advise([p for p in files if p.is_file()], os.POSIX_FADV_DONTNEED, flush=True)
 
 
 class Stages:
@@ -103,9 +92,10 @@ def main() -> None:
     stages.done("open")
     encoder = archive.models.text()
     # What the first query loads: the torch-free query model where there is one.
-    load = getattr(encoder, "query_model", None) or getattr(encoder, "load", None)
-    if load is not None:
-        load()
+    from assistant.models.text import SentenceTransformerEncoder  # built by now: no cost
+
+    if isinstance(encoder, SentenceTransformerEncoder):
+        encoder.query_model()
     stages.done("encoder_load")
     engine.query_vector(QUERY)  # kept by the engine: the search below does not encode again
     stages.done("first_encode")

@@ -47,9 +47,15 @@ def graph_files(vectors_dir: Path, spaces: Iterable[str]) -> list[Path]:
 
 def read_ahead(paths: Iterable[Path]) -> int:
     """Ask the kernel to start reading these files into the page cache; bytes asked."""
-    advise = getattr(os, "posix_fadvise", None)
-    if advise is None:  # not on Linux: nothing to do
+    if not hasattr(os, "posix_fadvise"):  # not on Linux: nothing to do
         return 0
+    return advise(paths, os.POSIX_FADV_WILLNEED)
+
+
+def advise(paths: Iterable[Path], advice: int, *, flush: bool = False) -> int:
+    """posix_fadvise each whole file (WILLNEED reads it ahead, DONTNEED drops its pages:
+    bench/cold_start.py's eviction, with `flush` writing a writable file out first); bytes
+    of the files advised. A file that cannot be opened or advised is passed over."""
     asked = 0
     for path in paths:
         try:
@@ -57,7 +63,9 @@ def read_ahead(paths: Iterable[Path]) -> int:
         except OSError:
             continue
         try:
-            advise(descriptor, 0, 0, os.POSIX_FADV_WILLNEED)
+            if flush and os.access(path, os.W_OK):
+                os.fsync(descriptor)
+            os.posix_fadvise(descriptor, 0, 0, advice)
             asked += os.fstat(descriptor).st_size
         except OSError:
             pass

@@ -28,3 +28,14 @@ def test_graph_files_are_the_text_spaces_hnsw_files(tmp_path: Path) -> None:
     assert len({path.parent for path in everything}) == 2
     assert warm_up.read_ahead(files) == sum(path.stat().st_size for path in files)
     index.close()
+
+
+def test_advise_counts_the_files_it_advised_and_passes_over_the_missing(tmp_path: Path) -> None:
+    import os
+
+    written = tmp_path / "rows.f32"
+    written.write_bytes(b"\0" * 4096)
+    missing = tmp_path / "gone.bin"
+    # Eviction (bench/cold_start.py): written out first, then dropped; a missing file is skipped.
+    assert warm_up.advise([written, missing], os.POSIX_FADV_DONTNEED, flush=True) == 4096
+    assert warm_up.read_ahead([missing]) == 0
