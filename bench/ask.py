@@ -37,6 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from assistant.agent.session import ChatSession
+from assistant.agent.skeleton import QUERIES_GRAMMAR
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.evaluation.matching import clip_matches, normalise_text
@@ -49,15 +50,20 @@ from samples.media import TestArchive, build_test_archive
 
 class CountingLLM:
     """Passes calls to the real model and counts tokens, so times measured on a busy
-    machine can be set against its throughput (prompt and generated tokens per turn)."""
+    machine can be set against its throughput (prompt and generated tokens per turn),
+    per stage too (rewrite, plan, answer): calls and evaluated tokens do not depend on
+    the machine's load. With `prompts` every call's user message is appended there."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, prompts: Path | None = None) -> None:
         self.inner = inner
         self.name = inner.name
+        self.prompts = prompts
         self.prompt_tokens = 0
         self.generated_tokens = 0
         self.calls = 0
+        self.stages: dict[str, dict[str, float]] = {}
         self._perf_seen: dict[str, float] = {}
+        self._perf_call: dict[str, float] = {}
 
     def _count(self, text: str) -> int:
         llama = getattr(self.inner, "_llama", None)
@@ -65,25 +71,48 @@ class CountingLLM:
             return len(text) // 4
         return len(llama.tokenize(text.encode(), add_bos=False, special=True))
 
-    def _prompt(self, messages: list[dict[str, Any]]) -> None:
+    def _prompt(self, messages: list[dict[str, Any]], stage: str) -> None:
         # The system prompt is evaluated once and reused from llama.cpp's cache.
         self.calls += 1
-        self.prompt_tokens += sum(self._count(m["content"]) for m in messages[1:])
+        tokens = sum(self._count(m["content"]) for m in messages[1:])
+        self.prompt_tokens += tokens
+        self._stage(stage, calls=1, prompt_tokens=tokens)
+        if self.prompts is not None:
+            with self.prompts.open("a") as out:
+                user = messages[-1]["content"]
+                out.write(json.dumps({"stage": stage, "tokens": tokens, "user": user}) + "\n")
+
+    def _stage(self, stage: str, **counts: float) -> None:
+        totals = self.stages.setdefault(stage, {})
+        for name, value in counts.items():
+            totals[name] = round(totals.get(name, 0) + value, 3)
+
+    def _began(self) -> None:
+        self._perf_call = self._perf()
+
+    def _ended(self, stage: str) -> None:
+        now = self._perf()
+        self._stage(stage, **{k: v - self._perf_call.get(k, 0) for k, v in now.items()})
 
     def complete(self, request: ChatRequest) -> str:
+        stage = _schema_stage(request.json_schema)
+        self._began()
         text = str(self.inner.complete(request))
-        self._prompt(request.messages)
+        self._ended(stage)
+        self._prompt(request.messages, stage)
         self.generated_tokens += self._count(text)
         return text
 
     def stream(self, request: ChatRequest) -> Any:
         pieces = []
+        self._began()
         try:
             for piece in self.inner.stream(request):
                 pieces.append(piece)
                 yield piece
         finally:  # the agent stops reading once the answer is complete
-            self._prompt(request.messages)
+            self._ended("answer")
+            self._prompt(request.messages, "answer")
             self.generated_tokens += self._count("".join(pieces))
 
     def _perf(self) -> dict[str, float]:
@@ -112,37 +141,49 @@ class CountingLLM:
         counts.update(
             {name: round(value - self._perf_seen.get(name, 0), 3) for name, value in now.items()}
         )
+        counts["stages"] = self.stages
         self._perf_seen = now
         self.prompt_tokens = self.generated_tokens = self.calls = 0
+        self.stages = {}
         return counts
+
+
+def _schema_stage(schema: dict[str, Any] | None) -> str:
+    """Which agent stage a complete() call is, from the JSON it must write."""
+    fields = (schema or {}).get("properties", {})
+    return "plan" if "tool" in fields else "rewrite" if "queries" in fields else "answer"
 
 
 class CountingContinuingLLM(CountingLLM):
     """The same, for a model that continues a reply after a prefix (agent/skeleton.py)."""
 
-    def __init__(self, inner: Any) -> None:
-        super().__init__(inner)
+    def __init__(self, inner: Any, prompts: Path | None = None) -> None:
+        super().__init__(inner, prompts)
         self._continued: Any = None
 
     def stream_after(self, request: ChatRequest, after: Continuation) -> Any:
         """The skeleton answer's calls (agent/skeleton.py): its two calls on one prompt
         count as one call, their prefixes as prompt; only what is sampled as generated."""
+        stage = "rewrite" if after.grammar == QUERIES_GRAMMAR else "answer"
         pieces = []
+        self._began()
         try:
             for piece in self.inner.stream_after(request, after):
                 pieces.append(piece)
                 yield piece
         finally:
+            self._ended(stage)
             if request.messages is not self._continued:
                 self._continued = request.messages
-                self._prompt(request.messages)
+                self._prompt(request.messages, stage)
             self.prompt_tokens += self._count(after.prefix)
             self.generated_tokens += self._count("".join(pieces))
 
 
-def counting_llm(inner: Any) -> CountingLLM:
+def counting_llm(inner: Any, prompts: Path | None = None) -> CountingLLM:
     """A counter that offers what the model offers (the agent picks its path by that)."""
-    return CountingContinuingLLM(inner) if hasattr(inner, "stream_after") else CountingLLM(inner)
+    kind = CountingContinuingLLM if hasattr(inner, "stream_after") else CountingLLM
+    return kind(inner, prompts)
 
 
 def throughput(llm: Any) -> dict[str, float]:
@@ -391,6 +432,7 @@ def run_suite_bench(
     only: list[str],
     skip_tags: list[str],
     only_tags: list[str],
+    prompts: Path | None = None,
 ) -> dict[str, Any]:
     """The suite's ask cases through the eval runner, with latency and figure checks."""
     from assistant.evaluation import runner
@@ -415,7 +457,7 @@ def run_suite_bench(
         def __init__(self, session: ChatSession) -> None:
             self.session = session
             self.last: Answer | None = None
-            self.tokens: dict[str, int] = {}
+            self.tokens: dict[str, Any] = {}
 
         def ask(self, question: str, filters: Any = None, **uploads: Any) -> Answer:
             counting["llm"].take()
@@ -446,7 +488,7 @@ def run_suite_bench(
 
     def session(archive: Archive, engine: Any) -> Recording:
         if "llm" not in counting:
-            counting["llm"] = counting_llm(archive.models.llm())
+            counting["llm"] = counting_llm(archive.models.llm(), prompts)
             archive.models._built["llm"] = counting["llm"]
         recordings.append(Recording(ChatSession(archive, engine)))
         return recordings[-1]
@@ -507,6 +549,7 @@ def run_suite_bench(
             for name in ("llm_calls", "evaluated_prompt_tokens", "decoded_tokens")
         },
         "projected_idle_llm_s": _spread95([_projected_idle_s(c.tokens) for c in chats.values()]),
+        "by_stage": _by_stage([c.tokens.get("stages", {}) for c in chats.values()]),
         "targets": TARGETS,
         "meets_latency_targets": _meets(_spread95(first), _spread95(total)),
         "by_tag": {
@@ -540,6 +583,30 @@ def _projected_idle_s(tokens: dict[str, Any]) -> float:
     prompt = tokens.get("evaluated_prompt_tokens", tokens.get("prompt_tokens", 0))
     generated = tokens.get("decoded_tokens", tokens.get("generated_tokens", 0))
     return float(prompt) / IDLE_PROMPT_TOK_S + float(generated) / IDLE_GEN_TOK_S
+
+
+def _by_stage(cases: list[dict[str, dict[str, float]]]) -> dict[str, dict[str, float]]:
+    """Per stage over all scored answers: its calls, and per call the prompt tokens sent
+    and evaluated (after the cached prefix) and the tokens decoded."""
+    totals: dict[str, dict[str, float]] = {}
+    for stages in cases:
+        for stage, counts in stages.items():
+            into = totals.setdefault(stage, {})
+            for name, value in counts.items():
+                into[name] = into.get(name, 0) + value
+    return {
+        stage: {
+            "calls": counts.get("calls", 0),
+            "cases": sum(1 for stages in cases if stage in stages),
+            **{
+                f"{name}_per_call": round(counts.get(name, 0) / max(1, counts.get("calls", 0)), 1)
+                for name in ("prompt_tokens", "evaluated_prompt_tokens", "decoded_tokens")
+            },
+            "prompt_eval_s": round(counts.get("prompt_eval_s", 0), 2),
+            "decode_s": round(counts.get("decode_s", 0), 2),
+        }
+        for stage, counts in totals.items()
+    }
 
 
 # Issue 17's targets on an idle 2-core machine with the packaged 1.5B model.
@@ -591,6 +658,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="With --suite: reuse this ingest.")
     parser.add_argument("--skip-tag", nargs="*", default=[])
     parser.add_argument("--only-tag", nargs="*", default=[])
+    parser.add_argument("--prompts", type=Path, help="Append every LLM call's prompt here.")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -603,6 +671,7 @@ def main() -> None:
             args.only,
             args.skip_tag,
             args.only_tag,
+            args.prompts,
         )
     else:
         result = run(args.work, args.profile, args.only)

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from assistant.agent.names import respell_item
+from assistant.agent.tag_items import answers_nothing
 from assistant.schemas import Clip
 from assistant.vocabulary.timefmt import full_span
 from assistant.vocabulary.tools import RECORD_TOOLS, VISUAL_QUESTION
@@ -129,7 +130,9 @@ class EvidenceItem:
     respelled: list[tuple[str, str]] = field(default_factory=list)
     rank: int = 0
 
-    def render(self) -> str:
+    def render(self, with_facts: bool = True) -> str:
+        """The fenced item; `with_facts` False leaves out the record's curated facts (an
+        earlier item of the same file already gave them: ~25 prompt tokens each)."""
         body = clean_text(self.text)
         if len(body) > EVIDENCE_CHARS:
             body = body[: EVIDENCE_CHARS - 1] + "…"
@@ -138,7 +141,7 @@ class EvidenceItem:
             "src": f"{self.clip.file} {where}".strip(),
             "type": self.origin,
             **({"speaker": self.speaker} if self.speaker else {}),
-            **self.facts(),
+            **(self.facts() if with_facts else {}),
         }
         shown = " ".join(f'{name}="{_attribute(value)}"' for name, value in attributes.items())
         return f'<{self.fence} n="{self.n}" {shown}>{body}</{self.fence}>'
@@ -204,6 +207,8 @@ class EvidenceBook:
     # Search hits shown whatever their fused score: the lines closest in meaning to the
     # question (line_rank.py), which a record's title or opening outscores.
     lifted: list[int] = field(default_factory=list)
+    # The turn's question: search hits that cannot answer it are not shown (tag_items.py).
+    question: str = ""
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.
@@ -228,7 +233,15 @@ class EvidenceBook:
     def render(self, limit: int) -> str:
         """The first `limit` search items plus every item from the other tools."""
         shown = self.shown(limit)
-        return "\n".join(item.render() for item in shown) if shown else "(no evidence found)"
+        if not shown:
+            return "(no evidence found)"
+        told: set[str] = set()  # files whose title, date, place and people were given
+        lines = []
+        for item in shown:
+            lines.append(item.render(with_facts=item.clip.asset_id not in told))
+            if item.facts():
+                told.add(item.clip.asset_id)
+        return "\n".join(lines)
 
     def shown(self, limit: int) -> list[EvidenceItem]:
         """What the model reads: the best `limit` search hits, leaving out hits scoring under
@@ -244,19 +257,41 @@ class EvidenceBook:
         strong = [
             item
             for item in searches
-            if item.clip.score >= floor
-            or (item.clip.asset_id in shown and item.clip.score >= record_floor)
+            if (
+                item.clip.score >= floor
+                or (item.clip.asset_id in shown and item.clip.score >= record_floor)
+            )
+            and not answers_nothing(item.text, self.question)
         ]
-        # Each search's best hits first: a rewritten query's top hit beats the first
-        # search's fifth.
-        strong.sort(key=lambda item: (item.rank, item.n))
-        chosen = strong[:limit]
-        lifted = [i for i in searches if i.n in self.lifted and i not in chosen]
+        # Each search's best hits first (a rewritten query's top hit beats the first
+        # search's fifth), each line of a file once.
+        chosen = _new_words(strong)[:limit]
+        said = {(i.clip.asset_id, clean_text(i.text)) for i in chosen}
+        lifted = [
+            i
+            for i in searches
+            if i.n in self.lifted
+            and i not in chosen
+            and (i.clip.asset_id, clean_text(i.text)) not in said
+        ]
         others = [item for item in self.items if item.source in _DISTINCT_SOURCES]
         return sorted(chosen + lifted + others, key=lambda item: item.n)
 
     def search_items(self) -> list[EvidenceItem]:
         return [item for item in self.items if item.source not in _DISTINCT_SOURCES]
+
+
+def _new_words(items: list[EvidenceItem]) -> list[EvidenceItem]:
+    """Items without an earlier one of the same file saying the same words (two matches
+    of one line): the model would read it twice."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for item in sorted(items, key=lambda item: (item.rank, item.n)):  # best first
+        key = (item.clip.asset_id, clean_text(item.text))
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
 
 
 # Tools whose items are statements about an asset rather than search hits.

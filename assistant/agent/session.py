@@ -29,7 +29,7 @@ from assistant.agent.planner import (
 )
 from assistant.agent.prompting import render
 from assistant.agent.record_dates import with_record_date
-from assistant.agent.rewrite import needs_rewrite, rewrite_queries
+from assistant.agent.rewrite import TOP_HITS, needs_rewrite, rewrite_queries, topic_query
 from assistant.agent.skeleton import ContinuesReplies, stream_answer_json
 from assistant.agent.speakers import with_asked_questions
 from assistant.agent.support import supports
@@ -43,7 +43,7 @@ from assistant.models.base import ChatLLM, ChatRequest, Message, TokenStream
 from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.retrieval.music_words import with_music_filters
 from assistant.retrieval.outcome import SearchesClips
-from assistant.schemas import Answer, Filters, ToolCall
+from assistant.schemas import Answer, Filters, SearchQuery, ToolCall
 from assistant.vocabulary.tools import (
     SEARCH_ARCHIVE,
     VISUAL_QUESTION,
@@ -119,7 +119,7 @@ class ChatSession:
             given,
             # A named record date ("the brief of 9 January 2024") filters to that day.
             with_record_date(question, worded, self.archive.catalog),
-            evidence=EvidenceBook(names=self._archive_names()),
+            evidence=EvidenceBook(names=self._archive_names(), question=question),
         )
         steps = _Steps(build_tools(ctx))
         timings = steps.timings
@@ -222,6 +222,12 @@ class ChatSession:
             return
         if mode == "auto" and not needs_rewrite(question, ctx.retrieved):
             return
+        if mode == "auto" and self._topic_found(question, ctx):
+            topic = Step(SEARCH_ARCHIVE, {"query": topic_query(question)}, "rule: the topic")
+            if topic.key() not in done:
+                done.add(topic.key())
+                yield from self._run_step(100, topic, steps)
+            return
         began = time.perf_counter()
         queries = rewrite_queries(self._llm(), defang(question))
         ctx.rewrites = list(queries)
@@ -231,6 +237,15 @@ class ChatSession:
             if step.key() not in done:
                 done.add(step.key())
                 yield from self._run_step(100 + number, step, steps)
+
+    def _topic_found(self, question: str, ctx: TurnContext) -> bool:
+        """Do the best hits of the question's topic alone hold that topic? Looked at
+        before they become evidence: when they do not, they would only be noise."""
+        topic = topic_query(question)
+        if not topic:
+            return False
+        hits = ctx.engine.run(SearchQuery(text=topic, filters=ctx.filters, k=TOP_HITS)).clips
+        return not needs_rewrite(question, list(hits))
 
     def _plan(
         self,
