@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,22 @@ def mapped_safetensors(path: Path) -> dict[str, np.ndarray]:
     return tensors
 
 
+_controller: list[Any] = []  # threadpoolctl's view of the loaded BLAS, found once
+
+
+def _one_blas_thread() -> AbstractContextManager[Any]:
+    """BLAS on one thread for a query's small matrices (tokens x 384): a second thread
+    only waits on the first, and on a busy machine the pair spent 1-1.6 s on one query
+    that one thread did in 0.17 s (bench/cold_start.py, load 11)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return nullcontext()
+    if not _controller:
+        _controller.append(ThreadpoolController())
+    return _controller[0].limit(limits=1, user_api="blas")
+
+
 def _erf(x: np.ndarray) -> np.ndarray:
     """erf to 1.5e-7 (Abramowitz & Stegun 7.1.26): BERT's exact GELU without scipy."""
     sign = np.sign(x)
@@ -121,10 +138,11 @@ class NumpyBert:
         """Mean-pooled, L2-normalised sentence vectors, one row per text."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # One text at a time: no padding, so each is exactly what a batch of one gives.
-        for row, encoding in enumerate(self.tokenizer.encode_batch(list(texts))):
-            hidden = self._forward(np.asarray(encoding.ids), np.asarray(encoding.type_ids))
-            pooled = hidden.mean(0)
-            out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        with _one_blas_thread():
+            for row, encoding in enumerate(self.tokenizer.encode_batch(list(texts))):
+                hidden = self._forward(np.asarray(encoding.ids), np.asarray(encoding.type_ids))
+                pooled = hidden.mean(0)
+                out[row] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
         return out
 
     def _forward(self, ids: np.ndarray, types: np.ndarray) -> np.ndarray:

@@ -47,7 +47,7 @@ from assistant.retrieval.outcome import SearchOutcome
 from assistant.retrieval.query_run import QueryRun
 from assistant.retrieval.sound_example import query_tagger
 from assistant.retrieval.speakers import label_speakers, speaker_scope
-from assistant.retrieval.warm_up import read_text_index_ahead
+from assistant.retrieval.warm_up import warm_up
 from assistant.schemas import Clip, Filters, Hit, SearchQuery
 from assistant.similarity import calibration
 from assistant.similarity.hash_index import HashIndex
@@ -256,7 +256,7 @@ class SearchEngine:
 
 def search_engine(archive: Archive) -> SearchEngine:
     """The engine over an opened archive's pieces (what entry points and tests build)."""
-    read_text_index_ahead(archive.settings)  # a cold disk reads the graphs meanwhile
+    warm_up(archive)  # the text and meta graphs load meanwhile (a cold disk reads ahead)
     return SearchEngine(
         archive.settings, archive.catalog, archive.vectors, archive.models, lambda: archive.faces
     )

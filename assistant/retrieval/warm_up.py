@@ -1,4 +1,4 @@
-"""Readahead for a search engine's first text query on a cold page cache.
+"""Readahead and warm-up for a search engine's first text query.
 
 Embedded Chroma reads a space's whole HNSW graph into memory on its first query (the
 text space's `data_level0.bin` is 0.5 GB at 10^5 assets): read from a cold disk, after
@@ -6,6 +6,12 @@ the imports, the encoder and the full-text queries, in turn. Asking the kernel t
 the text and meta graphs ahead (posix_fadvise WILLNEED: asynchronous, no thread, no
 memory of ours) when the engine is built lets that read run beside those steps; with a
 warm cache it costs a few system calls (bench/cold_start.py --evict measures it).
+
+Then background threads load those graphs into Chroma (`ChromaIndex.warm`: Chroma
+releases the GIL while it loads), beside the query encoder's load, the first encode and
+the full-text queries of the first query, which then finds them loaded or loading (it
+waits on Chroma's own lock, never on a half-loaded graph). The thread is the archive's
+(`extras["warm_up"]`): closing the archive waits for it.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
+from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from assistant.config import Settings
+if TYPE_CHECKING:
+    from assistant.archive import Archive
 
 logger = logging.getLogger(__name__)
 # The spaces a text query reads first (engine.text_rankings), not visual/speaker/sound.
@@ -24,24 +34,31 @@ TEXT_QUERY_SPACES = ("text", "meta")
 _GRAPH_FILES = ("header.bin", "length.bin", "link_lists.bin", "data_level0.bin")
 
 
-def graph_files(vectors_dir: Path, spaces: Iterable[str]) -> list[Path]:
-    """The HNSW files of these spaces in an embedded Chroma folder (its own SQLite says
-    which segment folder holds a collection's graph); [] when there is none yet."""
+def graph_folders(vectors_dir: Path, spaces: Iterable[str]) -> dict[str, Path]:
+    """Each space's HNSW folder in an embedded Chroma folder (its own SQLite says which
+    segment holds a collection's graph), for the spaces that have one on disk."""
     database = vectors_dir / "chroma.sqlite3"
     if not database.is_file():
-        return []
+        return {}
     names = list(spaces)
     try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.2) as db:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.2)) as db:
             rows = db.execute(
-                "SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id "
+                "SELECT c.name, s.id FROM segments s JOIN collections c ON s.collection = c.id "
                 f"WHERE s.scope = 'VECTOR' AND c.name IN ({','.join('?' * len(names))})",
                 names,
             ).fetchall()
     except sqlite3.Error as exc:  # another Chroma version's schema: no readahead
         logger.debug("no HNSW readahead: %s", exc)
-        return []
-    found = [vectors_dir / str(segment) / name for (segment,) in rows for name in _GRAPH_FILES]
+        return {}
+    folders = {str(name): vectors_dir / str(segment) for name, segment in rows}
+    return {name: path for name, path in folders.items() if (path / "data_level0.bin").is_file()}
+
+
+def graph_files(vectors_dir: Path, spaces: Iterable[str]) -> list[Path]:
+    """The HNSW files of these spaces; [] when there is no graph on disk yet."""
+    folders = graph_folders(vectors_dir, spaces).values()
+    found = [folder / name for folder in folders for name in _GRAPH_FILES]
     return [path for path in found if path.is_file()]
 
 
@@ -74,10 +91,42 @@ def advise(paths: Iterable[Path], advice: int, *, flush: bool = False) -> int:
     return asked
 
 
-def read_text_index_ahead(settings: Settings) -> int:
-    """The readahead for an engine on this archive (embedded Chroma only: a server or
-    Qdrant reads its own disk)."""
-    store = settings.store
-    if store.vectors != "chroma" or store.chroma_url:
-        return 0
-    return read_ahead(graph_files(settings.vectors_dir, TEXT_QUERY_SPACES))
+class WarmUp:
+    """One thread per space loading its graph (Chroma loads two spaces side by side, on
+    the two cores); `close()` waits for them (Archive.close)."""
+
+    def __init__(self, vectors: Any, spaces: list[str]) -> None:
+        # Not daemons: the interpreter's exit waits for them, never stops one in Chroma.
+        self._threads = [
+            threading.Thread(target=self._run, args=(vectors, space), name=f"warm-up-{space}")
+            for space in spaces
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    @staticmethod
+    def _run(vectors: Any, space: str) -> None:
+        try:
+            vectors.warm(space)
+        except Exception as exc:  # the first query meets it again, and says it
+            logger.debug("warm-up of '%s' failed: %s", space, exc)
+
+    def close(self) -> None:
+        for thread in self._threads:
+            thread.join()
+
+
+def warm_up(archive: Archive) -> None:
+    """Read ahead and load the text query's graphs (embedded Chroma with graphs on disk;
+    a server or Qdrant reads its own disk), once per archive."""
+    store = archive.settings.store
+    warm = getattr(archive.vectors, "warm", None)
+    if store.vectors != "chroma" or store.chroma_url or warm is None:
+        return
+    if "warm_up" in archive.extras:
+        return
+    folders = graph_folders(archive.settings.vectors_dir, TEXT_QUERY_SPACES)
+    if not folders:
+        return
+    read_ahead(folder / name for folder in folders.values() for name in _GRAPH_FILES)
+    archive.extras["warm_up"] = WarmUp(archive.vectors, list(folders))

@@ -39,3 +39,28 @@ def test_advise_counts_the_files_it_advised_and_passes_over_the_missing(tmp_path
     # Eviction (bench/cold_start.py): written out first, then dropped; a missing file is skipped.
     assert warm_up.advise([written, missing], os.POSIX_FADV_DONTNEED, flush=True) == 4096
     assert warm_up.read_ahead([missing]) == 0
+
+
+def test_an_engine_loads_the_text_graph_in_the_background(tmp_path: Path) -> None:
+    from assistant.archive import Archive
+    from assistant.config import load_settings
+    from assistant.retrieval.engine import search_engine
+
+    archive = Archive.open(load_settings("test", data_dir=tmp_path), model_overrides={"clip": None})
+    search_engine(archive)
+    assert "warm_up" not in archive.extras  # no graph on disk yet: nothing to load
+    rng = np.random.default_rng(4)
+    vectors = rng.standard_normal((1500, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    ids = [f"s{i}" for i in range(len(vectors))]
+    archive.vectors.upsert("text", ids, vectors, ids)
+    archive.vectors.query("text", vectors[0], 3)
+    archive.close()
+
+    archive = Archive.open(load_settings("test", data_dir=tmp_path), model_overrides={"clip": None})
+    search_engine(archive)
+    assert "warm_up" in archive.extras
+    search_engine(archive)  # a second engine on the same archive starts no second thread
+    assert archive.vectors.query("text", vectors[7], 1)[0][0] == "s7"
+    archive.close()  # waits for the thread
+    assert archive.extras == {}

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from assistant.errors import AssistantError
+from assistant.store.vectors.chroma_import import import_chromadb
 from assistant.store.vectors.exact import cosine_top
 from assistant.store.vectors.rows import VectorRows
 
@@ -26,7 +27,7 @@ _BATCH = 5000  # large batches (ingest at scale), under Chroma's max batch size 
 
 def _client(path: Path | None, url: str | None) -> Any:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    import chromadb
+    chromadb = import_chromadb()  # without its import-time signature checks
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
@@ -219,6 +220,14 @@ class ChromaIndex:
 
     def count(self, space: str) -> int:
         return int(self._collection(space).count())
+
+    def warm(self, space: str) -> None:
+        """Load a space's graph now (retrieval/warm_up.py): a query with one of its own
+        vectors, so the first real query does not wait for the read. Empty: nothing."""
+        collection = self._collection(space)
+        found = collection.get(limit=1, include=["embeddings"])
+        if len(found["ids"]):
+            collection.query(query_embeddings=[found["embeddings"][0]], n_results=1, include=[])
 
     def drop_space(self, space: str) -> None:
         self._collections.pop(space, None)
