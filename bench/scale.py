@@ -566,6 +566,9 @@ def measure(
         "recall_at_50_ms": recall_ms,
         "recall_at_50_near_queries": near,
         "recall_at_50_near_ms": near_ms,
+        # Which distribution these are (bench/recall.py measures real MiniLM geometry).
+        "recall_vectors": "recall_at_50: real MiniLM queries vs the random clustered "
+        "archive vectors (the worst case); near: stored vectors moved by the cluster noise",
         "hnsw": {  # M and the build beam are the build's (fixed then), not the settings'
             "m": built.get("hnsw_m", settings.store.hnsw_m),
             "ef_construction": built.get(

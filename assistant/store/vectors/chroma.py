@@ -69,14 +69,18 @@ class ChromaIndex:
         hnsw: HnswParams | None = None,
         exact_max_assets: int = 2000,
         rows: VectorRows | None = None,
+        candidates: int = 0,
     ) -> None:
         """`rows`: the same vectors as flat rows, for exact search of few assets
-        (rows.py; embedded only: a server may be written by other clients)."""
+        (rows.py; embedded only: a server may be written by other clients).
+        `candidates`: an unfiltered query asks the graph for this many (when above k)
+        and re-ranks them exactly over the rows (0: off; bench/recall.py measures it)."""
         self._client = _client(path, url)
         self._collections: dict[str, Any] = {}
         self.hnsw = hnsw or HnswParams()
         self.exact_max_assets = exact_max_assets
         self.rows = rows
+        self.candidates = candidates
 
     def _collection(self, space: str) -> Any:
         if space not in self._collections:
@@ -170,7 +174,7 @@ class ChromaIndex:
             return []
         query = np.asarray(vector, dtype=np.float32)
         if asset_ids is None:
-            return self._nearest(collection, query, k, None)[0]
+            return self._unfiltered(space, collection, query, k)
         if len(asset_ids) <= self.exact_max_assets:
             if self.rows is not None and self.rows.complete(space):
                 return self.rows.nearest(space, query, k, asset_ids)
@@ -180,6 +184,15 @@ class ChromaIndex:
             if len(found) >= k or reached < depth:  # enough, or the whole space was seen
                 return found[:k]
         return self._nearest(collection, query, k, {"asset_id": {"$in": sorted(asset_ids)}})[0]
+
+    def _unfiltered(
+        self, space: str, collection: Any, query: np.ndarray, k: int
+    ) -> list[tuple[str, float]]:
+        """The graph's top k, or its top `candidates` re-ranked exactly over the rows."""
+        if self.candidates <= k or self.rows is None or not self.rows.complete(space):
+            return self._nearest(collection, query, k, None)[0]
+        found = self._nearest(collection, query, self.candidates, None)[0]
+        return self.rows.rerank(space, query, [i for i, _ in found], k)
 
     @staticmethod
     def _nearest(

@@ -168,9 +168,32 @@ class VectorRows:
                 "(SELECT value FROM json_each(?)) ORDER BY row",
                 (space, json.dumps(sorted(asset_ids))),
             ).fetchall()
+        return self._top(space, found[0], rows, vector, k)
+
+    def rerank(
+        self, space: str, vector: np.ndarray, ids: list[str], k: int
+    ) -> list[tuple[str, float]]:
+        """Exact cosine top-k of the candidate `ids` (an index's oversampled answer),
+        best first; ids without a row here are left out."""
+        found = self._space(space)
+        if found is None or not ids:
+            return []
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, row FROM rows WHERE space=? AND id IN "
+                "(SELECT value FROM json_each(?)) ORDER BY row",
+                (space, json.dumps(ids)),
+            ).fetchall()
+        return self._top(space, found[0], rows, vector, k)
+
+    def _top(
+        self, space: str, dim: int, rows: list[tuple[str, int]], vector: np.ndarray, k: int
+    ) -> list[tuple[str, float]]:
+        """Exact cosine top-k of `rows` ((id, row), in row order: the file is read
+        forwards), best first."""
         if not rows:
             return []
-        matrix = self._matrix(space, found[0])[[row for _, row in rows]]
+        matrix = self._matrix(space, dim)[[row for _, row in rows]]
         return [(rows[i][0], cosine) for i, cosine in cosine_top(matrix, vector, k)]
 
     def _matrix(self, space: str, dim: int) -> np.ndarray:
