@@ -11,7 +11,8 @@ words, paraphrased questions, questions about an uploaded frame or audio excerpt
 document with a prompt injection, and questions about facts the archive does not hold
 whose people and places it does hold. Cases tagged `heldout` were written with the rest
 but not looked at while tuning the agent; those also tagged `heldout-2` were added after
-the tuning of issue 17's support work and never tuned on (tune with `--skip-tag heldout`).
+the tuning of issue 17's support work and never tuned on, as those tagged `heldout-3`
+(money / count / date questions, added with figure_kinds.py; tune with `--skip-tag heldout`).
 Deterministic; the archive is generated (not committed), suite.yaml and cases.jsonl are
 committed.
 """
@@ -648,6 +649,10 @@ def cases(built: Builder) -> list[dict[str, Any]]:
         # and never tuned on: more paraphrases, more programme-or-person-named questions
         # whose answering line sits after an opening, and more unanswerable ones.
         *heldout_two(said),
+        # Third held-out set (tags heldout, heldout-3), never tuned on: questions asking
+        # for a sum of money, a count or a date, answered by a line of that kind or not at
+        # all (a duration is no price).
+        *heldout_three(said),
     ]
 
 
@@ -762,6 +767,36 @@ def heldout_two(said: Any) -> list[dict[str, Any]]:
         none("none-19", "What did Jonas Berg say about fuel prices at the port?", ["name"]),
         none("none-20", "What did The Regional Hour say about the new tram line?", ["title"]),
         none("none-21", "How much will the new crane cost?", ["figure"]),
+    ]
+
+
+def heldout_three(said: Any) -> list[dict[str, Any]]:
+    def ask(id_: str, question: str, line: str, facts: list[Any]) -> Any:
+        tags = ["figure", "kind", "heldout", "heldout-3"]
+        return case_row(id_, "ask", question, [said(line)], tags, answer_must_include=facts)
+
+    def none(id_: str, question: str) -> dict[str, Any]:
+        tags = ["abstain", "figure", "kind", "heldout", "heldout-3"]
+        return case_row(id_, "ask", question, [], tags, answer_must_include=[], must_abstain=True)
+
+    return [
+        ask(
+            "kind-01",
+            "How much money goes to new housing?",
+            "briefing.housing",
+            [["four billion", "4 billion"]],
+        ),
+        ask(
+            "kind-02", "On which day does the library stay open late?", "library.late", [["friday"]]
+        ),
+        ask(
+            "kind-03",
+            "How many teachers does Okafor want to hire?",
+            "okafor.teachers",
+            [["two thousand", "2,000", "2000"]],
+        ),
+        none("kind-04", "What will a replacement for the old harbour crane cost?"),
+        none("kind-05", "How many cranes does the harbour operate?"),
     ]
 
 

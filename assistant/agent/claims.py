@@ -142,12 +142,28 @@ def _number(token: str) -> float | None:
         return None
 
 
-def numbers_in(text: str) -> list[tuple[float, str]]:
-    """Every figure in the text with the words it was written as: '8 %' -> 8, 'fourteen
-    million' -> 14e6, '4 billion' -> 4e9, '2.10 euros' -> 2.1. Timecodes are left out."""
-    text = _TIMECODE.sub(" ", _CITATION.sub(" ", text))
-    tokens = [(m.group(0), fold(m.group(0))) for m in _TOKEN.finditer(text)]
-    found: list[tuple[float, str]] = []
+@dataclass(frozen=True)
+class Figure:
+    """A figure as written, and where: text[start:end] is its words."""
+
+    value: float
+    written: str
+    start: int
+    end: int
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))  # keeps every other character where it was
+
+
+def figures_in(text: str) -> list[Figure]:
+    """Every figure in the text with the words it was written as and its place: '8 %' -> 8,
+    'fourteen million' -> 14e6, '4 billion' -> 4e9, '2.10 euros' -> 2.1. Timecodes and
+    citations are left out."""
+    text = _TIMECODE.sub(_blank, _CITATION.sub(_blank, text))
+    matches = list(_TOKEN.finditer(text))
+    tokens = [(m.group(0), fold(m.group(0))) for m in matches]
+    found: list[Figure] = []
     i = 0
     while i < len(tokens):
         raw, low = tokens[i]
@@ -168,9 +184,14 @@ def numbers_in(text: str) -> list[tuple[float, str]]:
             value *= _SCALES[tokens[j][1]]
             words.append(tokens[j][0])
             j += 1
-        found.append((value, " ".join(words)))
+        found.append(Figure(value, " ".join(words), matches[i].start(), matches[j - 1].end()))
         i = j
     return found
+
+
+def numbers_in(text: str) -> list[tuple[float, str]]:
+    """Every figure in the text as (value, the words it was written as); see figures_in."""
+    return [(figure.value, figure.written) for figure in figures_in(text)]
 
 
 def _word_number(low: str) -> float | None:
@@ -227,7 +248,7 @@ def missing_facts(sentence: str, evidence: Facts) -> list[Missing]:
     """What the sentence states that the evidence does not hold."""
     missing: list[Missing] = []
     for value, written in numbers_in(sentence):
-        if not any(_same(value, known) for known in evidence.numbers):
+        if not any(same_value(value, known) for known in evidence.numbers):
             missing.append(Missing("figure", written))
     for word in (fold(w) for w in _TOKEN.findall(_CITATION.sub(" ", sentence))):
         weekday = word in WEEKDAYS and word not in evidence.weekdays
@@ -241,5 +262,5 @@ def missing_facts(sentence: str, evidence: Facts) -> list[Missing]:
     return missing
 
 
-def _same(a: float, b: float) -> bool:
+def same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))

@@ -10,7 +10,9 @@ of it too ("electricity tariffs frozen"), which is what found the clip in the fi
 and by meaning (meaning.py): "Did the cost of grain go up?" shares no topic word with "Wheat
 prices rose", but a sentence encoder puts them close. Closeness of topic is not an answer,
 so the answer must also be of the kind asked: a figure or date for "how much / when", a
-quantity for "how many", a name for "who / where" (`supports`).
+quantity for "how many", a name for "who / where" (`supports`), and a sum of money for a
+price, a count for "how many", a date for "when", held as such by what is cited
+(figure_kinds.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from assistant.agent.claims import (
     numbers_in,
 )
 from assistant.agent.evidence import EvidenceItem, clean_text
+from assistant.agent.figure_kinds import answers_kind
 from assistant.agent.grounding import content_words
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
 
@@ -245,6 +248,9 @@ def supports(
         return False  # asked "how many": a date is not a quantity
     if asks_for_name(question, upload) and not states_name(answer, question, cited):
         return False  # asked "who" / "where": no one and nowhere is named
+    evidence = " ".join(item.checkable_text for item in cited)
+    if not answers_kind(question, _statements(answer), evidence):
+        return False  # asked a price, a count or a date: no figure of that kind is cited
     # The only figure is the record's own date or number.
     return not (
         asks_for_figure(question)

@@ -397,3 +397,29 @@ def test_a_how_many_question_answered_with_a_date_abstains(session_for) -> None:
     reply = "The summer festival moves to the fifth of July [1]."
     question = "To which date does the summer festival move?"
     assert not _asked(session_for, reply, festival, question).abstained
+
+
+def test_a_cost_question_answered_with_a_duration_abstains(session_for) -> None:
+    """Asked what the new crane costs, the model answered with when the old one must go:
+    on topic, and "two years" is in the clip, but a duration is no price."""
+    crane = _clip(
+        "crane",
+        "radio/harbour_interview.m4a",
+        "audio",
+        "The new crane will cost forty million euros. "
+        "The old crane must be replaced within two years.",
+        5.0,
+    )
+    question = "How much does the new crane cost?"
+    reply = "The old crane must be replaced within two years [1]."
+    answer = _asked(session_for, reply, crane, question)
+    assert answer.abstained and answer.text.startswith(ABSTAIN_TEXT) and not answer.citations
+    reply = "The new crane will cost 40 million euros [1]."
+    kept = _asked(session_for, reply, crane, question)
+    assert not kept.abstained and "40 million euros" in kept.text
+    assert kept.citations[0].clip.file == "radio/harbour_interview.m4a"
+    reply = "The strike will last until Thursday [1]."
+    strike = _clip(
+        "strike", "radio/strike.mp3", "audio", "The rail strike will last until Thursday."
+    )
+    assert not _asked(session_for, reply, strike, "When does the rail strike end?").abstained
