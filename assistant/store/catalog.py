@@ -25,7 +25,7 @@ from assistant.schemas import (
     WordTiming,
 )
 from assistant.store import fts_bounded
-from assistant.store.filter_sql import facet_row, filters_sql
+from assistant.store.filter_sql import facet_row, filtered_from, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
 
@@ -605,11 +605,6 @@ class Catalog:
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
-    _FILTERED = (
-        "FROM assets a LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
-        "WHERE a.status='indexed' AND "
-    )
-
     def filter_assets(self, filters: Filters) -> set[str] | None:
         """Asset ids passing the filters; None when there are no filters (everything)."""
         if filters.is_empty():
@@ -618,7 +613,7 @@ class Catalog:
         # One JSON array, not a row object per asset: half of 10^5 assets came back as
         # 50k sqlite3.Row objects (most of a broad filter's cost).
         rows = self._rows(
-            f"SELECT json_group_array(a.asset_id) {self._FILTERED}{condition}", params
+            f"SELECT json_group_array(a.asset_id) {filtered_from(condition)}{condition}", params
         )
         return set(json.loads(rows[0][0])) if rows and rows[0][0] else set()
 
@@ -630,7 +625,7 @@ class Catalog:
         condition, params = filters_sql(filters)
         columns = ", ".join(f"a.{c.strip()}" for c in _ASSET_COLUMNS.split(","))
         rows = self._rows(
-            f"SELECT {columns} {self._FILTERED}{condition} AND a.asset_id NOT IN "
+            f"SELECT {columns} {filtered_from(condition)}{condition} AND a.asset_id NOT IN "
             "(SELECT value FROM json_each(?)) ORDER BY a.rel_path LIMIT ?",
             [*params, json.dumps(sorted(set(exclude))), limit],
         )

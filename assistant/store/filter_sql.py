@@ -101,6 +101,28 @@ FILTER_SQL: dict[str, Callable[[Filters], Condition]] = {
 }
 
 
+def filtered_from(condition: str) -> str:
+    """The FROM and WHERE prefix for `condition` (over `a` and `f`, from filters_sql).
+
+    A trigram condition (a facets_fts rowid list, a few hundred assets) drives the query
+    from asset_facets, each match's asset found by its key: SQLite otherwise walks every
+    indexed asset and looks its facets up (46 ms for a 1 % place filter at 10^5 assets,
+    11 ms this way), and with a date beside it took 24 s, re-reading the list per row.
+    An inner join is exact there: a trigram condition is false for an asset without
+    facets (NULL rowid), and the conditions are ANDed. Other filters (a date range over
+    half the archive) stay a walk over the assets, faster than the date index for them."""
+    if "facets_fts" in condition:
+        # CROSS JOIN: SQLite keeps this table order (its documented planner override).
+        return (
+            "FROM asset_facets f CROSS JOIN assets a ON a.asset_id = f.asset_id "
+            "WHERE a.status='indexed' AND "
+        )
+    return (
+        "FROM assets a LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
+        "WHERE a.status='indexed' AND "
+    )
+
+
 def filters_sql(filters: Filters) -> Condition:
     """The filters as one SQL condition over `a` (assets) and `f` (asset_facets)."""
     parts: list[Condition] = []

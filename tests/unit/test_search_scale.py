@@ -18,7 +18,7 @@ from assistant.schemas import Filters, Segment
 from assistant.similarity.hash_index import HashIndex, parse_hex
 from assistant.store import metadata_space
 from assistant.store.catalog import Catalog
-from assistant.store.filter_sql import FILTER_SQL
+from assistant.store.filter_sql import FILTER_SQL, filtered_from, filters_sql
 from assistant.store.metadata_rules import matches_filters
 from assistant.store.vectors.chroma import ChromaIndex
 from tests.helpers.builders import asset_row
@@ -96,6 +96,8 @@ FILTER_CASES: list[dict[str, Any]] = [
     {"key": "g"},
     {"key": "C major", "tempo_min": 120},
     {"place": "leuven", "people": "anna", "date_from": "2019-05-02"},
+    {"place": "leuven", "kind": "image,video"},
+    {"place": "ghent", "date_from": "2019-01-01"},
     {"language": "fr"},
     {"language": "German,nl"},
     {"language": "es"},
@@ -114,6 +116,19 @@ def test_sql_filters_agree_with_the_python_rules(tmp_path: Path, pairs: dict[str
     }
     assert catalog.filter_assets(filters) == expected
     assert expected or pairs in ({"source": "50%"}, {"place": "antwerp"}, {"language": "es"})
+
+
+def test_a_trigram_filter_reads_its_matches_first_not_every_asset(tmp_path: Path) -> None:
+    """A place filter (with a date beside it: 24 s at 10^5 assets when SQLite walked every
+    asset) starts from the facets the trigram index matched."""
+    catalog = _random_catalog(tmp_path / "catalog.sqlite")
+    condition, params = filters_sql(Filters.parse({"place": "ghent", "date_from": "2019-01-01"}))
+    sql = f"EXPLAIN QUERY PLAN SELECT a.asset_id {filtered_from(condition)}{condition}"
+    plan = [str(row[3]) for row in catalog._rows(sql, params)]
+    assert plan[0].split()[:2] == ["SEARCH", "f"], plan
+    assert not any(
+        step.startswith(("SCAN a", "SEARCH a USING INDEX assets_status")) for step in plan
+    )
 
 
 def test_every_filter_field_has_sql() -> None:
