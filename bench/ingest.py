@@ -118,6 +118,16 @@ def make_warm_up(folder: Path) -> None:
     with Image.open(samples.debian_photo("fruits.jpg")) as image:
         image.convert("RGB").resize((200, 150)).save(folder / "warm.jpg")
     samples.audio_with_speech([(0.5, "Warming up.")], folder / "warm.mp3", duration_s=3.0)
+    # A short video too: keyframe OCR, labels and faces on keyframes and the soundtrack's
+    # speaker turns load their models here, once, as in a long real ingest.
+    samples.video_with_speech(
+        samples.debian_video("vtest.avi"),
+        [(0.5, "Warming up.")],
+        folder / "warm.mp4",
+        duration_s=3.0,
+        width=320,
+        height=240,
+    )
 
 
 def timed_ingest(archive: Archive, root: Path) -> dict[str, Any]:

@@ -139,7 +139,8 @@ class IngestModels:
         """The run's one OCR reader, built on first use."""
         with self._lock:
             if self._ocr is None:
-                self._ocr = OcrReader(threads=self.settings.models.threads)
+                threads = self.settings.models.threads
+                self._ocr = self.provider.kept("ocr", lambda: OcrReader(threads=threads))
             return self._ocr
 
     def sound_tagger(self) -> SoundTagger | None:
@@ -151,7 +152,10 @@ class IngestModels:
         hint = f"Sound-event tags are off: {SOUND_HINT}"
         if not self._wanted(settings.ingest.sound_events, yamnet_available(), SOUND_OFF, hint):
             return None
-        return YamnetOnnx(settings.models.cache_dir, settings.models.threads)
+        models = settings.models
+        return self.provider.kept(
+            "sound-events", lambda: YamnetOnnx(models.cache_dir, models.threads)
+        )
 
     def object_labeler(self) -> ObjectLabeler | None:
         """The run's EfficientNet-Lite0, built on first use; None when off or missing."""
@@ -162,7 +166,8 @@ class IngestModels:
         hint = f"Object labels are off: {LABELS_HINT}"
         if not self._wanted(settings.ingest.object_labels, labeler_available(), LABELS_OFF, hint):
             return None
-        return EfficientNetLite0(settings.models.threads, settings.ingest.batch_size)
+        threads, batch = settings.models.threads, settings.ingest.batch_size
+        return self.provider.kept("object-labels", lambda: EfficientNetLite0(threads, batch))
 
     def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:
         if enabled and not installed:

