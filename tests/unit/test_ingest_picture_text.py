@@ -31,7 +31,7 @@ class FakeReader:
         type(self).made += 1
         self.read = 0
 
-    def lines(self, image: Image.Image) -> list[str]:
+    def lines(self, image: Image.Image, upscale: bool = True) -> list[str]:
         self.read += 1
         return ["STORM SURGE", "HARBOUR LIVE"]
 
