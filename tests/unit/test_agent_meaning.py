@@ -199,3 +199,22 @@ def test_who_needs_a_name_the_cited_words_give_not_only_the_record(ask) -> None:
     assert not states_name(berg, "Who will replace the old crane?", [item])
     assert states_name(berg, "Who said the old crane must be replaced?", [item])
     assert ask("Who will replace the old crane?", berg, crane, _encoder()).abstained
+
+
+def test_a_role_shared_with_an_unrelated_clip_is_not_its_topic(ask) -> None:
+    # none-03: the role alone made the briefing's opening close to the question, and it
+    # was quoted as the answer to whether the commissioner resigned.
+    question = "Did the commissioner resign?"
+    opening = passage(
+        "video/council_briefing.mp4",
+        "video",
+        "Commissioner Elena Varga speaking in Brussels.",
+        0.9,
+        4.0,
+        metadata={"people": ["Elena Varga"], "place": "Brussels"},
+    )
+    item = EvidenceBook().add(opening, opening.snippet, "search_archive")
+    assert unnamed(question) == "Did the resign?"
+    assert closeness([question], [item], _encoder()) < MIN_MEANING
+    answer = ask(question, "Yes, the commissioner resigned [1].", opening, _encoder())
+    assert answer.abstained and answer.citations == []
