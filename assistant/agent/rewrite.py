@@ -48,8 +48,11 @@ def topic_query(question: str) -> str:
     the model (~2 s for a rewrite, ~10 s per planning call on 2 cores)."""
     topic = topic_words(question, set())
     kept: list[str] = []
+    seen: set[str] = set()
     for word in _WORD.findall(question):
-        if fold(word) in topic and fold(word) not in {fold(k) for k in kept}:
+        folded = fold(word)
+        if folded in topic and folded not in seen:
+            seen.add(folded)
             kept.append(word)
     if not kept or len(kept) == len(content_words(question)):
         return ""

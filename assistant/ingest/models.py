@@ -54,7 +54,6 @@ class IngestModels:
         self.settings, self.provider = settings, provider
         self.report, self.progress = report, progress
         self._lock = threading.Lock()
-        self._ocr: OcrReader | None = None
         # name -> the optional model built for it on first use (None: off this run).
         self._built: dict[str, object] = {}
         self.clip = self._clip() if load_clip else None
@@ -136,12 +135,11 @@ class IngestModels:
             return None
 
     def ocr(self) -> OcrReader:
-        """The run's one OCR reader, built on first use."""
+        """The archive's one OCR reader, built on first use (the provider keeps it; the
+        lock serialises its first build between parallel files)."""
+        threads = self.settings.models.threads
         with self._lock:
-            if self._ocr is None:
-                threads = self.settings.models.threads
-                self._ocr = self.provider.kept("ocr", lambda: OcrReader(threads=threads))
-            return self._ocr
+            return self.provider.kept("ocr", lambda: OcrReader(threads=threads))
 
     def sound_tagger(self) -> SoundTagger | None:
         """The run's YAMNet, built on first use; None when off or not installed."""

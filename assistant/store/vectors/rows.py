@@ -159,30 +159,29 @@ class VectorRows:
         self, space: str, vector: np.ndarray, k: int, asset_ids: set[str]
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k over the vectors of `asset_ids`, best first."""
-        found = self._space(space)
-        if found is None or not asset_ids:
-            return []
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id, row FROM rows WHERE space=? AND asset_id IN "
-                "(SELECT value FROM json_each(?)) ORDER BY row",
-                (space, json.dumps(sorted(asset_ids))),
-            ).fetchall()
-        return self._top(space, found[0], rows, vector, k)
+        return self._top_where(space, "asset_id", sorted(asset_ids), vector, k)
 
     def rerank(
         self, space: str, vector: np.ndarray, ids: list[str], k: int
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k of the candidate `ids` (an index's oversampled answer),
         best first; ids without a row here are left out."""
+        return self._top_where(space, "id", ids, vector, k)
+
+    def _top_where(
+        self, space: str, column: str, values: list[str], vector: np.ndarray, k: int
+    ) -> list[tuple[str, float]]:
+        """Exact cosine top-k over the rows whose `column` ("id" or "asset_id") is one of
+        `values`, read in row order (sequential pages of the memory-mapped file)."""
         found = self._space(space)
-        if found is None or not ids:
+        if found is None or not values:
             return []
+        assert column in ("id", "asset_id")  # a column name, never user text
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, row FROM rows WHERE space=? AND id IN "
+                f"SELECT id, row FROM rows WHERE space=? AND {column} IN "
                 "(SELECT value FROM json_each(?)) ORDER BY row",
-                (space, json.dumps(ids)),
+                (space, json.dumps(values)),
             ).fetchall()
         return self._top(space, found[0], rows, vector, k)
 
