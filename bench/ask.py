@@ -37,13 +37,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from assistant.agent.session import ChatSession
-from assistant.agent.skeleton import QUERIES_GRAMMAR
+from assistant.agent.skeleton import QUERIES_GRAMMAR, ContinuesReplies
 from assistant.archive import Archive
 from assistant.config import load_settings
 from assistant.evaluation.matching import clip_matches, normalise_text
 from assistant.evaluation.metrics import fact_present
 from assistant.evaluation.suite import RelevantItem
-from assistant.models.base import ChatRequest, Continuation
+from assistant.models.base import ChatRequest, Continuation, MeasuredLLM
 from assistant.schemas import Answer
 from samples.media import TestArchive, build_test_archive
 
@@ -66,10 +66,9 @@ class CountingLLM:
         self._perf_call: dict[str, float] = {}
 
     def _count(self, text: str) -> int:
-        llama = getattr(self.inner, "_llama", None)
-        if llama is None:
+        if not isinstance(self.inner, MeasuredLLM):
             return len(text) // 4
-        return len(llama.tokenize(text.encode(), add_bos=False, special=True))
+        return self.inner.count_tokens(text)
 
     def _prompt(self, messages: list[dict[str, Any]], stage: str) -> None:
         # The system prompt is evaluated once and reused from llama.cpp's cache.
@@ -116,20 +115,8 @@ class CountingLLM:
             self.generated_tokens += self._count("".join(pieces))
 
     def _perf(self) -> dict[str, float]:
-        """llama.cpp's own counters (cumulative): prompt tokens it really evaluated (after
-        reusing the cached prefix), tokens it generated, and the time each took."""
-        llama = getattr(self.inner, "_llama", None)
-        if llama is None:
-            return {}
-        import llama_cpp
-
-        data = llama_cpp.llama_perf_context(llama._ctx.ctx)
-        return {
-            "evaluated_prompt_tokens": data.n_p_eval,
-            "decoded_tokens": data.n_eval,
-            "prompt_eval_s": data.t_p_eval_ms / 1000,
-            "decode_s": data.t_eval_ms / 1000,
-        }
+        """The model's own counters (cumulative), when it keeps them (llama.cpp does)."""
+        return self.inner.counters() if isinstance(self.inner, MeasuredLLM) else {}
 
     def take(self) -> dict[str, Any]:
         counts: dict[str, Any] = {
@@ -182,26 +169,14 @@ class CountingContinuingLLM(CountingLLM):
 
 def counting_llm(inner: Any, prompts: Path | None = None) -> CountingLLM:
     """A counter that offers what the model offers (the agent picks its path by that)."""
-    kind = CountingContinuingLLM if hasattr(inner, "stream_after") else CountingLLM
+    kind = CountingContinuingLLM if isinstance(inner, ContinuesReplies) else CountingLLM
     return kind(inner, prompts)
 
 
-def throughput(llm: Any) -> dict[str, float]:
+def throughput(llm: MeasuredLLM) -> dict[str, float]:
     """Prompt and generation tokens/s of the model on this machine right now."""
-    llama = llm.inner._llama
     prompt = "The harbour report describes shipping traffic and fishing quotas. " * 30
-    tokens = llama.tokenize(prompt.encode())
-    llama.reset()
-    started = time.perf_counter()
-    llama.eval(tokens)
-    prompt_s = time.perf_counter() - started
-    started = time.perf_counter()
-    result = llama.create_completion("Once upon a time", max_tokens=32, temperature=0.0)
-    generated = result["usage"]["completion_tokens"]
-    return {
-        "prompt_tok_per_s": round(len(tokens) / prompt_s, 1),
-        "gen_tok_per_s": round(generated / (time.perf_counter() - started), 1),
-    }
+    return llm.throughput(prompt, "Once upon a time", max_tokens=32)
 
 
 # Throughput of the 1.5B model on 2 idle cores (shared/MODELS.md), to project idle times.
@@ -345,8 +320,8 @@ def run(work: Path, profile: str, only: list[str]) -> dict[str, Any]:
         rows.append(score(case, answer, gold(case, manifest)) | llm.take())
         print(json.dumps(rows[-1]), file=sys.stderr)
     result = summary(rows, archive, profile)
-    if hasattr(llm.inner, "_llama") and llm.inner._llama is not None:
-        result["throughput_now"] = throughput(llm)
+    if isinstance(llm.inner, MeasuredLLM) and llm.inner.counters():  # loaded: it answered
+        result["throughput_now"] = throughput(llm.inner)
     result["projected_idle_total_s"] = _spread(
         [
             row["prompt_tokens"] / IDLE_PROMPT_TOK_S + row["generated_tokens"] / IDLE_GEN_TOK_S

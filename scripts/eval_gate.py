@@ -10,7 +10,7 @@ Builds eval/suites/sample/archive first when it is missing (scripts/make_sample_
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -40,13 +40,8 @@ def check(report: dict[str, Any], floors: dict[str, float]) -> list[str]:
 def build_sample_if_missing(suite: Path) -> None:
     if (suite / ".archive-built").exists():
         return
-    spec = importlib.util.spec_from_file_location(
-        "make_sample_archive", REPO / "scripts" / "make_sample_archive.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.main(["--suite", str(suite)])
+    script = REPO / "scripts" / "make_sample_archive.py"
+    subprocess.run([sys.executable, str(script), "--suite", str(suite)], check=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,8 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 
+from assistant.vocabulary.months import MONTH_SHORT, MONTHS
+
 _UNITS = {
     "zero": 0,
     "two": 2,
@@ -70,21 +72,6 @@ _SCALES = {
     "m": 1_000_000,
     "k": 1_000,
 }
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_SHORT = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -221,7 +208,7 @@ def facts_in(text: str) -> Facts:
 def _month(word: str) -> str | None:
     if word in MONTHS:
         return word
-    return _MONTH_SHORT.get(word) if word not in ("may", "mar") else None
+    return MONTH_SHORT.get(word) if word not in ("may", "mar") else None
 
 
 def name_candidates(sentence: str) -> list[str]:

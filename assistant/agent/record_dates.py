@@ -17,12 +17,11 @@ import re
 from datetime import date
 from typing import Protocol
 
-from assistant.agent.claims import MONTHS
 from assistant.schemas import Filters
+from assistant.vocabulary.months import MONTH_SHORT, MONTHS
 
 _MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS, start=1)}
-_MONTH_NUMBER.update({name[:3]: number for name, number in list(_MONTH_NUMBER.items())})
-_MONTH_NUMBER["sept"] = 9
+_MONTH_NUMBER |= {short: _MONTH_NUMBER[name] for short, name in MONTH_SHORT.items()}
 _MONTH = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"

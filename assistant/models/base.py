@@ -128,6 +128,25 @@ class ChatLLM(Protocol):
 
 
 @runtime_checkable
+class MeasuredLLM(Protocol):
+    """A local chat model that can say what its calls cost (benchmarks set times measured
+    on a busy machine against these): its tokenizer's count of a text, its own cumulative
+    counters, and its speed right now."""
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def counters(self) -> dict[str, float]:
+        """Cumulative: prompt tokens really evaluated (after a reused cached prefix), tokens
+        decoded, and the seconds each took; empty before the model is loaded."""
+        ...
+
+    def throughput(self, prompt: str, opening: str, max_tokens: int) -> dict[str, float]:
+        """Prompt and generation tokens/s: `prompt` read from a reset context, then
+        `max_tokens` generated after `opening`."""
+        ...
+
+
+@runtime_checkable
 class VisualQA(Protocol):
     """Answers a question about an image; captions it."""
 

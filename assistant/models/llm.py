@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,43 @@ class LlamaCppChat:
                 self._keep()
 
         return self.queue.stream(produce)
+
+    def count_tokens(self, text: str) -> int:
+        self._load_once()
+        return len(self._llama.tokenize(text.encode(), add_bos=False, special=True))
+
+    def counters(self) -> dict[str, float]:
+        if self._llama is None:
+            return {}
+        import llama_cpp
+
+        data = llama_cpp.llama_perf_context(self._llama._ctx.ctx)
+        return {
+            "evaluated_prompt_tokens": data.n_p_eval,
+            "decoded_tokens": data.n_eval,
+            "prompt_eval_s": data.t_p_eval_ms / 1000,
+            "decode_s": data.t_eval_ms / 1000,
+        }
+
+    def throughput(self, prompt: str, opening: str, max_tokens: int) -> dict[str, float]:
+        self._load_once()
+        llama = self._llama
+        tokens = llama.tokenize(prompt.encode())
+        llama.reset()
+        started = time.perf_counter()
+        llama.eval(tokens)
+        prompt_s = time.perf_counter() - started
+        started = time.perf_counter()
+        result = llama.create_completion(opening, max_tokens=max_tokens, temperature=0.0)
+        generated = result["usage"]["completion_tokens"]
+        return {
+            "prompt_tok_per_s": round(len(tokens) / prompt_s, 1),
+            "gen_tok_per_s": round(generated / (time.perf_counter() - started), 1),
+        }
+
+    def _load_once(self) -> None:
+        if self._llama is None:
+            self.load()
 
     def _chat_tokens(self, messages: list[Message]) -> list[int]:
         """The prompt exactly as create_chat_completion builds it (the GGUF's own chat

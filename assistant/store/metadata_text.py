@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from assistant.schemas import MetadataValue
 from assistant.store.metadata_rules import as_strings, parse_date
+from assistant.vocabulary.months import MONTHS
 
 # Read by machines, not typed by people.
 SKIPPED_FIELDS = frozenset(
@@ -47,20 +48,6 @@ GIST_FIELDS = (
 # Tempo words by upper bound in BPM (about the Italian markings: adagio, andante/moderato,
 # allegro, presto).
 TEMPO_WORDS = ((80.0, "slow"), (110.0, "moderate"), (150.0, "fast"))
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def tempo_words(bpm: float) -> str:
@@ -86,7 +73,9 @@ def field_words(name: str, value: object) -> str:
         return f"{value} key"
     if name == "date":
         when = parse_date(value)
-        return f"{value} ({_MONTHS[when.month - 1]} {when.year})" if when else str(value)
+        if when is None:
+            return str(value)
+        return f"{value} ({MONTHS[when.month - 1].capitalize()} {when.year})"
     if isinstance(value, bool | int | float):
         return ""  # a bare number (an extra count, a rating) is not worth matching
     return ", ".join(part.strip() for part in as_strings(value) if part.strip())

@@ -16,7 +16,7 @@ from assistant.agent.session import ANSWER_SCHEMA
 from assistant.agent.skeleton import QUERIES_GRAMMAR, QUERIES_OPENING, stream_answer_json
 from assistant.archive import Archive
 from assistant.config import load_settings
-from assistant.models.base import ChatRequest, Continuation
+from assistant.models.base import ChatRequest, Continuation, MeasuredLLM
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +47,7 @@ def _messages(user: str) -> list[dict[str, str]]:
 
 
 def _evaluated(chat: Any) -> int:
-    import llama_cpp
-
-    return int(llama_cpp.llama_perf_context(chat._llama._ctx.ctx).n_p_eval)
+    return int(chat.counters()["evaluated_prompt_tokens"])
 
 
 def _rewrite(chat: Any, question: str) -> str:
@@ -105,3 +103,17 @@ def test_a_rewrite_through_the_skeleton_gives_two_bounded_queries(chat: Any) -> 
     assert 1 <= len(queries) <= 2
     assert all(3 <= len(query) <= MAX_QUERY_CHARS for query in queries)
     assert len(chat._snapshots) == 1  # kept for the next turn's rewrite
+
+
+def test_the_model_measures_its_own_calls(chat: Any) -> None:
+    """What bench/ask.py reads through `MeasuredLLM`: the tokenizer's count, the
+    counters that grow with a call, and the speed right now."""
+    assert isinstance(chat, MeasuredLLM)
+    assert 3 <= chat.count_tokens("The harbour report describes shipping.") <= 12
+    before = chat.counters()
+    chat.complete(ChatRequest(_messages("Say yes."), max_tokens=4))
+    after = chat.counters()
+    assert after["evaluated_prompt_tokens"] > before["evaluated_prompt_tokens"]
+    assert after["decoded_tokens"] > before["decoded_tokens"]
+    speed = chat.throughput("The harbour report. " * 10, "Once upon a time", max_tokens=4)
+    assert speed["prompt_tok_per_s"] > 0 and speed["gen_tok_per_s"] > 0
