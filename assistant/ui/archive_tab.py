@@ -14,7 +14,7 @@ from assistant.errors import AssistantError
 from assistant.ingest.report import counts_text
 from assistant.schemas import IngestReport
 from assistant.ui.access import Access
-from assistant.ui.errors import user_error
+from assistant.ui.errors import shown_to_user
 from assistant.ui.ingest_progress import Background, ProgressSnapshot, progress_html
 
 
@@ -101,18 +101,14 @@ class ArchiveHandler:
     def ingest(self, folder: str, user: str | None = None) -> Iterator[tuple[str, Any]]:
         """Yields the live progress panel every TICK_S while the ingest runs in a thread,
         then the report and the new counts."""
-        try:
+        with shown_to_user():
             root = self.access.ingest_folder(user, folder)
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         sink = ProgressSnapshot()
         run = Background(lambda: self.ingest_folder(self.archive, root, progress=sink))
         for _ in run.ticks(TICK_S):
             yield progress_html(sink.snapshot()), gr.skip()
-        try:
+        with shown_to_user():
             report = run.result()
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         self.on_change()
         yield report_html(report), counts_html(self.archive.catalog.counts())
 

@@ -11,9 +11,8 @@ from typing import Any
 import gradio as gr
 
 from assistant.enrich.people import People
-from assistant.errors import AssistantError
 from assistant.ui.access import Access
-from assistant.ui.errors import user_error
+from assistant.ui.errors import shown_to_user
 from assistant.ui.naming import Choices, naming_events, relisted
 
 
@@ -41,11 +40,9 @@ class PeopleHandler:
     def name(self, person_id: int | None, name: str, user: str | None = None) -> str:
         if person_id is None:
             raise gr.Error("Pick a person first.")
-        try:
+        with shown_to_user():
             self.access.require_editor(user, "Naming people")
             naming = self.people.name_person(int(person_id), name)
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         return (
             f"Person #{naming.person_id} is now “{naming.name}”: {naming.proposed} "
             "proposal(s) wait in Metadata review."
@@ -54,11 +51,9 @@ class PeopleHandler:
     def delete(self, person_id: int | None, user: str | None = None) -> str:
         if person_id is None:
             raise gr.Error("Pick a person first.")
-        try:
+        with shown_to_user():
             self.access.require_editor(user, "Deleting people")
             removed = self.people.delete_person(int(person_id))
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         return f"Person #{person_id} deleted: {removed} face(s) and their thumbnails removed."
 
 

@@ -13,11 +13,10 @@ import gradio as gr
 
 from assistant.enrich import review
 from assistant.enrich.propagate import Proposal, pending_proposals
-from assistant.errors import AssistantError
 from assistant.store.catalog import Catalog
 from assistant.ui.access import Access
 from assistant.ui.archive_tab import _table
-from assistant.ui.errors import user_error
+from assistant.ui.errors import shown_to_user
 from assistant.ui.media import MediaLinks
 
 Choices = list[tuple[str, int]]
@@ -89,11 +88,9 @@ class ReviewHandler:
         return _table(headers, rows, "aa-proposals"), choices
 
     def propose(self, user: str | None = None) -> tuple[str, Choices, str]:
-        try:
+        with shown_to_user():
             self.access.require_editor(user, "Finding metadata proposals")
             found = self.propose_all()
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         table, choices = self.listing()
         return table, choices, f"{len(found)} proposals waiting for review."
 
@@ -102,15 +99,13 @@ class ReviewHandler:
     ) -> tuple[str, Choices, str]:
         if not proposal_ids:
             raise gr.Error("Tick one or more proposals first.")
-        try:
+        with shown_to_user():
             self.access.require_editor(user, "Accepting or rejecting metadata")
             for proposal_id in proposal_ids:
                 if accepted:
                     review.accept(self.catalog, int(proposal_id))
                 else:
                     review.reject(self.catalog, int(proposal_id))
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         table, choices = self.listing()
         verb = "Accepted" if accepted else "Rejected"
         return table, choices, f"{verb} {len(proposal_ids)} proposal(s)."

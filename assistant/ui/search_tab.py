@@ -6,12 +6,11 @@ from typing import Any
 
 import gradio as gr
 
-from assistant.errors import AssistantError
 from assistant.retrieval.modalities import MODALITIES, NAMES, QueryModality
 from assistant.retrieval.outcome import SearchesClips
 from assistant.schemas import Filters, SearchQuery
 from assistant.ui.cards import cards_grid, clip_card, weak_section
-from assistant.ui.errors import user_error
+from assistant.ui.errors import shown_to_user
 from assistant.ui.media import MediaLinks
 from assistant.ui.uploads import check_upload
 from assistant.vocabulary.kinds import MEDIA_KINDS
@@ -60,7 +59,7 @@ class SearchHandler:
         self, text: str, uploads: dict[str, str | None], k: float, filters: Filters
     ) -> tuple[str, str]:
         """`uploads`: the upload controls' files by modality name (None: left empty)."""
-        try:
+        with shown_to_user():
             query = SearchQuery(
                 text=text or "",
                 filters=filters,
@@ -72,8 +71,6 @@ class SearchHandler:
                 },
             )
             clips = self.engine.search(query)
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         if not clips:
             return "No clips match. Loosen the filters or try other words.", ""
         cards = [
@@ -148,10 +145,8 @@ def build_search_tab(handler: SearchHandler) -> None:
         given = dict(zip(NAMES, values[: len(NAMES)], strict=True))
         chosen = dict(zip(INPUT_ORDER, values[len(NAMES) :], strict=True))
         k = chosen.pop("k")
-        try:
+        with shown_to_user():
             filters = _filters(**chosen)
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         return handler.search(text, given, k, filters)
 
     inputs = [text, *uploads, *(boxes[name] for name in INPUT_ORDER)]

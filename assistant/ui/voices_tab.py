@@ -17,12 +17,11 @@ from assistant.agent.passages import asset_clip, segments_clip
 from assistant.archive import Archive
 from assistant.enrich.voice_search import find_by_example
 from assistant.enrich.voices import name_voice
-from assistant.errors import AssistantError
 from assistant.schemas import Clip
 from assistant.store.voices import VoiceStore
 from assistant.ui.access import Access
 from assistant.ui.cards import cards_grid, clip_card
-from assistant.ui.errors import user_error
+from assistant.ui.errors import shown_to_user
 from assistant.ui.media import MediaLinks
 from assistant.ui.naming import Choices, naming_events
 from assistant.ui.uploads import check_upload
@@ -113,11 +112,9 @@ class VoicesHandler:
     def name(self, voice_id: int | None, name: str, user: str | None = None) -> str:
         if voice_id is None:
             raise gr.Error("Pick a voice first.")
-        try:
+        with shown_to_user():
             self.access.require_editor(user, "Naming voices")
             named, proposed = name_voice(self.archive, str(int(voice_id)), name)
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         return (
             f"{named.label}: {proposed} `people` proposal(s) wait in Metadata review "
             "(voice match, with its similarity)."
@@ -127,13 +124,11 @@ class VoicesHandler:
         """(summary, cards) of the recordings where the voice of the uploaded clip speaks."""
         if not clip:
             raise gr.Error("Upload or record a clip of the voice first.")
-        try:
+        with shown_to_user():
             path = check_upload(clip, "audio", self.max_upload_mb)
             matches = find_by_example(
                 self.archive, Path(path), self.archive.models.speaker(), int(k)
             )
-        except AssistantError as exc:
-            raise user_error(exc) from exc
         if not matches:
             return "No recording holds a voice yet.", ""
         store = VoiceStore(self.archive.catalog)

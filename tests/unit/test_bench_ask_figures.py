@@ -4,15 +4,10 @@ speaker's voice and a timecode) is not."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 from assistant.schemas import Answer, Citation
+from bench import ask as bench_ask
 from tests.helpers.clips import passage
 
-REPO = Path(__file__).resolve().parents[2]
 HARBOUR = passage(
     "radio/harbour_interview.m4a",
     "audio",
@@ -23,18 +18,9 @@ HARBOUR = passage(
 )
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_ask", REPO / "bench" / "ask.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def _flagged(text: str) -> list[str]:
     answer = Answer(question="q", text=text, citations=[Citation(n=1, clip=HARBOUR)])
-    return list(_bench().unsupported_figures(answer))
+    return list(bench_ask.unsupported_figures(answer))
 
 
 def test_a_verbatim_requote_is_not_a_missing_figure_but_an_invented_one_is() -> None:
