@@ -4,7 +4,6 @@ answer turn of the gold speaker, not the reporter's question, and the report sco
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -15,17 +14,12 @@ from assistant.evaluation.runner import run_suite
 
 # Ingest plus three agent answers: 15 min and more on 2 loaded cores (load 27 here).
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _build_suite(suite: Path) -> None:
-    spec = importlib.util.spec_from_file_location(
-        "make_interview_suite", REPO / "scripts" / "make_interview_suite.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.build(suite)
+    from scripts import make_interview_suite
+
+    make_interview_suite.build(suite)
 
 
 @pytest.fixture(scope="module")

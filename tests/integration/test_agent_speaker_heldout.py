@@ -7,10 +7,8 @@ expert's answer turn and hold its words."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,7 +18,6 @@ from samples import media as samples
 
 # Ingest of one 30 s interview plus one agent answer: several minutes on 2 loaded cores.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
-REPO = Path(__file__).resolve().parents[2]
 TURNS = [
     ("reporter", "Professor, is the old lighthouse safe for visitors?"),
     ("expert", "Not yet. The survey found deep cracks in the stone tower."),
@@ -32,17 +29,9 @@ TURNS = [
 QUESTION = "What did the professor answer when asked if the lighthouse will open to visitors again?"
 
 
-def _script() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "make_interview_suite", REPO / "scripts" / "make_interview_suite.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _build(suite: Path) -> None:
+    from scripts import make_interview_suite
+
     (suite / "archive").mkdir(parents=True)
     (suite / "queries").mkdir()
     lines = samples.interview(TURNS, samples.INTERVIEW_VOICES, suite / "archive" / "tower.wav")[1]
@@ -51,7 +40,9 @@ def _build(suite: Path) -> None:
         for t in lines
     ]
     answer = [line for line in lines if line.speaker == "expert"][1]
-    case = _script()._ask("ask-professor-lighthouse", QUESTION, "tower.wav", answer, ["September"])
+    case = make_interview_suite._ask(
+        "ask-professor-lighthouse", QUESTION, "tower.wav", answer, ["September"]
+    )
     (suite / "suite.yaml").write_text("name: heldout\narchive: archive\nqueries: queries\n")
     (suite / "speakers.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
     (suite / "cases.jsonl").write_text(json.dumps(case) + "\n")

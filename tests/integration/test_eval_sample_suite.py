@@ -3,9 +3,7 @@ holding the CI gate's recall floor when run end to end without a language model.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,18 +23,12 @@ REQUIRED_TAGS = {
 }
 
 
-def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def built_suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from scripts import make_sample_archive
+
     suite = tmp_path_factory.mktemp("suite") / "sample"
-    assert _script("make_sample_archive").main(["--suite", str(suite), "--force"]) == 0
+    assert make_sample_archive.main(["--suite", str(suite), "--force"]) == 0
     return suite
 
 
@@ -60,8 +52,9 @@ def test_suite_covers_every_tag_with_real_files(built_suite: Path) -> None:
 
 
 def test_gate_holds_on_the_sample_suite(built_suite: Path, tmp_path: Path) -> None:
-    gate = _script("eval_gate")
-    status = gate.main(
+    from scripts import eval_gate
+
+    status = eval_gate.main(
         ["--suite", str(built_suite), "--out", str(tmp_path / "report"), "--profile", "test"]
     )
     assert (tmp_path / "report" / "report.md").is_file()
