@@ -23,10 +23,11 @@ import threading
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from assistant.archive import Archive
+    from assistant.store.vectors.chroma import ChromaIndex
 
 logger = logging.getLogger(__name__)
 # The spaces a text query reads first (engine.text_rankings), not visual/speaker/sound.
@@ -95,7 +96,7 @@ class WarmUp:
     """One thread per space loading its graph (Chroma loads two spaces side by side, on
     the two cores); `close()` waits for them (Archive.close)."""
 
-    def __init__(self, vectors: Any, spaces: list[str]) -> None:
+    def __init__(self, vectors: ChromaIndex, spaces: list[str]) -> None:
         # Not daemons: the interpreter's exit waits for them, never stops one in Chroma.
         self._threads = [
             threading.Thread(target=self._run, args=(vectors, space), name=f"warm-up-{space}")
@@ -105,7 +106,7 @@ class WarmUp:
             thread.start()
 
     @staticmethod
-    def _run(vectors: Any, space: str) -> None:
+    def _run(vectors: ChromaIndex, space: str) -> None:
         try:
             vectors.warm(space)
         except Exception as exc:  # the first query meets it again, and says it
