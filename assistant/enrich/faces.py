@@ -40,6 +40,10 @@ DETECT_MAX_PIXELS = 500_000
 # with no face is tried again with a border around it.
 PAD_BELOW_PX = 400
 PAD_SHARE = 0.25
+# That retry looks for one big face, which HOG's 80 px window finds without the 2x
+# upsampling once the picture's short side is this long: 0.04 s instead of 0.16 s for a
+# 512 x 320 photo without a face (most photos), the same faces found on the face set.
+PAD_UPSAMPLE_BELOW_PX = 120
 # Faces smaller than this (pixels, in the original picture) are too blurry to encode well.
 MIN_FACE_PX = 24
 THUMB_PX = 160
@@ -74,7 +78,8 @@ def find_faces(model: FaceModel, picture: Image.Image) -> list[Face]:
         pad = round(max(small.size) * PAD_SHARE)
         mean = tuple(int(v) for v in np.asarray(small).reshape(-1, 3).mean(axis=0))
         padded = ImageOps.expand(small, border=pad, fill=mean)
-        found = [(f, pad) for f in model.detect(np.asarray(padded), 1)]
+        upsample = 1 if min(small.size) < PAD_UPSAMPLE_BELOW_PX else 0
+        found = [(f, pad) for f in model.detect(np.asarray(padded), upsample)]
     faces = [_face(rgb, detected, pad, scale) for detected, pad in found]
     faces = [f for f in faces if min(f.box[2] - f.box[0], f.box[3] - f.box[1]) >= MIN_FACE_PX]
     return sorted(faces, key=lambda f: (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]), reverse=True)

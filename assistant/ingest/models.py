@@ -164,8 +164,8 @@ class IngestModels:
         hint = f"Object labels are off: {LABELS_HINT}"
         if not self._wanted(settings.ingest.object_labels, labeler_available(), LABELS_OFF, hint):
             return None
-        threads, batch = settings.models.threads, settings.ingest.batch_size
-        return self.provider.kept("object-labels", lambda: EfficientNetLite0(threads, batch))
+        threads = settings.models.threads
+        return self.provider.kept("object-labels", lambda: EfficientNetLite0(threads))
 
     def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:
         if enabled and not installed:

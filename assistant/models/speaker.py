@@ -18,6 +18,7 @@ import numpy as np
 
 from assistant.errors import MissingModelError
 from assistant.models.inference import InferenceModel
+from assistant.models.torch_threads import one_torch_thread
 
 SAMPLE_RATE = 16_000
 MEL_BANDS = 40
@@ -107,23 +108,18 @@ class ResemblyzerEncoder(InferenceModel[Any]):
         out = []
         # The LSTM steps through 160 frames of small matrices: one thread is as fast as
         # two when idle and ten times faster on a loaded machine (threads spin at each
-        # step). Set for the call only: the setting is process-wide.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            with torch.inference_mode():
-                for start in range(0, len(spans), self.batch):
-                    # A batch's frames at a time: a long file's windows together would
-                    # hold 25 KB each (1.2 GB for ten hours).
-                    mels = np.stack(
-                        [
-                            _fixed_frames(mel[round(a * frames_per_s) : round(b * frames_per_s)])
-                            for a, b in spans[start : start + self.batch]
-                        ]
-                    )
-                    out.append(net(torch.from_numpy(mels)).numpy())
-        finally:
-            torch.set_num_threads(threads)
+        # step).
+        with one_torch_thread(), torch.inference_mode():
+            for start in range(0, len(spans), self.batch):
+                # A batch's frames at a time: a long file's windows together would
+                # hold 25 KB each (1.2 GB for ten hours).
+                mels = np.stack(
+                    [
+                        _fixed_frames(mel[round(a * frames_per_s) : round(b * frames_per_s)])
+                        for a, b in spans[start : start + self.batch]
+                    ]
+                )
+                out.append(net(torch.from_numpy(mels)).numpy())
         return np.concatenate(out).astype(np.float32)
 
 

@@ -75,3 +75,25 @@ def test_thumbnail_is_bounded(tmp_path: Path) -> None:
     out = images.save_thumbnail(Image.new("RGB", (1000, 500)), tmp_path / "t" / "0.jpg", 320)
     with Image.open(out) as thumb:
         assert thumb.size == (320, 160)
+
+
+def test_a_big_rotated_jpeg_decodes_small_with_its_upright_size_and_the_same_look(
+    tmp_path: Path,
+) -> None:
+    """A 2560 x 1600 wallpaper is decoded at reduced scale (JPEG draft), turned upright by
+    its EXIF orientation; the asset keeps the full upright size, and the work picture looks
+    like the full decode shrunk (same perceptual hash, give or take a bit or two)."""
+    import imagehash
+
+    source = debian_photo("Aqua.jpg")
+    with Image.open(source) as full:
+        exif = full.getexif()
+        exif[images.TAG_ORIENTATION] = 6  # rotated 90 degrees: width and height swap
+        full.save(tmp_path / "turned.jpg", exif=exif, quality=90)
+        reference = full.convert("RGB").transpose(Image.Transpose.ROTATE_270)
+    loaded = images.open_image(tmp_path / "turned.jpg", 10**8)
+    assert (loaded.width, loaded.height) == (1600, 2560)
+    assert loaded.image.size == (320, 512)
+    reference.thumbnail((images.WORK_PX, images.WORK_PX))
+    h = imagehash.hex_to_hash
+    assert h(images.phash_hex(loaded.image)) - h(images.phash_hex(reference)) <= 4
