@@ -137,10 +137,23 @@ class QdrantSettings(BaseModel):
     quantization: Literal["none", "scalar"] = "none"
 
 
+class FaissSettings(BaseModel):
+    # A space is exact (flat) until it holds train_at vectors, then IVF with 8-bit codes:
+    # nlist lists, nprobe of them read per query, the best `candidates` re-ranked exactly
+    # over the float32 rows (store/vectors/faiss_space.py; recall in docs/search.md).
+    train_at: int = Field(default=50_000, ge=1000)
+    nlist: int = Field(default=2048, ge=1)
+    nprobe: int = Field(default=64, ge=1)
+    candidates: int = Field(default=200, ge=1)
+
+
 class StoreSettings(BaseModel):
     # "chroma": embedded (PersistentClient under the data dir) unless chroma_url is set.
     # "qdrant": a cluster at qdrant.url, else local mode under the data dir.
-    vectors: Literal["chroma", "qdrant"] = "chroma"
+    # "faiss": embedded and compact (data_dir/faiss): choose it past ~10^5 assets, where
+    # Chroma's graph holds every float32 vector in memory and builds at ~30 assets/s.
+    vectors: Literal["chroma", "qdrant", "faiss"] = "chroma"
+    faiss: FaissSettings = Field(default_factory=FaissSettings)
     chroma_url: str | None = None
     qdrant: QdrantSettings = Field(default_factory=QdrantSettings)
     # HNSW graph: neighbours per node (M) and build-time beam, fixed when a space is

@@ -28,6 +28,7 @@ What is synthetic, so the build stays minutes, not hours:
     python bench/scale.py --assets 100000
     python bench/scale.py --assets 1000000      # long: see build_s of the smaller runs
     python bench/scale.py --assets 100000 --keep DIR --ef 200   # again on DIR, ef 200
+    python bench/scale.py --assets 100000 --vectors faiss       # the compact index
 """
 
 from __future__ import annotations
@@ -706,6 +707,13 @@ def main() -> None:
         help="Drop the archive's and the text model's files from the page cache before "
         "the cold first query (a cold disk, without touching the rest of the cache).",
     )
+    parser.add_argument(
+        "--vectors",
+        choices=("chroma", "faiss"),
+        default=None,
+        help="Vector backend of a new build (store.vectors; a kept build keeps its own).",
+    )
+    parser.add_argument("--nprobe", type=int, default=None, help="faiss lists read per query")
     parser.add_argument("--m", type=int, default=None, help="HNSW M of a new build")
     parser.add_argument(
         "--ef-construction", type=int, default=None, help="HNSW build beam of a new build"
@@ -724,6 +732,11 @@ def main() -> None:
     state = BuildState(folder, args.assets)
     if args.reuse and not state.data["complete"]:
         raise SystemExit(f"{folder} holds no finished build (run without --reuse to finish it)")
+    # Through the environment, so that the cold-start and sweep processes open it too.
+    backend = state.data.setdefault("vectors", args.vectors or "chroma")
+    os.environ["ASSISTANT_STORE__VECTORS"] = backend
+    if args.nprobe:
+        os.environ["ASSISTANT_STORE__FAISS__NPROBE"] = str(args.nprobe)
     try:
         if not state.data["complete"]:
             settings = load_settings("test", data_dir=folder)
@@ -771,6 +784,7 @@ def build_report(folder: Path, state: BuildState) -> dict[str, Any]:
             sizes["index"] += path.stat().st_size
     return {
         "assets": data["assets"],
+        "vector_backend": data.get("vectors", "chroma"),
         "segments": data["segments"],
         "text_vectors": data["text_vectors"],
         "meaning_vectors": data["meaning_vectors"],

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from assistant.archive import Archive
     from assistant.store.vectors.chroma import ChromaIndex
+    from assistant.store.vectors.faiss_index import FaissIndex
 
 logger = logging.getLogger(__name__)
 # The spaces a text query reads first (engine.text_rankings), not visual/speaker/sound.
@@ -63,6 +64,12 @@ def graph_files(vectors_dir: Path, spaces: Iterable[str]) -> list[Path]:
     return [path for path in found if path.is_file()]
 
 
+def faiss_files(data_dir: Path, space: str) -> list[Path]:
+    """A faiss-backed space's index files (store/vectors/faiss_space.py; not its rows:
+    a query reads a few hundred of them, 7.7 GB at 5M text vectors)."""
+    return sorted((data_dir / "faiss").glob(f"{space}.*.faiss"))
+
+
 def read_ahead(paths: Iterable[Path]) -> int:
     """Ask the kernel to start reading these files into the page cache; bytes asked."""
     if not hasattr(os, "posix_fadvise"):  # not on Linux: nothing to do
@@ -96,7 +103,7 @@ class WarmUp:
     """One thread per space loading its graph (Chroma loads two spaces side by side, on
     the two cores); `close()` waits for them (Archive.close)."""
 
-    def __init__(self, vectors: ChromaIndex, spaces: list[str]) -> None:
+    def __init__(self, vectors: ChromaIndex | FaissIndex, spaces: list[str]) -> None:
         # Not daemons: the interpreter's exit waits for them, never stops one in Chroma.
         self._threads = [
             threading.Thread(target=self._run, args=(vectors, space), name=f"warm-up-{space}")
@@ -106,7 +113,7 @@ class WarmUp:
             thread.start()
 
     @staticmethod
-    def _run(vectors: ChromaIndex, space: str) -> None:
+    def _run(vectors: ChromaIndex | FaissIndex, space: str) -> None:
         try:
             vectors.warm(space)
         except Exception as exc:  # the first query meets it again, and says it
@@ -121,13 +128,22 @@ def warm_up(archive: Archive) -> None:
     """Read ahead and load the text query's graphs (embedded Chroma with graphs on disk;
     a server or Qdrant reads its own disk), once per archive."""
     store = archive.settings.store
+    if "warm_up" in archive.extras:
+        return
+    if store.vectors == "faiss":  # its index files, read ahead and loaded the same way
+        from assistant.store.vectors.faiss_index import FaissIndex
+
+        if not isinstance(archive.vectors, FaissIndex):  # a test's own index
+            return
+        files = [p for s in TEXT_QUERY_SPACES for p in faiss_files(archive.settings.data_dir, s)]
+        read_ahead(files)
+        archive.extras["warm_up"] = WarmUp(archive.vectors, list(TEXT_QUERY_SPACES))
+        return
     if store.vectors != "chroma" or store.chroma_url:
         return
     from assistant.store.vectors.chroma import ChromaIndex
 
     if not isinstance(archive.vectors, ChromaIndex):  # a test's own index
-        return
-    if "warm_up" in archive.extras:
         return
     folders = graph_folders(archive.settings.vectors_dir, TEXT_QUERY_SPACES)
     if not folders:

@@ -1,4 +1,4 @@
-"""`assistant index migrate --to qdrant|chroma-server [--url URL]`."""
+"""`assistant index migrate --to qdrant|chroma-server|faiss [--url URL]`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ index_app, register = command_group("index", "The vector index: move it between 
 @index_app.command("migrate")
 def migrate_cmd(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option(help="qdrant or chroma-server.")],
+    to: Annotated[str, typer.Option(help="qdrant, chroma-server or faiss.")],
     url: Annotated[
         str | None,
         typer.Option(
@@ -63,19 +63,24 @@ def migrate_cmd(
     )
 
 
-def _engine(to: str) -> Literal["qdrant", "chroma-server"]:
-    if to not in ("qdrant", "chroma-server"):
+Engine = Literal["qdrant", "chroma-server", "faiss"]
+
+
+def _engine(to: str) -> Engine:
+    if to not in ("qdrant", "chroma-server", "faiss"):
         raise AssistantError(
-            f"Unknown target '{to}'.", hint="Use --to qdrant or --to chroma-server."
+            f"Unknown target '{to}'.", hint="Use --to qdrant, --to chroma-server or --to faiss."
         )
     return to  # type: ignore[return-value]
 
 
-def _target(
-    settings: Settings, to: Literal["qdrant", "chroma-server"], url: str | None
-) -> Settings:
+def _target(settings: Settings, to: Engine, url: str | None) -> Settings:
     store = settings.store
-    if to == "chroma-server":
+    if to == "faiss":  # embedded under the data dir (data_dir/faiss)
+        if store.vectors == "faiss":
+            raise AssistantError("That is the index in use already.")
+        store = store.model_copy(update={"vectors": "faiss"})
+    elif to == "chroma-server":
         if not url:
             raise AssistantError(
                 "--to chroma-server needs --url http://HOST:PORT.",
@@ -91,6 +96,8 @@ def _target(
 
 
 def _switch_hint(engine: str, url: str | None) -> str:
+    if engine == "faiss":
+        return "ASSISTANT_STORE__VECTORS=faiss (or store.vectors: faiss in the profile)"
     if engine == "qdrant":
         return "ASSISTANT_STORE__VECTORS=qdrant" + (
             f" ASSISTANT_STORE__QDRANT__URL={url}" if url else ""

@@ -19,6 +19,7 @@ from assistant.config import QdrantSettings, load_settings
 from assistant.store.vectors.base import VectorIndex
 from assistant.store.vectors.chroma import ChromaIndex
 from assistant.store.vectors.factory import open_index
+from assistant.store.vectors.faiss_index import FaissIndex
 from assistant.store.vectors.migrate import migrate
 from assistant.store.vectors.qdrant import QdrantIndex
 from tests.e2e.conftest import free_port
@@ -62,10 +63,12 @@ def _make(name: str, folder: Path, request: pytest.FixtureRequest) -> VectorInde
         for space in ("text", "visual"):  # the server outlives one test: start empty
             index.drop_space(space)
         return index
+    if name == "faiss":
+        return FaissIndex(folder / "faiss")
     return QdrantIndex(QdrantSettings(collection_prefix="t_"), local_path=folder / "qdrant")
 
 
-BACKENDS = ["chroma_embedded", "chroma_server", "qdrant"]
+BACKENDS = ["chroma_embedded", "chroma_server", "qdrant", "faiss"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -136,7 +139,7 @@ def test_scan_returns_every_vector(index: VectorIndex) -> None:
     assert asset == assets[123] and np.allclose(row, matrix[123], atol=1e-5)
 
 
-@pytest.mark.parametrize("target", ["qdrant", "chroma_server"])
+@pytest.mark.parametrize("target", ["qdrant", "chroma_server", "faiss"])
 def test_migrate_copies_and_verifies(
     target: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:

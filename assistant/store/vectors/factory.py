@@ -1,5 +1,6 @@
 """The vector index the settings name: embedded Chroma (default), a Chroma server, or Qdrant
-(a cluster by URL, or local mode under the data dir). Same protocol, same code paths."""
+(a cluster by URL, or local mode under the data dir), or faiss (embedded, compact: large
+archives). Same protocol, same code paths."""
 
 from __future__ import annotations
 
@@ -9,6 +10,13 @@ from assistant.store.vectors.base import VectorIndex
 
 def open_index(settings: Settings) -> VectorIndex:
     store = settings.store
+    if store.vectors == "faiss":
+        from assistant.store.vectors.faiss_index import FaissIndex
+        from assistant.store.vectors.faiss_space import IvfParams
+
+        f = store.faiss
+        params = IvfParams(f.train_at, f.nlist, f.nprobe, f.candidates)
+        return FaissIndex(settings.data_dir / "faiss", params, store.exact_max_assets)
     if store.vectors == "qdrant":
         from assistant.store.vectors.qdrant import QdrantIndex
 

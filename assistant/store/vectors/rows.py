@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS rows (space TEXT NOT NULL, id TEXT NOT NULL,
                                  asset_id TEXT NOT NULL, row INTEGER NOT NULL,
                                  PRIMARY KEY (space, id));
 CREATE INDEX IF NOT EXISTS rows_by_asset ON rows(space, asset_id);
+CREATE INDEX IF NOT EXISTS rows_by_row ON rows(space, row);
 """
 _FLOAT = 4  # bytes of a float32
 
@@ -71,6 +72,99 @@ class VectorRows:
 
     def _file(self, space: str) -> Path:
         return self.folder / f"{space}.f32"
+
+    def dim(self, space: str) -> int | None:
+        found = self._space(space)
+        return found[0] if found else None
+
+    def end(self, space: str) -> int:
+        """One past the last referenced row (rows below it are in the file, whole)."""
+        with self._lock:
+            row = self._db.execute("SELECT max(row) FROM rows WHERE space=?", (space,)).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    def file_rows(self, space: str) -> int:
+        """Rows in the space's file (referenced or not): it only grows until a drop."""
+        dim = self.dim(space)
+        path = self._file(space)
+        if dim is None or not path.exists():
+            return 0
+        return path.stat().st_size // (dim * _FLOAT)
+
+    def count(self, space: str) -> int:
+        with self._lock:
+            return int(
+                self._db.execute("SELECT count(*) FROM rows WHERE space=?", (space,)).fetchone()[0]
+            )
+
+    def ids_of(self, space: str, asset_id: str) -> list[str]:
+        with self._lock:
+            found = self._db.execute(
+                "SELECT id FROM rows WHERE space=? AND asset_id=? ORDER BY row", (space, asset_id)
+            ).fetchall()
+        return [str(i) for (i,) in found]
+
+    def rows_where(self, space: str, column: str, values: Iterable[str]) -> list[int]:
+        """Row numbers whose `column` ("id" or "asset_id") is one of `values`."""
+        assert column in ("id", "asset_id")  # a column name, never user text
+        with self._lock:
+            found = self._db.execute(
+                f"SELECT row FROM rows WHERE space=? AND {column} IN "
+                "(SELECT value FROM json_each(?)) ORDER BY row",
+                (space, json.dumps(sorted(set(values)))),
+            ).fetchall()
+        return [int(r) for (r,) in found]
+
+    def live(self, space: str, rows: Iterable[int]) -> list[tuple[str, str, int]]:
+        """(id, asset_id, row) of those rows still referenced (a deleted or re-embedded
+        vector's old row is not), in row order."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT id, asset_id, row FROM rows WHERE space=? AND row IN "
+                "(SELECT value FROM json_each(?)) ORDER BY row",
+                (space, json.dumps(sorted({int(r) for r in rows}))),
+            ).fetchall()
+        return [(str(i), str(a), int(r)) for i, a, r in found]
+
+    def read(self, space: str, rows: np.ndarray | slice) -> np.ndarray:
+        """The vectors of these rows (a copy, float32)."""
+        dim = self.dim(space)
+        if dim is None:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.array(self._matrix(space, dim)[rows], dtype=np.float32)
+
+    def live_rows(self, space: str) -> np.ndarray:
+        """Every referenced row number, ascending."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT row FROM rows WHERE space=? ORDER BY row", (space,)
+            ).fetchall()
+        return np.array([r for (r,) in found], dtype=np.int64)
+
+    def scan(
+        self, space: str, batch: int = 5000
+    ) -> Iterator[tuple[list[str], np.ndarray, list[str]]]:
+        """Every referenced vector in row order, in batches: (ids, matrix, asset ids)."""
+        after = -1
+        while True:
+            with self._lock:
+                found = self._db.execute(
+                    "SELECT id, asset_id, row FROM rows WHERE space=? AND row>? "
+                    "ORDER BY row LIMIT ?",
+                    (space, after, batch),
+                ).fetchall()
+            if not found:
+                return
+            after = int(found[-1][2])
+            matrix = self.read(space, np.array([r for _, _, r in found], dtype=np.int64))
+            yield [str(i) for i, _, _ in found], matrix, [str(a) for _, a, _ in found]
+
+    def top(
+        self, space: str, rows: list[tuple[str, int]], vector: np.ndarray, k: int
+    ) -> list[tuple[str, float]]:
+        """Exact cosine top-k of `rows` ((id, row), in row order), best first."""
+        dim = self.dim(space)
+        return [] if dim is None else self._top(space, dim, rows, vector, k)
 
     # --- writes -------------------------------------------------------------------------
     def upsert(
