@@ -20,6 +20,10 @@ The graph's beam is max(ef_search, k') (hnswlib), so a k' row is also the beam-k
 are exact float32 already, so only the deeper beam raises recall).
 
     python bench/recall.py --vectors 100000 --keep /tmp/recall-bench
+    python bench/recall.py --vectors 400000 --faiss 16,32,64,128   # FaissIndex, per nprobe
+
+`--faiss NPROBES` measures the compact index instead (store/vectors/faiss_index.py, IVF
+with 8-bit codes, its top `candidates` re-ranked exactly), one build, one row per nprobe.
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.store.vectors.chroma import ChromaIndex, HnswParams
+from assistant.store.vectors.faiss_index import FaissIndex
+from assistant.store.vectors.faiss_space import IvfParams
 from assistant.store.vectors.rows import VectorRows
 
 DIM = 384
@@ -192,6 +198,53 @@ def sweep(
     return rows
 
 
+def faiss_run(
+    folder: Path, kind: str, n: int, base: np.ndarray, queries: np.ndarray, args: Any
+) -> dict[str, Any]:
+    """Build a FaissIndex of one distribution once, then recall and latency per nprobe."""
+    place = folder / f"{kind}-{n}-faiss"
+    index = FaissIndex(place / "faiss")
+    started, done = time.perf_counter(), index.count("text")
+    truth = place / "truth.f32"
+    with truth.open("ab") as handle:
+        for first, matrix in zip(range(0, n, BATCH), vector_batches(kind, n, base), strict=True):
+            if first < done:
+                continue
+            ids = [f"v{first + i}" for i in range(len(matrix))]
+            index.upsert("text", ids, matrix, ids)
+            handle.write(matrix.tobytes())
+    built = time.perf_counter() - started
+    index.close()
+    want = exact(place, queries, args.k)
+    rows = []
+    for nprobe in (int(p) for p in args.faiss.split(",")):
+        index = FaissIndex(place / "faiss", IvfParams(nprobe=nprobe, candidates=args.candidates))
+        samples, found = [], 0
+        for query, expected in zip(queries, want, strict=True):
+            begun = time.perf_counter()
+            found += len(expected & {i for i, _ in index.query("text", query, args.k)})
+            samples.append(time.perf_counter() - begun)
+        ms = np.asarray(samples[3:]) * 1000
+        rows.append(
+            {
+                "nprobe": nprobe,
+                "candidates": args.candidates,
+                "recall_at_k": round(found / (args.k * len(queries)), 4),
+                "p50_ms": round(float(np.percentile(ms, 50)), 1),
+                "p95_ms": round(float(np.percentile(ms, 95)), 1),
+            }
+        )
+        index.close()
+    rate = (n - done) / max(built, 1e-9)
+    return {
+        "vectors": kind,
+        "index": "faiss",
+        "build_s": round(built, 1),
+        "vectors_per_s": round(rate, 1),
+        "sweep": rows,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vectors", type=int, default=100_000)
@@ -202,6 +255,8 @@ def main() -> None:
     parser.add_argument("--kinds", default="real,random")
     parser.add_argument("--depths", default="50,100,200,400,800,1600")
     parser.add_argument("--keep", type=Path, default=None, help="build here, reuse later")
+    parser.add_argument("--faiss", default="", help="nprobes: measure FaissIndex instead")
+    parser.add_argument("--candidates", type=int, default=200, help="faiss: re-ranked exactly")
     args = parser.parse_args()
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-recall-"))
@@ -210,6 +265,10 @@ def main() -> None:
     depths = [int(d) for d in args.depths.split(",")]
     results = []
     for kind in args.kinds.split(","):
+        if args.faiss:
+            results.append(faiss_run(folder, kind, args.vectors, base, queries, args))
+            print(json.dumps(results[-1]), file=sys.stderr, flush=True)
+            continue
         for graph in args.graphs.split(","):
             m, efc = (int(part) for part in graph.split(":"))
             place = folder / f"{kind}-{args.vectors}-m{m}-efc{efc}"

@@ -483,11 +483,15 @@ class Catalog:
 
     def clear_metadata(self, asset_id: str, sources: Iterable[str]) -> None:
         with self.transaction() as db:
+            before = db.total_changes
             db.executemany(
                 "DELETE FROM metadata WHERE asset_id=? AND source=?",
                 [(asset_id, source) for source in sources],
             )
-            self._refresh_metadata_text(db, asset_id)
+            # Nothing removed (a new asset, as every one of a bulk build): nothing to
+            # rewrite (the refresh was a fifth of a build's catalog time).
+            if db.total_changes != before:
+                self._refresh_metadata_text(db, asset_id)
 
     # --- metadata as searchable text (kept in step with every metadata write) ----------
     @staticmethod
