@@ -16,8 +16,11 @@ FluidR3 General MIDI soundfont (samples/score_corpus.py; key and mode from the s
 key of the final cadence against the key signature, the stated opening key also right
 when the chorale opens in it: samples.score_corpus.chorale_key; tempo the quarter note
 written into the MIDI, reported also at any octave, as chorales have no drum to say
-which level is the beat). CHORALES_TUNED (12)
-were looked at while tuning; CHORALES_HELD_OUT (28 others) only with --held-out.
+which level is the beat). CHORALES_TUNED (12) were looked at while tuning (and, since the
+beat-harmony refit, fitted on, with more chorales of another draw: bench/fit_metrical.py);
+CHORALES_HELD_OUT (28 others) only with --held-out, reported in two parts: the 16 that
+were looked at while tuning that refit, and CHORALES_UNSEEN (12, named below), never
+looked at while tuning it: their figures are the honest ones for real recordings.
 Skipped with a note when music21/fluidsynth/the soundfont are missing.
 
 Targets: tempo within 4 % on >= 95 % of tracks, key and mode right on >= 90 %, analysis
@@ -54,6 +57,22 @@ FRESH_SEED = 11
 UNSEEN_SEED = 13
 CHORALE_SEED = 7
 CHORALES_TUNED, CHORALES_HELD_OUT = 12, 28
+# The last 12 of the 28 held-out chorales: split off before the beat-harmony refit and
+# never looked at while tuning it (nor fitted on: bench/fit_metrical.py leaves out all 28).
+CHORALES_UNSEEN = (
+    "bach/bwv55.5",
+    "bach/bwv187.7",
+    "bach/bwv290",
+    "bach/bwv268",
+    "bach/bwv357",
+    "bach/bwv305",
+    "bach/bwv404",
+    "bach/bwv66.6",
+    "bach/bwv244.46",
+    "bach/bwv295",
+    "bach/bwv351",
+    "bach/bwv254",
+)
 FLATS = {"Bb": "A#", "Eb": "D#", "Ab": "G#", "Db": "C#", "Gb": "F#"}
 # (bpm, tonic, mode) of the fixed tracks tests and the sample archive use.
 LEGACY = [
@@ -143,13 +162,17 @@ def corpus(seed: int, count: int, seconds: float, work: Path) -> dict[str, Any]:
     return _summary(rows)
 
 
-def chorales(count: int, skip: int, work: Path) -> dict[str, Any]:
+def chorales(count: int, skip: int, work: Path, unseen: bool | None = None) -> dict[str, Any]:
+    """The chorales drawn `count` from `skip`; with `unseen` True or False only those
+    in (or not in) CHORALES_UNSEEN."""
     from samples import score_corpus
 
     if not score_corpus.available():
         return {"skipped": score_corpus.INSTALL_HINT}
     rows = []
     for track, score in score_corpus.draw_tracks(CHORALE_SEED, count, skip):
+        if unseen is not None and (track.name in CHORALES_UNSEEN) != unseen:
+            continue
         path = score_corpus.write_track(track, score, work / "chorales")
         row = _score(path, track.bpm, track.tonic, track.mode, 0.0, track.keys[1:])
         rows.append({**row, "spec": f"{track.name}/{track.program}/{track.meter}"})
@@ -209,7 +232,12 @@ def main() -> None:
             figures["held_out"] = corpus(HELD_OUT_SEED, args.count, args.seconds, work)
             figures["fresh_seed"] = corpus(FRESH_SEED, args.count, args.seconds, work)
             figures["unseen_seed"] = corpus(UNSEEN_SEED, args.count, args.seconds, work)
-            figures["chorales_held_out"] = chorales(CHORALES_HELD_OUT, CHORALES_TUNED, work)
+            figures["chorales_held_out_looked_at"] = chorales(
+                CHORALES_HELD_OUT, CHORALES_TUNED, work, unseen=False
+            )
+            figures["chorales_unseen"] = chorales(
+                CHORALES_HELD_OUT, CHORALES_TUNED, work, unseen=True
+            )
         print(json.dumps(figures, indent=2, default=str))
 
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.enrich.cadence import minor_evidence
+from assistant.enrich.cadence import (
+    FINAL_BASS_WEIGHT,
+    ends_in_decay,
+    final_bass_share,
+    minor_evidence,
+    third_evidence,
+)
 from assistant.enrich.chroma import chroma, chroma_and_bass
 from assistant.enrich.metrical import choose_level, split_envelopes
 from assistant.models.base import Transcript
@@ -291,6 +297,46 @@ def _with_cadence(
     return sorted(adjusted, reverse=True)
 
 
+def _with_final_bass(
+    scores: list[tuple[float, str, str]], bass: np.ndarray
+) -> list[tuple[float, str, str]]:
+    """`scores` with the keys on the best key's tonic, its dominant and its subdominant
+    (either mode: the bass names a tonic, not a mode) each raised by how much of the
+    ending has that tonic in the bass (FINAL_BASS_WEIGHT per unit). Chorales modulate
+    to the dominant and linger there, and the profiles then put the dominant a little
+    ahead (bwv244.40: E major 0.791, A major 0.786); the
+    final bass is on the tonic. Only for a piece that ends (cadence.ends_in_decay): an
+    excerpt cut on its dominant would be moved there."""
+    _, tonic, _ = scores[0]
+    root = PITCH_CLASSES.index(tonic)
+    near = {PITCH_CLASSES[(root + shift) % 12] for shift in (0, 5, 7)}
+    adjusted = [
+        (
+            score + FINAL_BASS_WEIGHT * final_bass_share(bass, CHROMA_FPS, PITCH_CLASSES.index(t)),
+            t,
+            m,
+        )
+        if t in near
+        else (score, t, m)
+        for score, t, m in scores
+    ]
+    return sorted(adjusted, reverse=True)
+
+
+def _with_third(
+    scores: list[tuple[float, str, str]], frames: np.ndarray
+) -> list[tuple[float, str, str]]:
+    """`scores` with the best key and its parallel (same tonic, other mode) re-weighed by
+    the third the body of the piece sounds (assistant.enrich.cadence.third_evidence)."""
+    _, tonic, _ = scores[0]
+    evidence = third_evidence(frames, CHROMA_FPS, PITCH_CLASSES.index(tonic))
+    adjusted = [
+        (score + (evidence if m == "minor" else 0.0), t, m) if t == tonic else (score, t, m)
+        for score, t, m in scores
+    ]
+    return sorted(adjusted, reverse=True)
+
+
 def estimate_key(
     samples: np.ndarray, frames: np.ndarray | None = None, bass: np.ndarray | None = None
 ) -> tuple[str, str, float]:
@@ -304,7 +350,10 @@ def estimate_key(
     chroma = track_chroma(samples, frames)
     if not np.any(chroma):
         return "C", "major", 0.0
-    scores = _with_cadence(key_scores(chroma), frames, bass)
+    scores = key_scores(chroma)
+    if ends_in_decay(samples):
+        scores = _with_final_bass(scores, bass)
+    scores = _with_third(_with_cadence(scores, frames, bass), frames)
     (best, tonic, mode), (second, _, _) = scores[0], scores[1]
     confidence = float(
         np.clip(0.3 + 0.7 * max(best, 0.0) * min((best - second) * 8, 1.0), 0.0, 1.0)
