@@ -524,6 +524,20 @@ def run_suite_bench(
             for name in ("llm_calls", "evaluated_prompt_tokens", "decoded_tokens")
         },
         "projected_idle_llm_s": _spread95([_projected_idle_s(c.tokens) for c in chats.values()]),
+        # First token = the turn's work before the answer call (search, rewrite, line
+        # ranking) + that call's prompt evaluation and first decode steps.
+        "llm_start_s": _spread95(
+            [a.timings["llm_start_s"] for a in by_case.values() if a and "llm_start_s" in a.timings]
+        ),
+        "answer_evaluated_prompt_tokens": _spread95(
+            [
+                float(
+                    c.tokens.get("stages", {}).get("answer", {}).get("evaluated_prompt_tokens", 0)
+                )
+                for c in chats.values()
+                if "answer" in c.tokens.get("stages", {})
+            ]
+        ),
         "by_stage": _by_stage([c.tokens.get("stages", {}) for c in chats.values()]),
         "targets": TARGETS,
         "meets_latency_targets": _meets(_spread95(first), _spread95(total)),

@@ -278,7 +278,9 @@ class ChatSession:
         timings: dict[str, float],
         started: float,
     ) -> Iterator[str]:
-        """Stream the answer field's text; fill `reply` with the parsed JSON at the end."""
+        """Stream the answer field's text; fill `reply` with the parsed JSON at the end.
+        `llm_start_s`: when the answer call began (the turn's work before the model)."""
+        timings["llm_start_s"] = round(time.perf_counter() - started, 3)
         messages = self._messages(question, ctx, "")
         streamer = JsonStringFieldStreamer("answer")
         began = time.perf_counter()

@@ -114,9 +114,13 @@ def test_plain_question_searches_without_the_model_and_cites(archive: Archive) -
         "docs/memo.txt",
         "photos/harbour.jpg",
     ]
-    assert {"first_token_s", "total_s", "answer_s", "step_1_search_archive_s"} <= set(
-        answer.timings
-    )
+    assert {
+        "first_token_s",
+        "llm_start_s",
+        "total_s",
+        "answer_s",
+        "step_1_search_archive_s",
+    } <= set(answer.timings)
 
 
 def test_evidence_is_numbered_with_file_and_time(archive: Archive) -> None:
