@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.command_rooms import command_group
 from assistant.enrich.propagate import Proposal
 
 SHOWN_VALUE_CHARS = 60
@@ -49,64 +50,64 @@ def _show(proposals: list[Proposal], as_json: bool, empty: str) -> None:
         Console().print(empty)
 
 
-def register(app: typer.Typer) -> None:
-    metadata_app = typer.Typer(no_args_is_help=True, help="Propose and review metadata.")
-    app.add_typer(metadata_app, name="metadata")
+metadata_app, register = command_group("metadata", "Propose and review metadata.")
 
-    @metadata_app.command("propose")
-    def propose(
-        ctx: typer.Context,
-        asset: Annotated[str | None, typer.Option(help="Only this asset id.")] = None,
-        apply_above: Annotated[
-            float | None,
-            typer.Option(
-                "--apply-above",
-                min=0.0,
-                max=1.0,
-                help="Accept proposals at or above this confidence (e.g. 0.9).",
-            ),
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Propose missing metadata from near-duplicates, shared speech and what is said."""
-        from assistant.archive import Archive
-        from assistant.enrich import propagate, review
 
-        with Archive.open(ctx.obj.settings()) as archive:
-            if asset:
-                propagate.propose_for_asset(archive, asset)
-            else:
-                propagate.propose_all(archive)
-            if apply_above is not None:
-                accepted = review.apply_above(archive.catalog, apply_above)
-                Console(stderr=True).print(
-                    f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}"
-                )
-            proposals = propagate.pending_proposals(archive.catalog)
-        _show(proposals, as_json, "No metadata to propose.")
+@metadata_app.command("propose")
+def propose(
+    ctx: typer.Context,
+    asset: Annotated[str | None, typer.Option(help="Only this asset id.")] = None,
+    apply_above: Annotated[
+        float | None,
+        typer.Option(
+            "--apply-above",
+            min=0.0,
+            max=1.0,
+            help="Accept proposals at or above this confidence (e.g. 0.9).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Propose missing metadata from near-duplicates, shared speech and what is said."""
+    from assistant.archive import Archive
+    from assistant.enrich import propagate, review
 
-    @metadata_app.command("review")
-    def review_cmd(
-        ctx: typer.Context,
-        accept: Annotated[
-            list[int] | None, typer.Option("--accept", help="Accept this proposal id (repeatable).")
-        ] = None,
-        reject: Annotated[
-            list[int] | None, typer.Option("--reject", help="Reject this proposal id (repeatable).")
-        ] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """List pending proposals; accept or reject them by id."""
-        from assistant.archive import Archive
-        from assistant.enrich import propagate, review
+    with Archive.open(ctx.obj.settings()) as archive:
+        if asset:
+            propagate.propose_for_asset(archive, asset)
+        else:
+            propagate.propose_all(archive)
+        if apply_above is not None:
+            accepted = review.apply_above(archive.catalog, apply_above)
+            Console(stderr=True).print(
+                f"accepted {len(accepted)} proposal(s) at or above {apply_above:.2f}"
+            )
+        proposals = propagate.pending_proposals(archive.catalog)
+    _show(proposals, as_json, "No metadata to propose.")
 
-        err = Console(stderr=True)
-        with Archive.open(ctx.obj.settings()) as archive:
-            for proposal_id in accept or []:
-                value = review.accept(archive.catalog, proposal_id)
-                err.print(f"accepted {proposal_id}: {value.field} = {_value_text(value.value)}")
-            for proposal_id in reject or []:
-                review.reject(archive.catalog, proposal_id)
-                err.print(f"rejected {proposal_id}")
-            proposals = propagate.pending_proposals(archive.catalog)
-        _show(proposals, as_json, "No pending proposals.")
+
+@metadata_app.command("review")
+def review_cmd(
+    ctx: typer.Context,
+    accept: Annotated[
+        list[int] | None, typer.Option("--accept", help="Accept this proposal id (repeatable).")
+    ] = None,
+    reject: Annotated[
+        list[int] | None, typer.Option("--reject", help="Reject this proposal id (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List pending proposals; accept or reject them by id."""
+    from assistant.archive import Archive
+    from assistant.enrich import propagate, review
+
+    err = Console(stderr=True)
+    with Archive.open(ctx.obj.settings()) as archive:
+        for proposal_id in accept or []:
+            value = review.accept(archive.catalog, proposal_id)
+            err.print(f"accepted {proposal_id}: {value.field} = {_value_text(value.value)}")
+        for proposal_id in reject or []:
+            review.reject(archive.catalog, proposal_id)
+            err.print(f"rejected {proposal_id}")
+        proposals = propagate.pending_proposals(archive.catalog)
+    _show(proposals, as_json, "No pending proposals.")

@@ -11,16 +11,6 @@ from assistant.evaluation.suite import load_suite
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-REQUIRED_TAGS = {
-    "speech",
-    "doc",
-    "image-query",
-    "audio-query",
-    "metadata",
-    "filter",
-    "music",
-    "abstain",
-}
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +27,18 @@ def test_generated_cases_match_the_committed_ones(built_suite: Path) -> None:
     assert (built_suite / "cases.jsonl").read_text() == committed, (
         "the sample media changed: rerun scripts/make_sample_archive.py and commit cases.jsonl"
     )
+
+
+REQUIRED_TAGS = {
+    "speech",
+    "doc",
+    "image-query",
+    "audio-query",
+    "metadata",
+    "filter",
+    "music",
+    "abstain",
+}
 
 
 def test_suite_covers_every_tag_with_real_files(built_suite: Path) -> None:
