@@ -12,7 +12,9 @@ document with a prompt injection, and questions about facts the archive does not
 whose people and places it does hold. Cases tagged `heldout` were written with the rest
 but not looked at while tuning the agent; those also tagged `heldout-2` were added after
 the tuning of issue 17's support work and never tuned on, as those tagged `heldout-3`
-(money / count / date questions, added with figure_kinds.py; tune with `--skip-tag heldout`).
+(money / count / date questions, added with figure_kinds.py) and `heldout-4` (paraphrases,
+misheard names, unheld facts, follow-ups, French / Spanish / German questions, uploads,
+written before the false-abstention work; tune with `--skip-tag heldout`).
 Deterministic; the archive is generated (not committed), suite.yaml and cases.jsonl are
 committed.
 """
@@ -653,6 +655,11 @@ def cases(built: Builder) -> list[dict[str, Any]]:
         # for a sum of money, a count or a date, answered by a line of that kind or not at
         # all (a duration is no price).
         *heldout_three(said),
+        # Fourth held-out set (tags heldout, heldout-4), written before the false-abstention
+        # and citation work of issue 17's third round and never tuned on: paraphrases,
+        # names the recogniser mishears, unheld facts about held people and places,
+        # follow-ups, questions in French / Spanish / German, uploads.
+        *heldout_four(said, whole),
     ]
 
 
@@ -797,6 +804,120 @@ def heldout_three(said: Any) -> list[dict[str, Any]]:
         ),
         none("kind-04", "What will a replacement for the old harbour crane cost?"),
         none("kind-05", "How many cranes does the harbour operate?"),
+    ]
+
+
+def heldout_four(said: Any, whole: Any) -> list[dict[str, Any]]:
+    tags4 = ["heldout", "heldout-4"]
+
+    def ask(
+        id_: str, question: str, line: str, facts: list[Any], tags: list[str], **kw: Any
+    ) -> Any:
+        return case_row(
+            id_, "ask", question, [said(line)], [*tags, *tags4], answer_must_include=facts, **kw
+        )
+
+    def none(id_: str, question: str, tags: list[str], **kw: Any) -> dict[str, Any]:
+        tags = ["abstain", *tags, *tags4]
+        return case_row(
+            id_, "ask", question, [], tags, answer_must_include=[], must_abstain=True, **kw
+        )
+
+    def upload(id_: str, question: str, relevant: Any, facts: list[Any], **kw: Any) -> Any:
+        tags = ["upload", *tags4]
+        return case_row(id_, "ask", question, relevant, tags, answer_must_include=facts, **kw)
+
+    june = ["ninth of june", "9 june", "june 9", "9th of june", "9 juin", "neuf juin", "9 de junio"]
+    billions = ["four billion", "4 billion", "quatre milliards", "cuatro mil millones", "4.000"]
+    return [
+        ask(
+            "para-16",
+            "Is the library keeping longer opening hours?",
+            "library.late",
+            [["friday"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-17",
+            "How fast is traffic at the port growing?",
+            "harbour.growth",
+            [["twelve percent", "12 %", "12%", "12 percent"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "para-18",
+            "What went wrong with the harvest near Rouen?",
+            "wheat.rise",
+            [["drought"]],
+            ["paraphrase"],
+        ),
+        ask(
+            "name-09",
+            "What will Paul Okafor do in Dakar?",
+            "okafor.travel",
+            [["governors"]],
+            ["name"],
+        ),
+        ask(
+            "name-10",
+            "What did Solène Marchetti say about the bike lanes?",
+            "regional.bikes",
+            ["october"],
+            ["name"],
+        ),
+        none("none-22", "What did Solène Marchetti say about the festival budget?", ["name"]),
+        none("none-23", "How many containers passed through Antwerp last year?", ["figure"]),
+        none("none-24", "What did Elena Varga say about the rent cap?", ["name"]),
+        none("none-25", "Which company will build the new housing in Brussels?", ["trap"]),
+        ask(
+            "follow-07",
+            "What did he say after that?",
+            "harbour.crane",
+            [["two years", "2 years"]],
+            ["followup"],
+            earlier=["What did Jonas Berg say about container traffic?"],
+        ),
+        ask(
+            "follow-08",
+            "And what did the bulletin say after that?",
+            "strike.trains",
+            [["every hour", "hourly", "toutes les heures"]],
+            ["followup"],
+            earlier=["How long will the rail strike last?"],
+        ),
+        ask(
+            "multi-01",
+            "Quand auront lieu les élections ?",
+            "okafor.election",
+            [june],
+            ["multilingual", "date"],
+        ),
+        ask(
+            "multi-02",
+            "¿Cuánto gastará el consejo en viviendas nuevas?",
+            "briefing.housing",
+            [billions],
+            ["multilingual", "figure"],
+        ),
+        none(
+            "multi-03",
+            "Was hat Jonas Berg über die Treibstoffpreise gesagt?",
+            ["multilingual", "name"],
+        ),
+        upload(
+            "upload-05",
+            "When was this broadcast?",
+            [said("strike.until")],
+            ["2022-11-14"],
+            query_audio="strike_excerpt.wav",
+        ),
+        upload(
+            "upload-06",
+            "Who is in this interview?",
+            [whole("video/okafor_interview.mp4", 24.0)],
+            ["paul okafor"],
+            query_image="frame_okafor.jpg",
+        ),
     ]
 
 
