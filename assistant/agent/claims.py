@@ -211,6 +211,10 @@ def _month(word: str) -> str | None:
     return MONTH_SHORT.get(word) if word not in ("may", "mar") else None
 
 
+# What may stand between a sentence's end or an opening quote mark and the next word.
+_OPENS_SENTENCE = re.compile(r"[.!?]\s|[\"“‘«]\s*$")
+
+
 def name_candidates(sentence: str) -> list[str]:
     """Capitalised words that are not sentence framing: 'Elena', 'Varga', 'Rouen', 'EU'."""
     text = _CITATION.sub(" ", sentence)
@@ -220,9 +224,13 @@ def name_candidates(sentence: str) -> list[str]:
         word = match.group(0)
         if not word[0].isupper() or word[0].isdigit():
             continue
-        # A sentence's first word is capitalised anyway ("Gas was rationed"): a name only
-        # when the next word is capitalised too ("Elena Varga resigned").
-        if index == 0 and not (len(tokens) > 1 and tokens[1].group(0)[0].isupper()):
+        # A sentence's first word is capitalised anyway ("Gas was rationed"), also a quoted
+        # sentence's ('the recording says: "Electricity tariffs ..."'): a name only when
+        # the next word is capitalised too ("Elena Varga resigned").
+        gap = text[tokens[index - 1].end() : match.start()] if index else ""
+        starts = index == 0 or bool(_OPENS_SENTENCE.search(gap))
+        following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+        if starts and not following[:1].isupper():
             continue
         low = fold(word).split("'")[0].split("’")[0]
         if low in _COMMON or low in WEEKDAYS or _month(low) or low in MONTHS or len(low) < 2:

@@ -9,7 +9,9 @@ figure (same kind, same value, normalised by claims.py) must stand in the cited 
 - a count ("how many people"): a number with a countable noun ("2,000 people"), not a
   duration, a percentage, a sum of money or a date;
 - a date ("when", "what day", "which year"): a weekday, month, year, season, clock time
-  ("9 pm") or a relative date ("next week", "within two years").
+  ("9 pm") or a relative date ("next week", "within two years");
+- a span ("how long will the strike last / go on"): a duration ("two weeks") or the date
+  it ends ("until Thursday"); "a pay rise of 8 %" does not say how long a walkout goes on.
 A figure written bare ("It costs 40 million [1]") counts when the evidence gives that value
 as the kind asked ("forty million euros"). Other questions are not affected.
 """
@@ -22,7 +24,7 @@ from typing import Literal
 from assistant.agent.claims import MONTHS, WEEKDAYS, Figure, facts_in, figures_in, fold, same_value
 from assistant.vocabulary.words import STOP_WORDS
 
-Kind = Literal["money", "count", "date"]
+Kind = Literal["money", "count", "date", "span"]
 
 _MONEY_QUESTION = re.compile(
     r"\bhow much\b[^?]*\b(costs?|costing|pay|paid|paying|spend|spent|spending|charges?|"
@@ -45,6 +47,13 @@ _HOW_MANY = re.compile(r"\bhow many\s+([^\W\d_]+)", re.IGNORECASE)
 _WHEN = re.compile(
     r"^\W*(?:(?:and|so|but|then)\s+)?(?:since |until |till )?when\b"
     r"|\b(?:what|which) (?:date|day|year|month|weekday)\b",
+    re.IGNORECASE,
+)
+# "How long will it last / go on / take": a time span (not "how long is the bridge").
+_HOW_LONG = re.compile(
+    r"\bhow long\b(?! ago)[^?]*\b(?:last|lasts|lasted|lasting|go on|goes on|going on|went on|"
+    r"take|takes|took|continue|continues|continued|stay|stays|stayed|remain|remains|"
+    r"remained|run|runs|ran|be (?:closed|open|shut|off))\b",
     re.IGNORECASE,
 )
 _TIME_UNITS = frozenset(
@@ -98,6 +107,8 @@ def asked_kind(question: str) -> Kind | None:
         return "count"
     if _WHEN.search(question):
         return "date"
+    if _HOW_LONG.search(question):
+        return "span"
     return None
 
 
@@ -163,6 +174,13 @@ def answers_kind(question: str, answer: str, evidence: str) -> bool:
         return True
     if kind == "date":
         return bool(date_marks(answer) & date_marks(evidence))
+    if kind == "span":
+        durations = {value for found, value in _typed(evidence) if found == "duration"}
+        lasting = any(
+            found == "duration" and any(same_value(value, known) for known in durations)
+            for found, value in _typed(answer)
+        )
+        return lasting or bool(date_marks(answer) & date_marks(evidence))
     held = {value for found, value in _typed(evidence) if found == kind}
     return any(
         found in (kind, "bare") and any(same_value(value, known) for known in held)

@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.agent.claims import Missing, facts_in, missing_facts
-from assistant.agent.evidence import EvidenceItem, quote_sentences
+from assistant.agent.claims import Missing, facts_in, fold, missing_facts, name_candidates
+from assistant.agent.evidence import EvidenceItem, clean_text, quote_sentences
 from assistant.agent.speakers import is_question_turn, speaker_pool, wrong_speaker
 from assistant.schemas import Citation
 from assistant.vocabulary.timefmt import clock
@@ -33,6 +33,8 @@ CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Bits of our evidence markup a small model sometimes copies into its answer.
 _FENCE_FRAGMENT = re.compile(r"\s*</?evidence\b[^>\[\]]*>?")
 _FRAGMENT_NUMBER = re.compile(r"""n\s*=\s*["']?(\d+)""")
+# An item's number written the way its fence tag writes it: "[n=3]", "(n=3)".
+_NUMBERED_MARKER = re.compile(r"""\s*[\[(]\s*n\s*=\s*["']?(\d+)["']?\s*[\])]""")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words every answer about the archive uses; besides the stop words, they show no support.
 _ARCHIVE_WORDS = frozenset(
@@ -107,9 +109,12 @@ def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Ground
     by_number = {item.n: item for item in allowed}
     result = Grounded(text="")
     text = _FENCE_FRAGMENT.sub(_fragment_citation, text)
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    text = _NUMBERED_MARKER.sub(lambda m: f" [{m.group(1)}]", text)
+    # A citation after the full stop ("... autumn. [1]") is the sentence's own: folded in
+    # before the check, or the sentence would count as uncited, be given the item it
+    # overlaps most, and keep the model's [1] beside it as well.
+    sentences = _fold_bare_markers([s for s in _SENTENCE_END.split(text.strip()) if s.strip()])
     checked = [_check_sentence(sentence, by_number, result, question) for sentence in sentences]
-    checked = _fold_bare_markers(checked)
     checked = [_requote_echo(sentence, by_number, result, question) for sentence in checked]
     checked = [_check_claims(sentence, by_number, result, question) for sentence in checked]
     checked = [_plural_as_cited(sentence, by_number) for sentence in checked]
@@ -340,6 +345,7 @@ def _check_sentence(
     if echoes(bare, question) and any(n in by_number for n in cited):
         return sentence  # _requote_echo gives the cited clip's own words instead
     kept = [n for n in dict.fromkeys(cited) if n in by_number and _supports(by_number[n], words)]
+    kept = _by_own_words(kept, bare, by_number)
     result.removed.extend(n for n in cited if n not in kept)
     if not kept:
         best = _best_support(words, by_number)
@@ -448,13 +454,51 @@ def _supports(item: EvidenceItem, sentence_words: set[str]) -> bool:
     return bool(sentence_words & evidence_words)
 
 
-def _best_support(words: set[str], by_number: dict[int, EvidenceItem]) -> int | None:
+def _claim_words(sentence: str) -> set[str]:
+    """The sentence's content words that are not names: a greeting that only names the
+    minister ("Minister Paul Okafor, thank you") shares his name with any sentence about
+    him, and says nothing of what he promised."""
+    named = {fold(w) for name in name_candidates(sentence) for w in words(name)}
+    return {w for w in content_words(sentence) if fold(w) not in named}
+
+
+def _own_words(item: EvidenceItem) -> set[str]:
+    """The item's own words, without its record's title, topics, place and people."""
+    return content_words(clean_text(item.text))
+
+
+def _by_own_words(kept: list[int], sentence: str, by_number: dict[int, EvidenceItem]) -> list[int]:
+    """The citations whose own words hold some of the sentence's claim. One that shares
+    only a name, or only its record's metadata (the briefing's topic "housing" for a
+    sentence the council summary wrote), is dropped beside one that does; cited alone, it
+    gives way to the item whose own words the sentence restates, if one clearly does."""
+    claim = _claim_words(sentence)
+    checkable = [n for n in kept if len(_own_words(by_number[n])) >= MIN_CHECKABLE_WORDS]
+    if not claim or len(checkable) < len(kept):
+        return kept  # a short text (a photo's label) cannot be judged by its words
+    holding = [n for n in kept if claim & _own_words(by_number[n])]
+    if holding:
+        return holding
+    best = _best_support(claim, by_number, _own_vocab(by_number))
+    return [best] if best is not None else kept
+
+
+def _own_vocab(by_number: dict[int, EvidenceItem]) -> dict[int, set[str]]:
+    return {n: _own_words(item) for n, item in by_number.items()}
+
+
+def _best_support(
+    words: set[str],
+    by_number: dict[int, EvidenceItem],
+    vocab: dict[int, set[str]] | None = None,
+) -> int | None:
     """The item an uncited sentence restates: it shares enough words with it, or (a short
     claim like "It was said in Leuven") one word no other item has. A one-word claim
     ("PWNED") is never attributed on that word alone."""
     if not words:
         return None
-    vocab = {n: content_words(item.checkable_text) for n, item in by_number.items()}
+    if vocab is None:
+        vocab = {n: content_words(item.checkable_text) for n, item in by_number.items()}
     scored = []
     for n, item_words in vocab.items():
         shared = words & item_words

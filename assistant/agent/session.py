@@ -29,6 +29,7 @@ from assistant.agent.planner import (
     wants_planning,
 )
 from assistant.agent.prompting import render
+from assistant.agent.quote_answer import quote_answer
 from assistant.agent.record_dates import with_record_date
 from assistant.agent.rewrite import TOP_HITS, needs_rewrite, rewrite_queries, topic_query
 from assistant.agent.skeleton import ContinuesReplies, stream_answer_json
@@ -150,6 +151,9 @@ class ChatSession:
                 upload=bool(ctx.uploads),
             ):
                 grounded = None  # support.py: not about what was asked, or not its kind
+            if grounded is None and not ctx.restated and not ctx.uploads:
+                # quote_answer.py: the shown line that answers, in its own words
+                grounded = quote_answer(question, allowed, self.archive.models.support())
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, steps)
         self.turns.append(Turn(question, ctx.uploads, answer))

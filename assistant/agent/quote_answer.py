@@ -1,0 +1,67 @@
+"""When the draft fails, the source's own words: the shown line that answers, quoted.
+
+The packaged 1.5B model reads "Electricity tariffs will be frozen for the whole of next
+year" among its evidence for "Will household energy charges be held where they are?" and
+answers from the council summary beside it ("energy support will be extended to small
+businesses"), or declines. The support check rightly refuses that draft, and the turn said
+"Not in the archive" although the line that answers was in front of the model. Decided by
+the evidence instead: the shown line closest in meaning to the question (names out, as in
+meaning.py), if at least MIN_MEANING close, is quoted with its framing and timecode
+('In video/briefing.mp4 at 00:07, the recording says: "..." [1].'), which is also the
+form a journalist can quote. The quote goes through the same grounding and support checks
+as any draft (a "who" or "how much" question still needs a name or a figure of its kind),
+so closeness of topic alone never answers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.agent.evidence import EvidenceItem, quote_sentences
+from assistant.agent.grounding import Grounded, framing, ground
+from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, unnamed
+from assistant.agent.support import supports
+
+
+def closest_line(
+    question: str, items: list[EvidenceItem], encoder: SentenceEncoder
+) -> tuple[EvidenceItem, str, float] | None:
+    """The item and its sentence closest in meaning to the question (names out of both),
+    with their cosine; None when nothing can be compared."""
+    asked = unnamed(question)
+    pairs = [
+        (item, sentence)
+        for item in items
+        for sentence in quote_sentences(item)
+        if len(unnamed(sentence).split()) >= 2
+    ]
+    if not asked.strip() or not pairs:
+        return None
+    asked_vector = np.asarray(encoder.encode_queries([asked]), dtype=np.float32)[0]
+    heard = np.asarray(
+        encoder.encode_passages([unnamed(sentence) for _, sentence in pairs]), dtype=np.float32
+    )
+    scores = heard @ asked_vector
+    best = int(np.argmax(scores))
+    return pairs[best][0], pairs[best][1], float(scores[best])
+
+
+def quote_answer(
+    question: str, allowed: list[EvidenceItem], encoder: SentenceEncoder | None
+) -> Grounded | None:
+    """The closest shown line, quoted and checked like a draft, or None (the turn
+    abstains): no encoder, nothing close enough, or the quote does not answer the kind of
+    question asked."""
+    if encoder is None or not allowed:
+        return None
+    found = closest_line(question, allowed, encoder)
+    if found is None or found[2] < MIN_MEANING:
+        return None
+    item, sentence, _ = found
+    grounded = ground(f'{framing(item)}: "{sentence}" [{item.n}].', allowed, question)
+    if not grounded.citations:
+        return None
+    cited = [i for i in allowed if any(c.clip is i.clip for c in grounded.citations)]
+    if not supports(question, grounded.text, cited, [], encoder):
+        return None
+    return grounded
