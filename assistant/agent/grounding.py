@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assistant.agent.claims import Missing, facts_in, fold, missing_facts, name_candidates
 from assistant.agent.evidence import EvidenceItem, clean_text, quote_sentences
+from assistant.agent.roles import office_alternation
 from assistant.agent.speakers import is_question_turn, speaker_pool, wrong_speaker
 from assistant.schemas import Citation
 from assistant.vocabulary.timefmt import clock
@@ -157,11 +158,7 @@ _WRITTEN_MEDIUM = re.compile(
     r"letter|note)\b",
     re.IGNORECASE,
 )
-_ROLE = re.compile(
-    r"\b(commissioner|minister|mayor|spokes(wo)?man|spokesperson|president|chancellor|"
-    r"director|chief|official|governor|senator|deputy|councillor|guest|host|presenter)\b",
-    re.IGNORECASE,
-)
+_ROLE = re.compile(rf"\b{office_alternation(('guest', 'host', 'presenter'))}\b", re.IGNORECASE)
 
 
 def _check_claims(

@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.agent.evidence import EvidenceItem, clean_text
+from assistant.agent.roles import office_alternation
 
 # A cited sentence at least this close to the question (names out) addresses it.
 MIN_MEANING = 0.42
@@ -30,11 +31,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"\S+")
 # Roles say who, like names: lower-case in a question ("did the commissioner resign?"),
 # capitalised before a name in the clip ("Commissioner Elena Varga").
-_ROLE = re.compile(
-    r"(?:commissioner|minister|mayor|spokes(?:wo)?man|spokesperson|president|chancellor|"
-    r"director|chief|official|governor|senator|deputy|councillor)s?",
-    re.IGNORECASE,
-)
+# In the languages of roles.py ("le commissaire", "der Minister").
+_ROLE = re.compile(office_alternation(), re.IGNORECASE)
 
 
 class SentenceEncoder(Protocol):

@@ -32,6 +32,7 @@ from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.figure_kinds import answers_kind
 from assistant.agent.grounding import content_words
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
+from assistant.agent.roles import OFFICES
 
 # Share of the topic words the cited evidence must hold.
 MIN_COVERAGE = 0.5
@@ -43,10 +44,9 @@ _FRAMING = frozenset(
         "think thought know known show shown give given day days week weeks today yesterday "
         "tonight morning evening night thing things way ways kind recorded record filmed film "
         "taken shot photographed published written broadcast aired held place date where "
-        "commissioner minister mayor president chancellor spokesperson spokesman director "
-        "chief official governor deputy councillor guest host presenter master"
+        "guest host presenter master"
     )
-)
+) | {fold(office) + plural for office in OFFICES for plural in ("", "s")}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -209,3 +209,22 @@ def test_a_quoted_sentences_first_word_is_no_name() -> None:
     quote = 'In video/briefing.mp4 at 00:07, the recording says: "Electricity tariffs rise." [1].'
     assert name_candidates(quote) == []
     assert name_candidates('He said "Elena Varga left" in Rouen.') == ["Elena", "Varga", "Rouen"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Did the commissioner resign?",
+        "Le commissaire a-t-il démissionné ?",
+        "¿Dimitió la ministra?",
+        "Ist die Ministerin zurückgetreten?",
+    ],
+)
+def test_an_office_is_who_not_what_in_each_newsroom_language(question: str) -> None:
+    from assistant.agent.meaning import unnamed
+    from assistant.agent.roles import OFFICES
+    from assistant.agent.support import topic_words
+
+    offices = set(OFFICES)
+    assert not {w.strip("¿?").lower() for w in unnamed(question).split()} & offices
+    assert not topic_words(question, set()) & {*offices, "ministra", "ministerin"}
