@@ -144,7 +144,7 @@ class FaissSettings(BaseModel):
     train_at: int = Field(default=50_000, ge=1000)
     nlist: int = Field(default=2048, ge=1)
     nprobe: int = Field(default=64, ge=1)
-    candidates: int = Field(default=200, ge=1)
+    candidates: int = Field(default=400, ge=1)
 
 
 class StoreSettings(BaseModel):

@@ -34,7 +34,7 @@ class IvfParams:
     train_at: int = 50_000
     nlist: int = 2048
     nprobe: int = 64
-    candidates: int = 200
+    candidates: int = 400
     train_per_list: int = 32
 
 
