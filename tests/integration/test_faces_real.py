@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from assistant.archive import Archive
 from assistant.cli import app
 from assistant.config import load_settings
-from assistant.enrich.faces import SAME_PERSON, distances, find_faces
+from assistant.enrich.faces import SAME_PERSON, SURE, distances, find_faces
 from assistant.errors import AssistantError
 from assistant.ingest.pipeline import ingest_folder
 from assistant.models.faces import DlibFaceModel, packaged_face_files
@@ -63,6 +63,21 @@ def test_every_face_of_a_group_picture_is_found(model: DlibFaceModel) -> None:
     assert all(f.thumbnail.width <= 160 and f.encoding.shape == (128,) for f in faces)
     with Image.open(debian_photo("fruits.jpg")) as fruit:
         assert find_faces(model, fruit.convert("RGB")) == []
+
+
+def test_a_frame_filling_face_in_a_bigger_picture_is_found_and_encoded_alike(
+    model: DlibFaceModel,
+) -> None:
+    """yale_2 fills its frame: only the bordered retry finds it. At 2.4 x (398 x 456 px) the
+    retry looks at half size first; the face is still found, as the same person."""
+    small = SAMPLES["yale_2.jpg"].image()
+    big = small.resize((398, 456), Image.Resampling.BICUBIC)
+    assert model.detect(np.asarray(big), 1) == []  # no border: HOG misses it
+    faces = find_faces(model, big)
+    assert len(faces) == 1
+    left, top, right, bottom = faces[0].box
+    assert right - left >= 0.5 * big.width and bottom - top >= 0.4 * big.height
+    assert distances(faces[0].encoding, _encoding(model, "yale_2.jpg")[None, :])[0] < SURE
 
 
 @pytest.fixture(scope="module")
