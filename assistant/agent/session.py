@@ -151,8 +151,11 @@ class ChatSession:
                 upload=bool(ctx.uploads),
             ):
                 grounded = None  # support.py: not about what was asked, or not its kind
-            if grounded is None and not ctx.restated and not ctx.uploads:
-                # quote_answer.py: the shown line that answers, in its own words
+            drafted = reply.get("answerable") is True and not ctx.restated and not ctx.uploads
+            if drafted and grounded is None:
+                # quote_answer.py: the model found an answer but drew it from the wrong
+                # line; the shown line that answers, in its own words. A decline stands:
+                # quoted over it, "Will the pool be sold?" got "the pool will reopen".
                 grounded = quote_answer(question, allowed, self.archive.models.support())
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, steps)
