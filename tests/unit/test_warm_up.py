@@ -64,3 +64,65 @@ def test_an_engine_loads_the_text_graph_in_the_background(tmp_path: Path) -> Non
     assert archive.vectors.query("text", vectors[7], 1)[0][0] == "s7"
     archive.close()  # waits for the thread
     assert archive.extras == {}
+
+
+class _PausedWarmUp:
+    """A Chroma client whose warm-up thread stops right after it got the space's
+    collection, until `go` is set: the ordering that let a warm-up cache a handle to a
+    collection `drop_space` deleted meanwhile (reembed's "Collection does not exist")."""
+
+    def __init__(self, client: object) -> None:
+        import threading
+
+        self._client = client
+        self.got, self.go = threading.Event(), threading.Event()
+
+    def __getattr__(self, name: str) -> object:
+        found = getattr(self._client, name)
+        if name not in ("get_collection", "get_or_create_collection"):
+            return found
+
+        def paused(*args: object, **kwargs: object) -> object:
+            import threading
+
+            collection = found(*args, **kwargs)
+            if threading.current_thread().name.startswith("warm-up-"):
+                self.got.set()
+                self.go.wait(10)
+            return collection
+
+        return paused
+
+
+def test_a_space_dropped_while_it_warms_up_is_not_brought_back(tmp_path: Path) -> None:
+    import threading
+
+    index = ChromaIndex(tmp_path)
+    rng = np.random.default_rng(5)
+    old = rng.standard_normal((50, 8)).astype(np.float32)
+    index.upsert("text", [f"old{i}" for i in range(50)], old, [f"a{i}" for i in range(50)])
+    index._collections.clear()  # a fresh process: the warm-up is the first to get it
+    client = index._client = _PausedWarmUp(index._client)
+    warming = warm_up.WarmUp(index, ["text"])
+    assert client.got.wait(10)
+    dropping = threading.Thread(target=index.drop_space, args=("text",))
+    dropping.start()
+    dropping.join(0.3)  # the drop waits for the warm-up, or (before the fix) ran past it
+    client.go.set()
+    warming.close()
+    dropping.join()
+    new = rng.standard_normal((3, 16)).astype(np.float32)  # another encoder's dimension
+    index.upsert("text", ["n0", "n1", "n2"], new, ["b0", "b1", "b2"])
+    assert index.count("text") == 3
+    assert index.query("text", new[1], 1)[0][0] == "n1"
+    index.close()
+
+
+def test_a_warm_up_after_the_drop_creates_no_space(tmp_path: Path) -> None:
+    index = ChromaIndex(tmp_path)
+    vectors = np.eye(4, dtype=np.float32)
+    index.upsert("meta", ["m0", "m1", "m2", "m3"], vectors, ["a", "b", "c", "d"])
+    index.drop_space("meta")
+    index.warm("meta")  # started before the drop, run after it: nothing to load
+    assert "meta" not in {c.name for c in index._client.list_collections()}
+    index.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,12 @@ def _client(path: Path | None, url: str | None) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+def _absent(exc: Exception) -> bool:
+    """Chroma's "no such collection" (its message differs across versions)."""
+    message = str(exc).lower()
+    return "not exist" in message or "not found" in message
+
+
 @dataclass(frozen=True)
 class HnswParams:
     """HNSW graph settings (config.StoreSettings): M and the build beam are fixed when a
@@ -77,28 +84,51 @@ class ChromaIndex:
         and re-ranks them exactly over the rows (0: off; bench/recall.py measures it)."""
         self._client = _client(path, url)
         self._collections: dict[str, Any] = {}
+        # The handles' cache, and per space a lock a warm-up holds while it loads: a drop
+        # waits for it, so no thread keeps (or caches) a handle to a deleted collection.
+        self._lock = threading.RLock()
+        self._space_locks: dict[str, threading.Lock] = {}
         self.hnsw = hnsw or HnswParams()
         self.exact_max_assets = exact_max_assets
         self.rows = rows
         self.candidates = candidates
 
     def _collection(self, space: str) -> Any:
-        if space not in self._collections:
-            collection = self._client.get_or_create_collection(
-                name=space,
-                embedding_function=None,
-                configuration={
-                    "hnsw": {
-                        "space": "cosine",
-                        "max_neighbors": self.hnsw.m,
-                        "ef_construction": self.hnsw.ef_construction,
-                        "ef_search": self.hnsw.ef_search,
-                    }
-                },
-            )
-            self._apply_ef_search(collection)
-            self._collections[space] = collection
-        return self._collections[space]
+        with self._lock:
+            if space not in self._collections:
+                collection = self._client.get_or_create_collection(
+                    name=space,
+                    embedding_function=None,
+                    configuration={
+                        "hnsw": {
+                            "space": "cosine",
+                            "max_neighbors": self.hnsw.m,
+                            "ef_construction": self.hnsw.ef_construction,
+                            "ef_search": self.hnsw.ef_search,
+                        }
+                    },
+                )
+                self._apply_ef_search(collection)
+                self._collections[space] = collection
+            return self._collections[space]
+
+    def _existing(self, space: str) -> Any | None:
+        """The space's collection when it exists; None, creating nothing, when not."""
+        with self._lock:
+            if space not in self._collections:
+                try:
+                    collection = self._client.get_collection(name=space, embedding_function=None)
+                except Exception as exc:
+                    if not _absent(exc):
+                        raise
+                    return None
+                self._apply_ef_search(collection)
+                self._collections[space] = collection
+            return self._collections[space]
+
+    def _space_lock(self, space: str) -> threading.Lock:
+        with self._lock:
+            return self._space_locks.setdefault(space, threading.Lock())
 
     def _apply_ef_search(self, collection: Any) -> None:
         """An existing space keeps its M; its query beam follows the settings."""
@@ -161,7 +191,8 @@ class ChromaIndex:
             if "Nothing found on disk" not in str(exc):
                 raise
             logger.warning("the '%s' index is being written by another process: %s", space, exc)
-            self._collections.pop(space, None)
+            with self._lock:
+                self._collections.pop(space, None)
             return []
 
     def _query(
@@ -236,21 +267,28 @@ class ChromaIndex:
 
     def warm(self, space: str) -> None:
         """Load a space's graph now (retrieval/warm_up.py): a query with one of its own
-        vectors, so the first real query does not wait for the read. Empty: nothing."""
-        collection = self._collection(space)
-        found = collection.get(limit=1, include=["embeddings"])
-        if len(found["ids"]):
-            collection.query(query_embeddings=[found["embeddings"][0]], n_results=1, include=[])
+        vectors, so the first real query does not wait for the read. Empty, or dropped
+        before this ran (reembed): nothing, and no space is created."""
+        with self._space_lock(space):
+            collection = self._existing(space)
+            if collection is None:
+                return
+            found = collection.get(limit=1, include=["embeddings"])
+            if len(found["ids"]):
+                collection.query(query_embeddings=[found["embeddings"][0]], n_results=1, include=[])
 
     def drop_space(self, space: str) -> None:
-        self._collections.pop(space, None)
-        if self.rows is not None:
-            self.rows.drop(space)
-        try:
-            self._client.delete_collection(name=space)
-        except Exception as exc:  # absent already: nothing to drop
-            if "not exist" not in str(exc).lower() and "not found" not in str(exc).lower():
-                raise
+        """Delete a space, after a warm-up loading it has finished (it would otherwise
+        cache the deleted collection's handle, and the next write fail on it)."""
+        with self._space_lock(space), self._lock:
+            self._collections.pop(space, None)
+            if self.rows is not None:
+                self.rows.drop(space)
+            try:
+                self._client.delete_collection(name=space)
+            except Exception as exc:  # absent already: nothing to drop
+                if not _absent(exc):
+                    raise
 
     def ids(self, space: str, asset_id: str) -> list[str]:
         found = self._collection(space).get(where={"asset_id": asset_id}, include=[])

@@ -120,9 +120,11 @@ class FaissIndex:
         return [(i, row) for i, asset, row in live if asset_ids is None or asset in asset_ids]
 
     def warm(self, space: str) -> None:
-        """Read a space's index now (retrieval/warm_up.py), so the first query does not."""
-        if self.rows.known(space):
-            self._space(space)
+        """Read a space's index now (retrieval/warm_up.py), so the first query does not;
+        a space dropped before this ran (reembed) is left alone."""
+        with self._lock:
+            if self.rows.known(space):
+                self._space(space)
 
     def count(self, space: str) -> int:
         return self.rows.count(space)
