@@ -20,7 +20,7 @@ import numpy as np
 from assistant.agent.evidence import EvidenceItem, quote_sentences
 from assistant.agent.grounding import Grounded, framing, ground
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, unnamed
-from assistant.agent.support import supports
+from assistant.agent.support import coverage, supports, topic_words
 
 
 def closest_line(
@@ -46,6 +46,25 @@ def closest_line(
     return pairs[best][0], pairs[best][1], float(scores[best])
 
 
+# Units say what kind of figure is asked, not what about: "By how many euros will the
+# harbour master's budget grow?" is not answered by "The council will spend 4 billion
+# euros on new housing", which is close to it in meaning and shares only "euros".
+_UNITS = frozenset(
+    str.split(
+        "euro euros dollar dollars pound pounds cent cents percent per cent tonne tonnes "
+        "metre metres kilometre kilometres hour hours day days week weeks month months year "
+        "years people"
+    )
+)
+
+
+def holds_topic(question: str, item: EvidenceItem) -> bool:
+    """Does the item (its words or its record's title and topics) hold one of the
+    question's topic words other than units? The quote must be about what was asked."""
+    topic = topic_words(question, set()) - _UNITS
+    return not topic or coverage(topic, item.checkable_text) > 0
+
+
 def quote_answer(
     question: str, allowed: list[EvidenceItem], encoder: SentenceEncoder | None
 ) -> Grounded | None:
@@ -58,6 +77,8 @@ def quote_answer(
     if found is None or found[2] < MIN_MEANING:
         return None
     item, sentence, _ = found
+    if not holds_topic(question, item):
+        return None
     grounded = ground(f'{framing(item)}: "{sentence}" [{item.n}].', allowed, question)
     if not grounded.citations:
         return None

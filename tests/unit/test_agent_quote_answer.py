@@ -70,6 +70,8 @@ HOUSING = passage(
     metadata=BRIEFING,
 )
 QUESTION = "Will household energy charges be held where they are?"
+# The same question holding one of the line's words: a quote must be about what was asked.
+WORDED = "Will household electricity charges be held where they are?"
 # Words a sentence encoder places together: charges/tariffs, held/frozen.
 _SAME = {"charges": "tariff", "tariffs": "tariff", "held": "frozen", "energy": "power"}
 _SAME |= {"electricity": "power", "household": "power"}
@@ -124,9 +126,11 @@ def test_a_citation_resting_on_its_records_metadata_is_dropped_beside_the_source
 
 def test_the_line_that_answers_is_quoted_when_the_draft_fails() -> None:
     book = _book(SUMMARY, TARIFFS)
-    found = closest_line(QUESTION, book.items, _encoder())
+    found = closest_line(WORDED, book.items, _encoder())
     assert found is not None and found[0].clip is TARIFFS and found[2] >= MIN_MEANING
-    quoted = quote_answer(QUESTION, book.items, _encoder())
+    # Close in meaning only ("energy charges" / "tariffs"): too little to quote it.
+    assert quote_answer(QUESTION, book.items, _encoder()) is None
+    quoted = quote_answer(WORDED, book.items, _encoder())
     assert quoted is not None
     assert quoted.text == (
         'In video/briefing.mp4 at 00:07, the recording says: "Electricity tariffs will be '
@@ -193,7 +197,7 @@ def test_a_models_decline_stands_beside_a_line_close_in_topic(session) -> None:
 def test_a_draft_about_the_wrong_source_gives_way_to_the_answering_line(session) -> None:
     draft = "The housing plan was approved without a vote against [1]."
     chat = session({"answerable": True, "answer": draft}, [SUMMARY, TARIFFS])
-    answer = chat.ask(QUESTION)
+    answer = chat.ask(WORDED)
     assert not answer.abstained and "frozen" in answer.text
     assert [c.clip.file for c in answer.citations] == ["video/briefing.mp4"]
 
@@ -229,3 +233,12 @@ def test_an_office_is_who_not_what_in_each_newsroom_language(question: str) -> N
     offices = set(OFFICES)
     assert not {w.strip("¿?").lower() for w in unnamed(question).split()} & offices
     assert not topic_words(question, set()) & {*offices, "ministra", "ministerin"}
+
+
+def test_a_quote_sharing_only_the_asked_unit_is_no_answer() -> None:
+    from assistant.agent.quote_answer import holds_topic
+
+    book = _book(SUMMARY, HOUSING)
+    housing = book.items[1]
+    assert not holds_topic("By how many euros will the harbour master's budget grow?", housing)
+    assert holds_topic("How many euros will the council spend on housing?", housing)
