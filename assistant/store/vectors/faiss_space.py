@@ -137,7 +137,8 @@ class FaissSpace:
 
     @property
     def trained(self) -> bool:
-        return self.index is not None and not hasattr(self.index, "id_map")
+        # The untrained form is the flat IndexIDMap (_flat); the trained one is IVF.
+        return self.index is not None and not isinstance(self.index, _faiss().IndexIDMap)
 
     def _flat(self, dim: int) -> Any:
         faiss = _faiss()
