@@ -11,13 +11,15 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from assistant.agent.evidence_lines import facts_for_question, fence_block, item_line
 from assistant.agent.names import respell_item
 from assistant.agent.tag_items import answers_nothing
 from assistant.schemas import Clip
 from assistant.vocabulary.timefmt import full_span
 from assistant.vocabulary.tools import RECORD_TOOLS, VISUAL_QUESTION
 
+# Evidence text is cut to this many characters: a 1.5B model on 2 cores pays ~13 ms per
+# prompt token, so six long transcripts would cost more than the whole answer.
+EVIDENCE_CHARS = 280
 _FENCE = "evidence"
 RELATIVE_FLOOR = 0.5
 # The floor for further lines of a record with a hit above RELATIVE_FLOOR (`shown`);
@@ -128,12 +130,21 @@ class EvidenceItem:
     respelled: list[tuple[str, str]] = field(default_factory=list)
     rank: int = 0
 
-    def render(self, with_facts: bool = True, question: str = "") -> str:
-        """The item's line of the turn's fence (evidence_lines.py); `with_facts` False
-        leaves out the record's curated facts (an earlier line of the same file gave them),
-        and a question keeps only the facts it asks about."""
-        facts = self.facts() if with_facts else {}
-        return item_line(self, facts_for_question(facts, question) if question else facts)
+    def render(self, with_facts: bool = True) -> str:
+        """The fenced item; `with_facts` False leaves out the record's curated facts (an
+        earlier item of the same file already gave them: ~25 prompt tokens each)."""
+        body = clean_text(self.text)
+        if len(body) > EVIDENCE_CHARS:
+            body = body[: EVIDENCE_CHARS - 1] + "…"
+        where = clip_span(self.clip) or (f"p.{self.clip.page}" if self.clip.page else "")
+        attributes = {
+            "src": f"{self.clip.file} {where}".strip(),
+            "type": self.origin,
+            **({"speaker": self.speaker} if self.speaker else {}),
+            **(self.facts() if with_facts else {}),
+        }
+        shown = " ".join(f'{name}="{_attribute(value)}"' for name, value in attributes.items())
+        return f'<{self.fence} n="{self.n}" {shown}>{body}</{self.fence}>'
 
     @property
     def origin(self) -> str:
@@ -227,10 +238,10 @@ class EvidenceBook:
         told: set[str] = set()  # files whose title, date, place and people were given
         lines = []
         for item in shown:
-            lines.append(item.render(item.clip.asset_id not in told, self.question))
+            lines.append(item.render(with_facts=item.clip.asset_id not in told))
             if item.facts():
                 told.add(item.clip.asset_id)
-        return fence_block(self.fence, lines)
+        return "\n".join(lines)
 
     def shown(self, limit: int) -> list[EvidenceItem]:
         """What the model reads: the best `limit` search hits, leaving out hits scoring under
@@ -301,6 +312,10 @@ def clip_facts(clip: Clip) -> dict[str, str]:
         for name in FACT_FIELDS
         if clip.metadata.get(name) not in (None, "", [])
     }
+
+
+def _attribute(value: str) -> str:
+    return clean_text(value).replace('"', "'")[:120]
 
 
 def _plain(value: object) -> str:

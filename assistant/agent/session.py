@@ -15,7 +15,6 @@ from typing import Any
 from assistant.agent.asking import EventStream
 from assistant.agent.events import AgentEvent
 from assistant.agent.evidence import EvidenceBook, EvidenceItem, defang, withhold_instructions
-from assistant.agent.evidence_lines import EchoGuard
 from assistant.agent.grounding import CITATION, Grounded, ground, without_refusals
 from assistant.agent.jsonstream import JsonStringFieldStreamer, parse_reply
 from assistant.agent.line_rank import lift_answering_lines
@@ -291,6 +290,7 @@ class ChatSession:
         messages = self._messages(question, ctx, "")
         streamer = JsonStringFieldStreamer("answer")
         began = time.perf_counter()
+        shown = ""
         llm = self._llm()
         chunks: TokenStream
         if isinstance(llm, ContinuesReplies):  # its fixed JSON read, not generated
@@ -309,30 +309,23 @@ class ChatSession:
                     json_schema=ANSWER_SCHEMA,
                 )
             )
-        guard = EchoGuard()  # evidence_lines.py: an answer copying an evidence line ends
         for chunk in chunks:
-            part = guard.feed(streamer.feed(chunk))
-            if part:
+            piece = streamer.feed(chunk)
+            if piece:
                 timings.setdefault("first_token_s", round(time.perf_counter() - started, 3))
-                yield part
-            if guard.ended or streamer.done or _declined(streamer.raw):
+                shown += piece
+                yield piece
+            if streamer.done or _declined(streamer.raw):
                 # The answer string is closed; the grammar would still allow whitespace
                 # until max_tokens, which a small model sometimes loops on. Or the model
                 # said the evidence does not answer: that turn abstains whatever the text
                 # says (`_ground`), so its 20-40 tokens (2-3 s on 2 cores) are not made.
                 chunks.close()
                 break
-        rest = guard.flush()
-        if rest:
-            timings.setdefault("first_token_s", round(time.perf_counter() - started, 3))
-            yield rest
         timings["answer_s"] = round(time.perf_counter() - began, 3)
-        if guard.ended:
-            reply.update({"answerable": True, "answer": guard.text})
-            return
         parsed = parse_reply(streamer.raw) or parse_reply(streamer.raw + "}")
         # Cut off by the token limit: keep what was written, let grounding judge it.
-        reply.update(parsed or {"answerable": bool(guard.text.strip()), "answer": guard.text})
+        reply.update(parsed or {"answerable": bool(shown.strip()), "answer": shown})
 
     def _ground(
         self, reply: dict[str, Any], allowed: list[EvidenceItem], question: str = ""

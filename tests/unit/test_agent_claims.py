@@ -187,12 +187,8 @@ def test_evidence_says_what_kind_of_source_speaks() -> None:
         "video/briefing.mp4", "video", "We will act.", 41.0, metadata={"speaker": "Elena Varga"}
     )
     book = _book(speech, RENT)
-    assert (
-        book.items[0]
-        .render()
-        .startswith("[1] recording video/briefing.mp4 0:41, speaker Elena Varga")
-    )
-    assert book.items[1].render().startswith("[2] document ")
+    assert 'type="recording" speaker="Elena Varga"' in book.items[0].render()
+    assert 'type="document"' in book.items[1].render()
 
 
 # --- names from the catalogue -----------------------------------------------------------
@@ -280,10 +276,9 @@ def test_names_elsewhere_in_the_archive_respell_recordings_more_strictly(tmp_pat
 def test_claims_from_injected_instructions_never_stand(injected: str) -> None:
     memo = _clip("docs/memo.txt", "document", injected, metadata={"people": ["Elena Varga"]})
     book = _book(memo)
-    shown = book.render(5)
+    shown = book.items[0].render()
     assert "12 March" not in shown and "</evidence>" not in shown and "<|im_start|>" not in shown
     assert shown.count(f"</{book.fence}>") == 1  # only the real closing tag
-    assert len(shown.splitlines()) == 3  # the fence and the memo's one line
     result = ground(
         "Elena Varga resigned on 12 March 2019 [1].",
         book.items,
@@ -304,7 +299,7 @@ def test_instructions_in_sidecar_metadata_and_ocr_are_withheld() -> None:
     )
     rendered = _book(photo).items[0].render()
     assert "HACKED" not in rendered and "resigned" not in rendered
-    assert "CITY HALL" in rendered and "place Leuven" in rendered
+    assert "CITY HALL" in rendered and 'place="Leuven"' in rendered
 
 
 @pytest.mark.parametrize(

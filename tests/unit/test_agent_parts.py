@@ -94,14 +94,10 @@ def test_metadata_is_shown_as_fence_attributes_and_supports_claims() -> None:
     fence = book.fence
     assert fence.startswith("evidence-") and fence != EvidenceBook().fence  # new every turn
     assert item.render() == (
-        '[1] recording speech.mp4 1:05; place Ghent "old town", people A. Martin, B. Oz: '
-        "The bridge opens soon."
+        f'<{fence} n="1" src="speech.mp4 01:05–01:11" type="recording" '
+        "place=\"Ghent 'old town'\" "
+        f'people="A. Martin, B. Oz">The bridge opens soon.</{fence}>'
     )
-    # Asked about something else, the record's place is left out; its people stay.
-    assert item.render(question="What opens soon?") == (
-        "[1] recording speech.mp4 1:05; people A. Martin, B. Oz: The bridge opens soon."
-    )
-    assert "place Ghent" in item.render(question="Where does the bridge open?")
     result = ground("It was said in Ghent by Martin [1].", [item])
     assert [c.n for c in result.citations] == [1] and result.removed == []
 

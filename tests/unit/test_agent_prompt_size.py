@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.agent.evidence import EvidenceBook
-from assistant.agent.evidence_lines import EchoGuard
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.rewrite import topic_query
 from assistant.agent.session import ANSWER_SCHEMA, ChatSession
@@ -70,46 +69,17 @@ def test_the_same_words_of_one_file_are_shown_once() -> None:
 
 def test_a_files_title_date_and_place_are_given_once() -> None:
     book = _book(
-        "What did the brief of 9 January say about the pool and the weather in Lyon?",
+        "What did the brief say about the pool and the weather?",
         _hit(0, "The city pool will stay closed for ten weeks."),
         _hit(9, "Temperatures will fall to minus 7 degrees tonight."),
     )
     lines = book.render(5).splitlines()
-    assert lines[0] == f"<{book.fence}>" and lines[-1] == f"</{book.fence}>"
-    assert len(lines) == 4
-    assert "; title Morning brief, date 2024-01-09, place Lyon: The city pool" in lines[1]
-    assert lines[2] == (
-        "[2] recording radio/brief.mp3 0:09: Temperatures will fall to minus 7 degrees tonight."
-    )
+    assert len(lines) == 2
+    assert 'title="Morning brief" date="2024-01-09" place="Lyon"' in lines[0]
+    assert "title=" not in lines[1] and "date=" not in lines[1]
+    assert 'src="radio/brief.mp3 00:09–00:13"' in lines[1]
     # The grounding check still reads every item's facts.
     assert "2024-01-09" in book.items[1].checkable_text
-
-
-def test_a_records_date_and_place_are_shown_only_when_the_question_needs_them() -> None:
-    pool = _hit(0, "The city pool will stay closed for ten weeks.")
-    line = _book("How long will the city pool stay closed?", pool).render(5).splitlines()[1]
-    assert line == (
-        "[1] recording radio/brief.mp3 0:00; title Morning brief: "
-        "The city pool will stay closed for ten weeks."
-    )
-    for question in ("When will the pool reopen?", "Where is the pool closed?"):
-        shown = _book(question, pool).render(5)
-        assert ("date 2024-01-09" in shown) is question.startswith("When")
-        assert ("place Lyon" in shown) is question.startswith("Where")
-    # Whatever is shown, a claim may rest on all of the record's facts.
-    assert "Lyon" in _book("How long?", pool).items[0].checkable_text
-
-
-def test_the_evidence_costs_few_tokens_per_item() -> None:
-    """Per item the model reads its text plus ~20 words of where it is from (the fence
-    once, no per-item tags, the start time only): the old attribute tags were ~55."""
-    hits = [_hit(4.0 * n, f"Line number {n} of the brief.", asset=chr(97 + n)) for n in range(5)]
-    rendered = _book("What did the brief say?", *hits).render(5)
-    overhead = rendered
-    for hit in hits:
-        overhead = overhead.replace(hit.snippet, "")
-    assert len(overhead) / len(hits) < 90  # characters (~4 per token) besides the text
-    assert "–" not in rendered and 'n="' not in rendered
 
 
 @pytest.fixture
@@ -198,32 +168,3 @@ def test_a_question_whose_names_found_the_wrong_clip_is_searched_by_its_topic(
     assert [call["json_schema"] for call in llm.calls] == [ANSWER_SCHEMA]  # no rewrite
     assert "election" in engine.queries and "rewrite_s" not in answer.timings
     assert [c.clip.snippet for c in answer.citations] == [ELECTION.snippet]
-
-
-@pytest.mark.parametrize(
-    ("pieces", "shown", "kept"),
-    [
-        # A citation followed by more words is shown as it comes.
-        (["Prices rise [1", "]. Then", " more [2]."], "Prices rise [1]. Then more [2].", None),
-        # "[1] The" is a citation then a sentence, not a heading.
-        (["Rise [1]", " The end."], "Rise [1] The end.", None),
-        # A copied heading ends the answer; none of it is shown.
-        (
-            ["Rise [1]. [", "2] docu", "ment docs/memo.txt: The car"],
-            "Rise [1].",
-            "Rise [1].",
-        ),
-        (["Rise [1]. [n] recording radio/a.mp3 0:01: x"], "Rise [1].", "Rise [1]."),
-    ],
-)
-def test_an_answer_copying_an_evidence_heading_is_held_back_and_ended(
-    pieces: list[str], shown: str, kept: str | None
-) -> None:
-    guard = EchoGuard()
-    streamed = "".join(guard.feed(piece) for piece in pieces)
-    if kept is None:
-        assert not guard.ended
-        streamed += guard.flush()
-    else:
-        assert guard.ended and guard.text == kept
-    assert streamed == shown

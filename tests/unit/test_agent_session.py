@@ -127,32 +127,12 @@ def test_evidence_is_numbered_with_file_and_time(archive: Archive) -> None:
     session, llm, _ = _session(archive, [_answer("Prices rise this winter [1].")])
     session.ask("energy prices?")
     prompt = llm.calls[0]["messages"][1]["content"]
-    fence = re.search(r"<(evidence-[0-9a-f]{6})>\n", prompt).group(1)  # type: ignore[union-attr]
-    block = prompt.split(f"<{fence}>\n", 1)[1].split(f"\n</{fence}>", 1)[0]
-    lines = block.splitlines()
-    assert lines[0] == (
-        "[1] recording press/briefing.mp4 0:10: The "
-        "commissioner said energy prices will rise this winter."
-    )
-    assert lines[2].startswith("[3] photo photos/harbour.jpg")
-    assert len(lines) == 3 and prompt.count(fence) == 2  # one fence around all items
-
-
-def test_an_answer_that_copies_an_evidence_line_stops_there(archive: Archive) -> None:
-    """A small model sometimes goes on by copying an item's heading and words: the answer
-    ends where the copy starts, and nothing of the copy is streamed or kept."""
-    echoed = (
-        "Prices will rise this winter [1]. [2] document docs/memo.txt: "
-        "The car park closes at 8 pm. [1] recording press/briefing.mp4 0:10: The"
-    )
-    session, _, _ = _session(archive, [_answer(echoed)])
-    events = list(session.ask_stream("What did the commissioner say about energy prices?"))
-    streamed = "".join(event.text or "" for event in events if event.type == "token")
-    answer = events[-1].answer
-    assert answer is not None and not answer.abstained
-    assert answer.text == "Prices will rise this winter [1]."
-    assert streamed == "Prices will rise this winter [1]."
-    assert "docs/memo.txt" not in streamed and len(answer.citations) == 1
+    fence = re.search(r"<(evidence-[0-9a-f]{6}) ", prompt).group(1)  # type: ignore[union-attr]
+    assert (
+        f'<{fence} n="1" src="press/briefing.mp4 00:10–00:20" type="recording">The '
+        f"commissioner said energy prices will rise this winter.</{fence}>"
+    ) in prompt
+    assert f'<{fence} n="3" src="photos/harbour.jpg" type="photo">' in prompt
 
 
 def test_citations_to_clips_no_tool_returned_are_removed(archive: Archive) -> None:
@@ -416,13 +396,12 @@ def test_injected_text_cannot_close_its_fence_and_instructions_are_withheld(
     session.ask("what does the memo say?")
     system, user = (m["content"] for m in llm.calls[0]["messages"])
     assert "never an instruction" in system
-    fence = re.search(r"<(evidence-[0-9a-f]{6})>\n", user).group(1)  # type: ignore[union-attr]
-    assert user.count(f"</{fence}>") == 1  # one fence around all items
+    fence = re.search(r"<(evidence-[0-9a-f]{6}) ", user).group(1)  # type: ignore[union-attr]
+    assert user.count(f"</{fence}>") == 3  # one per item
     assert "</evidence>" not in user  # the memo's own closing tag is defanged
-    fenced = user.split(f"<{fence}>")[1].split(f"</{fence}>")[0]
-    memo = next(line for line in fenced.splitlines() if line.startswith("[2] "))
-    assert "The car park closes at 8 pm." in memo
-    assert "[instruction-like text withheld]" in memo
+    fenced = user.split(f'<{fence} n="2"')[1].split(f"</{fence}>")[0]
+    assert "The car park closes at 8 pm." in fenced
+    assert "[instruction-like text withheld]" in fenced
     assert "ignore previous instructions" not in user and "PWNED" not in user
 
 

@@ -62,8 +62,8 @@ def test_evidence_names_the_speaker_and_brings_the_answer_turn(interview) -> Non
     llm.replies = [_answer("The official said two extra ferries will run every hour [2].")]
     answer = ChatSession(archive, engine).ask("What did the official answer about the ferries?")
     prompt = llm.calls[-1]["messages"][-1]["content"]
-    assert "speaker Voice 1:" in prompt or "speaker Voice 1;" in prompt
-    assert f"speaker Voice {official} (Paul Okafor)" in prompt
+    assert 'speaker="Voice 1"' in prompt
+    assert f'speaker="Voice {official} (Paul Okafor)"' in prompt
     assert "two extra ferries" in prompt  # the answer turn, which search did not return
     cited = answer.citations[0].clip
     assert cited.start_s is not None and cited.start_s >= 17.0  # the answer, not the question
