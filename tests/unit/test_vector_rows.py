@@ -101,3 +101,28 @@ def test_a_query_that_is_not_unit_length_gets_true_cosines(tmp_path: Path) -> No
     ]
     index.close()
     plain.close()
+
+
+@pytest.mark.parametrize(("column", "index"), [("asset_id", "rows_by_asset"), ("id", "autoindex")])
+def test_a_lookup_of_a_few_assets_reads_their_rows_not_the_whole_space(
+    tmp_path: Path, column: str, index: str
+) -> None:
+    """A filtered search looks up its allowed assets' rows through the asset (or id) index;
+    with an ORDER BY row SQLite walked every row of the space instead (140 ms at 10^5)."""
+    import sqlite3
+
+    from assistant.store.vectors.rows import IN_LOOKUP
+
+    rows = VectorRows(tmp_path)
+    matrix, ids, assets = _vectors("a", 400, 4, seed=3)
+    rows.upsert("text", ids, matrix, assets)
+    allowed = sorted(set(assets[:12]))
+    found = rows.nearest("text", matrix[0], 50, set(allowed))
+    assert [i for i, _ in found] == _brute(matrix, ids, assets, matrix[0], set(allowed))[:50]
+    rows.close()
+    with sqlite3.connect(tmp_path / "rows.sqlite") as db:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN " + IN_LOOKUP.format(column=column), ("text", "[]")
+        ).fetchall()
+    used = " ".join(str(step[-1]) for step in plan)
+    assert index in used and "rows_by_row" not in used

@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS rows (space TEXT NOT NULL, id TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS rows_by_asset ON rows(space, asset_id);
 CREATE INDEX IF NOT EXISTS rows_by_row ON rows(space, row);
 """
+# The rows of some ids or asset ids. Their row order is made in Python, not with ORDER BY
+# row: given that, SQLite walks rows_by_row over the whole space to skip the sort (140 ms
+# for 1,000 assets at 10^5 assets, against 5 ms through rows_by_asset).
+IN_LOOKUP = (
+    "SELECT id, row FROM rows WHERE space=? AND {column} IN (SELECT value FROM json_each(?))"
+)
 _FLOAT = 4  # bytes of a float32
 
 
@@ -109,11 +115,9 @@ class VectorRows:
         assert column in ("id", "asset_id")  # a column name, never user text
         with self._lock:
             found = self._db.execute(
-                f"SELECT row FROM rows WHERE space=? AND {column} IN "
-                "(SELECT value FROM json_each(?)) ORDER BY row",
-                (space, json.dumps(sorted(set(values)))),
+                IN_LOOKUP.format(column=column), (space, json.dumps(sorted(set(values))))
             ).fetchall()
-        return [int(r) for (r,) in found]
+        return sorted(int(row) for _, row in found)
 
     def live(self, space: str, rows: Iterable[int]) -> list[tuple[str, str, int]]:
         """(id, asset_id, row) of those rows still referenced (a deleted or re-embedded
@@ -273,10 +277,9 @@ class VectorRows:
         assert column in ("id", "asset_id")  # a column name, never user text
         with self._lock:
             rows = self._db.execute(
-                f"SELECT id, row FROM rows WHERE space=? AND {column} IN "
-                "(SELECT value FROM json_each(?)) ORDER BY row",
-                (space, json.dumps(values)),
+                IN_LOOKUP.format(column=column), (space, json.dumps(values))
             ).fetchall()
+        rows.sort(key=lambda found: int(found[1]))  # in row order (IN_LOOKUP)
         return self._top(space, found[0], rows, vector, k)
 
     def _top(
