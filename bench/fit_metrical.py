@@ -5,7 +5,7 @@
 Renders bench/music.py's tuning seeds (TUNED_SEEDS, 40 tracks of 20 s each) and its 13
 fixed tracks, each whole and its first 10 s, and real recordings: bench/music.py's 12
 tuned chorales and TRAINING_CHORALES more (samples.score_corpus drawn with seed
-TRAINING_CHORALE_SEED, less every chorale of bench/music.py's held-out and unseen sets),
+TRAINING_CHORALE_SEED, less every chorale of bench/music.py's held-out, unseen and new sets),
 whole. Describes every candidate tempo of each clip (metrical.candidate_matrix) and fits
 a pairwise logistic regression: the right candidate's numbers minus each wrong one's, no
 intercept, chorale pairs weighted CHORALE_WEIGHT (there are fewer of them). Reports
@@ -29,7 +29,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: sample
 
 from assistant.enrich import metrical
 from assistant.enrich.music import CHROMA_FPS, _mel, _seed_tempo, chroma_frames
-from bench.music import CHORALE_SEED, CHORALES_HELD_OUT, CHORALES_TUNED, LEGACY, TUNED_SEEDS
+from bench.music import (
+    CHORALE_SEED,
+    CHORALES_HELD_OUT,
+    CHORALES_NEW,
+    CHORALES_TUNED,
+    LEGACY,
+    TUNED_SEEDS,
+)
 from samples.media import synth_music
 from samples.music_corpus import draw_specs, write_track
 
@@ -61,7 +68,7 @@ def training_chorales(work: Path) -> list[list[Track]]:
 
     held = {
         t.name for t, _ in score_corpus.draw_tracks(CHORALE_SEED, CHORALES_HELD_OUT, CHORALES_TUNED)
-    }
+    } | set(CHORALES_NEW)
     drawn = score_corpus.draw_tracks(CHORALE_SEED, CHORALES_TUNED, 0)
     extra = score_corpus.draw_tracks(TRAINING_CHORALE_SEED, TRAINING_CHORALES, 0)
     kept = [(t, s) for t, s in extra if t.name not in held | UNRENDERABLE]

@@ -1,7 +1,8 @@
 """Music attribute accuracy and cost on a varied synthetic corpus and on real scores
 rendered with sampled instruments; print JSON.
 
-    .venv/bin/python bench/music.py [--count 40] [--seconds 20] [--held-out] [--work DIR]
+    .venv/bin/python bench/music.py [--count 40] [--seconds 20] [--held-out] [--new]
+                                    [--only-new] [--work DIR]
 
 Synthetic tracks come from samples.music_corpus (60-180 BPM, major and harmonic minor,
 six timbres, four accompaniments, five bass lines, drums or none, melody, reverb, noise,
@@ -22,6 +23,9 @@ CHORALES_HELD_OUT (28 others) only with --held-out, reported in two parts: the 1
 were looked at while tuning that refit, and CHORALES_UNSEEN (12, named below), never
 looked at while tuning it: their figures are the honest ones for real recordings.
 Skipped with a note when music21/fluidsynth/the soundfont are missing.
+
+--new (or --only-new) also scores the sets of session 16, fixed before any change of it
+and scored once, at its end: seed NEW_SEED and CHORALES_NEW (named below).
 
 Targets: tempo within 4 % on >= 95 % of tracks, key and mode right on >= 90 %, analysis
 cost <= 0.05x real time (seconds of analysis per second of music, after one warm-up).
@@ -72,6 +76,30 @@ CHORALES_UNSEEN = (
     "bach/bwv295",
     "bach/bwv351",
     "bach/bwv254",
+)
+# Session 16's never-looked-at sets, fixed before any change of that session and scored
+# only with --new (once, at the end): synthetic seed NEW_SEED (never drawn before), and
+# CHORALES_NEW: the next chorales of seed CHORALE_SEED's draw after its 40
+# (draw_tracks(CHORALE_SEED, NEW_CHORALE_DRAW, 40): tempos spread over 60-180 BPM in
+# NEW_CHORALE_DRAW steps), less any of bench/fit_metrical.py's training draw (bwv24.6 and
+# bwv227.7 were in it): 14 chorales.
+NEW_SEED = 17
+NEW_CHORALE_DRAW = 16
+CHORALES_NEW = (
+    "bach/bwv363",
+    "bach/bwv111.6",
+    "bach/bwv244.44",
+    "bach/bwv293",
+    "bach/bwv278",
+    "bach/bwv244.37",
+    "bach/bwv433",
+    "bach/bwv298",
+    "bach/bwv252",
+    "bach/bwv346",
+    "bach/bwv137.5",
+    "bach/bwv245.3",
+    "bach/bwv410",
+    "bach/bwv245.22",
 )
 FLATS = {"Bb": "A#", "Eb": "D#", "Ab": "G#", "Db": "C#", "Gb": "F#"}
 # (bpm, tonic, mode) of the fixed tracks tests and the sample archive use.
@@ -162,9 +190,15 @@ def corpus(seed: int, count: int, seconds: float, work: Path) -> dict[str, Any]:
     return _summary(rows)
 
 
-def chorales(count: int, skip: int, work: Path, unseen: bool | None = None) -> dict[str, Any]:
+def chorales(
+    count: int,
+    skip: int,
+    work: Path,
+    unseen: bool | None = None,
+    only: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
     """The chorales drawn `count` from `skip`; with `unseen` True or False only those
-    in (or not in) CHORALES_UNSEEN."""
+    in (or not in) CHORALES_UNSEEN; with `only`, only those named."""
     from samples import score_corpus
 
     if not score_corpus.available():
@@ -172,6 +206,8 @@ def chorales(count: int, skip: int, work: Path, unseen: bool | None = None) -> d
     rows = []
     for track, score in score_corpus.draw_tracks(CHORALE_SEED, count, skip):
         if unseen is not None and (track.name in CHORALES_UNSEEN) != unseen:
+            continue
+        if only is not None and track.name not in only:
             continue
         path = score_corpus.write_track(track, score, work / "chorales")
         row = _score(path, track.bpm, track.tonic, track.mode, 0.0, track.keys[1:])
@@ -216,18 +252,32 @@ def main() -> None:
         action="store_true",
         help="also score the held-out seed (do this once, at the end)",
     )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="also score the never-looked-at sets (NEW_SEED, CHORALES_NEW): once, at the end",
+    )
+    parser.add_argument(
+        "--only-new", action="store_true", help="score only the never-looked-at sets"
+    )
     parser.add_argument("--work", type=Path, default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         warm_up(work)
-        figures: dict[str, Any] = {
-            "load_average": os.getloadavg(),
-            "tuned": corpus(TUNED_SEED, args.count, args.seconds, work),
-            "legacy_synth_music": legacy(args.seconds, work),
-            "chorales_tuned": chorales(CHORALES_TUNED, 0, work),
-        }
+        figures: dict[str, Any] = {"load_average": os.getloadavg()}
+        if args.new or args.only_new:
+            figures["new_seed"] = corpus(NEW_SEED, args.count, args.seconds, work)
+            figures["chorales_new"] = chorales(
+                NEW_CHORALE_DRAW, CHORALES_TUNED + CHORALES_HELD_OUT, work, only=CHORALES_NEW
+            )
+        if args.only_new:
+            print(json.dumps(figures, indent=2, default=str))
+            return
+        figures["tuned"] = corpus(TUNED_SEED, args.count, args.seconds, work)
+        figures["legacy_synth_music"] = legacy(args.seconds, work)
+        figures["chorales_tuned"] = chorales(CHORALES_TUNED, 0, work)
         if args.held_out:
             figures["held_out"] = corpus(HELD_OUT_SEED, args.count, args.seconds, work)
             figures["fresh_seed"] = corpus(FRESH_SEED, args.count, args.seconds, work)
