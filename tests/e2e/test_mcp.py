@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from assistant.retrieval.modalities import MODALITIES
 from tests.e2e.conftest import LiveApp, free_port
 from tests.helpers.cli_process import cli_argv
 
@@ -23,7 +24,8 @@ pytestmark = pytest.mark.e2e
 mcp = pytest.importorskip("mcp")
 from mcp import Client, StdioServerParameters  # noqa: E402
 
-TOOLS = {"search_archive", "search_by_image", "search_by_audio", "get_clip", "ask", "list_facets"}
+# One search_by_<name> per query modality (today search_by_image, search_by_audio).
+TOOLS = {"search_archive", *(m.tool for m in MODALITIES), "get_clip", "ask", "list_facets"}
 
 
 def _call(server: Any, name: str, arguments: dict[str, Any]) -> Any:
