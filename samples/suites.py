@@ -34,6 +34,12 @@ class SuiteBuilder:
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
 
+    def subfolder(self, name: str) -> Path:
+        """A new folder `name` in the suite's archive."""
+        folder = self.archive / name
+        folder.mkdir()
+        return folder
+
     def place(self, rel: str, lines: dict[str, tuple[float, str]], spans: list[SpokenLine]) -> None:
         """Record where each of `lines` (key -> (at_s, text)) was spoken: `spans` as the
         media builder placed them, in the archive file `rel`."""

@@ -119,8 +119,7 @@ class Builder(SuiteBuilder):
         self.query_media()
 
     def videos(self) -> None:
-        folder = self.archive / "video"
-        folder.mkdir()
+        folder = self.subfolder("video")
         for name, source, lines, seconds in (
             ("council_briefing.mp4", samples.debian_video("vtest.avi"), BRIEFING, 26.0),
             (
@@ -149,8 +148,7 @@ class Builder(SuiteBuilder):
         )
 
     def radio(self) -> None:
-        folder = self.archive / "radio"
-        folder.mkdir()
+        folder = self.subfolder("radio")
         for name, lines, seconds, voice in (
             ("strike_bulletin.mp3", STRIKE, 17.0, "en-us"),
             ("wheat_report.ogg", WHEAT, 15.0, "en-gb"),
@@ -175,8 +173,7 @@ class Builder(SuiteBuilder):
         )
 
     def documents(self) -> None:
-        folder = self.archive / "docs"
-        folder.mkdir()
+        folder = self.subfolder("docs")
         (folder / "council_summary.txt").write_text(SUMMARY)
         (folder / "rent_plan.md").write_text(RENT)
         (folder / "press_notice.txt").write_text(NOTICE)

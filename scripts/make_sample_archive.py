@@ -102,8 +102,7 @@ class Builder(SuiteBuilder):
         self.query_media()
 
     def videos(self) -> None:
-        folder = self.archive / "video"
-        folder.mkdir()
+        folder = self.subfolder("video")
         _, spans = samples.video_with_speech(
             samples.debian_video("vtest.avi"),
             list(COUNCIL.values()),
@@ -127,8 +126,7 @@ class Builder(SuiteBuilder):
         )
 
     def radio(self) -> None:
-        folder = self.archive / "radio"
-        folder.mkdir()
+        folder = self.subfolder("radio")
         _, spans = samples.audio_with_speech(
             list(MORNING.values()), folder / "morning_bulletin.mp3", duration_s=26.0
         )
@@ -173,8 +171,7 @@ class Builder(SuiteBuilder):
         )
 
     def photos(self) -> None:
-        folder = self.archive / "photos"
-        folder.mkdir()
+        folder = self.subfolder("photos")
         shutil.copy(samples.debian_photo("messi5.jpg"), folder / "messi5.jpg")
         (folder / "messi5.jpg.json").write_text(
             json.dumps(
@@ -217,8 +214,7 @@ class Builder(SuiteBuilder):
         )
 
     def documents(self) -> None:
-        folder = self.archive / "docs"
-        folder.mkdir()
+        folder = self.subfolder("docs")
         (folder / "harbour_report.md").write_text(samples.REPORT_TEXT)
         samples.write_pdf(folder / "elections.pdf", samples.PDF_PAGES)
         (folder / "bulletin.html").write_text(BULLETIN_HTML)

@@ -143,34 +143,48 @@ class IngestModels:
 
     def sound_tagger(self) -> SoundTagger | None:
         """The run's YAMNet, built on first use; None when off or not installed."""
-        return self._once("sound", self._sound_tagger)
-
-    def _sound_tagger(self) -> SoundTagger | None:
-        settings = self.settings
-        hint = f"Sound-event tags are off: {SOUND_HINT}"
-        if not self._wanted(settings.ingest.sound_events, yamnet_available(), SOUND_OFF, hint):
-            return None
-        models = settings.models
-        return self.provider.kept(
-            "sound-events", lambda: YamnetOnnx(models.cache_dir, models.threads)
+        models = self.settings.models
+        return self._optional(
+            "sound-events",
+            self.settings.ingest.sound_events,
+            yamnet_available,
+            (SOUND_OFF, f"Sound-event tags are off: {SOUND_HINT}"),
+            lambda: YamnetOnnx(models.cache_dir, models.threads),
         )
 
     def object_labeler(self) -> ObjectLabeler | None:
         """The run's EfficientNet-Lite0, built on first use; None when off or missing."""
-        return self._once("labels", self._object_labeler)
+        threads = self.settings.models.threads
+        return self._optional(
+            "object-labels",
+            self.settings.ingest.object_labels,
+            labeler_available,
+            (LABELS_OFF, f"Object labels are off: {LABELS_HINT}"),
+            lambda: EfficientNetLite0(threads),
+        )
 
-    def _object_labeler(self) -> ObjectLabeler | None:
-        settings = self.settings
-        hint = f"Object labels are off: {LABELS_HINT}"
-        if not self._wanted(settings.ingest.object_labels, labeler_available(), LABELS_OFF, hint):
-            return None
-        threads = settings.models.threads
-        return self.provider.kept("object-labels", lambda: EfficientNetLite0(threads))
+    def _optional(
+        self,
+        name: str,
+        enabled: bool,
+        installed: Callable[[], bool],
+        off: tuple[str, str],
+        build: Callable[[], T],
+    ) -> T | None:
+        """An analyser that a setting turns on and an optional package provides: built on
+        first use and kept by the provider; None when off, and said once (`off`: the key
+        and the message) when it is on but not installed."""
 
-    def _wanted(self, enabled: bool, installed: bool, key: str, message: str) -> bool:
-        if enabled and not installed:
-            self._say_once(key, message + " Then re-ingest the files.")
-        return enabled and installed
+        def wanted() -> T | None:
+            if not enabled:
+                return None
+            if not installed():
+                key, message = off
+                self._say_once(key, message + " Then re-ingest the files.")
+                return None
+            return self.provider.kept(name, build)
+
+        return self._once(name, wanted)
 
     def _captions(self) -> bool:
         """Captions at ingest: asked for in settings and a visual-QA model is present."""

@@ -23,7 +23,7 @@ from assistant.config import Settings, load_settings
 from assistant.ingest import pipeline
 from assistant.ingest.pipeline import ingest_folder
 from assistant.ingest.scan import printable
-from assistant.schemas import IngestReport
+from assistant.schemas import Asset, IngestReport
 from samples.media import TestArchive, build_test_archive
 from tests.helpers.snapshots import metadata_rows, vector_counts
 from tests.helpers.tiny_clip import tiny_clip_encoder
@@ -65,6 +65,12 @@ def full(shared: Shared) -> Iterator[tuple[Archive, IngestReport]]:
     report = ingest_folder(archive, shared.manifest.root)
     yield archive, report
     archive.close()
+
+
+@pytest.fixture
+def assets(full: tuple[Archive, IngestReport]) -> dict[str, Asset]:
+    """The full run's indexed assets by their path in the archive."""
+    return {a.rel_path: a for a in full[0].catalog.assets()}
 
 
 def snapshot(archive: Archive) -> dict[str, Any]:
@@ -166,10 +172,9 @@ def test_video_keyframes_follow_the_cut_and_the_gap(
 
 
 def test_metadata_from_sidecars_exif_container_and_music(
-    full: tuple[Archive, IngestReport], shared: Shared
+    full: tuple[Archive, IngestReport], assets: dict[str, Asset], shared: Shared
 ) -> None:
     archive, report = full
-    assets = {a.rel_path: a for a in archive.catalog.assets()}
     for rel, expected in shared.manifest.sidecar_metadata.items():
         meta = archive.catalog.effective_metadata(assets[rel].asset_id)
         for name, value in expected.items():
@@ -192,10 +197,9 @@ def test_metadata_from_sidecars_exif_container_and_music(
 
 
 def test_documents_keep_pages_and_offsets(
-    full: tuple[Archive, IngestReport], shared: Shared
+    full: tuple[Archive, IngestReport], assets: dict[str, Asset], shared: Shared
 ) -> None:
     archive, _ = full
-    assets = {a.rel_path: a for a in archive.catalog.assets()}
     for rel, facts in shared.manifest.document_facts.items():
         chunks = archive.catalog.segments(assets[rel].asset_id, "text")
         text = " ".join(" ".join(c.text.split()) for c in chunks)

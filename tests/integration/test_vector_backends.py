@@ -23,6 +23,7 @@ from assistant.store.vectors.faiss_index import FaissIndex
 from assistant.store.vectors.migrate import migrate
 from assistant.store.vectors.qdrant import QdrantIndex
 from tests.e2e.conftest import free_port
+from tests.helpers.vector_migration import migrated_on_cli
 
 pytestmark = pytest.mark.slow
 DIM = 32
@@ -170,16 +171,9 @@ def test_cli_migrates_a_data_dir_to_qdrant(tmp_path: Path) -> None:
 
     from assistant.cli import app
 
-    settings = load_settings("test", data_dir=tmp_path)
     ids, matrix, assets = _corpus(120)
-    ChromaIndex(settings.vectors_dir).upsert("text", ids, matrix, assets)
-    result = CliRunner().invoke(
-        app,
-        ["--profile", "test", "--data-dir", str(tmp_path), "index", "migrate", "--to", "qdrant"],
-    )
-    assert result.exit_code == 0, result.output
-    assert "120 → 120" in result.output and "verified" in result.output
-    moved = open_index(load_settings("test", data_dir=tmp_path, store={"vectors": "qdrant"}))
+    output, moved = migrated_on_cli(tmp_path, (ids, matrix, assets), "qdrant")
+    assert "120 → 120" in output and "verified" in output
     try:
         assert moved.count("text") == 120
         assert moved.query("text", matrix[5], k=1)[0][0] == ids[5]

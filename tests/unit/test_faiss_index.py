@@ -15,6 +15,7 @@ from assistant.store.vectors.factory import open_index
 from assistant.store.vectors.faiss_index import FaissIndex
 from assistant.store.vectors.faiss_space import IvfParams
 from assistant.store.vectors.migrate import migrate
+from tests.helpers.vector_migration import migrated_on_cli
 
 DIM = 16
 SMALL = IvfParams(train_at=400, nlist=8, nprobe=8, candidates=60, train_per_list=40)
@@ -145,20 +146,9 @@ def test_settings_and_migration_reach_it(tmp_path: Path) -> None:
 
 
 def test_cli_migrates_a_chroma_data_dir_to_faiss(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from assistant.cli import app
-
-    settings = load_settings("test", data_dir=tmp_path)
     ids, matrix, assets = _corpus(120, 12)
-    ChromaIndex(settings.vectors_dir).upsert("text", ids, matrix, assets)
-    result = CliRunner().invoke(
-        app,
-        ["--profile", "test", "--data-dir", str(tmp_path), "index", "migrate", "--to", "faiss"],
-    )
-    assert result.exit_code == 0, result.output
-    assert "120 → 120" in result.output and "ASSISTANT_STORE__VECTORS=faiss" in result.output
-    moved = open_index(load_settings("test", data_dir=tmp_path, store={"vectors": "faiss"}))
+    output, moved = migrated_on_cli(tmp_path, (ids, matrix, assets), "faiss")
+    assert "120 → 120" in output and "ASSISTANT_STORE__VECTORS=faiss" in output
     try:
         assert moved.query("text", matrix[5], k=1)[0][0] == ids[5]
     finally:
