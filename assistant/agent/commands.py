@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from assistant.agent.evidence import clip_label
 from assistant.retrieval.media_options import FilterOption, with_media_options
-from assistant.schemas import Answer
+from assistant.schemas import Answer, Filters
+
+if TYPE_CHECKING:
+    from assistant.agent.asking import StreamsAnswers
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -93,7 +96,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _ask_streaming(
-    session: Any, question: str, media: dict[str, Path], filters: Any
+    session: StreamsAnswers, question: str, media: dict[str, Path], filters: Filters | None
 ) -> Answer | None:
     """Tool steps and a progress line go to stderr; the checked answer is printed once on
     stdout (the draft the model streams may still be corrected by grounding)."""

@@ -12,9 +12,12 @@ import json
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import AssistantError
+
+if TYPE_CHECKING:
+    from assistant.archive import Archive
 
 Turn = tuple[float, float, str]
 # No forgiveness collar by default: the gold turns are exact (espeak-ng voiced spans).
@@ -65,7 +68,7 @@ def read_gold_turns(suite_dir: Path) -> dict[str, list[Turn]]:
 
 def speaker_report(
     suite_dir: Path,
-    archive: Any,
+    archive: Archive,
     cases: list[Any] | None = None,
     rows: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
