@@ -63,6 +63,7 @@ from assistant.schemas import (
     SearchQuery,
     Segment,
 )
+from assistant.store.vectors.faiss_index import FaissIndex
 from samples.stand_ins import FixedTranscriber, spoken_line
 
 PHOTOS = Path("/usr/share/doc/opencv-doc/examples/data")
@@ -396,12 +397,17 @@ def build(archive: Archive, state: BuildState, batch_size: int) -> None:
     data.setdefault("hnsw_m", archive.settings.store.hnsw_m)
     data.setdefault("hnsw_ef_construction", archive.settings.store.hnsw_ef_construction)
     data["build_runs"].append(run)
+    phases: dict[str, float] = data.setdefault("build_phases_s", {})
     for first in range(data["done"], n, batch_size):
         started = time.perf_counter()
         rng = np.random.default_rng([12, first])
         batch = synthetic_batch(rng, first, min(n, first + batch_size), centres, thumbs)
-        store_batch(archive, batch)
+        phases["generate"] = phases.get("generate", 0.0) + time.perf_counter() - started
+        store_batch(archive, batch, phases)
+        stored = time.perf_counter()
         meaning = write_meaning_vectors(archive, rng, centres)
+        meant = time.perf_counter()
+        phases["meaning"] = phases.get("meaning", 0.0) + meant - stored
         ids = [sid for _, vectors in batch for sid in vectors["text"]]
         state.append_truth(ids, np.array([v for _, vs in batch for v in vs["text"].values()]))
         for item, vectors in batch:
@@ -415,12 +421,25 @@ def build(archive: Archive, state: BuildState, batch_size: int) -> None:
         data["text_vectors"] += len(ids)
         data["meaning_vectors"] += meaning
         data["done"] = min(n, first + batch_size)
-        data["build_s"] += time.perf_counter() - started
+        finished = time.perf_counter()
+        phases["truth"] = phases.get("truth", 0.0) + finished - meant
+        data["build_s"] += finished - started
         run.update(to=data["done"], loadavg_end=loadavg())
         state.save()
         if data["done"] % (batch_size * 20) == 0:
             rate = data["done"] / max(data["build_s"], 1e-9)
-            print(f"built {data['done']}/{n} ({rate:.0f} assets/s)", file=sys.stderr, flush=True)
+            split = " ".join(f"{k} {v:.0f}" for k, v in phases.items())
+            print(
+                f"built {data['done']}/{n} ({rate:.0f} assets/s; s: {split}; "
+                f"load {' '.join(loadavg())})",
+                file=sys.stderr,
+                flush=True,
+            )
+    started = time.perf_counter()
+    if isinstance(archive.vectors, FaissIndex):  # its last index file is part of the build
+        archive.vectors.save()
+    phases["index_save"] = phases.get("index_save", 0.0) + time.perf_counter() - started
+    data["build_s"] += time.perf_counter() - started
     data["complete"] = True
     state.save()
 
@@ -790,6 +809,7 @@ def build_report(folder: Path, state: BuildState) -> dict[str, Any]:
         "meaning_vectors": data["meaning_vectors"],
         "build_s": round(data["build_s"], 1),
         "build_assets_per_s": round(data["done"] / max(data["build_s"], 1e-9), 1),
+        "build_phases_s": {k: round(v, 1) for k, v in data.get("build_phases_s", {}).items()},
         "build_runs": data["build_runs"],
         "catalog_bytes_per_asset": round(sizes["catalog"] / max(data["done"], 1)),
         "index_bytes_per_asset": round(sizes["index"] / max(data["done"], 1)),

@@ -71,3 +71,15 @@ def test_a_failure_inside_a_batch_rolls_the_whole_batch_back(tmp_path: Path) -> 
     assert catalog.assets(status=None) == []
     assert catalog.metadata(item.asset.asset_id) == []
     archive.close()
+
+
+def test_store_batch_adds_the_seconds_of_each_step_to_phases(tmp_path: Path) -> None:
+    archive = Archive.open(load_settings("test", data_dir=tmp_path))
+    phases = {"catalog": 100.0}  # a caller's running totals: added to, not replaced
+    store_batch(archive, [_item(i) for i in range(3)], phases)
+    assert set(phases) == {"vector_delete", "catalog", "vector_upsert", "status"}
+    assert phases["catalog"] > 100.0
+    assert all(seconds >= 0.0 for seconds in phases.values())
+    store_batch(archive, [_item(i) for i in range(3, 5)])  # no phases: nothing to add to
+    assert archive.vectors.count("text") == 10
+    archive.close()
