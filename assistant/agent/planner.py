@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.agent.grounding import content_words
 from assistant.agent.turn import TurnContext
+from assistant.agent.uploads import asked_fields
 from assistant.retrieval.modalities import MODALITIES, by_tool
 from assistant.schemas import Answer, Clip
 from assistant.vocabulary.timefmt import clock
@@ -112,7 +113,7 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
         if modality.name in ctx.uploads:
             return Step(
                 modality.tool,
-                {"query": question},
+                {"query": _upload_words(question)},
                 f"rule: {modality.name} was uploaded",
                 modality.first_question,
             )
@@ -122,6 +123,17 @@ def first_step(question: str, ctx: TurnContext, previous: list[Answer]) -> Step:
         if follow is not None:
             return follow
     return Step(SEARCH_ARCHIVE, {"query": question}, "rule: search with the question")
+
+
+def _upload_words(question: str) -> str:
+    """The words searched with an upload: none for a question about the upload's origin
+    ("who appears in this video?", "where was this filmed?"), answered from the record of
+    the upload's match (uploads.py). Its words name the fields asked and the upload
+    itself, not what to look for; fused with the picture, "Who is in this interview?"
+    ranked the radio "Harbour interview" (title word, 1.00) over the interview the frame
+    was grabbed from, and "Who appears in this video?" an OCR "?" (meaning 0.86) over the
+    briefing's own frames (pHash 0.67)."""
+    return "" if asked_fields(question) else question
 
 
 def _follow_up(question: str, anchor: Clip, previous: list[Answer]) -> Step | None:

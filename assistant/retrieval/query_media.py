@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from assistant.errors import AssistantError
+from assistant.media.images import open_image
 from assistant.models.asr_language import transcribe_in
 from assistant.models.base import Transcriber, Transcript
 
@@ -24,17 +25,19 @@ def _exists(path: Path, what: str) -> Path:
 
 
 def load_query_image(path: Path, max_pixels: int) -> Image.Image:
+    """The picture as ingest reads an archive photo (media/images.open_image): upright by
+    its EXIF orientation, RGB, shrunk to WORK_PX with the same JPEG draft decode. pHash,
+    faces and CLIP then see the query as they saw the archive's copy of it: read raw, a
+    phone photo (orientation 6) was hashed sideways and missed its own archive copy."""
     _exists(path, "image")
     try:
-        with Image.open(path) as opened:
-            if opened.width * opened.height > max_pixels:
-                raise AssistantError(
-                    f"The query image {path.name} is too large ({opened.width}x{opened.height}).",
-                    hint="Resize it below ingest.max_image_pixels and try again.",
-                )
-            opened.load()
-            return opened.convert("RGB")
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        return open_image(path, max_pixels).image
+    except ValueError as exc:  # ImageError: too large, truncated, not a picture
+        if str(exc).startswith("image too large"):
+            raise AssistantError(
+                f"The query image {path.name} is too large: {exc}",
+                hint="Resize it below ingest.max_image_pixels and try again.",
+            ) from exc
         raise AssistantError(
             f"Cannot read the query image {path.name}: {exc}",
             hint="Upload a JPEG, PNG, WebP or another common image format.",

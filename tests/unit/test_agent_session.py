@@ -200,14 +200,23 @@ def test_uncited_claim_is_attributed_to_the_evidence_it_restates(archive: Archiv
 
 
 @pytest.mark.parametrize(
-    ("medium", "name", "question", "reply"),
+    ("medium", "name", "question", "reply", "words"),
     [
-        ("image", "query.jpg", "", "A similar harbour photo [3]."),
-        ("audio", "excerpt.wav", "where was this said?", "It is from the briefing [1]."),
+        ("image", "query.jpg", "", "A similar harbour photo [3].", ""),
+        # A question about the upload's origin is answered from its match's record: its
+        # words are not searched with it (tests/unit/test_upload_match.py).
+        ("audio", "excerpt.wav", "where was this said?", "It is from the briefing [1].", ""),
+        (
+            "audio",
+            "excerpt.wav",
+            "what else did she say about prices?",
+            "She said prices will rise [1].",
+            "what else did she say about prices?",
+        ),
     ],
 )
 def test_an_upload_is_searched_by_its_medium_first(
-    archive: Archive, tmp_path: Path, medium: str, name: str, question: str, reply: str
+    archive: Archive, tmp_path: Path, medium: str, name: str, question: str, reply: str, words: str
 ) -> None:
     upload = tmp_path / name
     upload.write_bytes(b"not decoded by the fake engine")
@@ -215,7 +224,7 @@ def test_an_upload_is_searched_by_its_medium_first(
     answer = session.ask(question, **{medium: upload})  # type: ignore[arg-type]
     assert answer.trace[0].tool == f"search_by_{medium}"
     assert engine.queries[0].media == {medium: upload}
-    assert engine.queries[0].text == question
+    assert engine.queries[0].text == words
 
 
 def test_upload_question_is_spelled_out_and_not_replanned(archive: Archive, tmp_path: Path) -> None:
