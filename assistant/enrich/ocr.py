@@ -20,6 +20,11 @@ from assistant.schemas import Segment
 
 # Lines recognised with less confidence than this are mostly texture read as letters.
 MIN_LINE_SCORE = 0.6
+# A box with no letter or digit is texture read as punctuation, never words on screen: a
+# lamp-lit face in Megamind.avi read "?" (score 0.70). Indexed, "?" sits near every
+# question in the multilingual text space (e5 cosine 0.86 to "Who appears in this
+# video?"), and such a segment outranked the frame an upload was grabbed from.
+_HAS_WORD = re.compile(r"[^\W_]")
 # RapidOCR's detector by default scales a picture's *shorter* side up to 736 px, which
 # suits photos and scans with small print. Video keyframes are already cut to a few hundred
 # pixels by the decoder, and upscaling them adds no detail: it tripled detection's cost
@@ -67,7 +72,7 @@ class OcrReader:
         boxes = [
             (np.asarray(box, dtype=float), str(text).strip())
             for box, text, score in (result or [])
-            if float(score) >= self.min_score and str(text).strip()
+            if float(score) >= self.min_score and _HAS_WORD.search(str(text))
         ]
         return [split_run_together(line) for line in reading_order(boxes)]
 

@@ -3,11 +3,14 @@ from opencv-doc and a news ticker rendered onto a real photo."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from assistant.enrich.ocr import OcrReader, ocr_segments, read_text
-from samples.media import OPENCV_DATA, debian_photo
+from assistant.media.decode import frame_at
+from samples.media import OPENCV_DATA, debian_photo, debian_video, video_with_speech
 
 pytestmark = pytest.mark.slow
 
@@ -60,3 +63,19 @@ def test_ticker_on_a_photo_becomes_a_timed_ocr_segment(
     assert ticker.kind == "ocr" and ticker.segment_id == f"{'f' * 16}:ocr:0"
     assert "HARBOUR STRIKE ENDS" in ticker.text.upper()
     assert (ticker.start_s, ticker.end_s) == (3.0, 9.5)
+
+
+def test_texture_read_as_punctuation_is_not_text(reader: OcrReader, tmp_path: Path) -> None:
+    """The newsroom suite's Megamind keyframe (a lamp-lit face, 320 x 240 H.264, no text
+    on screen) read "?" at score 0.70; that OCR segment was then found by meaning for any
+    question (issue 17, upload-02). A box with no letter or digit is dropped."""
+    video, _ = video_with_speech(
+        debian_video("Megamind.avi"), [(0.2, "This is the hour.")], tmp_path / "hour.mp4", 2.0
+    )
+    assert reader.lines(frame_at(video, 0.0), upscale=False) == []
+    # Words beside punctuation stay: the ticker with a "?" box of its own.
+    band = Image.new("RGB", (640, 80), (20, 20, 120))
+    ImageDraw.Draw(band).text(
+        (20, 15), "STRIKE ENDS  ?", font=ImageFont.truetype(FONT, 36), fill=(255, 255, 255)
+    )
+    assert "STRIKE ENDS" in " ".join(reader.lines(band))
