@@ -7,8 +7,8 @@ no tool returned this turn.
 
 from __future__ import annotations
 
+import hashlib
 import re
-import secrets
 from dataclasses import dataclass, field
 
 from assistant.agent.names import respell_item
@@ -102,9 +102,14 @@ def defang(text: str) -> str:
     return text.replace("<", "‹").replace(">", "›")
 
 
-def new_fence() -> str:
-    """A tag name no document can know in advance: the fence changes every turn."""
-    return f"{_FENCE}-{secrets.token_hex(3)}"
+def new_fence(question: str = "") -> str:
+    """A tag name no document can know in advance, derived from the turn's question: each
+    question gets its own fence, and the same question the same one. A random tag made
+    every prompt different, so the packaged model's close calls (which of two answer
+    turns of one voice to cite) came out differently run to run on one archive; no
+    archive text can close the tag anyway (`defang`)."""
+    digest = hashlib.sha256(f"fence\0{question}".encode()).hexdigest()
+    return f"{_FENCE}-{digest[:6]}"
 
 
 def clean_text(text: str) -> str:
@@ -201,7 +206,7 @@ class EvidenceBook:
 
     items: list[EvidenceItem] = field(default_factory=list)
     _by_key: dict[tuple[object, ...], int] = field(default_factory=dict)
-    fence: str = field(default_factory=new_fence)
+    fence: str = ""  # the question's (`new_fence`) unless given
     # Curated names elsewhere in the archive (names.archive_names), for respelling.
     names: list[str] = field(default_factory=list)
     # Search hits shown whatever their fused score: the lines closest in meaning to the
@@ -209,6 +214,9 @@ class EvidenceBook:
     lifted: list[int] = field(default_factory=list)
     # The turn's question: search hits that cannot answer it are not shown (tag_items.py).
     question: str = ""
+
+    def __post_init__(self) -> None:
+        self.fence = self.fence or new_fence(self.question)
 
     def add(self, clip: Clip, text: str, source: str, rank: int = 0) -> EvidenceItem:
         """Add an item; the same clip text from the same kind of tool keeps its number.

@@ -20,6 +20,7 @@ import numpy as np
 from assistant.agent.evidence import EvidenceItem, quote_sentences
 from assistant.agent.grounding import Grounded, framing, ground
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, unnamed
+from assistant.agent.speakers import answer_of, with_asked_questions
 from assistant.agent.support import coverage, supports, topic_words
 
 
@@ -66,11 +67,16 @@ def holds_topic(question: str, item: EvidenceItem) -> bool:
 
 
 def quote_answer(
-    question: str, allowed: list[EvidenceItem], encoder: SentenceEncoder | None
+    question: str,
+    allowed: list[EvidenceItem],
+    encoder: SentenceEncoder | None,
+    answered: dict[int, int] | None = None,
 ) -> Grounded | None:
     """The closest shown line, quoted and checked like a draft, or None (the turn
     abstains): no encoder, nothing close enough, or the quote does not answer the kind of
-    question asked."""
+    question asked. `answered` (TurnContext.answered: answer turn n -> spoken question n):
+    when the closest line is a spoken question, its answer turn is quoted, judged with the
+    question it answers (speakers.py)."""
     if encoder is None or not allowed:
         return None
     found = closest_line(question, allowed, encoder)
@@ -79,10 +85,22 @@ def quote_answer(
     item, sentence, _ = found
     if not holds_topic(question, item):
         return None
+    pairs = answered or {}
+    # "When will the tests be finished?" is closest to "What did the doctor answer about
+    # when the tests will be finished?"; the doctor's reply is the answer (the model cited
+    # the doctor's other reply, shown beside it).
+    answer = answer_of(item, allowed, pairs)
+    if answer is not None:
+        found = closest_line(question, [answer], encoder)
+        if found is None:
+            return None
+        item, sentence, _ = found
     grounded = ground(f'{framing(item)}: "{sentence}" [{item.n}].', allowed, question)
     if not grounded.citations:
         return None
     cited = [i for i in allowed if any(c.clip is i.clip for c in grounded.citations)]
-    if not supports(question, grounded.text, cited, [], encoder):
+    if not supports(
+        question, grounded.text, with_asked_questions(cited, allowed, pairs), [], encoder
+    ):
         return None
     return grounded

@@ -155,7 +155,9 @@ class ChatSession:
                 # quote_answer.py: the model found an answer but drew it from the wrong
                 # line; the shown line that answers, in its own words. A decline stands:
                 # quoted over it, "Will the pool be sold?" got "the pool will reopen".
-                grounded = quote_answer(question, allowed, self.archive.models.support())
+                grounded = quote_answer(
+                    question, allowed, self.archive.models.support(), ctx.answered
+                )
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, steps)
         self.turns.append(Turn(question, ctx.uploads, answer))

@@ -70,6 +70,18 @@ def with_asked_questions(
     return cited + [by_number[n] for n in asked if n in by_number and n not in numbers]
 
 
+def answer_of(
+    item: EvidenceItem, shown: list[EvidenceItem], answered: dict[int, int]
+) -> EvidenceItem | None:
+    """The shown answer turn of a spoken question item (`answered`: answer item n ->
+    question item n), or None."""
+    if not is_question_turn(item):
+        return None
+    by_number = {shown_item.n: shown_item for shown_item in shown}
+    answers = [by_number[a] for a, q in answered.items() if q == item.n and a in by_number]
+    return answers[0] if answers else None
+
+
 def answer_turn(archive: Archive, asked: Clip) -> Clip | None:
     """The words right after a spoken question, by the next voice, until the voice changes
     again (within FOLLOW_SPAN_S); None when nobody else speaks next."""

@@ -17,6 +17,11 @@ from assistant.errors import AssistantError
 from assistant.models.base import ChatRequest, Continuation, Message, TokenStream
 from assistant.models.generation_queue import GenerationQueue
 
+# Every request samples from this seed. Left unset, llama-cpp-python seeds each call from
+# the one before, so a prompt's sampled tokens (temperature 0.1: a close call between two
+# citations) depended on how many calls the process had made before it.
+SAMPLING_SEED = 1
+
 
 def _llama_arguments(request: ChatRequest) -> dict[str, Any]:
     """llama-cpp-python's create_chat_completion arguments for one request."""
@@ -24,6 +29,7 @@ def _llama_arguments(request: ChatRequest) -> dict[str, Any]:
         "messages": request.messages,
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
+        "seed": SAMPLING_SEED,
     }
     if request.json_schema is not None:
         arguments["response_format"] = {"type": "json_object", "schema": request.json_schema}
@@ -118,6 +124,7 @@ class LlamaCppChat:
                 top_k=40,
                 min_p=0.05,
                 repeat_penalty=1.0,
+                seed=SAMPLING_SEED,
                 grammar=LlamaGrammar.from_string(after.grammar, verbose=False),
                 stream=True,
             ):

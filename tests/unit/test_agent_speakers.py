@@ -15,7 +15,9 @@ from assistant.agent.session import ChatSession
 from assistant.archive import Archive
 from assistant.diarization.speakers import SpeakerTurn
 from assistant.store.voices import AssetSpeaker, VoiceStore
+from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.builders import asset_row, clip_on, spoken_turns
+from tests.helpers.concepts import ConceptEncoder
 
 LINES = [
     ("S1", "Minister, how much will the repairs cost?"),
@@ -186,3 +188,66 @@ def test_the_report_scores_whether_the_cited_clip_holds_the_gold_speakers_words(
     )
     assert scores["cases"] == {"a": True, "b": False, "c": False}
     assert scores["answers"] == round(1 / 3, 4) and scores["top_clips"] is None
+
+
+# The interviews suite's three-voice file: two questions, each with the doctor's reply.
+DOCTOR_LINES = [
+    ("S1", "Doctor, is the tap water safe to drink after the flood?"),
+    ("S2", "Not yet. Our samples still show bacteria in the northern districts."),
+    ("S1", "When will the tests be finished?"),
+    ("S2", "We expect the final results on Friday after three clean samples in a row."),
+]
+
+
+def test_an_answer_citing_the_voices_other_reply_is_quoted_from_the_right_one(
+    test_settings, tmp_path: Path
+) -> None:
+    """ask-expert-results, as the packaged model drafted it in two CI runs out of three:
+    the doctor's Friday reply in its words, cited to the doctor's other reply shown beside
+    it ([4]). Grounding puts [4]'s own words in its place, which do not say when; the
+    fallback quote (quote_answer.py) found the reporter's question closest, and quoted
+    nothing. Now it quotes that question's answer turn, judged with the question."""
+    encoder = ConceptEncoder({}, STOP_WORDS, 3)
+    llm = ScriptedLLM(
+        [
+            _answer(
+                "The doctor answered that the tests will be finished on Friday after "
+                "three clean samples in a row. [4]"
+            )
+        ]
+    )
+    archive = Archive.open(test_settings, model_overrides={"llm": llm, "support": encoder})
+    try:
+        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
+        asset = asset_row(tmp_path, "three.wav", "audio", "d" * 16, duration_s=24.0)
+        archive.catalog.put_asset(asset)
+        segments = spoken_turns(asset.asset_id, DOCTOR_LINES, 6.0, 5.0)
+        archive.catalog.replace_segments(asset.asset_id, segments)
+        store = VoiceStore(archive.catalog)
+        reporter, doctor = store.new_voice(), store.new_voice()
+        store.replace_asset(
+            asset.asset_id,
+            [SpeakerTurn(s.start_s or 0.0, s.end_s or 0.0, s.speaker or "") for s in segments],
+            [
+                AssetSpeaker(asset.asset_id, "S1", reporter, 10.0, 1.0, np.ones(4, np.float32)),
+                AssetSpeaker(asset.asset_id, "S2", doctor, 10.0, 1.0, np.ones(4, np.float32)),
+            ],
+        )
+        voices = {"S1": f"Voice {reporter}", "S2": f"Voice {doctor}"}
+        # Search's order on the real file: the tests question, the water question, then
+        # the two replies (0.99, 0.40, 0.29, 0.18).
+        engine = FixedEngine(
+            [
+                clip_on(asset, segments[i], score, speaker=voices[segments[i].speaker or ""])
+                for i, score in ((2, 0.99), (0, 0.40), (3, 0.29), (1, 0.18))
+            ]
+        )
+        answer = ChatSession(archive, engine).ask(
+            "What did the doctor answer about when the tests will be finished?"
+        )
+    finally:
+        archive.close()
+    assert not answer.abstained, answer.text
+    assert [c.clip.start_s for c in answer.citations] == [segments[3].start_s]
+    assert answer.citations[0].clip.speaker == f"Voice {doctor}"
+    assert '"We expect the final results on Friday' in answer.text

@@ -94,3 +94,18 @@ def test_stream_closed_on_another_thread_does_not_wedge_the_model() -> None:
     follower.join(5)
     assert done == ["ok"], "the model stayed locked after the stream was closed"
     assert chat.queue.snapshot()["busy"] is False
+
+
+def test_every_request_samples_from_the_same_seed() -> None:
+    """Left to llama-cpp-python, each call is seeded from the one before: the same prompt
+    sampled at temperature 0.1 then depends on how many calls the process made first."""
+    from assistant.models.llm import SAMPLING_SEED
+
+    chat = LlamaCppChat("unused.gguf")
+    fake = OverlapDetectingLlama()
+    chat._llama = fake
+    warm = ChatRequest([{"role": "user", "content": "hi"}], max_tokens=4, temperature=0.1)
+    chat.complete(warm)
+    "".join(chat.stream(warm))
+    chat.complete(warm)
+    assert [kwargs["seed"] for kwargs in fake.kwargs] == [SAMPLING_SEED] * 3
