@@ -631,6 +631,8 @@ def measure(
             "ef_search": settings.store.hnsw_ef_search,
         },
     }
+    if isinstance(archive.vectors, FaissIndex):  # the "hnsw" figures above are Chroma's
+        result["faiss"] = {space: archive.vectors.layout(space) for space in ("text", "meta")}
     archive.close()
     return result
 

@@ -45,6 +45,14 @@ def test_flat_space_is_exact_with_cosines(tmp_path: Path) -> None:
     assert {i for i, _ in found} == _exact(matrix, matrix[7], 10, ids)
     assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
     assert index.count("text") == 200 and index.query("visual", matrix[0], k=3) == []
+    assert index.layout("text") == {
+        "indexed": 200,
+        "trained": False,
+        "lists": 0,
+        "nprobe": 0,
+        "candidates": 60,
+    }
+    assert index.layout("visual") == {}
     index.close()
 
 
@@ -55,6 +63,13 @@ def test_trained_space_finds_the_exact_neighbours_and_filters(tmp_path: Path) ->
         stop = start + 250
         index.upsert("text", ids[start:stop], matrix[start:stop], assets[start:stop])
     assert index._spaces["text"].trained
+    assert index.layout("text") == {
+        "indexed": 1000,
+        "trained": True,
+        "lists": 8,
+        "nprobe": 8,
+        "candidates": 60,
+    }
     hits = sum(
         len(
             {i for i, _ in index.query("text", matrix[q], k=10)}

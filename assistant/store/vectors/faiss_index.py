@@ -129,6 +129,23 @@ class FaissIndex:
     def count(self, space: str) -> int:
         return self.rows.count(space)
 
+    def layout(self, space: str) -> dict[str, int | bool]:
+        """What answers a space's queries now (bench/scale.py reports it): the vectors in
+        its index, whether it is trained (IVF-SQ8) or still flat, its lists, the lists a
+        query reads and the candidates re-ranked exactly; {} for an unknown space."""
+        with self._lock:
+            if not self.rows.known(space):
+                return {}
+            index = self._space(space)
+            trained = index.trained
+            return {
+                "indexed": 0 if index.index is None else int(index.index.ntotal),
+                "trained": trained,
+                "lists": int(index.index.nlist) if trained else 0,
+                "nprobe": self.params.nprobe if trained else 0,
+                "candidates": self.params.candidates,
+            }
+
     def ids(self, space: str, asset_id: str) -> list[str]:
         return self.rows.ids_of(space, asset_id)
 
