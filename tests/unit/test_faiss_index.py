@@ -131,6 +131,35 @@ def test_saved_index_reopens_and_catches_up(tmp_path: Path) -> None:
     reader.close()
 
 
+def test_a_reopened_trained_index_is_mapped_until_it_is_changed(tmp_path: Path) -> None:
+    ids, matrix, assets = _corpus(900, 90)
+    first = FaissIndex(tmp_path, SMALL)
+    first.upsert("text", ids[:700], matrix[:700], assets[:700])
+    expected = first.query("text", matrix[3], k=5)
+    first.close()
+    reader = FaissIndex(tmp_path, SMALL)
+    assert reader.query("text", matrix[3], k=5) == expected  # read through the mapping
+    assert reader._spaces["text"].mapped is not None and reader._spaces["text"].trained
+    # Another process saves a newer file (the mapped one is unlinked), then this one
+    # writes: it reads its own file whole first (faiss aborts on a mapped add or remove).
+    writer = FaissIndex(tmp_path, SMALL)
+    writer.upsert("text", ids[700:800], matrix[700:800], assets[700:800])
+    writer.close()
+    assert sorted(p.name for p in tmp_path.glob("text.*.faiss")) == ["text.800.faiss"]
+    reader.delete_assets("text", ["asset003"])  # a removal: caught up, then removed
+    assert reader._spaces["text"].mapped is None
+    reader.upsert("text", ids[800:], matrix[800:], assets[800:])
+    assert reader.query("text", matrix[850], k=1)[0][0] == ids[850]
+    assert ids[3] not in {i for i, _ in reader.query("text", matrix[3], k=5)}
+    removed = sum(1 for a in assets[:800] if a == "asset003")  # 813 came after the delete
+    assert removed == 9 and reader.count("text") == 900 - removed
+    reader.close()
+    again = FaissIndex(tmp_path, SMALL)
+    assert again.query("text", matrix[850], k=1)[0][0] == ids[850]
+    assert again.count("text") == 900 - removed
+    again.close()
+
+
 def test_drop_space_and_dimension_errors(tmp_path: Path) -> None:
     index = FaissIndex(tmp_path, SMALL)
     ids, matrix, assets = _corpus(500, 50)

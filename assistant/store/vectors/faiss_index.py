@@ -83,7 +83,9 @@ class FaissIndex:
     def drop_space(self, space: str) -> None:
         with self._lock:
             FaissSpace(self.folder, space, self.params).drop()
-            self._spaces.pop(space, None)
+            held = self._spaces.pop(space, None)
+            if held is not None:
+                held.close()
             self.rows.drop(space)
 
     # --- reads --------------------------------------------------------------------------
@@ -158,6 +160,9 @@ class FaissIndex:
                 index.save()
 
     def close(self) -> None:
-        """Write what changed, then close the rows."""
-        self.save()
-        self.rows.close()
+        """Write what changed, then close the rows and the mapped index files."""
+        with self._lock:
+            self.save()
+            for index in self._spaces.values():
+                index.close()
+            self.rows.close()
