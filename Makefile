@@ -8,13 +8,8 @@ export VENV
 setup:
 	bash scripts/setup.sh
 
-# The speaker-answer tests run in a process of their own: in one process after the whole
-# suite, one of their three packaged-model answers cited another turn (stop 15 CI
-# rehearsal), while alone they pass in both venvs. The state that leaks is not found yet.
-ISOLATED := tests/integration/test_agent_speaker_answers.py
 test:
-	$(PY) -m pytest -q --deselect $(ISOLATED)
-	$(PY) -m pytest -q $(ISOLATED)
+	$(PY) -m pytest -q
 
 test-fast:
 	$(PY) -m pytest -q -m "not slow and not e2e"

@@ -67,7 +67,7 @@ def test_every_call_of_every_turn_starts_with_the_same_system_prompt(archive: Ar
     assert schemas == [REWRITE_SCHEMA, ANSWER_SCHEMA, ANSWER_SCHEMA]
     systems = [_system(call["messages"]) for call in llm.calls]
     assert systems == [render("agent_system.j2")] * 3
-    # Per-turn content (the random fence, the question) goes after the shared prefix.
+    # Per-turn content (the question's fence, the question) goes after the shared prefix.
     for call in llm.calls[1:]:
         user = call["messages"][-1]["content"]
         fence = user.split("<evidence-", 1)[1].split(" ", 1)[0]
