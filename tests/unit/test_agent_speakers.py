@@ -31,28 +31,35 @@ def _answer(text: str) -> str:
     return json.dumps({"answerable": True, "answer": text})
 
 
+def _index_interview(archive: Archive, tmp_path: Path, name: str, lines, hash_char: str):  # type: ignore[no-untyped-def]
+    """An indexed two-voice interview `name` of `lines` (S1 the reporter): its asset, its
+    turn segments, and the voice ids of S1 and S2."""
+    archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
+    asset = asset_row(tmp_path, name, "audio", hash_char * 16, duration_s=24.0)
+    archive.catalog.put_asset(asset)
+    segments = spoken_turns(asset.asset_id, lines, 6.0, 5.0)
+    archive.catalog.replace_segments(asset.asset_id, segments)
+    store = VoiceStore(archive.catalog)
+    reporter, other = store.new_voice(), store.new_voice()
+    store.replace_asset(
+        asset.asset_id,
+        [SpeakerTurn(s.start_s or 0.0, s.end_s or 0.0, s.speaker or "") for s in segments],
+        [
+            AssetSpeaker(asset.asset_id, "S1", reporter, 10.0, 1.0, np.ones(4, np.float32)),
+            AssetSpeaker(asset.asset_id, "S2", other, 10.0, 1.0, np.ones(4, np.float32)),
+        ],
+    )
+    return asset, segments, reporter, other
+
+
 @pytest.fixture
 def interview(test_settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     """An indexed two-voice interview; Voice of S2 named Paul Okafor; the engine returns
     the reporter's ferries question first (as search did on the real interview)."""
     llm = ScriptedLLM([_answer("unused")])
     archive = Archive.open(test_settings, model_overrides={"llm": llm})
-    archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-    asset = asset_row(tmp_path, "two.wav", "audio", "i" * 16, duration_s=24.0)
-    archive.catalog.put_asset(asset)
-    segments = spoken_turns(asset.asset_id, LINES, 6.0, 5.0)
-    archive.catalog.replace_segments(asset.asset_id, segments)
-    store = VoiceStore(archive.catalog)
-    reporter, official = store.new_voice(), store.new_voice()
-    store.replace_asset(
-        asset.asset_id,
-        [SpeakerTurn(s.start_s or 0.0, s.end_s or 0.0, s.speaker or "") for s in segments],
-        [
-            AssetSpeaker(asset.asset_id, "S1", reporter, 10.0, 1.0, np.ones(4, np.float32)),
-            AssetSpeaker(asset.asset_id, "S2", official, 10.0, 1.0, np.ones(4, np.float32)),
-        ],
-    )
-    store.set_name(official, "Paul Okafor", "user")
+    asset, segments, reporter, official = _index_interview(archive, tmp_path, "two.wav", LINES, "i")
+    VoiceStore(archive.catalog).set_name(official, "Paul Okafor", "user")
     question = clip_on(asset, segments[2], score=0.8, speaker=f"Voice {reporter}")
     engine = FixedEngine([question])
     yield archive, llm, engine, official
@@ -218,20 +225,8 @@ def test_an_answer_citing_the_voices_other_reply_is_quoted_from_the_right_one(
     )
     archive = Archive.open(test_settings, model_overrides={"llm": llm, "support": encoder})
     try:
-        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-        asset = asset_row(tmp_path, "three.wav", "audio", "d" * 16, duration_s=24.0)
-        archive.catalog.put_asset(asset)
-        segments = spoken_turns(asset.asset_id, DOCTOR_LINES, 6.0, 5.0)
-        archive.catalog.replace_segments(asset.asset_id, segments)
-        store = VoiceStore(archive.catalog)
-        reporter, doctor = store.new_voice(), store.new_voice()
-        store.replace_asset(
-            asset.asset_id,
-            [SpeakerTurn(s.start_s or 0.0, s.end_s or 0.0, s.speaker or "") for s in segments],
-            [
-                AssetSpeaker(asset.asset_id, "S1", reporter, 10.0, 1.0, np.ones(4, np.float32)),
-                AssetSpeaker(asset.asset_id, "S2", doctor, 10.0, 1.0, np.ones(4, np.float32)),
-            ],
+        asset, segments, reporter, doctor = _index_interview(
+            archive, tmp_path, "three.wav", DOCTOR_LINES, "d"
         )
         voices = {"S1": f"Voice {reporter}", "S2": f"Voice {doctor}"}
         # Search's order on the real file: the tests question, the water question, then
