@@ -225,6 +225,20 @@ class Builder(SuiteBuilder):
         )
 
 
+def unheld(id_: str, question: str, tags: list[str], **extra: Any) -> dict[str, Any]:
+    """An ask case about a fact the archive does not hold: the agent must abstain."""
+    return case_row(
+        id_,
+        "ask",
+        question,
+        [],
+        ["abstain", *tags],
+        answer_must_include=[],
+        must_abstain=True,
+        **extra,
+    )
+
+
 def cases(built: Builder) -> list[dict[str, Any]]:
     said = built.said
 
@@ -245,7 +259,7 @@ def cases(built: Builder) -> list[dict[str, Any]]:
         return case_row(id_, "ask", question, relevant, tags, answer_must_include=facts, **extra)
 
     def none(id_: str, question: str, tags: list[str]) -> dict[str, Any]:
-        return ask(id_, question, [], [], ["abstain", *tags], must_abstain=True)
+        return unheld(id_, question, tags)
 
     eight = ["eight percent", "8 %", "8%", "8 percent", "eight per cent"]
     return [
@@ -679,15 +693,7 @@ def heldout_two(said: Any) -> list[dict[str, Any]]:
         )
 
     def none(id_: str, question: str, tags: list[str]) -> dict[str, Any]:
-        return case_row(
-            id_,
-            "ask",
-            question,
-            [],
-            ["abstain", *tags, "heldout", "heldout-2"],
-            answer_must_include=[],
-            must_abstain=True,
-        )
+        return unheld(id_, question, [*tags, "heldout", "heldout-2"])
 
     billions = ["four billion", "4 billion"]
     return [
@@ -787,8 +793,7 @@ def heldout_three(said: Any) -> list[dict[str, Any]]:
         return case_row(id_, "ask", question, [said(line)], tags, answer_must_include=facts)
 
     def none(id_: str, question: str) -> dict[str, Any]:
-        tags = ["abstain", "figure", "kind", "heldout", "heldout-3"]
-        return case_row(id_, "ask", question, [], tags, answer_must_include=[], must_abstain=True)
+        return unheld(id_, question, ["figure", "kind", "heldout", "heldout-3"])
 
     return [
         ask(
@@ -822,10 +827,7 @@ def heldout_four(said: Any, whole: Any) -> list[dict[str, Any]]:
         )
 
     def none(id_: str, question: str, tags: list[str], **kw: Any) -> dict[str, Any]:
-        tags = ["abstain", *tags, *tags4]
-        return case_row(
-            id_, "ask", question, [], tags, answer_must_include=[], must_abstain=True, **kw
-        )
+        return unheld(id_, question, [*tags, *tags4], **kw)
 
     def upload(id_: str, question: str, relevant: Any, facts: list[Any], **kw: Any) -> Any:
         tags = ["upload", *tags4]
@@ -941,8 +943,7 @@ def heldout_five(said: Any) -> list[dict[str, Any]]:
         return ask(id_, question, [said(key)], facts, tags, **kw)
 
     def none(id_: str, question: str, tags: list[str]) -> dict[str, Any]:
-        tags = ["abstain", *tags, *tags5]
-        return case_row(id_, "ask", question, [], tags, answer_must_include=[], must_abstain=True)
+        return unheld(id_, question, [*tags, *tags5])
 
     twelve = ["twelve percent", "12 %", "12%", "12 percent", "twelve per cent"]
     teachers = ["two thousand", "2,000", "2000", "2 000", "deux mille"]
