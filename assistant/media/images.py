@@ -28,6 +28,10 @@ class ImageError(ValueError):
     """The picture cannot be decoded; the message is the reason shown to users."""
 
 
+class ImageTooLarge(ImageError):
+    """The picture has more pixels than ingest.max_image_pixels allows."""
+
+
 @dataclass
 class LoadedImage:
     image: Image.Image  # upright RGB, at most WORK_PX on its long side
@@ -51,14 +55,14 @@ def open_image(path: Path, max_pixels: int) -> LoadedImage:
         with image:
             pixels = image.width * image.height
             if pixels > max_pixels:
-                raise ImageError(_too_large(image.width, image.height, max_pixels))
+                raise ImageTooLarge(_too_large(image.width, image.height, max_pixels))
             exif = _raw_exif(image)
             width, height = _upright_size(image.size, exif)
             _draft(image)
             image.load()
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except Image.DecompressionBombError as exc:
-        raise ImageError(
+        raise ImageTooLarge(
             f"image too large (a possible decompression bomb): {exc} Raise "
             "ingest.max_image_pixels if the picture is genuine."
         ) from exc

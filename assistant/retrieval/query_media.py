@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 
 from assistant.errors import AssistantError
-from assistant.media.images import open_image
+from assistant.media.images import ImageTooLarge, open_image
 from assistant.models.asr_language import transcribe_in
 from assistant.models.base import Transcriber, Transcript
 
@@ -32,12 +32,12 @@ def load_query_image(path: Path, max_pixels: int) -> Image.Image:
     _exists(path, "image")
     try:
         return open_image(path, max_pixels).image
-    except ValueError as exc:  # ImageError: too large, truncated, not a picture
-        if str(exc).startswith("image too large"):
-            raise AssistantError(
-                f"The query image {path.name} is too large: {exc}",
-                hint="Resize it below ingest.max_image_pixels and try again.",
-            ) from exc
+    except ImageTooLarge as exc:
+        raise AssistantError(
+            f"The query image {path.name} is too large: {exc}",
+            hint="Resize it below ingest.max_image_pixels and try again.",
+        ) from exc
+    except ValueError as exc:  # ImageError: truncated, not a picture
         raise AssistantError(
             f"Cannot read the query image {path.name}: {exc}",
             hint="Upload a JPEG, PNG, WebP or another common image format.",

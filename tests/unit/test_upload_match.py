@@ -14,6 +14,7 @@ from PIL import Image
 from assistant.agent.fakes import ScriptedLLM
 from assistant.agent.session import ChatSession
 from assistant.archive import Archive
+from assistant.errors import AssistantError
 from assistant.media import images
 from assistant.retrieval.engine import SearchEngine, search_engine
 from assistant.retrieval.outcome import SearchOutcome
@@ -133,3 +134,15 @@ def test_a_phone_photo_turned_by_exif_is_read_upright_like_its_archive_copy(
         assert query.size == archived.size and max(query.size) <= images.WORK_PX
         distance = imagehash.phash(query) - imagehash.hex_to_hash(images.phash_hex(archived))
         assert distance == 0, name
+
+
+def test_a_query_image_over_the_pixel_limit_or_not_a_picture_says_which(tmp_path: Path) -> None:
+    big = tmp_path / "big.png"
+    Image.new("RGB", (20, 20)).save(big)
+    with pytest.raises(AssistantError, match="too large") as too_large:
+        load_query_image(big, max_pixels=100)
+    assert "max_image_pixels" in (too_large.value.hint or "")
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a picture")
+    with pytest.raises(AssistantError, match=r"Cannot read the query image broken\.jpg"):
+        load_query_image(broken, max_pixels=10_000)
