@@ -44,9 +44,7 @@ def open_image(path: Path, max_pixels: int) -> LoadedImage:
     """Decode a picture fully, upright, RGB, shrunk to WORK_PX; also return its raw EXIF.
 
     Refuses pictures over `max_pixels` (decompression bombs) before decoding them."""
-    # PIL's own guard raises DecompressionBombError above twice this value and only warns
-    # between; the explicit size check below makes the limit exact.
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    _allow_in_pil(max_pixels)
     try:
         with warnings.catch_warnings():
             # Between the limit and twice it PIL only warns; the check below refuses.
@@ -70,6 +68,18 @@ def open_image(path: Path, max_pixels: int) -> LoadedImage:
         raise ImageError(f"truncated or corrupt image: {exc}") from exc
     upright.thumbnail((WORK_PX, WORK_PX))
     return LoadedImage(upright, exif, width, height)
+
+
+def _allow_in_pil(max_pixels: int) -> None:
+    """Let PIL's process-wide bomb guard admit pictures up to `max_pixels`.
+
+    The guard is one global (Image.MAX_IMAGE_PIXELS) shared by every caller in the process,
+    so it is only ever raised, never lowered: a small limit set for one call (an upload
+    check) once refused every later ordinary picture of other callers. Lower limits are
+    enforced by open_image's own exact size check instead."""
+    current = Image.MAX_IMAGE_PIXELS
+    if current is not None and max_pixels > current:
+        Image.MAX_IMAGE_PIXELS = max_pixels
 
 
 def _draft(image: Image.Image) -> None:

@@ -34,6 +34,16 @@ def test_pixel_limit_comes_from_settings_value() -> None:
         images.open_image(debian_photo("messi5.jpg"), 100_000)
 
 
+def test_a_small_limit_for_one_call_does_not_refuse_later_pictures() -> None:
+    """PIL's bomb guard is process-wide; stop 16's CI failed when an upload test's limit of
+    10,000 pixels was left in it and every later ordinary picture raised."""
+    with pytest.raises(images.ImageTooLarge):
+        images.open_image(debian_photo("messi5.jpg"), 10_000)
+    assert Image.MAX_IMAGE_PIXELS is None or Image.MAX_IMAGE_PIXELS > 548 * 342 * 2
+    with Image.open(debian_photo("messi5.jpg")) as plain:
+        plain.load()
+
+
 def test_truncated_photo_is_refused(broken: Path) -> None:
     with pytest.raises(images.ImageError, match="truncated"):
         images.open_image(broken / "truncated.jpg", 100_000_000)
