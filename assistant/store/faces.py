@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.store.blobs import blob_vector, vector_blob
 from assistant.store.catalog import Catalog
 
 SCHEMA = """
@@ -87,7 +88,7 @@ def _face(row: tuple) -> StoredFace:
         thumb,
         person,
         distance,
-        np.frombuffer(blob, dtype=np.float32).copy(),
+        blob_vector(blob),
     )
 
 
@@ -125,7 +126,7 @@ class FaceStore:
                         f.thumbnail,
                         f.person_id,
                         f.distance,
-                        np.asarray(f.encoding, dtype=np.float32).tobytes(),
+                        vector_blob(f.encoding),
                     )
                     for f in faces
                 ],

@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.diarization.speakers import SpeakerTurn
 from assistant.errors import AssistantError
+from assistant.store.blobs import blob_vector, vector_blob
 from assistant.store.catalog import Catalog
 from assistant.vocabulary.values import value_items
 
@@ -86,7 +87,7 @@ def _speaker(row: dict[str, object]) -> AssetSpeaker:
         int(row["voice_id"]),  # type: ignore[call-overload]
         float(row["seconds"]),  # type: ignore[arg-type]
         float(row["similarity"]),  # type: ignore[arg-type]
-        np.frombuffer(row["embedding"], dtype=np.float32).copy(),  # type: ignore[call-overload]
+        blob_vector(row["embedding"]),  # type: ignore[arg-type]
     )
 
 
@@ -119,7 +120,7 @@ class VoiceStore:
                         s.voice_id,
                         s.seconds,
                         s.similarity,
-                        np.asarray(s.embedding, dtype=np.float32).tobytes(),
+                        vector_blob(s.embedding),
                     )
                     for s in speakers
                 ],
