@@ -53,8 +53,8 @@ def counts_html(counts: dict[str, dict[str, int]]) -> str:
     if not by_kind:
         return "<p>The archive is empty. Ingest a folder to start.</p>"
     rows = [[escape(kind), str(n)] for kind, n in sorted(by_kind.items())]
-    statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.get("by_status", {}).items()))
-    segments = ", ".join(f"{n} {k}" for k, n in sorted(counts.get("segments", {}).items()))
+    statuses = counts_text(counts.get("by_status", {}))
+    segments = counts_text(counts.get("segments", {}))
     return (
         _table(["kind", "files"], rows)
         + f"<p>Status: {escape(statuses)}<br>Segments: {escape(segments)}</p>"

@@ -18,8 +18,9 @@ from assistant.ui.access import Access
 from assistant.ui.archive_tab import _table
 from assistant.ui.errors import shown_to_user
 from assistant.ui.media import MediaLinks
+from assistant.ui.naming import Choices
 
-Choices = list[tuple[str, int]]
+NO_PROPOSALS = "<p>No pending proposals. Use “Find proposals” after an ingest.</p>"
 
 
 def _value_text(value: Any) -> str:
@@ -69,7 +70,7 @@ class ReviewHandler:
     def listing(self) -> tuple[str, Choices]:
         proposals = pending_proposals(self.catalog)
         if not proposals:
-            return "<p>No pending proposals. Use “Find proposals” after an ingest.</p>", []
+            return NO_PROPOSALS, []
         rows = [self._row(p) for p in proposals]
         choices = [
             (f"#{p.proposal_id} {p.rel_path}: {p.field} = {_value_text(p.value)}", p.proposal_id)
@@ -166,7 +167,7 @@ def build_review_tab(handler: ReviewHandler, blocks: gr.Blocks) -> None:
     def proposal_rows() -> None:
         rows = handler.rows()
         if not rows:
-            gr.HTML("<p>No pending proposals. Use “Find proposals” after an ingest.</p>")
+            gr.HTML(NO_PROPOSALS)
             return
         for proposal_id, cells in rows:
             with gr.Row(elem_classes="aa-proposal-row", elem_id=f"aa-proposal-{proposal_id}"):
