@@ -1,5 +1,6 @@
 """Which metrical level is the beat: a choice between a tempo, its octaves (x1/2, x2) and
-its non-octave relatives (x2/3, x3/4, x4/3, x3/2).
+its non-octave relatives (x2/3, x3/4, x4/3, x3/2), and the rate of chord change with its
+octaves (harmonic_seed; under a weak pulse that rate itself is favoured: WEAK_PULSE).
 
 An onset envelope repeats at every metrical level at once (half-bars, beats, half-beats),
 so the autocorrelation finds the right period but not which octave of it a listener
@@ -92,6 +93,33 @@ PULSE_FEATURE = 6
 # of a slower piece (a 62.2 BPM chorale was read at 248.8, four times its quarter note).
 # The seed (music.MAX_BPM) never exceeds 200, so the seed itself is always a candidate.
 LOWEST, HIGHEST = 40.0, 200.0
+# harmonic_seed: chord change is read over this much chroma either side of each frame
+# (shorter than the beat of the fastest candidate, 0.3 s at 200 BPM), and its extra
+# candidates (the seed and its octaves) are left out where one of bpm x RATIOS is
+# already this close (those keep the choice they had).
+CHANGE_WIDTH_S = 0.2
+# Below this 95th percentile of beat_change (1 - cosine) the chords do not change: one
+# held chord reads ~1e-6 and white noise ~0.009, while every tuned and looked-at track
+# reads 0.02 or more (chorales 0.049 and up). Without it, the autocorrelation of a held
+# chord's rounding noise proposed a tempo (200 BPM).
+MIN_CHANGE = 0.02
+SAME_CANDIDATE = 0.03
+HARMONIC_RATIOS = (0.5, 1.0, 2.0)
+# Without a pulse (a chorale sung or on strings, organ or brass: slow attacks) the onset
+# numbers say little: the fitted score put 4 of the 40 looked-at chorales at 0.5, 0.75,
+# 1.14 or 1.32 times their quarter note although harmonic_seed (or a ratio within
+# SAME_CANDIDATE of it) was among the candidates and right. There the chord-change rate
+# is the beat, and its candidate gains HARMONIC_BONUS; music.estimate_tempo computes the
+# seed only there (given to every clip, its candidates changed no choice with a pulse).
+# Pulses (PULSE_FEATURE's largest value, clip_pulse): 0.5-1.4 on chorales sung or on
+# strings, organ or brass (one flute 1.3), 1.6-6.1 on clarinet, reed organ and piano
+# ones, 2.8 and up on every synthetic track of the tuned and looked-at seeds. Any
+# threshold in 1.35-3.0 and bonus in 1.2-1.7 made the same choices there; the middles
+# were taken. A larger bonus overrides a rate that is wrong (bwv364's chords: x0.88), a
+# smaller one leaves x1.14 (bwv64.4). The weights are not refitted (a refit with the
+# extra candidates did worse, in an earlier trial).
+WEAK_PULSE = 2.0
+HARMONIC_BONUS = 1.5
 
 
 def _on_grid(envelope: np.ndarray, period: float, phase: float) -> float:
@@ -194,6 +222,59 @@ def beat_harmony(chroma_frames: np.ndarray, fps: float, bpm: float) -> list[floa
     return [(on - between) / 0.1, alternation / 0.1]
 
 
+def harmonic_seed(fine_frames: np.ndarray, fps: float) -> float | None:
+    """A tempo from the rate of chord change: the autocorrelation of beat_change (chroma
+    CHANGE_WIDTH_S either side) on `fine_frames` ([12, frames] at `fps`, fine: 32 ms,
+    music.fine_chroma), its mean at 1-4 periods (as music._salience) under the broad
+    prior, on LOWEST-HIGHEST; None where the chords do not change (MIN_CHANGE) or the
+    clip is shorter than four periods of LOWEST.
+    A chorale with slow attacks (choir, strings) has weak onsets, and the onset seed can
+    land at x4/3 or x0.6 of its beat, where no ratio of RATIOS reaches the beat (bwv77.6
+    read 84.5 for 61.2), while its chords still change on (nearly) every quarter note.
+    On the 40 looked-at chorales this rate is within 4 % of the quarter note or an
+    octave of it on 38; on 128 ms chroma (the key's) 35, missing fast ones."""
+    width = max(round(CHANGE_WIDTH_S * fps), 1)
+    change = beat_change(fine_frames, width)
+    grid = np.geomspace(LOWEST, HIGHEST, 400)
+    lags = 60.0 * fps / grid
+    if change.size < 4 * lags.max() or np.percentile(change, 95) < MIN_CHANGE:
+        return None
+    centred = change - change.mean()
+    size = 1 << int(np.ceil(np.log2(2 * centred.size)))
+    spectrum = np.fft.rfft(centred, size)
+    auto = np.fft.irfft(spectrum * np.conj(spectrum), size)[: centred.size]
+    auto = auto / (auto[0] + 1e-12)
+    frames = np.arange(auto.size)
+    salience = np.mean([np.interp(k * lags, frames, auto, right=0.0) for k in (1, 2, 3, 4)], axis=0)
+    # The log-normal of music.tempo_prior (centre 120 BPM, one octave wide).
+    prior = np.exp(-0.5 * np.log2(grid / 120.0) ** 2)
+    weighted = np.maximum(salience, 0.0) * prior
+    if not np.any(weighted):
+        return None
+    return float(grid[int(np.argmax(weighted))])
+
+
+def _onset_numbers(raw: np.ndarray, period: float) -> list[float]:
+    """One envelope's [on-beat strength, on-minus-between contrast, alternation,
+    between-beat strength] at a beat `period` (frames), above the envelope's floor."""
+    envelope = raw - np.percentile(raw, NOISE_FLOOR_PERCENTILE)
+    mean = float(envelope.mean()) + 1e-9
+    on, phase = _best_phase(envelope, period)
+    between = _on_grid(envelope, period, phase + period / 2)
+    alternation = abs(
+        _on_grid(envelope, 2 * period, phase) - _on_grid(envelope, 2 * period, phase + period)
+    )
+    return [on / mean - 1, (on - between) / mean, alternation / mean, between / mean - 1]
+
+
+def clip_pulse(envelopes: list[np.ndarray], bpm: float) -> float:
+    """The clip's pulse as candidate_matrix reads it (PULSE_FEATURE's largest value over
+    bpm x RATIOS), from the percussive envelope alone: cheap enough to decide, before
+    any chroma is computed, whether harmonic_seed is wanted (below WEAK_PULSE)."""
+    ratios = [r for r in RATIOS if LOWEST <= bpm * r <= HIGHEST]
+    return max(_onset_numbers(envelopes[1], 60.0 * FPS / (bpm * r))[0] for r in ratios)
+
+
 def candidate_features(
     envelopes: list[np.ndarray],
     chroma_frames: np.ndarray,
@@ -206,14 +287,7 @@ def candidate_features(
     prior = np.log2(bpm / 120.0)
     features = [prior, prior * prior]
     for raw in envelopes:
-        envelope = raw - np.percentile(raw, NOISE_FLOOR_PERCENTILE)
-        mean = float(envelope.mean()) + 1e-9
-        on, phase = _best_phase(envelope, period)
-        between = _on_grid(envelope, period, phase + period / 2)
-        alternation = abs(
-            _on_grid(envelope, 2 * period, phase) - _on_grid(envelope, 2 * period, phase + period)
-        )
-        features += [on / mean - 1, (on - between) / mean, alternation / mean, between / mean - 1]
+        features += _onset_numbers(raw, period)
     beat = 60.0 * novelty_fps / bpm
     bar, phase = _best_phase(novelty, 4 * beat)
     features += [bar, bar - _on_grid(novelty, 4 * beat, phase + 2 * beat)]
@@ -222,8 +296,35 @@ def candidate_features(
     return np.asarray(features)
 
 
+def _candidates(
+    envelopes: list[np.ndarray],
+    chroma_frames: np.ndarray,
+    chroma_fps: float,
+    bpm: float,
+    harmonic: float | None,
+) -> tuple[list[float], np.ndarray, float]:
+    """(candidate_matrix's candidates and numbers, the clip's pulse)."""
+    novelty = chroma_novelty(chroma_frames)
+    candidates = [bpm * r for r in RATIOS if LOWEST <= bpm * r <= HIGHEST]
+    fitted = len(candidates)
+    for extra in [harmonic * r for r in HARMONIC_RATIOS] if harmonic else []:
+        if LOWEST <= extra <= HIGHEST and all(
+            abs(extra / c - 1.0) > SAME_CANDIDATE for c in candidates[:fitted]
+        ):
+            candidates.append(extra)
+    base = np.asarray(
+        [candidate_features(envelopes, chroma_frames, novelty, chroma_fps, c) for c in candidates]
+    )
+    pulse = float(base[:fitted, PULSE_FEATURE].max())
+    return candidates, np.hstack([base, base * pulse]), pulse
+
+
 def candidate_matrix(
-    envelopes: list[np.ndarray], chroma_frames: np.ndarray, chroma_fps: float, bpm: float
+    envelopes: list[np.ndarray],
+    chroma_frames: np.ndarray,
+    chroma_fps: float,
+    bpm: float,
+    harmonic: float | None = None,
 ) -> tuple[list[float], np.ndarray]:
     """(the candidate tempos: bpm x RATIOS within LOWEST-HIGHEST; their numbers in WEIGHTS
     order). Each candidate's twenty numbers, then the same times the clip's pulse (the
@@ -232,23 +333,31 @@ def candidate_matrix(
     without (a chorale on organ or choir), the chord changing on every quarter note.
     One set of weights for both read 33 of 43 training chorales right and put the
     synthetic seeds a track or two lower; weighted by the pulse, 38 of 43, and the
-    synthetic seeds no lower (bench/fit_metrical.py)."""
-    novelty = chroma_novelty(chroma_frames)
-    candidates = [bpm * r for r in RATIOS if LOWEST <= bpm * r <= HIGHEST]
-    base = np.asarray(
-        [candidate_features(envelopes, chroma_frames, novelty, chroma_fps, c) for c in candidates]
-    )
-    pulse = float(base[:, PULSE_FEATURE].max())
-    return candidates, np.hstack([base, base * pulse])
+    synthetic seeds no lower (bench/fit_metrical.py).
+
+    `harmonic` (harmonic_seed's tempo) adds itself and its octaves, each unless one of
+    bpm x RATIOS is within SAME_CANDIDATE of it; the pulse is still read over bpm x
+    RATIOS alone, as the weights were fitted."""
+    candidates, features, _ = _candidates(envelopes, chroma_frames, chroma_fps, bpm, harmonic)
+    return candidates, features
 
 
 def choose_level(
-    envelopes: list[np.ndarray], chroma_frames: np.ndarray, chroma_fps: float, bpm: float
+    envelopes: list[np.ndarray],
+    chroma_frames: np.ndarray,
+    chroma_fps: float,
+    bpm: float,
+    harmonic: float | None = None,
 ) -> tuple[float, float]:
-    """(the chosen tempo among bpm x RATIOS; its score's gap over the runner-up).
-    `chroma_frames` is [12, frames] at `chroma_fps`."""
-    candidates, features = candidate_matrix(envelopes, chroma_frames, chroma_fps, bpm)
+    """(the chosen tempo among bpm x RATIOS and harmonic x HARMONIC_RATIOS; its score's
+    gap over the runner-up). `chroma_frames` is [12, frames] at `chroma_fps`. Under a
+    weak pulse (below WEAK_PULSE) the candidate at `harmonic` itself gains HARMONIC_BONUS."""
+    candidates, features, pulse = _candidates(envelopes, chroma_frames, chroma_fps, bpm, harmonic)
     scores = features @ WEIGHTS
+    if harmonic and pulse < WEAK_PULSE:
+        scores = scores + HARMONIC_BONUS * np.asarray(
+            [abs(c / harmonic - 1.0) <= SAME_CANDIDATE for c in candidates]
+        )
     order = np.argsort(scores)[::-1]
     best = candidates[int(order[0])]
     if len(order) < 2:

@@ -1,12 +1,13 @@
 """Music attributes from 16 kHz mono samples: tempo, key and mode, loudness, duration.
 
 Tempo: the onset envelope's autocorrelation proposes a beat period, a phase-locked comb
-pins it, and a learned linear score (assistant.enrich.metrical) picks its octave: the
-beat, not its half or double (estimate_tempo). Key and mode: the whole
-excerpt's chroma (per-octave spectra at the notes) correlated with Temperley's key profiles
-rotated to all 24 keys, the opening and closing weighted more, then the best key and its
-relative major/minor weighed by the final cadence (assistant.enrich.cadence). Loudness
-is RMS in dBFS.
+pins it, the rate of chord change proposes a second tempo (metrical.harmonic_seed, on
+32 ms chroma), and a learned linear score (assistant.enrich.metrical) picks among both
+and their octaves and relatives: the beat, not its half or double (estimate_tempo).
+Key and mode: the whole excerpt's chroma (per-octave spectra at the notes) correlated
+with Temperley's key profiles rotated to all 24 keys, the opening and closing weighted
+more, then the best key and its relative major/minor weighed by the final cadence
+(assistant.enrich.cadence). Loudness is RMS in dBFS.
 Tempo on at most the middle two minutes, key on at most the middle ten, at 16 kHz with
 coarse hops: well under 0.05x real time.
 """
@@ -23,7 +24,13 @@ from assistant.enrich.cadence import (
     third_evidence,
 )
 from assistant.enrich.chroma import chroma, chroma_and_bass
-from assistant.enrich.metrical import choose_level, split_envelopes
+from assistant.enrich.metrical import (
+    WEAK_PULSE,
+    choose_level,
+    clip_pulse,
+    harmonic_seed,
+    split_envelopes,
+)
 from assistant.models.base import Transcript
 from assistant.schemas import MetadataValue, Provenance
 
@@ -56,6 +63,10 @@ ENDS_FRACTION, ENDS_WEIGHT = 0.1, 3.0
 # Chroma frames of 128 ms: key is a whole-track property, coarse frames are enough.
 CHROMA_HOP = 2048
 CHROMA_FPS = SAMPLE_RATE / CHROMA_HOP
+# Chroma frames of 32 ms for the rate of chord change (metrical.harmonic_seed): at 128 ms
+# a fast chorale's beat is 2-3 frames and its rate came out 5-12 % low.
+FINE_CHROMA_HOP = 512
+FINE_CHROMA_FPS = SAMPLE_RATE / FINE_CHROMA_HOP
 
 
 def _as_mono(samples_16k: np.ndarray) -> np.ndarray:
@@ -213,12 +224,21 @@ def _seed_tempo(envelope: np.ndarray) -> float:
     return _best_relative(envelope, float(grid[int(np.argmax(weighted))]))
 
 
+def fine_chroma(samples: np.ndarray) -> np.ndarray:
+    """[12, frames] chroma at FINE_CHROMA_FPS (32 ms), for the rate of chord change; about
+    a millisecond per second of music."""
+    return chroma(samples, FINE_CHROMA_HOP)
+
+
 def estimate_tempo(samples: np.ndarray, chroma: np.ndarray | None = None) -> tuple[float, float]:
     """(BPM, confidence). The onset autocorrelation (under a broad prior) proposes a beat
     period, pinned by a phase-locked comb; which octave of it is the beat (x1/2, x1, x2)
     is chosen by assistant.enrich.metrical from percussive/harmonic onset strength and
     harmonic change per bar (the onset-drop rule that once decided unsure choices no
-    longer helped: 502/506 tuned clips either way). `chroma`
+    longer helped: 502/506 tuned clips either way). Under a weak pulse the rate of chord
+    change on fine chroma (metrical.harmonic_seed) adds its tempo and octaves to the
+    candidates: a chorale's slow attacks can put the onset seed where no ratio of it is
+    the beat. `chroma`
     ([12, frames] at CHROMA_FPS, from chroma_frames) saves computing it twice when the
     key is wanted too."""
     mel = _mel(samples)
@@ -228,7 +248,14 @@ def estimate_tempo(samples: np.ndarray, chroma: np.ndarray | None = None) -> tup
         return 0.0, 0.0
     seed = _seed_tempo(envelope)
     frames = chroma if chroma is not None else chroma_frames(samples)
-    bpm, gap = choose_level(envelopes, frames, CHROMA_FPS, seed)
+    # Only without a pulse does the chord-change rate get a say (metrical.WEAK_PULSE): the
+    # fine chroma is not computed for music with drums or plucked and struck notes.
+    harmonic = (
+        harmonic_seed(fine_chroma(samples), FINE_CHROMA_FPS)
+        if clip_pulse(envelopes, seed) < WEAK_PULSE
+        else None
+    )
+    bpm, gap = choose_level(envelopes, frames, CHROMA_FPS, seed, harmonic)
     margin = float(np.tanh(gap / 2.0))
     strength = _comb(envelope, 60.0 * ONSET_FPS / bpm)[0]
     if bpm != seed:
