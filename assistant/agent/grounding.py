@@ -22,7 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.agent.claims import Missing, facts_in, fold, missing_facts, name_candidates
+from assistant.agent.claims import (
+    MONTHS,
+    Missing,
+    facts_in,
+    fold,
+    missing_facts,
+    name_candidates,
+)
 from assistant.agent.evidence import EvidenceItem, clean_text, quote_sentences
 from assistant.agent.roles import office_alternation
 from assistant.agent.speakers import is_question_turn, speaker_pool, wrong_speaker
@@ -230,6 +237,46 @@ def is_degenerate(sentence: str) -> bool:
     if _SAME_CHANGE.search(sentence):
         return True
     return len(words) <= 4 and not _VERBISH.search(sentence)
+
+
+# An answer that is a sentence says something; a verbless one that only repeats its
+# source's record (title, place, date, people) names that source and nothing else.
+_AUXILIARY = re.compile(
+    r"\b(is|are|was|were|be|been|being|has|have|had|will|would|can|could|should|must|"
+    r"may|might|does|did|do|says|said|say)\b",
+    re.IGNORECASE,
+)
+# Questions answered by a record's own values: where, when, which programme, who.
+_ASKS_RECORD_VALUE = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(?:where|when|which|who|whom|whose)\b|\b(?:in|from|on|at) which\b|"
+    r"\bwhat (?:date|day|year|time|place|city|town|country|programme|program|title|show|"
+    r"station|channel)\b|\bname\b",
+    re.IGNORECASE,
+)
+_NOTE_TEXT = re.compile(r"\(Checked against the sources:.*?\)")
+
+
+def record_text(item: EvidenceItem) -> str:
+    """The item's record, not its words: file, speaker and catalogue facts."""
+    return " ".join([item.clip.file, item.speaker, *item.facts().values()])
+
+
+def names_only_its_source(answer: str, cited: list[EvidenceItem], question: str) -> bool:
+    """Is the answer verbless and made only of its cited sources' record ("The Regional
+    Hour, Brussels, 2019-03-12 [1]" for "What is the Regional Hour reporting about the
+    festival?")? Such an answer names where its source is from and says nothing, so it
+    counts as empty. Not for a question that asks where, when, which or who: there the
+    record's value is the answer."""
+    if not cited or _ASKS_RECORD_VALUE.search(question):
+        return False
+    bare = CITATION.sub(" ", _NOTE_TEXT.sub(" ", answer)).strip()
+    if not bare.strip(" .,;:!?") or _AUXILIARY.search(bare):
+        return False
+    record = " ".join(record_text(item) for item in cited)
+    said = {w for w in content_words(bare) if fold(w) not in MONTHS}  # "12 March 2019"
+    if said - content_words(record):
+        return False  # it says something the record does not
+    return not missing_facts(bare, facts_in(record))
 
 
 def _why(sentence: str, missing: list[Missing], wrong_mouth: bool) -> str:

@@ -30,9 +30,10 @@ from assistant.agent.claims import (
 )
 from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.figure_kinds import answers_kind
-from assistant.agent.grounding import content_words
+from assistant.agent.grounding import content_words, names_only_its_source
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
 from assistant.agent.roles import OFFICES
+from assistant.agent.whose_words import words_of_asked
 
 # Share of the topic words the cited evidence must hold.
 MIN_COVERAGE = 0.5
@@ -191,7 +192,13 @@ def states_quantity(answer: str) -> bool:
 
 # "Who / whom / whose" asks for a person, "where" for a place: an answer naming neither
 # (only the quote about the festival, for "Who is the headline act?") does not answer it.
-_ASKS_NAME = re.compile(r"^\W*(?:and\s+|so\s+)?(who|whom|whose|where)\b", re.IGNORECASE)
+# "Which company / party / town ..." asks for a name as "who" and "where" do.
+_ASKS_NAME = re.compile(
+    r"^\W*(?:and\s+|so\s+)?(who|whom|whose|where|which\s+(?:company|companies|firm|firms|"
+    r"party|parties|union|unions|town|towns|city|cities|country|countries|organisation|"
+    r"organization|minister|person|people))\b",
+    re.IGNORECASE,
+)
 _NOT_NAMES = frozenset({"voice", "recording", "document", "quote"})
 
 
@@ -248,6 +255,10 @@ def supports(
         return False  # asked "how many": a date is not a quantity
     if asks_for_name(question, upload) and not states_name(answer, question, cited):
         return False  # asked "who" / "where": no one and nowhere is named
+    if not words_of_asked(question, cited):
+        return False  # asked what a named person said: no cited item is theirs
+    if names_only_its_source(answer, cited, question):
+        return False  # "The Regional Hour, Brussels [1]": only the source's own record
     evidence = " ".join(item.checkable_text for item in cited)
     if not answers_kind(question, _statements(answer), evidence):
         return False  # asked a price, a count or a date: no figure of that kind is cited
