@@ -15,6 +15,8 @@ so closeness of topic alone never answers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from assistant.agent.evidence import EvidenceItem, quote_sentences
@@ -71,19 +73,26 @@ def quote_answer(
     allowed: list[EvidenceItem],
     encoder: SentenceEncoder | None,
     answered: dict[int, int] | None = None,
+    rewrites: Sequence[str] = (),
 ) -> Grounded | None:
     """The closest shown line, quoted and checked like a draft, or None (the turn
     abstains): no encoder, nothing close enough, or the quote does not answer the kind of
     question asked. `answered` (TurnContext.answered: answer turn n -> spoken question n):
     when the closest line is a spoken question, its answer turn is quoted, judged with the
-    question it answers (speakers.py)."""
+    question it answers (speakers.py). `rewrites`, the model's rewordings of the question
+    (rewrite.py; English ones of a question in another language), are read as the question
+    is: the line closest to any of them, about the topic of one of them."""
     if encoder is None or not allowed:
         return None
-    found = closest_line(question, allowed, encoder)
-    if found is None or found[2] < MIN_MEANING:
+    asked = [question, *rewrites]
+    candidates = [found for text in asked if (found := closest_line(text, allowed, encoder))]
+    if not candidates:
+        return None
+    found = max(candidates, key=lambda candidate: candidate[2])
+    if found[2] < MIN_MEANING:
         return None
     item, sentence, _ = found
-    if not holds_topic(question, item):
+    if not any(holds_topic(text, item) for text in asked):
         return None
     pairs = answered or {}
     # "When will the tests be finished?" is closest to "What did the doctor answer about
@@ -91,16 +100,20 @@ def quote_answer(
     # the doctor's other reply, shown beside it).
     answer = answer_of(item, allowed, pairs)
     if answer is not None:
-        found = closest_line(question, [answer], encoder)
-        if found is None:
+        replies = [found for text in asked if (found := closest_line(text, [answer], encoder))]
+        if not replies:
             return None
-        item, sentence, _ = found
+        item, sentence, _ = max(replies, key=lambda reply: reply[2])
     grounded = ground(f'{framing(item)}: "{sentence}" [{item.n}].', allowed, question)
     if not grounded.citations:
         return None
     cited = [i for i in allowed if any(c.clip is i.clip for c in grounded.citations)]
     if not supports(
-        question, grounded.text, with_asked_questions(cited, allowed, pairs), [], encoder
+        question,
+        grounded.text,
+        with_asked_questions(cited, allowed, pairs),
+        list(rewrites),
+        encoder,
     ):
         return None
     return grounded

@@ -30,7 +30,13 @@ from assistant.agent.planner import (
 from assistant.agent.prompting import render
 from assistant.agent.quote_answer import quote_answer
 from assistant.agent.record_dates import with_record_date
-from assistant.agent.rewrite import TOP_HITS, needs_rewrite, rewrite_queries, topic_query
+from assistant.agent.rewrite import (
+    TOP_HITS,
+    foreign_language,
+    needs_rewrite,
+    rewrite_queries,
+    topic_query,
+)
 from assistant.agent.skeleton import ContinuesReplies, stream_answer_json
 from assistant.agent.speakers import with_asked_questions
 from assistant.agent.support import supports
@@ -156,7 +162,7 @@ class ChatSession:
                 # line; the shown line that answers, in its own words. A decline stands:
                 # quoted over it, "Will the pool be sold?" got "the pool will reopen".
                 grounded = quote_answer(
-                    question, allowed, self.archive.models.support(), ctx.answered
+                    question, allowed, self.archive.models.support(), ctx.answered, ctx.rewrites
                 )
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, steps)
@@ -229,16 +235,18 @@ class ChatSession:
         mode = self.settings.rewrite
         if mode == "never" or ctx.restated or ctx.uploads:
             return
-        if mode == "auto" and not needs_rewrite(question, ctx.retrieved):
+        # rewrite.py: a question in another language is always reworded, into English.
+        language = foreign_language(question, self.archive.settings.asr.languages)
+        if mode == "auto" and not language and not needs_rewrite(question, ctx.retrieved):
             return
-        if mode == "auto" and self._topic_found(question, ctx):
+        if mode == "auto" and not language and self._topic_found(question, ctx):
             topic = Step(SEARCH_ARCHIVE, {"query": topic_query(question)}, "rule: the topic")
             if topic.key() not in done:
                 done.add(topic.key())
                 yield from self._run_step(100, topic, steps)
             return
         began = time.perf_counter()
-        queries = rewrite_queries(self._llm(), defang(question))
+        queries = rewrite_queries(self._llm(), defang(question), language=language)
         ctx.rewrites = list(queries)
         steps.timings["rewrite_s"] = round(time.perf_counter() - began, 3)
         for number, query in enumerate(queries, start=1):
