@@ -133,6 +133,10 @@ def ground(text: str, allowed: list[EvidenceItem], question: str = "") -> Ground
     return result
 
 
+# correction_note's text inside an answer (read past when judging what the answer says).
+CORRECTION_NOTE = re.compile(r"\(Checked against the sources:.*?\)")
+
+
 def correction_note(replaced: int, dropped: int) -> str:
     parts = []
     if replaced:
@@ -253,7 +257,6 @@ _ASKS_RECORD_VALUE = re.compile(
     r"station|channel)\b|\bname\b",
     re.IGNORECASE,
 )
-_NOTE_TEXT = re.compile(r"\(Checked against the sources:.*?\)")
 
 
 def record_text(item: EvidenceItem) -> str:
@@ -269,7 +272,7 @@ def names_only_its_source(answer: str, cited: list[EvidenceItem], question: str)
     record's value is the answer."""
     if not cited or _ASKS_RECORD_VALUE.search(question):
         return False
-    bare = CITATION.sub(" ", _NOTE_TEXT.sub(" ", answer)).strip()
+    bare = CITATION.sub(" ", CORRECTION_NOTE.sub(" ", answer)).strip()
     if not bare.strip(" .,;:!?") or _AUXILIARY.search(bare):
         return False
     record = " ".join(record_text(item) for item in cited)

@@ -30,7 +30,7 @@ from assistant.agent.claims import (
 )
 from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.figure_kinds import answers_kind
-from assistant.agent.grounding import content_words, names_only_its_source
+from assistant.agent.grounding import CORRECTION_NOTE, content_words, names_only_its_source
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
 from assistant.agent.roles import OFFICES
 from assistant.agent.whose_words import words_of_asked
@@ -108,7 +108,6 @@ _ASKS_FIGURE = re.compile(
     re.IGNORECASE,
 )
 _FILE = re.compile(r"\S+\.[A-Za-z0-9]{2,4}\b")
-_NOTE = re.compile(r"\(Checked against the sources:.*?\)")
 # A diarized speaker's label ("Voice 1 (Jonas Berg) says: ...") is who speaks, not a
 # figure: counted as one, a quote with no figure passed for "by how many euros?".
 _VOICE = re.compile(r"\bVoice \d+\b")
@@ -117,7 +116,7 @@ _VOICE = re.compile(r"\bVoice \d+\b")
 def _statements(answer: str) -> str:
     """The answer without what frames its claims: file names, the grounding note and
     speaker labels."""
-    return _VOICE.sub(" ", _FILE.sub(" ", _NOTE.sub(" ", answer)))
+    return _VOICE.sub(" ", _FILE.sub(" ", CORRECTION_NOTE.sub(" ", answer)))
 
 
 def asks_for_figure(question: str) -> bool:

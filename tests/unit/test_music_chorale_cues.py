@@ -10,6 +10,7 @@ from assistant.enrich.cadence import ends_in_decay, final_bass_share, third_evid
 from assistant.enrich.chroma import chroma_and_bass
 from assistant.enrich.metrical import beat_harmony
 from assistant.enrich.music import CHROMA_FPS, CHROMA_HOP, estimate_key, key_scores, track_chroma
+from tests.helpers.chorales import A_MINOR_BODY
 
 RATE = 16_000
 
@@ -25,17 +26,6 @@ def _chord(notes: tuple[int, ...], seconds: float) -> np.ndarray:
     return np.asarray(sum(_note(n, seconds) for n in notes) / len(notes), dtype=np.float32)
 
 
-# A minor, four voices, bass first: i iv V i VI iv V i (harmonic minor's G#).
-A_MINOR_BODY = [
-    (45, 60, 64, 69),
-    (50, 62, 65, 69),
-    (52, 59, 64, 68),
-    (45, 60, 64, 69),
-    (41, 60, 65, 69),
-    (50, 62, 65, 69),
-    (52, 59, 64, 68),
-    (45, 60, 64, 69),
-]
 A_MAJOR_END = (45, 61, 64, 69)  # A C# E A: the Picardy third
 A_MAJOR_BODY = [(45, 61, 64, 69), (50, 62, 66, 69), (52, 59, 64, 68), (45, 61, 64, 69)] * 2
 

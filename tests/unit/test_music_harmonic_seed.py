@@ -9,19 +9,9 @@ import pytest
 from assistant.enrich import metrical
 from assistant.enrich.metrical import HARMONIC_BONUS, choose_level, harmonic_seed, split_envelopes
 from assistant.enrich.music import CHROMA_FPS, FINE_CHROMA_FPS, _mel, chroma_frames, fine_chroma
+from tests.helpers.chorales import A_MINOR_BODY
 
 RATE = 16_000
-# A minor, four voices, bass first: i iv V i VI iv V i (as test_music_chorale_cues).
-BODY = [
-    (45, 60, 64, 69),
-    (50, 62, 65, 69),
-    (52, 59, 64, 68),
-    (45, 60, 64, 69),
-    (41, 60, 65, 69),
-    (50, 62, 65, 69),
-    (52, 59, 64, 68),
-    (45, 60, 64, 69),
-]
 
 
 def _bowed(midi: int, seconds: float) -> np.ndarray:
@@ -34,7 +24,7 @@ def _bowed(midi: int, seconds: float) -> np.ndarray:
 
 def _chorale(bpm: float, rounds: int = 3) -> np.ndarray:
     beat = 60.0 / bpm
-    chords = [sum(_bowed(n, beat) for n in chord) / 4 for chord in BODY * rounds]
+    chords = [sum(_bowed(n, beat) for n in chord) / 4 for chord in A_MINOR_BODY * rounds]
     return np.concatenate(chords).astype(np.float32)
 
 
