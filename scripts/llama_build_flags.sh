@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Prints the llama.cpp CMake flags for this machine's CPU (sourced by scripts/setup.sh).
+# Sets the llama.cpp CMake flags for this machine's CPU (sourced by scripts/setup.sh).
 #   LLAMA_VARIANT  "avx512" or "avx2": the name of the wheel cache folder for this build
 #   LLAMA_CMAKE    the flags
 # Never GGML_NATIVE: a native build turns on AMX where the CPU has it, and that build
-# segfaulted here. AVX-512 is turned on only when /proc/cpuinfo lists it: on 2 cores it
-# reads the prompt about 1.8x faster than AVX2 (600-token prefill of the packaged 1.5B
-# model: 100-121 tok/s against 44-67 tok/s, same load), which is most of the time before
-# an answer's first word. The test suite runs on the machine that built the wheel.
+# segfaulted here. AVX-512 is turned on only when /proc/cpuinfo lists it: on 2 idle cores
+# it reads the prompt about 1.65x faster than AVX2 (the packaged 1.5B model, 190 and 600
+# tokens: 89-116 tok/s against 56-73 tok/s), which is most of the time before an
+# answer's first word. The test suite runs on the machine that built the wheel.
 flags=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || true)
 has() { [[ " $flags " == *" $1 "* ]]; }
 LLAMA_CMAKE="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \

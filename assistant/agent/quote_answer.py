@@ -27,26 +27,33 @@ from assistant.agent.support import coverage, supports, topic_words
 
 
 def closest_line(
-    question: str, items: list[EvidenceItem], encoder: SentenceEncoder
+    question: str,
+    items: list[EvidenceItem],
+    encoder: SentenceEncoder,
+    rewrites: Sequence[str] = (),
 ) -> tuple[EvidenceItem, str, float] | None:
-    """The item and its sentence closest in meaning to the question (names out of both),
-    with their cosine; None when nothing can be compared."""
-    asked = unnamed(question)
+    """The item and its sentence closest in meaning to the question or to any of its
+    `rewrites` (names out of all), with their cosine; None when nothing can be compared.
+    The lines are encoded once, however many wordings are compared with them."""
+    asked = [text for text in map(unnamed, [question, *rewrites]) if text.strip()]
     pairs = [
         (item, sentence)
         for item in items
         for sentence in quote_sentences(item)
         if len(unnamed(sentence).split()) >= 2
     ]
-    if not asked.strip() or not pairs:
+    if not asked or not pairs:
         return None
-    asked_vector = np.asarray(encoder.encode_queries([asked]), dtype=np.float32)[0]
     heard = np.asarray(
         encoder.encode_passages([unnamed(sentence) for _, sentence in pairs]), dtype=np.float32
     )
-    scores = heard @ asked_vector
-    best = int(np.argmax(scores))
-    return pairs[best][0], pairs[best][1], float(scores[best])
+    best: tuple[EvidenceItem, str, float] | None = None
+    for text in asked:  # one at a time: the same vectors as a question asked alone
+        scores = heard @ np.asarray(encoder.encode_queries([text]), dtype=np.float32)[0]
+        top = int(np.argmax(scores))
+        if best is None or float(scores[top]) > best[2]:
+            best = (pairs[top][0], pairs[top][1], float(scores[top]))
+    return best
 
 
 # Units say what kind of figure is asked, not what about: "By how many euros will the
@@ -85,11 +92,8 @@ def quote_answer(
     if encoder is None or not allowed:
         return None
     asked = [question, *rewrites]
-    candidates = [found for text in asked if (found := closest_line(text, allowed, encoder))]
-    if not candidates:
-        return None
-    found = max(candidates, key=lambda candidate: candidate[2])
-    if found[2] < MIN_MEANING:
+    found = closest_line(question, allowed, encoder, rewrites)
+    if found is None or found[2] < MIN_MEANING:
         return None
     item, sentence, _ = found
     if not any(holds_topic(text, item) for text in asked):
@@ -100,10 +104,10 @@ def quote_answer(
     # the doctor's other reply, shown beside it).
     answer = answer_of(item, allowed, pairs)
     if answer is not None:
-        replies = [found for text in asked if (found := closest_line(text, [answer], encoder))]
-        if not replies:
+        reply = closest_line(question, [answer], encoder, rewrites)
+        if reply is None:
             return None
-        item, sentence, _ = max(replies, key=lambda reply: reply[2])
+        item, sentence, _ = reply
     grounded = ground(f'{framing(item)}: "{sentence}" [{item.n}].', allowed, question)
     if not grounded.citations:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from assistant.agent.claims import fold
@@ -33,7 +34,6 @@ from assistant.schemas import Clip
 MAX_QUERY_CHARS = 60
 # How sure py3langid must be that a question is not English before it is reworded.
 MIN_FOREIGN_CONFIDENCE = 0.8
-_DETECTORS: dict[tuple[str, ...], TextLanguage] = {}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Every generated token costs ~75 ms on 2 idle cores, before the answer can start: two
 # short queries (~25 tokens with the JSON), each bounded by the grammar itself, so a
@@ -81,14 +81,20 @@ def needs_rewrite(question: str, clips: list[Clip]) -> bool:
     return not any(coverage(topic, clip.snippet) >= MIN_COVERAGE for clip in clips[:TOP_HITS])
 
 
+@lru_cache(maxsize=8)
+def _detector(languages: tuple[str, ...]) -> TextLanguage:
+    """One detector per set of languages, its model read once per process (py3langid's
+    model is a few MB; a turn must not read it again)."""
+    return TextLanguage(languages)
+
+
 def foreign_language(question: str, languages: Sequence[str] = ()) -> str | None:
     """The question's language when py3langid is sure it is not English (among the
     archive's `languages` and English, when those are set), else None."""
     if sum(ch.isalpha() for ch in question) < MIN_CHARS:
         return None
     allowed = tuple(sorted({*languages, "en"})) if languages else ()
-    detector = _DETECTORS.setdefault(allowed, TextLanguage(allowed))
-    code, confidence = detector.load().classify(question)
+    code, confidence = _detector(allowed).load().classify(question)
     if code == "en" or confidence < MIN_FOREIGN_CONFIDENCE:
         return None
     return str(code)
