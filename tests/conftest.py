@@ -16,6 +16,7 @@ import pytest
 if TYPE_CHECKING:  # imported late at run time: pytest_configure sets the caches up first
     from assistant.archive import Archive
     from assistant.config import Settings
+    from tests.helpers.sessions import SessionOpener
 
 _OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -94,6 +95,16 @@ def test_settings(data_dir: Path):  # type: ignore[no-untyped-def]
     settings = load_settings("test", data_dir=data_dir)
     settings.ingest.workers = 0
     return settings
+
+
+@pytest.fixture
+def open_session(test_settings: Settings) -> Iterator[SessionOpener]:
+    """Opens chat sessions over scripted models (tests/helpers/sessions.py)."""
+    from tests.helpers.sessions import SessionOpener
+
+    opener = SessionOpener(test_settings)
+    yield opener
+    opener.close()
 
 
 @pytest.fixture

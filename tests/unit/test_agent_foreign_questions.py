@@ -14,7 +14,6 @@ from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.quote_answer import quote_answer
 from assistant.agent.rewrite import REWRITE_SCHEMA, foreign_language, rewrite_queries
 from assistant.agent.session import ChatSession
-from assistant.archive import Archive
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.clips import passage
@@ -90,19 +89,13 @@ def test_the_fallback_quote_reads_the_english_rewordings() -> None:
 
 
 @pytest.fixture
-def session(test_settings):
-    opened: list[Archive] = []
-
+def session(open_session):
     def make(replies: list, clips: list[Clip]) -> tuple[ChatSession, ScriptedLLM]:
         llm = ScriptedLLM(replies)
-        archive = Archive.open(test_settings, model_overrides={"llm": llm, "support": _encoder()})
-        opened.append(archive)
-        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "auto"})
-        return ChatSession(archive, FixedEngine(clips)), llm
+        models = {"llm": llm, "support": _encoder()}
+        return open_session(FixedEngine(clips), models, rewrite="auto"), llm
 
-    yield make
-    for archive in opened:
-        archive.close()
+    return make
 
 
 DRAFT = "The council agreed that help will be extended to small businesses [1]."

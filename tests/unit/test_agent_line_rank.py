@@ -13,8 +13,6 @@ from assistant.agent.evidence import EvidenceBook
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.grounding import without_refusals
 from assistant.agent.line_rank import answering_lines, lift_answering_lines
-from assistant.agent.session import ChatSession
-from assistant.archive import Archive
 from assistant.retrieval.clips import _snippet
 from assistant.schemas import Hit
 from assistant.vocabulary.words import STOP_WORDS
@@ -102,19 +100,12 @@ def test_a_hedge_beside_a_claim_is_dropped_and_refusals_alone_leave_nothing() ->
 
 
 @pytest.fixture
-def session(test_settings):
-    opened: list[Archive] = []
-
+def session(open_session):
     def make(reply: str, clips, encoder):
         llm = ScriptedLLM([json.dumps({"answerable": True, "answer": reply})])
-        archive = Archive.open(test_settings, model_overrides={"llm": llm, "support": encoder})
-        opened.append(archive)
-        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-        return ChatSession(archive, FixedEngine(clips)), llm
+        return open_session(FixedEngine(clips), {"llm": llm, "support": encoder}), llm
 
-    yield make
-    for archive in opened:
-        archive.close()
+    return make
 
 
 def test_a_turn_reads_and_cites_the_answering_line(session) -> None:

@@ -12,9 +12,7 @@ import pytest
 from assistant.agent.evidence import EvidenceBook
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.meaning import MIN_MEANING, closeness, unnamed
-from assistant.agent.session import ChatSession
 from assistant.agent.support import asks_for_name, states_name
-from assistant.archive import Archive
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.clips import passage
@@ -70,19 +68,12 @@ def _reply(text: str) -> str:
 
 
 @pytest.fixture
-def ask(test_settings):
-    opened: list[Archive] = []
-
+def ask(open_session):
     def run(question: str, reply: str, clip: Clip, encoder: ConceptEncoder | None):
-        overrides = {"llm": ScriptedLLM([_reply(reply)]), "support": encoder}
-        archive = Archive.open(test_settings, model_overrides=overrides)
-        opened.append(archive)
-        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-        return ChatSession(archive, FixedEngine([clip])).ask(question)
+        models = {"llm": ScriptedLLM([_reply(reply)]), "support": encoder}
+        return open_session(FixedEngine([clip]), models).ask(question)
 
-    yield run
-    for archive in opened:
-        archive.close()
+    return run
 
 
 def test_a_paraphrase_sharing_no_topic_word_is_answered_by_meaning(ask) -> None:

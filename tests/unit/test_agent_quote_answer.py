@@ -18,7 +18,6 @@ from assistant.agent.line_rank import LIFT_MEANING, answering_lines
 from assistant.agent.meaning import MIN_MEANING
 from assistant.agent.quote_answer import closest_line, quote_answer
 from assistant.agent.session import ChatSession
-from assistant.archive import Archive
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS
 from tests.helpers.clips import passage
@@ -171,19 +170,12 @@ def test_a_line_close_in_meaning_under_the_support_bar_is_still_shown() -> None:
 
 
 @pytest.fixture
-def session(test_settings):
-    opened: list[Archive] = []
-
+def session(open_session):
     def make(reply: dict[str, object], clips: list[Clip]) -> ChatSession:
         llm = ScriptedLLM([json.dumps(reply)])
-        archive = Archive.open(test_settings, model_overrides={"llm": llm, "support": _encoder()})
-        opened.append(archive)
-        archive.settings.agent = archive.settings.agent.model_copy(update={"rewrite": "never"})
-        return ChatSession(archive, FixedEngine(clips))
+        return open_session(FixedEngine(clips), {"llm": llm, "support": _encoder()})
 
-    yield make
-    for archive in opened:
-        archive.close()
+    return make
 
 
 def test_a_models_decline_stands_beside_a_line_close_in_topic(session) -> None:

@@ -14,7 +14,6 @@ import pytest
 from assistant.agent.fakes import FixedEngine, ScriptedLLM
 from assistant.agent.rewrite import REWRITE_SCHEMA, needs_rewrite
 from assistant.agent.session import ABSTAIN_TEXT, ChatSession
-from assistant.archive import Archive
 from assistant.schemas import Answer, Clip, MetadataValue, SearchQuery
 from tests.helpers.builders import asset_row, clip_on
 from tests.helpers.clips import passage
@@ -114,24 +113,15 @@ def honest_small_model(messages: list, schema: dict | None) -> str:
 
 
 @pytest.fixture
-def session_for(test_settings) -> Callable[..., tuple[ChatSession, ScriptedLLM, FixedEngine]]:
-    opened: list[Archive] = []
-
+def session_for(open_session) -> Callable[..., tuple[ChatSession, ScriptedLLM, FixedEngine]]:
     def make(
         replies: list, clips: list[Clip], engine_cls: type = FixedEngine, **agent: object
     ) -> tuple[ChatSession, ScriptedLLM, FixedEngine]:
         llm = ScriptedLLM(replies)
-        archive = Archive.open(test_settings, model_overrides={"llm": llm})
-        opened.append(archive)
-        archive.settings.agent = archive.settings.agent.model_copy(
-            update={"rewrite": "never", **agent}
-        )
         engine = engine_cls(clips)
-        return ChatSession(archive, engine), llm, engine
+        return open_session(engine, {"llm": llm}, **agent), llm, engine
 
-    yield make
-    for archive in opened:
-        archive.close()
+    return make
 
 
 def _asked(session_for: Callable[..., tuple], reply: str, clip: Clip, question: str) -> Answer:
