@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.models.base import TextEncoder
-from assistant.retrieval.whole_asset import whole_asset_hit
+from assistant.retrieval.whole_asset import TIMED_KINDS, whole_asset_hit
 from assistant.schemas import Hit, MetadataValue
 from assistant.similarity import calibration
 from assistant.store import metadata_space
@@ -45,7 +45,7 @@ def metadata_hits(
     found = [
         asset_id for asset_id, _ in lookup.catalog.metadata_search(" ".join(terms), k, asset_ids)
     ]
-    lookup.prefetch(found, segments=True)  # one query for all hits, not one per hit
+    prefetch_for_whole_asset_hits(lookup, found)
     metadata = lookup.effective_metadata(found)
     for asset_id in found:
         asset = lookup.asset(asset_id)
@@ -56,6 +56,16 @@ def metadata_hits(
     # bm25 found them; coverage x confidence is the calibrated order.
     scored.sort(key=lambda pair: -pair[0])
     return [hit for _, hit in scored]
+
+
+def prefetch_for_whole_asset_hits(lookup: SegmentLookup, asset_ids: list[str]) -> None:
+    """The hits' assets in one query, and the segments of those whose whole-asset hit
+    anchors at a moment (audio, video). Only those: reading every segment of 50 hits
+    (their word timings parsed) was a tenth of a text query; the few clips built from
+    other kinds read their anchor then."""
+    lookup.prefetch(asset_ids)
+    timed = [i for i in asset_ids if (asset := lookup.asset(i)) and asset.kind in TIMED_KINDS]
+    lookup.prefetch(timed, segments=True)
 
 
 def _match(terms: list[str], effective: dict[str, MetadataValue]) -> tuple[float, str]:
@@ -108,7 +118,7 @@ class MetadataMeaning:
         nearest = vectors.query(
             metadata_space.SPACE, np.asarray(query_vector, np.float32), k, asset_ids
         )
-        lookup.prefetch([asset_id for asset_id, _ in nearest], segments=True)
+        prefetch_for_whole_asset_hits(lookup, [asset_id for asset_id, _ in nearest])
         hits: list[Hit] = []
         for asset_id, cosine in nearest:
             score = calibration.text_similarity(cosine, calibration.text_scale(encoder))

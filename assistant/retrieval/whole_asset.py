@@ -15,6 +15,8 @@ from assistant.schemas import Asset, Hit, Segment
 from assistant.store.lookup import SegmentLookup
 
 ASSET_SEGMENT_KIND: Final[Literal["asset"]] = "asset"
+# Media kinds whose whole-asset hit starts at a moment (their first segment's time).
+TIMED_KINDS = ("audio", "video")
 # The segment kind that stands for "the start" of each media kind.
 _ANCHOR_KINDS = {"image": ("visual",), "document": ("text", "ocr")}
 
@@ -43,7 +45,7 @@ def whole_asset_hit(
 ) -> Hit:
     start: float | None = None
     end: float | None = None
-    if asset.kind in ("audio", "video"):
+    if asset.kind in TIMED_KINDS:
         anchor = anchor_segment(lookup, asset)
         start = anchor.start_s if anchor is not None and anchor.start_s is not None else 0.0
         end = anchor.end_s if anchor is not None and anchor.end_s is not None else start

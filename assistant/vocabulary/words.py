@@ -4,6 +4,7 @@ spotting and the agent's checks of an answer all split text the same way."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Words that say nothing about content; matching only these is not evidence.
 _STOP_WORDS_TEXT = """
@@ -25,6 +26,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# A query folds every word of each hit's text and metadata (thousands a query, from a
+# vocabulary that repeats): folded once each.
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Lower-case and strip a common English suffix, so 'prices' matches 'price'
     (a light stand-in for FTS5's porter stemmer)."""
