@@ -54,7 +54,9 @@ def _asset(row: sqlite3.Row) -> Asset:
 def _segment(row: sqlite3.Row) -> Segment:
     data = dict(row)
     data["index"] = data.pop("idx")
-    data["words"] = [WordTiming.model_validate(w) for w in json.loads(data["words"] or "[]")]
+    # One validation from the JSON text (pydantic-core), not json.loads and a model per
+    # word: a text query parses a few thousand word timings.
+    data["words"] = _WORDS.validate_json(data["words"] or "[]")
     data["embedded"] = bool(data["embedded"])
     return Segment.model_validate(data)
 
