@@ -93,6 +93,39 @@ def test_trained_space_finds_the_exact_neighbours_and_filters(tmp_path: Path) ->
     index.close()
 
 
+def test_a_selective_filter_skips_the_unfiltered_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the allowed assets are too few for the index's top n to hold k of them, the
+    unfiltered looks are skipped and the allowed rows are scored exactly; a broad filter
+    still looks first. The share follows writes of new assets."""
+    index = FaissIndex(tmp_path, SMALL, exact_max_assets=1)
+    ids, matrix, assets = _corpus(1000, 100)
+    index.upsert("text", ids, matrix, assets)
+    space = index._space("text")
+    looks: list[bool] = []
+    original = space.search
+
+    def counted(vector: np.ndarray, n: int, allowed: np.ndarray | None = None) -> np.ndarray:
+        looks.append(allowed is None)
+        return original(vector, n, allowed)
+
+    monkeypatch.setattr(space, "search", counted)
+    few = {"asset003", "asset004"}  # 2 %: looks of 60 and 640 expect 1.2 and 12.8 hits
+    found = index.query("text", matrix[3], k=20, asset_ids=few)
+    allowed = [j for j, a in enumerate(assets) if a in few]
+    truth = [ids[allowed[j]] for j in np.argsort(-(matrix[allowed] @ matrix[3]))[:20]]
+    assert [i for i, _ in found] == truth and looks == []
+    broad = {f"asset{i:03d}" for i in range(0, 100, 2)}
+    assert len(index.query("text", matrix[3], k=10, asset_ids=broad)) == 10
+    assert looks and looks[0] is True  # an unfiltered look came first
+    assert index._share("text", few) == pytest.approx(0.02)
+    more_ids, more, more_assets = _corpus(100, 100, seed=2)
+    index.upsert("text", [f"new{i}" for i in more_ids], more, [f"new{a}" for a in more_assets])
+    assert index._share("text", few) == pytest.approx(0.01)
+    index.close()
+
+
 def test_delete_and_reembed_leave_the_index(tmp_path: Path) -> None:
     index = FaissIndex(tmp_path, SMALL)
     ids, matrix, assets = _corpus(600, 30)

@@ -7,15 +7,22 @@ from __future__ import annotations
 import numpy as np
 
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
-    return matrix / np.maximum(np.linalg.norm(matrix, axis=-1, keepdims=True), 1e-12)
-
-
 def cosine_top(matrix: np.ndarray, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
     """(row, cosine) of the k rows nearest `vector`, best first. Rows and query are both
     normalised here, so a query that is not unit length gets the same cosines the graph
-    indexes give it (their spaces are cosine)."""
-    rows = _unit(np.asarray(matrix, dtype=np.float32))
-    cosines = rows @ _unit(np.asarray(vector, dtype=np.float32))
-    top = np.argsort(-cosines, kind="stable")[:k]
+    indexes give it (their spaces are cosine). The rows' norms divide their dot products
+    rather than a normalised copy of the matrix being made (40k rows at a 1 % filter of
+    10^6 assets: a 60 MB copy), and only the best k are sorted."""
+    rows = np.asarray(matrix, dtype=np.float32)
+    query = np.asarray(vector, dtype=np.float32)
+    query = query / max(float(np.linalg.norm(query)), 1e-12)
+    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+    cosines = (rows @ query) / np.maximum(norms, 1e-12)
+    if len(cosines) > k:
+        # The k best by value, then stable-sorted in row order (as a full argsort would).
+        cut = np.partition(-cosines, k - 1)[k - 1]
+        chosen = np.flatnonzero(-cosines <= cut)
+        top = chosen[np.argsort(-cosines[chosen], kind="stable")][:k]
+    else:
+        top = np.argsort(-cosines, kind="stable")[:k]
     return [(int(i), float(cosines[i])) for i in top]

@@ -103,6 +103,15 @@ class VectorRows:
                 self._db.execute("SELECT count(*) FROM rows WHERE space=?", (space,)).fetchone()[0]
             )
 
+    def asset_count(self, space: str) -> int:
+        """Assets with a vector in the space (a walk of the asset index: cache it)."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT asset_id FROM rows WHERE space=?)",
+                (space,),
+            ).fetchone()
+        return int(found[0])
+
     def ids_of(self, space: str, asset_id: str) -> list[str]:
         with self._lock:
             found = self._db.execute(
@@ -112,12 +121,7 @@ class VectorRows:
 
     def rows_where(self, space: str, column: str, values: Iterable[str]) -> list[int]:
         """Row numbers whose `column` ("id" or "asset_id") is one of `values`."""
-        assert column in ("id", "asset_id")  # a column name, never user text
-        with self._lock:
-            found = self._db.execute(
-                IN_LOOKUP.format(column=column), (space, json.dumps(sorted(set(values))))
-            ).fetchall()
-        return sorted(int(row) for _, row in found)
+        return [row for _, row in self.id_rows(space, column, values)]
 
     def live(self, space: str, rows: Iterable[int]) -> list[tuple[str, str, int]]:
         """(id, asset_id, row) of those rows still referenced (a deleted or re-embedded
@@ -271,16 +275,20 @@ class VectorRows:
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k over the rows whose `column` ("id" or "asset_id") is one of
         `values`, read in row order (sequential pages of the memory-mapped file)."""
-        found = self._space(space)
-        if found is None or not values:
-            return []
+        return self.top(space, self.id_rows(space, column, values), vector, k)
+
+    def id_rows(self, space: str, column: str, values: Iterable[str]) -> list[tuple[str, int]]:
+        """(id, row) of the rows whose `column` ("id" or "asset_id") is one of `values`,
+        in row order."""
         assert column in ("id", "asset_id")  # a column name, never user text
+        wanted = sorted(set(values))
+        if not wanted or self._space(space) is None:
+            return []
         with self._lock:
-            rows = self._db.execute(
-                IN_LOOKUP.format(column=column), (space, json.dumps(values))
+            found = self._db.execute(
+                IN_LOOKUP.format(column=column), (space, json.dumps(wanted))
             ).fetchall()
-        rows.sort(key=lambda found: int(found[1]))  # in row order (IN_LOOKUP)
-        return self._top(space, found[0], rows, vector, k)
+        return sorted(((str(i), int(row)) for i, row in found), key=lambda pair: pair[1])
 
     def _top(
         self, space: str, dim: int, rows: list[tuple[str, int]], vector: np.ndarray, k: int
