@@ -32,3 +32,15 @@ ELECTION = clip_of(
     asset_id="e" * 16,
     snippet="The minister said the election will be held on the ninth of June.",
 )
+
+
+def tariffs(**extra: Any) -> Clip:
+    """The council briefing's tariffs line, which agent tests quote and reword."""
+    return passage(
+        "video/briefing.mp4",
+        "video",
+        "Electricity tariffs will be frozen for the whole of next year.",
+        7.4,
+        11.4,
+        **extra,
+    )

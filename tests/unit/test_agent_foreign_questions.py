@@ -16,17 +16,10 @@ from assistant.agent.rewrite import REWRITE_SCHEMA, foreign_language, rewrite_qu
 from assistant.agent.session import ChatSession
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS
-from tests.helpers.clips import passage
+from tests.helpers.clips import passage, tariffs
 from tests.helpers.concepts import ConceptEncoder
 
-TARIFFS = passage(
-    "video/briefing.mp4",
-    "video",
-    "Electricity tariffs will be frozen for the whole of next year.",
-    7.4,
-    11.4,
-    metadata={"title": "Council briefing", "people": ["Elena Varga"]},
-)
+TARIFFS = tariffs(metadata={"title": "Council briefing", "people": ["Elena Varga"]})
 SUMMARY = passage(
     "docs/summary.txt",
     "document",

@@ -20,7 +20,7 @@ from assistant.agent.quote_answer import closest_line, quote_answer
 from assistant.agent.session import ChatSession
 from assistant.schemas import Clip
 from assistant.vocabulary.words import STOP_WORDS
-from tests.helpers.clips import passage
+from tests.helpers.clips import passage, tariffs
 from tests.helpers.concepts import ConceptEncoder
 
 BRIEFING = {"title": "Council briefing", "topics": ["energy", "housing"], "people": ["Elena Varga"]}
@@ -50,15 +50,7 @@ SUMMARY = passage(
     "The housing plan was approved without a vote against.",
     score=0.8,
 )
-TARIFFS = passage(
-    "video/briefing.mp4",
-    "video",
-    "Electricity tariffs will be frozen for the whole of next year.",
-    7.4,
-    11.4,
-    score=0.3,
-    metadata=BRIEFING,
-)
+TARIFFS = tariffs(score=0.3, metadata=BRIEFING)
 HOUSING = passage(
     "video/briefing.mp4",
     "video",
