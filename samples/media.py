@@ -83,6 +83,11 @@ def ffmpeg(*args: str) -> None:
     _run(["ffmpeg", "-nostdin", "-y", "-loglevel", "error", *args])
 
 
+def grab_frame(video: Path, at_s: float, out: Path) -> None:
+    """The frame of `video` at `at_s` seconds as a JPEG image `out` (an uploaded query)."""
+    ffmpeg("-ss", f"{at_s}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(out))
+
+
 def excerpt_16k(media: Path, start_s: float, end_s: float, out: Path, *filters: str) -> None:
     """The sound of `media` from `start_s` to `end_s` as 16 kHz mono, through ffmpeg's
     audio `filters` (joined in order) if any."""

@@ -1,6 +1,7 @@
 """What the eval-suite builders in scripts/ share: the folders and spoken-line record of a
 suite being built, a case row with the loader's defaults, the gold span of a spoken line,
-and the command line (`--suite`, `--force`, the built marker, suite.yaml, cases.jsonl)."""
+the reader of a builder's case table (scripts/data/*_cases.yaml) and the command line
+(`--suite`, `--force`, the built marker, suite.yaml, cases.jsonl)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from samples.media import SpokenLine
 
@@ -61,6 +64,13 @@ class SuiteBuilder:
             item["transcript"] = span.text
         return item
 
+    def gold(self, item: dict[str, Any]) -> dict[str, Any]:
+        """A relevant item of a case table: `{said: KEY}` (`transcript: true` for its words
+        too) is the spoken line KEY (`said`); any other item is written as it stands."""
+        if "said" in item:
+            return self.said(item["said"], item.get("transcript", False))
+        return item
+
 
 def case_row(
     id_: str,
@@ -83,6 +93,38 @@ def case_row(
         "must_abstain": False,
         "tags": tags,
         **extra,
+    }
+
+
+def load_cases(
+    path: Path, gold: Callable[[dict[str, Any]], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The case rows of a builder's table `path` (a YAML list of rows, each naming the
+    fields that differ from case_row's defaults), each relevant item made by `gold`."""
+    rows = []
+    for row in yaml.safe_load(path.read_text(encoding="utf-8")):
+        fields = dict(row)
+        relevant = [gold(item) for item in fields.pop("relevant")]
+        rows.append(
+            case_row(
+                fields.pop("id"),
+                fields.pop("type"),
+                fields.pop("question"),
+                relevant,
+                fields.pop("tags"),
+                **fields,
+            )
+        )
+    return rows
+
+
+def load_lines(path: Path) -> dict[str, dict[str, tuple[float, str]]]:
+    """The spoken lines of a builder's media (scripts/data/*_lines.yaml): by media file,
+    line key -> (seconds into the file, words)."""
+    table = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        name: {key: (float(at_s), str(text)) for key, (at_s, text) in lines.items()}
+        for name, lines in table.items()
     }
 
 

@@ -4,8 +4,9 @@ and cases that need the speaker: "what did X answer" with and without the speake
 
     .venv/bin/python scripts/make_interview_suite.py [--suite eval/suites/interviews]
 
-Deterministic; the archive is generated (ignored by git), suite.yaml, cases.jsonl and
-speakers.jsonl are committed and rewritten here so drift shows in `git diff`.
+The cases are scripts/data/interview_cases.yaml. Deterministic; the archive is generated
+(ignored by git), suite.yaml, cases.jsonl and speakers.jsonl are committed and rewritten
+here so drift shows in `git diff`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.suites import SUITE_LAYOUT
+from samples.suites import SUITE_LAYOUT, load_cases
 
 REPO = Path(__file__).resolve().parents[1]
+CASES = Path(__file__).resolve().parent / "data" / "interview_cases.yaml"
 SUITE_YAML = """name: interviews
 description: >-
   Who spoke when: espeak-ng interviews with two and three voices (different voices, pitches
@@ -32,6 +35,16 @@ description: >-
 
 def _line(lines: list[samples.SpeakerTurnLine], speaker: str, nth: int) -> samples.SpeakerTurnLine:
     return [line for line in lines if line.speaker == speaker][nth]
+
+
+def _gold(file: str, line: samples.SpeakerTurnLine) -> dict[str, object]:
+    """The gold item of a turn: its file, span (to the hundredth) and words."""
+    return {
+        "file": file,
+        "start_s": round(line.start_s, 2),
+        "end_s": round(line.end_s, 2),
+        "transcript": line.text,
+    }
 
 
 def _case(
@@ -49,14 +62,7 @@ def _case(
         "query_image": None,
         "query_audio": None,
         "filters": filters,
-        "relevant": [
-            {
-                "file": file,
-                "start_s": round(line.start_s, 2),
-                "end_s": round(line.end_s, 2),
-                "transcript": line.text,
-            }
-        ],
+        "relevant": [_gold(file, line)],
         "answer_must_include": [],
         "must_abstain": False,
         "tags": tags,
@@ -103,63 +109,12 @@ def build(suite: Path) -> None:
         for file, lines in made.items()
         for t in lines
     ]
-    two, three = made["two_voices.wav"], made["three_voices.wav"]
-    official = {"speaker": "Paul Okafor"}
-    cases = [
-        _case(
-            "answer-ferries",
-            "will the ferries run while the bridge is closed",
-            "two_voices.wav",
-            _line(two, "official", 2),
-            official,
-            ["speaker", "filter"],
-        ),
-        _case(
-            "answer-cost",
-            "what is the budget for the bridge",
-            "two_voices.wav",
-            _line(two, "official", 1),
-            official,
-            ["speaker", "filter"],
-        ),
-        _case(
-            "answer-water",
-            "what did the official say about bottled water",
-            "three_voices.wav",
-            _line(three, "official", 0),
-            official,
-            ["speaker", "filter"],
-        ),
-        _case(
-            "question-ferries",
-            "will the ferries run while the bridge is closed",
-            "two_voices.wav",
-            _line(two, "reporter", 2),
-            {},
-            ["speaker", "no-filter"],
-        ),
-        _ask(
-            "ask-official-ferries",
-            "What did the official answer when asked if the ferries will run?",
-            "two_voices.wav",
-            _line(two, "official", 2),
-            [["two extra ferries", "every hour"]],
-        ),
-        _ask(
-            "ask-okafor-budget",
-            "What did Paul Okafor say about the cost of the repairs?",
-            "two_voices.wav",
-            _line(two, "official", 1),
-            [["forty million", "40 million"]],
-        ),
-        _ask(
-            "ask-expert-results",
-            "What did the doctor answer about when the tests will be finished?",
-            "three_voices.wav",
-            _line(three, "expert", 1),
-            ["Friday"],
-        ),
-    ]
+
+    def turn(item: dict[str, Any]) -> dict[str, Any]:
+        file = item["file"]
+        return _gold(file, _line(made[file], item["speaker"], item["turn"]))
+
+    cases = load_cases(CASES, turn)
     (suite / "suite.yaml").write_text(SUITE_YAML + SUITE_LAYOUT)
     (suite / "speakers.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
     (suite / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in cases))

@@ -1,5 +1,6 @@
 """Build eval/suites/sample/: a small newsroom archive from real media, its query media, and
-the cases.jsonl whose gold times come from where the speech was actually placed.
+the cases.jsonl whose gold times come from where the speech was actually placed (the cases
+and spoken lines are scripts/data/sample_cases.yaml and sample_lines.yaml).
 
     .venv/bin/python scripts/make_sample_archive.py [--suite eval/suites/sample] [--force]
 
@@ -33,44 +34,14 @@ from PIL import Image, ImageEnhance
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from samples import media as samples
-from samples.suites import SuiteBuilder, case_row, suite_main
+from samples.suites import SuiteBuilder, load_cases, load_lines, suite_main
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SUITE = REPO / "eval" / "suites" / "sample"
 
-# Spoken news lines: key -> (offset in the file, text). Keys are used by the cases below.
-COUNCIL = {
-    "council.budget": (
-        1.0,
-        "Good evening. The city council approved a new budget for public transport on Monday.",
-    ),
-    "council.tickets": (8.0, "Bus tickets will be free for students from September."),
-    "council.energy": (14.0, "The mayor said energy prices will stay high through the winter."),
-}
-FLOOD = {
-    "flood.road": (1.0, "Heavy flooding closed the river road near the old stone bridge."),
-    "flood.rescue": (9.0, "Rescue teams evacuated forty families from the lower town."),
-}
-MORNING = {
-    "morning.intro": (0.8, "Good morning, this is the regional news bulletin."),
-    "morning.wildfire": (
-        5.0,
-        "A wildfire near the northern forest forced hundreds of families to leave their homes.",
-    ),
-    "morning.strike": (13.0, "The railway strike ended after three days of talks with the unions."),
-    "morning.flu": (20.0, "Doctors warned that the flu season has started early this year."),
-}
-EVENING = {
-    "evening.election": (
-        1.0,
-        "In the evening news, the green party doubled its seats in the regional election.",
-    ),
-    "evening.hospitals": (9.0, "The health minister announced funding for three new hospitals."),
-}
-INTERVIEW = {
-    "interview.guest": (0.5, "Our guest today is a marine biologist who studies coral reefs."),
-    "interview.reefs": (6.5, "She says warmer oceans have bleached half of the reefs she visited."),
-}
+DATA = Path(__file__).resolve().parent / "data"
+# Spoken news lines by file: key -> (offset in the file, text). The cases cite them by key.
+LINES = load_lines(DATA / "sample_lines.yaml")
 MUSIC: dict[str, dict[str, Any]] = {
     "music/theme_a_minor.flac": {"bpm": 120.0, "key": "A", "mode": "minor", "seconds": 12.0},
     "music/jingle_c_major.mp3": {"bpm": 90.0, "key": "C", "mode": "major", "seconds": 10.0},
@@ -105,18 +76,18 @@ class Builder(SuiteBuilder):
         folder = self.subfolder("video")
         _, spans = samples.video_with_speech(
             samples.debian_video("vtest.avi"),
-            list(COUNCIL.values()),
+            list(LINES["council"].values()),
             folder / "council_briefing.mp4",
             duration_s=22.0,
             tags={"title": "Council briefing", "creation_time": "2021-03-15T18:00:00Z"},
         )
-        self.place("video/council_briefing.mp4", COUNCIL, spans)
+        self.place("video/council_briefing.mp4", LINES["council"], spans)
         _, spans = samples.video_with_speech(
             [(samples.debian_video("tree.avi"), 8.0), (samples.debian_video("Megamind.avi"), 8.0)],
-            list(FLOOD.values()),
+            list(LINES["flood"].values()),
             folder / "flood_report.mp4",
         )
-        self.place("video/flood_report.mp4", FLOOD, spans)
+        self.place("video/flood_report.mp4", LINES["flood"], spans)
         (folder / "metadata.csv").write_text(
             "file,title,date,place,people,topics,source\n"
             "council_briefing.mp4,Council briefing,2021-03-15,Leuven,,transport;budget;energy,"
@@ -128,27 +99,32 @@ class Builder(SuiteBuilder):
     def radio(self) -> None:
         folder = self.subfolder("radio")
         _, spans = samples.audio_with_speech(
-            list(MORNING.values()), folder / "morning_bulletin.mp3", duration_s=26.0
+            list(LINES["morning"].values()), folder / "morning_bulletin.mp3", duration_s=26.0
         )
-        self.place("radio/morning_bulletin.mp3", MORNING, spans)
-        (folder / "morning_bulletin.mp3.json").write_text(
-            json.dumps(
-                {
-                    "title": "Morning bulletin",
-                    "date": "2023-08-14",
-                    "source": "Radio One",
-                    "topics": ["wildfire", "strike", "health"],
-                }
-            )
+        self.place("radio/morning_bulletin.mp3", LINES["morning"], spans)
+        _sidecar(
+            folder / "morning_bulletin.mp3",
+            {
+                "title": "Morning bulletin",
+                "date": "2023-08-14",
+                "source": "Radio One",
+                "topics": ["wildfire", "strike", "health"],
+            },
         )
         _, spans = samples.audio_with_speech(
-            list(EVENING.values()), folder / "evening_news.m4a", duration_s=15.0, voice="en-gb"
+            list(LINES["evening"].values()),
+            folder / "evening_news.m4a",
+            duration_s=15.0,
+            voice="en-gb",
         )
-        self.place("radio/evening_news.m4a", EVENING, spans)  # no metadata at all
+        self.place("radio/evening_news.m4a", LINES["evening"], spans)  # no metadata at all
         _, spans = samples.audio_with_speech(
-            list(INTERVIEW.values()), folder / "interview.ogg", duration_s=12.0, voice="en-us+f3"
+            list(LINES["interview"].values()),
+            folder / "interview.ogg",
+            duration_s=12.0,
+            voice="en-us+f3",
         )
-        self.place("radio/interview.ogg", INTERVIEW, spans)
+        self.place("radio/interview.ogg", LINES["interview"], spans)
 
     def music(self) -> None:
         (self.archive / "music").mkdir()
@@ -160,42 +136,39 @@ class Builder(SuiteBuilder):
                 mode=str(spec["mode"]),
                 seconds=float(spec["seconds"]),
             )
-        (self.archive / "music" / "theme_a_minor.flac.json").write_text(
-            json.dumps(
-                {
-                    "title": "Evening news theme",
-                    "source": "Radio One",
-                    "topics": ["music", "jingle"],
-                }
-            )
+        _sidecar(
+            self.archive / "music" / "theme_a_minor.flac",
+            {
+                "title": "Evening news theme",
+                "source": "Radio One",
+                "topics": ["music", "jingle"],
+            },
         )
 
     def photos(self) -> None:
         folder = self.subfolder("photos")
         shutil.copy(samples.debian_photo("messi5.jpg"), folder / "messi5.jpg")
-        (folder / "messi5.jpg.json").write_text(
-            json.dumps(
-                {
-                    "title": "Football star on the pitch",
-                    "date": "2018-06-16",
-                    "place": "Barcelona",
-                    "people": ["Lionel Messi"],
-                    "topics": ["football", "sport"],
-                    "source": "Agency photo",
-                }
-            )
+        _sidecar(
+            folder / "messi5.jpg",
+            {
+                "title": "Football star on the pitch",
+                "date": "2018-06-16",
+                "place": "Barcelona",
+                "people": ["Lionel Messi"],
+                "topics": ["football", "sport"],
+                "source": "Agency photo",
+            },
         )
         _near_duplicate(samples.debian_photo("messi5.jpg"), folder / "messi5_web.jpg", 0.5, 0.04)
         shutil.copy(samples.debian_photo("fruits.jpg"), folder / "fruits.jpg")
-        (folder / "fruits.jpg.json").write_text(
-            json.dumps(
-                {
-                    "title": "Fruit stall at the Saturday market",
-                    "date": "2020-09-12",
-                    "place": "Ghent",
-                    "topics": ["food", "market"],
-                }
-            )
+        _sidecar(
+            folder / "fruits.jpg",
+            {
+                "title": "Fruit stall at the Saturday market",
+                "date": "2020-09-12",
+                "place": "Ghent",
+                "topics": ["food", "market"],
+            },
         )
         with Image.open(samples.debian_photo("leuvenA.jpg")) as image:
             image.save(folder / "leuven.jpg", quality=90)
@@ -229,8 +202,10 @@ class Builder(SuiteBuilder):
 
     def query_media(self) -> None:
         q = self.queries
-        _grab_frame(self.archive / "video/council_briefing.mp4", 10.0, q / "frame_council.jpg")
-        _grab_frame(self.archive / "video/flood_report.mp4", 12.0, q / "frame_flood.jpg")
+        samples.grab_frame(
+            self.archive / "video/council_briefing.mp4", 10.0, q / "frame_council.jpg"
+        )
+        samples.grab_frame(self.archive / "video/flood_report.mp4", 12.0, q / "frame_flood.jpg")
         _crop(self.archive / "photos/messi5.jpg", q / "messi_crop.jpg", 0.05)
         _near_duplicate(self.archive / "photos/dune.jpg", q / "dune_query.jpg", 0.4, 0.0)
         with Image.open(self.archive / "photos/fruits.jpg") as image:
@@ -263,6 +238,11 @@ class Builder(SuiteBuilder):
             voice="en-us+f3",
             speed=160,
         )
+
+
+def _sidecar(media: Path, fields: dict[str, Any]) -> None:
+    """The sidecar `<file>.json` of `media`: its curated metadata `fields`."""
+    (media.parent / f"{media.name}.json").write_text(json.dumps(fields))
 
 
 def _resized(src: Path, out: Path, width: int) -> None:
@@ -299,409 +279,12 @@ def _save_with_exif(path: Path, taken: str) -> None:
         image.save(path, exif=exif, quality=90)
 
 
-def _grab_frame(video: Path, at_s: float, out: Path) -> None:
-    samples.ffmpeg("-ss", f"{at_s}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(out))
-
-
 # --- cases ------------------------------------------------------------------------------
 
 
 def cases(built: Builder) -> list[dict[str, Any]]:
-    said = built.said
-
-    def doc(file: str, contains: str | None = None) -> dict[str, Any]:
-        return {"file": file, **({"contains": contains} if contains else {})}
-
-    case = case_row
-
-    return [
-        # speech in video and radio, found by what is said
-        case(
-            "speech-01",
-            "search",
-            "city council budget for public transport",
-            [said("council.budget", True)],
-            ["speech", "video"],
-        ),
-        case(
-            "speech-02",
-            "search",
-            "free bus tickets for students",
-            [said("council.tickets", True), doc("docs/council_memo.txt", "free bus tickets")],
-            ["speech", "video", "doc"],
-        ),
-        case(
-            "speech-03",
-            "search",
-            "river road closed by flooding",
-            [said("flood.road", True)],
-            ["speech", "video"],
-        ),
-        case(
-            "speech-04",
-            "search",
-            "rescue teams evacuated families",
-            [said("flood.rescue", True)],
-            ["speech", "video"],
-        ),
-        case(
-            "speech-05",
-            "search",
-            "wildfire in the northern forest",
-            [said("morning.wildfire", True)],
-            ["speech", "radio"],
-        ),
-        case(
-            "speech-06",
-            "search",
-            "railway strike ended",
-            [said("morning.strike", True), doc("docs/bulletin.html", "railway strike")],
-            ["speech", "radio", "doc"],
-        ),
-        case(
-            "speech-07",
-            "search",
-            "flu season started early",
-            [said("morning.flu", True)],
-            ["speech", "radio"],
-        ),
-        case(
-            "speech-08",
-            "search",
-            "green party doubled its seats in the election",
-            [
-                said("evening.election", True),
-                doc("docs/elections.pdf", "green party doubled its seats"),
-            ],
-            ["speech", "radio", "doc"],
-        ),
-        case(
-            "speech-09",
-            "search",
-            "coral reefs bleached by warmer oceans",
-            [said("interview.reefs", True)],
-            ["speech", "radio"],
-        ),
-        case(
-            "speech-10",
-            "ask",
-            "What did the mayor say about energy prices?",
-            [said("council.energy")],
-            ["speech", "video"],
-            answer_must_include=[["energy prices", "energy"], "winter"],
-        ),
-        case(
-            "speech-11",
-            "ask",
-            "Which road was closed by the flooding?",
-            [said("flood.road")],
-            ["speech", "video"],
-            answer_must_include=["river road", ["stone bridge", "old bridge"]],
-        ),
-        case(
-            "speech-12",
-            "ask",
-            "How long did the railway strike last?",
-            [said("morning.strike"), doc("docs/bulletin.html", "three days")],
-            ["speech", "radio"],
-            answer_must_include=[["three days", "3 days"]],
-        ),
-        case(
-            "speech-13",
-            "ask",
-            "How many families were evacuated from the lower town?",
-            [said("flood.rescue")],
-            ["speech", "video"],
-            answer_must_include=[["forty", "40"]],
-        ),
-        # documents
-        case(
-            "doc-01",
-            "search",
-            "container volumes at the harbour",
-            [doc("docs/harbour_report.md", "container volumes rose")],
-            ["doc"],
-        ),
-        case(
-            "doc-02",
-            "search",
-            "cod quotas threaten small family boats",
-            [doc("docs/harbour_report.md", "quotas on cod")],
-            ["doc"],
-        ),
-        case(
-            "doc-03",
-            "search",
-            "funding for new hospitals",
-            [doc("docs/elections.pdf", "three new hospitals"), said("evening.hospitals")],
-            ["doc", "speech"],
-        ),
-        case(
-            "doc-04",
-            "search",
-            "transport budget memo fourteen million euros",
-            [doc("docs/council_memo.txt", "fourteen million")],
-            ["doc"],
-        ),
-        case(
-            "doc-05",
-            "ask",
-            "What did the ministry promise the fishermen?",
-            [doc("docs/harbour_report.md", "compensation fund")],
-            ["doc"],
-            answer_must_include=["compensation fund"],
-        ),
-        case(
-            "doc-06",
-            "ask",
-            "By how much did container volumes rise at the harbour?",
-            [doc("docs/harbour_report.md", "twelve percent")],
-            ["doc"],
-            answer_must_include=[["twelve percent", "12 percent", "12%"]],
-        ),
-        # image queries: perceptual hashes (grabbed frames, near-duplicates, a mild crop)
-        case(
-            "image-01",
-            "search",
-            "",
-            [doc("video/council_briefing.mp4")],
-            ["image-query", "video"],
-            query_image="frame_council.jpg",
-        ),
-        case(
-            "image-02",
-            "search",
-            "",
-            [{"file": "video/flood_report.mp4", "start_s": 8.0, "end_s": 16.0}],
-            ["image-query", "video"],
-            query_image="frame_flood.jpg",
-        ),
-        case(
-            "image-03",
-            "search",
-            "",
-            [doc("photos/messi5.jpg"), doc("photos/messi5_web.jpg")],
-            ["image-query", "near-duplicate"],
-            query_image="messi_crop.jpg",
-        ),
-        case(
-            "image-04",
-            "search",
-            "",
-            [doc("photos/dune.jpg"), doc("photos/dune_copy.png")],
-            ["image-query", "near-duplicate"],
-            query_image="dune_query.jpg",
-        ),
-        case(
-            "image-05",
-            "search",
-            "",
-            [doc("photos/fruits.jpg")],
-            ["image-query", "near-duplicate"],
-            query_image="fruits_small.png",
-        ),
-        case(
-            "image-06",
-            "ask",
-            "Where and when was this photo taken?",
-            [doc("photos/messi5.jpg")],
-            ["image-query", "metadata"],
-            query_image="messi_crop.jpg",
-            answer_must_include=["Barcelona", "2018"],
-        ),
-        # audio queries: an excerpt, and paraphrases in other voices
-        case(
-            "audio-01",
-            "search",
-            "",
-            [said("morning.strike")],
-            ["audio-query", "excerpt"],
-            query_audio="excerpt_strike.wav",
-        ),
-        case(
-            "audio-02",
-            "search",
-            "",
-            [said("flood.rescue")],
-            ["audio-query", "excerpt", "video"],
-            query_audio="excerpt_rescue.wav",
-        ),
-        case(
-            "audio-03",
-            "search",
-            "",
-            [said("morning.wildfire")],
-            ["audio-query", "paraphrase"],
-            query_audio="paraphrase_wildfire.wav",
-        ),
-        case(
-            "audio-04",
-            "search",
-            "",
-            [said("evening.hospitals"), doc("docs/elections.pdf", "three new hospitals")],
-            ["audio-query", "paraphrase"],
-            query_audio="paraphrase_hospitals.wav",
-        ),
-        # text -> image through curated metadata (no CLIP weights here)
-        case(
-            "meta-01",
-            "search",
-            "Lionel Messi",
-            [doc("photos/messi5.jpg")],
-            ["metadata", "text-to-image"],
-        ),
-        case(
-            "meta-02",
-            "search",
-            "painting by Vincent van Gogh",
-            [doc("photos/starry_night.jpg")],
-            ["metadata", "text-to-image"],
-        ),
-        case(
-            "meta-03",
-            "search",
-            "fruit stall at the market",
-            [doc("photos/fruits.jpg")],
-            ["metadata", "text-to-image"],
-        ),
-        case(
-            "meta-04",
-            "search",
-            "storm clouds over the fields",
-            [doc("photos/storm.jpg")],
-            ["metadata", "text-to-image"],
-        ),
-        case(
-            "meta-05",
-            "ask",
-            "Who is the football player in the 2018 agency photo?",
-            [doc("photos/messi5.jpg")],
-            ["metadata", "text-to-image"],
-            answer_must_include=["Messi"],
-        ),
-        # filters
-        case(
-            "filter-01",
-            "search",
-            "news bulletin",
-            [doc("radio/morning_bulletin.mp3")],
-            ["filter", "metadata", "radio"],
-            filters={"kind": ["audio"], "source": "Radio One"},
-        ),
-        case(
-            "filter-02",
-            "search",
-            "street photo",
-            [doc("photos/leuven.jpg")],
-            ["filter", "exif"],
-            filters={"kind": ["image"], "date_from": "2019-01-01", "date_to": "2019-12-31"},
-        ),
-        case(
-            "filter-03",
-            "search",
-            "flooding",
-            [said("flood.road")],
-            ["filter", "speech"],
-            filters={"place": "Namur"},
-        ),
-        case(
-            "filter-04",
-            "search",
-            "energy costs",
-            [doc("docs/council_memo.txt", "energy costs")],
-            ["filter", "doc"],
-            filters={"kind": ["document"]},
-        ),
-        case(
-            "filter-05",
-            "search",
-            "football",
-            [doc("photos/messi5.jpg")],
-            ["filter", "metadata"],
-            filters={"people": ["Lionel Messi"]},
-        ),
-        case(
-            "filter-06",
-            "search",
-            "budget",
-            [said("council.budget")],
-            ["filter", "speech"],
-            filters={"date_from": "2021-01-01", "date_to": "2021-12-31"},
-        ),
-        case(
-            "filter-07",
-            "search",
-            "families had to leave",
-            [said("morning.wildfire")],
-            ["filter", "speech", "radio"],
-            filters={"kind": ["audio"]},
-        ),
-        # music: analysed tempo / key / mode
-        case(
-            "music-01",
-            "search",
-            "music",
-            [doc("music/theme_a_minor.flac")],
-            ["music", "filter"],
-            filters={"mode": "minor", "tempo_min": 110, "tempo_max": 130},
-        ),
-        case(
-            "music-02",
-            "search",
-            "music",
-            [doc("music/jingle_c_major.mp3")],
-            ["music", "filter"],
-            filters={"key": "C major"},
-        ),
-        case(
-            "music-03",
-            "search",
-            "music",
-            [doc("music/sting_e_minor.wav")],
-            ["music", "filter"],
-            filters={"tempo_min": 140, "tempo_max": 160},
-        ),
-        case(
-            "music-04",
-            "search",
-            "evening news theme",
-            [doc("music/theme_a_minor.flac")],
-            ["music", "metadata"],
-        ),
-        # no answer in the archive
-        case(
-            "abstain-01",
-            "ask",
-            "What did the president say about the moon landing?",
-            [],
-            ["abstain"],
-            must_abstain=True,
-        ),
-        case(
-            "abstain-02",
-            "ask",
-            "Who won the 1970 world chess championship?",
-            [],
-            ["abstain"],
-            must_abstain=True,
-        ),
-        case(
-            "abstain-03",
-            "ask",
-            "How many people live in the Mars colony?",
-            [],
-            ["abstain"],
-            must_abstain=True,
-        ),
-        case(
-            "abstain-04",
-            "ask",
-            "What did the council decide about the new football stadium?",
-            [],
-            ["abstain"],
-            must_abstain=True,
-        ),
-    ]
+    """The rows of scripts/data/sample_cases.yaml, each spoken line where it was placed."""
+    return load_cases(DATA / "sample_cases.yaml", built.gold)
 
 
 SUITE_YAML = """name: sample
