@@ -258,6 +258,10 @@ class SearchSettings(BaseModel):
     # Clips are padded to at least this length so they are playable.
     min_clip_s: float = 4.0
     candidates: int = 50
+    # Threads one text query's signals run on: the full-text rankings (SQLite) beside the
+    # query's encoding and its vector rankings (numpy, faiss), which all release the GIL.
+    # 1 runs them in turn.
+    signal_threads: int = 2
 
 
 class AgentSettings(BaseModel):

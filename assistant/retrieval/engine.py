@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,6 +37,7 @@ from assistant.models.sound_events import SoundTagger
 from assistant.retrieval.clips import assemble
 from assistant.retrieval.filter_matches import with_filter_matches
 from assistant.retrieval.fusion import fuse
+from assistant.retrieval.in_place import InPlace
 from assistant.retrieval.keywords import keyword_hits
 from assistant.retrieval.meaning import CLIP_TEXT_SIGNAL, TEXT_SIGNAL, vector_hits
 from assistant.retrieval.metadata_match import MEANING_SIGNAL as META_MEANING_SIGNAL
@@ -88,6 +90,7 @@ class SearchEngine:
         # Every stored pHash in one array, read once and then appended to (hash_index.py).
         self.hashes = HashIndex()
         self._vectors: dict[str, np.ndarray] = {}  # query text -> its text vector
+        self._workers: Executor | None = None  # _pool()
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -160,10 +163,17 @@ class SearchEngine:
         # Segment kinds are picked after the index's top-k cut: dig deeper when picking,
         # so the other kinds do not crowd the wanted ones out.
         depth = n if kinds is None else n * 2
+        # The full-text rankings run on a worker while this thread encodes and searches
+        # the vector index (store/catalog.py reads on a connection per thread).
+        full_text = self._pool().submit(
+            lambda: {
+                "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
+                METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
+            }
+        )
         encoder = self.models.text()
         vector = self.query_vector(text)
         rankings = {
-            "keyword": keyword_hits(lookup, text, depth, allowed, kinds)[:n],
             TEXT_SIGNAL: vector_hits(
                 lookup,
                 self.vectors,
@@ -175,11 +185,11 @@ class SearchEngine:
                 kinds,
                 text_scale=calibration.text_scale(encoder),
             )[:n],
-            METADATA_SIGNAL: metadata_hits(lookup, text, n, allowed),
             META_MEANING_SIGNAL: self.metadata_meaning.hits(
                 lookup, encoder, vector, n, allowed, self.vectors
             ),
         }
+        rankings = {**full_text.result(), **rankings}
         if not visual:
             return rankings
         clip = self.clip_model(outcome)
@@ -190,6 +200,18 @@ class SearchEngine:
                 lookup, vector, n, allowed, CLIP_TEXT_SIGNAL
             )
         return rankings
+
+    def _pool(self) -> Executor:
+        """The signals' worker threads (made on first use; with one thread, a stand-in
+        that runs each call where it is submitted)."""
+        if self._workers is None:
+            threads = self.settings.signal_threads
+            self._workers = (
+                ThreadPoolExecutor(threads - 1, thread_name_prefix="signals")
+                if threads > 1
+                else InPlace()
+            )
+        return self._workers
 
     # --- helpers (also what modalities use: query_run.Ranker) ---------------------------
     def query_vector(self, text: str) -> np.ndarray:

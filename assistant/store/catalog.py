@@ -128,12 +128,14 @@ class Catalog:
         self._lock = threading.RLock()
         self._writes = 0  # commits through this connection (data_version)
         self._depth = 0  # nesting of transaction() (inner ones join the outer)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self._writer: int | None = None  # the thread inside transaction(), if any
+        self._readers = threading.local()  # each thread's read connection (_rows)
+        self._opened: list[sqlite3.Connection] = []  # every read connection, for close()
+        # Its own lock: a reader opens beside a write transaction (which holds _lock).
+        self._opening = threading.Lock()
+        self._db = self._connect()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        # 64 MB page cache: batched writes at 10^6 assets touch many index pages.
-        self._db.execute("PRAGMA cache_size=-65536")
         had_spaces = self._has_table("vector_spaces")
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
@@ -141,9 +143,21 @@ class Catalog:
             self._record_legacy_text_space()
         self._backfill_metadata_text()
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=30
+        )
+        db.row_factory = sqlite3.Row
+        # 64 MB page cache: batched writes at 10^6 assets touch many index pages.
+        db.execute("PRAGMA cache_size=-65536")
+        return db
+
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._opening:
             self._db.close()
+            for reader in self._opened:
+                reader.close()
+            self._opened.clear()
 
     def _has_table(self, name: str) -> bool:
         found = self._db.execute(
@@ -185,20 +199,33 @@ class Catalog:
                     self._depth -= 1
                 return
             self._db.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            self._depth, self._writer = 1, threading.get_ident()
             try:
                 yield self._db
             except BaseException:
-                self._depth = 0
+                self._depth, self._writer = 0, None
                 self._db.execute("ROLLBACK")
                 raise
-            self._depth = 0
+            self._depth, self._writer = 0, None
             self._db.execute("COMMIT")
             self._writes += 1
 
     def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, tuple(params)).fetchall()
+        """A read on this thread's own connection (WAL: readers run beside each other and
+        beside a writer, so concurrent searches do not queue on one connection), except
+        inside this thread's write transaction, which must read its own rows."""
+        if self._writer == threading.get_ident():
+            with self._lock:
+                return self._db.execute(sql, tuple(params)).fetchall()
+        return self._reader().execute(sql, tuple(params)).fetchall()
+
+    def _reader(self) -> sqlite3.Connection:
+        reader: sqlite3.Connection | None = getattr(self._readers, "db", None)
+        if reader is None:
+            reader = self._readers.db = self._connect()
+            with self._opening:
+                self._opened.append(reader)
+        return reader
 
     # --- assets -------------------------------------------------------------------------
     def get_asset(self, asset_id: str) -> Asset | None:
@@ -694,7 +721,8 @@ class Catalog:
     def data_version(self) -> tuple[int, int]:
         """Changes whenever this catalog was written, by this connection or another
         process (SQLite's data_version counts the others' commits)."""
-        rows = self._rows("PRAGMA data_version")
+        with self._lock:  # the writer's: it counts every other connection's commits
+            rows = self._db.execute("PRAGMA data_version").fetchall()
         return self._writes, int(rows[0][0])
 
     def facet_values(self, field: str, limit: int = 50) -> list[tuple[str, int]]:

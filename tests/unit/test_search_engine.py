@@ -186,6 +186,19 @@ def test_engine_from_pieces_opens_the_face_store_only_for_a_picture(
     assert search(engine, image=query)[0].asset_id == IDS.messi and opened == ["faces"]
 
 
+def test_signals_on_one_thread_rank_as_on_two(archive: Archive) -> None:
+    """search.signal_threads: the full-text rankings run beside the vector ones, or in
+    turn; the clips are the same either way."""
+    found = {}
+    for threads in (1, 2):
+        settings = archive.settings.model_copy(deep=True)
+        settings.search.signal_threads = threads
+        engine = SearchEngine(settings, archive.catalog, archive.vectors, archive.models, dict)
+        query = SearchQuery(text="energy prices this winter", k=5, filters=Filters(kind=["video"]))
+        found[threads] = [(c.asset_id, c.start_s, c.score) for c in engine.search(query)]
+    assert found[1] == found[2] and found[1]
+
+
 @pytest.mark.parametrize(
     "box", [(0.15, 0.15, 0.85, 0.85), (0.0, 0.0, 0.7, 0.7), (0.1, 0.1, 0.9, 0.9)]
 )
