@@ -33,6 +33,7 @@ from bench.music import (
     CHORALE_SEED,
     CHORALES_HELD_OUT,
     CHORALES_NEW,
+    CHORALES_S16,
     CHORALES_TUNED,
     LEGACY,
     TUNED_SEEDS,
@@ -66,9 +67,14 @@ def training_chorales(work: Path) -> list[list[Track]]:
     chorale of bench/music.py's held-out or unseen sets."""
     from samples import score_corpus
 
-    held = {
-        t.name for t, _ in score_corpus.draw_tracks(CHORALE_SEED, CHORALES_HELD_OUT, CHORALES_TUNED)
-    } | set(CHORALES_NEW)
+    held = (
+        {
+            t.name
+            for t, _ in score_corpus.draw_tracks(CHORALE_SEED, CHORALES_HELD_OUT, CHORALES_TUNED)
+        }
+        | set(CHORALES_NEW)
+        | set(CHORALES_S16)
+    )
     drawn = score_corpus.draw_tracks(CHORALE_SEED, CHORALES_TUNED, 0)
     extra = score_corpus.draw_tracks(TRAINING_CHORALE_SEED, TRAINING_CHORALES, 0)
     kept = [(t, s) for t, s in extra if t.name not in held | UNRENDERABLE]
