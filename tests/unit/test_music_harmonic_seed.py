@@ -3,12 +3,16 @@ sung or bowed has slow attacks and weak onsets, but its chords change on every b
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import librosa
 import numpy as np
 import pytest
 
 from assistant.enrich import metrical
 from assistant.enrich.metrical import HARMONIC_BONUS, choose_level, harmonic_seed, split_envelopes
 from assistant.enrich.music import CHROMA_FPS, FINE_CHROMA_FPS, _mel, chroma_frames, fine_chroma
+from samples.media import synth_music
 from tests.helpers.chorales import A_MINOR_BODY
 
 RATE = 16_000
@@ -76,3 +80,28 @@ def test_the_chord_rate_gains_the_bonus_only_under_a_weak_pulse(
         chosen, gap = choose_level(envelopes, frames, CHROMA_FPS, 100.0, harmonic)
         assert chosen == 100.0
         assert gap - plain_gap == pytest.approx(bonus)
+
+
+def test_clip_pulse_is_the_pulse_the_candidate_score_reads(tmp_path: Path) -> None:
+    """metrical.clip_pulse (read before any chroma, to decide whether harmonic_seed is
+    wanted) is the pulse choose_level weighs the candidates by: the strongest percussive
+    on-beat strength over ratio_candidates, on a clicked track and on a bowed one."""
+    clicked = librosa.load(
+        str(synth_music(tmp_path / "clicks.wav", bpm=96, key="C", mode="major", seconds=10.0)),
+        sr=RATE,
+    )[0]
+    pulses = []
+    for samples, bpm in ((clicked, 96.0), (_chorale(100.0), 100.0)):
+        envelopes, frames = split_envelopes(_mel(samples)), chroma_frames(samples)
+        _, _, read = metrical._candidates(envelopes, frames, CHROMA_FPS, bpm, None)
+        assert metrical.clip_pulse(envelopes, bpm) == pytest.approx(read)
+        pulses.append(read)
+    assert pulses[0] > metrical.WEAK_PULSE
+    assert pulses[0] > pulses[1]
+
+
+def test_ratio_candidates_stay_within_the_tapped_range() -> None:
+    """bpm x RATIOS, less those outside LOWEST-HIGHEST: at 150 BPM x2 (300) and x4/3
+    (200.0 is kept, the bound is inclusive) decide which remain."""
+    assert metrical.ratio_candidates(150.0) == pytest.approx([75.0, 100.0, 112.5, 150.0, 200.0])
+    assert metrical.ratio_candidates(60.0) == pytest.approx([40.0, 45.0, 60.0, 80.0, 90.0, 120.0])
