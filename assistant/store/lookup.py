@@ -33,7 +33,10 @@ class SegmentLookup:
         ids = list(dict.fromkeys(segment_ids))
         missing = [i for i in ids if i not in self._segments]
         if missing:
-            self._segments.update(self.catalog.segments_by_id(missing))
+            found = self.catalog.segments_by_id(missing)
+            self._segments.update(found)
+            # Their assets in one query, not one each below (50 reads a ranking at 10^6).
+            self.prefetch(segment.asset_id for segment in found.values())
         return {
             i: self._segments[i]
             for i in ids

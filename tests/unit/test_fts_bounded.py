@@ -136,11 +136,11 @@ def test_filters_and_kinds_stay_inside_the_bounded_query(tmp_path: Path) -> None
     tram = _plain_bm25(catalog, ["tram"], 50, allowed, ["speech"])
     assert found[: len(tram)] == tram
     assert found and all(i.split(":")[0] in allowed and ":speech:" in i for i in found)
-    # The fill is bounded: it reads the newest `budget` rows saying "council", and keeps
+    # The fill is bounded: it reads the newest budget + 1 rows saying "council", and keeps
     # every allowed one of them (the filter is inside the query, not after a cut).
     newest = catalog._rows(
         "SELECT t.segment_id FROM (SELECT rowid FROM segments_fts WHERE segments_fts "
-        "MATCH 'council' ORDER BY rowid DESC LIMIT 100) m JOIN segments t USING (rowid)"
+        "MATCH 'council' ORDER BY rowid DESC LIMIT 101) m JOIN segments t USING (rowid)"
     )
     council = _plain_bm25(catalog, ["council"], 1000, allowed, ["speech"])
     expected = set(tram) | ({row[0] for row in newest} & set(council))
@@ -156,3 +156,35 @@ def test_a_deep_rank_that_too_few_rows_pass_falls_back_to_all_ranked_rows(
     assert _hits(catalog.keyword_search("council", 3, allowed)) == _plain_bm25(
         catalog, ["council"], 3, allowed
     )
+
+
+def test_the_fill_reads_only_the_common_words_newest_rows(tmp_path: Path) -> None:
+    """Rows holding every common word are looked for among the rarest one's newest
+    budget + 1 rows, not through whole doclists: the oldest rows saying both words (and
+    outside both words' windows) are not part of the fill."""
+    catalog = Catalog(tmp_path / "c.sqlite", 5)
+    texts = ["council budget"] * 3 + ["council", "budget"] * 10  # the 3 oldest say both
+    for i, text in enumerate(texts):
+        asset_id = f"a{i:03d}"
+        catalog.put_asset(
+            Asset(
+                asset_id=asset_id,
+                path=f"/m/{asset_id}",
+                root="/m",
+                rel_path=asset_id,
+                kind="document",
+                status="indexed",
+            )
+        )
+        segment = Segment(
+            segment_id=make_segment_id(asset_id, "text", 0),
+            asset_id=asset_id,
+            kind="text",
+            index=0,
+            text=text,
+        )
+        catalog.replace_segments(asset_id, [segment])
+    found = _hits(catalog.keyword_search("council budget", 15))
+    # No row of council's newest 6 (a011-a021) says both; any word: from the newest row
+    # down to the later floor, budget's 6th newest (a012). Fewer than 15, newest first.
+    assert found == [f"a{i:03d}:text:0" for i in range(22, 11, -1)]
