@@ -78,6 +78,27 @@ def fts_terms(text: str) -> list[str]:
     return [term for term in terms if term]
 
 
+# Filters passing more assets than this are checked per row by full-text queries.
+CONDITION_MIN_IDS = 50_000
+
+
+class FilteredIds(set[str]):
+    """The asset ids a filter passes, with the filter's SQL condition (over `a` assets and
+    `f` asset_facets; store/filter_sql.py): a full-text query checks that condition on
+    each row it reads instead of joining a JSON list of the ids (half of 10^6 assets: a
+    500k-id list parsed per query). An intersection (a voice's assets) is a plain set."""
+
+    def __init__(self, ids: Iterable[str], condition: tuple[str, list[Any]]) -> None:
+        super().__init__(ids)
+        self.condition = condition
+
+    def by_condition(self) -> bool:
+        """Whether checking the condition per row beats joining the ids: for many ids.
+        A few thousand (a place at 1 % of 10^6) are a quick list, where a trigram
+        condition reads its facet index again for every query."""
+        return len(self) > CONDITION_MIN_IDS
+
+
 @dataclass(frozen=True)
 class _FtsScope:
     """What one full-text query may return: rows of `table` (through its FTS5 index
@@ -91,7 +112,10 @@ class _FtsScope:
 
     @property
     def joins(self) -> str:
-        return f"JOIN {self.table} t ON t.rowid = m.rowid JOIN assets a ON a.asset_id = t.asset_id"
+        joins = f"JOIN {self.table} t ON t.rowid = m.rowid JOIN assets a ON a.asset_id = t.asset_id"
+        if self._condition() is not None:  # the condition reads the facets
+            joins += " LEFT JOIN asset_facets f ON f.asset_id = a.asset_id"
+        return joins
 
     @property
     def where(self) -> str:
@@ -104,12 +128,20 @@ class _FtsScope:
     def kinds(self) -> list[str]:
         return list(self.kinds_list or [])
 
-    def allowed_sql(self) -> tuple[str, list[str]]:
+    def allowed_sql(self) -> tuple[str, list[Any]]:
         if self.asset_ids is None:
             return "", []
+        condition = self._condition()
+        if condition is not None:
+            return f" AND ({condition[0]})", list(condition[1])
         return " AND t.asset_id IN (SELECT value FROM json_each(?))", [
             json.dumps(sorted(self.asset_ids))
         ]
+
+    def _condition(self) -> tuple[str, list[Any]] | None:
+        """The filter's SQL condition, where it is checked instead of joining the ids."""
+        ids = self.asset_ids
+        return ids.condition if isinstance(ids, FilteredIds) and ids.by_condition() else None
 
     def keeps(self, row: sqlite3.Row) -> bool:
         return self.asset_ids is None or row["asset"] in self.asset_ids
@@ -648,7 +680,8 @@ class Catalog:
         rows = self._rows(
             f"SELECT json_group_array(a.asset_id) {filtered_from(condition)}{condition}", params
         )
-        return set(json.loads(rows[0][0])) if rows and rows[0][0] else set()
+        found = json.loads(rows[0][0]) if rows and rows[0][0] else []
+        return FilteredIds(found, (condition, params))
 
     def filtered_assets(
         self, filters: Filters, limit: int, exclude: Iterable[str] = ()

@@ -16,6 +16,8 @@ from assistant.errors import AssistantError
 from assistant.media.images import phash_hex
 from assistant.retrieval.engine import CLIP_OFF, SearchEngine, search_engine
 from assistant.schemas import Clip, Filters, SearchQuery
+from assistant.store import catalog as catalog_module
+from assistant.store.catalog import FilteredIds
 from tests.helpers.search_archive import (
     IDS,
     PHOTOS,
@@ -103,6 +105,36 @@ def test_filters_limit_every_signal(
     )
     assert clips
     assert {c.asset_id for c in clips} <= allowed
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"place": "brussels"},
+        {"place": "ls"},  # too short for the trigram index: instr over the facet column
+        {"date_from": "2019-06-01"},
+        {"kind": "video,audio", "date_to": "2020-01-01"},
+        {"topics": "energy,football"},
+        {"source": "harbour"},
+    ],
+)
+def test_full_text_checks_the_filter_condition_as_the_ids_would(
+    archive: Archive, filters: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filter's ids carry its SQL condition, which the full-text queries check on each
+    row instead of joining the id list (for many ids): the same hits either way."""
+    monkeypatch.setattr(catalog_module, "CONDITION_MIN_IDS", 0)
+    catalog = archive.catalog
+    passed = catalog.filter_assets(Filters.parse(filters))
+    assert isinstance(passed, FilteredIds) and passed.by_condition()
+    for words in ("energy prices football harbour", "winter", "Brussels Leuven fruit"):
+        for k in (1, 5, 50):
+            assert catalog.keyword_search(words, k, passed) == catalog.keyword_search(
+                words, k, set(passed)
+            )
+            assert catalog.metadata_search(words, k, passed) == catalog.metadata_search(
+                words, k, set(passed)
+            )
 
 
 class SpyIndex:
