@@ -126,3 +126,20 @@ def test_a_lookup_of_a_few_assets_reads_their_rows_not_the_whole_space(
         ).fetchall()
     used = " ".join(str(step[-1]) for step in plan)
     assert index in used and "rows_by_row" not in used
+
+
+def test_sequential_and_random_reads_agree_beside_a_writer_mid_row(tmp_path: Path) -> None:
+    """`read(slice)` reads the file in one go and `read(rows)` and queries go through the
+    random-read map: the same vectors, and a row another writer has half written (bytes
+    in the file, not referenced yet) is left out of both."""
+    matrix, ids, assets = _vectors("a", 50, 5, seed=9)
+    rows = VectorRows(tmp_path / "rows")
+    rows.upsert("text", ids, matrix, assets)
+    with (tmp_path / "rows" / "text.f32").open("ab") as handle:
+        handle.write(np.ones(10, dtype=np.float32).tobytes())  # 10 of a row's 24 floats
+    assert np.array_equal(rows.read("text", slice(0, 50)), matrix)
+    assert np.array_equal(rows.read("text", slice(10, 99)), matrix[10:])
+    assert np.array_equal(rows.read("text", np.array([3, 41, 7])), matrix[[3, 41, 7]])
+    found = rows.nearest("text", matrix[12], 3, {"a2"})
+    assert found[0][0] == ids[12] and found[0][1] == pytest.approx(1.0, abs=1e-5)
+    rows.close()

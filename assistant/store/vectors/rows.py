@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
 import sqlite3
 import threading
@@ -135,10 +136,16 @@ class VectorRows:
         return [(str(i), str(a), int(r)) for i, a, r in found]
 
     def read(self, space: str, rows: np.ndarray | slice) -> np.ndarray:
-        """The vectors of these rows (a copy, float32)."""
+        """The vectors of these rows (a copy, float32); a slice is read from the file in
+        one go (sequential: the kernel reads ahead), not through the random-read map."""
         dim = self.dim(space)
         if dim is None:
             return np.zeros((0, 0), dtype=np.float32)
+        if isinstance(rows, slice):
+            start, stop, step = rows.indices(self.file_rows(space))
+            count = max(0, stop - start) * dim
+            block = np.fromfile(self._file(space), np.float32, count, offset=start * dim * _FLOAT)
+            return block.reshape(-1, dim)[::step].copy() if step != 1 else block.reshape(-1, dim)
         return np.array(self._matrix(space, dim)[rows], dtype=np.float32)
 
     def live_rows(self, space: str) -> np.ndarray:
@@ -301,12 +308,23 @@ class VectorRows:
         return [(rows[i][0], cosine) for i, cosine in cosine_top(matrix, vector, k)]
 
     def _matrix(self, space: str, dim: int) -> np.ndarray:
-        """The space's file, memory-mapped (mapped again when another writer grew it)."""
+        """The space's file, memory-mapped (mapped again when another writer grew it).
+
+        Mapped for random reads (MADV_RANDOM): a query reads a few hundred scattered rows,
+        and the kernel's read-ahead around each one read 2.6 GB of a cold 4.9 GB file at
+        10^6 assets (the first query's 2 s). Sequential reads go through `read`."""
         size = self._file(space).stat().st_size
         mapped = self._maps.get(space)
         if mapped is not None and mapped.shape[0] * dim * _FLOAT == size:
             return mapped
-        fresh = np.memmap(self._file(space), dtype=np.float32, mode="r").reshape(-1, dim)
+        if size == 0:
+            return np.zeros((0, dim), dtype=np.float32)
+        with self._file(space).open("rb") as handle:
+            mapping = mmap.mmap(handle.fileno(), size, access=mmap.ACCESS_READ)
+        if hasattr(mmap, "MADV_RANDOM"):  # Linux, and most Unixes
+            mapping.madvise(mmap.MADV_RANDOM)
+        whole = size // (dim * _FLOAT) * dim  # floats of whole rows (a writer may be mid-row)
+        fresh = np.frombuffer(mapping, dtype=np.float32, count=whole).reshape(-1, dim)
         self._maps[space] = fresh
         return fresh
 
