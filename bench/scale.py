@@ -518,9 +518,12 @@ def timed_runs(
     return percentiles(samples)
 
 
-def rss_mb() -> float:
+def rss_mb(field: str = "VmRSS") -> float:
+    """This process's resident memory from /proc/self/status: VmRSS (all of it), or
+    RssAnon (its own memory: without the pages of memory-mapped files, such as the vector
+    rows and the faiss lists, which are the page cache's and count in VmRSS)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 
@@ -608,12 +611,13 @@ def measure(
     vector_only = timed_runs(
         lambda v: archive.vectors.query("text", v, 50), list(vectors), args.warmup
     )
-    rss = rss_mb()
+    rss, rss_anon = rss_mb(), rss_mb("RssAnon")
     recall, recall_ms = recall_at_k(archive, archive_dir, vectors[:50], 50)
     near, near_ms = recall_at_k(archive, archive_dir, near_queries(archive_dir, rng, 50), 50)
     result = {
         "first_query_in_process_s": round(first, 2),
         "rss_mb": rss,
+        "rss_anon_mb": rss_anon,
         "queries": figures,
         "vector_only": vector_only,
         "recall_at_50": recall,
