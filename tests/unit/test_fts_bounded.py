@@ -188,3 +188,32 @@ def test_the_fill_reads_only_the_common_words_newest_rows(tmp_path: Path) -> Non
     # No row of council's newest 6 (a011-a021) says both; any word: from the newest row
     # down to the later floor, budget's 6th newest (a012). Fewer than 15, newest first.
     assert found == [f"a{i:03d}:text:0" for i in range(22, 11, -1)]
+
+
+def test_a_selective_filter_skips_the_look_at_the_best_rows_overall(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Too few allowed assets for the best 4k rows overall to hold k of theirs: only the
+    allowed rows' own ranking runs, with the same hits; a broad filter looks first."""
+    catalog = _catalog(tmp_path / "c.sqlite", budget=100_000)
+    depths: list[int | None] = []
+    best = catalog._fts_best
+
+    def spied(scope: object, query: str, k: int, depth: int | None) -> list[tuple[str, float]]:
+        depths.append(depth)
+        return best(scope, query, k, depth)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog, "_fts_best", spied)
+    few = {"a005", "a010", "a020"}  # 3 of 103 indexed: 4 x 3 x 3 < 103
+    assert _hits(catalog.keyword_search("council", 3, few)) == _plain_bm25(
+        catalog, ["council"], 3, few
+    )
+    assert depths == [None]
+    depths.clear()
+    broad = {f"a{i:03d}" for i in range(0, 120, 2)}
+    assert _hits(catalog.keyword_search("council", 3, broad)) == _plain_bm25(
+        catalog, ["council"], 3, broad
+    )
+    assert depths[0] == 12
+    catalog.put_asset(catalog.get_asset("a000").model_copy(update={"asset_id": "b000"}))  # type: ignore[union-attr]
+    assert catalog.indexed_count() == 104  # counted again after a write
