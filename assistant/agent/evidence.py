@@ -7,14 +7,14 @@ no tool returned this turn.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
+from assistant.agent.asked_facts import facts_asked
 from assistant.agent.names import respell_item
 from assistant.agent.tag_items import answers_nothing
 from assistant.schemas import Clip
-from assistant.vocabulary.timefmt import full_span
+from assistant.vocabulary.timefmt import clock, full_span
 from assistant.vocabulary.tools import RECORD_TOOLS, VISUAL_QUESTION
 
 # Evidence text is cut to this many characters: a 1.5B model on 2 cores pays ~13 ms per
@@ -103,13 +103,12 @@ def defang(text: str) -> str:
 
 
 def new_fence(question: str = "") -> str:
-    """A tag name no document can know in advance, derived from the turn's question: each
-    question gets its own fence, and the same question the same one. A random tag made
-    every prompt different, so the packaged model's close calls (which of two answer
-    turns of one voice to cite) came out differently run to run on one archive; no
-    archive text can close the tag anyway (`defang`)."""
-    digest = hashlib.sha256(f"fence\0{question}".encode()).hexdigest()
-    return f"{_FENCE}-{digest[:6]}"
+    """The fence's tag name: one plain name for every turn. No archive text can open or
+    close a tag (`defang` turns every angle bracket into a look-alike), so a code in the
+    name ("evidence-3fa2c1", a hash of the question) only cost the answer prompt ~12
+    tokens per item (6 each in the opening and the closing tag; issue 17: ~0.1 s each
+    on 2 cores). `question` stays so a probe can give each question a tag of its own."""
+    return _FENCE
 
 
 def clean_text(text: str) -> str:
@@ -135,18 +134,21 @@ class EvidenceItem:
     respelled: list[tuple[str, str]] = field(default_factory=list)
     rank: int = 0
 
-    def render(self, with_facts: bool = True) -> str:
+    def render(self, with_facts: bool = True, question: str = "") -> str:
         """The fenced item; `with_facts` False leaves out the record's curated facts (an
-        earlier item of the same file already gave them: ~25 prompt tokens each)."""
+        earlier item of the same file already gave them: ~25 prompt tokens each), and a
+        question keeps only those it may need (asked_facts.py). Where it is: the start
+        only ("00:41", as the player seeks and as quotes give it; the end cost ~6 tokens)."""
         body = clean_text(self.text)
         if len(body) > EVIDENCE_CHARS:
             body = body[: EVIDENCE_CHARS - 1] + "…"
-        where = clip_span(self.clip) or (f"p.{self.clip.page}" if self.clip.page else "")
+        facts = self.facts() if with_facts else {}
+        where = clock(self.clip.start_s) or (f"p.{self.clip.page}" if self.clip.page else "")
         attributes = {
             "src": f"{self.clip.file} {where}".strip(),
             "type": self.origin,
             **({"speaker": self.speaker} if self.speaker else {}),
-            **(self.facts() if with_facts else {}),
+            **(facts_asked(facts, question, self.speaker) if question else facts),
         }
         shown = " ".join(f'{name}="{_attribute(value)}"' for name, value in attributes.items())
         return f'<{self.fence} n="{self.n}" {shown}>{body}</{self.fence}>'
@@ -246,7 +248,7 @@ class EvidenceBook:
         told: set[str] = set()  # files whose title, date, place and people were given
         lines = []
         for item in shown:
-            lines.append(item.render(with_facts=item.clip.asset_id not in told))
+            lines.append(item.render(item.clip.asset_id not in told, self.question))
             if item.facts():
                 told.add(item.clip.asset_id)
         return "\n".join(lines)

@@ -217,6 +217,12 @@ def _check_claims(
     # words ("The Regional Hour" -> the sentence about the festival, not the title).
     if degenerate and question:
         wanted = " ".join(content_words(question) - content_words(bare)) or question
+    if missing and not wrong_mouth and not degenerate:
+        # The right recording, the wrong line of it: "Commissioner Elena Varga said the
+        # council will spend 4 billion euros [1]" citing her greeting, while her housing
+        # line is shown too. Quote the line that holds the figure, not the greeting again.
+        completing = _completing_lines(bare, cited, by_number)
+        quoted = best_quote(wanted, completing, _topic(question)) if completing else None
     quoted = quoted or best_quote(wanted, pool)
     if quoted is None or quoted in result.quotes:  # two drafts of one quote: say it once
         result.dropped += 1
@@ -224,6 +230,24 @@ def _check_claims(
     result.quotes.append(quoted)
     result.replaced += 1
     return quoted
+
+
+def _completing_lines(
+    sentence: str, cited: list[EvidenceItem], by_number: dict[int, EvidenceItem]
+) -> list[EvidenceItem]:
+    """Shown lines of a cited recording or document, in the same voice, that hold what
+    the sentence states and its cited lines lack (each with the cited ones)."""
+    return [
+        item
+        for item in by_number.values()
+        if item not in cited
+        and any(
+            item.clip.asset_id == own.clip.asset_id and item.speaker == own.speaker for own in cited
+        )
+        and not missing_facts(
+            sentence, facts_in(" ".join(i.checkable_text for i in (*cited, item)))
+        )
+    ]
 
 
 _SAME_CHANGE = re.compile(r"\bfrom (?:the )?(.{2,40}?) to (?:the )?\1\b", re.IGNORECASE)

@@ -79,9 +79,9 @@ def obedient(messages: list[dict[str, Any]], schema: dict[str, Any] | None) -> s
 
 def _item_saying(prompt: str, words: str) -> int:
     """The number of the fenced evidence item that holds `words` (1 if none does)."""
-    for match in re.finditer(r'<(evidence-[0-9a-f]+) n="(\d+)"(.*?)</\1>', prompt, re.S):
-        if words in match.group(3):
-            return int(match.group(2))
+    for match in re.finditer(r'<evidence n="(\d+)"(.*?)</evidence>', prompt, re.S):
+        if words in match.group(2):
+            return int(match.group(1))
     return 1
 
 

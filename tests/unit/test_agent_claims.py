@@ -277,8 +277,10 @@ def test_claims_from_injected_instructions_never_stand(injected: str) -> None:
     memo = _clip("docs/memo.txt", "document", injected, metadata={"people": ["Elena Varga"]})
     book = _book(memo)
     shown = book.items[0].render()
-    assert "12 March" not in shown and "</evidence>" not in shown and "<|im_start|>" not in shown
-    assert shown.count(f"</{book.fence}>") == 1  # only the real closing tag
+    assert "12 March" not in shown and "<|im_start|>" not in shown
+    # Only the real tags: the memo's own "</evidence>" is defanged.
+    assert shown.count("</evidence>") == 1 and shown.endswith("</evidence>")
+    assert shown.count("<evidence ") == 1 and shown.startswith('<evidence n="1" ')
     result = ground(
         "Elena Varga resigned on 12 March 2019 [1].",
         book.items,
@@ -390,3 +392,45 @@ def test_a_weekday_plural_heard_as_a_possessive_is_shown_as_a_plural() -> None:
     assert "Fridays" in item.clip.snippet
     match = _clip("radio/sport.mp3", "audio", "Tickets for Friday's match are sold out.", 1.0)
     assert EvidenceBook().add(match, match.snippet, "search_archive").text == match.snippet
+
+
+def test_a_figure_cited_to_the_wrong_line_of_its_recording_is_quoted_from_the_right_one() -> None:
+    # attrib-02: the draft cites the commissioner's greeting for the housing figure; the
+    # briefing's housing line is shown too, so that line is quoted, not the greeting.
+    varga = {"metadata": {"people": ["Elena Varga"]}, "speaker": "Voice 1"}
+    greeting = _clip(
+        "video/briefing.mp4",
+        "video",
+        "Good morning! Commissioner Elena Varga speaking at the council briefing in Brussels.",
+        0.0,
+        **varga,
+    )
+    housing = _clip(
+        "video/briefing.mp4",
+        "video",
+        "The council will spend 4 billion euros on new housing.",
+        12.0,
+        **varga,
+    )
+    summary = _clip("docs/summary.txt", "document", "The housing plan was approved.")
+    book = _book(greeting, summary, housing)
+    result = ground(
+        "Commissioner Elena Varga said the council will spend 4 billion euros on new housing "
+        "at the briefing [1].",
+        book.items,
+        question="What did the commissioner say about housing at the briefing?",
+    )
+    assert result.text.startswith(
+        'In video/briefing.mp4 at 00:12, Voice 1 says: "The council will spend 4 billion '
+        'euros on new housing." [1].'
+    )
+    assert [c.clip.start_s for c in result.citations] == [12.0]
+    assert result.replaced == 1 and "Good morning" not in result.text
+    # A line of another voice of that recording is not the speaker's: the greeting stays.
+    other = housing.model_copy(update={"speaker": "Voice 2"})
+    alone = ground(
+        "Commissioner Elena Varga said the council will spend 4 billion euros [1].",
+        _book(greeting, other).items,
+        question="What did the commissioner say about housing?",
+    )
+    assert "4 billion" not in alone.text

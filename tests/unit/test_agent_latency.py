@@ -67,11 +67,12 @@ def test_every_call_of_every_turn_starts_with_the_same_system_prompt(archive: Ar
     assert schemas == [REWRITE_SCHEMA, ANSWER_SCHEMA, ANSWER_SCHEMA]
     systems = [_system(call["messages"]) for call in llm.calls]
     assert systems == [render("agent_system.j2")] * 3
-    # Per-turn content (the question's fence, the question) goes after the shared prefix.
-    for call in llm.calls[1:]:
+    # Per-turn content (the evidence, the question) goes after the shared prefix.
+    asked = ("Will power bills", "When will the election")
+    for call, question in zip(llm.calls[1:], asked, strict=True):
         user = call["messages"][-1]["content"]
-        fence = user.split("<evidence-", 1)[1].split(" ", 1)[0]
-        assert fence not in systems[0] and fence in user
+        assert '<evidence n="1" ' in user and question in user
+        assert '<evidence n="1" ' not in systems[0] and question not in systems[0]
 
 
 def test_a_declined_answer_is_not_generated(archive: Archive) -> None:

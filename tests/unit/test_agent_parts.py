@@ -91,18 +91,14 @@ def test_metadata_is_shown_as_fence_attributes_and_supports_claims() -> None:
     )
     book = EvidenceBook()
     item = book.add(clip, "The bridge opens soon.", "search_archive")
-    fence = book.fence
-    assert fence.startswith("evidence-")
-    # Each question its own fence, the same question the same one: a random tag made each
-    # prompt different, and the packaged model's close calls came out differently run to
-    # run (tests/integration/test_agent_speaker_answers.py).
-    asked = EvidenceBook(question="When will the tests be finished?").fence
-    assert asked == EvidenceBook(question="When will the tests be finished?").fence
-    assert asked != EvidenceBook(question="When will the bridge reopen?").fence != fence
+    # One plain tag name (no archive text can write an angle bracket: `defang`), the same
+    # for every question: a per-question code cost ~12 prompt tokens an item.
+    assert book.fence == "evidence"
+    assert EvidenceBook(question="When will the tests be finished?").fence == "evidence"
     assert item.render() == (
-        f'<{fence} n="1" src="speech.mp4 01:05–01:11" type="recording" '
+        '<evidence n="1" src="speech.mp4 01:05" type="recording" '
         "place=\"Ghent 'old town'\" "
-        f'people="A. Martin, B. Oz">The bridge opens soon.</{fence}>'
+        'people="A. Martin, B. Oz">The bridge opens soon.</evidence>'
     )
     result = ground("It was said in Ghent by Martin [1].", [item])
     assert [c.n for c in result.citations] == [1] and result.removed == []

@@ -69,7 +69,7 @@ def test_the_same_words_of_one_file_are_shown_once() -> None:
 
 def test_a_files_title_date_and_place_are_given_once() -> None:
     book = _book(
-        "What did the brief say about the pool and the weather?",
+        "Where and when did the brief say the pool would stay closed?",
         _hit(0, "The city pool will stay closed for ten weeks."),
         _hit(9, "Temperatures will fall to minus 7 degrees tonight."),
     )
@@ -77,7 +77,7 @@ def test_a_files_title_date_and_place_are_given_once() -> None:
     assert len(lines) == 2
     assert 'title="Morning brief" date="2024-01-09" place="Lyon"' in lines[0]
     assert "title=" not in lines[1] and "date=" not in lines[1]
-    assert 'src="radio/brief.mp3 00:09–00:13"' in lines[1]
+    assert 'src="radio/brief.mp3 00:09" type="recording">' in lines[1]  # its start
     # The grounding check still reads every item's facts.
     assert "2024-01-09" in book.items[1].checkable_text
 
@@ -168,3 +168,49 @@ def test_a_question_whose_names_found_the_wrong_clip_is_searched_by_its_topic(
     assert [call["json_schema"] for call in llm.calls] == [ANSWER_SCHEMA]  # no rewrite
     assert "election" in engine.queries and "rewrite_s" not in answer.timings
     assert [c.clip.snippet for c in answer.citations] == [ELECTION.snippet]
+
+
+def _brief_item(question: str, speaker: str = "", people: str = "") -> str:
+    hit = _hit(9, "Temperatures will fall to minus 7 degrees tonight.").model_copy(
+        update={
+            "speaker": speaker or None,
+            "metadata": {**FACTS, **({"people": people} if people else {})},
+        }
+    )
+    return _book(question, hit).render(5)
+
+
+def test_a_records_date_and_place_are_shown_only_when_the_question_needs_them() -> None:
+    plain = _brief_item("How cold will it get tonight?")
+    assert plain == (
+        '<evidence n="1" src="radio/brief.mp3 00:09" type="recording" title="Morning brief">'
+        "Temperatures will fall to minus 7 degrees tonight.</evidence>"
+    )
+    for asked in (
+        "When was the cold night announced?",
+        "According to the morning brief of 9 January 2024, how cold will it get?",
+        "What did the brief of 2024 say about Friday?",
+        "Quand fera-t-il froid ?",
+    ):
+        shown = _brief_item(asked)
+        assert 'date="2024-01-09"' in shown and 'place="Lyon"' not in shown, asked
+    for asked in ("Where was the brief recorded?", "How cold will it get in Lyon tonight?"):
+        assert 'place="Lyon"' in _brief_item(asked), asked
+    assert 'date="2024-01-09" place="Lyon"' in _brief_item("Where and when was this filmed?")
+
+
+def test_people_the_speaker_label_names_are_not_repeated() -> None:
+    shown = _brief_item("What did she say?", "Voice 1 (Elena Varga)", "Elena Varga, Jonas Berg")
+    assert 'speaker="Voice 1 (Elena Varga)" title="Morning brief" people="Jonas Berg">' in shown
+    alone = _brief_item("What did she say?", "Voice 1 (Elena Varga)", "Elena Varga")
+    assert "people=" not in alone and 'speaker="Voice 1 (Elena Varga)"' in alone
+    # Without a speaker label every curated name is shown.
+    everyone = _brief_item("Who spoke?", "", "Elena Varga, Jonas Berg")
+    assert 'people="Elena Varga, Jonas Berg"' in everyone
+
+
+def test_facts_left_out_of_the_prompt_still_back_a_claim() -> None:
+    book = _book("How cold will it get tonight?", _hit(9, "It will fall to minus 7 degrees."))
+    assert "2024-01-09" not in book.render(5) and "Lyon" not in book.render(5)
+    item = book.items[0]
+    assert "2024-01-09" in item.checkable_text and "Lyon" in item.checkable_text
