@@ -10,9 +10,10 @@ import numpy as np
 from assistant.enrich.cadence import lowest_notes, minor_evidence
 from assistant.enrich.chroma import chroma_and_bass
 from assistant.enrich.music import CHROMA_FPS, CHROMA_HOP, estimate_key, key_scores, track_chroma
+from tests.helpers.chorales import B_MINOR_BODY
 
 RATE = 16_000
-B2, D3, G2, A2 = 47, 50, 43, 45
+B2, D3 = 47, 50
 
 
 def _note(midi: int, seconds: float) -> np.ndarray:
@@ -34,28 +35,9 @@ def _piece(
     return np.concatenate([*body, _chord(*final, 3.0), np.zeros(RATE // 2, dtype=np.float32)])
 
 
-E3, F_SHARP2 = 52, 42
-B_MINOR = (B2, (62, 66, 71))
-# A B minor piece that spends its middle in D major (i iv VII III VI iv V i, then
-# III VI VII III VI VII III V): its pitch content leans to D major.
-BODY = [
-    B_MINOR,
-    (E3, (64, 67, 71)),
-    (A2, (61, 64, 69)),
-    (D3, (62, 66, 69)),
-    (G2, (62, 67, 71)),
-    (E3, (64, 67, 71)),
-    (F_SHARP2, (61, 66, 70)),
-    B_MINOR,
-    (D3, (62, 66, 69)),
-    (G2, (62, 67, 71)),
-    (A2, (61, 64, 69)),
-    (D3, (62, 66, 69)),
-    (G2, (62, 67, 71)),
-    (A2, (61, 64, 69)),
-    (D3, (62, 66, 69)),
-    (F_SHARP2, (61, 66, 70)),
-]
+# B minor that spends its middle in D major (tests/helpers/chorales.py): its pitch
+# content leans to D major.
+BODY = B_MINOR_BODY
 B_MINOR_END = (B2, (59, 62, 66))  # B D F#, bass on B
 D_MAJOR_END = (D3, (62, 66, 69))  # D F# A, bass on D
 
