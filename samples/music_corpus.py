@@ -13,6 +13,7 @@ did) and by tests that need a few tracks. Nothing here knows how music.py works.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import zlib
 from dataclasses import asdict, dataclass
@@ -26,22 +27,13 @@ PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"
 MAJOR_SCALE = (0, 2, 4, 5, 7, 9, 11)
 HARMONIC_MINOR_SCALE = (0, 2, 3, 5, 7, 8, 11)
 CHORDS = {"maj": (0, 4, 7), "min": (0, 3, 7), "dim": (0, 3, 6), "dom7": (0, 4, 7, 10)}
-# Progressions as (root above the tonic, quality), one chord per bar.
-PROGRESSIONS = {
-    "major": [
-        [(0, "maj"), (5, "maj"), (7, "maj"), (0, "maj")],
-        [(0, "maj"), (9, "min"), (5, "maj"), (7, "dom7")],
-        [(0, "maj"), (7, "maj"), (9, "min"), (5, "maj")],
-        [(0, "maj"), (2, "min"), (7, "dom7"), (0, "maj")],
-        [(0, "maj"), (5, "maj"), (0, "maj"), (7, "maj")],
-    ],
-    "minor": [
-        [(0, "min"), (5, "min"), (7, "maj"), (0, "min")],
-        [(0, "min"), (8, "maj"), (5, "min"), (7, "dom7")],
-        [(0, "min"), (5, "min"), (0, "min"), (7, "maj")],
-        [(0, "min"), (2, "dim"), (7, "dom7"), (0, "min")],
-        [(0, "min"), (7, "maj"), (8, "maj"), (5, "min")],
-    ],
+# Progressions as (root above the tonic, quality), one chord per bar, per mode
+# (music_progressions.json beside this file).
+PROGRESSIONS: dict[str, list[list[tuple[int, str]]]] = {
+    mode: [[(root, quality) for root, quality in bars] for bars in progressions]
+    for mode, progressions in json.loads(
+        Path(__file__).with_name("music_progressions.json").read_text(encoding="utf-8")
+    ).items()
 }
 TIMBRES = ("piano", "organ", "pluck", "saw", "strings", "epiano")
 COMPS = ("block", "arp8", "arp16", "pad", "offbeat")
