@@ -20,15 +20,16 @@ written into the MIDI, reported also at any octave, as chorales have no drum to 
 which level is the beat). CHORALES_TUNED (12) were looked at while tuning (and, since the
 beat-harmony refit, fitted on, with more chorales of another draw: bench/fit_metrical.py);
 CHORALES_HELD_OUT (28 others) only with --held-out, reported in two parts: the 16 that
-were looked at while tuning that refit, and CHORALES_UNSEEN (12, named below), not
-looked at while tuning it (looked at since).
+were looked at while tuning that refit, and CHORALES_UNSEEN (12, named in
+bench/music_sets.json), not looked at while tuning it (looked at since).
 Skipped with a note when music21/fluidsynth/the soundfont are missing.
 
 --held-out also scores session 16's sets (seed SESSION16_SEED and CHORALES_S16: never
 looked at until scored once at its end, looked at since). --new (or --only-new) scores
 the sets of session 17, fixed and committed before they were scored, and scored once,
-with its final code: seed NEW_SEED and CHORALES_NEW (named below). Every other set has
-now been looked at; only NEW_SEED's and CHORALES_NEW's figures below are honest ones.
+with its final code: seed NEW_SEED and CHORALES_NEW (named in music_sets.json). Every
+other set has now been looked at; only NEW_SEED's and CHORALES_NEW's figures below are
+honest ones.
 
 Figures (session 17, issue 13), tempo within 4 % / key and mode right, before -> after
 its changes (none changed a choice: ratio_candidates/_pulse are a refactor, and no
@@ -84,23 +85,12 @@ FRESH_SEED = 11
 # Never looked at while tuning: first scored, once, after the noise-floor refit.
 UNSEEN_SEED = 13
 CHORALE_SEED = 7
+# The chorale sets and fixed tracks below are read from music_sets.json beside this file.
+_SETS = json.loads(Path(__file__).with_name("music_sets.json").read_text(encoding="utf-8"))
 CHORALES_TUNED, CHORALES_HELD_OUT = 12, 28
 # The last 12 of the 28 held-out chorales: split off before the beat-harmony refit and
 # never looked at while tuning it (nor fitted on: bench/fit_metrical.py leaves out all 28).
-CHORALES_UNSEEN = (
-    "bach/bwv55.5",
-    "bach/bwv187.7",
-    "bach/bwv290",
-    "bach/bwv268",
-    "bach/bwv357",
-    "bach/bwv305",
-    "bach/bwv404",
-    "bach/bwv66.6",
-    "bach/bwv244.46",
-    "bach/bwv295",
-    "bach/bwv351",
-    "bach/bwv254",
-)
+CHORALES_UNSEEN: tuple[str, ...] = tuple(_SETS["chorales_unseen"])
 # Session 16's never-looked-at sets, fixed before any change of that session and scored
 # once, at its end: synthetic seed SESSION16_SEED (never drawn before), and CHORALES_S16:
 # the next chorales of seed CHORALE_SEED's draw after its 40
@@ -113,22 +103,7 @@ CHORALES_UNSEEN = (
 # with --held-out) from session 17 on.
 SESSION16_SEED = 17
 S16_CHORALE_DRAW = 16
-CHORALES_S16 = (
-    "bach/bwv363",
-    "bach/bwv111.6",
-    "bach/bwv244.44",
-    "bach/bwv293",
-    "bach/bwv278",
-    "bach/bwv244.37",
-    "bach/bwv433",
-    "bach/bwv298",
-    "bach/bwv252",
-    "bach/bwv346",
-    "bach/bwv137.5",
-    "bach/bwv245.3",
-    "bach/bwv410",
-    "bach/bwv245.22",
-)
+CHORALES_S16: tuple[str, ...] = tuple(_SETS["chorales_s16"])
 # Session 17's never-looked-at sets (issue 13), fixed and committed before they were
 # scored, and scored only with --new (once, with the session's final code; no change
 # after): synthetic seed NEW_SEED (never drawn before: no bench, fit or test draws it),
@@ -139,41 +114,10 @@ CHORALES_S16 = (
 # chorales. Only their names, tempos and instruments were read before scoring.
 NEW_SEED = 23
 NEW_CHORALE_DRAW, NEW_CHORALE_SKIP = 16, 56
-CHORALES_NEW = (
-    "bach/bwv169.7",
-    "bach/bwv162.6-lpz",
-    "bach/bwv319",
-    "bach/bwv342",
-    "bach/bwv250",
-    "bach/bwv413",
-    "bach/bwv422",
-    "bach/bwv197.10",
-    "bach/bwv180.7",
-    "bach/bwv176.6",
-    "bach/bwv276",
-    "bach/bwv308",
-    "bach/bwv166.6",
-    "bach/bwv72.6",
-    "bach/bwv29.8",
-    "bach/bwv257",
-)
+CHORALES_NEW: tuple[str, ...] = tuple(_SETS["chorales_new"])
 FLATS = {"Bb": "A#", "Eb": "D#", "Ab": "G#", "Db": "C#", "Gb": "F#"}
 # (bpm, tonic, mode) of the fixed tracks tests and the sample archive use.
-LEGACY = [
-    (60, "E", "minor"),
-    (66, "C", "major"),
-    (72, "A", "minor"),
-    (84, "B", "minor"),
-    (90, "D", "minor"),
-    (96, "F#", "major"),
-    (110, "C", "minor"),
-    (120, "C", "major"),
-    (128, "G", "major"),
-    (140, "F", "major"),
-    (142, "B", "minor"),
-    (165, "Bb", "minor"),
-    (176, "A", "major"),
-]
+LEGACY: list[tuple[int, str, str]] = [(bpm, tonic, mode) for bpm, tonic, mode in _SETS["legacy"]]
 
 
 def _same_key(found: str, tonic: str, mode: str) -> bool:
