@@ -9,17 +9,11 @@ from pathlib import Path
 
 from assistant.schemas import Asset
 from assistant.store.catalog import Catalog
+from tests.helpers.builders import asset_row
 
 
 def _asset(asset_id: str) -> Asset:
-    return Asset(
-        asset_id=asset_id,
-        path=f"/m/{asset_id}",
-        root="/m",
-        rel_path=asset_id,
-        kind="document",
-        status="indexed",
-    )
+    return asset_row("/m", asset_id, "document", asset_id, status="indexed")
 
 
 def _read_elsewhere(catalog: Catalog, asset_id: str) -> bool:

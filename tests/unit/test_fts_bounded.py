@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.schemas import Asset, Segment, make_segment_id
+from assistant.schemas import Segment, make_segment_id
 from assistant.store import fts_bounded
 from assistant.store.catalog import Catalog
+from tests.helpers.builders import asset_row
 
 COMMON = ["council", "budget"]  # in almost every segment
 RARE = ["harbour", "tram", "festival", "minister", "flood", "museum"]
@@ -25,16 +26,9 @@ def _catalog(path: Path, budget: int, n: int = 120) -> Catalog:
     catalog = Catalog(path, budget)
     for i in range(n):
         asset_id = f"a{i:03d}"
-        catalog.put_asset(
-            Asset(
-                asset_id=asset_id,
-                path=f"/m/{asset_id}",
-                root="/m",
-                rel_path=asset_id,
-                kind="audio" if i % 2 else "document",
-                status="failed" if i % 7 == 3 else "indexed",
-            )
-        )
+        asset_kind = "audio" if i % 2 else "document"
+        status = "failed" if i % 7 == 3 else "indexed"
+        catalog.put_asset(asset_row("/m", asset_id, asset_kind, asset_id, status=status))
         kind = "speech" if i % 2 else "text"
         segments = []
         for j in range(2):
@@ -166,16 +160,7 @@ def test_the_fill_reads_only_the_common_words_newest_rows(tmp_path: Path) -> Non
     texts = ["council budget"] * 3 + ["council", "budget"] * 10  # the 3 oldest say both
     for i, text in enumerate(texts):
         asset_id = f"a{i:03d}"
-        catalog.put_asset(
-            Asset(
-                asset_id=asset_id,
-                path=f"/m/{asset_id}",
-                root="/m",
-                rel_path=asset_id,
-                kind="document",
-                status="indexed",
-            )
-        )
+        catalog.put_asset(asset_row("/m", asset_id, "document", asset_id, status="indexed"))
         segment = Segment(
             segment_id=make_segment_id(asset_id, "text", 0),
             asset_id=asset_id,
