@@ -14,6 +14,7 @@ election of 9 June 2024") changes nothing, nor does a date filter the user set.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Protocol
 
@@ -35,7 +36,7 @@ _DATES = (
 class FiltersAssets(Protocol):
     """What is needed of the catalogue (assistant.store.catalog.Catalog)."""
 
-    def filter_assets(self, filters: Filters) -> set[str] | None: ...
+    def filter_assets(self, filters: Filters) -> AbstractSet[str] | None: ...
 
 
 def named_dates(question: str) -> set[date]:

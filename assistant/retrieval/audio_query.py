@@ -6,6 +6,7 @@ clip's main voice, voice_example.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import filetype
@@ -97,7 +98,7 @@ def audio_rankings(run: QueryRun, path: Path) -> dict[str, list[Hit]]:
     return rankings
 
 
-def _voice_hits(run: QueryRun, path: Path, spoken: set[str] | None) -> list[Hit]:
+def _voice_hits(run: QueryRun, path: Path, spoken: AbstractSet[str] | None) -> list[Hit]:
     """The upload's voice as a signal over speech (voice_example.py); [] where the
     archive has no speaker model or the filters leave no spoken media."""
     models = run.engine.models

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -109,7 +110,7 @@ class SearchEngine:
             # Vectors of another encoder: say how to fix (check() never embeds: batch 1).
             TextSpace(self.catalog, self.vectors, self.models.text, 1).check()
             self._space_checked = True
-        allowed = self.catalog.filter_assets(query.filters)
+        allowed: AbstractSet[str] | None = self.catalog.filter_assets(query.filters)
         voice = speaker_scope(self.catalog, query.filters)
         if voice is not None:
             allowed = voice.allowed(allowed)
@@ -151,7 +152,7 @@ class SearchEngine:
         self,
         lookup: SegmentLookup,
         text: str,
-        allowed: set[str] | None,
+        allowed: AbstractSet[str] | None,
         outcome: SearchOutcome,
         kinds: set[str] | None = None,
         *,
@@ -228,15 +229,15 @@ class SearchEngine:
         lookup: SegmentLookup,
         vector: np.ndarray,
         n: int,
-        allowed: set[str] | None,
+        allowed: AbstractSet[str] | None,
         signal: str,
     ) -> list[Hit]:
         """Nearest images and video frames to a CLIP vector (text or image tower)."""
         return vector_hits(lookup, self.vectors, "visual", vector, n, allowed, signal)
 
     def restrict(
-        self, filters: Filters, allowed: set[str] | None, kinds: tuple[str, ...]
-    ) -> set[str] | None:
+        self, filters: Filters, allowed: AbstractSet[str] | None, kinds: tuple[str, ...]
+    ) -> AbstractSet[str] | None:
         """Allowed assets narrowed to some media kinds, in SQL (never a listing of the
         archive). None when that excludes nothing, or when no filter was given: the
         speech rankings keep only speech segments, which only these kinds have."""

@@ -10,6 +10,7 @@ clustering threshold), with the person's name when one was given.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ def face_hits(
     lookup: SegmentLookup,
     image: Image.Image,
     k: int,
-    asset_ids: set[str] | None,
+    asset_ids: AbstractSet[str] | None,
 ) -> FaceSearch:
     """Photos and keyframes showing a person whose face is in `image`, best first.
     `face_model` gives the model (None: not installed) only when faces are indexed."""

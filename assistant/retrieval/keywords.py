@@ -8,6 +8,8 @@ which is what makes an exact name or number (one word, fully covered) score high
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from assistant.schemas import Hit
 from assistant.store.lookup import SegmentLookup
 from assistant.vocabulary.words import content_terms, matched_terms
@@ -19,7 +21,7 @@ def keyword_hits(
     lookup: SegmentLookup,
     text: str,
     k: int,
-    asset_ids: set[str] | None,
+    asset_ids: AbstractSet[str] | None,
     segment_kinds: set[str] | None = None,
 ) -> list[Hit]:
     """Segments containing the query's words, best bm25 first, scored by coverage."""

@@ -5,6 +5,8 @@ Filters are applied inside the index (`asset_ids=`), never after the top-k cut.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 
 from assistant.schemas import Hit
@@ -23,7 +25,7 @@ def vector_hits(
     space: str,
     query: np.ndarray,
     k: int,
-    asset_ids: set[str] | None,
+    asset_ids: AbstractSet[str] | None,
     signal: str,
     segment_kinds: set[str] | None = None,
     *,

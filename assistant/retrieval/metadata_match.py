@@ -14,6 +14,8 @@ Both are asset-level: hits anchor where the asset starts (whole_asset.py).
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 
 from assistant.models.base import TextEncoder
@@ -35,7 +37,7 @@ WHY_VALUE_CHARS = 60
 
 
 def metadata_hits(
-    lookup: SegmentLookup, text: str, k: int, asset_ids: set[str] | None
+    lookup: SegmentLookup, text: str, k: int, asset_ids: AbstractSet[str] | None
 ) -> list[Hit]:
     """Assets whose metadata holds the query's words, best first."""
     terms = content_terms(text)
@@ -102,7 +104,7 @@ class MetadataMeaning:
         encoder: TextEncoder,
         query_vector: np.ndarray,
         k: int,
-        asset_ids: set[str] | None,
+        asset_ids: AbstractSet[str] | None,
         vectors: VectorIndex | None = None,
     ) -> list[Hit]:
         if vectors is None or (asset_ids is not None and not asset_ids):

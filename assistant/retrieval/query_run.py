@@ -4,6 +4,7 @@ pieces it may use, so a modality module never rebuilds what the engine holds."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ class QueryRun:
     engine: SearchEngine
     lookup: SegmentLookup
     query: SearchQuery
-    allowed: set[str] | None
+    allowed: AbstractSet[str] | None
     outcome: SearchOutcome
 
     @property

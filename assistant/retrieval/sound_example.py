@@ -10,6 +10,7 @@ the search engine.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ def sound_example_hits(
     model: SoundTagger | None,
     clip: Path,
     k: int,
-    allowed: set[str] | None,
+    allowed: AbstractSet[str] | None,
 ) -> list[Hit]:
     """Segments whose sounds are most like the clip's, best first ([] without a tagger
     (no sound vectors or no YAMNet, see query_tagger) or when the clip is silent)."""

@@ -8,6 +8,7 @@ did the official answer" finds the answer, not the reporter's question.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from assistant.schemas import Clip, Filters, Hit
@@ -21,7 +22,7 @@ class SpeakerScope:
     # asset_id -> the asset's speaker labels (S1, ...) that are the wanted voice
     speakers: dict[str, set[str]]
 
-    def allowed(self, allowed: set[str] | None) -> set[str]:
+    def allowed(self, allowed: AbstractSet[str] | None) -> set[str]:
         mine = set(self.speakers)
         return mine if allowed is None else mine & allowed
 

@@ -7,6 +7,8 @@ clip starts where the excerpt was said, not where Whisper's segment happened to 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 
 from assistant.models.base import TextEncoder
@@ -31,7 +33,7 @@ def spoken_rankings(
     vectors: VectorIndex,
     transcript: str,
     k: int,
-    asset_ids: set[str] | None,
+    asset_ids: AbstractSet[str] | None,
     query_vector: np.ndarray | None = None,
 ) -> dict[str, list[Hit]]:
     """Rankings for a transcribed query: meaning, keyword, and word alignment.

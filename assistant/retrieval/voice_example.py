@@ -10,6 +10,8 @@ the voice ever said outrank the words that were asked for.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 import numpy as np
 
 from assistant.diarization.speakers import main_voice
@@ -35,7 +37,7 @@ def voice_example_hits(
     encoder: SpeakerEncoder | None,
     samples: np.ndarray,
     k: int,
-    allowed: set[str] | None,
+    allowed: AbstractSet[str] | None,
 ) -> list[Hit]:
     """Speech segments by the clip's main voice, closest voices first ([] without an
     encoder, without speaker vectors, or when no voice is heard in the clip). The caller

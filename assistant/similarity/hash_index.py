@@ -13,6 +13,7 @@ Memory: 8 bytes per hash plus its segment and asset ids (about 100 bytes in Pyth
 from __future__ import annotations
 
 import threading
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -83,7 +84,7 @@ class HashIndex:
         self.asset_ids = np.concatenate([self.asset_ids, np.array([r[2] for r in rows])])
         self._max_rowid = max(self._max_rowid, rows[-1][0])
 
-    def distances(self, query: int, asset_ids: set[str] | None) -> np.ndarray:
+    def distances(self, query: int, asset_ids: AbstractSet[str] | None) -> np.ndarray:
         """Bit distance of every stored hash to `query` (64 for unreadable hashes and for
         assets outside `asset_ids`)."""
         found = np.bitwise_count(self.values ^ np.uint64(query)).astype(np.int64)

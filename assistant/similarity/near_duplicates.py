@@ -17,6 +17,7 @@ The hashes are one packed uint64 array (hash_index.py), kept by the engine.
 from __future__ import annotations
 
 import time
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -181,7 +182,7 @@ def near_duplicate_hits(
     lookup: SegmentLookup,
     image: Image.Image,
     k: int,
-    asset_ids: set[str] | None,
+    asset_ids: AbstractSet[str] | None,
     thumbnail_root: Path,
     hashes: HashIndex | None = None,
 ) -> list[Hit]:

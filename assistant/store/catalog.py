@@ -8,6 +8,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ from assistant.schemas import (
     Segment,
     WordTiming,
 )
-from assistant.store import fts_bounded
+from assistant.store import asset_scope, fts_bounded
+from assistant.store.asset_scope import BroadFilter, FilteredIds
 from assistant.store.filter_sql import facet_row, filtered_from, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
@@ -78,27 +80,6 @@ def fts_terms(text: str) -> list[str]:
     return [term for term in terms if term]
 
 
-# Filters passing more assets than this are checked per row by full-text queries.
-CONDITION_MIN_IDS = 50_000
-
-
-class FilteredIds(set[str]):
-    """The asset ids a filter passes, with the filter's SQL condition (over `a` assets and
-    `f` asset_facets; store/filter_sql.py): a full-text query checks that condition on
-    each row it reads instead of joining a JSON list of the ids (half of 10^6 assets: a
-    500k-id list parsed per query). An intersection (a voice's assets) is a plain set."""
-
-    def __init__(self, ids: Iterable[str], condition: tuple[str, list[Any]]) -> None:
-        super().__init__(ids)
-        self.condition = condition
-
-    def by_condition(self) -> bool:
-        """Whether checking the condition per row beats joining the ids: for many ids.
-        A few thousand (a place at 1 % of 10^6) are a quick list, where a trigram
-        condition reads its facet index again for every query."""
-        return len(self) > CONDITION_MIN_IDS
-
-
 @dataclass(frozen=True)
 class _FtsScope:
     """What one full-text query may return: rows of `table` (through its FTS5 index
@@ -107,7 +88,7 @@ class _FtsScope:
     fts: str
     table: str
     key: str
-    asset_ids: set[str] | None
+    asset_ids: AbstractSet[str] | None
     kinds_list: list[str] | None
 
     @property
@@ -139,12 +120,16 @@ class _FtsScope:
         ]
 
     def _condition(self) -> tuple[str, list[Any]] | None:
-        """The filter's SQL condition, where it is checked instead of joining the ids."""
+        """A broad filter's SQL condition, checked on each row instead of joining its ids
+        (a few thousand ids, as a 1 % place filter at 10^6 assets, are a quick list,
+        where a trigram condition reads its facet index again for every query)."""
         ids = self.asset_ids
-        return ids.condition if isinstance(ids, FilteredIds) and ids.by_condition() else None
+        return ids.condition if isinstance(ids, BroadFilter) else None
 
-    def keeps(self, row: sqlite3.Row) -> bool:
-        return self.asset_ids is None or row["asset"] in self.asset_ids
+    def kept(self, rows: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        """The rows of allowed assets (their assets checked in one go)."""
+        allowed = asset_scope.passing(self.asset_ids, [row["asset"] for row in rows])
+        return [row for row in rows if row["asset"] in allowed]
 
 
 # Rows one full-text query ranks by bm25 at most (store/fts_bounded.py; settings:
@@ -439,7 +424,7 @@ class Catalog:
         self,
         text: str,
         k: int,
-        asset_ids: set[str] | None = None,
+        asset_ids: AbstractSet[str] | None = None,
         kinds: Iterable[str] | None = None,
     ) -> list[tuple[str, float]]:
         """FTS5 bm25 over text of indexed assets: (segment_id, score), higher is better.
@@ -461,7 +446,7 @@ class Catalog:
         key: str,
         text: str,
         k: int,
-        asset_ids: set[str] | None,
+        asset_ids: AbstractSet[str] | None,
         kinds: list[str] | None = None,
     ) -> list[tuple[str, float]]:
         """bm25 over one FTS5 index of indexed assets: (row key, score), higher is better.
@@ -502,13 +487,13 @@ class Catalog:
             found += filled[: k - len(found)]
         return found
 
-    def _too_few_pass(self, asset_ids: set[str] | None, depth: int, k: int) -> bool:
+    def _too_few_pass(self, asset_ids: AbstractSet[str] | None, depth: int, k: int) -> bool:
         """Whether the allowed assets are too small a share for the best `depth` rows
         to hold k of theirs: then that look is skipped for the allowed rows' own (a 1 %
         filter at 10^6 assets spent 30-65 ms a query on it, and then ran that anyway)."""
         if asset_ids is None:
             return False
-        return depth * len(asset_ids) < k * self.indexed_count()
+        return depth * asset_scope.at_least(asset_ids) < k * self.indexed_count()
 
     def indexed_count(self) -> int:
         """Searchable assets, counted again only after a write (data_version)."""
@@ -531,7 +516,7 @@ class Catalog:
                 f"ORDER BY rank LIMIT ?) m {scope.joins} {scope.where} ORDER BY m.rank",
                 [query, depth, *scope.kinds],
             )
-            return [(row["hit"], -float(row["rank"])) for row in rows if scope.keeps(row)][:k]
+            return [(row["hit"], -float(row["rank"])) for row in scope.kept(rows)][:k]
         allowed_sql, allowed = scope.allowed_sql()
         rows = self._rows(
             f"SELECT t.{key} AS hit, m.rank AS rank FROM "
@@ -631,7 +616,7 @@ class Catalog:
             self.rebuild_metadata_text()
 
     def metadata_search(
-        self, text: str, k: int, asset_ids: set[str] | None = None
+        self, text: str, k: int, asset_ids: AbstractSet[str] | None = None
     ) -> list[tuple[str, float]]:
         """FTS5 bm25 over indexed assets' metadata text: (asset_id, score), higher is
         better. Allowed assets go into the query, as in keyword_search."""
@@ -691,18 +676,48 @@ class Catalog:
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
-    def filter_assets(self, filters: Filters) -> set[str] | None:
-        """Asset ids passing the filters; None when there are no filters (everything)."""
+    def filter_assets(self, filters: Filters) -> FilteredIds | BroadFilter | None:
+        """Asset ids passing the filters (store/asset_scope.py): the ids when at most
+        BROAD_FILTER_IDS pass, else the filter kept as its condition; None when there are
+        no filters (everything)."""
         if filters.is_empty():
             return None
         condition, params = filters_sql(filters)
+        found = self._passing_ids(condition, params, asset_scope.BROAD_FILTER_IDS + 1)
+        if len(found) <= asset_scope.BROAD_FILTER_IDS:
+            return FilteredIds(found, (condition, params))
+        return BroadFilter(
+            (condition, params),
+            lambda: set(self._passing_ids(condition, params, None)),
+            lambda ids: set(self._passing_ids(condition, params, None, ids)),
+            len(found),
+        )
+
+    def _passing_ids(
+        self,
+        condition: str,
+        params: list[Any],
+        limit: int | None,
+        among: list[str] | None = None,
+    ) -> list[str]:
+        """Ids passing a filter's condition: the first `limit`, or only those `among`."""
+        sql = f"SELECT a.asset_id AS id {filtered_from(condition)}{condition}"
+        extra: list[Any] = []
+        if among is not None:
+            # Driven from the ids (CROSS JOIN keeps this order): a walk of the assets
+            # checking each against the list read all 10^6 of them for 1,600 ids.
+            sql = (
+                "SELECT a.asset_id AS id FROM json_each(?) j CROSS JOIN assets a "
+                "ON a.asset_id = j.value LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
+                f"WHERE a.status='indexed' AND {condition}"
+            )
+            params, extra = [json.dumps(among), *params], []
+        if limit is not None:
+            sql, extra = f"{sql} LIMIT ?", [*extra, limit]
         # One JSON array, not a row object per asset: half of 10^5 assets came back as
         # 50k sqlite3.Row objects (most of a broad filter's cost).
-        rows = self._rows(
-            f"SELECT json_group_array(a.asset_id) {filtered_from(condition)}{condition}", params
-        )
-        found = json.loads(rows[0][0]) if rows and rows[0][0] else []
-        return FilteredIds(found, (condition, params))
+        rows = self._rows(f"SELECT json_group_array(id) FROM ({sql})", [*params, *extra])
+        return json.loads(rows[0][0]) if rows and rows[0][0] else []
 
     def filtered_assets(
         self, filters: Filters, limit: int, exclude: Iterable[str] = ()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,7 +182,7 @@ class FaceStore:
         encoding: np.ndarray,
         k: int,
         max_distance: float,
-        asset_ids: set[str] | None = None,
+        asset_ids: AbstractSet[str] | None = None,
         exclude: set[str] | None = None,
     ) -> list[tuple[str, float]]:
         """Faces within max_distance of `encoding`, nearest first: (face_id, distance).

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.config import load_settings
 from assistant.errors import AssistantError
+from assistant.store.asset_scope import BroadFilter
 from assistant.store.vectors.chroma import ChromaIndex
 from assistant.store.vectors.factory import open_index
 from assistant.store.vectors.faiss_index import FaissIndex
@@ -230,3 +231,28 @@ def test_cli_migrates_a_chroma_data_dir_to_faiss(tmp_path: Path) -> None:
         assert moved.query("text", matrix[5], k=1)[0][0] == ids[5]
     finally:
         moved.close()
+
+
+def test_a_broad_filter_checks_only_the_candidates(tmp_path: Path) -> None:
+    """A filter kept as its condition (store/asset_scope.BroadFilter): the index asks it
+    about its candidates' assets only, and finds what the listed ids would."""
+    index = FaissIndex(tmp_path, SMALL, exact_max_assets=3)
+    ids, matrix, assets = _corpus(1000, 100)
+    index.upsert("text", ids, matrix, assets)
+    half = {f"asset{i:03d}" for i in range(0, 100, 2)}
+    asked: list[int] = []
+
+    def check(wanted: list[str]) -> set[str]:
+        asked.append(len(wanted))
+        return {a for a in wanted if a in half}
+
+    def read_all() -> set[str]:
+        raise AssertionError("a broad filter's ids were listed")
+
+    broad = BroadFilter(("1", []), read_all, check, at_least=len(half))
+    for q in (1, 77, 500):
+        assert index.query("text", matrix[q], k=10, asset_ids=broad) == index.query(
+            "text", matrix[q], k=10, asset_ids=half
+        )
+    assert asked and max(asked) <= 100  # candidates' assets, never the archive's
+    index.close()

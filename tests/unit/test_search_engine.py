@@ -16,8 +16,8 @@ from assistant.errors import AssistantError
 from assistant.media.images import phash_hex
 from assistant.retrieval.engine import CLIP_OFF, SearchEngine, search_engine
 from assistant.schemas import Clip, Filters, SearchQuery
-from assistant.store import catalog as catalog_module
-from assistant.store.catalog import FilteredIds
+from assistant.store import asset_scope
+from assistant.store.asset_scope import BroadFilter, FilteredIds
 from tests.helpers.search_archive import (
     IDS,
     PHOTOS,
@@ -118,23 +118,41 @@ def test_filters_limit_every_signal(
         {"source": "harbour"},
     ],
 )
-def test_full_text_checks_the_filter_condition_as_the_ids_would(
+def test_a_broad_filter_finds_what_its_ids_would(
     archive: Archive, filters: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A filter's ids carry its SQL condition, which the full-text queries check on each
-    row instead of joining the id list (for many ids): the same hits either way."""
-    monkeypatch.setattr(catalog_module, "CONDITION_MIN_IDS", 0)
+    """A filter passing more than BROAD_FILTER_IDS assets is kept as its SQL condition
+    (full-text queries check it per row, the vector index per candidate): the same hits
+    and clips as with its ids listed."""
     catalog = archive.catalog
-    passed = catalog.filter_assets(Filters.parse(filters))
-    assert isinstance(passed, FilteredIds) and passed.by_condition()
+    listed = catalog.filter_assets(Filters.parse(filters))
+    monkeypatch.setattr(asset_scope, "BROAD_FILTER_IDS", 0)
+    broad = catalog.filter_assets(Filters.parse(filters))
+    assert isinstance(listed, FilteredIds) and isinstance(broad, BroadFilter)
+    assert broad.passing(sorted(IDS.__dict__.values())) == set(listed)
     for words in ("energy prices football harbour", "winter", "Brussels Leuven fruit"):
         for k in (1, 5, 50):
-            assert catalog.keyword_search(words, k, passed) == catalog.keyword_search(
-                words, k, set(passed)
+            assert catalog.keyword_search(words, k, broad) == catalog.keyword_search(
+                words, k, listed
             )
-            assert catalog.metadata_search(words, k, passed) == catalog.metadata_search(
-                words, k, set(passed)
+            assert catalog.metadata_search(words, k, broad) == catalog.metadata_search(
+                words, k, listed
             )
+    assert set(broad) == set(listed)  # read whole only when asked
+
+
+def test_a_broad_filter_gives_the_clips_its_ids_would(
+    engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = {"text": "energy prices football harbour", "k": 10}
+    for filters in ({"date_from": "2019-06-01"}, {"kind": "video,audio"}, {"place": "brussels"}):
+        listed = search(engine, filters=Filters.parse(filters), **query)
+        with monkeypatch.context() as patch:
+            patch.setattr(asset_scope, "BROAD_FILTER_IDS", 0)
+            broad = search(engine, filters=Filters.parse(filters), **query)
+        assert listed and [(c.asset_id, c.start_s, c.score) for c in broad] == [
+            (c.asset_id, c.start_s, c.score) for c in listed
+        ]
 
 
 class SpyIndex:

@@ -7,6 +7,7 @@ asset ids), never after a top-k cut.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 import numpy as np
@@ -29,7 +30,7 @@ class VectorIndex(Protocol):
     def delete_assets(self, space: str, asset_ids: list[str]) -> None: ...
 
     def query(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest ids and their cosine similarity, best first."""
         ...

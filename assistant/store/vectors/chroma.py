@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,7 +177,7 @@ class ChromaIndex:
         return self.rows.backfill(space, self.scan(space))
 
     def query(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest ids and cosines, best first, only of `asset_ids` when given. A filter
         allowing few assets is answered exactly over their vectors; a broad one by the
@@ -196,7 +197,7 @@ class ChromaIndex:
             return []
 
     def _query(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str] | None
     ) -> list[tuple[str, float]]:
         # No count() first: it costs a scan of the space (0.17 s at 300k vectors), and
         # Chroma answers an n_results beyond its size (or an empty space) with what it has.
@@ -231,7 +232,7 @@ class ChromaIndex:
         query: np.ndarray,
         n: int,
         where: Any,
-        keep: set[str] | None = None,
+        keep: AbstractSet[str] | None = None,
     ) -> tuple[list[tuple[str, float]], int]:
         """(hits, best first, of `keep`'s assets when given; how many the index gave)."""
         result = collection.query(

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import AssistantError
+from assistant.store import asset_scope
 from assistant.store.vectors.faiss_space import FaissSpace, IvfParams
 from assistant.store.vectors.rows import VectorRows
 
@@ -94,13 +96,13 @@ class FaissIndex:
 
     # --- reads --------------------------------------------------------------------------
     def query(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest ids and cosines, best first, only of `asset_ids` when given."""
         if (asset_ids is not None and not asset_ids) or k <= 0 or not self.rows.known(space):
             return []
         query = np.asarray(vector, dtype=np.float32)
-        if asset_ids is not None and len(asset_ids) <= self.exact_max_assets:
+        if asset_ids is not None and asset_scope.at_least(asset_ids) <= self.exact_max_assets:
             return self.rows.nearest(space, query, k, asset_ids)
         with self._lock:
             index = self._space(space)
@@ -121,21 +123,23 @@ class FaissIndex:
             labels = index.search(query, depth, allowed=np.array([row for _, row in allowed]))
             return self.rows.top(space, self._kept(space, labels, asset_ids), query, k)
 
-    def _share(self, space: str, asset_ids: set[str]) -> float:
+    def _share(self, space: str, asset_ids: AbstractSet[str]) -> float:
         """The allowed assets' share of the space's assets: at a 1 % filter, a look at
         the index's top 400 finds about 4 of them, two looks cost tens of ms at 10^6
         assets and then the filter's exact path runs anyway. The count is this process's
         (another writer's new assets only make the guess a little high: the looks run)."""
         if space not in self._asset_counts:
             self._asset_counts[space] = self.rows.asset_count(space)
-        return len(asset_ids) / max(self._asset_counts[space], 1)
+        return asset_scope.at_least(asset_ids) / max(self._asset_counts[space], 1)
 
     def _kept(
-        self, space: str, labels: np.ndarray, asset_ids: set[str] | None
+        self, space: str, labels: np.ndarray, asset_ids: AbstractSet[str] | None
     ) -> list[tuple[str, int]]:
-        """(id, row) of the labels whose rows still count and whose asset is allowed."""
+        """(id, row) of the labels whose rows still count and whose asset is allowed (a
+        broad filter checks only these candidates' assets: store/asset_scope.py)."""
         live = self.rows.live(space, labels.tolist())
-        return [(i, row) for i, asset, row in live if asset_ids is None or asset in asset_ids]
+        allowed = asset_scope.passing(asset_ids, (asset for _, asset, _ in live))
+        return [(i, row) for i, asset, row in live if asset in allowed]
 
     def warm(self, space: str) -> None:
         """Read a space's index now (retrieval/warm_up.py), so the first query does not;

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ class QdrantIndex:
         )
 
     def query(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str] | None = None
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str] | None = None
     ) -> list[tuple[str, float]]:
         from qdrant_client import models
 
@@ -172,7 +173,7 @@ class QdrantIndex:
             yield ids, matrix, [asset_id for _, _, asset_id in batch]
 
     def _scroll(
-        self, space: str, asset_ids: set[str] | None, vectors: bool
+        self, space: str, asset_ids: AbstractSet[str] | None, vectors: bool
     ) -> Iterator[list[tuple[str, Any, str]]]:
         if not self._exists(space):
             return
@@ -196,7 +197,7 @@ class QdrantIndex:
                 return
 
 
-def _assets_filter(asset_ids: set[str]) -> Any:
+def _assets_filter(asset_ids: AbstractSet[str]) -> Any:
     from qdrant_client import models
 
     return models.Filter(

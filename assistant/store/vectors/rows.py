@@ -24,6 +24,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -265,7 +266,7 @@ class VectorRows:
 
     # --- exact search -------------------------------------------------------------------
     def nearest(
-        self, space: str, vector: np.ndarray, k: int, asset_ids: set[str]
+        self, space: str, vector: np.ndarray, k: int, asset_ids: AbstractSet[str]
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k over the vectors of `asset_ids`, best first."""
         return self._top_where(space, "asset_id", sorted(asset_ids), vector, k)
