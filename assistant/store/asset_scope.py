@@ -1,7 +1,6 @@
 """The assets a filtered query may return (catalog.filter_assets), in two forms:
 
-- `FilteredIds`: the ids themselves, for a filter passing at most `BROAD_FILTER_IDS`
-  assets (a set, with the filter's SQL condition beside it);
+- a set of the ids themselves, for a filter passing at most `BROAD_FILTER_IDS` assets;
 - `BroadFilter`: a filter passing more, kept as its SQL condition. Listing half of 10^6
   assets cost ~0.5 s a query before anything was searched; instead, full-text queries
   check the condition on each row they read, and the vector index checks only its
@@ -22,15 +21,6 @@ from typing import Any
 BROAD_FILTER_IDS = 50_000
 
 Condition = tuple[str, list[Any]]
-
-
-class FilteredIds(set[str]):
-    """The asset ids a filter passes, with the filter's SQL condition (over `a` assets
-    and `f` asset_facets; store/filter_sql.py)."""
-
-    def __init__(self, ids: Iterable[str], condition: Condition) -> None:
-        super().__init__(ids)
-        self.condition = condition
 
 
 class BroadFilter(AbstractSet[str]):

@@ -26,7 +26,7 @@ from assistant.schemas import (
     WordTiming,
 )
 from assistant.store import asset_scope, fts_bounded
-from assistant.store.asset_scope import BroadFilter, FilteredIds
+from assistant.store.asset_scope import BroadFilter
 from assistant.store.filter_sql import facet_row, filtered_from, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
@@ -676,7 +676,7 @@ class Catalog:
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
-    def filter_assets(self, filters: Filters) -> FilteredIds | BroadFilter | None:
+    def filter_assets(self, filters: Filters) -> set[str] | BroadFilter | None:
         """Asset ids passing the filters (store/asset_scope.py): the ids when at most
         BROAD_FILTER_IDS pass, else the filter kept as its condition; None when there are
         no filters (everything)."""
@@ -685,7 +685,7 @@ class Catalog:
         condition, params = filters_sql(filters)
         found = self._passing_ids(condition, params, asset_scope.BROAD_FILTER_IDS + 1)
         if len(found) <= asset_scope.BROAD_FILTER_IDS:
-            return FilteredIds(found, (condition, params))
+            return set(found)
         return BroadFilter(
             (condition, params),
             lambda: set(self._passing_ids(condition, params, None)),
@@ -701,9 +701,9 @@ class Catalog:
         among: list[str] | None = None,
     ) -> list[str]:
         """Ids passing a filter's condition: the first `limit`, or only those `among`."""
-        sql = f"SELECT a.asset_id AS id {filtered_from(condition)}{condition}"
-        extra: list[Any] = []
-        if among is not None:
+        if among is None:
+            sql, args = f"SELECT a.asset_id AS id {filtered_from(condition)}{condition}", params
+        else:
             # Driven from the ids (CROSS JOIN keeps this order): a walk of the assets
             # checking each against the list read all 10^6 of them for 1,600 ids.
             sql = (
@@ -711,12 +711,12 @@ class Catalog:
                 "ON a.asset_id = j.value LEFT JOIN asset_facets f ON f.asset_id = a.asset_id "
                 f"WHERE a.status='indexed' AND {condition}"
             )
-            params, extra = [json.dumps(among), *params], []
+            args = [json.dumps(among), *params]
         if limit is not None:
-            sql, extra = f"{sql} LIMIT ?", [*extra, limit]
+            sql, args = f"{sql} LIMIT ?", [*args, limit]
         # One JSON array, not a row object per asset: half of 10^5 assets came back as
         # 50k sqlite3.Row objects (most of a broad filter's cost).
-        rows = self._rows(f"SELECT json_group_array(id) FROM ({sql})", [*params, *extra])
+        rows = self._rows(f"SELECT json_group_array(id) FROM ({sql})", args)
         return json.loads(rows[0][0]) if rows and rows[0][0] else []
 
     def filtered_assets(

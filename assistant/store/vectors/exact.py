@@ -18,11 +18,10 @@ def cosine_top(matrix: np.ndarray, vector: np.ndarray, k: int) -> list[tuple[int
     query = query / max(float(np.linalg.norm(query)), 1e-12)
     norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
     cosines = (rows @ query) / np.maximum(norms, 1e-12)
-    if len(cosines) > k:
-        # The k best by value, then stable-sorted in row order (as a full argsort would).
+    chosen = np.arange(len(cosines))
+    if len(cosines) > k:  # only rows as good as the k-th best (ties kept), then sorted
         cut = np.partition(-cosines, k - 1)[k - 1]
         chosen = np.flatnonzero(-cosines <= cut)
-        top = chosen[np.argsort(-cosines[chosen], kind="stable")][:k]
-    else:
-        top = np.argsort(-cosines, kind="stable")[:k]
+    # Stable: equal cosines stay in row order, as a full argsort would leave them.
+    top = chosen[np.argsort(-cosines[chosen], kind="stable")][:k]
     return [(int(i), float(cosines[i])) for i in top]
