@@ -52,7 +52,7 @@ def facts_asked(facts: dict[str, str], question: str, speaker: str = "") -> dict
 
 
 def _folded(text: str) -> list[str]:
-    return [fold(word.lower()) for word in words(text) if len(word) >= 2]
+    return [fold(word) for word in words(text) if len(word) >= 2]  # fold lower-cases
 
 
 def _split(value: str) -> list[str]:
