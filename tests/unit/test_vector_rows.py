@@ -103,7 +103,9 @@ def test_a_query_that_is_not_unit_length_gets_true_cosines(tmp_path: Path) -> No
     plain.close()
 
 
-@pytest.mark.parametrize(("column", "index"), [("asset_id", "rows_by_asset"), ("id", "autoindex")])
+@pytest.mark.parametrize(
+    ("column", "index"), [("asset_id", "COVERING INDEX rows_by_asset_row"), ("id", "autoindex")]
+)
 def test_a_lookup_of_a_few_assets_reads_their_rows_not_the_whole_space(
     tmp_path: Path, column: str, index: str
 ) -> None:
@@ -122,10 +124,29 @@ def test_a_lookup_of_a_few_assets_reads_their_rows_not_the_whole_space(
     rows.close()
     with sqlite3.connect(tmp_path / "rows.sqlite") as db:
         plan = db.execute(
-            "EXPLAIN QUERY PLAN " + IN_LOOKUP.format(column=column), ("text", "[]")
+            "EXPLAIN QUERY PLAN " + IN_LOOKUP.format(column=column), ("[]", "text")
         ).fetchall()
     used = " ".join(str(step[-1]) for step in plan)
     assert index in used and "rows_by_row" not in used
+
+
+def test_an_assets_ids_come_from_its_index_entries_in_row_order(tmp_path: Path) -> None:
+    """One asset's ids (ORDER BY row) read its own index entries; with rows_by_asset
+    SQLite walked the whole space in row order instead (0.41 s at 10^6 assets)."""
+    import sqlite3
+
+    from assistant.store.vectors.rows import ASSET_IDS
+
+    rows = VectorRows(tmp_path)
+    matrix, ids, assets = _vectors("a", 60, 4, seed=5)
+    rows.upsert("text", ids, matrix, assets)
+    rows.upsert("text", [ids[0]], matrix[:1] * 2, [assets[0]])  # a new row for an old id
+    expected = [i for i, a in zip(ids, assets, strict=True) if a == assets[0]]
+    assert rows.ids_of("text", assets[0]) == [*expected[1:], ids[0]]
+    rows.close()
+    with sqlite3.connect(tmp_path / "rows.sqlite") as db:
+        plan = db.execute("EXPLAIN QUERY PLAN " + ASSET_IDS, ("text", assets[0])).fetchall()
+    assert "COVERING INDEX rows_by_asset_row (space=? AND asset_id=?)" in str(plan)
 
 
 def test_sequential_and_random_reads_agree_beside_a_writer_mid_row(tmp_path: Path) -> None:

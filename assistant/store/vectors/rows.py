@@ -38,15 +38,22 @@ CREATE TABLE IF NOT EXISTS spaces (space TEXT PRIMARY KEY, dim INTEGER NOT NULL,
 CREATE TABLE IF NOT EXISTS rows (space TEXT NOT NULL, id TEXT NOT NULL,
                                  asset_id TEXT NOT NULL, row INTEGER NOT NULL,
                                  PRIMARY KEY (space, id));
-CREATE INDEX IF NOT EXISTS rows_by_asset ON rows(space, asset_id);
+-- Covering, rows in row order within an asset: a 1 % filter's 31k rows at 10^6 assets are read
+-- from the index alone (40 -> 30 ms), and an asset's ids without a walk of the whole space
+-- (which ORDER BY row chose over rows_by_asset). It replaces rows_by_asset (built once).
+CREATE INDEX IF NOT EXISTS rows_by_asset_row ON rows(space, asset_id, row, id);
+DROP INDEX IF EXISTS rows_by_asset;
 CREATE INDEX IF NOT EXISTS rows_by_row ON rows(space, row);
 """
 # The rows of some ids or asset ids. Their row order is made in Python, not with ORDER BY
 # row: given that, SQLite walks rows_by_row over the whole space to skip the sort (140 ms
-# for 1,000 assets at 10^5 assets, against 5 ms through rows_by_asset).
+# for 1,000 assets at 10^5 assets, against 5 ms through rows_by_asset_row).
+# Driven from the wanted values (CROSS JOIN keeps that order): given a free choice, SQLite
+# scanned the whole space through the covering index for a few ids.
 IN_LOOKUP = (
-    "SELECT id, row FROM rows WHERE space=? AND {column} IN (SELECT value FROM json_each(?))"
+    "SELECT r.id, r.row FROM json_each(?) j CROSS JOIN rows r ON r.space=? AND r.{column}=j.value"
 )
+ASSET_IDS = "SELECT id FROM rows WHERE space=? AND asset_id=? ORDER BY row"
 _FLOAT = 4  # bytes of a float32
 
 
@@ -116,9 +123,7 @@ class VectorRows:
 
     def ids_of(self, space: str, asset_id: str) -> list[str]:
         with self._lock:
-            found = self._db.execute(
-                "SELECT id FROM rows WHERE space=? AND asset_id=? ORDER BY row", (space, asset_id)
-            ).fetchall()
+            found = self._db.execute(ASSET_IDS, (space, asset_id)).fetchall()
         return [str(i) for (i,) in found]
 
     def rows_where(self, space: str, column: str, values: Iterable[str]) -> list[int]:
@@ -294,7 +299,7 @@ class VectorRows:
             return []
         with self._lock:
             found = self._db.execute(
-                IN_LOOKUP.format(column=column), (space, json.dumps(wanted))
+                IN_LOOKUP.format(column=column), (json.dumps(wanted), space)
             ).fetchall()
         return sorted(((str(i), int(row)) for i, row in found), key=lambda pair: pair[1])
 
