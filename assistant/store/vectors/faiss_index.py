@@ -117,10 +117,10 @@ class FaissIndex:
                     return self.rows.top(space, kept, query, k)
             if asset_ids is None:
                 return self.rows.top(space, kept, query, k)
-            allowed = self.rows.id_rows(space, "asset_id", asset_ids)
+            allowed = self.rows.row_numbers(space, "asset_id", asset_ids)
             if len(allowed) <= _EXACT_MAX_ROWS:  # e.g. a 1 % filter at 10^6 assets
-                return self.rows.top(space, allowed, query, k)
-            labels = index.search(query, depth, allowed=np.array([row for _, row in allowed]))
+                return self.rows.top_rows(space, allowed, query, k)
+            labels = index.search(query, depth, allowed=allowed)
             return self.rows.top(space, self._kept(space, labels, asset_ids), query, k)
 
     def _share(self, space: str, asset_ids: AbstractSet[str]) -> float:

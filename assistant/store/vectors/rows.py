@@ -128,7 +128,7 @@ class VectorRows:
 
     def rows_where(self, space: str, column: str, values: Iterable[str]) -> list[int]:
         """Row numbers whose `column` ("id" or "asset_id") is one of `values`."""
-        return [row for _, row in self.id_rows(space, column, values)]
+        return [int(row) for row in self.row_numbers(space, column, values)]
 
     def live(self, space: str, rows: Iterable[int]) -> list[tuple[str, str, int]]:
         """(id, asset_id, row) of those rows still referenced (a deleted or re-embedded
@@ -185,7 +185,10 @@ class VectorRows:
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k of `rows` ((id, row), in row order), best first."""
         dim = self.dim(space)
-        return [] if dim is None else self._top(space, dim, rows, vector, k)
+        if dim is None or not rows:
+            return []
+        matrix = self._matrix(space, dim)[[row for _, row in rows]]
+        return [(rows[i][0], cosine) for i, cosine in cosine_top(matrix, vector, k)]
 
     # --- writes -------------------------------------------------------------------------
     def upsert(
@@ -288,30 +291,36 @@ class VectorRows:
     ) -> list[tuple[str, float]]:
         """Exact cosine top-k over the rows whose `column` ("id" or "asset_id") is one of
         `values`, read in row order (sequential pages of the memory-mapped file)."""
-        return self.top(space, self.id_rows(space, column, values), vector, k)
+        return self.top_rows(space, self.row_numbers(space, column, values), vector, k)
 
-    def id_rows(self, space: str, column: str, values: Iterable[str]) -> list[tuple[str, int]]:
-        """(id, row) of the rows whose `column` ("id" or "asset_id") is one of `values`,
-        in row order."""
+    def row_numbers(self, space: str, column: str, values: Iterable[str]) -> np.ndarray:
+        """The rows (ascending) whose `column` ("id" or "asset_id") is one of `values`.
+
+        Numbers only, as one JSON array: a 1 % filter's 31k rows at 10^6 assets came back
+        as (id, row) tuples in 33 ms, against 15 ms this way; the ids of the few rows a
+        search keeps are read afterwards (`top_rows`)."""
         assert column in ("id", "asset_id")  # a column name, never user text
         wanted = sorted(set(values))
         if not wanted or self._space(space) is None:
-            return []
+            return np.zeros(0, dtype=np.int64)
         with self._lock:
-            found = self._db.execute(
-                IN_LOOKUP.format(column=column), (json.dumps(wanted), space)
-            ).fetchall()
-        return sorted(((str(i), int(row)) for i, row in found), key=lambda pair: pair[1])
+            (found,) = self._db.execute(
+                f"SELECT json_group_array(row) FROM ({IN_LOOKUP.format(column=column)})",
+                (json.dumps(wanted), space),
+            ).fetchone()
+        return np.sort(np.array(json.loads(found), dtype=np.int64))
 
-    def _top(
-        self, space: str, dim: int, rows: list[tuple[str, int]], vector: np.ndarray, k: int
+    def top_rows(
+        self, space: str, rows: np.ndarray, vector: np.ndarray, k: int
     ) -> list[tuple[str, float]]:
-        """Exact cosine top-k of `rows` ((id, row), in row order: the file is read
-        forwards), best first."""
-        if not rows:
+        """Exact cosine top-k of these row numbers (ascending: the file is read forwards),
+        best first, as (id, cosine); a row another writer let go meanwhile is left out."""
+        dim = self.dim(space)
+        if dim is None or not len(rows):
             return []
-        matrix = self._matrix(space, dim)[[row for _, row in rows]]
-        return [(rows[i][0], cosine) for i, cosine in cosine_top(matrix, vector, k)]
+        best = cosine_top(self._matrix(space, dim)[rows], vector, k)
+        ids = {row: i for i, _, row in self.live(space, [int(rows[j]) for j, _ in best])}
+        return [(ids[int(rows[j])], c) for j, c in best if int(rows[j]) in ids]
 
     def _matrix(self, space: str, dim: int) -> np.ndarray:
         """The space's file, memory-mapped (mapped again when another writer grew it).
