@@ -110,7 +110,7 @@ class SearchEngine:
             # Vectors of another encoder: say how to fix (check() never embeds: batch 1).
             TextSpace(self.catalog, self.vectors, self.models.text, 1).check()
             self._space_checked = True
-        allowed: AbstractSet[str] | None = self.catalog.filter_assets(query.filters)
+        allowed = self._filtered_while_encoding(query)
         voice = speaker_scope(self.catalog, query.filters)
         if voice is not None:
             allowed = voice.allowed(allowed)
@@ -140,6 +140,16 @@ class SearchEngine:
         label_speakers(outcome.clips, lookup, self.catalog)
         outcome.timings["total"] = time.perf_counter() - started
         return outcome
+
+    def _filtered_while_encoding(self, query: SearchQuery) -> AbstractSet[str] | None:
+        """The assets passing the query's filters, read on a worker while this thread
+        encodes the query text (the filter is SQL, the encoder torch: both let go of the
+        GIL): 54 + 21 ms one after the other for a 1 % place filter at 10^6 assets."""
+        if query.filters.is_empty() or not query.text.strip():
+            return self.catalog.filter_assets(query.filters)
+        passing = self._pool().submit(self.catalog.filter_assets, query.filters)
+        self.query_vector(query.text)
+        return passing.result()
 
     @staticmethod
     def _merge(into: dict[str, list[Hit]], more: dict[str, list[Hit]], part: str) -> None:

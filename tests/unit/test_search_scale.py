@@ -139,6 +139,7 @@ def test_a_trigram_filter_reads_its_matches_first_not_every_asset(tmp_path: Path
     assert not any(
         step.startswith(("SCAN a", "SEARCH a USING INDEX assets_status")) for step in plan
     )
+    assert "SEARCH a USING COVERING INDEX assets_state (asset_id=? AND status=?)" in plan
 
 
 def test_every_filter_field_has_sql() -> None:
