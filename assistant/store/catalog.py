@@ -26,7 +26,7 @@ from assistant.schemas import (
     WordTiming,
 )
 from assistant.store import asset_scope, fts_bounded
-from assistant.store.asset_scope import BroadFilter
+from assistant.store.asset_scope import BroadFilter, ListedIds
 from assistant.store.filter_sql import facet_row, filtered_from, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
@@ -116,7 +116,7 @@ class _FtsScope:
         if condition is not None:
             return f" AND ({condition[0]})", list(condition[1])
         return " AND t.asset_id IN (SELECT value FROM json_each(?))", [
-            json.dumps(sorted(self.asset_ids))
+            asset_scope.as_json(self.asset_ids)
         ]
 
     def _condition(self) -> tuple[str, list[Any]] | None:
@@ -255,7 +255,7 @@ class Catalog:
         rows = self._rows(
             f"SELECT {_ASSET_COLUMNS} FROM assets WHERE asset_id IN "
             "(SELECT value FROM json_each(?))",
-            [json.dumps(sorted(set(asset_ids)))],
+            [asset_scope.as_json(asset_ids)],
         )
         return {row["asset_id"]: _asset(row) for row in rows}
 
@@ -676,7 +676,7 @@ class Catalog:
         return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
-    def filter_assets(self, filters: Filters) -> set[str] | BroadFilter | None:
+    def filter_assets(self, filters: Filters) -> ListedIds | BroadFilter | None:
         """Asset ids passing the filters (store/asset_scope.py): the ids when at most
         BROAD_FILTER_IDS pass, else the filter kept as its condition; None when there are
         no filters (everything)."""
@@ -685,7 +685,7 @@ class Catalog:
         condition, params = filters_sql(filters)
         found = self._passing_ids(condition, params, asset_scope.BROAD_FILTER_IDS + 1)
         if len(found) <= asset_scope.BROAD_FILTER_IDS:
-            return set(found)
+            return ListedIds(found)
         return BroadFilter(
             (condition, params),
             lambda: set(self._passing_ids(condition, params, None)),

@@ -128,7 +128,7 @@ def test_a_broad_filter_finds_what_its_ids_would(
     listed = catalog.filter_assets(Filters.parse(filters))
     monkeypatch.setattr(asset_scope, "BROAD_FILTER_IDS", 0)
     broad = catalog.filter_assets(Filters.parse(filters))
-    assert type(listed) is set and isinstance(broad, BroadFilter)
+    assert type(listed) is asset_scope.ListedIds and isinstance(broad, BroadFilter)
     assert broad.passing(sorted(IDS.__dict__.values())) == set(listed)
     for words in ("energy prices football harbour", "winter", "Brussels Leuven fruit"):
         for k in (1, 5, 50):

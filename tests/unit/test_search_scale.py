@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -329,3 +330,16 @@ def test_queries_never_count_the_space(tmp_path: Path, monkeypatch: pytest.Monke
     allowed = {"a2", "a7"}
     found = index.query("text", matrix[0], 50, allowed)
     assert [i for i, _ in found] == [ids[i] for i in brute if assets[i] in allowed]
+
+
+def test_a_filters_ids_are_written_as_json_once(tmp_path: Path) -> None:
+    """Each filtered signal's SQL takes the passing ids as one sorted JSON array: the
+    catalog's answer makes it once for all of them (store/asset_scope.py)."""
+    from assistant.store.asset_scope import ListedIds, as_json
+
+    catalog = _random_catalog(tmp_path / "catalog.sqlite")
+    passing = catalog.filter_assets(Filters.parse({"place": "leuven"}))
+    assert isinstance(passing, ListedIds) and passing
+    assert as_json(passing) is as_json(passing)
+    assert json.loads(as_json(passing)) == sorted(passing)
+    assert as_json(["b", "a", "b"]) == '["a", "b"]'
