@@ -22,6 +22,7 @@ assets passing the filters that nothing matched follow the matches (filter_match
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -92,6 +93,7 @@ class SearchEngine:
         self.hashes = HashIndex()
         self._vectors: dict[str, np.ndarray] = {}  # query text -> its text vector
         self._workers: Executor | None = None  # _pool()
+        self._workers_made = threading.Lock()  # concurrent first queries make one pool
 
     def search(self, query: SearchQuery) -> list[Clip]:
         return self.run(query).clips
@@ -215,24 +217,28 @@ class SearchEngine:
     def _pool(self) -> Executor:
         """The signals' worker threads (made on first use; with one thread, a stand-in
         that runs each call where it is submitted)."""
-        if self._workers is None:
-            threads = self.settings.signal_threads
-            self._workers = (
-                ThreadPoolExecutor(threads - 1, thread_name_prefix="signals")
-                if threads > 1
-                else InPlace()
-            )
-        return self._workers
+        with self._workers_made:
+            if self._workers is None:
+                threads = self.settings.signal_threads
+                self._workers = (
+                    ThreadPoolExecutor(threads - 1, thread_name_prefix="signals")
+                    if threads > 1
+                    else InPlace()
+                )
+            return self._workers
 
     # --- helpers (also what modalities use: query_run.Ranker) ---------------------------
     def query_vector(self, text: str) -> np.ndarray:
         """The text encoder's query vector, encoded once per text (an audio query's
         transcript serves the written and the spoken rankings; a repeated query)."""
-        if text not in self._vectors:
+        # One read, never "in" then "[]": another request's clear() may come between.
+        vector = self._vectors.get(text)
+        if vector is None:
+            vector = self.models.text().encode_queries([text])[0]
             if len(self._vectors) >= QUERY_VECTORS_KEPT:
                 self._vectors.clear()
-            self._vectors[text] = self.models.text().encode_queries([text])[0]
-        return self._vectors[text]
+            self._vectors[text] = vector
+        return vector
 
     def visual_hits(
         self,

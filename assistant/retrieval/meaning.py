@@ -34,7 +34,7 @@ def vector_hits(
     """Nearest segments in `space`, calibrated per signal, best first."""
     if asset_ids is not None and not asset_ids:
         return []
-    nearest = vectors.query(space, np.asarray(query, dtype=np.float32), k, asset_ids)
+    nearest = lookup.nearest(vectors, space, np.asarray(query, dtype=np.float32), k, asset_ids)
     scored = [
         (segment_id, _calibrate(signal, cosine, text_scale), _detail(signal, cosine))
         for segment_id, cosine in nearest

@@ -1,4 +1,6 @@
-"""Per-query cache of catalog rows: segments and assets behind vector and keyword hits.
+"""Per-query cache of catalog rows: segments and assets behind vector and keyword hits,
+and the vector index's answers (an audio query's written and spoken rankings ask the
+index the same question: one transcript vector, the same depth, the same assets).
 
 Vector hits are checked here against the catalog: a segment whose asset is not `indexed`
 (half-ingested, failed, deleted) is dropped, as docs/internals.md requires.
@@ -7,10 +9,16 @@ Vector hits are checked here against the catalog: a segment whose asset is not `
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
+
+import numpy as np
 
 from assistant.schemas import Asset, Hit, Segment
 from assistant.store.catalog import Catalog
+from assistant.store.vectors.base import VectorIndex
+
+Nearest = list[tuple[str, float]]
 
 
 class SegmentLookup:
@@ -20,6 +28,26 @@ class SegmentLookup:
         self._assets: dict[str, Asset | None] = {}
         self._metadata: dict[str, dict[str, Any]] = {}
         self._by_asset: dict[tuple[str, str], list[Segment]] = {}
+        # (space, k, vector bytes) -> [(the allowed assets asked with, the answer)]: the
+        # allowed set is matched by identity, as one query passes the same object around.
+        self._nearest: dict[tuple[str, int, bytes], list[tuple[object, Nearest]]] = {}
+
+    def nearest(
+        self,
+        vectors: VectorIndex,
+        space: str,
+        vector: np.ndarray,
+        k: int,
+        asset_ids: AbstractSet[str] | None,
+    ) -> Nearest:
+        """`vectors.query(...)`, asked of the index once per query (15 ms at 10^6)."""
+        asked = self._nearest.setdefault((space, k, vector.tobytes()), [])
+        for allowed, answer in asked:
+            if allowed is asset_ids:
+                return answer
+        answer = vectors.query(space, vector, k, asset_ids)
+        asked.append((asset_ids, answer))
+        return answer
 
     def asset(self, asset_id: str) -> Asset | None:
         """The asset if it is searchable (indexed), else None."""

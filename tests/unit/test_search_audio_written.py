@@ -123,3 +123,25 @@ def test_filters_reach_the_written_text(data_dir: Path, tmp_path: Path) -> None:
     assert documents[0].file == "docs/elections.pdf"
     spoken = heard(data_dir, excerpt, tmp_path, filters={"kind": "audio"})
     assert {c.file for c in spoken} == {"radio/evening_news.m4a"}
+
+
+def test_written_and_spoken_rankings_ask_the_index_once(data_dir: Path, tmp_path: Path) -> None:
+    """Unfiltered, the written and the spoken rankings ask the text space the same
+    question (the transcript's vector, the same depth, every asset): one index query,
+    and the clips are what two queries gave."""
+    excerpt = "the health minister announced funding for three new hospitals"
+    engine = search_engine(open_archive(data_dir, asr=FakeTranscriber(excerpt)))
+    asked: list[tuple[str, int]] = []
+    query = engine.vectors.query
+
+    def counted(space: str, vector: Any, k: int, asset_ids: Any = None) -> Any:
+        asked.append((space, k))
+        return query(space, vector, k, asset_ids)
+
+    engine.vectors.query = counted  # type: ignore[method-assign]
+    upload = tmp_path / "excerpt.wav"
+    upload.write_bytes(b"RIFF-not-decoded-by-the-fake")
+    clips = engine.run(SearchQuery(audio=upload)).clips
+    depth = engine.settings.candidates * 2
+    assert asked.count(("text", depth)) == 1
+    assert [c.file for c in clips[:2]] == ["radio/evening_news.m4a", "docs/elections.pdf"]

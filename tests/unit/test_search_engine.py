@@ -4,6 +4,7 @@ hand-made fake."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PIL import Image
 from assistant.archive import Archive
 from assistant.errors import AssistantError
 from assistant.media.images import phash_hex
+from assistant.retrieval import engine as engine_module
 from assistant.retrieval.engine import CLIP_OFF, SearchEngine, search_engine
 from assistant.schemas import Clip, Filters, SearchQuery
 from assistant.store import asset_scope
@@ -247,6 +249,51 @@ def test_signals_on_one_thread_rank_as_on_two(archive: Archive) -> None:
         query = SearchQuery(text="energy prices this winter", k=5, filters=Filters(kind=["video"]))
         found[threads] = [(c.asset_id, c.start_s, c.score) for c in engine.search(query)]
     assert found[1] == found[2] and found[1]
+
+
+def test_concurrent_queries_on_one_engine_rank_as_one_at_a_time(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's request threads share one engine: its signal pool (made by whichever
+    query comes first) and its cache of query vectors (here cleared by nearly every
+    query). Six threads' results are those of one query at a time."""
+    monkeypatch.setattr(engine_module, "QUERY_VECTORS_KEPT", 1)
+    engine = SearchEngine(archive.settings, archive.catalog, archive.vectors, archive.models, dict)
+    queries = [
+        SearchQuery(text=text, k=5, filters=filters)
+        for text in ("energy prices this winter", "the council budget", "wheat harvest")
+        for filters in (Filters(), Filters(kind=["video"]))
+    ]
+    alone = [[(c.asset_id, c.start_s) for c in engine.search(q)] for q in queries]
+    engine._workers = None  # the concurrent first queries make the pool
+    with ThreadPoolExecutor(6) as pool:
+        together = list(
+            pool.map(
+                lambda i: [(c.asset_id, c.start_s) for c in engine.search(queries[i % 6])],
+                range(120),
+            )
+        )
+    assert any(alone)
+    assert together == [alone[i % 6] for i in range(120)]
+
+
+class ClearedBetween(dict[str, np.ndarray]):
+    """A vector cache that another request clears right after each membership test:
+    the interleaving a check-then-index read loses to (KeyError)."""
+
+    def __contains__(self, key: object) -> bool:
+        found = super().__contains__(key)
+        self.clear()
+        return found
+
+
+def test_a_query_vector_survives_another_request_clearing_the_cache(engine: SearchEngine) -> None:
+    expected = engine.query_vector("energy prices this winter")
+    engine._vectors = ClearedBetween({"energy prices this winter": expected})
+    try:
+        assert np.array_equal(engine.query_vector("energy prices this winter"), expected)
+    finally:
+        engine._vectors = {}
 
 
 @pytest.mark.parametrize(
