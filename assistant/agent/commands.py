@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from assistant.agent.evidence import clip_label
+from assistant.cli_options import AsJson
 from assistant.retrieval.media_options import FilterOption, with_media_options
 from assistant.schemas import Answer, Filters
 
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
         *,
         media: dict[str, Path],
         filters: FilterOption = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
         markdown: Annotated[
             Path | None,
             typer.Option(

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli_options import AsJson
 from assistant.command_rooms import command_group
 from assistant.enrich.propagate import Proposal
 
@@ -66,7 +67,7 @@ def propose(
             help="Accept proposals at or above this confidence (e.g. 0.9).",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Propose missing metadata from near-duplicates, shared speech and what is said."""
     from assistant.archive import Archive
@@ -95,7 +96,7 @@ def review_cmd(
     reject: Annotated[
         list[int] | None, typer.Option("--reject", help="Reject this proposal id (repeatable).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List pending proposals; accept or reject them by id."""
     from assistant.archive import Archive

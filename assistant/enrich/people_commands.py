@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli_options import AsJson, PersonName
 from assistant.command_rooms import command_group
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ def _people_rows(people: People) -> list[dict[str, Any]]:
     return rows
 
 
+_PERSON_HELP = "Person id from `assistant people list`."
+
 people_app, register = command_group(
     "people", "People: faces clustered across the archive; name them once."
 )
@@ -48,7 +51,7 @@ people_app, register = command_group(
 @people_app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """People found in photos and video keyframes, most faces first."""
     from assistant.archive import Archive
@@ -78,8 +81,8 @@ def list_cmd(
 @people_app.command("name")
 def name_cmd(
     ctx: typer.Context,
-    person: Annotated[int, typer.Argument(help="Person id from `assistant people list`.")],
-    name: Annotated[str, typer.Argument(help="Their name.")],
+    person: Annotated[int, typer.Argument(help=_PERSON_HELP)],
+    name: PersonName,
 ) -> None:
     """Name a person; proposes `people` metadata for every asset they appear in
     (review with `assistant metadata review`)."""
@@ -113,9 +116,7 @@ def merge_cmd(
 @people_app.command("delete")
 def delete_cmd(
     ctx: typer.Context,
-    person: Annotated[
-        int | None, typer.Argument(help="Person id from `assistant people list`.")
-    ] = None,
+    person: Annotated[int | None, typer.Argument(help=_PERSON_HELP)] = None,
     everyone: Annotated[
         bool, typer.Option("--all", help="Forget every face and person in the archive.")
     ] = False,

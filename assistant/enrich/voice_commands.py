@@ -11,15 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from assistant.cli_options import AsJson, PersonName
 from assistant.command_rooms import command_group
 
 voices_app, register = command_group("voices", "Voices recognised across the archive; name them.")
 
 
 @voices_app.command("list")
-def list_cmd(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-) -> None:
+def list_cmd(ctx: typer.Context, as_json: AsJson = False) -> None:
     """Every voice heard in the archive: files, seconds of speech, name."""
     from assistant.archive import Archive
     from assistant.store.voices import VoiceStore
@@ -46,7 +45,7 @@ def list_cmd(
 def name_cmd(
     ctx: typer.Context,
     voice: Annotated[str, typer.Argument(help="Voice number (2, 'Voice 2') or name.")],
-    name: Annotated[str, typer.Argument(help="The person's name.")],
+    name: PersonName,
 ) -> None:
     """Name a voice; proposes `people` metadata for every file it speaks in (review them
     with `assistant metadata review`)."""
@@ -65,7 +64,7 @@ def find_cmd(
     ctx: typer.Context,
     clip: Annotated[Path, typer.Argument(help="An audio/video clip of the voice.")],
     k: Annotated[int, typer.Option(min=1, max=100, help="How many matches.")] = 5,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Voice by example: the recordings where the voice of CLIP speaks."""
     from assistant.archive import Archive

@@ -14,6 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from assistant.cli_options import AsJson
 from assistant.errors import AssistantError
 from assistant.retrieval.media_options import FilterOption, with_media_options
 from assistant.retrieval.modalities import NAMES
@@ -105,7 +106,7 @@ def register(app: typer.Typer) -> None:
         media: dict[str, Path],
         filters: FilterOption = None,
         k: Annotated[int, typer.Option(help="How many clips.", min=1, max=200)] = 10,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Search the archive by text, picture or spoken excerpt."""
         from assistant.archive import Archive
