@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo: samples/ is not installed
 
 from assistant.enrich import metrical
-from assistant.enrich.music import CHROMA_FPS, _mel, _seed_tempo, chroma_frames
+from assistant.enrich.music import _seed_tempo, clip_signals
 from bench.music import (
     CHORALE_SEED,
     CHORALES_HELD_OUT,
@@ -55,10 +55,9 @@ def describe(path: Path, bpm: float) -> list[Track]:
 
 
 def _describe(samples: np.ndarray, bpm: float) -> Track:
-    envelopes = metrical.split_envelopes(_mel(samples))
-    frames = chroma_frames(samples)
-    seed = _seed_tempo(envelopes[0])
-    candidates, features = metrical.candidate_matrix(envelopes, frames, CHROMA_FPS, seed)
+    clip = clip_signals(samples)
+    seed = _seed_tempo(clip.envelopes[0])
+    candidates, features = metrical.candidate_matrix(clip, seed)
     return features, [abs(c - bpm) / bpm <= 0.04 for c in candidates]
 
 

@@ -60,6 +60,8 @@ choice needs other evidence (e.g. which level a melody or bass line phrases in).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 FPS = 100.0  # onset envelope frames per second (music.ONSET_FPS)
@@ -302,36 +304,37 @@ def clip_pulse(envelopes: list[np.ndarray], bpm: float) -> float:
     return _pulse([_onset_numbers(envelopes[1], 60.0 * FPS / c)[0] for c in ratio_candidates(bpm)])
 
 
-def candidate_features(
-    envelopes: list[np.ndarray],
-    chroma_frames: np.ndarray,
-    novelty: np.ndarray,
-    novelty_fps: float,
-    bpm: float,
-) -> np.ndarray:
-    """The candidate's numbers, in WEIGHTS order; `novelty` is chroma_novelty(chroma_frames)."""
+@dataclass(frozen=True)
+class ClipSignals:
+    """What the level choice reads of one clip: its three onset envelopes
+    (split_envelopes) and its chroma, [12, frames] at `chroma_fps`."""
+
+    envelopes: list[np.ndarray]
+    chroma_frames: np.ndarray
+    chroma_fps: float
+
+
+def candidate_features(clip: ClipSignals, novelty: np.ndarray, bpm: float) -> np.ndarray:
+    """The candidate's numbers, in WEIGHTS order; `novelty` is chroma_novelty of the clip's
+    chroma."""
     period = 60.0 * FPS / bpm
     prior = np.log2(bpm / 120.0)
     features = [prior, prior * prior]
-    for raw in envelopes:
+    for raw in clip.envelopes:
         features += _onset_numbers(raw, period)
-    beat = 60.0 * novelty_fps / bpm
+    beat = 60.0 * clip.chroma_fps / bpm
     bar, phase = _best_phase(novelty, 4 * beat)
     features += [bar, bar - _on_grid(novelty, 4 * beat, phase + 2 * beat)]
-    features += bar_change(chroma_frames, novelty_fps, bpm)
-    features += beat_harmony(chroma_frames, novelty_fps, bpm)
+    features += bar_change(clip.chroma_frames, clip.chroma_fps, bpm)
+    features += beat_harmony(clip.chroma_frames, clip.chroma_fps, bpm)
     return np.asarray(features)
 
 
 def _candidates(
-    envelopes: list[np.ndarray],
-    chroma_frames: np.ndarray,
-    chroma_fps: float,
-    bpm: float,
-    harmonic: float | None,
+    clip: ClipSignals, bpm: float, harmonic: float | None
 ) -> tuple[list[float], np.ndarray, float]:
     """(candidate_matrix's candidates and numbers, the clip's pulse)."""
-    novelty = chroma_novelty(chroma_frames)
+    novelty = chroma_novelty(clip.chroma_frames)
     candidates = ratio_candidates(bpm)
     fitted = len(candidates)
     for extra in [harmonic * r for r in HARMONIC_RATIOS] if harmonic else []:
@@ -339,19 +342,13 @@ def _candidates(
             abs(extra / c - 1.0) > SAME_CANDIDATE for c in candidates[:fitted]
         ):
             candidates.append(extra)
-    base = np.asarray(
-        [candidate_features(envelopes, chroma_frames, novelty, chroma_fps, c) for c in candidates]
-    )
+    base = np.asarray([candidate_features(clip, novelty, c) for c in candidates])
     pulse = _pulse(list(base[:fitted, PULSE_FEATURE]))
     return candidates, np.hstack([base, base * pulse]), pulse
 
 
 def candidate_matrix(
-    envelopes: list[np.ndarray],
-    chroma_frames: np.ndarray,
-    chroma_fps: float,
-    bpm: float,
-    harmonic: float | None = None,
+    clip: ClipSignals, bpm: float, harmonic: float | None = None
 ) -> tuple[list[float], np.ndarray]:
     """(the candidate tempos: bpm x RATIOS within LOWEST-HIGHEST; their numbers in WEIGHTS
     order). Each candidate's twenty numbers, then the same times the clip's pulse (the
@@ -365,21 +362,17 @@ def candidate_matrix(
     `harmonic` (harmonic_seed's tempo) adds itself and its octaves, each unless one of
     bpm x RATIOS is within SAME_CANDIDATE of it; the pulse is still read over bpm x
     RATIOS alone, as the weights were fitted."""
-    candidates, features, _ = _candidates(envelopes, chroma_frames, chroma_fps, bpm, harmonic)
+    candidates, features, _ = _candidates(clip, bpm, harmonic)
     return candidates, features
 
 
 def choose_level(
-    envelopes: list[np.ndarray],
-    chroma_frames: np.ndarray,
-    chroma_fps: float,
-    bpm: float,
-    harmonic: float | None = None,
+    clip: ClipSignals, bpm: float, harmonic: float | None = None
 ) -> tuple[float, float]:
     """(the chosen tempo among bpm x RATIOS and harmonic x HARMONIC_RATIOS; its score's
-    gap over the runner-up). `chroma_frames` is [12, frames] at `chroma_fps`. Under a
-    weak pulse (below WEAK_PULSE) the candidate at `harmonic` itself gains HARMONIC_BONUS."""
-    candidates, features, pulse = _candidates(envelopes, chroma_frames, chroma_fps, bpm, harmonic)
+    gap over the runner-up). Under a weak pulse (below WEAK_PULSE) the candidate at
+    `harmonic` itself gains HARMONIC_BONUS."""
+    candidates, features, pulse = _candidates(clip, bpm, harmonic)
     scores = features @ WEIGHTS
     if harmonic and pulse < WEAK_PULSE:
         scores = scores + HARMONIC_BONUS * np.asarray(

@@ -26,6 +26,7 @@ from assistant.enrich.cadence import (
 from assistant.enrich.chroma import chroma, chroma_and_bass
 from assistant.enrich.metrical import (
     WEAK_PULSE,
+    ClipSignals,
     choose_level,
     clip_pulse,
     harmonic_seed,
@@ -255,7 +256,7 @@ def estimate_tempo(samples: np.ndarray, chroma: np.ndarray | None = None) -> tup
         if clip_pulse(envelopes, seed) < WEAK_PULSE
         else None
     )
-    bpm, gap = choose_level(envelopes, frames, CHROMA_FPS, seed, harmonic)
+    bpm, gap = choose_level(ClipSignals(envelopes, frames, CHROMA_FPS), seed, harmonic)
     margin = float(np.tanh(gap / 2.0))
     strength = _comb(envelope, 60.0 * ONSET_FPS / bpm)[0]
     if bpm != seed:
@@ -281,6 +282,12 @@ def chroma_frames(samples: np.ndarray) -> np.ndarray:
     ~0.4 s per call; on the tuned seeds 1 and 2026 keys went from 38/40 and 36/40 to
     40/40 and 38/40."""
     return chroma(samples, CHROMA_HOP)
+
+
+def clip_signals(samples: np.ndarray) -> ClipSignals:
+    """What metrical.choose_level reads of the clip's samples: onset envelopes and chroma
+    (estimate_tempo builds its own, to stop early on silence and reuse a given chroma)."""
+    return ClipSignals(split_envelopes(_mel(samples)), chroma_frames(samples), CHROMA_FPS)
 
 
 def track_chroma(samples: np.ndarray, frames: np.ndarray | None = None) -> np.ndarray:

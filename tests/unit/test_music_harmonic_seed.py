@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from assistant.enrich import metrical
-from assistant.enrich.metrical import HARMONIC_BONUS, choose_level, harmonic_seed, split_envelopes
-from assistant.enrich.music import CHROMA_FPS, FINE_CHROMA_FPS, _mel, chroma_frames, fine_chroma
+from assistant.enrich.metrical import HARMONIC_BONUS, choose_level, harmonic_seed
+from assistant.enrich.music import FINE_CHROMA_FPS, clip_signals, fine_chroma
 from samples.media import synth_music
 from tests.helpers.chorales import A_MINOR_BODY
 
@@ -53,13 +53,13 @@ def test_the_chord_rate_is_a_candidate_where_no_ratio_of_the_onset_seed_reaches_
     """An onset seed at 1.2x the beat (84 for 70 BPM): x0.75 is 63, x1 is 84, so only the
     chord-change rate puts the beat among the candidates."""
     samples = _chorale(70.0)
-    envelopes, frames = split_envelopes(_mel(samples)), chroma_frames(samples)
+    clip = clip_signals(samples)
     harmonic = harmonic_seed(fine_chroma(samples), FINE_CHROMA_FPS)
-    without, _ = choose_level(envelopes, frames, CHROMA_FPS, 84.0)
+    without, _ = choose_level(clip, 84.0)
     assert not _near(without, 70.0, 0.04)
-    candidates, _ = metrical.candidate_matrix(envelopes, frames, CHROMA_FPS, 84.0, harmonic)
+    candidates, _ = metrical.candidate_matrix(clip, 84.0, harmonic)
     assert any(_near(c, 70.0) for c in candidates)
-    chosen, _ = choose_level(envelopes, frames, CHROMA_FPS, 84.0, harmonic)
+    chosen, _ = choose_level(clip, 84.0, harmonic)
     assert _near(chosen, 70.0)
 
 
@@ -70,14 +70,14 @@ def test_the_chord_rate_gains_the_bonus_only_under_a_weak_pulse(
     SAME_CANDIDATE), so the winner's lead grows by HARMONIC_BONUS where the clip's pulse
     is below WEAK_PULSE and not at all where it is above."""
     samples = _chorale(100.0)
-    envelopes, frames = split_envelopes(_mel(samples)), chroma_frames(samples)
+    clip = clip_signals(samples)
     harmonic = harmonic_seed(fine_chroma(samples), FINE_CHROMA_FPS)
     assert _near(harmonic, 100.0)
-    plain, plain_gap = choose_level(envelopes, frames, CHROMA_FPS, 100.0)
+    plain, plain_gap = choose_level(clip, 100.0)
     assert plain == 100.0
     for weak_pulse, bonus in ((1e9, HARMONIC_BONUS), (0.0, 0.0)):
         monkeypatch.setattr(metrical, "WEAK_PULSE", weak_pulse)
-        chosen, gap = choose_level(envelopes, frames, CHROMA_FPS, 100.0, harmonic)
+        chosen, gap = choose_level(clip, 100.0, harmonic)
         assert chosen == 100.0
         assert gap - plain_gap == pytest.approx(bonus)
 
@@ -92,9 +92,9 @@ def test_clip_pulse_is_the_pulse_the_candidate_score_reads(tmp_path: Path) -> No
     )[0]
     pulses = []
     for samples, bpm in ((clicked, 96.0), (_chorale(100.0), 100.0)):
-        envelopes, frames = split_envelopes(_mel(samples)), chroma_frames(samples)
-        _, _, read = metrical._candidates(envelopes, frames, CHROMA_FPS, bpm, None)
-        assert metrical.clip_pulse(envelopes, bpm) == pytest.approx(read)
+        clip = clip_signals(samples)
+        _, _, read = metrical._candidates(clip, bpm, None)
+        assert metrical.clip_pulse(clip.envelopes, bpm) == pytest.approx(read)
         pulses.append(read)
     assert pulses[0] > metrical.WEAK_PULSE
     assert pulses[0] > pulses[1]

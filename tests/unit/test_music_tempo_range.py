@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.enrich.metrical import HIGHEST, choose_level, split_envelopes
-from assistant.enrich.music import CHROMA_FPS, _mel, chroma_frames, estimate_tempo
+from assistant.enrich.metrical import HIGHEST, choose_level
+from assistant.enrich.music import clip_signals, estimate_tempo
 
 RATE = 16_000
 
@@ -28,9 +28,7 @@ def test_no_candidate_above_the_tapped_range_is_chosen() -> None:
     """Even notes at 248.8 a minute from a 124.4 BPM seed: with candidates up to 250 BPM
     the note rate itself won (the 62.2 BPM chorale read at 248.8)."""
     samples = _eighths(124.4)
-    envelopes = split_envelopes(_mel(samples))
-    frames = chroma_frames(samples)
-    chosen, gap = choose_level(envelopes, frames, CHROMA_FPS, 124.4)
+    chosen, gap = choose_level(clip_signals(samples), 124.4)
     assert chosen in (62.2, 124.4) and chosen <= HIGHEST
     assert gap >= 0.0
     bpm, _ = estimate_tempo(samples)
