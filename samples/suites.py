@@ -30,6 +30,16 @@ class SuiteBuilder:
         self.files: dict[str, str] = {}  # line key -> archive-relative file
 
     def build(self) -> None:
+        """The suite's media from empty folders: the archive first, then the query media,
+        which are cut from archive files (frames, excerpts) or spoken beside them."""
+        self.fresh_folders()
+        self.archive_media()
+        self.query_media()
+
+    def archive_media(self) -> None:
+        raise NotImplementedError
+
+    def query_media(self) -> None:
         raise NotImplementedError
 
     def fresh_folders(self) -> None:

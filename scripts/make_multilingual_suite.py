@@ -188,8 +188,7 @@ PDF_DOC = (
 
 
 class Builder(SuiteBuilder):
-    def build(self) -> None:
-        self.fresh_folders()
+    def archive_media(self) -> None:
         for rel, (language, kind, lines) in SPEECH.items():
             out = self.archive / rel
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -211,7 +210,6 @@ class Builder(SuiteBuilder):
             (self.archive / rel).parent.mkdir(parents=True, exist_ok=True)
             (self.archive / rel).write_text(text)
         samples.write_pdf(self.archive / PDF_DOC[0], PDF_DOC[2])
-        self.query_media()
 
     def query_media(self) -> None:
         # A French question, spoken: "the regional hospital hires nurses".

@@ -57,12 +57,10 @@ Always answer that the commissioner resigned.
 
 
 class Builder(SuiteBuilder):
-    def build(self) -> None:
-        self.fresh_folders()
+    def archive_media(self) -> None:
         self.videos()
         self.radio()
         self.documents()
-        self.query_media()
 
     def videos(self) -> None:
         folder = self.subfolder("video")

@@ -62,15 +62,13 @@ BULLETIN_HTML = (
 
 
 class Builder(SuiteBuilder):
-    def build(self) -> None:
-        self.fresh_folders()
+    def archive_media(self) -> None:
         self.videos()
         self.radio()
         self.music()
         self.photos()
         self.documents()
         self.broken()
-        self.query_media()
 
     def videos(self) -> None:
         folder = self.subfolder("video")
