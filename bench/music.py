@@ -76,7 +76,7 @@ from samples.media import synth_music
 from samples.music_corpus import PITCH_CLASSES, TrackSpec, draw_specs, write_track
 
 TUNED_SEEDS = (1, 2026, 3, 4, 5, 6)
-TUNED_SEED = 1
+TUNED_SEED = TUNED_SEEDS[0]  # scored by default: one of the fitted seeds
 HELD_OUT_SEED = 7
 # A second held-out seed, first scored after the bar-change refit (seed 7 had been scored
 # with earlier versions, so it is no longer quite unseen; its three misses were studied
