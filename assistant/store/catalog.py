@@ -41,6 +41,8 @@ _ASSET_COLUMNS = (
     "asset_id, path, root, rel_path, kind, mime, size_bytes, duration_s, width, height, "
     "status, error, is_music"
 )
+# A metadata value's columns, as _metadata reads them.
+_METADATA_COLUMNS = "field, source, value, confidence, provenance"
 _SEGMENT_COLUMNS = (
     "segment_id, asset_id, kind, idx, start_s, end_s, text, char_start, char_end, page, "
     "words, thumbnail, phash, embedded, language, speaker"
@@ -72,6 +74,16 @@ def _metadata(row: sqlite3.Row) -> MetadataValue:
         confidence=row["confidence"],
         provenance=Provenance.model_validate(provenance) if provenance else None,
     )
+
+
+def _effective_by_asset(
+    rows: Iterable[sqlite3.Row], grouped: dict[str, list[MetadataValue]]
+) -> dict[str, dict[str, MetadataValue]]:
+    """Metadata rows (with their asset_id) as each asset's effective metadata, added to
+    `grouped` (asset_id -> its values so far)."""
+    for row in rows:
+        grouped.setdefault(row["asset_id"], []).append(_metadata(row))
+    return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
 
 
 def fts_terms(text: str) -> list[str]:
@@ -566,7 +578,7 @@ class Catalog:
         """Rewrite the asset's metadata_text row from its effective metadata (triggers
         keep metadata_fts in step; deleting the asset cascades)."""
         rows = db.execute(
-            "SELECT field, source, value, confidence, provenance FROM metadata WHERE asset_id=?",
+            f"SELECT {_METADATA_COLUMNS} FROM metadata WHERE asset_id=?",
             (asset_id,),
         ).fetchall()
         effective = effective_values([_metadata(row) for row in rows])
@@ -638,8 +650,7 @@ class Catalog:
 
     def metadata(self, asset_id: str) -> list[MetadataValue]:
         rows = self._rows(
-            "SELECT field, source, value, confidence, provenance FROM metadata "
-            "WHERE asset_id=? ORDER BY field, source",
+            f"SELECT {_METADATA_COLUMNS} FROM metadata WHERE asset_id=? ORDER BY field, source",
             [asset_id],
         )
         return [_metadata(row) for row in rows]
@@ -654,26 +665,20 @@ class Catalog:
         query each); an asset without metadata maps to {}."""
         wanted = sorted(set(asset_ids))
         rows = self._rows(
-            "SELECT asset_id, field, source, value, confidence, provenance FROM metadata "
+            f"SELECT asset_id, {_METADATA_COLUMNS} FROM metadata "
             "WHERE asset_id IN (SELECT value FROM json_each(?)) ORDER BY field, source",
             [json.dumps(wanted)],
         )
-        grouped: dict[str, list[MetadataValue]] = {asset_id: [] for asset_id in wanted}
-        for row in rows:
-            grouped[row["asset_id"]].append(_metadata(row))
-        return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
+        return _effective_by_asset(rows, {asset_id: [] for asset_id in wanted})
 
     def all_effective_metadata(self) -> dict[str, dict[str, MetadataValue]]:
         """Every indexed asset's effective metadata (reads the whole catalog: not for a
         query path; filters run in SQL, filter_assets)."""
         rows = self._rows(
-            "SELECT m.asset_id, field, source, value, confidence, provenance FROM metadata m "
+            f"SELECT m.asset_id, {_METADATA_COLUMNS} FROM metadata m "
             "JOIN assets a USING (asset_id) WHERE a.status='indexed'"
         )
-        grouped: dict[str, list[MetadataValue]] = {}
-        for row in rows:
-            grouped.setdefault(row["asset_id"], []).append(_metadata(row))
-        return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
+        return _effective_by_asset(rows, {})
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
     def filter_assets(self, filters: Filters) -> ListedIds | BroadFilter | None:
