@@ -294,8 +294,8 @@ def _speech_segment(
     asset_id: str,
     index: int,
     speech: SpeechSegment,
-    language: str | None = None,
-    speaker: str | None = None,
+    language: str | None,
+    speaker: str | None,
 ) -> Segment:
     words = [
         WordTiming(start_s=w.start_s, end_s=max(w.start_s, w.end_s), text=w.text)
