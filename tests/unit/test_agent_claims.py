@@ -46,24 +46,23 @@ RENT = _clip(
 )
 
 
+# Each figure in the ways a source or an answer writes it (words, digits, units, shorthand).
+WRITTEN_AS = {
+    8.0: ("eight percent", "8 %", "8%"),
+    14e6: ("fourteen million euros", "14,000,000", "14 million"),
+    4e9: ("4 billion", "4bn"),
+    42.0: ("forty-two families",),
+    2.1: ("2.10 euros", "2,10 €"),
+    5.0: ("the 5th of July",),
+}
+# Numbers that are no figure: a timecode, "one of".
+NO_FIGURE = ("at 00:41 she said", "one of the speakers")
+
+
 @pytest.mark.parametrize(
     ("text", "values"),
-    [
-        ("eight percent", [8.0]),
-        ("8 %", [8.0]),
-        ("8%", [8.0]),
-        ("fourteen million euros", [14e6]),
-        ("14,000,000", [14e6]),
-        ("14 million", [14e6]),
-        ("4 billion", [4e9]),
-        ("4bn", [4e9]),
-        ("forty-two families", [42.0]),
-        ("2.10 euros", [2.1]),
-        ("2,10 €", [2.1]),
-        ("the 5th of July", [5.0]),
-        ("at 00:41 she said", []),
-        ("one of the speakers", []),
-    ],
+    [(text, [value]) for value, texts in WRITTEN_AS.items() for text in texts]
+    + [(text, []) for text in NO_FIGURE],
 )
 def test_figures_are_normalised(text: str, values: list[float]) -> None:
     assert [value for value, _ in numbers_in(text)] == values
@@ -115,20 +114,22 @@ def test_agreeing_figures_in_other_words_pass() -> None:
 
 
 def test_a_place_or_name_the_evidence_lacks_is_caught() -> None:
-    clip = _clip(
-        "video/marchetti.mp4",
-        "video",
-        "Solène Marchetti said the bike lanes on the ring road will be finished by autumn.",
-        3.0,
-        metadata={"people": ["Solène Marchetti"], "place": "Nantes"},
+    book = _book(
+        _clip(
+            "video/marchetti.mp4",
+            "video",
+            "Solène Marchetti said the bike lanes on the ring road will be finished by autumn.",
+            3.0,
+            metadata={"people": ["Solène Marchetti"], "place": "Nantes"},
+        )
     )
     result = ground(
-        "Solene Marchetti said that the metro in Rennes should be extended [1].", _book(clip).items
+        "Solene Marchetti said that the metro in Rennes should be extended [1].", book.items
     )
     assert "Rennes" not in result.text
     assert "name 'Rennes' not in the cited source" in result.flagged[0]
     # Accents and curated metadata count as evidence:
-    ok = ground("Marchetti spoke in Nantes about bike lanes [1].", _book(clip).items)
+    ok = ground("Marchetti spoke in Nantes about bike lanes [1].", book.items)
     assert ok.flagged == [] and ok.text.startswith("Marchetti spoke in Nantes")
 
 
