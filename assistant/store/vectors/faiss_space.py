@@ -39,7 +39,7 @@ class IvfParams:
 
     train_at: int = 50_000
     nlist: int = 2048
-    nprobe: int = 64
+    nprobe: int = 192  # as config.FaissSettings
     candidates: int = 400
     train_per_list: int = 32
 
