@@ -77,10 +77,11 @@ def _metadata(row: sqlite3.Row) -> MetadataValue:
 
 
 def _effective_by_asset(
-    rows: Iterable[sqlite3.Row], grouped: dict[str, list[MetadataValue]]
+    rows: Iterable[sqlite3.Row], every: Iterable[str] = ()
 ) -> dict[str, dict[str, MetadataValue]]:
-    """Metadata rows (with their asset_id) as each asset's effective metadata, added to
-    `grouped` (asset_id -> its values so far)."""
+    """Metadata rows (with their asset_id) as each asset's effective metadata; each asset
+    of `every` is there too, as {} when it has no metadata."""
+    grouped: dict[str, list[MetadataValue]] = {asset_id: [] for asset_id in every}
     for row in rows:
         grouped.setdefault(row["asset_id"], []).append(_metadata(row))
     return {asset_id: effective_values(values) for asset_id, values in grouped.items()}
@@ -669,7 +670,7 @@ class Catalog:
             "WHERE asset_id IN (SELECT value FROM json_each(?)) ORDER BY field, source",
             [json.dumps(wanted)],
         )
-        return _effective_by_asset(rows, {asset_id: [] for asset_id in wanted})
+        return _effective_by_asset(rows, wanted)
 
     def all_effective_metadata(self) -> dict[str, dict[str, MetadataValue]]:
         """Every indexed asset's effective metadata (reads the whole catalog: not for a
@@ -678,7 +679,7 @@ class Catalog:
             f"SELECT m.asset_id, {_METADATA_COLUMNS} FROM metadata m "
             "JOIN assets a USING (asset_id) WHERE a.status='indexed'"
         )
-        return _effective_by_asset(rows, {})
+        return _effective_by_asset(rows)
 
     # --- filters (SQL over indexed columns: store/filter_sql.py) ------------------------
     def filter_assets(self, filters: Filters) -> ListedIds | BroadFilter | None:
