@@ -12,11 +12,12 @@ document with a prompt injection, and questions about facts the archive does not
 whose people and places it does hold. Cases tagged `heldout` were written with the rest
 but not looked at while tuning the agent; those also tagged `heldout-2` were added after
 the tuning of issue 17's support work and never tuned on, as those tagged `heldout-3`
-(money / count / date questions, added with figure_kinds.py) and `heldout-4` (paraphrases,
+(money / count / date questions, added with figure_kinds.py), `heldout-4` (paraphrases,
 misheard names, unheld facts, follow-ups, French / Spanish / German questions, uploads,
-written before the false-abstention work), and `heldout-5` (session 16, written by an
-engineer who does not tune the agent and never run case by case); tune with
-`--skip-tag heldout`).
+written before the false-abstention work), `heldout-5` (session 16, written by an
+engineer who does not tune the agent and never run case by case) and `heldout-6`
+(session 31, written by an engineer who does not tune the agent, never run case by case);
+tune with `--skip-tag heldout`).
 The cases are scripts/data/newsroom_cases.yaml, the media's spoken lines
 scripts/data/newsroom_lines.yaml. Deterministic; the archive is generated (not committed),
 suite.yaml and cases.jsonl are committed.
