@@ -17,7 +17,8 @@ misheard names, unheld facts, follow-ups, French / Spanish / German questions, u
 written before the false-abstention work), `heldout-5` (session 16, written by an
 engineer who does not tune the agent and never run case by case) and `heldout-6`
 (session 31, written by an engineer who does not tune the agent, never run case by case);
-tune with `--skip-tag heldout`).
+tune with `--skip-tag heldout`). Cases tagged `tune-6` (session 31) are tuning cases for
+abstention decided by the evidence, answerable and not, looked at while tuning.
 The cases are scripts/data/newsroom_cases.yaml, the media's spoken lines
 scripts/data/newsroom_lines.yaml. Deterministic; the archive is generated (not committed),
 suite.yaml and cases.jsonl are committed.

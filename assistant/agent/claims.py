@@ -74,6 +74,7 @@ _SCALES = {
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # "Tuesday's" -> "Tuesday", "s"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _TIMECODE = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
@@ -255,6 +256,11 @@ def missing_facts(sentence: str, evidence: Facts) -> list[Missing]:
         if base not in evidence.names and base.rstrip("s") not in evidence.names:
             missing.append(Missing("name", name))
     return missing
+
+
+def days_named(text: str) -> set[str]:
+    """Weekdays named, also in the plural ("on Fridays", "closed on Mondays")."""
+    return {fold(w).rstrip("s") for w in _LETTERS.findall(text)} & set(WEEKDAYS)
 
 
 def same_value(a: float, b: float) -> bool:

@@ -81,6 +81,7 @@ def quote_answer(
     encoder: SentenceEncoder | None,
     answered: dict[int, int] | None = None,
     rewrites: Sequence[str] = (),
+    names: Sequence[str] = (),
 ) -> Grounded | None:
     """The closest shown line, quoted and checked like a draft, or None (the turn
     abstains): no encoder, nothing close enough, or the quote does not answer the kind of
@@ -88,7 +89,8 @@ def quote_answer(
     when the closest line is a spoken question, its answer turn is quoted, judged with the
     question it answers (speakers.py). `rewrites`, the model's rewordings of the question
     (rewrite.py; English ones of a question in another language), are read as the question
-    is: the line closest to any of them, about the topic of one of them."""
+    is: the line closest to any of them, about the topic of one of them. `names`: the
+    archive's curated names (support.supports)."""
     if encoder is None or not allowed:
         return None
     asked = [question, *rewrites]
@@ -118,6 +120,7 @@ def quote_answer(
         with_asked_questions(cited, allowed, pairs),
         list(rewrites),
         encoder,
+        names=names,
     ):
         return None
     return grounded

@@ -154,6 +154,7 @@ class ChatSession:
                 self.archive.models.support(),
                 restated=bool(ctx.restated),
                 upload=bool(ctx.uploads),
+                names=ctx.evidence.names,
             ):
                 grounded = None  # support.py: not about what was asked, or not its kind
             drafted = reply.get("answerable") is True and not ctx.restated and not ctx.uploads
@@ -162,7 +163,12 @@ class ChatSession:
                 # line; the shown line that answers, in its own words. A decline stands:
                 # quoted over it, "Will the pool be sold?" got "the pool will reopen".
                 grounded = quote_answer(
-                    question, allowed, self.archive.models.support(), ctx.answered, ctx.rewrites
+                    question,
+                    allowed,
+                    self.archive.models.support(),
+                    ctx.answered,
+                    ctx.rewrites,
+                    ctx.evidence.names,
                 )
         timings["total_s"] = round(time.perf_counter() - started, 3)
         answer = self._answer(question, ctx, grounded, steps)

@@ -18,10 +18,11 @@ price, a count for "how many", a date for "when", held as such by what is cited
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from assistant.agent.claims import (
     MONTHS,
-    WEEKDAYS,
+    days_named,
     facts_in,
     fold,
     missing_facts,
@@ -32,6 +33,7 @@ from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.figure_kinds import answers_kind
 from assistant.agent.grounding import CORRECTION_NOTE, content_words, names_only_its_source
 from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
+from assistant.agent.presupposed import unheld_givens
 from assistant.agent.roles import OFFICES
 from assistant.agent.whose_words import words_of_asked
 
@@ -127,8 +129,7 @@ def states_figure(answer: str) -> bool:
     """Does the answer give any figure, date, weekday or month (file names aside)?"""
     text = _statements(answer)
     facts = facts_in(text)
-    plural_days = any(fold(w).rstrip("s") in WEEKDAYS for w in _WORD.findall(text))
-    return bool(facts.numbers or facts.months or facts.weekdays or plural_days)
+    return bool(facts.numbers or facts.months or facts.weekdays or days_named(text))
 
 
 # Questions about the recording or file itself ("when was this filmed?", "when did Okafor
@@ -154,12 +155,7 @@ def figure_from_words(answer: str, cited: list[EvidenceItem]) -> bool:
     heard = " ".join(clean_text(item.text) for item in cited)
     words = facts_in(heard)
     unheard = [m for m in missing_facts(text, words) if m.kind != "name"]
-    return stated > len(unheard) or bool(_days(text) & _days(heard))
-
-
-def _days(text: str) -> set[str]:
-    """Weekdays named, also in the plural ("on Fridays")."""
-    return {fold(w).rstrip("s") for w in _WORD.findall(text)} & set(WEEKDAYS)
+    return stated > len(unheard) or bool(days_named(text) & days_named(heard))
 
 
 # "How many / how much" asks for a quantity: a date ("the 5th of July") does not answer it.
@@ -242,12 +238,16 @@ def supports(
     encoder: SentenceEncoder | None = None,
     restated: bool = False,
     upload: bool = False,
+    names: Collection[str] = (),
 ) -> bool:
     """Does this turn's grounded answer, with what it cites, answer this turn's question?
     Its topic (words or meaning; a follow-up a rule spelled out is about the clip it reads
-    on from), then the kind of answer asked for."""
+    on from), what it takes as given (`names`: the archive's curated names), then the
+    kind of answer asked for."""
     if not restated and not addresses_question(question, rewrites, cited, encoder):
         return False  # true sentences, but about something else than was asked
+    if not upload and unheld_givens(question, cited, names):
+        return False  # presupposed.py: about another place, day or figure than asked
     if asks_for_figure(question) and not states_figure(answer):
         return False  # asked "how much" / "when": the sources give no figure
     if asks_for_quantity(question) and not states_quantity(answer):

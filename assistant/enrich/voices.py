@@ -27,6 +27,8 @@ from assistant.store.voices import (
 # Mean-embedding cosine at or above which two speakers are one voice. Same espeak voice
 # across files scores 0.9+, different voices 0.5-0.75 (tests/integration/test_voices.py).
 VOICE_MATCH = 0.8
+# name_source of a voice whose files' sidecars name different people (_name_from_sidecar).
+SIDECARS_DISAGREE = "sidecars disagree"
 NEIGHBOURS = 10
 METHOD = "voice-match"
 
@@ -54,14 +56,28 @@ def store_speakers(
         SPEAKER_SPACE, ids, np.stack([s.embedding for s in speakers]), [asset_id] * len(ids)
     )
     if sidecar_people and len(sidecar_people) == 1 and len(speakers) == 1:
-        voice = store.voice(speakers[0].voice_id)
-        if voice is None or voice.name is None:
-            store.set_name(
-                speakers[0].voice_id, sidecar_people[0], "sidecar", f"sidecar of {asset_id}"
-            )
+        _name_from_sidecar(store, speakers[0].voice_id, sidecar_people[0], asset_id)
     for speaker in speakers:
         _propose_for(store, speaker)
     return speakers
+
+
+def _name_from_sidecar(store: VoiceStore, voice_id: int, person: str, asset_id: str) -> None:
+    """The file's only speaker is the one person its sidecar names, unless the voice's
+    other files' sidecars name someone else: a newsreader's voice reads bulletins whose
+    sidecars each name the minister they are about, so a voice named that way put the
+    first minister's name on every bulletin the newsreader read ("Voice 1 (Jonas Berg)
+    says: the strike ..."). Such a voice is no one's: its sidecar name is withdrawn, and
+    kept withdrawn for later files. A name a person gave (the CLI, the app) stands."""
+    naming = store.naming(voice_id)
+    if naming is None or naming[1] == SIDECARS_DISAGREE:
+        return
+    name, source, note = naming
+    if name is None:
+        store.set_name(voice_id, person, "sidecar", f"sidecar of {asset_id}")
+    elif source == "sidecar" and name.casefold() != person.casefold():
+        note = f"{note} names {name}; sidecar of {asset_id} names {person}"
+        store.withdraw_name(voice_id, SIDECARS_DISAGREE, note)
 
 
 def _assign(

@@ -203,7 +203,7 @@ CREATE TABLE IF NOT EXISTS failures (
 CREATE TABLE IF NOT EXISTS voices (
     voice_id     INTEGER PRIMARY KEY,
     name         TEXT,
-    name_source  TEXT,            -- user | sidecar
+    name_source  TEXT,            -- user | sidecar | sidecars disagree (name NULL)
     name_note    TEXT NOT NULL DEFAULT '',
     created_at   TEXT NOT NULL DEFAULT (datetime('now'))
 );

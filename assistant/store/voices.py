@@ -246,6 +246,22 @@ class VoiceStore:
                 (name, source, note, voice_id),
             )
 
+    def naming(self, voice_id: int) -> tuple[str | None, str | None, str] | None:
+        """The voice's (name, name_source, name_note), also before any of its assets is
+        indexed (`voice` lists only voices heard in an indexed asset); None if no voice."""
+        rows = self._rows(
+            "SELECT name, name_source, name_note FROM voices WHERE voice_id=?", [voice_id]
+        )
+        return (rows[0]["name"], rows[0]["name_source"], rows[0]["name_note"]) if rows else None
+
+    def withdraw_name(self, voice_id: int, source: str, note: str) -> None:
+        """The voice has no name, and `source` says why (enrich/voices.py)."""
+        with self.catalog.transaction() as db:
+            db.execute(
+                "UPDATE voices SET name=NULL, name_source=?, name_note=? WHERE voice_id=?",
+                (source, note, voice_id),
+            )
+
     def voice_ids_named(self, name: str) -> list[int]:
         rows = self._rows("SELECT voice_id FROM voices WHERE lower(name)=lower(?)", [name])
         return [int(r["voice_id"]) for r in rows]

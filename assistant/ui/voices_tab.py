@@ -95,7 +95,11 @@ class VoicesHandler:
                 if sample
                 else None
             )
-            named = f" · named by {voice.name_source}" if voice.name_source else ""
+            named = (
+                f" · {'named by' if voice.name else 'unnamed:'} {voice.name_source}"
+                if voice.name_source
+                else ""
+            )
             head = f'<h4 class="aa-voice-title">{escape(summary)}{escape(named)}</h4>'
             body = (
                 clip_card(
