@@ -14,7 +14,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "Debian tools (ffmpeg, espeak-ng, sox, chromium, sample media and sounds)"
 # fluidsynth + fluid-soundfont-gm render the bench's real scores (samples/score_corpus.py).
-APT_PACKAGES="ffmpeg espeak-ng sox libsndfile1 chromium poppler-utils opencv-doc mate-backgrounds sound-theme-freedesktop fluidsynth fluid-soundfont-gm"
+APT_PACKAGES="ffmpeg espeak-ng sox libsndfile1 chromium poppler-utils opencv-doc mate-backgrounds sound-theme-freedesktop fluidsynth fluid-soundfont-gm vmtouch"
 missing=$(for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
   SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)

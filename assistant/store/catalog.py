@@ -27,7 +27,7 @@ from assistant.schemas import (
 )
 from assistant.store import asset_scope, fts_bounded
 from assistant.store.asset_scope import BroadFilter, ListedIds
-from assistant.store.filter_sql import facet_row, filtered_from, filters_sql
+from assistant.store.filter_sql import facet_row, facets_alone, filtered_from, filters_sql
 from assistant.store.metadata_rules import effective_values
 from assistant.store.metadata_text import gist, searchable_text
 
@@ -508,6 +508,13 @@ class Catalog:
             return False
         return depth * asset_scope.at_least(asset_ids) < k * self.indexed_count()
 
+    def every_asset_indexed(self) -> bool:
+        """No asset waiting, failed or gone: two ranges of the status index (`!=` walked
+        all of it, 35 ms at 10^6 assets), read per call (an ingest may run beside)."""
+        return not self._rows(
+            "SELECT 1 FROM assets WHERE status < 'indexed' OR status > 'indexed' LIMIT 1"
+        )
+
     def indexed_count(self) -> int:
         """Searchable assets, counted again only after a write (data_version)."""
         version = self.data_version()
@@ -707,7 +714,9 @@ class Catalog:
         among: list[str] | None = None,
     ) -> list[str]:
         """Ids passing a filter's condition: the first `limit`, or only those `among`."""
-        if among is None:
+        if among is None and facets_alone(condition, self.every_asset_indexed()):
+            sql, args = f"SELECT f.asset_id AS id FROM asset_facets f WHERE {condition}", params
+        elif among is None:
             sql, args = f"SELECT a.asset_id AS id {filtered_from(condition)}{condition}", params
         else:
             # Driven from the ids (CROSS JOIN keeps this order): a walk of the assets
