@@ -71,26 +71,10 @@ def cited_sentences(cited: list[EvidenceItem]) -> list[str]:
 def closeness(asked: list[str], cited: list[EvidenceItem], encoder: SentenceEncoder) -> float:
     """The highest cosine between any of the asked texts (the question and its
     rewordings) and any cited sentence, names out of both; 0 when either side is empty."""
-    return max(closeness_each(asked, cited, encoder), default=0.0)
-
-
-def closeness_each(
-    asked: list[str],
-    cited: list[EvidenceItem],
-    encoder: SentenceEncoder,
-    *,
-    statements: bool = False,
-) -> list[float]:
-    """Per asked text, its highest cosine to any cited sentence (names out of both; 0 for
-    an empty text, or for all when nothing is cited), the sentences encoded once;
-    `statements`: only sentences that are not questions (a reporter's spoken question
-    beside its answer, speakers.py)."""
-    questions = [unnamed(text) for text in asked]
-    sentences = [s for s in cited_sentences(cited) if not (statements and s.rstrip().endswith("?"))]
-    wanted = [q for q in questions if q.strip()]
-    if not wanted or not sentences:
-        return [0.0] * len(asked)
-    asked_vectors = np.asarray(encoder.encode_queries(wanted), dtype=np.float32)
+    questions = [q for q in (unnamed(text) for text in asked) if q.strip()]
+    sentences = cited_sentences(cited)
+    if not questions or not sentences:
+        return 0.0
+    asked_vectors = np.asarray(encoder.encode_queries(questions), dtype=np.float32)
     heard_vectors = np.asarray(encoder.encode_passages(sentences), dtype=np.float32)
-    best = iter((asked_vectors @ heard_vectors.T).max(axis=1).tolist())
-    return [next(best) if q.strip() else 0.0 for q in questions]
+    return float((asked_vectors @ heard_vectors.T).max())

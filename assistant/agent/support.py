@@ -32,18 +32,13 @@ from assistant.agent.claims import (
 from assistant.agent.evidence import EvidenceItem, clean_text
 from assistant.agent.figure_kinds import answers_kind
 from assistant.agent.grounding import CORRECTION_NOTE, content_words, names_only_its_source
-from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness, closeness_each
+from assistant.agent.meaning import MIN_MEANING, SentenceEncoder, closeness
 from assistant.agent.presupposed import unheld_givens
 from assistant.agent.roles import OFFICES
-from assistant.agent.whose_words import speaker_words, words_of_asked
+from assistant.agent.whose_words import words_of_asked
 
 # Share of the topic words the cited evidence must hold.
 MIN_COVERAGE = 0.5
-# How much closer to the cited sentences the question may come without one of its words
-# (contrasting_word). Tuning pairs: the words of questions the evidence answers moved it
-# 0.01 closer at most; "teachers" (for the rail union's pay rise), "milk" (bread),
-# "roads" (housing), "library" (the city pool) 0.07-0.12.
-MIN_CONTRAST = 0.05
 _FRAMING = frozenset(
     str.split(
         "tell told telling speak spoke speaking talk talked mention mentioned according "
@@ -88,19 +83,9 @@ def addresses_question(
 ) -> bool:
     """True when the cited evidence holds most of the topic of the question (or of one of
     the model's rewordings of it), or, with an encoder, a cited sentence is close to it in
-    meaning (a paraphrase); and, with an encoder, no word of the question pulls it away
-    from what is cited (`contrasting_word`)."""
-    if not cited or not _close_or_covered(question, rewrites, cited, encoder):
+    meaning (a paraphrase)."""
+    if not cited:
         return False
-    return encoder is None or contrasting_word(question, cited, encoder) is None
-
-
-def _close_or_covered(
-    question: str,
-    rewrites: list[str],
-    cited: list[EvidenceItem],
-    encoder: SentenceEncoder | None,
-) -> bool:
     if encoder is not None and closeness([question, *rewrites], cited, encoder) >= MIN_MEANING:
         return True
     names = {
@@ -114,35 +99,6 @@ def _close_or_covered(
     return any(
         coverage(topic_words(text, names), evidence) >= MIN_COVERAGE
         for text in [question, *rewrites]
-    )
-
-
-def contrasting_word(
-    question: str, cited: list[EvidenceItem], encoder: SentenceEncoder
-) -> str | None:
-    """A topic word of the question that the cited items lack (words and record) and that
-    pulls the question away from them: "What pay rise are the teachers demanding?" is
-    0.12 closer to "The rail union is demanding a pay rise of eight percent" without
-    "teachers", so that true, cited sentence is about someone else. Only for a question
-    most of whose topic the evidence holds: a paraphrase's words are missing by nature,
-    and taking them out moves it away ("Will power bills stay the same?": "power" -0.14).
-    Who is asked about (the doctor of "What did the doctor answer?") is not the topic.
-    Calibrated on the newsroom tuning cases (MIN_CONTRAST)."""
-    evidence = " ".join(item.checkable_text for item in cited)
-    topic = topic_words(question, set())
-    held = {_stem(fold(w)) for w in content_words(evidence)}
-    speaker = speaker_words(question)
-    missing = sorted(w for w in topic if _stem(w) not in held and w not in speaker)
-    if not missing or coverage(topic, evidence) < MIN_COVERAGE:
-        return None
-    without = [
-        re.sub(rf"\b{re.escape(word)}\b", " ", question, flags=re.IGNORECASE) for word in missing
-    ]
-    # Against what the cited items state: the reporter's spoken question beside the
-    # doctor's reply is the question itself less "doctor" (+0.13 without it).
-    base, *scores = closeness_each([question, *without], cited, encoder, statements=True)
-    return next(
-        (w for w, score in zip(missing, scores, strict=True) if score - base >= MIN_CONTRAST), None
     )
 
 

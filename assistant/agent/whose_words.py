@@ -64,17 +64,6 @@ def asked_speaker(question: str) -> list[str]:
     return []
 
 
-def speaker_words(question: str) -> set[str]:
-    """The folded words naming whoever the question asks the words of, named or not
-    ("What did the doctor answer about ...?" -> {"the", "doctor"}); empty if it asks
-    no one's words. Who speaks is the other checks' question, not the topic's."""
-    for pattern in _ASKED_SPEAKER:
-        found = pattern.search(question)
-        if found is not None:
-            return {fold(word) for word in _NAME_WORD.findall(found.group("who"))}
-    return set()
-
-
 def _held_words(item: EvidenceItem) -> set[str]:
     """The folded words of the item's text and record (file, speaker, title, people...)."""
     return {fold(word) for word in _NAME_WORD.findall(item.checkable_text)}
