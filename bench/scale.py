@@ -660,7 +660,7 @@ def held_in_memory(folder: Path, hold: bool) -> Iterator[dict[str, Any]]:
     started = time.perf_counter()
     # -d: a daemon; -l: mlock; -w: returns once every page is locked; -m: no size cap.
     subprocess.run(
-        ["vmtouch", "-qdlw", "-m", "1T", "-P", str(pidfile), *map(str, files)], check=True
+        ["vmtouch", "-qdlw", "-m", "1024G", "-P", str(pidfile), *map(str, files)], check=True
     )
     try:
         yield {"page_cache": "held (vmtouch)", "hold_s": round(time.perf_counter() - started, 1)}
