@@ -68,7 +68,8 @@ def _name_from_sidecar(store: VoiceStore, voice_id: int, person: str, asset_id: 
     sidecars each name the minister they are about, so a voice named that way put the
     first minister's name on every bulletin the newsreader read ("Voice 1 (Jonas Berg)
     says: the strike ..."). Such a voice is no one's: its sidecar name is withdrawn, and
-    kept withdrawn for later files. A name a person gave (the CLI, the app) stands."""
+    kept withdrawn for later files, and the `people` it proposed are rejected. A name a
+    person gave (the CLI, the app) stands."""
     naming = store.naming(voice_id)
     if naming is None or naming[1] == SIDECARS_DISAGREE:
         return
@@ -78,6 +79,9 @@ def _name_from_sidecar(store: VoiceStore, voice_id: int, person: str, asset_id: 
     elif source == "sidecar" and name.casefold() != person.casefold():
         note = f"{note} names {name}; sidecar of {asset_id} names {person}"
         store.withdraw_name(voice_id, SIDECARS_DISAGREE, note)
+        # What that name proposed for the voice's other files goes with it.
+        heard_in = sorted({member.asset_id for member in store.members(voice_id)} | {asset_id})
+        store.catalog.reject_pending("people", [name], METHOD, heard_in)
 
 
 def _assign(

@@ -878,6 +878,18 @@ class Catalog:
             for row in rows
         ]
 
+    def reject_pending(self, field: str, value: Any, method: str, asset_ids: list[str]) -> int:
+        """Reject the pending proposals of `value` for `field` made by `method` on these
+        assets (what was proposed from a name that has since been withdrawn); how many."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE proposals SET status='rejected' WHERE status='pending' AND field=? "
+                "AND value=? AND json_extract(provenance, '$.method')=? "
+                "AND asset_id IN (SELECT value FROM json_each(?))",
+                (field, json.dumps(value), method, json.dumps(asset_ids)),
+            )
+            return cursor.rowcount
+
     def set_proposal_status(self, proposal_id: int, status: str) -> None:
         with self.transaction() as db:
             db.execute("UPDATE proposals SET status=? WHERE proposal_id=?", (status, proposal_id))

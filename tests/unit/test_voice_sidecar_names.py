@@ -53,16 +53,28 @@ def _naming(store: VoiceStore, voice_id: int) -> tuple[str | None, str | None, s
     return naming
 
 
+def _proposed(archive: Archive) -> set[tuple[str, str]]:
+    """The pending `people` proposals, as (asset id, name)."""
+    return {
+        (p["asset_id"], name)
+        for p in archive.catalog.proposals()
+        if p["field"] == "people"
+        for name in p["value"]
+    }
+
+
 def test_sidecars_naming_different_people_leave_the_voice_unnamed(archive: Archive) -> None:
     store = VoiceStore(archive.catalog)
     first = _bulletin(archive, "harbour.mp3", ["Jonas Berg"])
     assert _naming(store, first)[:2] == ("Jonas Berg", "sidecar")
     assert _bulletin(archive, "strike.mp3", None) == first  # no sidecar: no say
     assert _naming(store, first)[0] == "Jonas Berg"
+    assert _proposed(archive) == {("strike.mp3xxxxxx", "Jonas Berg")}
     assert _bulletin(archive, "council.mp3", ["Elena Varga"]) == first
     name, source, note = _naming(store, first)
     assert (name, source) == (None, SIDECARS_DISAGREE)
     assert "Jonas Berg" in note and "Elena Varga" in note
+    assert not _proposed(archive)  # what the withdrawn name proposed went with it
     # A later sidecar does not name it again, and its label says only "Voice N".
     _bulletin(archive, "okafor.mp3", ["Paul Okafor"])
     assert _naming(store, first)[0] is None
