@@ -78,7 +78,7 @@ def _name_from_sidecar(store: VoiceStore, voice_id: int, person: str, asset_id: 
         store.set_name(voice_id, person, "sidecar", f"sidecar of {asset_id}")
     elif source == "sidecar" and name.casefold() != person.casefold():
         note = f"{note} names {name}; sidecar of {asset_id} names {person}"
-        store.withdraw_name(voice_id, SIDECARS_DISAGREE, note)
+        store.set_name(voice_id, None, SIDECARS_DISAGREE, note)
         # What that name proposed for the voice's other files goes with it.
         heard_in = sorted({member.asset_id for member in store.members(voice_id)} | {asset_id})
         store.catalog.reject_pending("people", [name], METHOD, heard_in)

@@ -239,7 +239,8 @@ class VoiceStore:
         )
         return [_speaker(row) for row in rows]
 
-    def set_name(self, voice_id: int, name: str, source: str, note: str = "") -> None:
+    def set_name(self, voice_id: int, name: str | None, source: str, note: str = "") -> None:
+        """Name the voice; None leaves it unnamed, `source` saying why (enrich/voices.py)."""
         with self.catalog.transaction() as db:
             db.execute(
                 "UPDATE voices SET name=?, name_source=?, name_note=? WHERE voice_id=?",
@@ -253,14 +254,6 @@ class VoiceStore:
             "SELECT name, name_source, name_note FROM voices WHERE voice_id=?", [voice_id]
         )
         return (rows[0]["name"], rows[0]["name_source"], rows[0]["name_note"]) if rows else None
-
-    def withdraw_name(self, voice_id: int, source: str, note: str) -> None:
-        """The voice has no name, and `source` says why (enrich/voices.py)."""
-        with self.catalog.transaction() as db:
-            db.execute(
-                "UPDATE voices SET name=NULL, name_source=?, name_note=? WHERE voice_id=?",
-                (source, note, voice_id),
-            )
 
     def voice_ids_named(self, name: str) -> list[int]:
         rows = self._rows("SELECT voice_id FROM voices WHERE lower(name)=lower(?)", [name])

@@ -14,29 +14,37 @@ from tests.helpers.clips import passage
 
 # The archive's curated name words (names.archive_names), as the session passes them.
 NAMES = ["Lyon", "Brussels", "Rennes", "Elena", "Varga", "Morning", "Brief", "Library"]
-BRIEF = passage(
-    "radio/morning_brief_tue.mp3",
-    "audio",
+
+
+def _bulletin(file: str, words: str, start_s: float, end_s: float, title: str, date: str) -> Clip:
+    """A line of a Lyon radio recording, with its catalogue record."""
+    record = {"title": title, "place": "Lyon", "date": date}
+    return passage(f"radio/{file}", "audio", words, start_s, end_s, metadata=record)
+
+
+BRIEF = _bulletin(
+    "morning_brief_tue.mp3",
     "Temperatures will fall to minus seven degrees tonight.",
     9.5,
     12.0,
-    metadata={"title": "Morning brief", "place": "Lyon", "date": "2024-01-09"},
+    "Morning brief",
+    "2024-01-09",
 )
-LIBRARY = passage(
-    "radio/library_notice.mp3",
-    "audio",
+LIBRARY = _bulletin(
+    "library_notice.mp3",
     "The library will stay open late on Fridays this month.",
     4.0,
     7.0,
-    metadata={"title": "Library notice", "place": "Lyon", "date": "2024-02-01"},
+    "Library notice",
+    "2024-02-01",
 )
-STRIKE = passage(
-    "radio/strike_bulletin.mp3",
-    "audio",
+STRIKE = _bulletin(
+    "strike_bulletin.mp3",
     "The strike is supposed to last until Thursday.",
     7.0,
     10.0,
-    metadata={"title": "Rail strike bulletin", "place": "Lyon", "date": "2022-11-16"},
+    "Rail strike bulletin",
+    "2022-11-16",
 )
 
 
